@@ -1,0 +1,82 @@
+# zwasm — build, test and benchmark.
+#   make            build/zwasm, build/libzwasm.a, build/libzwasm.so
+#   make test       unit tests + spec testsuite (+ WASI when it lands)
+#   make asan       the same binaries under ASan+UBSan in build-asan/
+#   make test-asan  the test suite against the sanitizer build
+#   make demo       build and run the bundled example
+#   make bench      benchmark harness (see bench/README.md)
+#   make fuzz       libFuzzer target in build-fuzz/
+
+CC      ?= cc
+BUILD   ?= build
+OPT     ?= -O2
+SAN     ?=
+CFLAGS_BASE = -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -g $(OPT) $(SAN) \
+              -fPIC -fvisibility=hidden -Iinclude -Isrc
+CFLAGS  ?=
+ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
+LDFLAGS ?=
+LIBS    = -lm
+
+LIB_SRC  := $(wildcard src/*.c src/decode/*.c src/validate/*.c src/ir/*.c src/interp/*.c \
+                       src/runtime/*.c src/api/*.c src/text/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
+DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+
+.PHONY: all test unit spec asan test-asan demo bench fuzz clean
+all: $(BUILD)/zwasm $(BUILD)/libzwasm.a $(BUILD)/libzwasm.so
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libzwasm.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libzwasm.so: $(LIB_OBJ)
+	$(CC) $(SAN) -shared -o $@ $^ $(LDFLAGS) $(LIBS)
+
+$(BUILD)/zwasm: $(CLI_OBJ) $(BUILD)/libzwasm.a
+	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
+
+$(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libzwasm.a
+	$(CC) $(SAN) -o $@ $(UNIT_OBJ) $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
+
+SPEC_DIR ?= ../shared/spec
+
+# The whole test suite; the last line of output is "N passed, N failed".
+test: all $(BUILD)/unit_tests
+	@BUILD=$(BUILD) SPEC_DIR=$(SPEC_DIR) sh tests/run_all.sh
+
+unit: $(BUILD)/unit_tests
+	$(BUILD)/unit_tests
+
+spec: $(BUILD)/zwasm
+	$(BUILD)/zwasm wast --known-failures tests/spec/known-failures-2.0.txt $(SPEC_DIR)/wasm-2.0/*.wast
+
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" all build-asan/unit_tests
+
+test-asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" test
+
+demo: $(BUILD)/zwasm
+	$(BUILD)/zwasm run --invoke fac examples/fac.wat 20
+
+bench: $(BUILD)/zwasm
+	sh bench/run.sh
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libzwasm.a
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/fuzz_module.c build-fuzz/libzwasm.a -lm -o build-fuzz/fuzz_module
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(DEPS)

@@ -1,0 +1,256 @@
+/*
+ * zwasm.h — the public C API of libzwasm.
+ *
+ * Objects: an engine (configuration, shared by stores), a store (owns every
+ * runtime object: instances, functions, memories, tables, globals; freeing
+ * the store frees them all), a module (decoded + validated + lowered code,
+ * independent of any store, may be instantiated many times), an instance.
+ *
+ * Every fallible call returns a zwasm_result_t and, when given a non-NULL
+ * zwasm_error_t*, fills it with the code, a trap kind, the byte offset and
+ * function index where relevant, and a one-line message.
+ */
+#ifndef ZWASM_H
+#define ZWASM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define ZWASM_API __attribute__((visibility("default")))
+#else
+#define ZWASM_API
+#endif
+
+/* ---- results and errors ------------------------------------------------ */
+typedef enum zwasm_result {
+    ZWASM_OK = 0,
+    ZWASM_ERR_MALFORMED,   /* the binary or text does not parse */
+    ZWASM_ERR_INVALID,     /* the module fails validation */
+    ZWASM_ERR_LINK,        /* an import is missing or has the wrong type */
+    ZWASM_ERR_TRAP,        /* execution trapped; see zwasm_error_t.trap */
+    ZWASM_ERR_NOMEM,       /* out of memory */
+    ZWASM_ERR_ARG,         /* bad argument from the embedder/user */
+    ZWASM_ERR_IO,          /* file could not be read */
+    ZWASM_ERR_UNSUPPORTED, /* a feature zwasm does not implement yet */
+} zwasm_result_t;
+
+typedef enum zwasm_trap_kind {
+    ZWASM_TRAP_NONE = 0,
+    ZWASM_TRAP_UNREACHABLE,
+    ZWASM_TRAP_MEMORY_OOB,
+    ZWASM_TRAP_TABLE_OOB,
+    ZWASM_TRAP_INT_DIV_ZERO,
+    ZWASM_TRAP_INT_OVERFLOW,
+    ZWASM_TRAP_INVALID_CONVERSION,
+    ZWASM_TRAP_UNDEFINED_ELEMENT,
+    ZWASM_TRAP_UNINITIALIZED_ELEMENT,
+    ZWASM_TRAP_INDIRECT_CALL_TYPE,
+    ZWASM_TRAP_STACK_EXHAUSTED,
+    ZWASM_TRAP_NULL_REFERENCE,
+    ZWASM_TRAP_HOST,   /* a host function reported an error */
+    ZWASM_TRAP_EXIT,   /* a host function asked to exit (WASI proc_exit); see exit_code */
+    ZWASM_TRAP_INTERRUPTED,
+} zwasm_trap_kind_t;
+
+#define ZWASM_NO_OFFSET ((uint64_t)-1)
+#define ZWASM_NO_FUNC ((uint32_t)-1)
+
+typedef struct zwasm_error {
+    zwasm_result_t code;
+    zwasm_trap_kind_t trap; /* when code == ZWASM_ERR_TRAP */
+    uint64_t offset;        /* byte offset in the module, or ZWASM_NO_OFFSET */
+    uint32_t func;          /* function index, or ZWASM_NO_FUNC */
+    int32_t exit_code;      /* when trap == ZWASM_TRAP_EXIT */
+    char message[256];
+} zwasm_error_t;
+
+/* ---- types ---------------------------------------------------------------- */
+/* Value types use their binary encodings. */
+typedef enum zwasm_valkind {
+    ZWASM_I32 = 0x7F,
+    ZWASM_I64 = 0x7E,
+    ZWASM_F32 = 0x7D,
+    ZWASM_F64 = 0x7C,
+    ZWASM_V128 = 0x7B,
+    ZWASM_FUNCREF = 0x70,
+    ZWASM_EXTERNREF = 0x6F,
+} zwasm_valkind_t;
+
+typedef enum zwasm_externkind {
+    ZWASM_EXTERN_FUNC = 0,
+    ZWASM_EXTERN_TABLE = 1,
+    ZWASM_EXTERN_MEMORY = 2,
+    ZWASM_EXTERN_GLOBAL = 3,
+    ZWASM_EXTERN_TAG = 4,
+} zwasm_externkind_t;
+
+typedef struct zwasm_functype {
+    uint32_t nparams, nresults;
+    const uint32_t *params;  /* zwasm_valkind_t values */
+    const uint32_t *results;
+} zwasm_functype_t;
+
+typedef struct zwasm_limits {
+    uint64_t min, max;
+    bool has_max;
+} zwasm_limits_t;
+
+typedef struct zwasm_externtype {
+    zwasm_externkind_t kind;
+    union {
+        zwasm_functype_t func;
+        struct { uint32_t elem; zwasm_limits_t limits; } table;
+        struct { zwasm_limits_t limits; bool is64, shared; } memory;
+        struct { uint32_t type; bool mut; } global;
+    } of;
+} zwasm_externtype_t;
+
+typedef struct zwasm_importtype {
+    const char *module; size_t module_len;
+    const char *name; size_t name_len;
+    zwasm_externtype_t type;
+} zwasm_importtype_t;
+
+typedef struct zwasm_exporttype {
+    const char *name; size_t name_len;
+    zwasm_externtype_t type;
+} zwasm_exporttype_t;
+
+/* ---- objects ---------------------------------------------------------------- */
+typedef struct zwasm_engine zwasm_engine_t;
+typedef struct zwasm_store zwasm_store_t;
+typedef struct zwasm_module zwasm_module_t;
+typedef struct zwasm_instance zwasm_instance_t;
+typedef struct zwasm_func zwasm_func_t;
+typedef struct zwasm_memory zwasm_memory_t;
+typedef struct zwasm_table zwasm_table_t;
+typedef struct zwasm_global zwasm_global_t;
+typedef struct zwasm_caller zwasm_caller_t;
+
+typedef struct zwasm_val {
+    uint32_t kind; /* zwasm_valkind_t */
+    union {
+        int32_t i32;
+        int64_t i64;
+        float f32;   /* read .i32 for the exact bits */
+        double f64;  /* read .i64 for the exact bits */
+        uint8_t v128[16];
+        zwasm_func_t *funcref;  /* NULL is ref.null func */
+        void *externref;        /* NULL is ref.null extern */
+    } of;
+} zwasm_val_t;
+
+typedef struct zwasm_extern {
+    zwasm_externkind_t kind;
+    union {
+        zwasm_func_t *func;
+        zwasm_table_t *table;
+        zwasm_memory_t *memory;
+        zwasm_global_t *global;
+    } of;
+} zwasm_extern_t;
+
+/* ---- engine and store --------------------------------------------------------- */
+typedef enum zwasm_engine_kind { ZWASM_ENGINE_INTERP = 0, ZWASM_ENGINE_JIT = 1 } zwasm_engine_kind_t;
+
+typedef struct zwasm_config {
+    zwasm_engine_kind_t engine;
+    uint32_t max_call_depth;  /* wasm frames before "call stack exhausted" (default 10000) */
+    uint64_t stack_bytes;     /* value stack size per store (default 16 MiB) */
+    bool trace;               /* print every executed IR instruction to stderr */
+} zwasm_config_t;
+
+ZWASM_API void zwasm_config_init(zwasm_config_t *cfg);
+ZWASM_API zwasm_engine_t *zwasm_engine_new(const zwasm_config_t *cfg /* NULL: defaults */);
+ZWASM_API void zwasm_engine_delete(zwasm_engine_t *engine);
+ZWASM_API zwasm_store_t *zwasm_store_new(zwasm_engine_t *engine);
+ZWASM_API void zwasm_store_delete(zwasm_store_t *store);
+
+/* ---- modules ------------------------------------------------------------------ */
+/* Decode, validate and lower a binary module.  The bytes are copied. */
+ZWASM_API zwasm_result_t zwasm_module_new(zwasm_engine_t *engine, const uint8_t *bytes, size_t len,
+                                          zwasm_module_t **out, zwasm_error_t *err);
+/* Decode and validate only. */
+ZWASM_API zwasm_result_t zwasm_module_validate(zwasm_engine_t *engine, const uint8_t *bytes,
+                                               size_t len, zwasm_error_t *err);
+ZWASM_API void zwasm_module_delete(zwasm_module_t *module);
+ZWASM_API uint32_t zwasm_module_import_count(const zwasm_module_t *module);
+ZWASM_API bool zwasm_module_import(const zwasm_module_t *module, uint32_t i, zwasm_importtype_t *out);
+ZWASM_API uint32_t zwasm_module_export_count(const zwasm_module_t *module);
+ZWASM_API bool zwasm_module_export(const zwasm_module_t *module, uint32_t i, zwasm_exporttype_t *out);
+ZWASM_API uint32_t zwasm_module_custom_count(const zwasm_module_t *module);
+ZWASM_API bool zwasm_module_custom(const zwasm_module_t *module, uint32_t i, const char **name,
+                                   size_t *name_len, const uint8_t **data, size_t *data_len);
+/* Print the register IR of every defined function to f (a FILE*). */
+ZWASM_API void zwasm_module_dump_ir(const zwasm_module_t *module, void *file);
+
+/* ---- instances ------------------------------------------------------------------ */
+/* imports[i] satisfies the module's i-th import (zwasm_module_import order).
+ * Runs active segments and the start function; a trap there returns
+ * ZWASM_ERR_TRAP (effects already made on imported objects remain). */
+ZWASM_API zwasm_result_t zwasm_instance_new(zwasm_store_t *store, const zwasm_module_t *module,
+                                            const zwasm_extern_t *imports, size_t nimports,
+                                            zwasm_instance_t **out, zwasm_error_t *err);
+ZWASM_API bool zwasm_instance_export(const zwasm_instance_t *inst, const char *name, size_t name_len,
+                                     zwasm_extern_t *out);
+ZWASM_API uint32_t zwasm_instance_export_count(const zwasm_instance_t *inst);
+ZWASM_API bool zwasm_instance_export_nth(const zwasm_instance_t *inst, uint32_t i, const char **name,
+                                         size_t *name_len, zwasm_extern_t *out);
+
+/* ---- functions -------------------------------------------------------------------- */
+typedef zwasm_result_t (*zwasm_host_func_t)(void *env, zwasm_caller_t *caller,
+                                            const zwasm_val_t *args, zwasm_val_t *results,
+                                            zwasm_error_t *err);
+ZWASM_API zwasm_func_t *zwasm_func_new(zwasm_store_t *store, const zwasm_functype_t *type,
+                                       zwasm_host_func_t fn, void *env, void (*finalizer)(void *));
+ZWASM_API void zwasm_func_type(const zwasm_func_t *f, zwasm_functype_t *out);
+/* Call f.  Arguments are checked against f's type (count and kinds). */
+ZWASM_API zwasm_result_t zwasm_func_call(zwasm_store_t *store, zwasm_func_t *f,
+                                         const zwasm_val_t *args, size_t nargs,
+                                         zwasm_val_t *results, size_t nresults, zwasm_error_t *err);
+/* Inside a host function: the calling instance's memory (NULL if none). */
+ZWASM_API zwasm_memory_t *zwasm_caller_memory(zwasm_caller_t *caller, uint32_t index);
+ZWASM_API zwasm_store_t *zwasm_caller_store(zwasm_caller_t *caller);
+/* A name for f from the module's name section, or NULL. */
+ZWASM_API const char *zwasm_func_name(const zwasm_func_t *f);
+
+/* ---- memories ------------------------------------------------------------------------ */
+ZWASM_API zwasm_memory_t *zwasm_memory_new(zwasm_store_t *store, uint64_t min_pages,
+                                           uint64_t max_pages, bool has_max);
+ZWASM_API uint8_t *zwasm_memory_data(zwasm_memory_t *m);
+ZWASM_API uint64_t zwasm_memory_size(const zwasm_memory_t *m); /* bytes */
+ZWASM_API uint64_t zwasm_memory_pages(const zwasm_memory_t *m);
+/* Returns the old size in pages, or -1 when it cannot grow. */
+ZWASM_API int64_t zwasm_memory_grow(zwasm_memory_t *m, uint64_t delta_pages);
+ZWASM_API void zwasm_memory_type(const zwasm_memory_t *m, zwasm_externtype_t *out);
+
+/* ---- tables --------------------------------------------------------------------------- */
+ZWASM_API zwasm_table_t *zwasm_table_new(zwasm_store_t *store, uint32_t elem_kind, uint64_t min,
+                                         uint64_t max, bool has_max, zwasm_val_t init);
+ZWASM_API uint64_t zwasm_table_size(const zwasm_table_t *t);
+ZWASM_API bool zwasm_table_get(const zwasm_table_t *t, uint64_t i, zwasm_val_t *out);
+ZWASM_API bool zwasm_table_set(zwasm_table_t *t, uint64_t i, zwasm_val_t v);
+ZWASM_API int64_t zwasm_table_grow(zwasm_table_t *t, uint64_t delta, zwasm_val_t init);
+ZWASM_API void zwasm_table_type(const zwasm_table_t *t, zwasm_externtype_t *out);
+
+/* ---- globals ---------------------------------------------------------------------------- */
+ZWASM_API zwasm_global_t *zwasm_global_new(zwasm_store_t *store, uint32_t kind, bool mut,
+                                           zwasm_val_t init);
+ZWASM_API void zwasm_global_get(const zwasm_global_t *g, zwasm_val_t *out);
+ZWASM_API bool zwasm_global_set(zwasm_global_t *g, zwasm_val_t v); /* false if immutable or wrong kind */
+ZWASM_API void zwasm_global_type(const zwasm_global_t *g, zwasm_externtype_t *out);
+
+/* ---- misc --------------------------------------------------------------------------------- */
+ZWASM_API const char *zwasm_result_name(zwasm_result_t r);
+ZWASM_API const char *zwasm_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

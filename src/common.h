@@ -1,0 +1,120 @@
+/*
+ * common.h — portability layer and small utilities shared by every stage.
+ *
+ * Owns: compiler-specific macros (ZW_LIKELY, ZW_NOINLINE, ...), the v128
+ * value type, growable byte buffers (zw_buf), growable arrays (ZW_VEC),
+ * the internal error helper (zw_err_set) and LEB128 readers.
+ * Nothing here holds mutable global state.
+ */
+#ifndef ZW_COMMON_H
+#define ZW_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zwasm.h"
+
+/* ---- portability ------------------------------------------------------ */
+#if defined(__GNUC__) || defined(__clang__)
+#define ZW_LIKELY(x) __builtin_expect(!!(x), 1)
+#define ZW_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define ZW_NOINLINE __attribute__((noinline))
+#define ZW_INLINE static inline __attribute__((always_inline))
+#define ZW_COLD __attribute__((cold))
+#define ZW_UNUSED __attribute__((unused))
+#define ZW_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define ZW_HIDDEN __attribute__((visibility("hidden")))
+#define ZW_HAVE_COMPUTED_GOTO 1
+#else
+#define ZW_LIKELY(x) (x)
+#define ZW_UNLIKELY(x) (x)
+#define ZW_NOINLINE
+#define ZW_INLINE static inline
+#define ZW_COLD
+#define ZW_UNUSED
+#define ZW_PRINTF(a, b)
+#define ZW_HIDDEN
+#define ZW_HAVE_COMPUTED_GOTO 0
+#endif
+
+#define ZW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- values ----------------------------------------------------------- */
+typedef union zw_v128 {
+    uint8_t u8[16];
+    int8_t i8[16];
+    uint16_t u16[8];
+    int16_t i16[8];
+    uint32_t u32[4];
+    int32_t i32[4];
+    uint64_t u64[2];
+    int64_t i64[2];
+    float f32[4];
+    double f64[2];
+} zw_v128;
+
+/* Bit-exact float <-> int reinterpretation (never changes a NaN payload). */
+ZW_INLINE uint32_t zw_f32_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+ZW_INLINE float zw_bits_f32(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+ZW_INLINE uint64_t zw_f64_bits(double f) { uint64_t u; memcpy(&u, &f, 8); return u; }
+ZW_INLINE double zw_bits_f64(uint64_t u) { double f; memcpy(&f, &u, 8); return f; }
+
+/* ---- memory ------------------------------------------------------------ */
+/* Allocation helpers: return NULL on failure like malloc (callers report
+ * ZWASM_ERR_NOMEM).  zw_calloc checks n*size for overflow. */
+void *zw_calloc(size_t n, size_t size);
+void *zw_realloc_array(void *p, size_t n, size_t size);
+
+/* Growable byte buffer. */
+typedef struct zw_buf {
+    uint8_t *data;
+    size_t len, cap;
+    bool oom; /* set once an allocation failed; further appends are dropped */
+} zw_buf;
+
+void zw_buf_free(zw_buf *b);
+bool zw_buf_reserve(zw_buf *b, size_t extra);
+void zw_buf_append(zw_buf *b, const void *p, size_t n);
+void zw_buf_byte(zw_buf *b, uint8_t v);
+void zw_buf_uleb(zw_buf *b, uint64_t v);
+void zw_buf_sleb(zw_buf *b, int64_t v);
+void zw_buf_printf(zw_buf *b, const char *fmt, ...) ZW_PRINTF(2, 3);
+
+/* Growable typed array: struct { T *v; uint32_t n, cap; }.
+ * ZW_VEC_PUSH returns false on allocation failure. */
+#define ZW_VEC(T) struct { T *v; uint32_t n, cap; }
+#define ZW_VEC_GROW(vec)                                                       \
+    ((vec)->n < (vec)->cap ||                                                   \
+     zw_vec_grow_((void **)&(vec)->v, &(vec)->cap, sizeof(*(vec)->v)))
+#define ZW_VEC_PUSH(vec, x) (ZW_VEC_GROW(vec) ? ((vec)->v[(vec)->n++] = (x), true) : false)
+#define ZW_VEC_FREE(vec) (free((vec)->v), (vec)->v = NULL, (vec)->n = (vec)->cap = 0)
+bool zw_vec_grow_(void **v, uint32_t *cap, size_t elem);
+
+/* ---- errors ------------------------------------------------------------ */
+/* Fill *err (may be NULL) and return code.  offset is a byte offset in the
+ * module binary (or (uint64_t)-1 when not applicable); func is a function
+ * index or ZWASM_NO_FUNC. */
+zwasm_result_t zw_err_set(zwasm_error_t *err, zwasm_result_t code, uint64_t offset,
+                          uint32_t func, const char *fmt, ...) ZW_PRINTF(5, 6);
+zwasm_result_t zw_trap_set(zwasm_error_t *err, zwasm_trap_kind_t kind, const char *fmt, ...)
+    ZW_PRINTF(3, 4);
+/* The canonical spec message of a trap kind ("integer divide by zero", ...). */
+const char *zw_trap_message(zwasm_trap_kind_t kind);
+
+/* ---- LEB128 readers ----------------------------------------------------- */
+/* Read from [*p, end).  Return false on truncation or on an over-long /
+ * out-of-range encoding (per the spec's limits for N-bit integers); *p is
+ * advanced only on success. */
+bool zw_read_u32(const uint8_t **p, const uint8_t *end, uint32_t *out);
+bool zw_read_s32(const uint8_t **p, const uint8_t *end, int32_t *out);
+bool zw_read_u64(const uint8_t **p, const uint8_t *end, uint64_t *out);
+bool zw_read_s33(const uint8_t **p, const uint8_t *end, int64_t *out);
+bool zw_read_s64(const uint8_t **p, const uint8_t *end, int64_t *out);
+
+/* UTF-8 well-formedness check (used for names). */
+bool zw_utf8_valid(const uint8_t *s, size_t n);
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * module.h — the in-memory form of a decoded module (output of decode/,
+ * input of validate/, ir/, runtime/ and api/).
+ *
+ * A zw_module owns a private copy of the binary; code bodies, constant
+ * expressions, data segment bytes and names point into that copy.
+ * Index spaces (functions, tables, memories, globals, tags) list imports
+ * first, then definitions, exactly as in the specification.
+ *
+ * Room for Wasm 3.0: value types are 32-bit (typed references carry a heap
+ * type and nullability), memories carry is64 / page size, every memory
+ * access carries a memory index, types are "composite types" grouped in
+ * recursion groups (only function types exist today), tags have a slot.
+ */
+#ifndef ZW_MODULE_H
+#define ZW_MODULE_H
+
+#include "common.h"
+
+/* ---- value types ----------------------------------------------------------
+ * zw_valtype is 32 bits:
+ *   bits 0..7   : the binary type code (0x7F i32 ... 0x70 funcref, 0x6F externref;
+ *                 later 0x64 / 0x63 for (ref ht) / (ref null ht) ...)
+ *   bits 8..31  : for typed references, heap type (abstract code or type
+ *                 index + 1) and a nullable flag (not used in Wasm 2.0).
+ * For Wasm 2.0 a zw_valtype is just its code byte. */
+typedef uint32_t zw_valtype;
+enum {
+    ZW_I32 = 0x7F,
+    ZW_I64 = 0x7E,
+    ZW_F32 = 0x7D,
+    ZW_F64 = 0x7C,
+    ZW_V128 = 0x7B,
+    ZW_FUNCREF = 0x70,
+    ZW_EXTERNREF = 0x6F,
+};
+static inline bool zw_is_ref(zw_valtype t) { return t == ZW_FUNCREF || t == ZW_EXTERNREF; }
+static inline bool zw_is_num(zw_valtype t) { return t >= ZW_V128 && t <= ZW_I32; }
+/* Number of 8-byte value slots a value of this type occupies (v128: 2). */
+static inline uint32_t zw_slots(zw_valtype t) { return t == ZW_V128 ? 2 : 1; }
+const char *zw_valtype_name(zw_valtype t); /* "i32", "funcref", ... */
+
+/* ---- types ----------------------------------------------------------------- */
+typedef struct zw_functype {
+    uint32_t nparams, nresults;
+    zw_valtype *params;  /* nparams entries followed by nresults entries */
+    zw_valtype *results; /* == params + nparams */
+} zw_functype;
+
+typedef enum { ZW_COMP_FUNC = 0 /* later: struct, array */ } zw_comp_kind;
+
+typedef struct zw_type {
+    zw_comp_kind kind;
+    zw_functype func;
+    /* later: rec group, supertypes, finality */
+} zw_type;
+
+typedef struct zw_limits {
+    uint64_t min, max;
+    bool has_max;
+} zw_limits;
+
+typedef struct zw_tabletype {
+    zw_valtype elem;
+    zw_limits lim;
+    bool is64; /* table64, later */
+} zw_tabletype;
+
+typedef struct zw_memtype {
+    zw_limits lim; /* in pages */
+    bool is64;     /* memory64, later */
+    bool shared;   /* threads, later */
+    uint8_t page_log2; /* 16 for 64 KiB pages (custom-page-sizes later) */
+} zw_memtype;
+
+typedef struct zw_globaltype {
+    zw_valtype type;
+    bool mut;
+} zw_globaltype;
+
+typedef enum zw_extkind {
+    ZW_EXT_FUNC = 0,
+    ZW_EXT_TABLE = 1,
+    ZW_EXT_MEM = 2,
+    ZW_EXT_GLOBAL = 3,
+    ZW_EXT_TAG = 4,
+} zw_extkind;
+
+/* ---- sections ---------------------------------------------------------------- */
+typedef struct zw_name {
+    const char *str; /* points into the module's bytes, NOT NUL-terminated */
+    uint32_t len;
+} zw_name;
+
+typedef struct zw_import {
+    zw_name module, name;
+    zw_extkind kind;
+    union {
+        uint32_t func_type; /* type index */
+        zw_tabletype table;
+        zw_memtype mem;
+        zw_globaltype global;
+        uint32_t tag_type;
+    } u;
+    uint64_t offset; /* byte offset of the import entry, for messages */
+} zw_import;
+
+typedef struct zw_export {
+    zw_name name;
+    zw_extkind kind;
+    uint32_t index;
+} zw_export;
+
+/* A constant expression: the raw bytes of its instruction sequence,
+ * including the final 0x0B end. */
+typedef struct zw_expr {
+    const uint8_t *code;
+    uint32_t len;
+    uint64_t offset; /* byte offset in the binary */
+} zw_expr;
+
+typedef struct zw_func {
+    uint32_t type_idx;
+    bool imported;
+    /* Defined functions only: */
+    uint32_t nlocals;         /* declared locals, excluding parameters */
+    zw_valtype *locals;       /* nlocals entries (runs expanded) */
+    const uint8_t *code;      /* the instruction sequence (after the locals) */
+    uint32_t code_len;        /* up to and including the final end */
+    uint64_t code_offset;     /* byte offset of `code` in the binary */
+    uint64_t body_offset;     /* byte offset of the body (its size field) */
+} zw_func;
+
+typedef struct zw_table {
+    zw_tabletype type;
+    bool imported;
+    bool has_init;  /* table with an init expression (function-references, later) */
+    zw_expr init;
+} zw_table;
+
+typedef struct zw_mem {
+    zw_memtype type;
+    bool imported;
+} zw_mem;
+
+typedef struct zw_global {
+    zw_globaltype type;
+    bool imported;
+    zw_expr init; /* defined globals */
+} zw_global;
+
+typedef enum { ZW_SEG_ACTIVE, ZW_SEG_PASSIVE, ZW_SEG_DECLARATIVE } zw_segmode;
+
+typedef struct zw_elem {
+    zw_segmode mode;
+    uint32_t table;     /* active */
+    zw_expr offset;     /* active */
+    zw_valtype type;    /* element type (funcref for the legacy forms) */
+    uint32_t count;
+    /* Exactly one of the two is non-NULL (when count > 0): */
+    uint32_t *funcs;    /* function indices (elemkind 0x00 forms) */
+    zw_expr *exprs;     /* constant expressions (expression forms) */
+    uint64_t offset_in_file;
+} zw_elem;
+
+typedef struct zw_data {
+    zw_segmode mode;    /* ACTIVE or PASSIVE */
+    uint32_t mem;       /* active */
+    zw_expr offset;     /* active */
+    const uint8_t *bytes;
+    uint32_t len;
+    uint64_t offset_in_file;
+} zw_data;
+
+typedef struct zw_custom {
+    zw_name name;
+    const uint8_t *data;
+    uint32_t len;
+    uint64_t offset;
+} zw_custom;
+
+struct zw_ir_func; /* ir/ir.h */
+
+typedef struct zw_module {
+    uint8_t *bytes; /* owned copy of the binary */
+    size_t nbytes;
+
+    uint32_t ntypes;
+    zw_type *types;
+
+    uint32_t nimports;
+    zw_import *imports;
+
+    /* index spaces: imports first */
+    uint32_t nfuncs, nfunc_imports;
+    zw_func *funcs;
+    uint32_t ntables, ntable_imports;
+    zw_table *tables;
+    uint32_t nmems, nmem_imports;
+    zw_mem *mems;
+    uint32_t nglobals, nglobal_imports;
+    zw_global *globals;
+
+    uint32_t nexports;
+    zw_export *exports;
+
+    bool has_start;
+    uint32_t start;
+
+    uint32_t nelems;
+    zw_elem *elems;
+
+    bool has_datacount;
+    uint32_t datacount;
+    uint32_t ndatas;
+    zw_data *datas;
+
+    uint32_t ncustoms;
+    zw_custom *customs;
+
+    /* From the "name" custom section (all optional; NULL/0 when absent). */
+    zw_name module_name;
+    zw_name *func_names; /* nfuncs entries, .str == NULL when unnamed */
+
+    /* Functions referenced outside function bodies (exports, elements,
+     * globals): the C.refs set for ref.func validation.  nfuncs booleans. */
+    bool *func_declared;
+
+    /* Lowered code, one per defined function, filled by ir/ (index
+     * nfunc_imports + i is ir[i]). */
+    struct zw_ir_func **ir;
+} zw_module;
+
+/* decode/decode.c: parse a binary module.  Malformed input returns
+ * ZWASM_ERR_MALFORMED with the byte offset; Wasm 2.0 validity rules that
+ * the decoder can check cheaply (counts, indices inside sections) are left to
+ * the validator. */
+zwasm_result_t zw_decode(const uint8_t *bytes, size_t len, zw_module **out, zwasm_error_t *err);
+void zw_module_free(zw_module *m);
+
+/* validate/validate.c: the validation algorithm of the specification.
+ * Returns ZWASM_ERR_INVALID with offset and function index on failure. */
+zwasm_result_t zw_validate(zw_module *m, zwasm_error_t *err);
+
+/* Function type of function index fi. */
+static inline const zw_functype *zw_func_type(const zw_module *m, uint32_t fi) {
+    return &m->types[m->funcs[fi].type_idx].func;
+}
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * runtime.h — runtime objects: engine, store, function instances, memories,
+ * tables, globals, module instances; instantiation and the calling
+ * interface into the interpreter.
+ *
+ * The public opaque types of zwasm.h are these structs:
+ *   zwasm_engine = zw_engine, zwasm_store = zw_store, zwasm_func = zw_funcinst,
+ *   zwasm_memory = zw_memory, zwasm_table = zw_tableinst,
+ *   zwasm_global = zw_globalinst, zwasm_instance = zw_instance,
+ *   zwasm_module = zw_module (module.h).
+ *
+ * Values at run time live in 8-byte slots (zw_slot); a v128 takes two
+ * consecutive slots (low half first).  i32 and f32 occupy the low 32 bits
+ * (upper bits unspecified), references are pointers: a funcref is a
+ * zw_funcinst*, an externref an opaque host pointer; NULL is ref.null.
+ */
+#ifndef ZW_RUNTIME_H
+#define ZW_RUNTIME_H
+
+#include "../common.h"
+#include "../module.h"
+
+typedef uint64_t zw_slot;
+
+#define zw_engine zwasm_engine
+#define zw_store zwasm_store
+#define zw_funcinst zwasm_func
+#define zw_memory zwasm_memory
+#define zw_tableinst zwasm_table
+#define zw_globalinst zwasm_global
+#define zw_instance zwasm_instance
+
+typedef struct zw_engine zw_engine;
+typedef struct zw_store zw_store;
+typedef struct zw_funcinst zw_funcinst;
+typedef struct zw_memory zw_memory;
+typedef struct zw_tableinst zw_tableinst;
+typedef struct zw_globalinst zw_globalinst;
+typedef struct zw_instance zw_instance;
+
+struct zw_engine {
+    zwasm_config_t cfg;
+};
+
+/* A value stored in a global or passed across the runtime boundary. */
+typedef union zw_value {
+    uint32_t i32;
+    uint64_t i64;
+    float f32;
+    double f64;
+    zw_v128 v128;
+    void *ref;
+    zw_slot slots[2];
+} zw_value;
+
+struct zw_funcinst {
+    uint32_t type_id;           /* store-canonical type id: equal iff types equal */
+    const zw_functype *type;    /* points into the module or into host storage */
+    zw_instance *inst;          /* owning instance; NULL for host functions */
+    uint32_t index;             /* function index in the owning module */
+    const struct zw_ir_func *ir;/* lowered code; NULL for host functions */
+    /* host functions */
+    zwasm_host_func_t host;
+    void *host_env;
+    void (*host_finalizer)(void *);
+    zw_functype host_type;      /* owned copy for host functions */
+};
+
+struct zw_memory {
+    uint8_t *base;       /* start of the reservation; never moves */
+    uint64_t size;       /* current size in bytes */
+    uint64_t pages;      /* current size in pages */
+    uint64_t max_pages;  /* effective maximum (declared max, or the 4 GiB limit) */
+    bool has_max;        /* declared max present */
+    uint64_t reserved;   /* bytes of address space reserved at base */
+    zw_memtype type;
+};
+
+struct zw_tableinst {
+    void **elems;        /* size entries; NULL is null */
+    uint64_t size;
+    uint64_t max;        /* effective max */
+    zw_tabletype type;
+};
+
+struct zw_globalinst {
+    zw_value val;
+    zw_globaltype type;
+};
+
+struct zw_instance {
+    zw_store *store;
+    const zw_module *module;
+    zw_funcinst **funcs;       /* module->nfuncs entries (imports resolved) */
+    zw_tableinst **tables;
+    zw_memory **mems;
+    zw_globalinst **globals;
+    uint32_t *type_ids;        /* module type index -> store type id */
+    /* Segment state: a dropped segment has length 0. */
+    uint32_t *elem_len;        /* current length of each element segment */
+    void ***elem_refs;         /* evaluated references of each element segment */
+    uint32_t *data_len;        /* current length of each data segment */
+};
+
+/* Execution state of one store: the value stack and the frame stack used by
+ * the interpreter.  Host -> wasm re-entry pushes above the current top. */
+typedef struct zw_exec {
+    zw_slot *stack;            /* value stack base */
+    zw_slot *stack_end;
+    zw_slot *sp;               /* first free slot for a new outermost call */
+    void *frames;              /* interpreter-owned frame records */
+    uint32_t depth;            /* current wasm call depth */
+} zw_exec;
+
+struct zw_store {
+    zw_engine *engine;
+    zw_exec exec;
+    /* Canonical function types: type_id indexes this list. */
+    ZW_VEC(zw_functype *) types;
+    /* Everything the store owns, freed by zwasm_store_delete. */
+    ZW_VEC(zw_funcinst *) funcs;
+    ZW_VEC(zw_memory *) mems;
+    ZW_VEC(zw_tableinst *) tables;
+    ZW_VEC(zw_globalinst *) globals;
+    ZW_VEC(zw_instance *) instances;
+};
+
+/* What a host function receives as its caller. */
+struct zwasm_caller {
+    zw_store *store;
+    zw_instance *inst; /* the instance whose code made the call, or NULL */
+};
+
+/* ---- runtime/store.c ------------------------------------------------------- */
+/* Intern a function type in the store; returns its id (or UINT32_MAX on OOM). */
+uint32_t zw_store_type_id(zw_store *s, const zw_functype *t);
+bool zw_functype_eq(const zw_functype *a, const zw_functype *b);
+
+/* ---- runtime/memory.c, table.c ----------------------------------------------- */
+zw_memory *zw_memory_create(zw_store *s, const zw_memtype *t);
+/* Grow by delta pages; returns the old size in pages or -1. */
+int64_t zw_memory_grow(zw_memory *m, uint64_t delta);
+zw_tableinst *zw_table_create(zw_store *s, const zw_tabletype *t, void *init);
+int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init);
+
+/* ---- runtime/instance.c ---------------------------------------------------------- */
+/* Instantiate: resolve imports (checked against import types, ZWASM_ERR_LINK
+ * "incompatible import type" / "unknown import"), create tables, memories,
+ * globals, evaluate element and data segments, initialise active segments
+ * (a trap is ZWASM_ERR_TRAP), run the start function. */
+zwasm_result_t zw_instantiate(zw_store *s, const zw_module *m, const zwasm_extern_t *imports,
+                              size_t nimports, zw_instance **out, zwasm_error_t *err);
+/* Evaluate a constant expression in the context of an instance (globals and
+ * functions known so far).  out receives the value. */
+zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_valtype type, zw_value *out,
+                             zwasm_error_t *err);
+
+/* ---- interp/interp.c -------------------------------------------------------------- */
+/* Call f with arguments in slots (laid out per f's params, v128 = 2 slots);
+ * results are written to `results` (per f's results).  Host functions are
+ * called directly.  Traps return ZWASM_ERR_TRAP with err filled. */
+zwasm_result_t zw_call(zw_store *s, zw_funcinst *f, const zw_slot *args, zw_slot *results,
+                       zwasm_error_t *err);
+
+/* ---- conversions used by api/ and interp/ ----------------------------------------- */
+/* Number of slots of a list of value types. */
+uint32_t zw_types_slots(const zw_valtype *t, uint32_t n);
+void zw_val_to_slots(const zwasm_val_t *v, zw_slot *out);       /* writes 1 or 2 slots */
+void zw_slots_to_val(zw_valtype t, const zw_slot *in, zwasm_val_t *out);
+
+#endif

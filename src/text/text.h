@@ -1,0 +1,82 @@
+/*
+ * text.h — the text format: an S-expression reader, the WAT -> binary
+ * encoder, and parsers for the constant/result forms of .wast scripts.
+ *
+ * Everything textual is turned into the binary format and then goes through
+ * the same decoder and validator as a .wasm file; text-level errors are
+ * ZWASM_ERR_MALFORMED with "line:col: message".
+ */
+#ifndef ZW_TEXT_H
+#define ZW_TEXT_H
+
+#include "../common.h"
+
+/* ---- S-expressions ---------------------------------------------------------- */
+typedef enum { ZW_SX_LIST, ZW_SX_ATOM, ZW_SX_STRING } zw_sx_kind;
+
+typedef struct zw_sx {
+    zw_sx_kind kind;
+    uint32_t line, col;          /* 1-based position of the first character */
+    /* ATOM: the token text (keywords, numbers, $ids), NUL-terminated.
+     * STRING: the decoded bytes (escapes resolved), NUL-terminated, with
+     *         the exact byte length in len (may contain NULs). */
+    char *text;
+    size_t len;
+    struct zw_sx **items;        /* LIST */
+    uint32_t nitems;
+    const char *src;             /* the start of this form in the source text */
+    size_t src_len;              /* its length in source bytes */
+} zw_sx;
+
+/* Parse a whole source text into a LIST node holding all top-level forms.
+ * Handles line and (nested) block comments and annotations (skipped).
+ * Returns NULL with err filled (ZWASM_ERR_MALFORMED) on a lexical error. */
+zw_sx *zw_sx_parse(const char *src, size_t len, zwasm_error_t *err);
+void zw_sx_free(zw_sx *sx);
+
+/* ---- WAT -> binary ----------------------------------------------------------- */
+/* Encode one (module ...) form: text modules, (module binary "..."), and
+ * (module quote "...") (the quoted text is parsed as a module).  An optional
+ * $id after `module` is returned in *id (malloc'd, NULL if none). */
+zwasm_result_t zw_wat_encode_module(const zw_sx *module_form, zw_buf *out, char **id,
+                                    zwasm_error_t *err);
+/* A whole .wat file: either one (module ...) form or a sequence of module
+ * fields without the wrapper. */
+zwasm_result_t zw_wat_compile(const char *src, size_t len, zw_buf *out, zwasm_error_t *err);
+
+/* ---- script values ------------------------------------------------------------- */
+/* A constant or an expected result of a .wast command. */
+typedef enum {
+    ZW_WV_I32, ZW_WV_I64, ZW_WV_F32, ZW_WV_F64, ZW_WV_V128,
+    ZW_WV_REF_NULL,   /* (ref.null func|extern): type in reftype */
+    ZW_WV_REF_EXTERN, /* (ref.extern N) */
+    ZW_WV_REF_FUNC,   /* (ref.func) in a result: any non-null funcref */
+    ZW_WV_REF_EXTERN_ANY, /* (ref.extern) in a result without a number */
+    ZW_WV_EITHER,     /* (either r1 r2 ...) in results */
+} zw_wv_kind;
+
+typedef enum { ZW_NAN_NONE = 0, ZW_NAN_CANONICAL, ZW_NAN_ARITHMETIC } zw_nan_pat;
+
+typedef struct zw_wvalue {
+    zw_wv_kind kind;
+    uint32_t reftype;       /* REF_NULL: 0x70 or 0x6F */
+    uint8_t lane_shape;     /* V128: 0 i8x16, 1 i16x8, 2 i32x4, 3 i64x2, 4 f32x4, 5 f64x2 */
+    zw_nan_pat nan[4];      /* per lane for f32x4/f64x2; nan[0] for scalar floats */
+    union {
+        uint32_t i32;       /* also f32 bits */
+        uint64_t i64;       /* also f64 bits, extern N */
+        zw_v128 v128;
+    } u;
+    struct zw_wvalue *alts; /* EITHER: the alternatives */
+    uint32_t nalts;
+} zw_wvalue;
+
+/* Parse one value form such as (i32.const 1), (f32.const nan:canonical),
+ * (v128.const f32x4 1 nan:arithmetic 2 3), (ref.null func), (ref.extern 7),
+ * (ref.func), (either ...).  `pattern` allows nan:canonical/arithmetic,
+ * (ref.func), (ref.extern) and (either ...). */
+zwasm_result_t zw_wast_parse_value(const zw_sx *form, bool pattern, zw_wvalue *out,
+                                   zwasm_error_t *err);
+void zw_wvalue_free(zw_wvalue *v);
+
+#endif

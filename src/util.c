@@ -1,0 +1,243 @@
+/*
+ * util.c — implementations of the small helpers declared in common.h:
+ * allocation, byte buffers, growable arrays, error values, LEB128, UTF-8.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "common.h"
+
+void *zw_calloc(size_t n, size_t size) {
+    if (n == 0 || size == 0) return calloc(1, 1);
+    return calloc(n, size);
+}
+
+void *zw_realloc_array(void *p, size_t n, size_t size) {
+    if (size && n > SIZE_MAX / size) return NULL;
+    size_t bytes = n * size;
+    return realloc(p, bytes ? bytes : 1);
+}
+
+bool zw_vec_grow_(void **v, uint32_t *cap, size_t elem) {
+    uint32_t ncap = *cap ? *cap * 2 : 8;
+    if (ncap < *cap) return false;
+    void *nv = zw_realloc_array(*v, ncap, elem);
+    if (!nv) return false;
+    *v = nv;
+    *cap = ncap;
+    return true;
+}
+
+void zw_buf_free(zw_buf *b) {
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->oom = false;
+}
+
+bool zw_buf_reserve(zw_buf *b, size_t extra) {
+    if (b->oom) return false;
+    if (b->len + extra < b->len) { b->oom = true; return false; }
+    if (b->len + extra <= b->cap) return true;
+    size_t ncap = b->cap ? b->cap : 64;
+    while (ncap < b->len + extra) {
+        if (ncap > SIZE_MAX / 2) { b->oom = true; return false; }
+        ncap *= 2;
+    }
+    uint8_t *nd = realloc(b->data, ncap);
+    if (!nd) { b->oom = true; return false; }
+    b->data = nd;
+    b->cap = ncap;
+    return true;
+}
+
+void zw_buf_append(zw_buf *b, const void *p, size_t n) {
+    if (!n || !zw_buf_reserve(b, n)) return;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
+
+void zw_buf_byte(zw_buf *b, uint8_t v) { zw_buf_append(b, &v, 1); }
+
+void zw_buf_uleb(zw_buf *b, uint64_t v) {
+    do {
+        uint8_t byte = v & 0x7f;
+        v >>= 7;
+        if (v) byte |= 0x80;
+        zw_buf_byte(b, byte);
+    } while (v);
+}
+
+void zw_buf_sleb(zw_buf *b, int64_t v) {
+    for (;;) {
+        uint8_t byte = v & 0x7f;
+        v >>= 7; /* arithmetic shift on all supported compilers */
+        bool done = (v == 0 && !(byte & 0x40)) || (v == -1 && (byte & 0x40));
+        if (!done) byte |= 0x80;
+        zw_buf_byte(b, byte);
+        if (done) break;
+    }
+}
+
+void zw_buf_printf(zw_buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !zw_buf_reserve(b, (size_t)n + 1)) return;
+    va_start(ap, fmt);
+    vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+zwasm_result_t zw_err_set(zwasm_error_t *err, zwasm_result_t code, uint64_t offset, uint32_t func,
+                          const char *fmt, ...) {
+    if (!err) return code;
+    err->code = code;
+    err->trap = ZWASM_TRAP_NONE;
+    err->offset = offset;
+    err->func = func;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+const char *zw_trap_message(zwasm_trap_kind_t kind) {
+    switch (kind) {
+    case ZWASM_TRAP_NONE: return "no trap";
+    case ZWASM_TRAP_UNREACHABLE: return "unreachable";
+    case ZWASM_TRAP_MEMORY_OOB: return "out of bounds memory access";
+    case ZWASM_TRAP_TABLE_OOB: return "out of bounds table access";
+    case ZWASM_TRAP_INT_DIV_ZERO: return "integer divide by zero";
+    case ZWASM_TRAP_INT_OVERFLOW: return "integer overflow";
+    case ZWASM_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
+    case ZWASM_TRAP_UNDEFINED_ELEMENT: return "undefined element";
+    case ZWASM_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
+    case ZWASM_TRAP_INDIRECT_CALL_TYPE: return "indirect call type mismatch";
+    case ZWASM_TRAP_STACK_EXHAUSTED: return "call stack exhausted";
+    case ZWASM_TRAP_NULL_REFERENCE: return "null reference";
+    case ZWASM_TRAP_HOST: return "host function error";
+    case ZWASM_TRAP_EXIT: return "exit";
+    case ZWASM_TRAP_INTERRUPTED: return "interrupted";
+    }
+    return "trap";
+}
+
+zwasm_result_t zw_trap_set(zwasm_error_t *err, zwasm_trap_kind_t kind, const char *fmt, ...) {
+    if (!err) return ZWASM_ERR_TRAP;
+    err->code = ZWASM_ERR_TRAP;
+    err->trap = kind;
+    err->offset = ZWASM_NO_OFFSET;
+    err->func = ZWASM_NO_FUNC;
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    } else {
+        snprintf(err->message, sizeof err->message, "%s", zw_trap_message(kind));
+    }
+    return ZWASM_ERR_TRAP;
+}
+
+static bool read_uleb(const uint8_t **pp, const uint8_t *end, unsigned bits, uint64_t *out) {
+    const uint8_t *p = *pp;
+    uint64_t result = 0;
+    unsigned shift = 0;
+    unsigned maxbytes = (bits + 6) / 7;
+    for (unsigned i = 0;; i++) {
+        if (p >= end || i >= maxbytes) return false;
+        uint8_t b = *p++;
+        if (i == maxbytes - 1) {
+            /* last permitted byte: no continuation, unused bits must be 0 */
+            unsigned used = bits - 7 * i;
+            if (b & 0x80) return false;
+            if (used < 7 && (b >> used)) return false;
+        }
+        result |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+        if (!(b & 0x80)) break;
+    }
+    *pp = p;
+    *out = result;
+    return true;
+}
+
+static bool read_sleb(const uint8_t **pp, const uint8_t *end, unsigned bits, int64_t *out) {
+    const uint8_t *p = *pp;
+    uint64_t result = 0;
+    unsigned shift = 0;
+    unsigned maxbytes = (bits + 6) / 7;
+    uint8_t b = 0;
+    for (unsigned i = 0;; i++) {
+        if (p >= end || i >= maxbytes) return false;
+        b = *p++;
+        if (i == maxbytes - 1) {
+            unsigned used = bits - 7 * i; /* value bits in this byte, incl. sign */
+            if (b & 0x80) return false;
+            if (used < 7) {
+                /* the unused high bits must all equal the sign bit */
+                int sign = (b >> (used - 1)) & 1;
+                uint8_t rest = (uint8_t)((b & 0x7f) >> used);
+                uint8_t want = sign ? (uint8_t)(0x7f >> used) : 0;
+                if (rest != want) return false;
+            }
+        }
+        if (shift < 64) result |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+        if (!(b & 0x80)) break;
+    }
+    if (shift < 64 && (b & 0x40)) result |= ~(uint64_t)0 << shift;
+    *pp = p;
+    *out = (int64_t)result;
+    return true;
+}
+
+bool zw_read_u32(const uint8_t **p, const uint8_t *end, uint32_t *out) {
+    uint64_t v;
+    if (!read_uleb(p, end, 32, &v)) return false;
+    *out = (uint32_t)v;
+    return true;
+}
+bool zw_read_u64(const uint8_t **p, const uint8_t *end, uint64_t *out) {
+    return read_uleb(p, end, 64, out);
+}
+bool zw_read_s32(const uint8_t **p, const uint8_t *end, int32_t *out) {
+    int64_t v;
+    if (!read_sleb(p, end, 32, &v)) return false;
+    *out = (int32_t)v;
+    return true;
+}
+bool zw_read_s33(const uint8_t **p, const uint8_t *end, int64_t *out) {
+    return read_sleb(p, end, 33, out);
+}
+bool zw_read_s64(const uint8_t **p, const uint8_t *end, int64_t *out) {
+    return read_sleb(p, end, 64, out);
+}
+
+bool zw_utf8_valid(const uint8_t *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = s[i];
+        if (c < 0x80) { i++; continue; }
+        uint32_t cp;
+        size_t len;
+        if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; len = 2; }
+        else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; len = 3; }
+        else if ((c & 0xF8) == 0xF0) { cp = c & 0x07; len = 4; }
+        else return false;
+        if (i + len > n) return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
+            return false; /* overlong */
+        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += len;
+    }
+    return true;
+}

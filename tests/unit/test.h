@@ -1,0 +1,36 @@
+/*
+ * test.h — a minimal unit-test harness.  Each TEST(name) registers itself at
+ * start-up; tests/unit/main.c runs them all and prints "N passed, N failed".
+ */
+#ifndef ZW_TEST_H
+#define ZW_TEST_H
+#include <stdio.h>
+#include <string.h>
+
+typedef void (*zw_test_fn)(int *failed);
+void zw_test_register(const char *name, zw_test_fn fn);
+
+#define TEST(name)                                                              \
+    static void test_##name(int *zw_failed_);                                   \
+    __attribute__((constructor)) static void register_##name(void) {            \
+        zw_test_register(#name, test_##name);                                   \
+    }                                                                           \
+    static void test_##name(int *zw_failed_)
+
+#define CHECK(cond)                                                             \
+    do {                                                                        \
+        if (!(cond)) {                                                          \
+            fprintf(stderr, "  %s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+            (*zw_failed_)++;                                                    \
+        }                                                                       \
+    } while (0)
+
+#define CHECK_EQ_INT(a, b)                                                      \
+    do {                                                                        \
+        long long a_ = (long long)(a), b_ = (long long)(b);                     \
+        if (a_ != b_) {                                                         \
+            fprintf(stderr, "  %s:%d: %s == %lld, expected %lld\n", __FILE__, __LINE__, #a, a_, b_); \
+            (*zw_failed_)++;                                                    \
+        }                                                                       \
+    } while (0)
+#endif
