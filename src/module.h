@@ -229,6 +229,7 @@ typedef struct zw_module {
     /* Lowered code, one per defined function, filled by ir/ (index
      * nfunc_imports + i is ir[i]). */
     struct zw_ir_func **ir;
+    bool trace; /* set by the API before lowering: emit per-instruction trace hooks */
 } zw_module;
 
 /* decode/decode.c: parse a binary module.  Malformed input returns

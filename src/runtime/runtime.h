@@ -161,6 +161,8 @@ zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_valtype typ
  * called directly.  Traps return ZWASM_ERR_TRAP with err filled. */
 zwasm_result_t zw_call(zw_store *s, zw_funcinst *f, const zw_slot *args, zw_slot *results,
                        zwasm_error_t *err);
+/* Free the interpreter's stacks of a store (called by zwasm_store_delete). */
+void zw_exec_free(zw_exec *e);
 
 /* ---- conversions used by api/ and interp/ ----------------------------------------- */
 /* Number of slots of a list of value types. */
