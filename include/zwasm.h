@@ -164,6 +164,8 @@ typedef struct zwasm_config {
     uint32_t max_call_depth;  /* wasm frames before "call stack exhausted" (default 10000) */
     uint64_t stack_bytes;     /* value stack size per store (default 16 MiB) */
     bool trace;               /* print every executed IR instruction to stderr */
+    uint64_t fuel;            /* 0: unlimited; else trap "interrupted" after about this
+                                 many loop iterations and calls (per zwasm_func_call) */
 } zwasm_config_t;
 
 ZWASM_API void zwasm_config_init(zwasm_config_t *cfg);
