@@ -93,8 +93,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         zwasm_func_call(store, ext.of.func, args, ft.nparams, results, ft.nresults, &err);
     }
 out:
-    if (module) zwasm_module_delete(module);
     zwasm_store_delete(store);
+    if (module) zwasm_module_delete(module);
     zwasm_engine_delete(engine);
     return 0;
 }

@@ -230,6 +230,10 @@ typedef struct zw_module {
      * nfunc_imports + i is ir[i]). */
     struct zw_ir_func **ir;
     bool trace; /* set by the API before lowering: emit per-instruction trace hooks */
+    /* Set by the API: 1 for the zwasm_module_t handle plus 1 per live
+     * instance, so zwasm_module_delete before zwasm_store_delete is safe.
+     * 0 (as left by zw_decode) means "not reference counted". */
+    uint32_t refs;
 } zw_module;
 
 /* decode/decode.c: parse a binary module.  Malformed input returns
@@ -242,6 +246,34 @@ void zw_module_free(zw_module *m);
 /* validate/validate.c: the validation algorithm of the specification.
  * Returns ZWASM_ERR_INVALID with offset and function index on failure. */
 zwasm_result_t zw_validate(zw_module *m, zwasm_error_t *err);
+
+/* decode/instr.c: read one instruction (opcode and immediates) of a function
+ * body or constant expression at *pp (< end), advancing *pp past it.
+ * base is the start of the module binary (for error offsets), func the
+ * function index for messages (ZWASM_NO_FUNC outside functions).
+ * Malformed encodings return ZWASM_ERR_MALFORMED.  Immediates:
+ *   BLOCK: bt_kind 0 = empty, 1 = value type in a, 2 = type index in a
+ *   LABEL/FUNC/LOCAL/GLOBAL/TABLE/ELEM/DATA/MEM: a
+ *   CALLIND: a = type index, b = table;  ELEM_TABLE: a = elem, b = table
+ *   DATA_MEM: a = data, b = memory;  TABLE_TABLE / MEM_MEM: a = dst, b = src
+ *   BRTABLE: a = number of targets (LEB128 u32s at tbl), b = default
+ *   MEMARG: align (log2), mem, offset;  LANE / MEMARG_LANE: lane
+ *   I32/I64: imm (sign-extended);  F32/F64: v.u32[0] / v.u64[0] bits
+ *   V128/SHUFFLE: v;  SELECT_T: a = number of types, b = the first type
+ *   HEAPTYPE: a = 0x70 or 0x6F */
+typedef struct zw_instr {
+    uint32_t op; /* zw_op from opcodes.h */
+    uint32_t a, b;
+    uint8_t bt_kind;
+    uint8_t lane;
+    uint32_t align, mem;
+    uint64_t offset;
+    int64_t imm;
+    zw_v128 v;
+    const uint8_t *tbl;
+} zw_instr;
+zwasm_result_t zw_read_instr(const uint8_t *base, const uint8_t **pp, const uint8_t *end,
+                             uint32_t func, zw_instr *out, zwasm_error_t *err);
 
 /* Function type of function index fi. */
 static inline const zw_functype *zw_func_type(const zw_module *m, uint32_t fi) {

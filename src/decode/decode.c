@@ -1,8 +1,846 @@
-/* decode.c — STUB, to be replaced by the binary decoder. */
+/*
+ * decode.c — the binary decoder: turns a module binary into a zw_module
+ * (all sections of Wasm 2.0, custom sections, the "name" section), rejecting
+ * malformed input with ZWASM_ERR_MALFORMED, a byte offset and the
+ * testsuite's message.  Also owns zw_module_free and zw_valtype_name.
+ * Validity rules (index ranges, typing) are left to validate/.
+ */
+#include "../ir/ir.h"
 #include "../module.h"
-zwasm_result_t zw_decode(const uint8_t *bytes, size_t len, zw_module **out, zwasm_error_t *err) {
-    (void)bytes; (void)len; *out = NULL;
-    return zw_err_set(err, ZWASM_ERR_UNSUPPORTED, 0, ZWASM_NO_FUNC, "decoder not implemented");
+#include "../opcodes.h"
+
+#define EOS_MSG "unexpected end of section or function"
+
+typedef struct rd {
+    const uint8_t *base; /* start of the module binary */
+    const uint8_t *p, *end;
+    const uint8_t *fend;  /* end of the whole binary */
+    const char *eof_msg; /* message when reading past end */
+    zwasm_error_t *err;
+    uint32_t func;
+} rd;
+
+static bool fail(rd *r, const uint8_t *at, const char *msg) {
+    zw_err_set(r->err, ZWASM_ERR_MALFORMED, (uint64_t)(at - r->base), r->func, "%s", msg);
+    return false;
 }
-void zw_module_free(zw_module *m) { (void)m; }
-const char *zw_valtype_name(zw_valtype t) { (void)t; return "?"; }
+
+/* Explain a failed u32 LEB128 read at p.  Like the reference decoder, look
+ * past the end of the current section (up to the end of the binary) to tell
+ * an over-long or too-large integer from a truncated one. */
+static bool leb_fail(rd *r, const uint8_t *p, unsigned bits) {
+    unsigned maxbytes = (bits + 6) / 7, i;
+    const uint8_t *lim = r->fend > r->end ? r->fend : r->end;
+    for (i = 0; i < maxbytes; i++) {
+        if (p + i >= lim) return fail(r, r->end, r->eof_msg);
+        if (!(p[i] & 0x80)) break;
+    }
+    if (i == maxbytes) return fail(r, p + maxbytes - 1, "integer representation too long");
+    const uint8_t *q = p;
+    uint32_t v;
+    if (!zw_read_u32(&q, lim, &v)) return fail(r, p + i, "integer too large");
+    return fail(r, r->end, r->eof_msg); /* crosses the end of the section */
+}
+
+static bool rd_u32(rd *r, uint32_t *out) {
+    const uint8_t *p = r->p;
+    if (!zw_read_u32(&r->p, r->end, out)) return leb_fail(r, p, 32);
+    return true;
+}
+
+static bool rd_u8(rd *r, uint8_t *out) {
+    if (r->p >= r->end) return fail(r, r->p, r->eof_msg);
+    *out = *r->p++;
+    return true;
+}
+
+/* A vector count: each element takes at least min_size bytes. */
+static bool rd_count(rd *r, uint32_t *n, size_t min_size) {
+    if (!rd_u32(r, n)) return false;
+    if ((size_t)(r->end - r->p) / min_size < *n) return fail(r, r->end, r->eof_msg);
+    return true;
+}
+
+static bool rd_name(rd *r, zw_name *out) {
+    uint32_t n;
+    const uint8_t *at = r->p;
+    if (!zw_read_u32(&r->p, r->fend, &n)) return leb_fail(r, at, 32);
+    if ((size_t)(r->fend - r->p) < n) return fail(r, at, "length out of bounds");
+    if (r->p > r->end || (size_t)(r->end - r->p) < n) return fail(r, r->end, r->eof_msg);
+    if (!zw_utf8_valid(r->p, n)) return fail(r, r->p, "malformed UTF-8 encoding");
+    out->str = (const char *)r->p;
+    out->len = n;
+    r->p += n;
+    return true;
+}
+
+static bool is_valtype(uint8_t b) {
+    return (b >= 0x7B && b <= 0x7F) || b == 0x70 || b == 0x6F;
+}
+
+static bool rd_valtype(rd *r, zw_valtype *out) {
+    const uint8_t *at = r->p;
+    uint8_t b;
+    if (!rd_u8(r, &b)) return false;
+    if (!is_valtype(b)) return fail(r, at, "malformed value type");
+    *out = b;
+    return true;
+}
+
+static bool rd_reftype(rd *r, zw_valtype *out) {
+    const uint8_t *at = r->p;
+    uint8_t b;
+    if (!rd_u8(r, &b)) return false;
+    if (b != 0x70 && b != 0x6F) return fail(r, at, "malformed reference type");
+    *out = b;
+    return true;
+}
+
+static bool rd_limits(rd *r, zw_limits *lim, bool is_mem) {
+    const uint8_t *at = r->p;
+    uint8_t flags;
+    if (!rd_u8(r, &flags)) return false;
+    /* a u1 LEB128 in Wasm 2.0 (0x02/0x03 shared memories and 0x04+
+     * memory64 come with later proposals) */
+    if (flags & 0x80) return fail(r, at + 1, "integer representation too long");
+    if (flags > 1) return fail(r, at, "integer too large");
+    uint32_t v;
+    if (!rd_u32(r, &v)) return false;
+    lim->min = v;
+    lim->has_max = flags & 1;
+    lim->max = 0;
+    if (lim->has_max) {
+        if (!rd_u32(r, &v)) return false;
+        lim->max = v;
+    }
+    (void)is_mem;
+    return true;
+}
+
+static bool rd_tabletype(rd *r, zw_tabletype *t) {
+    memset(t, 0, sizeof *t);
+    return rd_reftype(r, &t->elem) && rd_limits(r, &t->lim, false);
+}
+
+static bool rd_memtype(rd *r, zw_memtype *t) {
+    memset(t, 0, sizeof *t);
+    t->page_log2 = 16;
+    return rd_limits(r, &t->lim, true);
+}
+
+static bool rd_globaltype(rd *r, zw_globaltype *t) {
+    if (!rd_valtype(r, &t->type)) return false;
+    const uint8_t *at = r->p;
+    uint8_t m;
+    if (!rd_u8(r, &m)) return false;
+    if (m > 1) return fail(r, at, "malformed mutability");
+    t->mut = m;
+    return true;
+}
+
+/* ---- decoding state ------------------------------------------------------- */
+typedef struct dec {
+    zw_module *m;
+    rd r;
+    zwasm_error_t *err;
+    bool has_func_section;
+    uint32_t nfunc_decls; /* entries of the function section */
+    bool has_code;
+    uint32_t ncode;
+    bool has_data_section;
+    bool oom;
+} dec;
+
+static bool nomem(dec *d) {
+    zw_err_set(d->err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    d->oom = true;
+    return false;
+}
+
+/* Scan an instruction sequence up to its matching end (depth 0).  Like the
+ * reference decoder the scan is bounded by the end of the binary, not of the
+ * section or body: callers compare where it stopped with the declared size.
+ * Marks ref.func targets as declared when mark_refs. */
+static bool scan_code(dec *d, rd *r, bool mark_refs, bool in_func) {
+    zw_instr in;
+    /* one byte per open block: 0 block/loop, 1 if, 2 if after its else */
+    ZW_VEC(uint8_t) blocks = {0};
+    bool ok = true;
+    for (;;) {
+        if (r->p >= r->fend) {
+            ok = fail(r, r->p, EOS_MSG);
+            break;
+        }
+        const uint8_t *at = r->p;
+        if (zw_read_instr(r->base, &r->p, r->fend, r->func, &in, r->err) != ZWASM_OK) {
+            ok = false;
+            break;
+        }
+        uint8_t kind = 0;
+        switch (in.op) {
+        case ZW_OP_IF:
+            kind = 1;
+            /* fall through */
+        case ZW_OP_BLOCK: case ZW_OP_LOOP:
+            if (!ZW_VEC_PUSH(&blocks, kind)) { ok = nomem(d); goto out; }
+            break;
+        case ZW_OP_ELSE:
+            if (blocks.n == 0 || blocks.v[blocks.n - 1] != 1) {
+                ok = fail(r, at, "END opcode expected");
+                goto out;
+            }
+            blocks.v[blocks.n - 1] = 2;
+            break;
+        case ZW_OP_END:
+            if (blocks.n == 0) goto out;
+            blocks.n--;
+            break;
+        case ZW_OP_REF_FUNC:
+            if (mark_refs && in.a < d->m->nfuncs) d->m->func_declared[in.a] = true;
+            break;
+        case ZW_OP_MEMORY_INIT: case ZW_OP_DATA_DROP:
+            if (in_func && !d->m->has_datacount) {
+                ok = fail(r, at, "data count section required");
+                goto out;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+out:
+    ZW_VEC_FREE(&blocks);
+    return ok;
+}
+
+/* A constant expression (its bytes up to and including the end). */
+static bool rd_expr(dec *d, zw_expr *e) {
+    rd *r = &d->r;
+    const uint8_t *start = r->p;
+    if (!scan_code(d, r, false, false)) return false;
+    if (r->p > r->end) return fail(r, r->end, "section size mismatch");
+    e->code = start;
+    e->len = (uint32_t)(r->p - start);
+    e->offset = (uint64_t)(start - r->base);
+    return true;
+}
+
+/* ---- sections -------------------------------------------------------------- */
+static bool sec_type(dec *d) {
+    rd *r = &d->r;
+    zw_module *m = d->m;
+    uint32_t n;
+    if (!rd_count(r, &n, 1)) return false;
+    m->types = zw_calloc(n, sizeof *m->types);
+    if (!m->types) return nomem(d);
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *at = r->p;
+        uint8_t form;
+        if (!rd_u8(r, &form)) return false;
+        if (form & 0x80) return fail(r, at + 1, "integer representation too long");
+        if (form != 0x60) return fail(r, at, "malformed function type");
+        zw_functype *ft = &m->types[i].func;
+        m->types[i].kind = ZW_COMP_FUNC;
+        m->ntypes = i + 1;
+        uint32_t np, nr;
+        if (!rd_count(r, &np, 1)) return false;
+        ft->params = zw_calloc(np, sizeof(zw_valtype));
+        if (!ft->params) return nomem(d);
+        ft->results = ft->params;
+        for (uint32_t k = 0; k < np; k++)
+            if (!rd_valtype(r, &ft->params[k])) return false;
+        ft->nparams = np;
+        if (!rd_count(r, &nr, 1)) return false;
+        zw_valtype *nv = zw_realloc_array(ft->params, (size_t)np + nr, sizeof(zw_valtype));
+        if (!nv) return nomem(d);
+        ft->params = nv;
+        ft->results = nv + np;
+        for (uint32_t k = 0; k < nr; k++)
+            if (!rd_valtype(r, &ft->results[k])) return false;
+        ft->nresults = nr;
+    }
+    m->ntypes = n;
+    return true;
+}
+
+static bool sec_import(dec *d) {
+    rd *r = &d->r;
+    zw_module *m = d->m;
+    uint32_t n;
+    if (!rd_count(r, &n, 1)) return false;
+    m->imports = zw_calloc(n, sizeof *m->imports);
+    if (!m->imports) return nomem(d);
+    for (uint32_t i = 0; i < n; i++) {
+        zw_import *im = &m->imports[i];
+        im->offset = (uint64_t)(r->p - r->base);
+        if (!rd_name(r, &im->module) || !rd_name(r, &im->name)) return false;
+        const uint8_t *at = r->p;
+        uint8_t kind;
+        if (!rd_u8(r, &kind)) return false;
+        switch (kind) {
+        case 0:
+            im->kind = ZW_EXT_FUNC;
+            if (!rd_u32(r, &im->u.func_type)) return false;
+            m->nfunc_imports++;
+            break;
+        case 1:
+            im->kind = ZW_EXT_TABLE;
+            if (!rd_tabletype(r, &im->u.table)) return false;
+            m->ntable_imports++;
+            break;
+        case 2:
+            im->kind = ZW_EXT_MEM;
+            if (!rd_memtype(r, &im->u.mem)) return false;
+            m->nmem_imports++;
+            break;
+        case 3:
+            im->kind = ZW_EXT_GLOBAL;
+            if (!rd_globaltype(r, &im->u.global)) return false;
+            m->nglobal_imports++;
+            break;
+        default:
+            return fail(r, at, "malformed import kind");
+        }
+        m->nimports = i + 1;
+    }
+    return true;
+}
+
+static bool sec_function(dec *d) {
+    rd *r = &d->r;
+    zw_module *m = d->m;
+    uint32_t n;
+    if (!rd_count(r, &n, 1)) return false;
+    m->funcs = zw_calloc((size_t)m->nfunc_imports + n, sizeof *m->funcs);
+    if (!m->funcs) return nomem(d);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!rd_u32(r, &m->funcs[m->nfunc_imports + i].type_idx)) return false;
+    }
+    d->nfunc_decls = n;
+    d->has_func_section = true;
+    m->nfuncs = m->nfunc_imports + n;
+    return true;
+}
+
+static bool sec_table(dec *d) {
+    rd *r = &d->r;
+    zw_module *m = d->m;
+    uint32_t n;
+    if (!rd_count(r, &n, 1)) return false;
+    m->tables = zw_calloc((size_t)m->ntable_imports + n, sizeof *m->tables);
+    if (!m->tables) return nomem(d);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!rd_tabletype(r, &m->tables[m->ntable_imports + i].type)) return false;
+    }
+    m->ntables = m->ntable_imports + n;
+    return true;
+}
+
+static bool sec_memory(dec *d) {
+    rd *r = &d->r;
+    zw_module *m = d->m;
+    uint32_t n;
+    if (!rd_count(r, &n, 1)) return false;
+    m->mems = zw_calloc((size_t)m->nmem_imports + n, sizeof *m->mems);
+    if (!m->mems) return nomem(d);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!rd_memtype(r, &m->mems[m->nmem_imports + i].type)) return false;
+    }
+    m->nmems = m->nmem_imports + n;
+    return true;
+}
+
+static bool sec_global(dec *d) {
+    rd *r = &d->r;
+    zw_module *m = d->m;
+    uint32_t n;
+    if (!rd_count(r, &n, 1)) return false;
+    m->globals = zw_calloc((size_t)m->nglobal_imports + n, sizeof *m->globals);
+    if (!m->globals) return nomem(d);
+    for (uint32_t i = 0; i < n; i++) {
+        zw_global *g = &m->globals[m->nglobal_imports + i];
+        if (!rd_globaltype(r, &g->type) || !rd_expr(d, &g->init)) return false;
+    }
+    m->nglobals = m->nglobal_imports + n;
+    return true;
+}
+
+static bool sec_export(dec *d) {
+    rd *r = &d->r;
+    zw_module *m = d->m;
+    uint32_t n;
+    if (!rd_count(r, &n, 1)) return false;
+    m->exports = zw_calloc(n, sizeof *m->exports);
+    if (!m->exports) return nomem(d);
+    for (uint32_t i = 0; i < n; i++) {
+        zw_export *e = &m->exports[i];
+        if (!rd_name(r, &e->name)) return false;
+        const uint8_t *at = r->p;
+        uint8_t kind;
+        if (!rd_u8(r, &kind)) return false;
+        if (kind > 3) return fail(r, at, "malformed export kind");
+        e->kind = (zw_extkind)kind;
+        if (!rd_u32(r, &e->index)) return false;
+        m->nexports = i + 1;
+    }
+    return true;
+}
+
+static bool sec_startfn(dec *d) {
+    d->m->has_start = true;
+    return rd_u32(&d->r, &d->m->start);
+}
+
+static bool sec_elem(dec *d) {
+    rd *r = &d->r;
+    zw_module *m = d->m;
+    uint32_t n;
+    if (!rd_count(r, &n, 1)) return false;
+    m->elems = zw_calloc(n, sizeof *m->elems);
+    if (!m->elems) return nomem(d);
+    for (uint32_t i = 0; i < n; i++) {
+        zw_elem *e = &m->elems[i];
+        m->nelems = i + 1;
+        e->offset_in_file = (uint64_t)(r->p - r->base);
+        const uint8_t *at = r->p;
+        uint32_t flags;
+        if (!rd_u32(r, &flags)) return false;
+        if (flags > 7) return fail(r, at, "malformed elements segment kind");
+        bool passive_or_decl = flags & 1, explicit_table = flags & 2, exprs = flags & 4;
+        e->type = ZW_FUNCREF;
+        if (!passive_or_decl) {
+            e->mode = ZW_SEG_ACTIVE;
+            if (explicit_table) {
+                if (!rd_u32(r, &e->table)) return false;
+            }
+            if (!rd_expr(d, &e->offset)) return false;
+        } else {
+            e->mode = explicit_table ? ZW_SEG_DECLARATIVE : ZW_SEG_PASSIVE;
+        }
+        /* element kind / type: absent for flags 0 and 4 */
+        if (flags != 0 && flags != 4) {
+            if (exprs) {
+                if (!rd_reftype(r, &e->type)) return false;
+            } else {
+                const uint8_t *kat = r->p;
+                uint8_t kind;
+                if (!rd_u8(r, &kind)) return false;
+                if (kind != 0) return fail(r, kat, "malformed element kind");
+            }
+        }
+        uint32_t cnt;
+        if (!rd_count(r, &cnt, 1)) return false;
+        e->count = cnt;
+        if (exprs) {
+            e->exprs = zw_calloc(cnt, sizeof *e->exprs);
+            if (!e->exprs) return nomem(d);
+            for (uint32_t k = 0; k < cnt; k++)
+                if (!rd_expr(d, &e->exprs[k])) return false;
+        } else {
+            e->funcs = zw_calloc(cnt, sizeof *e->funcs);
+            if (!e->funcs) return nomem(d);
+            for (uint32_t k = 0; k < cnt; k++)
+                if (!rd_u32(r, &e->funcs[k])) return false;
+        }
+    }
+    return true;
+}
+
+static bool sec_datacount(dec *d) {
+    d->m->has_datacount = true;
+    return rd_u32(&d->r, &d->m->datacount);
+}
+
+static bool sec_code(dec *d) {
+    rd *r = &d->r;
+    zw_module *m = d->m;
+    uint32_t n;
+    const uint8_t *at = r->p;
+    if (!rd_count(r, &n, 1)) return false;
+    (void)at;
+    d->has_code = true;
+    d->ncode = n; /* compared with the function section at the end */
+    zw_func scratch;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t fi = m->nfunc_imports + i;
+        /* bodies without a declaration are still checked, then dropped */
+        memset(&scratch, 0, sizeof scratch);
+        zw_func *f = i < d->nfunc_decls ? &m->funcs[fi] : &scratch;
+        f->body_offset = (uint64_t)(r->p - r->base);
+        uint32_t size;
+        if (!rd_u32(r, &size)) return false;
+        if ((size_t)(r->end - r->p) < size) return fail(r, r->p, EOS_MSG);
+        rd b = *r;
+        b.end = r->p + size;
+        b.eof_msg = EOS_MSG;
+        b.func = fi;
+        r->p += size;
+        /* locals: first pass counts, second fills */
+        uint32_t nruns;
+        if (!rd_count(&b, &nruns, 1)) return false;
+        const uint8_t *runs = b.p;
+        uint64_t total = 0;
+        for (uint32_t k = 0; k < nruns; k++) {
+            uint32_t c;
+            zw_valtype t;
+            if (!rd_u32(&b, &c)) return false;
+            total += c;
+            if (total > UINT32_MAX) return fail(&b, b.p, "too many locals");
+            if (!rd_valtype(&b, &t)) return false;
+        }
+        /* an implementation limit keeps hostile counts from allocating */
+        if (total > 50000) return fail(&b, runs, "too many locals");
+        f->nlocals = (uint32_t)total;
+        f->locals = zw_calloc(total, sizeof(zw_valtype));
+        if (!f->locals) return nomem(d);
+        const uint8_t *after = b.p;
+        b.p = runs;
+        uint32_t idx = 0;
+        for (uint32_t k = 0; k < nruns; k++) {
+            uint32_t c;
+            zw_valtype t;
+            rd_u32(&b, &c);
+            rd_valtype(&b, &t);
+            for (uint32_t j = 0; j < c; j++) f->locals[idx++] = t;
+        }
+        b.p = after;
+        f->code = b.p;
+        f->code_offset = (uint64_t)(b.p - b.base);
+        bool ok = scan_code(d, &b, false, true);
+        if (ok && b.p != b.end) ok = fail(&b, b.end, "section size mismatch");
+        f->code_len = (uint32_t)(b.p - f->code);
+        if (f == &scratch) free(scratch.locals);
+        if (!ok) return false;
+    }
+    return true;
+}
+
+static bool sec_data(dec *d) {
+    rd *r = &d->r;
+    zw_module *m = d->m;
+    uint32_t n;
+    const uint8_t *at = r->p;
+    if (!rd_u32(r, &n)) return false;
+    if (m->has_datacount && n != m->datacount)
+        return fail(r, at, "data count and data section have inconsistent lengths");
+    if ((size_t)(r->end - r->p) / 2 < n) return fail(r, r->end, r->eof_msg);
+    d->has_data_section = true;
+    m->datas = zw_calloc(n, sizeof *m->datas);
+    if (!m->datas) return nomem(d);
+    for (uint32_t i = 0; i < n; i++) {
+        zw_data *s = &m->datas[i];
+        m->ndatas = i + 1;
+        s->offset_in_file = (uint64_t)(r->p - r->base);
+        const uint8_t *fat = r->p;
+        uint32_t flags;
+        if (!rd_u32(r, &flags)) return false;
+        if (flags > 2) return fail(r, fat, "malformed data segment kind");
+        if (flags == 1) {
+            s->mode = ZW_SEG_PASSIVE;
+        } else {
+            s->mode = ZW_SEG_ACTIVE;
+            if (flags == 2 && !rd_u32(r, &s->mem)) return false;
+            if (!rd_expr(d, &s->offset)) return false;
+        }
+        uint32_t len;
+        if (!rd_u32(r, &len)) return false;
+        if ((size_t)(r->end - r->p) < len) return fail(r, r->p, "unexpected end of section or function");
+        s->bytes = r->p;
+        s->len = len;
+        r->p += len;
+    }
+    return true;
+}
+
+static bool sec_custom(dec *d, const uint8_t *sec_start) {
+    rd *r = &d->r;
+    zw_module *m = d->m;
+    zw_custom c;
+    c.offset = (uint64_t)(sec_start - r->base);
+    if (!rd_name(r, &c.name)) return false;
+    c.data = r->p;
+    c.len = (uint32_t)(r->end - r->p);
+    r->p = r->end;
+    zw_custom *nv = zw_realloc_array(m->customs, (size_t)m->ncustoms + 1, sizeof *nv);
+    if (!nv) return nomem(d);
+    m->customs = nv;
+    m->customs[m->ncustoms++] = c;
+    return true;
+}
+
+/* ---- the name section (parsed leniently, after everything else) -------- */
+static void parse_names(zw_module *m, const zw_custom *c) {
+    rd r = {m->bytes, c->data, c->data + c->len, c->data + c->len, "", NULL, ZWASM_NO_FUNC};
+    zw_name modname = {0};
+    zw_name *fn = NULL;
+    int last_id = -1;
+    while (r.p < r.end) {
+        uint8_t id;
+        uint32_t size;
+        if (!rd_u8(&r, &id) || !rd_u32(&r, &size)) goto bad;
+        if ((size_t)(r.end - r.p) < size || (int)id <= last_id) goto bad;
+        last_id = id;
+        rd s = r;
+        s.end = r.p + size;
+        r.p += size;
+        if (id == 0) {
+            if (!rd_name(&s, &modname) || s.p != s.end) goto bad;
+        } else if (id == 1) {
+            uint32_t n;
+            if (!rd_count(&s, &n, 2)) goto bad;
+            if (!fn) fn = zw_calloc(m->nfuncs, sizeof *fn);
+            if (!fn) goto bad;
+            int64_t last = -1;
+            for (uint32_t i = 0; i < n; i++) {
+                uint32_t idx;
+                zw_name nm;
+                if (!rd_u32(&s, &idx) || !rd_name(&s, &nm)) goto bad;
+                if ((int64_t)idx <= last) goto bad;
+                last = idx;
+                if (idx < m->nfuncs) fn[idx] = nm;
+            }
+            if (s.p != s.end) goto bad;
+        }
+    }
+    m->module_name = modname;
+    m->func_names = fn;
+    return;
+bad:
+    free(fn);
+}
+
+/* ---- the module ------------------------------------------------------------- */
+/* Section order rank for ids 1..12 (datacount 12 sits between elem and code). */
+static int section_rank(uint8_t id) {
+    static const int8_t rank[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
+    return id <= 12 ? rank[id] : -1;
+}
+
+static bool decode_sections(dec *d) {
+    rd *r = &d->r;
+    zw_module *m = d->m;
+    int last_rank = 0;
+    while (r->p < r->end) {
+        const uint8_t *sec_start = r->p;
+        uint8_t id = *r->p++;
+        if (id > 12) return fail(r, sec_start, "malformed section id");
+        uint32_t size;
+        if (!rd_u32(r, &size)) return false;
+        if ((size_t)(r->end - r->p) < size) return fail(r, r->p - 1, "length out of bounds");
+        const uint8_t *send = r->p + size;
+        const uint8_t *file_end = r->end;
+        if (id != 0) {
+            int rk = section_rank(id);
+            if (rk <= last_rank) return fail(r, sec_start, "unexpected content after last section");
+            last_rank = rk;
+        }
+        r->end = send;
+        r->eof_msg = EOS_MSG;
+        bool ok;
+        switch (id) {
+        case 0: ok = sec_custom(d, sec_start); break;
+        case 1: ok = sec_type(d); break;
+        case 2: ok = sec_import(d); break;
+        case 3: ok = sec_function(d); break;
+        case 4: ok = sec_table(d); break;
+        case 5: ok = sec_memory(d); break;
+        case 6: ok = sec_global(d); break;
+        case 7: ok = sec_export(d); break;
+        case 8: ok = sec_startfn(d); break;
+        case 9: ok = sec_elem(d); break;
+        case 10: ok = sec_code(d); break;
+        case 11: ok = sec_data(d); break;
+        case 12: ok = sec_datacount(d); break;
+        default: ok = false; break;
+        }
+        /* sections before the function section: set up index spaces */
+        if (!ok) return false;
+        if (id >= 3 && id != 0 && !m->funcs) {
+            /* function section absent: funcs = imports only */
+        }
+        if (r->p != send) return fail(r, r->p, "section size mismatch");
+        r->end = file_end;
+        r->eof_msg = "unexpected end";
+        /* the function index space is needed by later sections */
+        if (!m->funcs && id >= 3) {
+            m->funcs = zw_calloc(m->nfunc_imports, sizeof *m->funcs);
+            if (!m->funcs) return nomem(d);
+        }
+        if (m->funcs && !m->func_declared && id >= 3) {
+            m->nfuncs = m->nfunc_imports + d->nfunc_decls;
+            m->func_declared = zw_calloc(m->nfuncs, sizeof(bool));
+            if (!m->func_declared) return nomem(d);
+        }
+    }
+    if (d->nfunc_decls != d->ncode)
+        return fail(r, r->p, "function and code section have inconsistent lengths");
+    if (m->has_datacount && m->datacount != m->ndatas)
+        return fail(r, r->p, "data count and data section have inconsistent lengths");
+    return true;
+}
+
+/* Fill in the parts of the index spaces that come from imports. */
+static bool finish(dec *d) {
+    zw_module *m = d->m;
+    if (!m->funcs) {
+        m->funcs = zw_calloc(m->nfunc_imports, sizeof *m->funcs);
+        if (!m->funcs) return nomem(d);
+    }
+    m->nfuncs = m->nfunc_imports + d->nfunc_decls;
+    if (!m->func_declared) {
+        m->func_declared = zw_calloc(m->nfuncs, sizeof(bool));
+        if (!m->func_declared) return nomem(d);
+    }
+    if (!m->tables && m->ntable_imports) {
+        m->tables = zw_calloc(m->ntable_imports, sizeof *m->tables);
+        if (!m->tables) return nomem(d);
+    }
+    if (m->ntables < m->ntable_imports) m->ntables = m->ntable_imports;
+    if (!m->mems && m->nmem_imports) {
+        m->mems = zw_calloc(m->nmem_imports, sizeof *m->mems);
+        if (!m->mems) return nomem(d);
+    }
+    if (m->nmems < m->nmem_imports) m->nmems = m->nmem_imports;
+    if (!m->globals && m->nglobal_imports) {
+        m->globals = zw_calloc(m->nglobal_imports, sizeof *m->globals);
+        if (!m->globals) return nomem(d);
+    }
+    if (m->nglobals < m->nglobal_imports) m->nglobals = m->nglobal_imports;
+    uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const zw_import *im = &m->imports[i];
+        switch (im->kind) {
+        case ZW_EXT_FUNC:
+            m->funcs[fi].type_idx = im->u.func_type;
+            m->funcs[fi++].imported = true;
+            break;
+        case ZW_EXT_TABLE:
+            m->tables[ti].type = im->u.table;
+            m->tables[ti++].imported = true;
+            break;
+        case ZW_EXT_MEM:
+            m->mems[mi].type = im->u.mem;
+            m->mems[mi++].imported = true;
+            break;
+        case ZW_EXT_GLOBAL:
+            m->globals[gi].type = im->u.global;
+            m->globals[gi++].imported = true;
+            break;
+        default:
+            break;
+        }
+    }
+    /* C.refs: functions referenced outside function bodies */
+    for (uint32_t i = 0; i < m->nexports; i++)
+        if (m->exports[i].kind == ZW_EXT_FUNC && m->exports[i].index < m->nfuncs)
+            m->func_declared[m->exports[i].index] = true;
+    rd r = {m->bytes, NULL, NULL, m->bytes + m->nbytes, "unexpected end", d->err, ZWASM_NO_FUNC};
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        zw_elem *e = &m->elems[i];
+        for (uint32_t k = 0; k < e->count; k++) {
+            if (e->funcs) {
+                if (e->funcs[k] < m->nfuncs) m->func_declared[e->funcs[k]] = true;
+            } else {
+                r.p = e->exprs[k].code;
+                r.end = r.p + e->exprs[k].len;
+                if (!scan_code(d, &r, true, false)) return false;
+            }
+        }
+        if (e->mode == ZW_SEG_ACTIVE) {
+            r.p = e->offset.code;
+            r.end = r.p + e->offset.len;
+            if (!scan_code(d, &r, true, false)) return false;
+        }
+    }
+    for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
+        r.p = m->globals[i].init.code;
+        r.end = r.p + m->globals[i].init.len;
+        if (!scan_code(d, &r, true, false)) return false;
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        if (m->datas[i].mode != ZW_SEG_ACTIVE) continue;
+        r.p = m->datas[i].offset.code;
+        r.end = r.p + m->datas[i].offset.len;
+        if (!scan_code(d, &r, true, false)) return false;
+    }
+    for (uint32_t i = 0; i < m->ncustoms; i++) {
+        const zw_custom *c = &m->customs[i];
+        if (c->name.len == 4 && !memcmp(c->name.str, "name", 4) && !m->func_names) {
+            parse_names(m, c);
+        }
+    }
+    return true;
+}
+
+zwasm_result_t zw_decode(const uint8_t *bytes, size_t len, zw_module **out, zwasm_error_t *err) {
+    *out = NULL;
+    if (len > UINT32_MAX)
+        return zw_err_set(err, ZWASM_ERR_UNSUPPORTED, 0, ZWASM_NO_FUNC, "module too large");
+    if (len < 4) return zw_err_set(err, ZWASM_ERR_MALFORMED, len, ZWASM_NO_FUNC, "unexpected end");
+    if (memcmp(bytes, "\0asm", 4) != 0)
+        return zw_err_set(err, ZWASM_ERR_MALFORMED, 0, ZWASM_NO_FUNC, "magic header not detected");
+    if (len < 8) return zw_err_set(err, ZWASM_ERR_MALFORMED, len, ZWASM_NO_FUNC, "unexpected end");
+    if (memcmp(bytes + 4, "\1\0\0\0", 4) != 0)
+        return zw_err_set(err, ZWASM_ERR_MALFORMED, 4, ZWASM_NO_FUNC, "unknown binary version");
+    zw_module *m = calloc(1, sizeof *m);
+    if (!m) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    m->bytes = malloc(len);
+    if (!m->bytes) {
+        free(m);
+        return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    }
+    memcpy(m->bytes, bytes, len);
+    m->nbytes = len;
+    dec d = {0};
+    d.m = m;
+    d.err = err;
+    d.r = (rd){m->bytes, m->bytes + 8, m->bytes + len, m->bytes + len, "unexpected end", err, ZWASM_NO_FUNC};
+    if (!decode_sections(&d) || !finish(&d)) {
+        zwasm_result_t rc = err ? err->code : (d.oom ? ZWASM_ERR_NOMEM : ZWASM_ERR_MALFORMED);
+        zw_module_free(m);
+        return rc;
+    }
+    *out = m;
+    return ZWASM_OK;
+}
+
+void zw_module_free(zw_module *m) {
+    if (!m) return;
+    zw_ir_free_module(m);
+    if (m->types)
+        for (uint32_t i = 0; i < m->ntypes; i++) free(m->types[i].func.params);
+    free(m->types);
+    free(m->imports);
+    if (m->funcs)
+        for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) free(m->funcs[i].locals);
+    free(m->funcs);
+    free(m->tables);
+    free(m->mems);
+    free(m->globals);
+    free(m->exports);
+    if (m->elems)
+        for (uint32_t i = 0; i < m->nelems; i++) {
+            free(m->elems[i].funcs);
+            free(m->elems[i].exprs);
+        }
+    free(m->elems);
+    free(m->datas);
+    free(m->customs);
+    free(m->func_names);
+    free(m->func_declared);
+    free(m->bytes);
+    free(m);
+}
+
+const char *zw_valtype_name(zw_valtype t) {
+    switch (t & 0xFF) {
+    case ZW_I32: return "i32";
+    case ZW_I64: return "i64";
+    case ZW_F32: return "f32";
+    case ZW_F64: return "f64";
+    case ZW_V128: return "v128";
+    case ZW_FUNCREF: return "funcref";
+    case ZW_EXTERNREF: return "externref";
+    }
+    return "?";
+}

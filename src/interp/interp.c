@@ -1,8 +1,698 @@
-/* interp.c — STUB, to be replaced by the interpreter. */
+/*
+ * interp.c — the direct-threaded interpreter of the register IR (ir.h):
+ * zw_call (the entry from the runtime), the value stack and frame records
+ * of a store (zw_exec), host-function calls, threading of lowered code
+ * (zw_interp_thread) and the dispatch loop.  Owner: IR engineer.
+ *
+ * Handlers of the fixed-signature Wasm operations are generated from
+ * opcodes.def (semantics in interp_sem.h and simd.h); control, calls,
+ * variables, tables, bulk memory and the IR-only forms are written here.
+ * Hot state lives in locals: ip, fp, the memory-0 base and size.  Wasm ->
+ * wasm calls push a frame record and never recurse in C.
+ */
+#include <inttypes.h>
+#include <sys/mman.h>
+
+#include "../ir/ir.h"
+#include "../ir/ir_sig.h"
 #include "../runtime/runtime.h"
+#include "interp_sem.h"
+#include "simd.h"
+
+#ifndef ZW_INTERP_SIMD
+#define ZW_INTERP_SIMD 1
+#endif
+
+#if !ZW_HAVE_COMPUTED_GOTO && !defined(ZW_INTERP_SWITCH)
+#define ZW_INTERP_SWITCH 1
+#endif
+
+typedef struct zw_frame {
+    const uint32_t *ip;      /* return address (NULL: leave the interpreter) */
+    zw_slot *fp;
+    const zw_ir_func *fn;
+    zw_instance *inst;
+} zw_frame;
+
+/* ---- value stack ---------------------------------------------------------- */
+static uint32_t max_depth(const zw_store *s) {
+    uint32_t d = s->engine ? s->engine->cfg.max_call_depth : 0;
+    return d ? d : 10000;
+}
+
+static bool exec_init(zw_store *s) {
+    zw_exec *e = &s->exec;
+    if (e->stack) return true;
+    uint64_t bytes = s->engine ? s->engine->cfg.stack_bytes : 0;
+    if (!bytes) bytes = 16u << 20;
+    bytes &= ~(uint64_t)4095;
+    if (bytes < 4096) bytes = 4096;
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return false;
+    e->frames = zw_calloc((size_t)max_depth(s) + 2, sizeof(zw_frame));
+    if (!e->frames) { munmap(p, bytes); return false; }
+    e->stack = p;
+    e->stack_end = (zw_slot *)((uint8_t *)p + bytes);
+    e->sp = e->stack;
+    e->depth = 0;
+    return true;
+}
+
+void zw_exec_free(zw_exec *e) {
+    if (e->stack) munmap(e->stack, (size_t)((uint8_t *)e->stack_end - (uint8_t *)e->stack));
+    free(e->frames);
+    memset(e, 0, sizeof *e);
+}
+
+/* ---- host calls ---------------------------------------------------------------- */
+/* Call host function f with arguments in slots `io`; results are written
+ * back to `io`. */
+static ZW_NOINLINE zwasm_result_t call_host(zw_store *s, zw_funcinst *f, zw_instance *caller_inst,
+                                            zw_slot *io, zwasm_error_t *err) {
+    const zw_functype *t = f->type;
+    zwasm_val_t abuf[16], rbuf[16];
+    zwasm_val_t *a = t->nparams <= 16 ? abuf : zw_calloc(t->nparams, sizeof *a);
+    zwasm_val_t *r = t->nresults <= 16 ? rbuf : zw_calloc(t->nresults, sizeof *r);
+    zwasm_error_t local;
+    zwasm_result_t rc;
+    if (!err) err = &local;
+    if (!a || !r) {
+        rc = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+        goto out;
+    }
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < t->nparams; i++) {
+        zw_slots_to_val(t->params[i], io + k, &a[i]);
+        k += zw_slots(t->params[i]);
+    }
+    for (uint32_t i = 0; i < t->nresults; i++) {
+        memset(&r[i], 0, sizeof r[i]);
+        r[i].kind = t->results[i];
+    }
+    zwasm_caller_t caller = {s, caller_inst};
+    err->code = ZWASM_OK;
+    err->trap = ZWASM_TRAP_NONE;
+    err->message[0] = 0;
+    rc = f->host(f->host_env, &caller, a, r, err);
+    if (rc != ZWASM_OK) {
+        if (err->trap == ZWASM_TRAP_NONE) err->trap = ZWASM_TRAP_HOST;
+        if (!err->message[0]) snprintf(err->message, sizeof err->message, "%s", zw_trap_message(err->trap));
+        if (rc == ZWASM_ERR_NOMEM) err->code = rc;
+        else err->code = rc = ZWASM_ERR_TRAP;
+        goto out;
+    }
+    k = 0;
+    for (uint32_t i = 0; i < t->nresults; i++) {
+        zw_val_to_slots(&r[i], io + k);
+        k += zw_slots(t->results[i]);
+    }
+out:
+    if (a != abuf) free(a);
+    if (r != rbuf) free(r);
+    return rc;
+}
+
+/* ---- small helpers ------------------------------------------------------------ */
+static inline zw_v128 ldv(const zw_slot *p) { zw_v128 v; memcpy(&v, p, 16); return v; }
+static inline void stv(zw_slot *p, zw_v128 v) { memcpy(p, &v, 16); }
+static inline uint64_t imm64(const uint32_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+static ZW_NOINLINE void trace_insn(const zw_ir_func *fn, uint32_t pc, const zw_slot *fp) {
+    fprintf(stderr, "[f%u] ", fn->func_idx);
+    zw_ir_print_insn(stderr, fn, pc, fp);
+}
+
+/* ---- the interpreter ---------------------------------------------------------- */
+#define TY_i uint32_t
+#define TY_l uint64_t
+#define TY_f float
+#define TY_d double
+#define TY_v zw_v128
+#define TY_F uint32_t
+#define TY_D uint64_t
+#define RD_i(k) ((uint32_t)fp[k])
+#define RD_l(k) (fp[k])
+#define RD_f(k) zw_bits_f32((uint32_t)fp[k])
+#define RD_d(k) zw_bits_f64(fp[k])
+#define RD_v(k) ldv(fp + (k))
+#define RD_F RD_i
+#define RD_D RD_l
+#define WR_i(k, x) (fp[k] = (uint32_t)(x))
+#define WR_l(k, x) (fp[k] = (uint64_t)(x))
+#define WR_f(k, x) (fp[k] = zw_f32_bits(x))
+#define WR_d(k, x) (fp[k] = zw_f64_bits(x))
+#define WR_v(k, x) stv(fp + (k), x)
+#define WR_F WR_i
+#define WR_D WR_l
+#define IMM_i(k) (ip[k])
+#define IMM_l(k) imm64(ip + (k))
+
+#define TRAP(kind) do { trap_kind = (kind); goto do_trap; } while (0)
+#define MEMCHECK(ea, n) do { if (ZW_UNLIKELY((ea) + (n) > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB); } while (0)
+
+#if ZW_INTERP_SWITCH
+#define LOP(id) case ZW_OP_##id
+#define LIR(n) case ZW_IR_##n
+#define DISPATCH() goto dispatch
+#else
+#define LOP(id) Lop_##id
+#define LIR(n) Lir_##n
+#define DISPATCH() goto *(const void *)((const char *)&&L_base + (int32_t)*ip)
+#endif
+#define NEXT(n) do { ip += (n); DISPATCH(); } while (0)
+
+/* semantics selection by prefix */
+#define SEMF(pfx, id) SEMP_##pfx(id)
+#define SEMP_0(id) SEM_##id
+#define SEMP_0xFC(id) SEM_##id
+#define SEMP_0xFD(id) zw_simd_##id
+#define MSZF(pfx, id) MSZP_##pfx(id)
+#define MSZP_0(id) MSZ_##id
+#define MSZP_0xFD(id) ZW_SIMD_MEMSIZE_##id
+#define LDF(pfx, id, d, p) LDP_##pfx(id, d, p)
+#define LDP_0(id, d, p) (fp[d] = LD_##id(p))
+#define LDP_0xFD(id, d, p) stv(fp + (d), zw_simd_##id(p))
+#define STF(pfx, id, s, p) STP_##pfx(id, s, p)
+#define STP_0(id, s, p) ST_##id(p, fp[s])
+#define STP_0xFD(id, s, p) zw_simd_##id(p, ldv(fp + (s)))
+
+/* generated handlers, by immediate kind and signature */
+#define H_NONE(id, pfx, sig) ZW_SIG(sig, HN, id, pfx)
+#define H_MEMARG(id, pfx, sig) ZW_SIG(sig, HM, id, pfx)
+#define H_LANE(id, pfx, sig) ZW_SIG(sig, HL, id, pfx)
+#define H_MLANE(id, pfx, sig) ZW_SIG(sig, HML, id, pfx)
+#define H_SHUF(id, pfx, sig)                                                   \
+    LOP(id): {                                                                 \
+        uint8_t lanes_[16];                                                    \
+        memcpy(lanes_, ip + 4, 16);                                            \
+        stv(fp + ip[1], zw_simd_##id(ldv(fp + ip[2]), ldv(fp + ip[3]), lanes_)); \
+        NEXT(8);                                                               \
+    }
+#define H_OTHER(id, pfx, sig)
+
+#define HN_SPECIAL(id, pfx)
+#define HN_P0R0(id, pfx)
+#define HN_P1R1(id, pfx, a, r)                                                 \
+    LOP(id): {                                                                 \
+        TY_##a x_ = RD_##a(ip[2]);                                             \
+        WR_##r(ip[1], SEMF(pfx, id)(x_));                                      \
+        NEXT(3);                                                               \
+    }
+#define HN_P2R1(id, pfx, a, b, r)                                              \
+    LOP(id): {                                                                 \
+        TY_##a x_ = RD_##a(ip[2]);                                             \
+        TY_##b y_ = RD_##b(ip[3]);                                             \
+        WR_##r(ip[1], SEMF(pfx, id)(x_, y_));                                  \
+        NEXT(4);                                                               \
+    }
+#define HN_P3R1(id, pfx, a, b, c, r)                                           \
+    LOP(id): {                                                                 \
+        TY_##a x_ = RD_##a(ip[2]);                                             \
+        TY_##b y_ = RD_##b(ip[3]);                                             \
+        TY_##c z_ = RD_##c(ip[4]);                                             \
+        WR_##r(ip[1], SEMF(pfx, id)(x_, y_, z_));                              \
+        NEXT(5);                                                               \
+    }
+/* loads [d][addr][off], absolute [d][ea]; stores [addr][v][off], [v][ea] */
+#define HM_P1R1(id, pfx, a, r)                                                 \
+    LOP(id): {                                                                 \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + ip[3];                  \
+        MEMCHECK(ea_, MSZF(pfx, id));                                          \
+        LDF(pfx, id, ip[1], membase + ea_);                                    \
+        NEXT(4);                                                               \
+    }                                                                          \
+    LIR(A_##id): {                                                             \
+        uint64_t ea_ = ip[2];                                                  \
+        MEMCHECK(ea_, MSZF(pfx, id));                                          \
+        LDF(pfx, id, ip[1], membase + ea_);                                    \
+        NEXT(3);                                                               \
+    }
+#define HM_P2R0(id, pfx, a, b)                                                 \
+    LOP(id): {                                                                 \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + ip[3];                  \
+        MEMCHECK(ea_, MSZF(pfx, id));                                          \
+        STF(pfx, id, ip[2], membase + ea_);                                    \
+        NEXT(4);                                                               \
+    }                                                                          \
+    LIR(A_##id): {                                                             \
+        uint64_t ea_ = ip[2];                                                  \
+        MEMCHECK(ea_, MSZF(pfx, id));                                          \
+        STF(pfx, id, ip[1], membase + ea_);                                    \
+        NEXT(3);                                                               \
+    }
+/* extract [d][v][lane], replace [d][v][x][lane] */
+#define HL_P1R1(id, pfx, a, r)                                                 \
+    LOP(id): {                                                                 \
+        WR_##r(ip[1], zw_simd_##id(ldv(fp + ip[2]), ip[3]));                   \
+        NEXT(4);                                                               \
+    }
+#define HL_P2R1(id, pfx, a, b, r)                                              \
+    LOP(id): {                                                                 \
+        TY_##b x_ = RD_##b(ip[3]);                                             \
+        stv(fp + ip[1], zw_simd_##id(ldv(fp + ip[2]), ip[4], x_));             \
+        NEXT(5);                                                               \
+    }
+/* load lane [d][addr][v][off][lane], store lane [addr][v][off][lane] */
+#define HML_P2R1(id, pfx, a, b, r)                                             \
+    LOP(id): {                                                                 \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + ip[4];                  \
+        MEMCHECK(ea_, ZW_SIMD_MEMSIZE_##id);                                   \
+        stv(fp + ip[1], zw_simd_##id(ldv(fp + ip[3]), membase + ea_, ip[5]));  \
+        NEXT(6);                                                               \
+    }
+#define HML_P2R0(id, pfx, a, b)                                                \
+    LOP(id): {                                                                 \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + ip[3];                  \
+        MEMCHECK(ea_, ZW_SIMD_MEMSIZE_##id);                                   \
+        zw_simd_##id(membase + ea_, ldv(fp + ip[2]), ip[4]);                   \
+        NEXT(5);                                                               \
+    }
+
+/* table entries of the generated handlers */
+#define TOFF(lbl) [0] = 0
+#define TE_OP(id) [ZW_OP_##id] = (int32_t)((const char *)&&Lop_##id - (const char *)&&L_base),
+#define TE_IR(n) [ZW_IR_##n] = (int32_t)((const char *)&&Lir_##n - (const char *)&&L_base),
+#define T_NONE(id, pfx, sig) ZW_SIG(sig, TN, id, pfx)
+#define T_MEMARG(id, pfx, sig) TE_OP(id) TE_IR(A_##id)
+#define T_LANE(id, pfx, sig) TE_OP(id)
+#define T_MLANE(id, pfx, sig) TE_OP(id)
+#define T_SHUF(id, pfx, sig) TE_OP(id)
+#define T_OTHER(id, pfx, sig)
+#define TN_SPECIAL(id, pfx)
+#define TN_P0R0(id, pfx)
+#define TN_P1R1(id, pfx, a, r) TE_OP(id)
+#define TN_P2R1(id, pfx, a, b, r) TE_OP(id)
+#define TN_P3R1(id, pfx, a, b, c, r) TE_OP(id)
+
+#define GEN(M, id, prefix, imm, sig) GENP_##prefix(M, id, imm, sig)
+#define GENP_0(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0, sig)
+#define GENP_0xFC(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFC, sig)
+#if ZW_INTERP_SIMD
+#define GENP_0xFD(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFD, sig)
+#else
+#define GENP_0xFD(M, id, imm, sig)
+#endif
+
+/* hand-written handlers present in the table */
+#define HAND_OPS(X)                                                            \
+    X(UNREACHABLE) X(CALL) X(CALL_INDIRECT) X(SELECT) X(GLOBAL_GET) X(GLOBAL_SET) \
+    X(TABLE_GET) X(TABLE_SET) X(MEMORY_SIZE) X(MEMORY_GROW) X(MEMORY_INIT)     \
+    X(DATA_DROP) X(MEMORY_COPY) X(MEMORY_FILL) X(TABLE_INIT) X(ELEM_DROP)      \
+    X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL) X(REF_FUNC)
+
+#define LOAD_INST()                                                            \
+    do {                                                                       \
+        mem0 = inst->module->nmems ? inst->mems[0] : NULL;                     \
+        membase = mem0 ? mem0->base : NULL;                                    \
+        memsize = mem0 ? mem0->size : 0;                                       \
+        irs = (const zw_ir_func *const *)inst->module->ir;                     \
+    } while (0)
+
+/* Run fn (frame at fp, arguments in place) to completion.  With
+ * table_out != NULL only return the handler table. */
+static zwasm_result_t run(zw_store *s, const zw_ir_func *fn, zw_instance *inst, zw_slot *fp,
+                          zwasm_error_t *err, const int32_t **table_out) {
+#if !ZW_INTERP_SWITCH
+    static const int32_t table[ZW_IR_COUNT] = {
+#define X(id, text, prefix, code, imm, sig) GEN(T, id, prefix, imm, sig)
+#include "../opcodes.def"
+#undef X
+#define X(id) TE_OP(id)
+        HAND_OPS(X)
+#undef X
+#define X(n, t, d) TE_IR(n)
+        ZW_IR_OPS(X)
+#undef X
+#define X(id, l) TE_IR(BR_##id) TE_IR(BRK_##id)
+        ZW_IR_CMPS(X)
+#undef X
+#define X(id, l) TE_IR(K_##id)
+        ZW_IR_KOPS(X)
+#undef X
+    };
+    if (table_out) {
+        *table_out = table;
+        return ZWASM_OK;
+    }
+#else
+    if (table_out) {
+        *table_out = NULL;
+        return ZWASM_OK;
+    }
+#endif
+    zw_exec *ex = &s->exec;
+    zw_frame *frames = ex->frames;
+    uint32_t depth = ex->depth;
+    const uint32_t entry_depth = depth, maxd = max_depth(s);
+    zw_slot *const stack_end = ex->stack_end;
+    zw_memory *mem0;
+    uint8_t *membase;
+    uint64_t memsize;
+    const zw_ir_func *const *irs;
+    const uint32_t *ip;
+    zwasm_trap_kind_t trap_kind = ZWASM_TRAP_NONE;
+    uint32_t trap_elem = 0;
+    zwasm_result_t rc;
+    zw_funcinst *callee_f;
+    const uint32_t *ret_ip;
+    uint32_t call_base;
+
+    LOAD_INST();
+    if (depth >= maxd || fp + fn->frame_slots > stack_end) TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
+    frames[depth++] = (zw_frame){NULL, NULL, NULL, NULL};
+    for (uint32_t i = fn->nparam_slots; i < fn->nlocal_slots; i++) fp[i] = 0;
+    ip = (const uint32_t *)fn->tcode;
+    DISPATCH();
+
+#if ZW_INTERP_SWITCH
+dispatch:
+    switch (*ip) {
+    default:
+#else
+L_base:
+#endif
+    LIR(INVALID):
+        TRAP(ZWASM_TRAP_UNREACHABLE);
+
+    /* ---- generated handlers ---- */
+#define X(id, text, prefix, code, imm, sig) GEN(H, id, prefix, imm, sig)
+#include "../opcodes.def"
+#undef X
+
+    /* ---- register-immediate forms ---- */
+#define X(id, l)                                                               \
+    LIR(K_##id): {                                                             \
+        TY_##l x_ = RD_##l(ip[2]);                                             \
+        fp[ip[1]] = (uint64_t)SEM_##id(x_, (TY_##l)IMM_##l(3));                \
+        NEXT(3 + sizeof(TY_##l) / 4);                                          \
+    }
+    ZW_IR_KOPS(X)
+#undef X
+
+    /* ---- fused compare-and-branch ---- */
+#define X(id, l)                                                               \
+    LIR(BR_##id): {                                                            \
+        if (SEM_##id(RD_##l(ip[1]), RD_##l(ip[2]))) {                          \
+            ip += (int32_t)ip[3];                                              \
+            DISPATCH();                                                        \
+        }                                                                      \
+        NEXT(4);                                                               \
+    }                                                                          \
+    LIR(BRK_##id): {                                                           \
+        if (SEM_##id(RD_##l(ip[1]), (TY_##l)IMM_##l(2))) {                     \
+            ip += (int32_t)ip[2 + sizeof(TY_##l) / 4];                         \
+            DISPATCH();                                                        \
+        }                                                                      \
+        NEXT(3 + sizeof(TY_##l) / 4);                                          \
+    }
+    ZW_IR_CMPS(X)
+#undef X
+
+    /* ---- IR-only ---- */
+    LIR(TRACE):
+        trace_insn(fn, (uint32_t)(ip + 1 - (const uint32_t *)fn->tcode), fp);
+        NEXT(1);
+    LIR(CONST32):
+        fp[ip[1]] = ip[2];
+        NEXT(3);
+    LIR(CONST64):
+        fp[ip[1]] = imm64(ip + 2);
+        NEXT(4);
+    LIR(CONST128):
+        fp[ip[1]] = imm64(ip + 2);
+        fp[ip[1] + 1] = imm64(ip + 4);
+        NEXT(6);
+    LIR(MOV):
+        fp[ip[1]] = fp[ip[2]];
+        NEXT(3);
+    LIR(MOV128): {
+        zw_v128 v = ldv(fp + ip[2]);
+        stv(fp + ip[1], v);
+        NEXT(3);
+    }
+    LIR(BR):
+        ip += (int32_t)ip[1];
+        DISPATCH();
+    LIR(BR_NZ):
+        if ((uint32_t)fp[ip[1]]) { ip += (int32_t)ip[2]; DISPATCH(); }
+        NEXT(3);
+    LIR(BR_Z):
+        if (!(uint32_t)fp[ip[1]]) { ip += (int32_t)ip[2]; DISPATCH(); }
+        NEXT(3);
+    LIR(BR_NZ64):
+        if (fp[ip[1]]) { ip += (int32_t)ip[2]; DISPATCH(); }
+        NEXT(3);
+    LIR(BR_Z64):
+        if (!fp[ip[1]]) { ip += (int32_t)ip[2]; DISPATCH(); }
+        NEXT(3);
+    LIR(BR_TABLE): {
+        uint32_t i = (uint32_t)fp[ip[1]], n = ip[2];
+        if (i > n) i = n;
+        ip += (int32_t)ip[3 + i];
+        DISPATCH();
+    }
+    LIR(RETURN1):
+        fp[0] = fp[ip[1]];
+        /* fall through */
+    LIR(RETURN): {
+        zw_frame *r = &frames[--depth];
+        if (ZW_UNLIKELY(!r->ip)) goto done;
+        ip = r->ip;
+        fp = r->fp;
+        fn = r->fn;
+        if (ZW_UNLIKELY(r->inst != inst)) {
+            inst = r->inst;
+            LOAD_INST();
+        } else if (mem0) {
+            memsize = mem0->size;
+        }
+        DISPATCH();
+    }
+    LIR(CALL_LOCAL): {
+        const zw_ir_func *callee = irs[ip[1]];
+        zw_slot *nfp = fp + ip[2];
+        if (ZW_UNLIKELY(depth >= maxd || nfp + callee->frame_slots > stack_end))
+            TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
+        frames[depth++] = (zw_frame){ip + 3, fp, fn, inst};
+        for (uint32_t i = callee->nparam_slots; i < callee->nlocal_slots; i++) nfp[i] = 0;
+        fp = nfp;
+        fn = callee;
+        ip = (const uint32_t *)callee->tcode;
+        DISPATCH();
+    }
+    LOP(CALL):
+        callee_f = inst->funcs[ip[1]];
+        call_base = ip[2];
+        ret_ip = ip + 3;
+        goto do_call;
+    LOP(CALL_INDIRECT): {
+        zw_tableinst *t = inst->tables[ip[2]];
+        uint32_t i = (uint32_t)fp[ip[4]];
+        if (ZW_UNLIKELY(i >= t->size)) TRAP(ZWASM_TRAP_UNDEFINED_ELEMENT);
+        callee_f = t->elems[i];
+        if (ZW_UNLIKELY(!callee_f)) {
+            trap_elem = i;
+            TRAP(ZWASM_TRAP_UNINITIALIZED_ELEMENT);
+        }
+        if (ZW_UNLIKELY(callee_f->type_id != inst->type_ids[ip[1]])) TRAP(ZWASM_TRAP_INDIRECT_CALL_TYPE);
+        call_base = ip[3];
+        ret_ip = ip + 5;
+        goto do_call;
+    }
+    LIR(SELECT128): {
+        uint32_t c = (uint32_t)fp[ip[4]];
+        zw_v128 v = ldv(fp + (c ? ip[2] : ip[3]));
+        stv(fp + ip[1], v);
+        NEXT(5);
+    }
+    LIR(GLOBAL_GET128):
+        stv(fp + ip[1], inst->globals[ip[2]]->val.v128);
+        NEXT(3);
+    LIR(GLOBAL_SET128):
+        inst->globals[ip[2]]->val.v128 = ldv(fp + ip[1]);
+        NEXT(3);
+
+    /* ---- hand-written Wasm ops ---- */
+    LOP(UNREACHABLE):
+        TRAP(ZWASM_TRAP_UNREACHABLE);
+    LOP(SELECT):
+        fp[ip[1]] = (uint32_t)fp[ip[4]] ? fp[ip[2]] : fp[ip[3]];
+        NEXT(5);
+    LOP(GLOBAL_GET):
+        fp[ip[1]] = inst->globals[ip[2]]->val.slots[0];
+        NEXT(3);
+    LOP(GLOBAL_SET):
+        inst->globals[ip[2]]->val.slots[0] = fp[ip[1]];
+        NEXT(3);
+    LOP(TABLE_GET): {
+        zw_tableinst *t = inst->tables[ip[3]];
+        uint32_t i = (uint32_t)fp[ip[2]];
+        if (ZW_UNLIKELY(i >= t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
+        fp[ip[1]] = (uintptr_t)t->elems[i];
+        NEXT(4);
+    }
+    LOP(TABLE_SET): {
+        zw_tableinst *t = inst->tables[ip[3]];
+        uint32_t i = (uint32_t)fp[ip[1]];
+        if (ZW_UNLIKELY(i >= t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
+        t->elems[i] = (void *)(uintptr_t)fp[ip[2]];
+        NEXT(4);
+    }
+    LOP(TABLE_SIZE):
+        fp[ip[1]] = (uint32_t)inst->tables[ip[2]]->size;
+        NEXT(3);
+    LOP(TABLE_GROW): {
+        zw_tableinst *t = inst->tables[ip[4]];
+        int64_t r = zw_table_grow(t, (uint32_t)fp[ip[3]], (void *)(uintptr_t)fp[ip[2]]);
+        fp[ip[1]] = (uint32_t)r;
+        NEXT(5);
+    }
+    LOP(TABLE_FILL): {
+        zw_tableinst *t = inst->tables[ip[4]];
+        uint64_t i = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
+        void *v = (void *)(uintptr_t)fp[ip[2]];
+        if (ZW_UNLIKELY(i + n > t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
+        for (uint64_t k = 0; k < n; k++) t->elems[i + k] = v;
+        NEXT(5);
+    }
+    LOP(TABLE_COPY): {
+        zw_tableinst *td = inst->tables[ip[4]], *ts = inst->tables[ip[5]];
+        uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
+        if (ZW_UNLIKELY(d + n > td->size || sr + n > ts->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
+        if (n) memmove(td->elems + d, ts->elems + sr, n * sizeof(void *));
+        NEXT(6);
+    }
+    LOP(TABLE_INIT): {
+        uint32_t e = ip[4];
+        zw_tableinst *t = inst->tables[ip[5]];
+        uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
+        if (ZW_UNLIKELY(sr + n > inst->elem_len[e] || d + n > t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
+        if (n) memmove(t->elems + d, inst->elem_refs[e] + sr, n * sizeof(void *));
+        NEXT(6);
+    }
+    LOP(ELEM_DROP):
+        inst->elem_len[ip[1]] = 0;
+        NEXT(2);
+    LOP(REF_FUNC):
+        fp[ip[1]] = (uintptr_t)inst->funcs[ip[2]];
+        NEXT(3);
+    LOP(MEMORY_SIZE):
+        fp[ip[1]] = (uint32_t)mem0->pages;
+        NEXT(2);
+    LOP(MEMORY_GROW): {
+        int64_t r = zw_memory_grow(mem0, (uint32_t)fp[ip[2]]);
+        fp[ip[1]] = (uint32_t)r;
+        membase = mem0->base;
+        memsize = mem0->size;
+        NEXT(3);
+    }
+    LOP(MEMORY_INIT): {
+        uint32_t di = ip[4];
+        uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
+        if (ZW_UNLIKELY(sr + n > inst->data_len[di] || d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
+        if (n) memcpy(membase + d, inst->module->datas[di].bytes + sr, n);
+        NEXT(5);
+    }
+    LOP(DATA_DROP):
+        inst->data_len[ip[1]] = 0;
+        NEXT(2);
+    LOP(MEMORY_COPY): {
+        uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
+        if (ZW_UNLIKELY(d + n > memsize || sr + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
+        if (n) memmove(membase + d, membase + sr, n);
+        NEXT(4);
+    }
+    LOP(MEMORY_FILL): {
+        uint64_t d = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
+        if (ZW_UNLIKELY(d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
+        if (n) memset(membase + d, (int)(uint8_t)fp[ip[2]], n);
+        NEXT(4);
+    }
+#if ZW_INTERP_SWITCH
+    }
+#endif
+
+do_call: {
+    zw_slot *nfp = fp + call_base;
+    if (callee_f->host) {
+        ex->depth = depth;
+        ex->sp = fp + fn->frame_slots;
+        rc = call_host(s, callee_f, inst, nfp, err);
+        if (rc != ZWASM_OK) goto host_fail;
+        if (mem0) {
+            membase = mem0->base;
+            memsize = mem0->size;
+        }
+        ip = ret_ip;
+        DISPATCH();
+    }
+    const zw_ir_func *callee = callee_f->ir;
+    if (ZW_UNLIKELY(depth >= maxd || nfp + callee->frame_slots > stack_end))
+        TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
+    frames[depth++] = (zw_frame){ret_ip, fp, fn, inst};
+    for (uint32_t i = callee->nparam_slots; i < callee->nlocal_slots; i++) nfp[i] = 0;
+    fp = nfp;
+    fn = callee;
+    if (callee_f->inst != inst) {
+        inst = callee_f->inst;
+        LOAD_INST();
+    }
+    ip = (const uint32_t *)callee->tcode;
+    DISPATCH();
+}
+
+done:
+    ex->depth = entry_depth;
+    return ZWASM_OK;
+host_fail:
+    ex->depth = entry_depth;
+    return rc;
+do_trap:
+    ex->depth = entry_depth;
+    if (trap_kind == ZWASM_TRAP_UNINITIALIZED_ELEMENT)
+        zw_trap_set(err, trap_kind, "%s %u", zw_trap_message(trap_kind), trap_elem);
+    else
+        zw_trap_set(err, trap_kind, NULL);
+    if (err) err->func = fn->func_idx;
+    return ZWASM_ERR_TRAP;
+}
+
+bool zw_interp_thread(zw_ir_func *f) {
+    const int32_t *table;
+    run(NULL, NULL, NULL, NULL, NULL, &table);
+    int32_t *t = malloc(((size_t)f->len + 1) * sizeof *t);
+    if (!t) return false;
+    memcpy(t, f->code, (size_t)f->len * sizeof *t);
+    if (table)
+        for (uint32_t i = 0; i < f->ninsn; i++) t[f->insn[i]] = table[f->code[f->insn[i]]];
+    free(f->tcode);
+    f->tcode = t;
+    return true;
+}
+
 zwasm_result_t zw_call(zw_store *s, zw_funcinst *f, const zw_slot *args, zw_slot *results,
                        zwasm_error_t *err) {
-    (void)s; (void)f; (void)args; (void)results;
-    return zw_err_set(err, ZWASM_ERR_UNSUPPORTED, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "interpreter not implemented");
+    const zw_functype *t = f->type;
+    uint32_t np = 0, nr = 0;
+    for (uint32_t i = 0; i < t->nparams; i++) np += zw_slots(t->params[i]);
+    for (uint32_t i = 0; i < t->nresults; i++) nr += zw_slots(t->results[i]);
+    if (!exec_init(s)) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    zw_exec *ex = &s->exec;
+    zw_slot *fp = ex->sp;
+    uint32_t need = np > nr ? np : nr;
+    if (f->ir && f->ir->frame_slots > need) need = f->ir->frame_slots;
+    if (fp + need > ex->stack_end) {
+        zw_trap_set(err, ZWASM_TRAP_STACK_EXHAUSTED, NULL);
+        return ZWASM_ERR_TRAP;
+    }
+    if (np) memcpy(fp, args, np * sizeof(zw_slot));
+    zw_slot *saved_sp = ex->sp;
+    uint32_t saved_depth = ex->depth;
+    zwasm_result_t r;
+    if (f->host) r = call_host(s, f, NULL, fp, err);
+    else r = run(s, f->ir, f->inst, fp, err, NULL);
+    ex->sp = saved_sp;
+    ex->depth = saved_depth;
+    if (r == ZWASM_OK && nr) memcpy(results, fp, nr * sizeof(zw_slot));
+    return r;
 }
-void zw_exec_free(zw_exec *e) { (void)e; }

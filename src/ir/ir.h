@@ -1,10 +1,29 @@
 /*
  * ir.h — the register-based IR: one zw_ir_func per defined function, produced
  * from validated stack code by lower.c, executed by interp/ and (later)
- * compiled by jit/.
+ * compiled by jit/.  Owner: IR engineer.  See docs/ir.md for the format.
  *
- * (The IR format itself is documented in docs/ir.md and defined below by the
- * IR owner; this header's public entry points are fixed.)
+ * Summary:
+ *   - Code is an array of 32-bit words.  An instruction is one opcode word
+ *     followed by its operands; the operand layout of every opcode is given
+ *     by a descriptor string (zw_ir_desc), one letter per operand:
+ *       d  destination slot            (1 word)
+ *       s  source slot                 (1 word)
+ *       B  call base slot              (1 word)
+ *       i  32-bit immediate            (1 word)
+ *       I  64-bit immediate            (2 words, little-endian, unaligned)
+ *       V  128-bit immediate           (4 words)
+ *       o  memory offset / address     (1 word, u32)
+ *       L  lane index                  (1 word)
+ *       n  index (function, global, table, segment, type)  (1 word)
+ *       T  branch target: signed word offset relative to the start of this
+ *          instruction                 (1 word)
+ *       N  count n followed by n+1 branch targets (br_table) (n+2 words)
+ *   - Opcode numbers: values < ZW_OP_COUNT reuse the Wasm opcode ids of
+ *     opcodes.def (for fixed-signature ops the operands are [d][s per param]);
+ *     the IR-only ops follow.
+ *   - A frame is an array of 8-byte slots: [params][declared locals][operand
+ *     stack temporaries]; a v128 takes 2 consecutive slots.
  */
 #ifndef ZW_IR_H
 #define ZW_IR_H
@@ -12,8 +31,115 @@
 #include <stdio.h>
 
 #include "../module.h"
+#include "../opcodes.h"
 
 typedef struct zw_ir_func zw_ir_func;
+
+/* IR-only opcodes: X(name, "mnemonic", "descriptor") */
+#define ZW_IR_OPS(X)                                                           \
+    X(INVALID, "invalid", "")                                                  \
+    X(TRACE, "trace", "")              /* print the next instruction */        \
+    X(CONST32, "const32", "di")                                                \
+    X(CONST64, "const64", "dI")                                                \
+    X(CONST128, "const128", "dV")                                              \
+    X(MOV, "mov", "ds")                /* 8-byte slot copy */                  \
+    X(MOV128, "mov128", "ds")          /* 2-slot copy */                       \
+    X(BR, "br", "T")                                                           \
+    X(BR_NZ, "br_nz", "sT")            /* i32 != 0 */                          \
+    X(BR_Z, "br_z", "sT")              /* i32 == 0 */                          \
+    X(BR_NZ64, "br_nz64", "sT")        /* i64 / ref != 0 */                    \
+    X(BR_Z64, "br_z64", "sT")          /* i64 / ref == 0 */                    \
+    X(BR_TABLE, "br_table", "sN")                                              \
+    X(RETURN, "return", "")            /* results already in slots 0.. */      \
+    X(RETURN1, "return1", "s")         /* slot 0 = s; return */                \
+    X(CALL_LOCAL, "call_local", "nB")  /* n = defined-function index */        \
+    X(SELECT128, "select128", "dsss")                                          \
+    X(GLOBAL_GET128, "global.get128", "dn")                                    \
+    X(GLOBAL_SET128, "global.set128", "sn")
+
+/* Integer compares that fuse with br_if / if into ZW_IR_BR_<id> (slot,slot)
+ * and ZW_IR_BRK_<id> (slot, immediate). */
+#define ZW_IR_CMPS(X)                                                          \
+    X(I32_EQ, i) X(I32_NE, i) X(I32_LT_S, i) X(I32_LT_U, i) X(I32_GT_S, i)     \
+    X(I32_GT_U, i) X(I32_LE_S, i) X(I32_LE_U, i) X(I32_GE_S, i) X(I32_GE_U, i) \
+    X(I64_EQ, l) X(I64_NE, l) X(I64_LT_S, l) X(I64_LT_U, l) X(I64_GT_S, l)     \
+    X(I64_GT_U, l) X(I64_LE_S, l) X(I64_LE_U, l) X(I64_GE_S, l) X(I64_GE_U, l)
+
+/* Binary integer ops with a register-immediate form ZW_IR_K_<id>
+ * (operands d, s, i|I: second operand constant). */
+#define ZW_IR_KOPS(X)                                                          \
+    X(I32_ADD, i) X(I32_SUB, i) X(I32_MUL, i) X(I32_AND, i) X(I32_OR, i)       \
+    X(I32_XOR, i) X(I32_SHL, i) X(I32_SHR_S, i) X(I32_SHR_U, i) X(I32_ROTL, i) \
+    X(I32_ROTR, i) X(I32_EQ, i) X(I32_NE, i) X(I32_LT_S, i) X(I32_LT_U, i)     \
+    X(I32_GT_S, i) X(I32_GT_U, i) X(I32_LE_S, i) X(I32_LE_U, i) X(I32_GE_S, i) \
+    X(I32_GE_U, i)                                                             \
+    X(I64_ADD, l) X(I64_SUB, l) X(I64_MUL, l) X(I64_AND, l) X(I64_OR, l)       \
+    X(I64_XOR, l) X(I64_SHL, l) X(I64_SHR_S, l) X(I64_SHR_U, l) X(I64_ROTL, l) \
+    X(I64_ROTR, l) X(I64_EQ, l) X(I64_NE, l) X(I64_LT_S, l) X(I64_LT_U, l)     \
+    X(I64_GT_S, l) X(I64_GT_U, l) X(I64_LE_S, l) X(I64_LE_U, l) X(I64_GE_S, l) \
+    X(I64_GE_U, l)
+
+/* Memory ops (IMM_MEMARG) with a constant address get an absolute form
+ * ZW_IR_A_<id>: loads [d][o], stores [s][o] where o = address + offset. */
+#define ZW_IR_AMEM_IMM_MEMARG(x) x,
+#define ZW_IR_AMEM_IMM_NONE(x)
+#define ZW_IR_AMEM_IMM_BLOCK(x)
+#define ZW_IR_AMEM_IMM_LABEL(x)
+#define ZW_IR_AMEM_IMM_BRTABLE(x)
+#define ZW_IR_AMEM_IMM_FUNC(x)
+#define ZW_IR_AMEM_IMM_CALLIND(x)
+#define ZW_IR_AMEM_IMM_LOCAL(x)
+#define ZW_IR_AMEM_IMM_GLOBAL(x)
+#define ZW_IR_AMEM_IMM_TABLE(x)
+#define ZW_IR_AMEM_IMM_MEM(x)
+#define ZW_IR_AMEM_IMM_I32(x)
+#define ZW_IR_AMEM_IMM_I64(x)
+#define ZW_IR_AMEM_IMM_F32(x)
+#define ZW_IR_AMEM_IMM_F64(x)
+#define ZW_IR_AMEM_IMM_V128(x)
+#define ZW_IR_AMEM_IMM_LANE(x)
+#define ZW_IR_AMEM_IMM_MEMARG_LANE(x)
+#define ZW_IR_AMEM_IMM_SHUFFLE(x)
+#define ZW_IR_AMEM_IMM_SELECT_T(x)
+#define ZW_IR_AMEM_IMM_HEAPTYPE(x)
+#define ZW_IR_AMEM_IMM_TABLE_TABLE(x)
+#define ZW_IR_AMEM_IMM_ELEM_TABLE(x)
+#define ZW_IR_AMEM_IMM_ELEM(x)
+#define ZW_IR_AMEM_IMM_DATA(x)
+#define ZW_IR_AMEM_IMM_DATA_MEM(x)
+#define ZW_IR_AMEM_IMM_MEM_MEM(x)
+
+enum zw_irop {
+    ZW_IR_BASE_ = ZW_OP_COUNT - 1,
+#define X(n, t, d) ZW_IR_##n,
+    ZW_IR_OPS(X)
+#undef X
+#define X(id, l) ZW_IR_BR_##id, ZW_IR_BRK_##id,
+    ZW_IR_CMPS(X)
+#undef X
+#define X(id, l) ZW_IR_K_##id,
+    ZW_IR_KOPS(X)
+#undef X
+#define X(id, text, prefix, code, imm, sig) ZW_IR_AMEM_##imm(ZW_IR_A_##id)
+#include "../opcodes.def"
+#undef X
+    ZW_IR_COUNT
+};
+
+struct zw_ir_func {
+    uint32_t func_idx;      /* index in the module's function space */
+    uint32_t type_idx;
+    const zw_functype *type;
+    uint32_t nparam_slots;  /* slots [0, nparam_slots) hold the arguments */
+    uint32_t nlocal_slots;  /* params + declared locals; zeroed on entry above params */
+    uint32_t nresult_slots; /* on return results are in [0, nresult_slots) */
+    uint32_t frame_slots;   /* total slots the frame needs (locals + max stack) */
+    uint32_t *code;         /* portable code: opcode words are zw_irop numbers */
+    uint32_t len;           /* words */
+    uint32_t *insn;         /* start word of every instruction, in order */
+    uint32_t ninsn;
+    int32_t *tcode;         /* interpreter: threaded copy (opcode word = handler offset) */
+};
 
 /* Lower every defined function of a validated module; fills m->ir. */
 zwasm_result_t zw_lower_module(zw_module *m, zwasm_error_t *err);
@@ -21,5 +147,18 @@ zwasm_result_t zw_lower_module(zw_module *m, zwasm_error_t *err);
 void zw_ir_free_module(zw_module *m);
 /* Print the IR of every defined function (zwasm run --dump-ir). */
 void zw_ir_dump_module(const zw_module *m, FILE *out);
+
+/* ---- ir_print.c ---- */
+const char *zw_ir_name(uint32_t op);
+const char *zw_ir_desc(uint32_t op);
+/* Length in words of the instruction at code[pc]. */
+uint32_t zw_ir_insn_len(const uint32_t *code, uint32_t pc);
+/* Print one instruction; with fp != NULL also the values of source slots. */
+void zw_ir_print_insn(FILE *out, const zw_ir_func *f, uint32_t pc, const uint64_t *fp);
+void zw_ir_print_func(FILE *out, const zw_ir_func *f);
+
+/* ---- interp/interp.c ---- */
+/* Build f->tcode from f->code.  False on OOM. */
+bool zw_interp_thread(zw_ir_func *f);
 
 #endif

@@ -1,5 +1,1087 @@
-/* lower.c — STUB, to be replaced by the IR lowering. */
+/*
+ * lower.c — lowering of validated Wasm function bodies (stack code) to the
+ * register IR of ir.h.  Owner: IR engineer.
+ *
+ * One pass per function with a virtual operand stack: every stack position
+ * has a fixed home slot (temp_base + slot height); an entry is either
+ * materialized in its home (V_SLOT), a pending read of a local (V_LOCAL) or a
+ * pending constant (V_CONST).  Instructions read their operands from wherever
+ * the values are and write their result straight into the destination home;
+ * local.set/tee retarget the destination of the instruction that produced
+ * the value.  Integer compares fuse with br_if/if.  Control flow becomes
+ * jumps with resolved relative targets; values carried by branches are moved
+ * into the target label's slots first.  See docs/ir.md.
+ */
+#include <string.h>
+
 #include "ir.h"
-zwasm_result_t zw_lower_module(zw_module *m, zwasm_error_t *err) { (void)m; (void)err; return ZWASM_OK; }
-void zw_ir_free_module(zw_module *m) { (void)m; }
-void zw_ir_dump_module(const zw_module *m, FILE *out) { (void)m; (void)out; }
+#include "ir_sig.h"
+
+#define NONE UINT32_MAX
+
+enum { V_SLOT, V_LOCAL, V_CONST };
+typedef struct vent {
+    uint8_t kind;
+    uint8_t nsl;       /* 1 or 2 slots */
+    zw_valtype type;
+    uint32_t home;     /* home slot of this stack position */
+    uint32_t ref;      /* V_LOCAL: the local's slot */
+    uint64_t c[2];     /* V_CONST */
+} vent;
+
+typedef struct cond {
+    uint32_t op; /* BR_NZ, BR_Z, BR_NZ64, BR_Z64, BR_<cmp>, BRK_<cmp> */
+    uint32_t a, b;
+    uint64_t imm;
+} cond;
+
+enum { C_FUNC, C_BLOCK, C_LOOP, C_IF };
+typedef struct ctl {
+    uint8_t kind;
+    bool unreachable, has_else, bt1;
+    uint32_t height;    /* vstack entries below the block's params */
+    uint32_t base_home; /* home slot of stack position `height` */
+    uint32_t nparams, nresults;
+    const zw_valtype *params, *results;
+    zw_valtype single;  /* bt1: the single result type */
+    uint32_t start;     /* loop: code offset of the loop head */
+    uint32_t else_patch;
+    bool head_valid;    /* loop: the body starts with a fusable br_if */
+    uint32_t head_ci, head_len;
+    cond head;
+    ZW_VEC(uint32_t) patches; /* words holding a target to resolve at end */
+} ctl;
+
+
+typedef struct L {
+    zw_module *m;
+    uint32_t fidx;
+    const zw_functype *ft;
+    ZW_VEC(uint32_t) code;
+    ZW_VEC(uint32_t) insn;
+    ZW_VEC(vent) vs;
+    ZW_VEC(ctl) cs;
+    uint32_t nlocals;
+    uint32_t *lslot;
+    zw_valtype *ltype;
+    uint32_t temp_base, max_h;
+    uint32_t last_dst; /* word index of the dst operand of the last instruction */
+    bool cmp_valid;    /* last instruction is a fusable compare */
+    uint32_t cmp_start, cmp_ninsn, cmp_home;
+    cond cmp;
+    bool oom, trace;
+} L;
+
+/* ---- compare tables ---------------------------------------------------- */
+static uint32_t br_of_cmp(uint32_t op, bool k) {
+    switch (op) {
+#define X(id, l) case ZW_OP_##id: return k ? ZW_IR_BRK_##id : ZW_IR_BR_##id;
+        ZW_IR_CMPS(X)
+#undef X
+    }
+    return NONE;
+}
+static uint32_t k_of(uint32_t op) {
+    switch (op) {
+#define X(id, l) case ZW_OP_##id: return ZW_IR_K_##id;
+        ZW_IR_KOPS(X)
+#undef X
+    }
+    return NONE;
+}
+/* a OP b == b SWAP(OP) a; NONE when not swappable. */
+static uint32_t swap_op(uint32_t op) {
+    switch (op) {
+    case ZW_OP_I32_ADD: case ZW_OP_I32_MUL: case ZW_OP_I32_AND: case ZW_OP_I32_OR:
+    case ZW_OP_I32_XOR: case ZW_OP_I32_EQ: case ZW_OP_I32_NE:
+    case ZW_OP_I64_ADD: case ZW_OP_I64_MUL: case ZW_OP_I64_AND: case ZW_OP_I64_OR:
+    case ZW_OP_I64_XOR: case ZW_OP_I64_EQ: case ZW_OP_I64_NE: return op;
+    case ZW_OP_I32_LT_S: return ZW_OP_I32_GT_S;
+    case ZW_OP_I32_GT_S: return ZW_OP_I32_LT_S;
+    case ZW_OP_I32_LT_U: return ZW_OP_I32_GT_U;
+    case ZW_OP_I32_GT_U: return ZW_OP_I32_LT_U;
+    case ZW_OP_I32_LE_S: return ZW_OP_I32_GE_S;
+    case ZW_OP_I32_GE_S: return ZW_OP_I32_LE_S;
+    case ZW_OP_I32_LE_U: return ZW_OP_I32_GE_U;
+    case ZW_OP_I32_GE_U: return ZW_OP_I32_LE_U;
+    case ZW_OP_I64_LT_S: return ZW_OP_I64_GT_S;
+    case ZW_OP_I64_GT_S: return ZW_OP_I64_LT_S;
+    case ZW_OP_I64_LT_U: return ZW_OP_I64_GT_U;
+    case ZW_OP_I64_GT_U: return ZW_OP_I64_LT_U;
+    case ZW_OP_I64_LE_S: return ZW_OP_I64_GE_S;
+    case ZW_OP_I64_GE_S: return ZW_OP_I64_LE_S;
+    case ZW_OP_I64_LE_U: return ZW_OP_I64_GE_U;
+    case ZW_OP_I64_GE_U: return ZW_OP_I64_LE_U;
+    }
+    return NONE;
+}
+/* !(a OP b) == a NEG(OP) b for integer compares. */
+static uint32_t neg_cmp(uint32_t op) {
+    switch (op) {
+    case ZW_OP_I32_EQ: return ZW_OP_I32_NE;
+    case ZW_OP_I32_NE: return ZW_OP_I32_EQ;
+    case ZW_OP_I32_LT_S: return ZW_OP_I32_GE_S;
+    case ZW_OP_I32_GE_S: return ZW_OP_I32_LT_S;
+    case ZW_OP_I32_LT_U: return ZW_OP_I32_GE_U;
+    case ZW_OP_I32_GE_U: return ZW_OP_I32_LT_U;
+    case ZW_OP_I32_GT_S: return ZW_OP_I32_LE_S;
+    case ZW_OP_I32_LE_S: return ZW_OP_I32_GT_S;
+    case ZW_OP_I32_GT_U: return ZW_OP_I32_LE_U;
+    case ZW_OP_I32_LE_U: return ZW_OP_I32_GT_U;
+    case ZW_OP_I64_EQ: return ZW_OP_I64_NE;
+    case ZW_OP_I64_NE: return ZW_OP_I64_EQ;
+    case ZW_OP_I64_LT_S: return ZW_OP_I64_GE_S;
+    case ZW_OP_I64_GE_S: return ZW_OP_I64_LT_S;
+    case ZW_OP_I64_LT_U: return ZW_OP_I64_GE_U;
+    case ZW_OP_I64_GE_U: return ZW_OP_I64_LT_U;
+    case ZW_OP_I64_GT_S: return ZW_OP_I64_LE_S;
+    case ZW_OP_I64_LE_S: return ZW_OP_I64_GT_S;
+    case ZW_OP_I64_GT_U: return ZW_OP_I64_LE_U;
+    case ZW_OP_I64_LE_U: return ZW_OP_I64_GT_U;
+    }
+    return NONE;
+}
+/* The compare op of a fused branch op (and whether it is the _K form). */
+static uint32_t cmp_of_br(uint32_t br, bool *k) {
+#define X(id, l)                                                               \
+    if (br == ZW_IR_BR_##id) { *k = false; return ZW_OP_##id; }                \
+    if (br == ZW_IR_BRK_##id) { *k = true; return ZW_OP_##id; }
+    ZW_IR_CMPS(X)
+#undef X
+    return NONE;
+}
+static bool is_i64_op(uint32_t op) { return zw_opinfos[op].params && zw_opinfos[op].params[0] == 'l'; }
+
+/* ---- emission ------------------------------------------------------------ */
+static void W(L *l, uint32_t w) {
+    if (!ZW_VEC_PUSH(&l->code, w)) l->oom = true;
+}
+static void W64(L *l, uint64_t v) {
+    W(l, (uint32_t)v);
+    W(l, (uint32_t)(v >> 32));
+}
+static uint32_t emit(L *l, uint32_t op) {
+    if (l->trace) {
+        if (!ZW_VEC_PUSH(&l->insn, l->code.n)) l->oom = true;
+        W(l, ZW_IR_TRACE);
+    }
+    uint32_t at = l->code.n;
+    if (!ZW_VEC_PUSH(&l->insn, at)) l->oom = true;
+    W(l, op);
+    l->last_dst = NONE;
+    l->cmp_valid = false;
+    return at;
+}
+/* A branch target operand of the instruction starting at `at` pointing to
+ * `target` (a known code offset). */
+static void W_target(L *l, uint32_t at, uint32_t target) { W(l, target - at); }
+/* A target resolved later by bind(): the word holds the instruction start. */
+static void W_patch(L *l, uint32_t at, ctl *c) {
+    if (!ZW_VEC_PUSH(&c->patches, l->code.n)) l->oom = true;
+    W(l, at);
+}
+static void bind_patch(L *l, uint32_t p) { l->code.v[p] = l->code.n - l->code.v[p]; }
+static void bind(L *l, ctl *c) {
+    for (uint32_t i = 0; i < c->patches.n; i++) bind_patch(l, c->patches.v[i]);
+    c->patches.n = 0;
+    l->last_dst = NONE;
+    l->cmp_valid = false;
+}
+
+/* ---- virtual stack --------------------------------------------------------- */
+static uint32_t next_home(L *l) {
+    if (!l->vs.n) return l->temp_base;
+    vent *t = &l->vs.v[l->vs.n - 1];
+    return t->home + t->nsl;
+}
+static vent *push(L *l, uint8_t kind, zw_valtype t) {
+    vent e = {0};
+    e.kind = kind;
+    e.type = t;
+    e.nsl = (uint8_t)zw_slots(t);
+    e.home = next_home(l);
+    if (e.home + e.nsl - l->temp_base > l->max_h) l->max_h = e.home + e.nsl - l->temp_base;
+    if (!ZW_VEC_PUSH(&l->vs, e)) { l->oom = true; return NULL; }
+    return &l->vs.v[l->vs.n - 1];
+}
+static vent pop(L *l) {
+    if (!l->vs.n) { vent z = {0}; return z; } /* not reached for valid code */
+    return l->vs.v[--l->vs.n];
+}
+static void emit_const(L *l, uint32_t dst, const vent *e) {
+    if (e->nsl == 2) {
+        emit(l, ZW_IR_CONST128);
+        W(l, dst);
+        W64(l, e->c[0]);
+        W64(l, e->c[1]);
+    } else if (e->c[0] <= UINT32_MAX) {
+        emit(l, ZW_IR_CONST32);
+        W(l, dst);
+        W(l, (uint32_t)e->c[0]);
+    } else {
+        emit(l, ZW_IR_CONST64);
+        W(l, dst);
+        W64(l, e->c[0]);
+    }
+}
+static void emit_mov(L *l, uint32_t dst, uint32_t src, uint8_t nsl) {
+    if (dst == src) return;
+    emit(l, nsl == 2 ? ZW_IR_MOV128 : ZW_IR_MOV);
+    W(l, dst);
+    W(l, src);
+}
+static void materialize(L *l, vent *e) {
+    if (e->kind == V_LOCAL) emit_mov(l, e->home, e->ref, e->nsl);
+    else if (e->kind == V_CONST) emit_const(l, e->home, e);
+    e->kind = V_SLOT;
+}
+static void materialize_all(L *l) {
+    for (uint32_t i = 0; i < l->vs.n; i++)
+        if (l->vs.v[i].kind != V_SLOT) materialize(l, &l->vs.v[i]);
+}
+/* The slot an operand can be read from (constants are materialized in
+ * their home; the entry is already popped so its home is free). */
+static uint32_t src_of(L *l, vent *e) {
+    if (e->kind == V_LOCAL) return e->ref;
+    if (e->kind == V_CONST) emit_const(l, e->home, e);
+    return e->home;
+}
+/* Push a result in its home and write the dst operand. */
+static void W_dst(L *l, zw_valtype t) {
+    vent *r = push(l, V_SLOT, t);
+    if (!r) return;
+    l->last_dst = l->code.n;
+    W(l, r->home);
+}
+/* Pop n operands (stack order) and return their source slots. */
+static void pop_srcs(L *l, uint32_t n, uint32_t *out) {
+    vent e[4];
+    for (uint32_t i = n; i-- > 0;) e[i] = pop(l);
+    for (uint32_t i = 0; i < n; i++) out[i] = src_of(l, &e[i]);
+}
+
+/* ---- moves of carried values ------------------------------------------------ */
+/* Values at the top n positions go to consecutive slots from dest.  Phase 1
+ * (before any branch): pending local reads whose slot would be overwritten by
+ * an earlier value's move are materialized in their homes. */
+static void prep_moves(L *l, uint32_t n, uint32_t dest) {
+    uint32_t d = dest;
+    for (uint32_t i = l->vs.n - n; i < l->vs.n; i++) {
+        vent *e = &l->vs.v[i];
+        if (e->kind == V_LOCAL && e->ref >= dest && e->ref < d) materialize(l, e);
+        d += e->nsl;
+    }
+}
+/* Phase 2: the moves themselves (ascending; sources never below their
+ * destination).  Does not change the virtual stack. */
+static void do_moves(L *l, uint32_t n, uint32_t dest) {
+    uint32_t d = dest;
+    for (uint32_t i = l->vs.n - n; i < l->vs.n; i++) {
+        vent *e = &l->vs.v[i];
+        if (e->kind == V_SLOT) emit_mov(l, d, e->home, e->nsl);
+        else if (e->kind == V_LOCAL) emit_mov(l, d, e->ref, e->nsl);
+        else emit_const(l, d, e);
+        d += e->nsl;
+    }
+}
+static bool moves_needed(L *l, uint32_t n, uint32_t dest) {
+    uint32_t d = dest;
+    for (uint32_t i = l->vs.n - n; i < l->vs.n; i++) {
+        vent *e = &l->vs.v[i];
+        if (e->kind != V_SLOT || e->home != d) return true;
+        d += e->nsl;
+    }
+    return false;
+}
+
+static const zw_valtype *ctl_results(const ctl *c) { return c->bt1 ? &c->single : c->results; }
+static uint32_t label_arity(const ctl *c) { return c->kind == C_LOOP ? c->nparams : c->nresults; }
+static uint32_t label_dest(const ctl *c) { return c->kind == C_FUNC ? 0 : c->base_home; }
+
+/* Unconditional branch to the label of control frame ci (moves + jump). */
+static uint32_t emit_condbr(L *l, cond c);
+static cond negate(cond c);
+
+static void branch(L *l, uint32_t ci) {
+    ctl *c = &l->cs.v[ci];
+    uint32_t n = label_arity(c), dest = label_dest(c);
+    if (c->kind == C_FUNC && n == 1 && l->vs.v[l->vs.n - 1].nsl == 1 &&
+        l->vs.v[l->vs.n - 1].kind != V_CONST) {
+        vent *e = &l->vs.v[l->vs.n - 1];
+        emit(l, ZW_IR_RETURN1);
+        W(l, e->kind == V_LOCAL ? e->ref : e->home);
+        return;
+    }
+    prep_moves(l, n, dest);
+    do_moves(l, n, dest);
+    if (c->kind == C_FUNC) { emit(l, ZW_IR_RETURN); return; }
+    if (c->kind == C_LOOP && c->head_valid) {
+        /* jump back over the loop's exit test: test inverted here */
+        uint32_t hci = c->head_ci, start = c->start, hlen = c->head_len;
+        uint32_t at = emit_condbr(l, negate(c->head));
+        W_target(l, at, start + hlen);
+        at = emit(l, ZW_IR_BR);
+        ctl *h = &l->cs.v[hci];
+        if (h->kind == C_LOOP) W_target(l, at, h->start);
+        else W_patch(l, at, h);
+        return;
+    }
+    uint32_t at = emit(l, ZW_IR_BR);
+    if (c->kind == C_LOOP) W_target(l, at, c->start);
+    else W_patch(l, at, &l->cs.v[ci]);
+}
+
+/* ---- conditions ---------------------------------------------------------- */
+/* Pop an i32 condition; fuse with the compare that produced it when that is
+ * the last instruction (the compare is removed). */
+static cond take_cond(L *l) {
+    vent e = pop(l);
+    cond c = {0};
+    if (e.kind == V_SLOT && l->cmp_valid && e.home == l->cmp_home) {
+        c = l->cmp;
+        l->code.n = l->cmp_start;
+        l->insn.n = l->cmp_ninsn;
+        l->cmp_valid = false;
+        l->last_dst = NONE;
+        return c;
+    }
+    c.op = ZW_IR_BR_NZ;
+    c.a = src_of(l, &e);
+    return c;
+}
+static cond negate(cond c) {
+    switch (c.op) {
+    case ZW_IR_BR_NZ: c.op = ZW_IR_BR_Z; return c;
+    case ZW_IR_BR_Z: c.op = ZW_IR_BR_NZ; return c;
+    case ZW_IR_BR_NZ64: c.op = ZW_IR_BR_Z64; return c;
+    case ZW_IR_BR_Z64: c.op = ZW_IR_BR_NZ64; return c;
+    }
+    bool k;
+    uint32_t op = cmp_of_br(c.op, &k);
+    c.op = br_of_cmp(neg_cmp(op), k);
+    return c;
+}
+/* Emit a conditional branch; returns its start (the target word is last). */
+static uint32_t emit_condbr(L *l, cond c) {
+    uint32_t at = emit(l, c.op);
+    W(l, c.a);
+    bool k;
+    uint32_t op = cmp_of_br(c.op, &k);
+    if (op != NONE) {
+        if (!k) W(l, c.b);
+        else if (is_i64_op(op)) W64(l, c.imm);
+        else W(l, (uint32_t)c.imm);
+    }
+    return at;
+}
+
+/* ---- generic operations ---------------------------------------------------- */
+static void set_cmp(L *l, uint32_t start, uint32_t ninsn, cond c) {
+    l->cmp_valid = true;
+    l->cmp_start = start;
+    l->cmp_ninsn = ninsn;
+    l->cmp = c;
+    l->cmp_home = l->vs.v[l->vs.n - 1].home;
+}
+
+static void lower_generic(L *l, uint32_t op) {
+    const zw_opinfo *oi = &zw_opinfos[op];
+    uint32_t np = (uint32_t)strlen(oi->params), nr = (uint32_t)strlen(oi->results);
+    uint32_t start = l->code.n, ninsn = l->insn.n;
+    if (np == 2 && k_of(op) != NONE) {
+        vent *a = &l->vs.v[l->vs.n - 2], *b = &l->vs.v[l->vs.n - 1];
+        uint32_t kop = NONE;
+        vent x, kc;
+        if (b->kind == V_CONST) {
+            kop = op;
+        } else if (a->kind == V_CONST && swap_op(op) != NONE) {
+            kop = swap_op(op);
+        }
+        if (kop != NONE) {
+            if (b->kind == V_CONST) { kc = pop(l); x = pop(l); }
+            else { x = pop(l); kc = pop(l); }
+            uint32_t xs = src_of(l, &x);
+            start = l->code.n;
+            ninsn = l->insn.n;
+            emit(l, k_of(kop));
+            W_dst(l, zw_sig_letter_type(oi->results[0]));
+            W(l, xs);
+            if (oi->params[0] == 'l') W64(l, kc.c[0]);
+            else W(l, (uint32_t)kc.c[0]);
+            uint32_t br = br_of_cmp(kop, true);
+            if (br != NONE) {
+                cond c = {br, xs, 0, kc.c[0]};
+                set_cmp(l, start, ninsn, c);
+            }
+            return;
+        }
+    }
+    uint32_t s[3];
+    pop_srcs(l, np, s);
+    start = l->code.n;
+    ninsn = l->insn.n;
+    emit(l, op);
+    if (nr) W_dst(l, zw_sig_letter_type(oi->results[0]));
+    for (uint32_t i = 0; i < np; i++) W(l, s[i]);
+    if (op == ZW_OP_I32_EQZ) set_cmp(l, start, ninsn, (cond){ZW_IR_BR_Z, s[0], 0, 0});
+    else if (op == ZW_OP_I64_EQZ) set_cmp(l, start, ninsn, (cond){ZW_IR_BR_Z64, s[0], 0, 0});
+    else if (br_of_cmp(op, false) != NONE)
+        set_cmp(l, start, ninsn, (cond){br_of_cmp(op, false), s[0], s[1], 0});
+}
+
+static void lower_memarg(L *l, uint32_t op, const zw_instr *in) {
+    const zw_opinfo *oi = &zw_opinfos[op];
+    bool load = oi->results[0] != 0;
+    uint32_t aop = NONE;
+    switch (op) {
+#define AB_NONE(id, pfx, sig)
+#define AB_MEMARG(id, pfx, sig) case ZW_OP_##id: aop = ZW_IR_A_##id; break;
+#define AB_LANE(id, pfx, sig)
+#define AB_MLANE(id, pfx, sig)
+#define AB_SHUF(id, pfx, sig)
+#define AB_OTHER(id, pfx, sig)
+#define X(id, text, prefix, code, imm, sig) ZW_BY_IMM(imm, AB, id, prefix, sig)
+#include "../opcodes.def"
+#undef X
+    }
+    if (load) {
+        vent a = pop(l);
+        if (a.kind == V_CONST && (uint64_t)(uint32_t)a.c[0] + in->offset <= UINT32_MAX) {
+            emit(l, aop);
+            W_dst(l, zw_sig_letter_type(oi->results[0]));
+            W(l, (uint32_t)((uint32_t)a.c[0] + in->offset));
+            return;
+        }
+        uint32_t as = src_of(l, &a);
+        emit(l, op);
+        W_dst(l, zw_sig_letter_type(oi->results[0]));
+        W(l, as);
+        W(l, (uint32_t)in->offset);
+    } else {
+        vent v = pop(l), a = pop(l);
+        uint32_t vs = src_of(l, &v);
+        if (a.kind == V_CONST && (uint64_t)(uint32_t)a.c[0] + in->offset <= UINT32_MAX) {
+            emit(l, aop);
+            W(l, vs);
+            W(l, (uint32_t)((uint32_t)a.c[0] + in->offset));
+            return;
+        }
+        uint32_t as = src_of(l, &a);
+        emit(l, op);
+        W(l, as);
+        W(l, vs);
+        W(l, (uint32_t)in->offset);
+    }
+}
+
+/* ---- calls ------------------------------------------------------------------- */
+/* Materialize the arguments (top np entries) and return the base slot. */
+static uint32_t call_args(L *l, uint32_t np) {
+    uint32_t p0 = l->vs.n - np;
+    for (uint32_t i = p0; i < l->vs.n; i++) materialize(l, &l->vs.v[i]);
+    uint32_t base = np ? l->vs.v[p0].home : next_home(l);
+    l->vs.n = p0;
+    return base;
+}
+static void call_results(L *l, const zw_functype *t) {
+    for (uint32_t i = 0; i < t->nresults; i++) push(l, V_SLOT, t->results[i]);
+    l->last_dst = NONE;
+    l->cmp_valid = false;
+}
+
+/* ---- locals -------------------------------------------------------------------- */
+static void set_local(L *l, uint32_t idx, vent v) {
+    uint32_t slot = l->lslot[idx];
+    bool pending = false;
+    for (uint32_t i = 0; i < l->vs.n; i++)
+        if (l->vs.v[i].kind == V_LOCAL && l->vs.v[i].ref == slot) { pending = true; break; }
+    if (pending) {
+        for (uint32_t i = 0; i < l->vs.n; i++)
+            if (l->vs.v[i].kind == V_LOCAL && l->vs.v[i].ref == slot) materialize(l, &l->vs.v[i]);
+    } else if (v.kind == V_SLOT && l->last_dst != NONE && l->code.v[l->last_dst] == v.home) {
+        l->code.v[l->last_dst] = slot;
+        l->last_dst = NONE;
+        l->cmp_valid = false;
+        return;
+    }
+    if (v.kind == V_SLOT) emit_mov(l, slot, v.home, v.nsl);
+    else if (v.kind == V_LOCAL) emit_mov(l, slot, v.ref, v.nsl);
+    else emit_const(l, slot, &v);
+}
+
+/* ---- blocks -------------------------------------------------------------------- */
+static bool push_ctl(L *l, uint8_t kind, const zw_instr *in) {
+    ctl c;
+    memset(&c, 0, sizeof c);
+    c.kind = kind;
+    c.else_patch = NONE;
+    if (in->bt_kind == 1) {
+        c.bt1 = true;
+        c.single = in->a;
+        c.nresults = 1;
+    } else if (in->bt_kind == 2) {
+        const zw_functype *t = &l->m->types[in->a].func;
+        c.nparams = t->nparams;
+        c.nresults = t->nresults;
+        c.params = t->params;
+        c.results = t->results;
+    }
+    c.height = l->vs.n - c.nparams;
+    c.base_home = c.height < l->vs.n ? l->vs.v[c.height].home : next_home(l);
+    if (!ZW_VEC_PUSH(&l->cs, c)) { l->oom = true; return false; }
+    return true;
+}
+/* Reset the stack to the frame's height and push `n` values as homes. */
+static void reset_stack(L *l, ctl *c, uint32_t n, const zw_valtype *t) {
+    l->vs.n = c->height;
+    for (uint32_t i = 0; i < n; i++) push(l, V_SLOT, t[i]);
+}
+
+static void mark_unreachable(L *l) {
+    ctl *c = &l->cs.v[l->cs.n - 1];
+    c->unreachable = true;
+    l->vs.n = c->height;
+    l->last_dst = NONE;
+    l->cmp_valid = false;
+}
+
+static void lower_end(L *l) {
+    ctl *c = &l->cs.v[l->cs.n - 1];
+    if (c->kind == C_FUNC) {
+        if (!c->unreachable) branch(l, 0);
+        l->cs.n--;
+        return;
+    }
+    if (!c->unreachable) {
+        prep_moves(l, c->nresults, c->base_home);
+        do_moves(l, c->nresults, c->base_home);
+    }
+    bool dead_after = c->kind == C_LOOP ? c->unreachable : (c->unreachable && c->patches.n == 0);
+    if (c->else_patch != NONE) {
+        bind_patch(l, c->else_patch);
+        dead_after = false;
+    }
+    bind(l, c);
+    ctl done = *c;
+    ZW_VEC_FREE(&c->patches);
+    l->cs.n--;
+    reset_stack(l, &done, done.nresults, ctl_results(&done));
+    if (dead_after) mark_unreachable(l);
+}
+
+
+/* ---- the function body ------------------------------------------------------------ */
+static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
+    zw_module *m = l->m;
+    const zw_func *fn = &m->funcs[l->fidx];
+    const uint8_t *p = fn->code, *end = fn->code + fn->code_len;
+    uint32_t dead_depth = 0;
+    zw_instr in;
+    {
+        ctl c;
+        memset(&c, 0, sizeof c);
+        c.kind = C_FUNC;
+        c.else_patch = NONE;
+        c.nresults = l->ft->nresults;
+        c.results = l->ft->results;
+        c.base_home = 0;
+        if (!ZW_VEC_PUSH(&l->cs, c)) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, l->fidx, "out of memory");
+    }
+    while (p < end && l->cs.n > 0) {
+        zwasm_result_t r = zw_read_instr(m->bytes, &p, end, l->fidx, &in, err);
+        if (r != ZWASM_OK) return r;
+        if (l->oom) break;
+        uint32_t op = in.op;
+        ctl *top = &l->cs.v[l->cs.n - 1];
+        if (top->unreachable) {
+            if (op == ZW_OP_BLOCK || op == ZW_OP_LOOP || op == ZW_OP_IF) { dead_depth++; continue; }
+            if (op == ZW_OP_END) {
+                if (dead_depth) { dead_depth--; continue; }
+            } else if (op == ZW_OP_ELSE) {
+                if (dead_depth) continue;
+            } else {
+                continue;
+            }
+        }
+        switch (op) {
+        case ZW_OP_NOP: break;
+        case ZW_OP_UNREACHABLE:
+            emit(l, ZW_OP_UNREACHABLE);
+            mark_unreachable(l);
+            break;
+        case ZW_OP_BLOCK:
+            materialize_all(l);
+            push_ctl(l, C_BLOCK, &in);
+            break;
+        case ZW_OP_LOOP:
+            materialize_all(l);
+            if (!push_ctl(l, C_LOOP, &in)) break;
+            l->cs.v[l->cs.n - 1].start = l->code.n;
+            l->last_dst = NONE;
+            l->cmp_valid = false;
+            break;
+        case ZW_OP_IF: {
+            cond c = take_cond(l);
+            materialize_all(l);
+            if (!push_ctl(l, C_IF, &in)) break;
+            uint32_t at = emit_condbr(l, negate(c));
+            l->cs.v[l->cs.n - 1].else_patch = l->code.n;
+            W(l, at);
+            break;
+        }
+        case ZW_OP_ELSE: {
+            ctl *c = top;
+            if (!c->unreachable) {
+                prep_moves(l, c->nresults, c->base_home);
+                do_moves(l, c->nresults, c->base_home);
+                uint32_t at = emit(l, ZW_IR_BR);
+                W_patch(l, at, c);
+            }
+            bind_patch(l, c->else_patch);
+            c->else_patch = NONE;
+            c->has_else = true;
+            c->unreachable = false;
+            l->last_dst = NONE;
+            l->cmp_valid = false;
+            reset_stack(l, c, c->nparams, c->params);
+            break;
+        }
+        case ZW_OP_END: lower_end(l); break;
+        case ZW_OP_BR:
+            branch(l, l->cs.n - 1 - in.a);
+            mark_unreachable(l);
+            break;
+        case ZW_OP_BR_IF: {
+            uint32_t ci = l->cs.n - 1 - in.a;
+            cond c = take_cond(l);
+            ctl *t = &l->cs.v[ci];
+            uint32_t n = label_arity(t), dest = label_dest(t);
+            if (t->kind != C_FUNC && !moves_needed(l, n, dest)) {
+                uint32_t at = emit_condbr(l, c);
+                if (t->kind == C_LOOP) W_target(l, at, t->start);
+                else W_patch(l, at, t);
+                ctl *lp = &l->cs.v[l->cs.n - 1];
+                if (lp->kind == C_LOOP && lp->start == at && !l->trace && ci != l->cs.n - 1) {
+                    lp->head_valid = true;
+                    lp->head = c;
+                    lp->head_ci = ci;
+                    lp->head_len = l->code.n - at;
+                }
+            } else {
+                prep_moves(l, n, dest);
+                uint32_t at = emit_condbr(l, negate(c));
+                uint32_t pw = l->code.n;
+                W(l, at);
+                branch(l, ci);
+                bind_patch(l, pw);
+                l->last_dst = NONE;
+                l->cmp_valid = false;
+            }
+            break;
+        }
+        case ZW_OP_BR_TABLE: {
+            vent e = pop(l);
+            uint32_t is = src_of(l, &e);
+            uint32_t n = in.a;
+            uint32_t *deps = zw_calloc(n + 1, sizeof *deps);
+            uint32_t *tw = zw_calloc(n + 1, sizeof *tw);
+            bool *stub = zw_calloc(n + 1, sizeof *stub);
+            if (!deps || !tw || !stub) { free(deps); free(tw); free(stub); l->oom = true; break; }
+            const uint8_t *tp = in.tbl;
+            for (uint32_t i = 0; i < n; i++) zw_read_u32(&tp, end, &deps[i]);
+            deps[n] = in.b;
+            /* phase 1 for every target before the dispatch */
+            for (uint32_t i = 0; i <= n; i++) {
+                ctl *t = &l->cs.v[l->cs.n - 1 - deps[i]];
+                prep_moves(l, label_arity(t), label_dest(t));
+            }
+            uint32_t at = emit(l, ZW_IR_BR_TABLE);
+            W(l, is);
+            W(l, n);
+            for (uint32_t i = 0; i <= n; i++) {
+                ctl *t = &l->cs.v[l->cs.n - 1 - deps[i]];
+                tw[i] = l->code.n;
+                bool direct = t->kind != C_FUNC && !moves_needed(l, label_arity(t), t->base_home);
+                if (direct && t->kind == C_LOOP) W_target(l, at, t->start);
+                else if (direct) W_patch(l, at, t);
+                else { stub[i] = true; W(l, 0); }
+            }
+            /* stubs for targets that need moves (one per distinct label) */
+            for (uint32_t i = 0; i <= n; i++) {
+                if (!stub[i]) continue;
+                uint32_t rel = l->code.n - at;
+                for (uint32_t j = i; j <= n; j++)
+                    if (stub[j] && deps[j] == deps[i]) { l->code.v[tw[j]] = rel; stub[j] = false; }
+                branch(l, l->cs.n - 1 - deps[i]);
+            }
+            free(stub);
+            free(deps);
+            free(tw);
+            mark_unreachable(l);
+            break;
+        }
+        case ZW_OP_RETURN:
+            branch(l, 0);
+            mark_unreachable(l);
+            break;
+        case ZW_OP_CALL: {
+            const zw_functype *t = zw_func_type(m, in.a);
+            uint32_t base = call_args(l, t->nparams);
+            if (in.a >= m->nfunc_imports) {
+                emit(l, ZW_IR_CALL_LOCAL);
+                W(l, in.a - m->nfunc_imports);
+            } else {
+                emit(l, ZW_OP_CALL);
+                W(l, in.a);
+            }
+            W(l, base);
+            call_results(l, t);
+            break;
+        }
+        case ZW_OP_CALL_INDIRECT: {
+            const zw_functype *t = &m->types[in.a].func;
+            vent e = pop(l);
+            uint32_t is = src_of(l, &e);
+            uint32_t base = call_args(l, t->nparams);
+            emit(l, ZW_OP_CALL_INDIRECT);
+            W(l, in.a);
+            W(l, in.b);
+            W(l, base);
+            W(l, is);
+            call_results(l, t);
+            break;
+        }
+        case ZW_OP_DROP: pop(l); break;
+        case ZW_OP_SELECT:
+        case ZW_OP_SELECT_T: {
+            uint32_t s[3];
+            zw_valtype t = l->vs.v[l->vs.n - 2].type;
+            pop_srcs(l, 3, s);
+            emit(l, zw_slots(t) == 2 ? ZW_IR_SELECT128 : ZW_OP_SELECT);
+            W_dst(l, t);
+            W(l, s[0]);
+            W(l, s[1]);
+            W(l, s[2]);
+            break;
+        }
+        case ZW_OP_LOCAL_GET: {
+            vent *e = push(l, V_LOCAL, l->ltype[in.a]);
+            if (e) e->ref = l->lslot[in.a];
+            break;
+        }
+        case ZW_OP_LOCAL_SET: set_local(l, in.a, pop(l)); break;
+        case ZW_OP_LOCAL_TEE: {
+            vent v = pop(l);
+            set_local(l, in.a, v);
+            if (v.kind == V_CONST) {
+                vent *e = push(l, V_CONST, v.type);
+                if (e) { e->c[0] = v.c[0]; e->c[1] = v.c[1]; }
+            } else {
+                vent *e = push(l, V_LOCAL, l->ltype[in.a]);
+                if (e) e->ref = l->lslot[in.a];
+            }
+            break;
+        }
+        case ZW_OP_GLOBAL_GET: {
+            zw_valtype t = m->globals[in.a].type.type;
+            emit(l, zw_slots(t) == 2 ? ZW_IR_GLOBAL_GET128 : ZW_OP_GLOBAL_GET);
+            W_dst(l, t);
+            W(l, in.a);
+            break;
+        }
+        case ZW_OP_GLOBAL_SET: {
+            vent v = pop(l);
+            uint32_t s = src_of(l, &v);
+            emit(l, v.nsl == 2 ? ZW_IR_GLOBAL_SET128 : ZW_OP_GLOBAL_SET);
+            W(l, s);
+            W(l, in.a);
+            break;
+        }
+        case ZW_OP_TABLE_GET: {
+            uint32_t s[1];
+            pop_srcs(l, 1, s);
+            emit(l, op);
+            W_dst(l, m->tables[in.a].type.elem);
+            W(l, s[0]);
+            W(l, in.a);
+            break;
+        }
+        case ZW_OP_TABLE_SET: {
+            uint32_t s[2];
+            pop_srcs(l, 2, s);
+            emit(l, op);
+            W(l, s[0]);
+            W(l, s[1]);
+            W(l, in.a);
+            break;
+        }
+        case ZW_OP_TABLE_SIZE:
+            emit(l, op);
+            W_dst(l, ZW_I32);
+            W(l, in.a);
+            break;
+        case ZW_OP_TABLE_GROW: {
+            uint32_t s[2];
+            pop_srcs(l, 2, s);
+            emit(l, op);
+            W_dst(l, ZW_I32);
+            W(l, s[0]);
+            W(l, s[1]);
+            W(l, in.a);
+            break;
+        }
+        case ZW_OP_TABLE_FILL: {
+            uint32_t s[3];
+            pop_srcs(l, 3, s);
+            emit(l, op);
+            W(l, s[0]);
+            W(l, s[1]);
+            W(l, s[2]);
+            W(l, in.a);
+            break;
+        }
+        case ZW_OP_TABLE_COPY:
+        case ZW_OP_TABLE_INIT: {
+            uint32_t s[3];
+            pop_srcs(l, 3, s);
+            emit(l, op);
+            W(l, s[0]);
+            W(l, s[1]);
+            W(l, s[2]);
+            W(l, in.a);
+            W(l, in.b);
+            break;
+        }
+        case ZW_OP_ELEM_DROP:
+        case ZW_OP_DATA_DROP:
+            emit(l, op);
+            W(l, in.a);
+            break;
+        case ZW_OP_MEMORY_SIZE:
+            emit(l, op);
+            W_dst(l, ZW_I32);
+            break;
+        case ZW_OP_MEMORY_GROW: {
+            uint32_t s[1];
+            pop_srcs(l, 1, s);
+            emit(l, op);
+            W_dst(l, ZW_I32);
+            W(l, s[0]);
+            break;
+        }
+        case ZW_OP_MEMORY_INIT:
+        case ZW_OP_MEMORY_COPY:
+        case ZW_OP_MEMORY_FILL: {
+            uint32_t s[3];
+            pop_srcs(l, 3, s);
+            emit(l, op);
+            W(l, s[0]);
+            W(l, s[1]);
+            W(l, s[2]);
+            if (op == ZW_OP_MEMORY_INIT) W(l, in.a);
+            break;
+        }
+        case ZW_OP_I32_CONST: {
+            vent *e = push(l, V_CONST, ZW_I32);
+            if (e) e->c[0] = (uint32_t)in.imm;
+            break;
+        }
+        case ZW_OP_I64_CONST: {
+            vent *e = push(l, V_CONST, ZW_I64);
+            if (e) e->c[0] = (uint64_t)in.imm;
+            break;
+        }
+        case ZW_OP_F32_CONST: {
+            vent *e = push(l, V_CONST, ZW_F32);
+            if (e) e->c[0] = in.v.u32[0];
+            break;
+        }
+        case ZW_OP_F64_CONST: {
+            vent *e = push(l, V_CONST, ZW_F64);
+            if (e) e->c[0] = in.v.u64[0];
+            break;
+        }
+        case ZW_OP_V128_CONST: {
+            vent *e = push(l, V_CONST, ZW_V128);
+            if (e) { e->c[0] = in.v.u64[0]; e->c[1] = in.v.u64[1]; }
+            break;
+        }
+        case ZW_OP_REF_NULL: {
+            vent *e = push(l, V_CONST, in.a);
+            if (e) e->c[0] = 0;
+            break;
+        }
+        case ZW_OP_REF_IS_NULL: {
+            uint32_t s[1];
+            pop_srcs(l, 1, s);
+            uint32_t start = l->code.n, ninsn = l->insn.n;
+            emit(l, ZW_OP_I64_EQZ);
+            W_dst(l, ZW_I32);
+            W(l, s[0]);
+            set_cmp(l, start, ninsn, (cond){ZW_IR_BR_Z64, s[0], 0, 0});
+            break;
+        }
+        case ZW_OP_REF_FUNC:
+            emit(l, op);
+            W_dst(l, ZW_FUNCREF);
+            W(l, in.a);
+            break;
+        default: {
+            const zw_opinfo *oi = &zw_opinfos[op];
+            switch (oi->imm) {
+            case IMM_NONE:
+                if (oi->params) lower_generic(l, op);
+                break;
+            case IMM_MEMARG: lower_memarg(l, op, &in); break;
+            case IMM_LANE: {
+                uint32_t np = (uint32_t)strlen(oi->params), s[2];
+                pop_srcs(l, np, s);
+                emit(l, op);
+                W_dst(l, zw_sig_letter_type(oi->results[0]));
+                for (uint32_t i = 0; i < np; i++) W(l, s[i]);
+                W(l, in.lane);
+                break;
+            }
+            case IMM_MEMARG_LANE: {
+                uint32_t s[2];
+                pop_srcs(l, 2, s);
+                emit(l, op);
+                if (oi->results[0]) W_dst(l, ZW_V128);
+                W(l, s[0]);
+                W(l, s[1]);
+                W(l, (uint32_t)in.offset);
+                W(l, in.lane);
+                break;
+            }
+            case IMM_SHUFFLE: {
+                uint32_t s[2];
+                pop_srcs(l, 2, s);
+                emit(l, op);
+                W_dst(l, ZW_V128);
+                W(l, s[0]);
+                W(l, s[1]);
+                for (int i = 0; i < 4; i++) W(l, in.v.u32[i]);
+                break;
+            }
+            default:
+                return zw_err_set(err, ZWASM_ERR_UNSUPPORTED, ZWASM_NO_OFFSET, l->fidx,
+                                  "lowering: unsupported instruction %s", oi->text);
+            }
+        }
+        }
+    }
+    if (l->oom) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, l->fidx, "out of memory");
+    return ZWASM_OK;
+}
+
+/* br to br -> direct; br to return/return1 -> return1 in place (same size). */
+static void thread_jumps(L *l) {
+    uint32_t *c = l->code.v;
+    if (l->trace) return;
+    for (uint32_t i = 0; i < l->insn.n; i++) {
+        uint32_t at = l->insn.v[i];
+        if (c[at] != ZW_IR_BR) continue;
+        uint32_t t = at + c[at + 1];
+        for (int k = 0; k < 8 && c[t] == ZW_IR_BR; k++) t = t + c[t + 1];
+        if (c[t] == ZW_IR_RETURN1) {
+            c[at] = ZW_IR_RETURN1;
+            c[at + 1] = c[t + 1];
+        } else if (c[t] == ZW_IR_RETURN) {
+            c[at] = ZW_IR_RETURN1;
+            c[at + 1] = 0;
+        } else {
+            c[at + 1] = t - at;
+        }
+    }
+}
+
+static uint32_t types_slots(const zw_valtype *t, uint32_t n) {
+    uint32_t s = 0;
+    for (uint32_t i = 0; i < n; i++) s += zw_slots(t[i]);
+    return s;
+}
+
+static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, zwasm_error_t *err) {
+    L l;
+    memset(&l, 0, sizeof l);
+    l.m = m;
+    l.fidx = fidx;
+    l.ft = zw_func_type(m, fidx);
+    l.trace = m->trace;
+    l.last_dst = NONE;
+    const zw_func *fn = &m->funcs[fidx];
+    l.nlocals = l.ft->nparams + fn->nlocals;
+    l.lslot = zw_calloc(l.nlocals + 1, sizeof *l.lslot);
+    l.ltype = zw_calloc(l.nlocals + 1, sizeof *l.ltype);
+    zw_ir_func *f = zw_calloc(1, sizeof *f);
+    zwasm_result_t r = ZWASM_OK;
+    if (!l.lslot || !l.ltype || !f) { r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, fidx, "out of memory"); goto done; }
+    uint32_t s = 0;
+    for (uint32_t i = 0; i < l.nlocals; i++) {
+        zw_valtype t = i < l.ft->nparams ? l.ft->params[i] : fn->locals[i - l.ft->nparams];
+        l.lslot[i] = s;
+        l.ltype[i] = t;
+        s += zw_slots(t);
+        if (i + 1 == l.ft->nparams) f->nparam_slots = s;
+    }
+    f->nlocal_slots = s;
+    l.temp_base = s;
+    r = lower_body(&l, err);
+    if (r != ZWASM_OK) goto done;
+    f->func_idx = fidx;
+    f->type_idx = fn->type_idx;
+    f->type = l.ft;
+    f->nresult_slots = types_slots(l.ft->results, l.ft->nresults);
+    f->frame_slots = l.temp_base + l.max_h;
+    if (f->frame_slots < f->nresult_slots) f->frame_slots = f->nresult_slots;
+    if (f->frame_slots < 1) f->frame_slots = 1;
+    thread_jumps(&l);
+    f->code = l.code.v;
+    f->len = l.code.n;
+    f->insn = l.insn.v;
+    f->ninsn = l.insn.n;
+    l.code.v = NULL;
+    l.insn.v = NULL;
+    if (!zw_interp_thread(f)) { r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, fidx, "out of memory"); goto done; }
+    *out = f;
+    f = NULL;
+done:
+    if (f) { free(f->code); free(f->insn); free(f->tcode); free(f); }
+    for (uint32_t i = 0; i < l.cs.n; i++) ZW_VEC_FREE(&l.cs.v[i].patches);
+    ZW_VEC_FREE(&l.cs);
+    ZW_VEC_FREE(&l.vs);
+    ZW_VEC_FREE(&l.code);
+    ZW_VEC_FREE(&l.insn);
+    free(l.lslot);
+    free(l.ltype);
+    return r;
+}
+
+zwasm_result_t zw_lower_module(zw_module *m, zwasm_error_t *err) {
+    uint32_t n = m->nfuncs - m->nfunc_imports;
+    if (m->ir) zw_ir_free_module(m);
+    m->ir = zw_calloc(n + 1, sizeof *m->ir);
+    if (!m->ir) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    for (uint32_t i = 0; i < n; i++) {
+        zwasm_result_t r = lower_func(m, m->nfunc_imports + i, &m->ir[i], err);
+        if (r != ZWASM_OK) {
+            zw_ir_free_module(m);
+            return r;
+        }
+    }
+    return ZWASM_OK;
+}
+
+void zw_ir_free_module(zw_module *m) {
+    if (!m->ir) return;
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
+        zw_ir_func *f = m->ir[i];
+        if (!f) continue;
+        free(f->code);
+        free(f->insn);
+        free(f->tcode);
+        free(f);
+    }
+    free(m->ir);
+    m->ir = NULL;
+}

@@ -64,6 +64,7 @@ struct zw_funcinst {
     void *host_env;
     void (*host_finalizer)(void *);
     zw_functype host_type;      /* owned copy for host functions */
+    char *name;                 /* NUL-terminated copy made by zwasm_func_name, or NULL */
 };
 
 struct zw_memory {
@@ -123,6 +124,9 @@ struct zw_store {
     ZW_VEC(zw_tableinst *) tables;
     ZW_VEC(zw_globalinst *) globals;
     ZW_VEC(zw_instance *) instances;
+    /* Open-addressing index over `types` (type id + 1, 0 = empty); runtime/store.c. */
+    uint32_t *type_index;
+    uint32_t type_index_cap; /* a power of two, or 0 */
 };
 
 /* What a host function receives as its caller. */
@@ -136,7 +140,14 @@ struct zwasm_caller {
 uint32_t zw_store_type_id(zw_store *s, const zw_functype *t);
 bool zw_functype_eq(const zw_functype *a, const zw_functype *b);
 
+/* Deep copy of a function type (params and results in one allocation,
+ * freed with free(dst->params)).  False on OOM. */
+bool zw_functype_copy(zw_functype *dst, const zw_functype *src);
+
 /* ---- runtime/memory.c, table.c ----------------------------------------------- */
+/* Unmap / free one object (used by zwasm_store_delete only). */
+void zw_memory_destroy(zw_memory *m);
+void zw_table_destroy(zw_tableinst *t);
 zw_memory *zw_memory_create(zw_store *s, const zw_memtype *t);
 /* Grow by delta pages; returns the old size in pages or -1. */
 int64_t zw_memory_grow(zw_memory *m, uint64_t delta);
@@ -163,6 +174,13 @@ zwasm_result_t zw_call(zw_store *s, zw_funcinst *f, const zw_slot *args, zw_slot
                        zwasm_error_t *err);
 /* Free the interpreter's stacks of a store (called by zwasm_store_delete). */
 void zw_exec_free(zw_exec *e);
+
+/* ---- runtime/values.c: globals and value helpers ----------------------------------- */
+zw_globalinst *zw_global_create(zw_store *s, const zw_globaltype *t, const zw_value *init);
+bool zw_valkind_ok(uint32_t kind);          /* one of the seven Wasm 2.0 value types */
+const char *zw_valkind_name(uint32_t kind); /* "i32", ..., "unknown type" */
+void zw_value_from_val(const zwasm_val_t *v, zw_value *out);
+void zw_value_to_val(zw_valtype t, const zw_value *in, zwasm_val_t *out);
 
 /* ---- conversions used by api/ and interp/ ----------------------------------------- */
 /* Number of slots of a list of value types. */

@@ -79,4 +79,19 @@ zwasm_result_t zw_wast_parse_value(const zw_sx *form, bool pattern, zw_wvalue *o
                                    zwasm_error_t *err);
 void zw_wvalue_free(zw_wvalue *v);
 
+/* ---- internal helpers shared by the text/ files ---------------------------------- */
+/* Number literals.  Results: OK, MALFORMED ("unknown operator"), RANGE
+ * ("constant out of range"). */
+typedef enum { ZW_NUM_OK = 0, ZW_NUM_MALFORMED, ZW_NUM_RANGE } zw_num_res;
+/* Unsigned literal (decimal or 0x hex, '_' separators, no sign) <= max. */
+zw_num_res zw_num_uint(const char *s, uint64_t max, uint64_t *out);
+/* iN literal (bits 8/16/32/64): unsigned up to 2^N-1 or signed down to
+ * -2^(N-1); *out is the two's complement value masked to N bits. */
+zw_num_res zw_num_int(const char *s, unsigned bits, uint64_t *out);
+zw_num_res zw_num_f32(const char *s, uint32_t *bits);
+zw_num_res zw_num_f64(const char *s, uint64_t *bits);
+const char *zw_num_msg(zw_num_res r);
+/* Characters allowed in keywords, $ids and numbers. */
+bool zw_sx_idchar(unsigned char c);
+
 #endif

@@ -1,3 +1,679 @@
-/* validate.c — STUB, to be replaced by the validator. */
+/*
+ * validate.c — the validation algorithm of the WebAssembly specification
+ * (Wasm 2.0: MVP, multi-value, sign extension, saturating conversions, bulk
+ * memory, reference types, SIMD-128): module-level rules (types, imports,
+ * limits, exports, start, segments, constant expressions) and the
+ * operand/control-stack algorithm for function bodies.  Instruction typing
+ * comes from the signatures and immediate kinds of opcodes.def; only the
+ * instructions marked S_SPECIAL are typed by hand here.
+ *
+ * Failures return ZWASM_ERR_INVALID with the byte offset of the offending
+ * instruction or entry and the function index.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "../module.h"
-zwasm_result_t zw_validate(zw_module *m, zwasm_error_t *err) { (void)m; (void)err; return ZWASM_OK; }
+#include "../opcodes.h"
+
+/* Proposals beyond Wasm 2.0.  All off today; each switch marks the places
+ * that will change when the feature is implemented. */
+typedef struct zw_vfeatures {
+    bool multi_memory;     /* several memories, memory index in memargs */
+    bool memory64;         /* i64 addresses */
+    bool extended_const;   /* i32/i64 add/sub/mul in constant expressions */
+    bool gc_globals;       /* global.get of any earlier immutable global */
+} zw_vfeatures;
+
+static const zw_vfeatures features_2_0 = {false, false, false, false};
+
+#define T_UNKNOWN 0u /* the bottom type of the polymorphic stack */
+static const zw_valtype empty_types[1] = {0};
+
+typedef enum { C_BLOCK, C_LOOP, C_IF, C_ELSE, C_FUNC } ctrl_kind;
+
+typedef struct ctrl {
+    ctrl_kind kind;
+    uint32_t np, nr;
+    const zw_valtype *p, *r; /* NULL with n == 1: the type is in `single` */
+    zw_valtype single;
+    uint32_t height;
+    bool unreachable;
+} ctrl;
+
+typedef struct vctx {
+    const zw_module *m;
+    const zw_vfeatures *feat;
+    zwasm_error_t *err;
+    uint32_t func;     /* current function index or ZWASM_NO_FUNC */
+    uint64_t at;       /* offset of the current instruction */
+    /* function body state */
+    const zw_functype *ft;
+    const zw_func *f;
+    ZW_VEC(zw_valtype) vals;
+    ZW_VEC(ctrl) ctrls;
+    ZW_VEC(zw_valtype) tmp;
+} vctx;
+
+static bool verr(vctx *v, const char *fmt, ...) ZW_PRINTF(2, 3);
+static bool verr(vctx *v, const char *fmt, ...) {
+    if (v->err) {
+        char msg[200];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        zw_err_set(v->err, ZWASM_ERR_INVALID, v->at, v->func, "%s", msg);
+    }
+    return false;
+}
+
+static bool vnomem(vctx *v) {
+    zw_err_set(v->err, ZWASM_ERR_NOMEM, v->at, v->func, "out of memory");
+    return false;
+}
+
+/* ---- helpers derived from the opcode table ------------------------------- */
+/* Bytes accessed by a memory instruction, from its mnemonic:
+ * "i64.load16_s" -> 2, "v128.load8x8_s" -> 8, "f32.store" -> 4. */
+static unsigned access_bytes(const char *text) {
+    const char *dot = strchr(text, '.');
+    if (!dot) return 0;
+    const char *op = dot + 1;
+    if (!strncmp(op, "load", 4)) op += 4;
+    else if (!strncmp(op, "store", 5)) op += 5;
+    else return 0;
+    if (*op >= '0' && *op <= '9') {
+        unsigned n = 0;
+        while (*op >= '0' && *op <= '9') n = n * 10 + (unsigned)(*op++ - '0');
+        if (*op == 'x') {
+            unsigned k = 0;
+            op++;
+            while (*op >= '0' && *op <= '9') k = k * 10 + (unsigned)(*op++ - '0');
+            return n * k / 8;
+        }
+        return n / 8;
+    }
+    if (!strncmp(text, "i32", 3) || !strncmp(text, "f32", 3)) return 4;
+    if (!strncmp(text, "i64", 3) || !strncmp(text, "f64", 3)) return 8;
+    if (!strncmp(text, "v128", 4)) return 16;
+    return 0;
+}
+
+/* Lanes of a SIMD shape from the mnemonic: "i16x8.extract_lane_s" -> 8. */
+static unsigned shape_lanes(const char *text) {
+    const char *x = strchr(text, 'x');
+    const char *dot = strchr(text, '.');
+    if (!x || !dot || x > dot) return 0;
+    unsigned n = 0;
+    for (x++; *x >= '0' && *x <= '9'; x++) n = n * 10 + (unsigned)(*x - '0');
+    return n;
+}
+
+/* ---- operand and control stacks ------------------------------------------- */
+static bool push(vctx *v, zw_valtype t) {
+    if (!ZW_VEC_PUSH(&v->vals, t)) return vnomem(v);
+    return true;
+}
+
+static bool pop_any(vctx *v, zw_valtype *out) {
+    ctrl *c = &v->ctrls.v[v->ctrls.n - 1];
+    if (v->vals.n == c->height) {
+        if (c->unreachable) { *out = T_UNKNOWN; return true; }
+        return verr(v, "type mismatch: operand stack underflow");
+    }
+    *out = v->vals.v[--v->vals.n];
+    return true;
+}
+
+/* Pop a value of type want; *got receives the actual type (T_UNKNOWN when
+ * it came from the polymorphic bottom of an unreachable frame). */
+static bool pop_expect(vctx *v, zw_valtype want, zw_valtype *got) {
+    zw_valtype t = T_UNKNOWN;
+    if (!pop_any(v, &t)) return false;
+    if (t != want && t != T_UNKNOWN && want != T_UNKNOWN)
+        return verr(v, "type mismatch: expected %s, got %s", zw_valtype_name(want),
+                    zw_valtype_name(t));
+    if (got) *got = t;
+    return true;
+}
+
+static bool pop(vctx *v, zw_valtype want) { return pop_expect(v, want, NULL); }
+
+static bool pop_vals(vctx *v, const zw_valtype *ts, uint32_t n) {
+    for (uint32_t i = n; i-- > 0;)
+        if (!pop(v, ts[i])) return false;
+    return true;
+}
+
+static bool push_vals(vctx *v, const zw_valtype *ts, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++)
+        if (!push(v, ts[i])) return false;
+    return true;
+}
+
+static const zw_valtype *ctrl_params(const ctrl *c) { return c->p ? c->p : &c->single; }
+static const zw_valtype *ctrl_results(const ctrl *c) { return c->r ? c->r : &c->single; }
+static uint32_t label_n(const ctrl *c) { return c->kind == C_LOOP ? c->np : c->nr; }
+static const zw_valtype *label_types(const ctrl *c) {
+    return c->kind == C_LOOP ? ctrl_params(c) : ctrl_results(c);
+}
+
+static bool push_ctrl(vctx *v, ctrl c) {
+    c.height = v->vals.n;
+    c.unreachable = false;
+    if (!ZW_VEC_PUSH(&v->ctrls, c)) return vnomem(v);
+    return push_vals(v, ctrl_params(&v->ctrls.v[v->ctrls.n - 1]), c.np);
+}
+
+static bool pop_ctrl(vctx *v, ctrl *out) {
+    ctrl *c = &v->ctrls.v[v->ctrls.n - 1];
+    if (!pop_vals(v, ctrl_results(c), c->nr)) return false;
+    if (v->vals.n != c->height) return verr(v, "type mismatch: values remain at end of block");
+    *out = *c;
+    v->ctrls.n--;
+    return true;
+}
+
+static void set_unreachable(vctx *v) {
+    ctrl *c = &v->ctrls.v[v->ctrls.n - 1];
+    v->vals.n = c->height;
+    c->unreachable = true;
+}
+
+/* Block type -> control frame types. */
+static bool block_ctrl(vctx *v, const zw_instr *in, ctrl_kind kind, ctrl *c) {
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    c->p = c->r = empty_types;
+    if (in->bt_kind == 1) {
+        c->nr = 1;
+        c->r = NULL; /* the type lives in c->single */
+        c->single = in->a;
+    } else if (in->bt_kind == 2) {
+        if (in->a >= v->m->ntypes) return verr(v, "unknown type %u", in->a);
+        const zw_functype *ft = &v->m->types[in->a].func;
+        c->np = ft->nparams;
+        c->p = ft->params;
+        c->nr = ft->nresults;
+        c->r = ft->results;
+    }
+    return true;
+}
+
+/* ---- index checks ------------------------------------------------------------ */
+static bool check_mem(vctx *v, uint32_t idx) {
+    if (idx >= v->m->nmems) return verr(v, "unknown memory %u", idx);
+    return true;
+}
+
+static bool check_table(vctx *v, uint32_t idx) {
+    if (idx >= v->m->ntables) return verr(v, "unknown table %u", idx);
+    return true;
+}
+
+static bool check_elem(vctx *v, uint32_t idx) {
+    if (idx >= v->m->nelems) return verr(v, "unknown elem segment %u", idx);
+    return true;
+}
+
+static bool check_data(vctx *v, uint32_t idx) {
+    /* the decoder guarantees a data count section wherever these appear */
+    uint32_t n = v->m->has_datacount ? v->m->datacount : v->m->ndatas;
+    if (idx >= n) return verr(v, "unknown data segment %u", idx);
+    return true;
+}
+
+static bool check_func(vctx *v, uint32_t idx) {
+    if (idx >= v->m->nfuncs) return verr(v, "unknown function %u", idx);
+    return true;
+}
+
+static bool check_global(vctx *v, uint32_t idx) {
+    if (idx >= v->m->nglobals) return verr(v, "unknown global %u", idx);
+    return true;
+}
+
+static bool check_memarg(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
+    if (!check_mem(v, in->mem)) return false;
+    unsigned bytes = access_bytes(oi->text);
+    if (bytes && in->align < 32 && (1u << in->align) > bytes)
+        return verr(v, "alignment must not be larger than natural");
+    if (oi->imm == IMM_MEMARG_LANE && bytes && in->lane >= 16 / bytes)
+        return verr(v, "invalid lane index");
+    return true;
+}
+
+/* Immediate checks common to every instruction with that immediate kind. */
+static bool check_imm(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
+    switch (oi->imm) {
+    case IMM_MEMARG: case IMM_MEMARG_LANE: return check_memarg(v, oi, in);
+    case IMM_MEM: case IMM_MEM_MEM: return check_mem(v, 0);
+    case IMM_DATA_MEM: return check_mem(v, 0) && check_data(v, in->a);
+    case IMM_DATA: return check_data(v, in->a);
+    case IMM_TABLE: return check_table(v, in->a);
+    case IMM_TABLE_TABLE: return check_table(v, in->a) && check_table(v, in->b);
+    case IMM_ELEM_TABLE: return check_table(v, in->b) && check_elem(v, in->a);
+    case IMM_ELEM: return check_elem(v, in->a);
+    case IMM_LANE: {
+        unsigned lanes = shape_lanes(oi->text);
+        if (lanes && in->lane >= lanes) return verr(v, "invalid lane index");
+        return true;
+    }
+    case IMM_SHUFFLE:
+        for (int i = 0; i < 16; i++)
+            if (in->v.u8[i] >= 32) return verr(v, "invalid lane index");
+        return true;
+    case IMM_FUNC: return check_func(v, in->a);
+    case IMM_GLOBAL: return check_global(v, in->a);
+    default: return true;
+    }
+}
+
+/* Pop and push a fixed signature from opcodes.def ("ii" -> "i"). */
+static bool apply_sig(vctx *v, const zw_opinfo *oi) {
+    size_t np = strlen(oi->params);
+    for (size_t i = np; i-- > 0;)
+        if (!pop(v, zw_sig_letter_type(oi->params[i]))) return false;
+    for (const char *r = oi->results; *r; r++)
+        if (!push(v, zw_sig_letter_type(*r))) return false;
+    return true;
+}
+
+static zw_valtype local_type(vctx *v, uint32_t idx, bool *ok) {
+    *ok = true;
+    if (idx < v->ft->nparams) return v->ft->params[idx];
+    idx -= v->ft->nparams;
+    if (idx < v->f->nlocals) return v->f->locals[idx];
+    *ok = false;
+    return 0;
+}
+
+static bool check_label(vctx *v, uint32_t l) {
+    if (l >= v->ctrls.n) return verr(v, "unknown label %u", l);
+    return true;
+}
+
+static const ctrl *label_at(vctx *v, uint32_t l) { return &v->ctrls.v[v->ctrls.n - 1 - l]; }
+
+/* ---- one instruction ------------------------------------------------------------ */
+static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
+    const zw_module *m = v->m;
+    const zw_opinfo *oi = &zw_opinfos[in->op];
+    if (!check_imm(v, oi, in)) return false;
+
+    /* fixed-signature instructions, plus the table/segment ones whose
+     * extra typing rules follow */
+    if (oi->params) {
+        if (in->op == ZW_OP_TABLE_INIT) {
+            if (m->tables[in->b].type.elem != m->elems[in->a].type)
+                return verr(v, "type mismatch: element segment and table types differ");
+        } else if (in->op == ZW_OP_TABLE_COPY) {
+            if (m->tables[in->a].type.elem != m->tables[in->b].type.elem)
+                return verr(v, "type mismatch: table types differ");
+        }
+        return apply_sig(v, oi);
+    }
+
+    zw_valtype t1 = T_UNKNOWN, t2 = T_UNKNOWN;
+    ctrl c;
+    switch (in->op) {
+    case ZW_OP_UNREACHABLE:
+        set_unreachable(v);
+        return true;
+    case ZW_OP_BLOCK: case ZW_OP_LOOP:
+        if (!block_ctrl(v, in, in->op == ZW_OP_BLOCK ? C_BLOCK : C_LOOP, &c)) return false;
+        if (!pop_vals(v, ctrl_params(&c), c.np)) return false;
+        return push_ctrl(v, c);
+    case ZW_OP_IF:
+        if (!block_ctrl(v, in, C_IF, &c)) return false;
+        if (!pop(v, ZW_I32) || !pop_vals(v, ctrl_params(&c), c.np)) return false;
+        return push_ctrl(v, c);
+    case ZW_OP_ELSE: {
+        if (v->ctrls.v[v->ctrls.n - 1].kind != C_IF) return verr(v, "else without if");
+        if (!pop_ctrl(v, &c)) return false;
+        c.kind = C_ELSE;
+        return push_ctrl(v, c);
+    }
+    case ZW_OP_END:
+        if (!pop_ctrl(v, &c)) return false;
+        if (c.kind == C_IF) {
+            /* an if without else must leave its inputs as its outputs */
+            const zw_valtype *p = ctrl_params(&c), *r = ctrl_results(&c);
+            if (c.np != c.nr) return verr(v, "type mismatch: if without else");
+            for (uint32_t i = 0; i < c.np; i++)
+                if (p[i] != r[i]) return verr(v, "type mismatch: if without else");
+        }
+        if (v->ctrls.n == 0) {
+            *done = true;
+            return true;
+        }
+        return push_vals(v, ctrl_results(&c), c.nr);
+    case ZW_OP_BR: {
+        if (!check_label(v, in->a)) return false;
+        const ctrl *l = label_at(v, in->a);
+        if (!pop_vals(v, label_types(l), label_n(l))) return false;
+        set_unreachable(v);
+        return true;
+    }
+    case ZW_OP_BR_IF: {
+        if (!check_label(v, in->a)) return false;
+        if (!pop(v, ZW_I32)) return false;
+        const ctrl *l = label_at(v, in->a);
+        uint32_t n = label_n(l);
+        const zw_valtype *ts = label_types(l);
+        if (!pop_vals(v, ts, n)) return false;
+        return push_vals(v, label_types(label_at(v, in->a)), n);
+    }
+    case ZW_OP_BR_TABLE: {
+        if (!pop(v, ZW_I32)) return false;
+        if (!check_label(v, in->b)) return false;
+        uint32_t arity = label_n(label_at(v, in->b));
+        const uint8_t *p = in->tbl;
+        for (uint32_t i = 0; i < in->a; i++) {
+            uint32_t l;
+            zw_read_u32(&p, p + 5, &l);
+            if (!check_label(v, l)) return false;
+            const ctrl *lc = label_at(v, l);
+            if (label_n(lc) != arity) return verr(v, "type mismatch: br_table arity differs");
+            /* pop the label's types, remembering what was there, then restore */
+            v->tmp.n = 0;
+            const zw_valtype *ts = label_types(lc);
+            for (uint32_t k = arity; k-- > 0;) {
+                zw_valtype got;
+                if (!pop_expect(v, ts[k], &got)) return false;
+                if (!ZW_VEC_PUSH(&v->tmp, got)) return vnomem(v);
+            }
+            /* push back what was popped (an unknown stays unknown) */
+            for (uint32_t k = v->tmp.n; k-- > 0;) {
+                if (!push(v, v->tmp.v[k])) return false;
+            }
+        }
+        const ctrl *d = label_at(v, in->b);
+        if (!pop_vals(v, label_types(d), arity)) return false;
+        set_unreachable(v);
+        return true;
+    }
+    case ZW_OP_RETURN: {
+        if (!pop_vals(v, v->ft->results, v->ft->nresults)) return false;
+        set_unreachable(v);
+        return true;
+    }
+    case ZW_OP_CALL: {
+        const zw_functype *ft = zw_func_type(m, in->a);
+        if (!pop_vals(v, ft->params, ft->nparams)) return false;
+        return push_vals(v, ft->results, ft->nresults);
+    }
+    case ZW_OP_CALL_INDIRECT: {
+        if (!check_table(v, in->b)) return false;
+        if (m->tables[in->b].type.elem != ZW_FUNCREF)
+            return verr(v, "type mismatch: call_indirect on a table of %s",
+                        zw_valtype_name(m->tables[in->b].type.elem));
+        if (in->a >= m->ntypes) return verr(v, "unknown type %u", in->a);
+        const zw_functype *ft = &m->types[in->a].func;
+        if (!pop(v, ZW_I32) || !pop_vals(v, ft->params, ft->nparams)) return false;
+        return push_vals(v, ft->results, ft->nresults);
+    }
+    case ZW_OP_DROP:
+        return pop_any(v, &t1);
+    case ZW_OP_SELECT:
+        if (!pop(v, ZW_I32) || !pop_any(v, &t1) || !pop_any(v, &t2)) return false;
+        if (zw_is_ref(t1) || zw_is_ref(t2))
+            return verr(v, "type mismatch: select without type on references");
+        if (t1 != t2 && t1 != T_UNKNOWN && t2 != T_UNKNOWN)
+            return verr(v, "type mismatch: select operands differ");
+        return push(v, t1 == T_UNKNOWN ? t2 : t1);
+    case ZW_OP_SELECT_T:
+        if (in->a != 1) return verr(v, "invalid result arity");
+        if (!pop(v, ZW_I32) || !pop(v, in->b) || !pop(v, in->b)) return false;
+        return push(v, in->b);
+    case ZW_OP_LOCAL_GET: case ZW_OP_LOCAL_SET: case ZW_OP_LOCAL_TEE: {
+        bool ok;
+        zw_valtype t = local_type(v, in->a, &ok);
+        if (!ok) return verr(v, "unknown local %u", in->a);
+        if (in->op == ZW_OP_LOCAL_GET) return push(v, t);
+        if (!pop(v, t)) return false;
+        return in->op == ZW_OP_LOCAL_TEE ? push(v, t) : true;
+    }
+    case ZW_OP_GLOBAL_GET:
+        return push(v, m->globals[in->a].type.type);
+    case ZW_OP_GLOBAL_SET:
+        if (!m->globals[in->a].type.mut) return verr(v, "global is immutable");
+        return pop(v, m->globals[in->a].type.type);
+    case ZW_OP_TABLE_GET:
+        if (!pop(v, ZW_I32)) return false;
+        return push(v, m->tables[in->a].type.elem);
+    case ZW_OP_TABLE_SET:
+        return pop(v, m->tables[in->a].type.elem) && pop(v, ZW_I32);
+    case ZW_OP_TABLE_GROW:
+        if (!pop(v, ZW_I32) || !pop(v, m->tables[in->a].type.elem)) return false;
+        return push(v, ZW_I32);
+    case ZW_OP_TABLE_FILL:
+        return pop(v, ZW_I32) && pop(v, m->tables[in->a].type.elem) && pop(v, ZW_I32);
+    case ZW_OP_REF_NULL:
+        return push(v, in->a);
+    case ZW_OP_REF_IS_NULL:
+        if (!pop_any(v, &t1)) return false;
+        if (t1 != T_UNKNOWN && !zw_is_ref(t1))
+            return verr(v, "type mismatch: ref.is_null on %s", zw_valtype_name(t1));
+        return push(v, ZW_I32);
+    case ZW_OP_REF_FUNC:
+        if (!m->func_declared[in->a]) return verr(v, "undeclared function reference");
+        return push(v, ZW_FUNCREF);
+    default:
+        return verr(v, "unsupported instruction %s", oi->text);
+    }
+}
+
+/* ---- function bodies ------------------------------------------------------------- */
+static bool validate_body(vctx *v, uint32_t fi) {
+    const zw_module *m = v->m;
+    const zw_func *f = &m->funcs[fi];
+    v->func = fi;
+    v->f = f;
+    v->ft = zw_func_type(m, fi);
+    v->vals.n = 0;
+    v->ctrls.n = 0;
+    v->at = f->code_offset;
+    ctrl c = {0};
+    c.kind = C_FUNC;
+    c.p = empty_types;
+    c.r = v->ft->results;
+    c.nr = v->ft->nresults;
+    if (!ZW_VEC_PUSH(&v->ctrls, c)) return vnomem(v);
+    const uint8_t *p = f->code, *end = f->code + f->code_len;
+    bool done = false;
+    while (p < end) {
+        zw_instr in;
+        v->at = (uint64_t)(p - m->bytes);
+        if (zw_read_instr(m->bytes, &p, end, fi, &in, v->err) != ZWASM_OK) return false;
+        if (done) return verr(v, "unexpected instruction after the end of the function");
+        if (!validate_instr(v, &in, &done)) return false;
+    }
+    if (!done) return verr(v, "function body does not end");
+    return true;
+}
+
+/* ---- constant expressions --------------------------------------------------------- */
+/* nglobals_visible: globals that global.get may name. */
+static bool validate_const(vctx *v, const zw_expr *e, zw_valtype want, uint32_t nglobals_visible) {
+    const zw_module *m = v->m;
+    const uint8_t *p = e->code, *end = e->code + e->len;
+    zw_valtype stack[2];
+    uint32_t n = 0;
+    uint32_t saved_func = v->func;
+    v->func = ZWASM_NO_FUNC;
+    while (p < end) {
+        zw_instr in;
+        v->at = (uint64_t)(p - m->bytes);
+        if (zw_read_instr(m->bytes, &p, end, ZWASM_NO_FUNC, &in, v->err) != ZWASM_OK) return false;
+        const zw_opinfo *oi = &zw_opinfos[in.op];
+        zw_valtype t;
+        switch (in.op) {
+        case ZW_OP_I32_CONST: case ZW_OP_I64_CONST: case ZW_OP_F32_CONST: case ZW_OP_F64_CONST:
+        case ZW_OP_V128_CONST:
+            t = zw_sig_letter_type(oi->results[0]);
+            break;
+        case ZW_OP_REF_NULL:
+            t = in.a;
+            break;
+        case ZW_OP_REF_FUNC:
+            if (!check_func(v, in.a)) return false;
+            t = ZW_FUNCREF;
+            break;
+        case ZW_OP_GLOBAL_GET:
+            if (in.a >= nglobals_visible) return verr(v, "unknown global %u", in.a);
+            if (m->globals[in.a].type.mut) return verr(v, "constant expression required");
+            t = m->globals[in.a].type.type;
+            break;
+        case ZW_OP_END:
+            if (p != end) return verr(v, "constant expression required");
+            if (n != 1 || stack[0] != want) return verr(v, "type mismatch: constant expression");
+            v->func = saved_func;
+            return true;
+        default:
+            return verr(v, "constant expression required");
+        }
+        if (n == 2) return verr(v, "type mismatch: constant expression");
+        stack[n++] = t;
+    }
+    return verr(v, "constant expression required");
+}
+
+/* ---- module-level rules ------------------------------------------------------------- */
+static bool check_limits(vctx *v, const zw_limits *l, uint64_t bound, const char *what) {
+    if (l->min > bound) return verr(v, "%s", what);
+    if (l->has_max && l->max > bound) return verr(v, "%s", what);
+    if (l->has_max && l->min > l->max) return verr(v, "size minimum must not be greater than maximum");
+    return true;
+}
+
+static bool check_memtype(vctx *v, const zw_memtype *t) {
+    return check_limits(v, &t->lim, 65536, "memory size must be at most 65536 pages (4GiB)");
+}
+
+static bool check_tabletype(vctx *v, const zw_tabletype *t) {
+    return check_limits(v, &t->lim, UINT32_MAX, "table size must be at most 2^32-1");
+}
+
+static int name_cmp(const void *a, const void *b) {
+    const zw_name *x = *(const zw_name *const *)a, *y = *(const zw_name *const *)b;
+    uint32_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->str, y->str, n);
+    if (c) return c;
+    return x->len < y->len ? -1 : x->len > y->len;
+}
+
+static bool validate_module(vctx *v) {
+    const zw_module *m = v->m;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const zw_import *im = &m->imports[i];
+        v->at = im->offset;
+        switch (im->kind) {
+        case ZW_EXT_FUNC:
+            if (im->u.func_type >= m->ntypes) return verr(v, "unknown type %u", im->u.func_type);
+            break;
+        case ZW_EXT_TABLE:
+            if (!check_tabletype(v, &im->u.table)) return false;
+            break;
+        case ZW_EXT_MEM:
+            if (!check_memtype(v, &im->u.mem)) return false;
+            break;
+        default:
+            break;
+        }
+    }
+    v->at = ZWASM_NO_OFFSET;
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
+        if (m->funcs[i].type_idx >= m->ntypes) {
+            v->at = m->funcs[i].body_offset;
+            return verr(v, "unknown type %u", m->funcs[i].type_idx);
+        }
+    v->at = ZWASM_NO_OFFSET;
+    for (uint32_t i = m->ntable_imports; i < m->ntables; i++)
+        if (!check_tabletype(v, &m->tables[i].type)) return false;
+    for (uint32_t i = m->nmem_imports; i < m->nmems; i++)
+        if (!check_memtype(v, &m->mems[i].type)) return false;
+    if (m->nmems > 1 && !v->feat->multi_memory) return verr(v, "multiple memories");
+    for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
+        uint32_t visible = v->feat->gc_globals ? i : m->nglobal_imports;
+        if (!validate_const(v, &m->globals[i].init, m->globals[i].type.type, visible)) return false;
+    }
+    /* exports */
+    v->at = ZWASM_NO_OFFSET;
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        const zw_export *e = &m->exports[i];
+        switch (e->kind) {
+        case ZW_EXT_FUNC: if (!check_func(v, e->index)) return false; break;
+        case ZW_EXT_TABLE: if (!check_table(v, e->index)) return false; break;
+        case ZW_EXT_MEM: if (!check_mem(v, e->index)) return false; break;
+        case ZW_EXT_GLOBAL: if (!check_global(v, e->index)) return false; break;
+        default: return verr(v, "unknown export kind");
+        }
+    }
+    if (m->nexports > 1) {
+        const zw_name **names = zw_calloc(m->nexports, sizeof *names);
+        if (!names) return vnomem(v);
+        for (uint32_t i = 0; i < m->nexports; i++) names[i] = &m->exports[i].name;
+        qsort(names, m->nexports, sizeof *names, name_cmp);
+        for (uint32_t i = 1; i < m->nexports; i++)
+            if (!name_cmp(&names[i - 1], &names[i])) {
+                free(names);
+                return verr(v, "duplicate export name");
+            }
+        free(names);
+    }
+    if (m->has_start) {
+        if (!check_func(v, m->start)) return false;
+        const zw_functype *ft = zw_func_type(m, m->start);
+        if (ft->nparams || ft->nresults) return verr(v, "start function must have type [] -> []");
+    }
+    /* Wasm 2.0: constant expressions may only read imported globals */
+    uint32_t seg_globals = v->feat->gc_globals ? m->nglobals : m->nglobal_imports;
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const zw_elem *e = &m->elems[i];
+        v->at = e->offset_in_file;
+        if (e->mode == ZW_SEG_ACTIVE) {
+            if (!check_table(v, e->table)) return false;
+            if (!validate_const(v, &e->offset, ZW_I32, seg_globals)) return false;
+            if (m->tables[e->table].type.elem != e->type) {
+                v->at = e->offset_in_file;
+                return verr(v, "type mismatch: element segment does not match its table");
+            }
+        }
+        for (uint32_t k = 0; k < e->count; k++) {
+            if (e->funcs) {
+                if (!check_func(v, e->funcs[k])) return false;
+            } else if (!validate_const(v, &e->exprs[k], e->type, seg_globals)) {
+                return false;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const zw_data *d = &m->datas[i];
+        v->at = d->offset_in_file;
+        if (d->mode != ZW_SEG_ACTIVE) continue;
+        if (!check_mem(v, d->mem)) return false;
+        if (!validate_const(v, &d->offset, ZW_I32, seg_globals)) return false;
+    }
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
+        if (!validate_body(v, i)) return false;
+    return true;
+}
+
+zwasm_result_t zw_validate(zw_module *m, zwasm_error_t *err) {
+    vctx v;
+    memset(&v, 0, sizeof v);
+    v.m = m;
+    v.feat = &features_2_0;
+    v.err = err;
+    v.func = ZWASM_NO_FUNC;
+    v.at = ZWASM_NO_OFFSET;
+    zwasm_error_t local;
+    if (!v.err) v.err = &local;
+    bool ok = validate_module(&v);
+    ZW_VEC_FREE(&v.vals);
+    ZW_VEC_FREE(&v.ctrls);
+    ZW_VEC_FREE(&v.tmp);
+    return ok ? ZWASM_OK : v.err->code;
+}

@@ -1,0 +1,182 @@
+/*
+ * module.c — the zwasm_module_* API: creating a module (decode, validate,
+ * lower), validation only, deletion, and import/export/custom-section
+ * introspection with types.
+ */
+#include "../ir/ir.h"
+#include "../runtime/runtime.h"
+
+/* zwasm_module_t is the public (opaque) name of zw_module. */
+static inline const zw_module *MOD(const zwasm_module_t *m) { return (const zw_module *)m; }
+
+static zwasm_result_t arg_err(zwasm_error_t *err, const char *msg) {
+    return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "%s", msg);
+}
+
+ZWASM_API zwasm_result_t zwasm_module_new(zwasm_engine_t *engine, const uint8_t *bytes, size_t len,
+                                          zwasm_module_t **out, zwasm_error_t *err) {
+    if (out) *out = NULL;
+    if (!engine) return arg_err(err, "zwasm_module_new: NULL engine");
+    if (!out) return arg_err(err, "zwasm_module_new: NULL out");
+    if (!bytes && len) return arg_err(err, "zwasm_module_new: NULL bytes");
+    static const uint8_t empty[1];
+    zw_module *m;
+    zwasm_result_t r = zw_decode(bytes ? bytes : empty, len, &m, err); /* copies the bytes */
+    if (r != ZWASM_OK) return r;
+    r = zw_validate(m, err);
+    if (r == ZWASM_OK) {
+        m->trace = engine->cfg.trace;
+        r = zw_lower_module(m, err);
+    }
+    if (r != ZWASM_OK) {
+        zw_module_free(m);
+        return r;
+    }
+    m->refs = 1; /* the handle; instances add theirs */
+    *out = (zwasm_module_t *)m;
+    return ZWASM_OK;
+}
+
+ZWASM_API zwasm_result_t zwasm_module_validate(zwasm_engine_t *engine, const uint8_t *bytes,
+                                               size_t len, zwasm_error_t *err) {
+    if (!engine) return arg_err(err, "zwasm_module_validate: NULL engine");
+    if (!bytes && len) return arg_err(err, "zwasm_module_validate: NULL bytes");
+    static const uint8_t empty[1];
+    zw_module *m;
+    zwasm_result_t r = zw_decode(bytes ? bytes : empty, len, &m, err);
+    if (r != ZWASM_OK) return r;
+    r = zw_validate(m, err);
+    zw_module_free(m);
+    return r;
+}
+
+/* Frees the module now, or when the last store holding an instance of it
+ * is deleted. */
+ZWASM_API void zwasm_module_delete(zwasm_module_t *module) {
+    zw_module *m = (zw_module *)module;
+    if (!m) return;
+    if (m->refs > 1) m->refs--;
+    else zw_module_free(m);
+}
+
+/* ---- introspection ------------------------------------------------------------------ */
+
+static void functype_out(const zw_functype *t, zwasm_functype_t *out) {
+    out->nparams = t->nparams;
+    out->nresults = t->nresults;
+    out->params = t->params;
+    out->results = t->results;
+}
+
+static void limits_out(const zw_limits *l, zwasm_limits_t *out) {
+    out->min = l->min;
+    out->max = l->has_max ? l->max : 0;
+    out->has_max = l->has_max;
+}
+
+/* The type of entity `index` of kind `kind` in module m. */
+static void externtype_of(const zw_module *m, zw_extkind kind, uint32_t index,
+                          zwasm_externtype_t *out) {
+    memset(out, 0, sizeof *out);
+    out->kind = (zwasm_externkind_t)kind;
+    switch (kind) {
+    case ZW_EXT_FUNC:
+        if (index < m->nfuncs && m->funcs[index].type_idx < m->ntypes)
+            functype_out(zw_func_type(m, index), &out->of.func);
+        break;
+    case ZW_EXT_TABLE:
+        if (index < m->ntables) {
+            out->of.table.elem = m->tables[index].type.elem;
+            limits_out(&m->tables[index].type.lim, &out->of.table.limits);
+        }
+        break;
+    case ZW_EXT_MEM:
+        if (index < m->nmems) {
+            limits_out(&m->mems[index].type.lim, &out->of.memory.limits);
+            out->of.memory.is64 = m->mems[index].type.is64;
+            out->of.memory.shared = m->mems[index].type.shared;
+        }
+        break;
+    case ZW_EXT_GLOBAL:
+        if (index < m->nglobals) {
+            out->of.global.type = m->globals[index].type.type;
+            out->of.global.mut = m->globals[index].type.mut;
+        }
+        break;
+    case ZW_EXT_TAG:
+        break;
+    }
+}
+
+ZWASM_API uint32_t zwasm_module_import_count(const zwasm_module_t *module) {
+    return module ? MOD(module)->nimports : 0;
+}
+
+ZWASM_API bool zwasm_module_import(const zwasm_module_t *mod, uint32_t i, zwasm_importtype_t *out) {
+    const zw_module *m = MOD(mod);
+    if (!m || !out || i >= m->nimports) return false;
+    const zw_import *im = &m->imports[i];
+    memset(out, 0, sizeof *out);
+    out->module = im->module.str;
+    out->module_len = im->module.len;
+    out->name = im->name.str;
+    out->name_len = im->name.len;
+    out->type.kind = (zwasm_externkind_t)im->kind;
+    switch (im->kind) {
+    case ZW_EXT_FUNC:
+        if (im->u.func_type < m->ntypes) functype_out(&m->types[im->u.func_type].func, &out->type.of.func);
+        break;
+    case ZW_EXT_TABLE:
+        out->type.of.table.elem = im->u.table.elem;
+        limits_out(&im->u.table.lim, &out->type.of.table.limits);
+        break;
+    case ZW_EXT_MEM:
+        limits_out(&im->u.mem.lim, &out->type.of.memory.limits);
+        out->type.of.memory.is64 = im->u.mem.is64;
+        out->type.of.memory.shared = im->u.mem.shared;
+        break;
+    case ZW_EXT_GLOBAL:
+        out->type.of.global.type = im->u.global.type;
+        out->type.of.global.mut = im->u.global.mut;
+        break;
+    case ZW_EXT_TAG:
+        break;
+    }
+    return true;
+}
+
+ZWASM_API uint32_t zwasm_module_export_count(const zwasm_module_t *module) {
+    return module ? MOD(module)->nexports : 0;
+}
+
+ZWASM_API bool zwasm_module_export(const zwasm_module_t *mod, uint32_t i, zwasm_exporttype_t *out) {
+    const zw_module *m = MOD(mod);
+    if (!m || !out || i >= m->nexports) return false;
+    const zw_export *ex = &m->exports[i];
+    memset(out, 0, sizeof *out);
+    out->name = ex->name.str;
+    out->name_len = ex->name.len;
+    externtype_of(m, ex->kind, ex->index, &out->type);
+    return true;
+}
+
+ZWASM_API uint32_t zwasm_module_custom_count(const zwasm_module_t *module) {
+    return module ? MOD(module)->ncustoms : 0;
+}
+
+ZWASM_API bool zwasm_module_custom(const zwasm_module_t *mod, uint32_t i, const char **name,
+                                   size_t *name_len, const uint8_t **data, size_t *data_len) {
+    const zw_module *m = MOD(mod);
+    if (!m || i >= m->ncustoms) return false;
+    const zw_custom *c = &m->customs[i];
+    if (name) *name = c->name.str;
+    if (name_len) *name_len = c->name.len;
+    if (data) *data = c->data;
+    if (data_len) *data_len = c->len;
+    return true;
+}
+
+ZWASM_API void zwasm_module_dump_ir(const zwasm_module_t *module, void *file) {
+    if (!module || !file) return;
+    zw_ir_dump_module(MOD(module), (FILE *)file);
+}

@@ -1,0 +1,52 @@
+/*
+ * cli.h — declarations shared by the files of the `zwasm` command-line tool
+ * (src/cli/).  Not part of the library.
+ *
+ *   main.c      argument handling, `run`, `validate`, `inspect`, file I/O
+ *   values.c    parsing values from command-line text, printing values/types
+ *   wast.c      the .wast script runner (`zwasm wast`)
+ *   spectest.c  the `spectest` host module used by the script runner
+ */
+#ifndef ZW_CLI_H
+#define ZW_CLI_H
+
+#include <stdio.h>
+
+#include "common.h"
+
+/* Exit statuses. */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_ERROR = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_TRAP = 3 };
+
+/* ---- main.c ---------------------------------------------------------------- */
+/* Read a whole file.  Returns false and fills err (ZWASM_ERR_IO / NOMEM). */
+bool cli_read_file(const char *path, uint8_t **data, size_t *len, zwasm_error_t *err);
+
+/* ---- values.c ---------------------------------------------------------------- */
+const char *cli_valkind_name(uint32_t kind);
+/* Parse one command-line argument as a value of the given kind.  On failure
+ * returns false and writes a short reason (what was expected) to why. */
+bool cli_parse_val(const char *text, uint32_t kind, zwasm_val_t *out, char *why, size_t whylen);
+/* Print a result value as documented in `zwasm --help` (no newline). */
+void cli_print_val(FILE *f, const zwasm_val_t *v);
+/* Format a value as a script constant "(i32.const 7)" into buf. */
+void cli_format_val(char *buf, size_t len, const zwasm_val_t *v);
+/* "(i32 i64)" for a list of value kinds. */
+void cli_format_types(char *buf, size_t len, const uint32_t *kinds, uint32_t n);
+void cli_format_externtype(char *buf, size_t len, const zwasm_externtype_t *t);
+
+/* Externref values of scripts: (ref.extern N) is the host pointer N + 1. */
+static inline void *cli_externref(uint64_t n) { return (void *)(uintptr_t)(n + 1); }
+
+/* ---- wast.c ------------------------------------------------------------------- */
+int cli_wast_main(int argc, char **argv);
+
+/* ---- spectest.c ----------------------------------------------------------------- */
+typedef struct cli_spectest cli_spectest;
+/* Create the spectest host objects in store.  verbose: print calls. */
+cli_spectest *cli_spectest_new(zwasm_store_t *store, bool verbose);
+void cli_spectest_free(cli_spectest *st);
+/* Look up spectest.NAME; false if there is no such export. */
+bool cli_spectest_lookup(const cli_spectest *st, const char *name, size_t name_len,
+                         zwasm_extern_t *out);
+
+#endif

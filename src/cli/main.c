@@ -1,0 +1,486 @@
+/*
+ * main.c — the `zwasm` command-line tool: argument handling and the `run`,
+ * `validate` and `inspect` commands (the `wast` script runner is in wast.c).
+ * Also owns reading files and turning a .wasm or .wat file into a module
+ * binary.
+ *
+ * Exit statuses: 0 success, 1 load/validation/link error, 2 usage error,
+ * 3 trap (or the guest's exit code when it asks to exit).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "text/text.h"
+
+static const char usage_text[] =
+    "usage: zwasm COMMAND [OPTIONS] ...\n"
+    "\n"
+    "commands:\n"
+    "  run [OPTIONS] FILE.wasm|FILE.wat [ARGS...]\n"
+    "      Instantiate the module and call _start, or the export named by --invoke\n"
+    "      with ARGS parsed by its parameter types; print each result on a line.\n"
+    "      Options must come before FILE; everything after FILE goes to the guest.\n"
+    "        --invoke NAME         call the exported function NAME\n"
+    "        --engine interp       execution engine (only interp is available)\n"
+    "        --dump-ir             print the register IR of every function and exit\n"
+    "        --trace               trace every executed IR instruction to stderr\n"
+    "        --max-call-depth N    wasm frames before \"call stack exhausted\"\n"
+    "  validate FILE              check FILE; print nothing if it is valid\n"
+    "  inspect FILE               list imports, exports, memories, tables, globals\n"
+    "                             and custom sections\n"
+    "  wast [OPTIONS] FILE.wast...  run WebAssembly spec test scripts\n"
+    "        --engine interp       execution engine\n"
+    "        -v                    verbose: print every command and phase mismatch\n"
+    "        --known-failures LIST skip the failures listed in LIST\n"
+    "        --timeout SECS        kill a script running longer (default 300, 0 = never)\n"
+    "        --no-fork             run scripts in-process (no crash/timeout isolation)\n"
+    "  --help, --version\n"
+    "\n"
+    "argument syntax for --invoke:\n"
+    "  i32, i64   decimal or 0x hex, optional sign; signed or unsigned range\n"
+    "  f32, f64   decimal, hex float (0x1.8p3), inf, -inf, nan\n"
+    "  v128       0x + 32 hex digits (most significant byte first), or\n"
+    "             SHAPE:L0,L1,... with SHAPE i8x16 i16x8 i32x4 i64x2 f32x4 f64x2\n"
+    "  funcref    null;  externref: null or a number\n"
+    "results: i32/i64 signed decimal, f32 %.9g, f64 %.17g, v128 as four i32 hex\n"
+    "lanes (\"i32x4 0x... 0x... 0x... 0x...\", lane 0 first), references null/ref.\n"
+    "\n"
+    "exit status: 0 ok, 1 load/validation/link error, 2 usage error, 3 trap.\n";
+
+static int usage_error(const char *fmt, const char *arg) {
+    fputs("zwasm: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see zwasm --help)\n", stderr);
+    return CLI_EXIT_USAGE;
+}
+
+bool cli_read_file(const char *path, uint8_t **data, size_t *len, zwasm_error_t *err) {
+    *data = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        zw_err_set(err, ZWASM_ERR_IO, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "cannot open: %s",
+                   strerror(errno));
+        return false;
+    }
+    zw_buf b = {0};
+    uint8_t chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) zw_buf_append(&b, chunk, n);
+    bool ioerr = ferror(f);
+    fclose(f);
+    if (ioerr || b.oom) {
+        zw_buf_free(&b);
+        if (ioerr)
+            zw_err_set(err, ZWASM_ERR_IO, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "read error");
+        else
+            zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+        return false;
+    }
+    /* keep a NUL after the data so text can be handled as a C string */
+    zw_buf_byte(&b, 0);
+    if (b.oom) {
+        zw_buf_free(&b);
+        zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+        return false;
+    }
+    *data = b.data;
+    *len = b.len - 1;
+    return true;
+}
+
+/* One line for a load/validation error: "zwasm: FILE: offset 0x1a: message". */
+static void report_error(const char *path, const zwasm_error_t *err) {
+    if (err->offset != ZWASM_NO_OFFSET)
+        fprintf(stderr, "zwasm: %s: offset 0x%" PRIx64 ": %s\n", path, err->offset, err->message);
+    else
+        fprintf(stderr, "zwasm: %s: %s\n", path, err->message);
+}
+
+static void report_trap(const zwasm_error_t *err) {
+    fprintf(stderr, "zwasm: trap: %s", err->message);
+    if (err->func != ZWASM_NO_FUNC) fprintf(stderr, " (in function %" PRIu32 ")", err->func);
+    fputc('\n', stderr);
+}
+
+/* Print a name with non-printable bytes escaped as \hh. */
+static void print_name(FILE *f, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f || c == '\\' || c == '"') fprintf(f, "\\%02x", c);
+        else fputc(c, f);
+    }
+}
+
+/* Read path and return a module binary in *bin: the file itself when it
+ * starts with the wasm magic, else the result of compiling it as text. */
+static bool load_binary(const char *path, zw_buf *bin, zwasm_error_t *err) {
+    uint8_t *data;
+    size_t len;
+    memset(bin, 0, sizeof *bin);
+    if (!cli_read_file(path, &data, &len, err)) return false;
+    if (len >= 4 && memcmp(data, "\0asm", 4) == 0) {
+        bin->data = data;
+        bin->len = len;
+        bin->cap = len + 1;
+        return true;
+    }
+    zwasm_result_t r = zw_wat_compile((const char *)data, len, bin, err);
+    free(data);
+    if (r != ZWASM_OK) {
+        zw_buf_free(bin);
+        return false;
+    }
+    return true;
+}
+
+/* ---- run ------------------------------------------------------------------- */
+typedef struct {
+    const char *invoke;
+    const char *file;
+    int nargs;
+    char **args;
+    bool dump_ir;
+    zwasm_config_t cfg;
+} run_opts;
+
+static int parse_run_opts(int argc, char **argv, run_opts *o) {
+    zwasm_config_init(&o->cfg);
+    int i = 0;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || strcmp(a, "-") == 0) break;
+        if (strcmp(a, "--") == 0) { i++; break; }
+        bool has_val = i + 1 < argc;
+        if (strcmp(a, "--invoke") == 0) {
+            if (!has_val) return usage_error("%s needs a function name", a);
+            o->invoke = argv[++i];
+        } else if (strcmp(a, "--engine") == 0) {
+            if (!has_val) return usage_error("%s needs an engine name", a);
+            const char *e = argv[++i];
+            if (strcmp(e, "interp") == 0) {
+                o->cfg.engine = ZWASM_ENGINE_INTERP;
+            } else if (strcmp(e, "jit") == 0) {
+                fprintf(stderr, "zwasm: engine jit is not available yet\n");
+                return CLI_EXIT_USAGE;
+            } else {
+                return usage_error("unknown engine '%s' (expected interp)", e);
+            }
+        } else if (strcmp(a, "--dump-ir") == 0) {
+            o->dump_ir = true;
+        } else if (strcmp(a, "--trace") == 0) {
+            o->cfg.trace = true;
+        } else if (strcmp(a, "--max-call-depth") == 0) {
+            if (!has_val) return usage_error("%s needs a number", a);
+            const char *v = argv[++i];
+            char *end;
+            errno = 0;
+            unsigned long n = strtoul(v, &end, 10);
+            if (!*v || *end || errno || n == 0 || n > UINT32_MAX || v[0] == '-')
+                return usage_error("--max-call-depth expects a positive number, got '%s'", v);
+            o->cfg.max_call_depth = (uint32_t)n;
+        } else {
+            return usage_error("unknown option '%s' for run", a);
+        }
+    }
+    if (i >= argc) return usage_error("%s", "run: missing FILE");
+    o->file = argv[i];
+    o->args = argv + i + 1;
+    o->nargs = argc - i - 1;
+    return -1;
+}
+
+/* Refuse every import: none can be satisfied by the CLI yet.  A WASI import
+ * is reported first since it is the likely reason. */
+static bool check_imports(const char *path, const zwasm_module_t *m) {
+    uint32_t n = zwasm_module_import_count(m);
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 0; i < n; i++) {
+            zwasm_importtype_t it;
+            if (!zwasm_module_import(m, i, &it)) continue;
+            bool wasi = it.module_len == strlen("wasi_snapshot_preview1") &&
+                        memcmp(it.module, "wasi_snapshot_preview1", it.module_len) == 0;
+            if (pass == 0 && !wasi) continue;
+            fprintf(stderr, "zwasm: %s: %s", path,
+                    wasi ? "WASI is not supported yet (imports " : "unknown import ");
+            print_name(stderr, it.module, it.module_len);
+            fputc('.', stderr);
+            print_name(stderr, it.name, it.name_len);
+            fputs(wasi ? ")\n" : "\n", stderr);
+            return false;
+        }
+    }
+    return true;
+}
+
+static int call_export(const run_opts *o, zwasm_store_t *store, zwasm_instance_t *inst) {
+    const char *name = o->invoke ? o->invoke : "_start";
+    zwasm_extern_t ext;
+    if (!zwasm_instance_export(inst, name, strlen(name), &ext)) {
+        if (o->invoke)
+            fprintf(stderr, "zwasm: %s: no export named \"%s\"\n", o->file, name);
+        else
+            fprintf(stderr, "zwasm: %s: no _start export (use --invoke NAME)\n", o->file);
+        return CLI_EXIT_ERROR;
+    }
+    if (ext.kind != ZWASM_EXTERN_FUNC) {
+        fprintf(stderr, "zwasm: %s: export \"%s\" is not a function\n", o->file, name);
+        return CLI_EXIT_ERROR;
+    }
+    zwasm_functype_t ft;
+    zwasm_func_type(ext.of.func, &ft);
+    int nargs = o->invoke ? o->nargs : 0;
+    if ((uint32_t)nargs != ft.nparams) {
+        char types[512];
+        cli_format_types(types, sizeof types, ft.params, ft.nparams);
+        fprintf(stderr, "zwasm: %s: %s expects %" PRIu32 " argument%s %s, got %d\n", o->file, name,
+                ft.nparams, ft.nparams == 1 ? "" : "s", types, nargs);
+        return CLI_EXIT_USAGE;
+    }
+    zwasm_val_t *args = zw_calloc(ft.nparams + 1, sizeof *args);
+    zwasm_val_t *results = zw_calloc(ft.nresults + 1, sizeof *results);
+    int status = CLI_EXIT_OK;
+    if (!args || !results) {
+        fprintf(stderr, "zwasm: %s: out of memory\n", o->file);
+        status = CLI_EXIT_ERROR;
+        goto out;
+    }
+    for (uint32_t i = 0; i < ft.nparams; i++) {
+        char why[160];
+        if (!cli_parse_val(o->args[i], ft.params[i], &args[i], why, sizeof why)) {
+            fprintf(stderr, "zwasm: %s: %s argument %" PRIu32 " '%s': expected %s\n", o->file, name,
+                    i + 1, o->args[i], why);
+            status = CLI_EXIT_USAGE;
+            goto out;
+        }
+    }
+    zwasm_error_t err = {0};
+    zwasm_result_t r = zwasm_func_call(store, ext.of.func, args, ft.nparams, results, ft.nresults, &err);
+    if (r == ZWASM_ERR_TRAP && err.trap == ZWASM_TRAP_EXIT) {
+        fflush(stdout);
+        status = err.exit_code;
+    } else if (r == ZWASM_ERR_TRAP) {
+        fflush(stdout);
+        report_trap(&err);
+        status = CLI_EXIT_TRAP;
+    } else if (r != ZWASM_OK) {
+        report_error(o->file, &err);
+        status = CLI_EXIT_ERROR;
+    } else {
+        for (uint32_t i = 0; i < ft.nresults; i++) {
+            cli_print_val(stdout, &results[i]);
+            putchar('\n');
+        }
+    }
+out:
+    free(args);
+    free(results);
+    return status;
+}
+
+static int cmd_run(int argc, char **argv) {
+    run_opts o = {0};
+    int rc = parse_run_opts(argc, argv, &o);
+    if (rc >= 0) return rc;
+
+    int status = CLI_EXIT_ERROR;
+    zwasm_error_t err = {0};
+    zw_buf bin = {0};
+    zwasm_engine_t *engine = NULL;
+    zwasm_module_t *module = NULL;
+    zwasm_store_t *store = NULL;
+    zwasm_instance_t *inst = NULL;
+
+    engine = zwasm_engine_new(&o.cfg);
+    if (!engine) {
+        fprintf(stderr, "zwasm: cannot create the engine\n");
+        goto out;
+    }
+    if (!load_binary(o.file, &bin, &err)) {
+        report_error(o.file, &err);
+        goto out;
+    }
+    if (zwasm_module_new(engine, bin.data, bin.len, &module, &err) != ZWASM_OK) {
+        report_error(o.file, &err);
+        goto out;
+    }
+    if (o.dump_ir) {
+        zwasm_module_dump_ir(module, stdout);
+        status = CLI_EXIT_OK;
+        goto out;
+    }
+    if (!check_imports(o.file, module)) goto out;
+    store = zwasm_store_new(engine);
+    if (!store) {
+        fprintf(stderr, "zwasm: cannot create the store\n");
+        goto out;
+    }
+    zwasm_result_t r = zwasm_instance_new(store, module, NULL, 0, &inst, &err);
+    if (r == ZWASM_ERR_TRAP) {
+        fflush(stdout);
+        if (err.trap == ZWASM_TRAP_EXIT) {
+            status = err.exit_code;
+        } else {
+            report_trap(&err);
+            status = CLI_EXIT_TRAP;
+        }
+        goto out;
+    }
+    if (r != ZWASM_OK) {
+        report_error(o.file, &err);
+        goto out;
+    }
+    status = call_export(&o, store, inst);
+out:
+    fflush(stdout);
+    if (store) zwasm_store_delete(store);
+    if (module) zwasm_module_delete(module);
+    if (engine) zwasm_engine_delete(engine);
+    zw_buf_free(&bin);
+    return status;
+}
+
+/* ---- validate ---------------------------------------------------------------- */
+static int cmd_validate(int argc, char **argv) {
+    if (argc < 1) return usage_error("%s", "validate: missing FILE");
+    int status = CLI_EXIT_OK;
+    zwasm_engine_t *engine = zwasm_engine_new(NULL);
+    if (!engine) {
+        fprintf(stderr, "zwasm: cannot create the engine\n");
+        return CLI_EXIT_ERROR;
+    }
+    for (int i = 0; i < argc; i++) {
+        zwasm_error_t err = {0};
+        zw_buf bin;
+        if (!load_binary(argv[i], &bin, &err) ||
+            zwasm_module_validate(engine, bin.data, bin.len, &err) != ZWASM_OK) {
+            report_error(argv[i], &err);
+            status = CLI_EXIT_ERROR;
+        }
+        zw_buf_free(&bin);
+    }
+    zwasm_engine_delete(engine);
+    return status;
+}
+
+/* ---- inspect ------------------------------------------------------------------- */
+static void print_imports_of(const zwasm_module_t *m, int kind) {
+    uint32_t n = zwasm_module_import_count(m);
+    for (uint32_t i = 0; i < n; i++) {
+        zwasm_importtype_t it;
+        char ty[1200];
+        if (!zwasm_module_import(m, i, &it) || (kind >= 0 && it.type.kind != (zwasm_externkind_t)kind))
+            continue;
+        cli_format_externtype(ty, sizeof ty, &it.type);
+        fputs(kind >= 0 ? "  import " : "  ", stdout);
+        print_name(stdout, it.module, it.module_len);
+        putchar('.');
+        print_name(stdout, it.name, it.name_len);
+        printf(": %s\n", ty);
+    }
+}
+
+static void print_exports_of(const zwasm_module_t *m, int kind) {
+    uint32_t n = zwasm_module_export_count(m);
+    for (uint32_t i = 0; i < n; i++) {
+        zwasm_exporttype_t et;
+        char ty[1200];
+        if (!zwasm_module_export(m, i, &et) || (kind >= 0 && et.type.kind != (zwasm_externkind_t)kind))
+            continue;
+        cli_format_externtype(ty, sizeof ty, &et.type);
+        fputs(kind >= 0 ? "  export \"" : "  \"", stdout);
+        print_name(stdout, et.name, et.name_len);
+        printf("\": %s\n", ty);
+    }
+}
+
+static uint32_t count_kind(const zwasm_module_t *m, zwasm_externkind_t kind, bool imports) {
+    uint32_t n = imports ? zwasm_module_import_count(m) : zwasm_module_export_count(m), c = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (imports) {
+            zwasm_importtype_t it;
+            if (zwasm_module_import(m, i, &it) && it.type.kind == kind) c++;
+        } else {
+            zwasm_exporttype_t et;
+            if (zwasm_module_export(m, i, &et) && et.type.kind == kind) c++;
+        }
+    }
+    return c;
+}
+
+static int cmd_inspect(int argc, char **argv) {
+    if (argc != 1) return usage_error("%s", "inspect: expected exactly one FILE");
+    const char *path = argv[0];
+    int status = CLI_EXIT_ERROR;
+    zwasm_error_t err = {0};
+    zw_buf bin = {0};
+    zwasm_module_t *m = NULL;
+    zwasm_engine_t *engine = zwasm_engine_new(NULL);
+    if (!engine) {
+        fprintf(stderr, "zwasm: cannot create the engine\n");
+        return CLI_EXIT_ERROR;
+    }
+    if (!load_binary(path, &bin, &err) || zwasm_module_new(engine, bin.data, bin.len, &m, &err) != ZWASM_OK) {
+        report_error(path, &err);
+        goto out;
+    }
+    printf("%s: %zu bytes\n", path, bin.len);
+    printf("imports: %" PRIu32 "\n", zwasm_module_import_count(m));
+    print_imports_of(m, -1);
+    printf("exports: %" PRIu32 "\n", zwasm_module_export_count(m));
+    print_exports_of(m, -1);
+    static const struct { zwasm_externkind_t kind; const char *name; } kinds[] = {
+        {ZWASM_EXTERN_MEMORY, "memories"},
+        {ZWASM_EXTERN_TABLE, "tables"},
+        {ZWASM_EXTERN_GLOBAL, "globals"},
+    };
+    for (size_t k = 0; k < ZW_ARRAY_LEN(kinds); k++) {
+        uint32_t ni = count_kind(m, kinds[k].kind, true), ne = count_kind(m, kinds[k].kind, false);
+        printf("%s: %" PRIu32 " imported, %" PRIu32 " exported\n", kinds[k].name, ni, ne);
+        print_imports_of(m, (int)kinds[k].kind);
+        print_exports_of(m, (int)kinds[k].kind);
+    }
+    uint32_t nc = zwasm_module_custom_count(m);
+    printf("custom sections: %" PRIu32 "\n", nc);
+    for (uint32_t i = 0; i < nc; i++) {
+        const char *name;
+        size_t name_len, data_len;
+        const uint8_t *data;
+        if (!zwasm_module_custom(m, i, &name, &name_len, &data, &data_len)) continue;
+        fputs("  \"", stdout);
+        print_name(stdout, name, name_len);
+        printf("\": %zu bytes\n", data_len);
+    }
+    status = CLI_EXIT_OK;
+out:
+    if (m) zwasm_module_delete(m);
+    zwasm_engine_delete(engine);
+    zw_buf_free(&bin);
+    return status;
+}
+
+/* ---- main ------------------------------------------------------------------------ */
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("zwasm %s\n", zwasm_version());
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "validate") == 0) return cmd_validate(argc - 2, argv + 2);
+    if (strcmp(cmd, "inspect") == 0) return cmd_inspect(argc - 2, argv + 2);
+    if (strcmp(cmd, "wast") == 0) return cli_wast_main(argc - 2, argv + 2);
+    return usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,251 @@
+/*
+ * ir_print.c — IR metadata (opcode names, operand descriptors, instruction
+ * lengths) and the IR printer used by --dump-ir and --trace.
+ * Owner: IR engineer.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "ir.h"
+#include "ir_sig.h"
+
+/* ---- descriptors of the Wasm-numbered ops, derived from opcodes.def ---- */
+#define DSC_P0R0(id, pfx) ""
+#define DSC_P0R1(id, pfx, r) "d"
+#define DSC_P1R0(id, pfx, a) "s"
+#define DSC_P1R1(id, pfx, a, r) "ds"
+#define DSC_P2R0(id, pfx, a, b) "ss"
+#define DSC_P2R1(id, pfx, a, b, r) "dss"
+#define DSC_P3R0(id, pfx, a, b, c) "sss"
+#define DSC_P3R1(id, pfx, a, b, c, r) "dsss"
+#define DSC_SPECIAL(id, pfx) NULL
+#define DSCM_P1R1(id, pfx, a, r) "dso"
+#define DSCM_P2R0(id, pfx, a, b) "sso"
+#define DSCL_P1R1(id, pfx, a, r) "dsL"
+#define DSCL_P2R1(id, pfx, a, b, r) "dssL"
+#define DSCML_P2R1(id, pfx, a, b, r) "dssoL"
+#define DSCML_P2R0(id, pfx, a, b) "ssoL"
+#define DSCA_P1R1(id, pfx, a, r) "do"
+#define DSCA_P2R0(id, pfx, a, b) "so"
+
+#define D_NONE(id, pfx, sig) ZW_SIG(sig, DSC, id, pfx)
+#define D_MEMARG(id, pfx, sig) ZW_SIG(sig, DSCM, id, pfx)
+#define D_LANE(id, pfx, sig) ZW_SIG(sig, DSCL, id, pfx)
+#define D_MLANE(id, pfx, sig) ZW_SIG(sig, DSCML, id, pfx)
+#define D_SHUF(id, pfx, sig) "dssV"
+#define D_OTHER(id, pfx, sig) NULL
+
+static const char *const wasm_desc[ZW_OP_COUNT] = {
+#define X(id, text, prefix, code, imm, sig) [ZW_OP_##id] = ZW_BY_IMM(imm, D, id, prefix, sig),
+#include "../opcodes.def"
+#undef X
+};
+
+/* IR-only ops */
+static const char *const ir_names[] = {
+#define X(n, t, d) t,
+    ZW_IR_OPS(X)
+#undef X
+};
+static const char *const ir_descs[] = {
+#define X(n, t, d) d,
+    ZW_IR_OPS(X)
+#undef X
+};
+
+/* Base op of the derived families. */
+static const uint16_t cmp_base[] = {
+#define X(id, l) ZW_OP_##id,
+    ZW_IR_CMPS(X)
+#undef X
+};
+static const char cmp_ty[] = {
+#define X(id, l) #l[0],
+    ZW_IR_CMPS(X)
+#undef X
+};
+static const uint16_t k_base[] = {
+#define X(id, l) ZW_OP_##id,
+    ZW_IR_KOPS(X)
+#undef X
+};
+static const char k_ty[] = {
+#define X(id, l) #l[0],
+    ZW_IR_KOPS(X)
+#undef X
+};
+#define AB_NONE(id, pfx, sig)
+#define AB_MEMARG(id, pfx, sig) ZW_OP_##id,
+#define AB_LANE(id, pfx, sig)
+#define AB_MLANE(id, pfx, sig)
+#define AB_SHUF(id, pfx, sig)
+#define AB_OTHER(id, pfx, sig)
+static const uint16_t a_base[] = {
+#define X(id, text, prefix, code, imm, sig) ZW_BY_IMM(imm, AB, id, prefix, sig)
+#include "../opcodes.def"
+#undef X
+};
+static const char *const a_desc[] = {
+#define AD_NONE(id, pfx, sig)
+#define AD_MEMARG(id, pfx, sig) ZW_SIG(sig, DSCA, id, pfx),
+#define AD_LANE(id, pfx, sig)
+#define AD_MLANE(id, pfx, sig)
+#define AD_SHUF(id, pfx, sig)
+#define AD_OTHER(id, pfx, sig)
+#define X(id, text, prefix, code, imm, sig) ZW_BY_IMM(imm, AD, id, prefix, sig)
+#include "../opcodes.def"
+#undef X
+};
+
+#define FIRST_IR (ZW_IR_BASE_ + 1)
+#define FIRST_BR ZW_IR_BR_I32_EQ
+#define FIRST_K ZW_IR_K_I32_ADD
+#define FIRST_A (ZW_IR_K_I64_GE_U + 1)
+
+const char *zw_ir_desc(uint32_t op) {
+    if (op < ZW_OP_COUNT) {
+        if (wasm_desc[op]) return wasm_desc[op];
+        switch (op) {
+        case ZW_OP_UNREACHABLE: return "";
+        case ZW_OP_CALL: return "nB";
+        case ZW_OP_CALL_INDIRECT: return "nnBs";
+        case ZW_OP_SELECT: return "dsss";
+        case ZW_OP_GLOBAL_GET: return "dn";
+        case ZW_OP_GLOBAL_SET: return "sn";
+        case ZW_OP_TABLE_GET: return "dsn";
+        case ZW_OP_TABLE_SET: return "ssn";
+        case ZW_OP_MEMORY_SIZE: return "d";
+        case ZW_OP_MEMORY_GROW: return "ds";
+        case ZW_OP_MEMORY_INIT: return "sssn";
+        case ZW_OP_DATA_DROP: return "n";
+        case ZW_OP_MEMORY_COPY: return "sss";
+        case ZW_OP_MEMORY_FILL: return "sss";
+        case ZW_OP_TABLE_INIT: return "sssnn";
+        case ZW_OP_ELEM_DROP: return "n";
+        case ZW_OP_TABLE_COPY: return "sssnn";
+        case ZW_OP_TABLE_GROW: return "dssn";
+        case ZW_OP_TABLE_SIZE: return "dn";
+        case ZW_OP_TABLE_FILL: return "sssn";
+        case ZW_OP_REF_FUNC: return "dn";
+        }
+        return "";
+    }
+    if (op < FIRST_BR) return ir_descs[op - FIRST_IR];
+    if (op < FIRST_K) {
+        uint32_t k = (op - FIRST_BR) / 2;
+        if ((op - FIRST_BR) % 2 == 0) return "ssT";
+        return cmp_ty[k] == 'i' ? "siT" : "sIT";
+    }
+    if (op < FIRST_A) return k_ty[op - FIRST_K] == 'i' ? "dsi" : "dsI";
+    if (op < ZW_IR_COUNT) return a_desc[op - FIRST_A];
+    return "";
+}
+
+/* Name into buf. */
+static const char *op_name(uint32_t op, char *buf, size_t n) {
+    if (op < ZW_OP_COUNT) return zw_opinfos[op].text;
+    if (op < FIRST_BR) return ir_names[op - FIRST_IR];
+    if (op < FIRST_K) {
+        uint32_t k = (op - FIRST_BR) / 2;
+        snprintf(buf, n, "br_if.%s%s", zw_opinfos[cmp_base[k]].text, (op - FIRST_BR) % 2 ? "_k" : "");
+        return buf;
+    }
+    if (op < FIRST_A) {
+        snprintf(buf, n, "%s_k", zw_opinfos[k_base[op - FIRST_K]].text);
+        return buf;
+    }
+    if (op < ZW_IR_COUNT) {
+        snprintf(buf, n, "%s_abs", zw_opinfos[a_base[op - FIRST_A]].text);
+        return buf;
+    }
+    return "?";
+}
+
+const char *zw_ir_name(uint32_t op) {
+    if (op < ZW_OP_COUNT) return zw_opinfos[op].text;
+    if (op < FIRST_BR) return ir_names[op - FIRST_IR];
+    return "derived";
+}
+
+uint32_t zw_ir_insn_len(const uint32_t *code, uint32_t pc) {
+    const char *d = zw_ir_desc(code[pc]);
+    uint32_t k = 1;
+    for (; *d; d++) {
+        switch (*d) {
+        case 'I': k += 2; break;
+        case 'V': k += 4; break;
+        case 'N': k += 2 + code[pc + k]; break;
+        default: k += 1;
+        }
+    }
+    return k;
+}
+
+void zw_ir_print_insn(FILE *out, const zw_ir_func *f, uint32_t pc, const uint64_t *fp) {
+    const uint32_t *c = f->code;
+    char buf[64];
+    uint32_t op = c[pc];
+    fprintf(out, "%6u: %s", pc, op_name(op, buf, sizeof buf));
+    const char *d = zw_ir_desc(op);
+    uint32_t k = 1;
+    for (bool first = true; *d; d++, first = false) {
+        fputs(first ? " " : ", ", out);
+        uint32_t w = c[pc + k];
+        switch (*d) {
+        case 'd': fprintf(out, "s%u", w); k++; break;
+        case 's':
+        case 'B':
+            if (*d == 'B') fputs("base=", out);
+            fprintf(out, "s%u", w);
+            if (fp) fprintf(out, "=0x%" PRIx64, fp[w]);
+            k++;
+            break;
+        case 'i': fprintf(out, "%" PRId32, (int32_t)w); k++; break;
+        case 'I': {
+            int64_t v;
+            memcpy(&v, c + pc + k, 8);
+            fprintf(out, "%" PRId64, v);
+            k += 2;
+            break;
+        }
+        case 'V':
+            fprintf(out, "0x%08x%08x%08x%08x", c[pc + k + 3], c[pc + k + 2], c[pc + k + 1], c[pc + k]);
+            k += 4;
+            break;
+        case 'o': fprintf(out, "+%u", w); k++; break;
+        case 'L': fprintf(out, "lane %u", w); k++; break;
+        case 'n': fprintf(out, "#%u", w); k++; break;
+        case 'T': fprintf(out, "@%u", pc + w); k++; break;
+        case 'N': {
+            uint32_t n = w;
+            k++;
+            fputs("[", out);
+            for (uint32_t i = 0; i <= n; i++) {
+                fprintf(out, i ? " @%u" : "@%u", pc + c[pc + k]);
+                k++;
+            }
+            fputs("]", out);
+            break;
+        }
+        }
+    }
+    fputc('\n', out);
+}
+
+void zw_ir_print_func(FILE *out, const zw_ir_func *f) {
+    fprintf(out, "func %u: params %u slots, locals %u slots, results %u slots, frame %u slots, %u words\n",
+            f->func_idx, f->nparam_slots, f->nlocal_slots, f->nresult_slots, f->frame_slots, f->len);
+    for (uint32_t i = 0; i < f->ninsn; i++) zw_ir_print_insn(out, f, f->insn[i], NULL);
+}
+
+void zw_ir_dump_module(const zw_module *m, FILE *out) {
+    if (!m->ir) return;
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+        const zw_ir_func *f = m->ir[i - m->nfunc_imports];
+        if (!f) continue;
+        if (m->func_names && m->func_names[i].str)
+            fprintf(out, ";; $%.*s\n", (int)m->func_names[i].len, m->func_names[i].str);
+        zw_ir_print_func(out, f);
+        fputc('\n', out);
+    }
+}

@@ -1,0 +1,390 @@
+/*
+ * instance.c — instantiation (Wasm 2.0 semantics): import checking,
+ * creation of function/table/memory/global instances, evaluation of
+ * constant expressions, element and data segment initialisation, and the
+ * start function.
+ */
+#include <stdio.h>
+
+#include "runtime.h"
+
+/* ---- constant expressions ------------------------------------------------------ */
+
+typedef ZW_VEC(zw_value) value_stack;
+
+static zwasm_result_t const_bad(zwasm_error_t *err, const zw_expr *e, const char *what) {
+    return zw_err_set(err, ZWASM_ERR_INVALID, e->offset, ZWASM_NO_FUNC,
+                      "constant expression: %s", what);
+}
+
+/* Evaluates the validated instruction sequence e (ending with `end`).
+ * Supports the Wasm 2.0 constant instructions plus the extended-const
+ * integer add/sub/mul. */
+zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_valtype type, zw_value *out,
+                             zwasm_error_t *err) {
+    const uint8_t *p = e->code, *end = e->code + e->len;
+    value_stack st = {0};
+    zwasm_result_t r = ZWASM_OK;
+    const zw_module *m = inst->module;
+    for (;;) {
+        if (p >= end) { r = const_bad(err, e, "missing end"); break; }
+        uint8_t op = *p++;
+        zw_value v;
+        memset(&v, 0, sizeof v);
+        if (op == 0x0B) break; /* end */
+        switch (op) {
+        case 0x41: { /* i32.const */
+            int32_t x;
+            if (!zw_read_s32(&p, end, &x)) goto bad;
+            v.i32 = (uint32_t)x;
+            break;
+        }
+        case 0x42: { /* i64.const */
+            int64_t x;
+            if (!zw_read_s64(&p, end, &x)) goto bad;
+            v.i64 = (uint64_t)x;
+            break;
+        }
+        case 0x43: /* f32.const */
+            if (end - p < 4) goto bad;
+            memcpy(&v.i32, p, 4);
+            p += 4;
+            break;
+        case 0x44: /* f64.const */
+            if (end - p < 8) goto bad;
+            memcpy(&v.i64, p, 8);
+            p += 8;
+            break;
+        case 0xFD: { /* v128.const */
+            uint32_t sub;
+            if (!zw_read_u32(&p, end, &sub) || sub != 12 || end - p < 16) goto bad;
+            memcpy(v.v128.u8, p, 16);
+            p += 16;
+            break;
+        }
+        case 0xD0: { /* ref.null ht (a heap type: s33) */
+            int64_t ht;
+            if (!zw_read_s33(&p, end, &ht)) goto bad;
+            v.ref = NULL;
+            break;
+        }
+        case 0xD2: { /* ref.func x */
+            uint32_t x;
+            if (!zw_read_u32(&p, end, &x) || x >= m->nfuncs || !inst->funcs[x]) goto bad;
+            v.ref = inst->funcs[x];
+            break;
+        }
+        case 0x23: { /* global.get x */
+            uint32_t x;
+            if (!zw_read_u32(&p, end, &x) || x >= m->nglobals || !inst->globals[x]) goto bad;
+            v = inst->globals[x]->val;
+            break;
+        }
+        case 0x6A: case 0x6B: case 0x6C:   /* i32.add/sub/mul */
+        case 0x7C: case 0x7D: case 0x7E: { /* i64.add/sub/mul */
+            if (st.n < 2) goto bad;
+            zw_value b = st.v[--st.n], a = st.v[--st.n];
+            switch (op) {
+            case 0x6A: v.i32 = a.i32 + b.i32; break;
+            case 0x6B: v.i32 = a.i32 - b.i32; break;
+            case 0x6C: v.i32 = a.i32 * b.i32; break;
+            case 0x7C: v.i64 = a.i64 + b.i64; break;
+            case 0x7D: v.i64 = a.i64 - b.i64; break;
+            default: v.i64 = a.i64 * b.i64; break;
+            }
+            break;
+        }
+        default:
+            r = const_bad(err, e, "unsupported instruction");
+            goto done;
+        }
+        if (!ZW_VEC_PUSH(&st, v)) {
+            r = zw_err_set(err, ZWASM_ERR_NOMEM, e->offset, ZWASM_NO_FUNC, "out of memory");
+            goto done;
+        }
+    }
+    if (r == ZWASM_OK) {
+        if (st.n != 1) r = const_bad(err, e, "wrong number of values");
+        else *out = st.v[0];
+    }
+done:
+    ZW_VEC_FREE(&st);
+    (void)type;
+    return r;
+bad:
+    ZW_VEC_FREE(&st);
+    return const_bad(err, e, "malformed instruction");
+}
+
+/* ---- import checking -------------------------------------------------------------- */
+
+static const char *kind_name(uint32_t k) {
+    switch (k) {
+    case ZW_EXT_FUNC: return "func";
+    case ZW_EXT_TABLE: return "table";
+    case ZW_EXT_MEM: return "memory";
+    case ZW_EXT_GLOBAL: return "global";
+    case ZW_EXT_TAG: return "tag";
+    }
+    return "unknown";
+}
+
+/* Limits subtyping: actual (current size, declared max) matches expected. */
+static bool limits_match(uint64_t act_min, bool act_has_max, uint64_t act_max,
+                         const zw_limits *exp) {
+    if (act_min < exp->min) return false;
+    if (exp->has_max) {
+        if (!act_has_max || act_max > exp->max) return false;
+    }
+    return true;
+}
+
+static zwasm_result_t link_err(zwasm_error_t *err, const zw_import *im, const char *why) {
+    return zw_err_set(err, ZWASM_ERR_LINK, im->offset, ZWASM_NO_FUNC,
+                      "incompatible import type for \"%.*s\" \"%.*s\": %s", (int)im->module.len,
+                      im->module.str, (int)im->name.len, im->name.str, why);
+}
+
+static zwasm_result_t check_import(const zw_module *m, const zw_import *im,
+                                   const zwasm_extern_t *ex, zwasm_error_t *err) {
+    char why[128];
+    if ((uint32_t)ex->kind != (uint32_t)im->kind) {
+        snprintf(why, sizeof why, "expected %s, got %s", kind_name(im->kind), kind_name(ex->kind));
+        return link_err(err, im, why);
+    }
+    switch (im->kind) {
+    case ZW_EXT_FUNC: {
+        const zw_funcinst *f = ex->of.func;
+        if (!f) goto null_obj;
+        if (im->u.func_type >= m->ntypes ||
+            !zw_functype_eq(f->type, &m->types[im->u.func_type].func))
+            return link_err(err, im, "function type mismatch");
+        return ZWASM_OK;
+    }
+    case ZW_EXT_TABLE: {
+        const zw_tableinst *t = ex->of.table;
+        if (!t) goto null_obj;
+        if (t->type.elem != im->u.table.elem || t->type.is64 != im->u.table.is64)
+            return link_err(err, im, "table element type mismatch");
+        if (!limits_match(t->size, t->type.lim.has_max, t->type.lim.max, &im->u.table.lim))
+            return link_err(err, im, "table limits mismatch");
+        return ZWASM_OK;
+    }
+    case ZW_EXT_MEM: {
+        const zw_memory *mem = ex->of.memory;
+        if (!mem) goto null_obj;
+        if (mem->type.is64 != im->u.mem.is64 || mem->type.shared != im->u.mem.shared)
+            return link_err(err, im, "memory type mismatch");
+        if (!limits_match(mem->pages, mem->type.lim.has_max, mem->type.lim.max, &im->u.mem.lim))
+            return link_err(err, im, "memory limits mismatch");
+        return ZWASM_OK;
+    }
+    case ZW_EXT_GLOBAL: {
+        const zw_globalinst *g = ex->of.global;
+        if (!g) goto null_obj;
+        if (g->type.type != im->u.global.type || g->type.mut != im->u.global.mut)
+            return link_err(err, im, "global type mismatch");
+        return ZWASM_OK;
+    }
+    default:
+        return zw_err_set(err, ZWASM_ERR_UNSUPPORTED, im->offset, ZWASM_NO_FUNC,
+                          "import \"%.*s\" \"%.*s\": %s imports are not supported",
+                          (int)im->module.len, im->module.str, (int)im->name.len, im->name.str,
+                          kind_name(im->kind));
+    }
+null_obj:
+    return zw_err_set(err, ZWASM_ERR_ARG, im->offset, ZWASM_NO_FUNC,
+                      "import \"%.*s\" \"%.*s\": NULL %s", (int)im->module.len, im->module.str,
+                      (int)im->name.len, im->name.str, kind_name(im->kind));
+}
+
+/* ---- instantiation ------------------------------------------------------------------ */
+
+static zwasm_result_t nomem(zwasm_error_t *err) {
+    return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+}
+
+static bool alloc_arrays(zw_instance *inst, const zw_module *m) {
+    inst->funcs = zw_calloc(m->nfuncs, sizeof *inst->funcs);
+    inst->tables = zw_calloc(m->ntables, sizeof *inst->tables);
+    inst->mems = zw_calloc(m->nmems, sizeof *inst->mems);
+    inst->globals = zw_calloc(m->nglobals, sizeof *inst->globals);
+    inst->type_ids = zw_calloc(m->ntypes, sizeof *inst->type_ids);
+    inst->elem_len = zw_calloc(m->nelems, sizeof *inst->elem_len);
+    inst->elem_refs = zw_calloc(m->nelems, sizeof *inst->elem_refs);
+    inst->data_len = zw_calloc(m->ndatas, sizeof *inst->data_len);
+    return inst->funcs && inst->tables && inst->mems && inst->globals && inst->type_ids &&
+           inst->elem_len && inst->elem_refs && inst->data_len;
+}
+
+/* Offset of an active segment: an i32 (or i64 for 64-bit tables/memories). */
+static zwasm_result_t eval_offset(zw_instance *inst, const zw_expr *e, bool is64, uint64_t *out,
+                                  zwasm_error_t *err) {
+    zw_value v;
+    zwasm_result_t r = zw_eval_const(inst, e, is64 ? ZW_I64 : ZW_I32, &v, err);
+    if (r != ZWASM_OK) return r;
+    *out = is64 ? v.i64 : (uint64_t)v.i32;
+    return ZWASM_OK;
+}
+
+static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_module *m,
+                                     const zwasm_extern_t *imports, zwasm_error_t *err) {
+    zwasm_result_t r;
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        inst->type_ids[i] = zw_store_type_id(s, &m->types[i].func);
+        if (inst->type_ids[i] == UINT32_MAX) return nomem(err);
+    }
+    /* Imports, in order, into their index spaces. */
+    uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        switch (m->imports[i].kind) {
+        case ZW_EXT_FUNC: inst->funcs[fi++] = imports[i].of.func; break;
+        case ZW_EXT_TABLE: inst->tables[ti++] = imports[i].of.table; break;
+        case ZW_EXT_MEM: inst->mems[mi++] = imports[i].of.memory; break;
+        case ZW_EXT_GLOBAL: inst->globals[gi++] = imports[i].of.global; break;
+        default: break;
+        }
+    }
+    /* Defined functions (before globals: ref.func may appear in initialisers). */
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+        zw_funcinst *f = calloc(1, sizeof *f);
+        if (!f || !ZW_VEC_PUSH(&s->funcs, f)) {
+            free(f);
+            return nomem(err);
+        }
+        uint32_t ti_ = m->funcs[i].type_idx;
+        f->type_id = inst->type_ids[ti_];
+        f->type = &m->types[ti_].func;
+        f->inst = inst;
+        f->index = i;
+        f->ir = m->ir ? m->ir[i - m->nfunc_imports] : NULL;
+        inst->funcs[i] = f;
+    }
+    for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
+        zw_value v;
+        r = zw_eval_const(inst, &m->globals[i].init, m->globals[i].type.type, &v, err);
+        if (r != ZWASM_OK) return r;
+        inst->globals[i] = zw_global_create(s, &m->globals[i].type, &v);
+        if (!inst->globals[i]) return nomem(err);
+    }
+    for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
+        zw_value init = {0};
+        if (m->tables[i].has_init) {
+            r = zw_eval_const(inst, &m->tables[i].init, m->tables[i].type.elem, &init, err);
+            if (r != ZWASM_OK) return r;
+        }
+        inst->tables[i] = zw_table_create(s, &m->tables[i].type, init.ref);
+        if (!inst->tables[i]) return nomem(err);
+    }
+    for (uint32_t i = m->nmem_imports; i < m->nmems; i++) {
+        inst->mems[i] = zw_memory_create(s, &m->mems[i].type);
+        if (!inst->mems[i])
+            return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                              "cannot allocate memory %u (%llu pages)", i,
+                              (unsigned long long)m->mems[i].type.lim.min);
+    }
+    /* Element segments -> reference arrays. */
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const zw_elem *el = &m->elems[i];
+        void **refs = zw_calloc(el->count, sizeof *refs);
+        if (!refs) return nomem(err);
+        inst->elem_refs[i] = refs;
+        for (uint32_t k = 0; k < el->count; k++) {
+            if (el->funcs) {
+                if (el->funcs[k] >= m->nfuncs)
+                    return zw_err_set(err, ZWASM_ERR_INVALID, el->offset_in_file, ZWASM_NO_FUNC,
+                                      "unknown function %u", el->funcs[k]);
+                refs[k] = inst->funcs[el->funcs[k]];
+            } else if (el->exprs) {
+                zw_value v;
+                r = zw_eval_const(inst, &el->exprs[k], el->type, &v, err);
+                if (r != ZWASM_OK) return r;
+                refs[k] = v.ref;
+            }
+        }
+        inst->elem_len[i] = el->count;
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++) inst->data_len[i] = m->datas[i].len;
+    return ZWASM_OK;
+}
+
+static zwasm_result_t init_segments(zw_instance *inst, const zw_module *m, zwasm_error_t *err) {
+    zwasm_result_t r;
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const zw_elem *el = &m->elems[i];
+        if (el->mode == ZW_SEG_ACTIVE) {
+            if (el->table >= m->ntables)
+                return zw_err_set(err, ZWASM_ERR_INVALID, el->offset_in_file, ZWASM_NO_FUNC,
+                                  "unknown table %u", el->table);
+            zw_tableinst *t = inst->tables[el->table];
+            uint64_t off;
+            r = eval_offset(inst, &el->offset, t->type.is64, &off, err);
+            if (r != ZWASM_OK) return r;
+            uint32_t n = inst->elem_len[i];
+            if (off > t->size || n > t->size - off)
+                return zw_trap_set(err, ZWASM_TRAP_TABLE_OOB, NULL);
+            if (n) memcpy(t->elems + off, inst->elem_refs[i], (size_t)n * sizeof(void *));
+        }
+        if (el->mode != ZW_SEG_PASSIVE) inst->elem_len[i] = 0; /* elem.drop */
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const zw_data *d = &m->datas[i];
+        if (d->mode != ZW_SEG_ACTIVE) continue;
+        if (d->mem >= m->nmems)
+            return zw_err_set(err, ZWASM_ERR_INVALID, d->offset_in_file, ZWASM_NO_FUNC,
+                              "unknown memory %u", d->mem);
+        zw_memory *mem = inst->mems[d->mem];
+        uint64_t off;
+        r = eval_offset(inst, &d->offset, mem->type.is64, &off, err);
+        if (r != ZWASM_OK) return r;
+        if (off > mem->size || d->len > mem->size - off)
+            return zw_trap_set(err, ZWASM_TRAP_MEMORY_OOB, NULL);
+        if (d->len) memcpy(mem->base + off, d->bytes, d->len);
+        inst->data_len[i] = 0; /* data.drop */
+    }
+    return ZWASM_OK;
+}
+
+zwasm_result_t zw_instantiate(zw_store *s, const zw_module *m, const zwasm_extern_t *imports,
+                              size_t nimports, zw_instance **out, zwasm_error_t *err) {
+    if (out) *out = NULL;
+    if (!s || !m)
+        return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "instantiate: NULL %s", s ? "module" : "store");
+    if (nimports != m->nimports)
+        return zw_err_set(err, ZWASM_ERR_LINK, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "unknown import: the module has %u imports, %zu were given",
+                          m->nimports, nimports);
+    if (nimports && !imports)
+        return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "instantiate: NULL imports array");
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        zwasm_result_t r = check_import(m, &m->imports[i], &imports[i], err);
+        if (r != ZWASM_OK) return r;
+    }
+
+    zw_instance *inst = calloc(1, sizeof *inst);
+    if (!inst) return nomem(err);
+    inst->store = s;
+    inst->module = m;
+    if (!alloc_arrays(inst, m) || !ZW_VEC_PUSH(&s->instances, inst)) {
+        free(inst->funcs); free(inst->tables); free(inst->mems); free(inst->globals);
+        free(inst->type_ids); free(inst->elem_len); free(inst->elem_refs); free(inst->data_len);
+        free(inst);
+        return nomem(err);
+    }
+    /* From here on the store owns inst and everything created for it;
+     * the instance holds a reference on its module until the store dies. */
+    if (m->refs) ((zw_module *)m)->refs++;
+    zwasm_result_t r = create_objects(s, inst, m, imports, err);
+    if (r == ZWASM_OK) r = init_segments(inst, m, err);
+    if (r == ZWASM_OK && m->has_start) {
+        if (m->start >= m->nfuncs)
+            return zw_err_set(err, ZWASM_ERR_INVALID, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                              "unknown start function %u", m->start);
+        r = zw_call(s, inst->funcs[m->start], NULL, NULL, err);
+    }
+    if (r != ZWASM_OK) return r;
+    if (out) *out = inst;
+    return ZWASM_OK;
+}

@@ -1,0 +1,135 @@
+/*
+ * memory.c — linear memories: address-space reservation, growth, and the
+ * zwasm_memory_* API.
+ *
+ * A memory reserves its address space once (mmap PROT_NONE) and commits
+ * pages with mprotect as it grows, so `base` never moves: the interpreter
+ * (and a JIT) may keep it in a register across calls that grow memory.
+ * For 32-bit memories we first try to reserve 8 GiB (the whole 4 GiB index
+ * space plus a 4 GiB guard, enough for any i32 address + u32 offset); if
+ * that fails we fall back to the declared maximum plus one guard page, then
+ * to smaller reservations, and growth beyond the reservation fails (-1).
+ */
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "runtime.h"
+
+#define ZW_GUARD_BYTES ((uint64_t)64 << 10)
+#define ZW_MAX_PAGES_32 ((uint64_t)65536)
+#define ZW_MAX_PAGES_64 ((uint64_t)1 << 48)
+#define ZW_FULL_RESERVE ((uint64_t)8 << 30)
+
+static unsigned page_log2(const zw_memtype *t) { return t->page_log2 ? t->page_log2 : 16; }
+
+static uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+static void *reserve(uint64_t bytes) {
+    if (bytes == 0 || bytes > (uint64_t)SIZE_MAX) return NULL;
+    void *p = mmap(NULL, (size_t)bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+zw_memory *zw_memory_create(zw_store *s, const zw_memtype *t) {
+    unsigned pl = page_log2(t);
+    uint64_t limit = t->is64 ? ZW_MAX_PAGES_64 : ZW_MAX_PAGES_32;
+    if (pl != 16) limit = t->is64 ? ((uint64_t)1 << (64 - pl)) : ((uint64_t)1 << (32 - pl));
+    uint64_t max_pages = t->lim.has_max && t->lim.max < limit ? t->lim.max : limit;
+    if (t->lim.min > max_pages || t->lim.min > (UINT64_MAX >> pl) >> 1) return NULL;
+    uint64_t min_bytes = t->lim.min << pl;
+
+    long sys = sysconf(_SC_PAGESIZE);
+    uint64_t sys_page = sys > 0 ? (uint64_t)sys : 4096;
+    uint64_t max_bytes = max_pages > (UINT64_MAX >> pl) ? UINT64_MAX : max_pages << pl;
+
+    /* Try the full reservation, then max + guard, then halve down to min. */
+    uint64_t want = ZW_FULL_RESERVE;
+    if (t->is64 && max_bytes < ZW_FULL_RESERVE - ZW_GUARD_BYTES)
+        want = round_up(max_bytes + ZW_GUARD_BYTES, sys_page);
+    uint64_t floor = round_up(min_bytes + ZW_GUARD_BYTES, sys_page);
+    if (want < floor) want = floor;
+    void *base = reserve(want);
+    if (!base) {
+        if (max_bytes < want - ZW_GUARD_BYTES) want = round_up(max_bytes + ZW_GUARD_BYTES, sys_page);
+        if (want < floor) want = floor;
+        while (!(base = reserve(want))) {
+            if (want <= floor) return NULL;
+            want = round_up(want / 2, sys_page);
+            if (want < floor) want = floor;
+        }
+    }
+    if (min_bytes && mprotect(base, (size_t)min_bytes, PROT_READ | PROT_WRITE) != 0) {
+        munmap(base, (size_t)want);
+        return NULL;
+    }
+    zw_memory *m = calloc(1, sizeof *m);
+    if (!m || !ZW_VEC_PUSH(&s->mems, m)) {
+        free(m);
+        munmap(base, (size_t)want);
+        return NULL;
+    }
+    m->base = base;
+    m->size = min_bytes;
+    m->pages = t->lim.min;
+    m->max_pages = max_pages;
+    m->has_max = t->lim.has_max;
+    m->reserved = want;
+    m->type = *t;
+    m->type.page_log2 = (uint8_t)pl;
+    return m;
+}
+
+void zw_memory_destroy(zw_memory *m) {
+    if (!m) return;
+    if (m->base) munmap(m->base, (size_t)m->reserved);
+    free(m);
+}
+
+int64_t zw_memory_grow(zw_memory *m, uint64_t delta) {
+    uint64_t old = m->pages;
+    if (delta == 0) return (int64_t)old;
+    if (delta > m->max_pages - old) return -1;
+    unsigned pl = page_log2(&m->type);
+    uint64_t new_bytes = (old + delta) << pl;
+    if (new_bytes > m->reserved) return -1;
+    if (mprotect(m->base + m->size, (size_t)(new_bytes - m->size), PROT_READ | PROT_WRITE) != 0)
+        return -1;
+    /* Fresh anonymous pages read as zero: growth is zero-filled. */
+    m->size = new_bytes;
+    m->pages = old + delta;
+    return (int64_t)old;
+}
+
+/* ---- API -------------------------------------------------------------------- */
+
+ZWASM_API zwasm_memory_t *zwasm_memory_new(zwasm_store_t *store, uint64_t min_pages,
+                                           uint64_t max_pages, bool has_max) {
+    if (!store || min_pages > ZW_MAX_PAGES_32) return NULL;
+    if (has_max && (max_pages > ZW_MAX_PAGES_32 || max_pages < min_pages)) return NULL;
+    zw_memtype t = {.lim = {.min = min_pages, .max = has_max ? max_pages : 0, .has_max = has_max},
+                    .page_log2 = 16};
+    return zw_memory_create(store, &t);
+}
+
+ZWASM_API uint8_t *zwasm_memory_data(zwasm_memory_t *m) { return m ? m->base : NULL; }
+
+ZWASM_API uint64_t zwasm_memory_size(const zwasm_memory_t *m) { return m ? m->size : 0; }
+
+ZWASM_API uint64_t zwasm_memory_pages(const zwasm_memory_t *m) { return m ? m->pages : 0; }
+
+ZWASM_API int64_t zwasm_memory_grow(zwasm_memory_t *m, uint64_t delta_pages) {
+    return m ? zw_memory_grow(m, delta_pages) : -1;
+}
+
+ZWASM_API void zwasm_memory_type(const zwasm_memory_t *m, zwasm_externtype_t *out) {
+    if (!out) return;
+    memset(out, 0, sizeof *out);
+    out->kind = ZWASM_EXTERN_MEMORY;
+    if (!m) return;
+    out->of.memory.limits.min = m->pages;
+    out->of.memory.limits.max = m->type.lim.has_max ? m->type.lim.max : 0;
+    out->of.memory.limits.has_max = m->type.lim.has_max;
+    out->of.memory.is64 = m->type.is64;
+    out->of.memory.shared = m->type.shared;
+}

@@ -1,0 +1,102 @@
+/*
+ * table.c — table instances (arrays of references, grown with realloc) and
+ * the zwasm_table_* API.
+ */
+#include "runtime.h"
+
+#define ZW_TABLE_MAX_32 ((uint64_t)UINT32_MAX)
+
+zw_tableinst *zw_table_create(zw_store *s, const zw_tabletype *t, void *init) {
+    uint64_t limit = ZW_TABLE_MAX_32;
+    if (t->is64) limit = UINT64_MAX;
+    uint64_t max = t->lim.has_max && t->lim.max < limit ? t->lim.max : limit;
+    if (t->lim.min > max || t->lim.min > SIZE_MAX / sizeof(void *)) return NULL;
+    zw_tableinst *tab = calloc(1, sizeof *tab);
+    if (!tab) return NULL;
+    tab->elems = zw_calloc((size_t)t->lim.min, sizeof(void *));
+    if (!tab->elems || !ZW_VEC_PUSH(&s->tables, tab)) {
+        free(tab->elems);
+        free(tab);
+        return NULL;
+    }
+    if (init)
+        for (uint64_t i = 0; i < t->lim.min; i++) tab->elems[i] = init;
+    tab->size = t->lim.min;
+    tab->max = max;
+    tab->type = *t;
+    return tab;
+}
+
+void zw_table_destroy(zw_tableinst *t) {
+    if (!t) return;
+    free(t->elems);
+    free(t);
+}
+
+int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init) {
+    uint64_t old = t->size;
+    if (delta == 0) return (int64_t)old;
+    if (delta > t->max - old) return -1;
+    uint64_t n = old + delta;
+    if (n > SIZE_MAX / sizeof(void *) || n > (uint64_t)INT64_MAX) return -1;
+    void **e = zw_realloc_array(t->elems, (size_t)n, sizeof(void *));
+    if (!e) return -1;
+    for (uint64_t i = old; i < n; i++) e[i] = init;
+    t->elems = e;
+    t->size = n;
+    return (int64_t)old;
+}
+
+/* ---- API -------------------------------------------------------------------- */
+
+static bool ref_of(uint32_t elem_kind, const zwasm_val_t *v, void **out) {
+    if (v->kind != elem_kind) return false;
+    *out = elem_kind == ZWASM_FUNCREF ? (void *)v->of.funcref : v->of.externref;
+    return true;
+}
+
+ZWASM_API zwasm_table_t *zwasm_table_new(zwasm_store_t *store, uint32_t elem_kind, uint64_t min,
+                                         uint64_t max, bool has_max, zwasm_val_t init) {
+    if (!store || (elem_kind != ZWASM_FUNCREF && elem_kind != ZWASM_EXTERNREF)) return NULL;
+    if (min > ZW_TABLE_MAX_32 || (has_max && (max > ZW_TABLE_MAX_32 || max < min))) return NULL;
+    void *ref;
+    if (!ref_of(elem_kind, &init, &ref)) return NULL;
+    zw_tabletype t = {.elem = elem_kind,
+                      .lim = {.min = min, .max = has_max ? max : 0, .has_max = has_max}};
+    return zw_table_create(store, &t, ref);
+}
+
+ZWASM_API uint64_t zwasm_table_size(const zwasm_table_t *t) { return t ? t->size : 0; }
+
+ZWASM_API bool zwasm_table_get(const zwasm_table_t *t, uint64_t i, zwasm_val_t *out) {
+    if (!t || !out || i >= t->size) return false;
+    memset(out, 0, sizeof *out);
+    out->kind = t->type.elem;
+    if (t->type.elem == ZWASM_FUNCREF) out->of.funcref = t->elems[i];
+    else out->of.externref = t->elems[i];
+    return true;
+}
+
+ZWASM_API bool zwasm_table_set(zwasm_table_t *t, uint64_t i, zwasm_val_t v) {
+    void *ref;
+    if (!t || i >= t->size || !ref_of(t->type.elem, &v, &ref)) return false;
+    t->elems[i] = ref;
+    return true;
+}
+
+ZWASM_API int64_t zwasm_table_grow(zwasm_table_t *t, uint64_t delta, zwasm_val_t init) {
+    void *ref;
+    if (!t || !ref_of(t->type.elem, &init, &ref)) return -1;
+    return zw_table_grow(t, delta, ref);
+}
+
+ZWASM_API void zwasm_table_type(const zwasm_table_t *t, zwasm_externtype_t *out) {
+    if (!out) return;
+    memset(out, 0, sizeof *out);
+    out->kind = ZWASM_EXTERN_TABLE;
+    if (!t) return;
+    out->of.table.elem = t->type.elem;
+    out->of.table.limits.min = t->size;
+    out->of.table.limits.max = t->type.lim.has_max ? t->type.lim.max : 0;
+    out->of.table.limits.has_max = t->type.lim.has_max;
+}

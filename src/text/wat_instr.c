@@ -1,0 +1,547 @@
+/*
+ * wat_instr.c — instructions of the text format, flat and folded, encoded
+ * to the binary format.  Mnemonics and immediate kinds come from
+ * zw_opinfos[] (opcodes.def); only the structured control instructions
+ * (block/loop/if/else/end), select's optional result and the text-level
+ * immediate syntaxes are handled specially.  Recursion follows the folded
+ * nesting of the S-expression tree, which zw_sx_parse bounds.
+ */
+#include <stdio.h>
+
+#include "opcodes.h"
+#include "text/wat_internal.h"
+
+/* ---- opcode lookup --------------------------------------------------------------- */
+static uint32_t op_hash(const char *s) {
+    uint32_t h = 2166136261u;
+    while (*s) h = (h ^ (uint8_t)*s++) * 16777619u;
+    return h;
+}
+
+void zw_wt_ophash_init(wt_mod *m) {
+    memset(m->ophash, 0, sizeof m->ophash);
+    for (uint32_t op = 0; op < ZW_OP_COUNT; op++) {
+        uint32_t j = op_hash(zw_opinfos[op].text) & (WT_OPHASH - 1);
+        bool dup = false;
+        while (m->ophash[j]) {
+            if (!strcmp(zw_opinfos[m->ophash[j] - 1].text, zw_opinfos[op].text)) dup = true;
+            j = (j + 1) & (WT_OPHASH - 1);
+        }
+        if (!dup) m->ophash[j] = (uint16_t)(op + 1); /* keep the first (select) */
+    }
+}
+
+static int op_find(const wt_mod *m, const char *text) {
+    for (uint32_t j = op_hash(text) & (WT_OPHASH - 1); m->ophash[j]; j = (j + 1) & (WT_OPHASH - 1))
+        if (!strcmp(zw_opinfos[m->ophash[j] - 1].text, text)) return m->ophash[j] - 1;
+    return -1;
+}
+
+static void emit_op(zw_buf *b, int op) {
+    const zw_opinfo *oi = &zw_opinfos[op];
+    if (oi->prefix) {
+        zw_buf_byte(b, oi->prefix);
+        zw_buf_uleb(b, oi->code);
+    } else {
+        zw_buf_byte(b, (uint8_t)oi->code);
+    }
+}
+
+void zw_wt_func_free(wt_func *f) {
+    zw_wt_names_free(&f->locals);
+    ZW_VEC_FREE(&f->labels);
+}
+
+/* ---- immediates ------------------------------------------------------------------- */
+static const zw_sx *item(zw_sx *const *items, uint32_t n, uint32_t i) {
+    return i < n ? items[i] : NULL;
+}
+
+static bool label_idx(wt_func *f, const zw_sx *s, uint32_t *out) {
+    if (zw_wt_is_id(s)) {
+        for (uint32_t i = f->labels.n; i-- > 0;)
+            if (f->labels.v[i].id && !strcmp(f->labels.v[i].id, s->text)) {
+                *out = f->labels.n - 1 - i;
+                return true;
+            }
+        return zw_wt_fail(f->m, s, "unknown label %s", s->text);
+    }
+    return zw_wt_u32(f->m, s, out);
+}
+
+static bool local_idx(wt_func *f, const zw_sx *s, uint32_t *out) {
+    if (zw_wt_is_id(s)) {
+        if (!zw_wt_names_get(&f->locals, s->text, out))
+            return zw_wt_fail(f->m, s, "unknown local %s", s->text);
+        return true;
+    }
+    return zw_wt_u32(f->m, s, out);
+}
+
+/* Natural alignment (log2 bytes) of a memory instruction, from its mnemonic. */
+static uint32_t natural_align(const char *text) {
+    const char *dot = strchr(text, '.');
+    const char *p = dot ? dot + 1 : text;
+    const char *ls = !strncmp(p, "load", 4) ? p + 4 : !strncmp(p, "store", 5) ? p + 5 : NULL;
+    uint32_t bits = 0;
+    if (ls && *ls >= '0' && *ls <= '9') {
+        bits = (uint32_t)strtoul(ls, (char **)&ls, 10);
+        if (*ls == 'x') bits *= (uint32_t)strtoul(ls + 1, NULL, 10);
+    } else if (!strncmp(text, "i32", 3) || !strncmp(text, "f32", 3)) {
+        bits = 32;
+    } else if (!strncmp(text, "i64", 3) || !strncmp(text, "f64", 3)) {
+        bits = 64;
+    } else {
+        bits = 128;
+    }
+    uint32_t a = 0;
+    while ((8u << a) < bits) a++;
+    return a;
+}
+
+static bool memarg(wt_func *f, int op, zw_sx *const *items, uint32_t n, uint32_t *i, zw_buf *b) {
+    uint64_t offset = 0, align = (uint64_t)1 << natural_align(zw_opinfos[op].text);
+    const zw_sx *s = item(items, n, *i);
+    if (s && s->kind == ZW_SX_ATOM && !strncmp(s->text, "offset=", 7)) {
+        zw_num_res r = zw_num_uint(s->text + 7, UINT32_MAX, &offset);
+        if (r != ZW_NUM_OK) return zw_wt_fail(f->m, s, "%s", zw_num_msg(r));
+        s = item(items, n, ++*i);
+    }
+    if (s && s->kind == ZW_SX_ATOM && !strncmp(s->text, "align=", 6)) {
+        zw_num_res r = zw_num_uint(s->text + 6, UINT32_MAX, &align);
+        if (r != ZW_NUM_OK) return zw_wt_fail(f->m, s, "%s", zw_num_msg(r));
+        if (!align || (align & (align - 1)))
+            return zw_wt_fail(f->m, s, "alignment must be a power of two");
+        ++*i;
+    }
+    uint32_t a = 0;
+    while (((uint64_t)1 << a) < align) a++;
+    zw_buf_uleb(b, a);
+    zw_buf_uleb(b, offset);
+    return true;
+}
+
+static bool lane_u8(wt_func *f, const zw_sx *s, zw_buf *b) {
+    uint64_t v;
+    if (!s || s->kind != ZW_SX_ATOM) return zw_wt_fail(f->m, s, "unexpected token, expected a lane index");
+    zw_num_res r = zw_num_uint(s->text, 255, &v);
+    if (r != ZW_NUM_OK) return zw_wt_fail(f->m, s, "malformed lane index");
+    zw_buf_byte(b, (uint8_t)v);
+    return true;
+}
+
+static void put_le(zw_buf *b, uint64_t v, unsigned bytes) {
+    for (unsigned k = 0; k < bytes; k++) zw_buf_byte(b, (uint8_t)(v >> (8 * k)));
+}
+
+static bool num_atom(wt_func *f, const zw_sx *s, char kind, unsigned bits, zw_buf *b) {
+    if (!s || s->kind != ZW_SX_ATOM) return zw_wt_fail(f->m, s, "unexpected token, expected a number");
+    zw_num_res r;
+    if (kind == 'i') {
+        uint64_t v;
+        r = zw_num_int(s->text, bits, &v);
+        if (r == ZW_NUM_OK) {
+            if (bits == 32) zw_buf_sleb(b, (int32_t)(uint32_t)v);
+            else if (bits == 64) zw_buf_sleb(b, (int64_t)v);
+            else put_le(b, v, bits / 8);
+        }
+    } else if (bits == 32) {
+        uint32_t v;
+        r = zw_num_f32(s->text, &v);
+        if (r == ZW_NUM_OK) put_le(b, v, 4);
+    } else {
+        uint64_t v;
+        r = zw_num_f64(s->text, &v);
+        if (r == ZW_NUM_OK) put_le(b, v, 8);
+    }
+    if (r != ZW_NUM_OK) return zw_wt_fail(f->m, s, "%s", zw_num_msg(r));
+    return true;
+}
+
+static bool v128_const(wt_func *f, zw_sx *const *items, uint32_t n, uint32_t *i, zw_buf *b) {
+    static const struct { const char *name; char kind; unsigned bits, lanes; } shapes[] = {
+        {"i8x16", 'i', 8, 16}, {"i16x8", 'i', 16, 8}, {"i32x4", 'i', 32, 4},
+        {"i64x2", 'i', 64, 2}, {"f32x4", 'f', 32, 4}, {"f64x2", 'f', 64, 2},
+    };
+    const zw_sx *s = item(items, n, *i);
+    for (size_t k = 0; k < ZW_ARRAY_LEN(shapes); k++) {
+        if (!zw_wt_is_atom(s, shapes[k].name)) continue;
+        ++*i;
+        for (unsigned l = 0; l < shapes[k].lanes; l++) {
+            const zw_sx *v = item(items, n, *i);
+            if (!v || v->kind != ZW_SX_ATOM) return zw_wt_fail(f->m, v ? v : s, "wrong number of lane literals");
+            if (shapes[k].kind == 'i') {
+                uint64_t x;
+                zw_num_res r = zw_num_int(v->text, shapes[k].bits, &x);
+                if (r != ZW_NUM_OK) return zw_wt_fail(f->m, v, "%s", zw_num_msg(r));
+                put_le(b, x, shapes[k].bits / 8);
+            } else if (!num_atom(f, v, 'f', shapes[k].bits, b)) {
+                return false;
+            }
+            ++*i;
+        }
+        return true;
+    }
+    return zw_wt_fail(f->m, s, "unexpected token, expected a v128 shape");
+}
+
+/* Parse the immediates of op at items[*i..) into b.  May change *op (select). */
+static bool immediates(wt_func *f, int *opp, zw_sx *const *items, uint32_t n, uint32_t *i,
+                       zw_buf *b) {
+    wt_mod *m = f->m;
+    int op = *opp;
+    const zw_opinfo *oi = &zw_opinfos[op];
+    const zw_sx *s = item(items, n, *i);
+    uint32_t x, y;
+    switch (oi->imm) {
+    case IMM_NONE:
+        if (op == ZW_OP_SELECT && zw_wt_is_list(s, "result")) {
+            zw_buf tb = {0};
+            uint32_t cnt = 0;
+            while (zw_wt_is_list(s, "result")) {
+                for (uint32_t j = 1; j < s->nitems; j++) {
+                    uint8_t t;
+                    if (!zw_wt_valtype(m, s->items[j], &t)) {
+                        zw_buf_free(&tb);
+                        return false;
+                    }
+                    zw_buf_byte(&tb, t);
+                    cnt++;
+                }
+                s = item(items, n, ++*i);
+            }
+            *opp = ZW_OP_SELECT_T;
+            emit_op(b, ZW_OP_SELECT_T);
+            zw_buf_uleb(b, cnt);
+            zw_buf_append(b, tb.data, tb.len);
+            zw_buf_free(&tb);
+            return true;
+        }
+        emit_op(b, op);
+        return true;
+    case IMM_SELECT_T:
+        emit_op(b, op);
+        zw_buf_uleb(b, 0);
+        return true;
+    case IMM_BLOCK:
+        return zw_wt_fail(m, s, "internal: block immediates");
+    default:
+        break;
+    }
+    emit_op(b, op);
+    switch (oi->imm) {
+    case IMM_LABEL:
+        if (!label_idx(f, s, &x)) return false;
+        zw_buf_uleb(b, x);
+        ++*i;
+        return true;
+    case IMM_BRTABLE: {
+        uint32_t cnt = 0;
+        zw_buf tb = {0};
+        while (zw_wt_is_idx(s)) {
+            if (!label_idx(f, s, &x)) {
+                zw_buf_free(&tb);
+                return false;
+            }
+            zw_buf_uleb(&tb, x);
+            cnt++;
+            s = item(items, n, ++*i);
+        }
+        if (!cnt) {
+            zw_buf_free(&tb);
+            return zw_wt_fail(m, s, "unexpected token, expected a label");
+        }
+        zw_buf_uleb(b, cnt - 1);
+        zw_buf_append(b, tb.data, tb.len);
+        zw_buf_free(&tb);
+        return true;
+    }
+    case IMM_FUNC:
+        if (!zw_wt_idx(m, WT_FUNC, s, &x)) return false;
+        zw_buf_uleb(b, x);
+        ++*i;
+        return true;
+    case IMM_LOCAL:
+        if (!local_idx(f, s, &x)) return false;
+        zw_buf_uleb(b, x);
+        ++*i;
+        return true;
+    case IMM_GLOBAL:
+        if (!zw_wt_idx(m, WT_GLOBAL, s, &x)) return false;
+        zw_buf_uleb(b, x);
+        ++*i;
+        return true;
+    case IMM_TABLE:
+        x = 0;
+        if (zw_wt_is_idx(s)) {
+            if (!zw_wt_idx(m, WT_TABLE, s, &x)) return false;
+            ++*i;
+        }
+        zw_buf_uleb(b, x);
+        return true;
+    case IMM_CALLIND: {
+        x = 0;
+        if (zw_wt_is_idx(s)) {
+            if (!zw_wt_idx(m, WT_TABLE, s, &x)) return false;
+            ++*i;
+        }
+        wt_sig sig;
+        bool ok = zw_wt_sig_parse(m, items, n, i, false, &sig) &&
+                  zw_wt_sig_resolve(m, s, &sig, &y, NULL);
+        zw_wt_sig_free(&sig);
+        if (!ok) return false;
+        zw_buf_uleb(b, y);
+        zw_buf_uleb(b, x);
+        return true;
+    }
+    case IMM_MEMARG:
+        return memarg(f, op, items, n, i, b);
+    case IMM_MEMARG_LANE:
+        if (!memarg(f, op, items, n, i, b)) return false;
+        if (!lane_u8(f, item(items, n, *i), b)) return false;
+        ++*i;
+        return true;
+    case IMM_MEM:
+        zw_buf_byte(b, 0);
+        return true;
+    case IMM_I32:
+        if (!num_atom(f, s, 'i', 32, b)) return false;
+        ++*i;
+        return true;
+    case IMM_I64:
+        if (!num_atom(f, s, 'i', 64, b)) return false;
+        ++*i;
+        return true;
+    case IMM_F32:
+        if (!num_atom(f, s, 'f', 32, b)) return false;
+        ++*i;
+        return true;
+    case IMM_F64:
+        if (!num_atom(f, s, 'f', 64, b)) return false;
+        ++*i;
+        return true;
+    case IMM_V128:
+        return v128_const(f, items, n, i, b);
+    case IMM_LANE:
+        if (!lane_u8(f, s, b)) return false;
+        ++*i;
+        return true;
+    case IMM_SHUFFLE:
+        for (int k = 0; k < 16; k++) {
+            if (!lane_u8(f, item(items, n, *i), b)) return false;
+            ++*i;
+        }
+        return true;
+    case IMM_HEAPTYPE:
+        if (zw_wt_is_atom(s, "func")) zw_buf_byte(b, 0x70);
+        else if (zw_wt_is_atom(s, "extern")) zw_buf_byte(b, 0x6F);
+        else return zw_wt_fail(m, s, "unexpected token, expected a heap type");
+        ++*i;
+        return true;
+    case IMM_TABLE_TABLE:
+        x = y = 0;
+        if (zw_wt_is_idx(s)) {
+            if (!zw_wt_idx(m, WT_TABLE, s, &x)) return false;
+            if (!zw_wt_idx(m, WT_TABLE, item(items, n, *i + 1), &y)) return false;
+            *i += 2;
+        }
+        zw_buf_uleb(b, x);
+        zw_buf_uleb(b, y);
+        return true;
+    case IMM_ELEM_TABLE: /* table.init x? y: binary is elem, table */
+        x = 0;
+        if (zw_wt_is_idx(item(items, n, *i + 1))) {
+            if (!zw_wt_idx(m, WT_TABLE, s, &x)) return false;
+            s = item(items, n, ++*i);
+        }
+        if (!zw_wt_idx(m, WT_ELEM, s, &y)) return false;
+        ++*i;
+        zw_buf_uleb(b, y);
+        zw_buf_uleb(b, x);
+        return true;
+    case IMM_ELEM:
+        if (!zw_wt_idx(m, WT_ELEM, s, &x)) return false;
+        zw_buf_uleb(b, x);
+        ++*i;
+        return true;
+    case IMM_DATA:
+    case IMM_DATA_MEM:
+        if (!zw_wt_idx(m, WT_DATA, s, &x)) return false;
+        zw_buf_uleb(b, x);
+        if (oi->imm == IMM_DATA_MEM) zw_buf_byte(b, 0);
+        m->uses_data_instr = true;
+        ++*i;
+        return true;
+    case IMM_MEM_MEM:
+        zw_buf_byte(b, 0);
+        zw_buf_byte(b, 0);
+        return true;
+    default:
+        return zw_wt_fail(m, s, "internal: unhandled immediate kind");
+    }
+}
+
+/* ---- control ---------------------------------------------------------------------- */
+/* Optional label then block type at items[*i..); emits the block type. */
+static bool block_head(wt_func *f, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t *i,
+                       uint8_t kind) {
+    wt_mod *m = f->m;
+    const zw_sx *label = NULL;
+    if (zw_wt_is_id(item(items, n, *i))) label = items[(*i)++];
+    wt_sig sig;
+    if (!zw_wt_sig_parse(m, items, n, i, false, &sig)) {
+        zw_wt_sig_free(&sig);
+        return false;
+    }
+    bool ok = true;
+    if (!sig.has_type && sig.params.n == 0 && sig.results.n <= 1) {
+        zw_buf_byte(f->out, sig.results.n ? sig.results.v[0] : 0x40);
+    } else {
+        uint32_t t;
+        ok = zw_wt_sig_resolve(m, at, &sig, &t, NULL);
+        if (ok) zw_buf_sleb(f->out, (int64_t)t);
+    }
+    zw_wt_sig_free(&sig);
+    if (!ok) return false;
+    wt_label l = {label ? label->text : NULL, kind};
+    if (!ZW_VEC_PUSH(&f->labels, l)) return zw_wt_nomem(m);
+    return true;
+}
+
+/* The optional $id after else/end must match the innermost label. */
+static bool check_label(wt_func *f, zw_sx *const *items, uint32_t n, uint32_t *i) {
+    const zw_sx *s = item(items, n, *i);
+    if (!zw_wt_is_id(s)) return true;
+    const char *l = f->labels.v[f->labels.n - 1].id;
+    if (!l || strcmp(l, s->text)) return zw_wt_fail(f->m, s, "mismatching label %s", s->text);
+    ++*i;
+    return true;
+}
+
+static bool folded(wt_func *f, const zw_sx *e);
+
+/* One flat instruction starting at items[*i]. */
+static bool flat(wt_func *f, zw_sx *const *items, uint32_t n, uint32_t *i) {
+    wt_mod *m = f->m;
+    const zw_sx *s = items[*i];
+    if (s->kind != ZW_SX_ATOM) return zw_wt_fail(m, s, "unexpected token, expected an instruction");
+    const char *t = s->text;
+    ++*i;
+    if (!strcmp(t, "block") || !strcmp(t, "loop") || !strcmp(t, "if")) {
+        uint8_t kind = t[0] == 'b' ? 0 : t[0] == 'l' ? 1 : 2;
+        zw_buf_byte(f->out, kind == 0 ? 0x02 : kind == 1 ? 0x03 : 0x04);
+        return block_head(f, s, items, n, i, kind);
+    }
+    if (!strcmp(t, "else")) {
+        if (!f->labels.n || f->labels.v[f->labels.n - 1].kind != 2)
+            return zw_wt_fail(m, s, "unexpected else");
+        f->labels.v[f->labels.n - 1].kind = 3;
+        zw_buf_byte(f->out, 0x05);
+        return check_label(f, items, n, i);
+    }
+    if (!strcmp(t, "end")) {
+        if (!f->labels.n) return zw_wt_fail(m, s, "unexpected end");
+        if (!check_label(f, items, n, i)) return false;
+        f->labels.n--;
+        zw_buf_byte(f->out, 0x0B);
+        return true;
+    }
+    int op = op_find(m, t);
+    if (op < 0) return zw_wt_fail(m, s, "unknown operator %s", t);
+    return immediates(f, &op, items, n, i, f->out);
+}
+
+static bool seq(wt_func *f, zw_sx *const *items, uint32_t n, uint32_t i) {
+    while (i < n) {
+        if (items[i]->kind == ZW_SX_LIST) {
+            if (!folded(f, items[i])) return false;
+            i++;
+        } else if (!flat(f, items, n, &i)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A nested instruction sequence that must leave the label stack as it was. */
+static bool block_body(wt_func *f, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t i) {
+    uint32_t depth = f->labels.n;
+    if (!seq(f, items, n, i)) return false;
+    if (f->labels.n != depth) return zw_wt_fail(f->m, at, "unclosed block in folded instruction");
+    return true;
+}
+
+static bool folded(wt_func *f, const zw_sx *e) {
+    wt_mod *m = f->m;
+    if (!e->nitems || e->items[0]->kind != ZW_SX_ATOM)
+        return zw_wt_fail(m, e, "unexpected token, expected an instruction");
+    zw_sx *const *items = e->items;
+    uint32_t n = e->nitems, i = 1;
+    const char *t = items[0]->text;
+    if (!strcmp(t, "block") || !strcmp(t, "loop")) {
+        zw_buf_byte(f->out, t[0] == 'b' ? 0x02 : 0x03);
+        if (!block_head(f, e, items, n, &i, t[0] == 'b' ? 0 : 1)) return false;
+        if (!block_body(f, e, items, n, i)) return false;
+        f->labels.n--;
+        zw_buf_byte(f->out, 0x0B);
+        return true;
+    }
+    if (!strcmp(t, "if")) {
+        /* Parse label and block type into a temporary buffer: the condition
+         * operands come first in the binary. */
+        zw_buf *save = f->out, head = {0};
+        f->out = &head;
+        zw_buf_byte(&head, 0x04);
+        bool ok = block_head(f, e, items, n, &i, 2);
+        f->out = save;
+        if (!ok) {
+            zw_buf_free(&head);
+            return false;
+        }
+        /* Operands are outside the if's label scope. */
+        wt_label l = f->labels.v[--f->labels.n];
+        while (ok && i < n && items[i]->kind == ZW_SX_LIST && !zw_wt_is_list(items[i], "then"))
+            ok = folded(f, items[i++]);
+        if (ok && !zw_wt_is_list(item(items, n, i), "then"))
+            ok = zw_wt_fail(m, item(items, n, i) ? items[i] : e, "expected (then ...)");
+        if (!ok) {
+            zw_buf_free(&head);
+            return false;
+        }
+        zw_buf_append(f->out, head.data, head.len);
+        zw_buf_free(&head);
+        if (!ZW_VEC_PUSH(&f->labels, l)) return zw_wt_nomem(m);
+        const zw_sx *th = items[i++];
+        if (!block_body(f, th, th->items, th->nitems, 1)) return false;
+        if (i < n && zw_wt_is_list(items[i], "else")) {
+            const zw_sx *el = items[i++];
+            zw_buf_byte(f->out, 0x05);
+            if (!block_body(f, el, el->items, el->nitems, 1)) return false;
+        }
+        if (i < n) return zw_wt_fail(m, items[i], "unexpected token after if");
+        f->labels.n--;
+        zw_buf_byte(f->out, 0x0B);
+        return true;
+    }
+    int op = op_find(m, t);
+    if (op < 0) return zw_wt_fail(m, items[0], "unknown operator %s", t);
+    zw_buf tmp = {0};
+    bool ok = immediates(f, &op, items, n, &i, &tmp);
+    for (; ok && i < n; i++) {
+        if (items[i]->kind != ZW_SX_LIST) {
+            ok = zw_wt_fail(m, items[i], "unexpected token %s", items[i]->kind == ZW_SX_ATOM ? items[i]->text : "string");
+            break;
+        }
+        ok = folded(f, items[i]);
+    }
+    if (ok) zw_buf_append(f->out, tmp.data, tmp.len);
+    if (tmp.oom) ok = zw_wt_nomem(m);
+    zw_buf_free(&tmp);
+    return ok;
+}
+
+bool zw_wt_instrs(wt_func *f, zw_sx *const *items, uint32_t n) {
+    if (!seq(f, items, n, 0)) return false;
+    if (f->labels.n) return zw_wt_fail(f->m, n ? items[n - 1] : NULL, "unclosed block (missing end)");
+    return true;
+}

@@ -1,0 +1,110 @@
+/*
+ * wat_internal.h — private state shared by the WAT encoder files
+ * (wat_ctx.c, wat_instr.c, wat_module.c).  Not part of any contract.
+ */
+#ifndef ZW_WAT_INTERNAL_H
+#define ZW_WAT_INTERNAL_H
+
+#include "text/text.h"
+
+/* A function type: np params then nr results in t[]. */
+typedef struct wt_ft {
+    uint32_t np, nr;
+    uint8_t *t;
+} wt_ft;
+
+/* id ($name, borrowed from the S-expression tree) -> index. */
+typedef struct wt_names {
+    struct wt_name_slot { const char *id; uint32_t idx; } *slots;
+    uint32_t cap, n;
+} wt_names;
+
+enum { WT_TYPE, WT_FUNC, WT_TABLE, WT_MEM, WT_GLOBAL, WT_ELEM, WT_DATA, WT_NS };
+
+#define WT_OPHASH 1024
+
+typedef struct wt_mod {
+    zwasm_error_t *err;
+    ZW_VEC(wt_ft) types;
+    wt_names ns[WT_NS];
+    uint32_t count[WT_NS]; /* pass 1: definitions seen per index space */
+    uint16_t ophash[WT_OPHASH]; /* opcode index + 1, open addressing */
+    bool uses_data_instr;
+} wt_mod;
+
+typedef struct wt_label {
+    const char *id; /* NULL when unnamed */
+    uint8_t kind;   /* 0 block, 1 loop, 2 if, 3 else branch */
+} wt_label;
+
+typedef struct wt_func {
+    wt_mod *m;
+    wt_names locals;
+    uint32_t nlocals;
+    ZW_VEC(wt_label) labels;
+    zw_buf *out;
+} wt_func;
+
+/* Errors: "line:col: message" at node (may be NULL); always returns false. */
+bool zw_wt_fail(wt_mod *m, const zw_sx *node, const char *fmt, ...) ZW_PRINTF(3, 4);
+bool zw_wt_nomem(wt_mod *m);
+
+/* Names. */
+bool zw_wt_names_add(wt_mod *m, wt_names *ns, const zw_sx *id, uint32_t idx, const char *what);
+bool zw_wt_names_get(const wt_names *ns, const char *id, uint32_t *idx);
+void zw_wt_names_free(wt_names *ns);
+
+/* Helpers on nodes. */
+static inline bool zw_wt_is_atom(const zw_sx *s, const char *text) {
+    return s && s->kind == ZW_SX_ATOM && !strcmp(s->text, text);
+}
+static inline bool zw_wt_is_id(const zw_sx *s) {
+    return s && s->kind == ZW_SX_ATOM && s->text[0] == '$';
+}
+/* A list whose first item is the keyword kw. */
+static inline bool zw_wt_is_list(const zw_sx *s, const char *kw) {
+    return s && s->kind == ZW_SX_LIST && s->nitems > 0 && zw_wt_is_atom(s->items[0], kw);
+}
+/* Atom that looks like an index: $id or an unsigned number. */
+static inline bool zw_wt_is_idx(const zw_sx *s) {
+    return s && s->kind == ZW_SX_ATOM && (s->text[0] == '$' || (s->text[0] >= '0' && s->text[0] <= '9'));
+}
+
+/* Resolve an index (number or $id) in index space ns; locals/labels have
+ * their own helpers in wat_instr.c. */
+bool zw_wt_idx(wt_mod *m, int ns, const zw_sx *s, uint32_t *out);
+bool zw_wt_u32(wt_mod *m, const zw_sx *s, uint32_t *out);
+bool zw_wt_valtype(wt_mod *m, const zw_sx *s, uint8_t *out);
+bool zw_wt_reftype(wt_mod *m, const zw_sx *s, uint8_t *out);
+
+/* Function types. */
+uint32_t zw_wt_type_find_or_add(wt_mod *m, const uint8_t *t, uint32_t np, uint32_t nr, bool *ok);
+void zw_wt_ft_free(wt_ft *ft);
+
+/* A parsed type use. */
+typedef struct wt_sig {
+    bool has_type, has_inline;
+    uint32_t typeidx;
+    ZW_VEC(uint8_t) params;
+    ZW_VEC(uint8_t) results;
+    ZW_VEC(const zw_sx *) param_ids; /* one per param (NULL when unnamed) */
+} wt_sig;
+/* Parse (type x)? (param ...)* (result ...)* at items[*pos...].  Param ids
+ * are only allowed when allow_ids. */
+bool zw_wt_sig_parse(wt_mod *m, zw_sx *const *items, uint32_t n, uint32_t *pos, bool allow_ids,
+                     wt_sig *sig);
+/* Resolve a parsed sig to a type index (checking an inline signature against
+ * the referenced type, or finding / appending the implicit type).  When
+ * nparams is not NULL it receives the number of parameters. */
+bool zw_wt_sig_resolve(wt_mod *m, const zw_sx *where, wt_sig *sig, uint32_t *typeidx,
+                       uint32_t *nparams);
+void zw_wt_sig_free(wt_sig *sig);
+
+/* Instructions (wat_instr.c). */
+void zw_wt_ophash_init(wt_mod *m);
+/* Encode an instruction sequence items[0..n) (flat and folded) into f->out;
+ * the caller appends the final `end`. */
+bool zw_wt_instrs(wt_func *f, zw_sx *const *items, uint32_t n);
+void zw_wt_func_free(wt_func *f);
+
+#endif

@@ -1,0 +1,835 @@
+/*
+ * wat_module.c — module fields of the text format encoded to a binary
+ * module: types, imports, functions, tables, memories, globals, exports,
+ * start, elem and data segments, with every inline abbreviation, the
+ * implicit type rules, (module binary ...) / (module quote ...), the
+ * "name" custom section, and the public entry points zw_wat_encode_module
+ * and zw_wat_compile.
+ *
+ * Two passes: pass 1 declares every $id and collects explicit types;
+ * pass 2 encodes the fields in textual order into per-section buffers.
+ */
+#include <stdio.h>
+
+#include "text/wat_internal.h"
+
+typedef struct wt_sec {
+    zw_buf b;
+    uint32_t n;
+} wt_sec;
+
+enum { S_TYPE, S_IMPORT, S_FUNC, S_TABLE, S_MEM, S_GLOBAL, S_EXPORT, S_ELEM, S_CODE, S_DATA, S_NSEC };
+
+typedef struct wt_enc {
+    wt_mod m;
+    wt_sec sec[S_NSEC];
+    uint32_t cur[WT_NS]; /* pass 2: next index per index space */
+    bool has_start;
+    uint32_t start;
+    zw_buf names; /* function name map entries */
+    uint32_t nnames;
+} wt_enc;
+
+static const char *const kind_names[] = {"type", "function", "table", "memory", "global"};
+
+/* ---- small helpers ---------------------------------------------------------------- */
+static bool name_str(wt_mod *m, const zw_sx *s, zw_buf *b) {
+    if (!s || s->kind != ZW_SX_STRING) return zw_wt_fail(m, s, "unexpected token, expected a string");
+    if (!zw_utf8_valid((const uint8_t *)s->text, s->len))
+        return zw_wt_fail(m, s, "malformed UTF-8 encoding");
+    zw_buf_uleb(b, s->len);
+    zw_buf_append(b, s->text, s->len);
+    return true;
+}
+
+static bool limits(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t *i, zw_buf *b) {
+    uint32_t lo, hi;
+    if (*i >= n) return zw_wt_fail(m, at, "expected limits");
+    if (!zw_wt_u32(m, items[*i], &lo)) return false;
+    ++*i;
+    if (*i < n && items[*i]->kind == ZW_SX_ATOM && items[*i]->text[0] >= '0' && items[*i]->text[0] <= '9') {
+        if (!zw_wt_u32(m, items[*i], &hi)) return false;
+        ++*i;
+        zw_buf_byte(b, 1);
+        zw_buf_uleb(b, lo);
+        zw_buf_uleb(b, hi);
+    } else {
+        zw_buf_byte(b, 0);
+        zw_buf_uleb(b, lo);
+    }
+    return true;
+}
+
+static bool tabletype(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t i, zw_buf *b) {
+    zw_buf lim = {0};
+    uint8_t rt;
+    bool ok = limits(m, at, items, n, &i, &lim) && i < n && zw_wt_reftype(m, items[i], &rt);
+    if (ok && i + 1 != n) ok = zw_wt_fail(m, items[i + 1], "unexpected token in table type");
+    if (ok && i >= n) ok = zw_wt_fail(m, at, "expected a reference type");
+    if (ok) {
+        zw_buf_byte(b, rt);
+        zw_buf_append(b, lim.data, lim.len);
+    } else if (i >= n) {
+        ok = zw_wt_fail(m, at, "expected a table type");
+    }
+    zw_buf_free(&lim);
+    return ok;
+}
+
+static bool memtype(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t i, zw_buf *b) {
+    if (!limits(m, at, items, n, &i, b)) return false;
+    if (i != n) return zw_wt_fail(m, items[i], "unexpected token in memory type");
+    return true;
+}
+
+static bool globaltype(wt_mod *m, const zw_sx *s, zw_buf *b) {
+    uint8_t t;
+    if (zw_wt_is_list(s, "mut")) {
+        if (s->nitems != 2 || !zw_wt_valtype(m, s->items[1], &t)) return zw_wt_fail(m, s, "malformed mutable global type");
+        zw_buf_byte(b, t);
+        zw_buf_byte(b, 1);
+        return true;
+    }
+    if (!zw_wt_valtype(m, s, &t)) return false;
+    zw_buf_byte(b, t);
+    zw_buf_byte(b, 0);
+    return true;
+}
+
+/* Encode a constant expression (or any expression without locals). */
+static bool const_expr(wt_mod *m, zw_sx *const *items, uint32_t n, zw_buf *b) {
+    wt_func f = {.m = m, .out = b};
+    bool ok = zw_wt_instrs(&f, items, n);
+    zw_wt_func_free(&f);
+    zw_buf_byte(b, 0x0B);
+    return ok;
+}
+
+static void add_export(wt_enc *e, const zw_sx *name, uint8_t kind, uint32_t idx) {
+    zw_buf *b = &e->sec[S_EXPORT].b;
+    zw_buf_uleb(b, name->len);
+    zw_buf_append(b, name->text, name->len);
+    zw_buf_byte(b, kind);
+    zw_buf_uleb(b, idx);
+    e->sec[S_EXPORT].n++;
+}
+
+/* Leading (export "n")* of a definition; stops at anything else. */
+static bool inline_exports(wt_enc *e, const zw_sx *f, uint32_t *i, uint8_t kind, uint32_t idx) {
+    while (*i < f->nitems && zw_wt_is_list(f->items[*i], "export")) {
+        const zw_sx *x = f->items[*i];
+        if (x->nitems != 2) return zw_wt_fail(&e->m, x, "malformed inline export");
+        zw_buf tmp = {0};
+        bool ok = name_str(&e->m, x->items[1], &tmp);
+        zw_buf_free(&tmp);
+        if (!ok) return false;
+        add_export(e, x->items[1], kind, idx);
+        ++*i;
+    }
+    return true;
+}
+
+static void add_name(wt_enc *e, const zw_sx *id, uint32_t idx) {
+    if (!id) return;
+    zw_buf_uleb(&e->names, idx);
+    zw_buf_uleb(&e->names, id->len - 1);
+    zw_buf_append(&e->names, id->text + 1, id->len - 1);
+    e->nnames++;
+}
+
+/* ---- pass 1: declarations ------------------------------------------------------------ */
+static int field_ns(const char *kw) {
+    if (!strcmp(kw, "func")) return WT_FUNC;
+    if (!strcmp(kw, "table")) return WT_TABLE;
+    if (!strcmp(kw, "memory")) return WT_MEM;
+    if (!strcmp(kw, "global")) return WT_GLOBAL;
+    return -1;
+}
+
+static bool declare(wt_enc *e, const zw_sx *f, const char **seen_def) {
+    wt_mod *m = &e->m;
+    if (f->kind != ZW_SX_LIST || !f->nitems || f->items[0]->kind != ZW_SX_ATOM)
+        return zw_wt_fail(m, f, "unexpected token, expected a module field");
+    const char *kw = f->items[0]->text;
+    const zw_sx *id = f->nitems > 1 && zw_wt_is_id(f->items[1]) ? f->items[1] : NULL;
+    if (!strcmp(kw, "type")) {
+        uint32_t i = id ? 2 : 1;
+        if (i + 1 != f->nitems || !zw_wt_is_list(f->items[i], "func"))
+            return zw_wt_fail(m, f, "malformed type definition");
+        const zw_sx *fn = f->items[i];
+        uint32_t p = 1;
+        if (p < fn->nitems && zw_wt_is_id(fn->items[p])) p++;
+        wt_sig sig;
+        bool ok = zw_wt_sig_parse(m, fn->items, fn->nitems, &p, true, &sig);
+        if (ok && (sig.has_type || p != fn->nitems))
+            ok = zw_wt_fail(m, p < fn->nitems ? fn->items[p] : fn, "unexpected token in function type");
+        if (ok) {
+            uint32_t np = sig.params.n, nr = sig.results.n;
+            wt_ft ft = {np, nr, malloc(np + nr + 1)};
+            if (!ft.t || !ZW_VEC_PUSH(&m->types, ft)) {
+                free(ft.t);
+                ok = zw_wt_nomem(m);
+            } else {
+                if (np) memcpy(ft.t, sig.params.v, np);
+                if (nr) memcpy(ft.t + np, sig.results.v, nr);
+            }
+        }
+        zw_wt_sig_free(&sig);
+        if (!ok) return false;
+        if (id && !zw_wt_names_add(m, &m->ns[WT_TYPE], id, m->types.n - 1, "type")) return false;
+        m->count[WT_TYPE]++;
+        return true;
+    }
+    if (!strcmp(kw, "import")) {
+        if (f->nitems != 4 || f->items[3]->kind != ZW_SX_LIST || !f->items[3]->nitems ||
+            f->items[3]->items[0]->kind != ZW_SX_ATOM)
+            return zw_wt_fail(m, f, "malformed import");
+        const zw_sx *d = f->items[3];
+        int ns = field_ns(d->items[0]->text);
+        if (ns < 0) return zw_wt_fail(m, d, "unexpected token, expected an import kind");
+        if (*seen_def) return zw_wt_fail(m, f, "import after %s", *seen_def);
+        if (d->nitems > 1 && zw_wt_is_id(d->items[1]) &&
+            !zw_wt_names_add(m, &m->ns[ns], d->items[1], m->count[ns], kind_names[ns]))
+            return false;
+        m->count[ns]++;
+        return true;
+    }
+    int ns = field_ns(kw);
+    if (ns >= 0) {
+        bool is_import = false;
+        uint32_t i = id ? 2 : 1;
+        for (; i < f->nitems && (zw_wt_is_list(f->items[i], "export") || zw_wt_is_list(f->items[i], "import")); i++)
+            if (zw_wt_is_list(f->items[i], "import")) is_import = true;
+        if (is_import && *seen_def) return zw_wt_fail(m, f, "import after %s", *seen_def);
+        if (!is_import) *seen_def = kind_names[ns];
+        if (id && !zw_wt_names_add(m, &m->ns[ns], id, m->count[ns], kind_names[ns])) return false;
+        m->count[ns]++;
+        if (!is_import && ns == WT_TABLE && i + 1 < f->nitems && zw_wt_is_list(f->items[i + 1], "elem"))
+            m->count[WT_ELEM]++;
+        if (!is_import && ns == WT_MEM && i < f->nitems && zw_wt_is_list(f->items[i], "data"))
+            m->count[WT_DATA]++;
+        return true;
+    }
+    if (!strcmp(kw, "elem") || !strcmp(kw, "data")) {
+        int s = kw[0] == 'e' ? WT_ELEM : WT_DATA;
+        if (id && !zw_wt_names_add(m, &m->ns[s], id, m->count[s], s == WT_ELEM ? "elem" : "data"))
+            return false;
+        m->count[s]++;
+        return true;
+    }
+    if (!strcmp(kw, "export") || !strcmp(kw, "start")) return true;
+    return zw_wt_fail(m, f->items[0], "unknown module field %s", kw);
+}
+
+/* ---- pass 2: encoding ---------------------------------------------------------------- */
+/* An (import "m" "n") abbreviation inside a definition: emit the import
+ * entry header (module and field names). */
+static bool import_names(wt_enc *e, const zw_sx *imp) {
+    if (imp->nitems != 3) return zw_wt_fail(&e->m, imp, "malformed inline import");
+    zw_buf *b = &e->sec[S_IMPORT].b;
+    return name_str(&e->m, imp->items[1], b) && name_str(&e->m, imp->items[2], b);
+}
+
+/* Import descriptions (after the kind keyword and optional $id). */
+static bool import_desc(wt_enc *e, int ns, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t i) {
+    wt_mod *m = &e->m;
+    zw_buf *b = &e->sec[S_IMPORT].b;
+    switch (ns) {
+    case WT_FUNC: {
+        wt_sig sig;
+        uint32_t t;
+        bool ok = zw_wt_sig_parse(m, items, n, &i, true, &sig) && zw_wt_sig_resolve(m, at, &sig, &t, NULL);
+        zw_wt_sig_free(&sig);
+        if (!ok) return false;
+        if (i != n) return zw_wt_fail(m, items[i], "unexpected token in imported function");
+        zw_buf_byte(b, 0);
+        zw_buf_uleb(b, t);
+        break;
+    }
+    case WT_TABLE:
+        zw_buf_byte(b, 1);
+        if (!tabletype(m, at, items, n, i, b)) return false;
+        break;
+    case WT_MEM:
+        zw_buf_byte(b, 2);
+        if (!memtype(m, at, items, n, i, b)) return false;
+        break;
+    case WT_GLOBAL:
+        if (i + 1 != n) return zw_wt_fail(m, at, "malformed imported global type");
+        zw_buf_byte(b, 3);
+        if (!globaltype(m, items[i], b)) return false;
+        break;
+    }
+    e->sec[S_IMPORT].n++;
+    return true;
+}
+
+static bool enc_import(wt_enc *e, const zw_sx *f) {
+    const zw_sx *d = f->items[3];
+    int ns = field_ns(d->items[0]->text);
+    uint32_t i = 1;
+    const zw_sx *id = NULL;
+    if (i < d->nitems && zw_wt_is_id(d->items[i])) id = d->items[i++];
+    if (!name_str(&e->m, f->items[1], &e->sec[S_IMPORT].b) ||
+        !name_str(&e->m, f->items[2], &e->sec[S_IMPORT].b))
+        return false;
+    uint32_t idx = e->cur[ns]++;
+    if (ns == WT_FUNC) add_name(e, id, idx);
+    return import_desc(e, ns, d, d->items, d->nitems, i);
+}
+
+/* (local $id t) | (local t*) */
+typedef ZW_VEC(uint8_t) wt_bytes;
+
+static bool locals_decl(wt_func *fc, const zw_sx *l, wt_bytes *types) {
+    wt_mod *m = fc->m;
+    if (l->nitems >= 2 && zw_wt_is_id(l->items[1])) {
+        uint8_t t;
+        if (l->nitems != 3) return zw_wt_fail(m, l, "malformed local");
+        if (!zw_wt_valtype(m, l->items[2], &t)) return false;
+        if (!zw_wt_names_add(m, &fc->locals, l->items[1], fc->nlocals, "local")) return false;
+        if (!ZW_VEC_PUSH(types, t)) return zw_wt_nomem(m);
+        fc->nlocals++;
+        return true;
+    }
+    for (uint32_t j = 1; j < l->nitems; j++) {
+        uint8_t t;
+        if (!zw_wt_valtype(m, l->items[j], &t)) return false;
+        if (!ZW_VEC_PUSH(types, t)) return zw_wt_nomem(m);
+        fc->nlocals++;
+    }
+    return true;
+}
+
+static bool enc_func(wt_enc *e, const zw_sx *f) {
+    wt_mod *m = &e->m;
+    uint32_t i = 1, idx = e->cur[WT_FUNC]++;
+    const zw_sx *id = NULL;
+    if (i < f->nitems && zw_wt_is_id(f->items[i])) id = f->items[i++];
+    add_name(e, id, idx);
+    if (!inline_exports(e, f, &i, 0, idx)) return false;
+    if (i < f->nitems && zw_wt_is_list(f->items[i], "import")) {
+        if (!import_names(e, f->items[i])) return false;
+        i++;
+        return import_desc(e, WT_FUNC, f, f->items, f->nitems, i);
+    }
+    wt_sig sig;
+    uint32_t t, np = 0;
+    bool ok = zw_wt_sig_parse(m, f->items, f->nitems, &i, true, &sig) &&
+              zw_wt_sig_resolve(m, f, &sig, &t, &np);
+    wt_func fc = {.m = m};
+    wt_bytes ltypes = {0};
+    zw_buf body = {0};
+    fc.out = &body;
+    if (ok) {
+        zw_buf_uleb(&e->sec[S_FUNC].b, t);
+        e->sec[S_FUNC].n++;
+        /* Params: named ones come from the inline signature only. */
+        for (uint32_t p = 0; ok && p < sig.param_ids.n; p++)
+            if (sig.param_ids.v[p])
+                ok = zw_wt_names_add(m, &fc.locals, sig.param_ids.v[p], p, "local");
+        fc.nlocals = np;
+    }
+    zw_wt_sig_free(&sig);
+    while (ok && i < f->nitems && zw_wt_is_list(f->items[i], "local")) ok = locals_decl(&fc, f->items[i++], &ltypes);
+    if (ok) {
+        /* Local declarations: runs of equal types. */
+        uint32_t runs = 0;
+        for (uint32_t k = 0; k < ltypes.n; k++)
+            if (!k || ltypes.v[k] != ltypes.v[k - 1]) runs++;
+        zw_buf_uleb(&body, runs);
+        for (uint32_t k = 0; k < ltypes.n;) {
+            uint32_t j = k;
+            while (j < ltypes.n && ltypes.v[j] == ltypes.v[k]) j++;
+            zw_buf_uleb(&body, j - k);
+            zw_buf_byte(&body, ltypes.v[k]);
+            k = j;
+        }
+        ok = zw_wt_instrs(&fc, f->items + i, f->nitems - i);
+        zw_buf_byte(&body, 0x0B);
+    }
+    if (ok && body.oom) ok = zw_wt_nomem(m);
+    if (ok) {
+        zw_buf_uleb(&e->sec[S_CODE].b, body.len);
+        zw_buf_append(&e->sec[S_CODE].b, body.data, body.len);
+        e->sec[S_CODE].n++;
+    }
+    zw_buf_free(&body);
+    ZW_VEC_FREE(&ltypes);
+    zw_wt_func_free(&fc);
+    return ok;
+}
+
+/* Element list after the table/offset part: `func x*`, `reftype elemexpr*`
+ * or (legacy) bare x*.  Emits elemkind/reftype when with_kind. */
+typedef struct wt_elemlist {
+    bool exprs;   /* vec(expr) rather than vec(funcidx) */
+    uint8_t type; /* 0x70 / 0x6F */
+    zw_buf items;
+    uint32_t n;
+} wt_elemlist;
+
+static bool elem_list(wt_enc *e, zw_sx *const *items, uint32_t n, uint32_t i, wt_elemlist *el) {
+    wt_mod *m = &e->m;
+    el->exprs = false;
+    el->type = 0x70;
+    if (i < n && zw_wt_is_atom(items[i], "func")) {
+        i++;
+    } else if (i < n && (zw_wt_is_atom(items[i], "funcref") || zw_wt_is_atom(items[i], "externref"))) {
+        el->exprs = true;
+        zw_wt_reftype(m, items[i], &el->type);
+        i++;
+    }
+    for (; i < n; i++) {
+        const zw_sx *s = items[i];
+        if (!el->exprs) {
+            uint32_t x;
+            if (s->kind != ZW_SX_ATOM) return zw_wt_fail(m, s, "unexpected token, expected a function index");
+            if (!zw_wt_idx(m, WT_FUNC, s, &x)) return false;
+            zw_buf_uleb(&el->items, x);
+        } else if (zw_wt_is_list(s, "item")) {
+            if (!const_expr(m, s->items + 1, s->nitems - 1, &el->items)) return false;
+        } else if (s->kind == ZW_SX_LIST) {
+            if (!const_expr(m, &items[i], 1, &el->items)) return false;
+        } else {
+            return zw_wt_fail(m, s, "unexpected token, expected an element expression");
+        }
+        el->n++;
+    }
+    return true;
+}
+
+/* Emit one element segment. mode: 0 active, 1 passive, 2 declarative. */
+static void emit_elem(wt_enc *e, int mode, uint32_t table, const zw_buf *offset,
+                      const wt_elemlist *el) {
+    zw_buf *b = &e->sec[S_ELEM].b;
+    uint32_t flags = el->exprs ? 4 : 0;
+    if (mode == 1) flags |= 1;
+    else if (mode == 2) flags |= 3;
+    else if (table != 0 || (el->exprs && el->type != 0x70)) flags |= 2;
+    zw_buf_uleb(b, flags);
+    if (mode == 0) {
+        if (flags & 2) zw_buf_uleb(b, table);
+        zw_buf_append(b, offset->data, offset->len);
+    }
+    if (mode != 0 || (flags & 2)) zw_buf_byte(b, el->exprs ? el->type : 0x00);
+    zw_buf_uleb(b, el->n);
+    zw_buf_append(b, el->items.data, el->items.len);
+    e->sec[S_ELEM].n++;
+}
+
+static bool enc_elem(wt_enc *e, const zw_sx *f) {
+    wt_mod *m = &e->m;
+    uint32_t i = 1, n = f->nitems;
+    zw_sx *const *items = f->items;
+    if (i < n && zw_wt_is_id(items[i])) i++;
+    e->cur[WT_ELEM]++;
+    int mode = 1;
+    uint32_t table = 0;
+    zw_buf off = {0};
+    wt_elemlist el = {0};
+    bool ok = true;
+    if (i < n && zw_wt_is_atom(items[i], "declare")) {
+        mode = 2;
+        i++;
+    } else {
+        if (i < n && zw_wt_is_list(items[i], "table")) {
+            if (items[i]->nitems != 2) ok = zw_wt_fail(m, items[i], "malformed table use");
+            else ok = zw_wt_idx(m, WT_TABLE, items[i]->items[1], &table);
+            i++;
+            mode = 0;
+        } else if (i < n && zw_wt_is_idx(items[i]) && i + 1 < n && items[i + 1]->kind == ZW_SX_LIST) {
+            /* legacy: (elem 0 (offset ...) ...) */
+            ok = zw_wt_idx(m, WT_TABLE, items[i], &table);
+            i++;
+            mode = 0;
+        }
+        if (ok && i < n && zw_wt_is_list(items[i], "offset")) {
+            ok = const_expr(m, items[i]->items + 1, items[i]->nitems - 1, &off);
+            i++;
+            mode = 0;
+        } else if (ok && i < n && items[i]->kind == ZW_SX_LIST && !zw_wt_is_list(items[i], "item")) {
+            ok = const_expr(m, &items[i], 1, &off);
+            i++;
+            mode = 0;
+        } else if (ok && mode == 0) {
+            ok = zw_wt_fail(m, f, "expected an offset expression");
+        }
+    }
+    if (ok) ok = elem_list(e, items, n, i, &el);
+    if (ok) emit_elem(e, mode, table, &off, &el);
+    zw_buf_free(&off);
+    zw_buf_free(&el.items);
+    return ok;
+}
+
+static bool enc_table(wt_enc *e, const zw_sx *f) {
+    wt_mod *m = &e->m;
+    uint32_t i = 1, n = f->nitems, idx = e->cur[WT_TABLE]++;
+    if (i < n && zw_wt_is_id(f->items[i])) i++;
+    if (!inline_exports(e, f, &i, 1, idx)) return false;
+    if (i < n && zw_wt_is_list(f->items[i], "import")) {
+        if (!import_names(e, f->items[i])) return false;
+        return import_desc(e, WT_TABLE, f, f->items, n, i + 1);
+    }
+    if (i + 1 < n && zw_wt_is_list(f->items[i + 1], "elem")) {
+        uint8_t rt;
+        if (!zw_wt_reftype(m, f->items[i], &rt)) return false;
+        if (i + 2 != n) return zw_wt_fail(m, f->items[i + 2], "unexpected token in table");
+        const zw_sx *es = f->items[i + 1];
+        wt_elemlist el = {0};
+        /* (elem x*) or (elem elemexpr*) */
+        bool exprs = es->nitems > 1 && es->items[1]->kind == ZW_SX_LIST;
+        bool ok;
+        if (exprs) {
+            el.exprs = true;
+            el.type = rt;
+            ok = true;
+            for (uint32_t k = 1; ok && k < es->nitems; k++) {
+                const zw_sx *s = es->items[k];
+                if (zw_wt_is_list(s, "item")) ok = const_expr(m, s->items + 1, s->nitems - 1, &el.items);
+                else if (s->kind == ZW_SX_LIST) ok = const_expr(m, &es->items[k], 1, &el.items);
+                else ok = zw_wt_fail(m, s, "unexpected token, expected an element expression");
+                el.n++;
+            }
+        } else {
+            ok = elem_list(e, es->items, es->nitems, 1, &el);
+            if (ok && el.exprs) ok = zw_wt_fail(m, es, "malformed inline element segment");
+            el.type = rt;
+        }
+        if (ok) {
+            zw_buf *b = &e->sec[S_TABLE].b;
+            zw_buf_byte(b, rt);
+            zw_buf_byte(b, 1);
+            zw_buf_uleb(b, el.n);
+            zw_buf_uleb(b, el.n);
+            e->sec[S_TABLE].n++;
+            zw_buf off = {0};
+            zw_buf_byte(&off, 0x41);
+            zw_buf_byte(&off, 0);
+            zw_buf_byte(&off, 0x0B);
+            e->cur[WT_ELEM]++;
+            emit_elem(e, 0, idx, &off, &el);
+            zw_buf_free(&off);
+        }
+        zw_buf_free(&el.items);
+        return ok;
+    }
+    if (!tabletype(m, f, f->items, n, i, &e->sec[S_TABLE].b)) return false;
+    e->sec[S_TABLE].n++;
+    return true;
+}
+
+static bool data_strings(wt_mod *m, zw_sx *const *items, uint32_t n, uint32_t i, zw_buf *b) {
+    size_t total = 0;
+    for (uint32_t k = i; k < n; k++) {
+        if (items[k]->kind != ZW_SX_STRING) return zw_wt_fail(m, items[k], "unexpected token, expected a string");
+        total += items[k]->len;
+    }
+    zw_buf_uleb(b, total);
+    for (uint32_t k = i; k < n; k++) zw_buf_append(b, items[k]->text, items[k]->len);
+    return true;
+}
+
+static bool enc_memory(wt_enc *e, const zw_sx *f) {
+    wt_mod *m = &e->m;
+    uint32_t i = 1, n = f->nitems, idx = e->cur[WT_MEM]++;
+    if (i < n && zw_wt_is_id(f->items[i])) i++;
+    if (!inline_exports(e, f, &i, 2, idx)) return false;
+    if (i < n && zw_wt_is_list(f->items[i], "import")) {
+        if (!import_names(e, f->items[i])) return false;
+        return import_desc(e, WT_MEM, f, f->items, n, i + 1);
+    }
+    if (i < n && zw_wt_is_list(f->items[i], "data")) {
+        const zw_sx *d = f->items[i];
+        if (i + 1 != n) return zw_wt_fail(m, f->items[i + 1], "unexpected token in memory");
+        zw_buf *db = &e->sec[S_DATA].b;
+        size_t total = 0;
+        for (uint32_t k = 1; k < d->nitems; k++) total += d->items[k]->len;
+        uint64_t pages = (total + 65535) / 65536;
+        zw_buf *b = &e->sec[S_MEM].b;
+        zw_buf_byte(b, 1);
+        zw_buf_uleb(b, pages);
+        zw_buf_uleb(b, pages);
+        e->sec[S_MEM].n++;
+        if (idx) {
+            zw_buf_byte(db, 2);
+            zw_buf_uleb(db, idx);
+        } else {
+            zw_buf_byte(db, 0);
+        }
+        zw_buf_byte(db, 0x41);
+        zw_buf_byte(db, 0);
+        zw_buf_byte(db, 0x0B);
+        e->cur[WT_DATA]++;
+        e->sec[S_DATA].n++;
+        return data_strings(m, d->items, d->nitems, 1, db);
+    }
+    if (!memtype(m, f, f->items, n, i, &e->sec[S_MEM].b)) return false;
+    e->sec[S_MEM].n++;
+    return true;
+}
+
+static bool enc_global(wt_enc *e, const zw_sx *f) {
+    wt_mod *m = &e->m;
+    uint32_t i = 1, n = f->nitems, idx = e->cur[WT_GLOBAL]++;
+    if (i < n && zw_wt_is_id(f->items[i])) i++;
+    if (!inline_exports(e, f, &i, 3, idx)) return false;
+    if (i < n && zw_wt_is_list(f->items[i], "import")) {
+        if (!import_names(e, f->items[i])) return false;
+        return import_desc(e, WT_GLOBAL, f, f->items, n, i + 1);
+    }
+    if (i >= n) return zw_wt_fail(m, f, "expected a global type");
+    zw_buf *b = &e->sec[S_GLOBAL].b;
+    if (!globaltype(m, f->items[i], b)) return false;
+    e->sec[S_GLOBAL].n++;
+    return const_expr(m, f->items + i + 1, n - i - 1, b);
+}
+
+static bool enc_data(wt_enc *e, const zw_sx *f) {
+    wt_mod *m = &e->m;
+    uint32_t i = 1, n = f->nitems, mem = 0;
+    zw_sx *const *items = f->items;
+    zw_buf *b = &e->sec[S_DATA].b;
+    if (i < n && zw_wt_is_id(items[i])) i++;
+    e->cur[WT_DATA]++;
+    bool active = false;
+    if (i < n && zw_wt_is_list(items[i], "memory")) {
+        if (items[i]->nitems != 2) return zw_wt_fail(m, items[i], "malformed memory use");
+        if (!zw_wt_idx(m, WT_MEM, items[i]->items[1], &mem)) return false;
+        i++;
+        active = true;
+    } else if (i < n && zw_wt_is_idx(items[i])) {
+        if (!zw_wt_idx(m, WT_MEM, items[i], &mem)) return false;
+        i++;
+        active = true;
+    }
+    zw_buf off = {0};
+    bool ok = true;
+    if (i < n && zw_wt_is_list(items[i], "offset")) {
+        ok = const_expr(m, items[i]->items + 1, items[i]->nitems - 1, &off);
+        i++;
+        active = true;
+    } else if (i < n && items[i]->kind == ZW_SX_LIST) {
+        ok = const_expr(m, &items[i], 1, &off);
+        i++;
+        active = true;
+    } else if (active) {
+        ok = zw_wt_fail(m, f, "expected an offset expression");
+    }
+    if (ok) {
+        if (!active) {
+            zw_buf_byte(b, 1);
+        } else if (mem) {
+            zw_buf_byte(b, 2);
+            zw_buf_uleb(b, mem);
+        } else {
+            zw_buf_byte(b, 0);
+        }
+        zw_buf_append(b, off.data, off.len);
+        ok = data_strings(m, items, n, i, b);
+        e->sec[S_DATA].n++;
+    }
+    zw_buf_free(&off);
+    return ok;
+}
+
+static bool enc_export(wt_enc *e, const zw_sx *f) {
+    wt_mod *m = &e->m;
+    if (f->nitems != 3 || f->items[2]->kind != ZW_SX_LIST || f->items[2]->nitems != 2 ||
+        f->items[2]->items[0]->kind != ZW_SX_ATOM)
+        return zw_wt_fail(m, f, "malformed export");
+    zw_buf tmp = {0};
+    bool ok = name_str(m, f->items[1], &tmp);
+    zw_buf_free(&tmp);
+    if (!ok) return false;
+    const zw_sx *d = f->items[2];
+    int ns = field_ns(d->items[0]->text);
+    if (ns < 0) return zw_wt_fail(m, d->items[0], "unexpected token, expected an export kind");
+    uint32_t x;
+    if (!zw_wt_idx(m, ns, d->items[1], &x)) return false;
+    add_export(e, f->items[1], (uint8_t)(ns - WT_FUNC), x);
+    return true;
+}
+
+static bool encode_field(wt_enc *e, const zw_sx *f) {
+    const char *kw = f->items[0]->text;
+    if (!strcmp(kw, "type")) return true;
+    if (!strcmp(kw, "import")) return enc_import(e, f);
+    if (!strcmp(kw, "func")) return enc_func(e, f);
+    if (!strcmp(kw, "table")) return enc_table(e, f);
+    if (!strcmp(kw, "memory")) return enc_memory(e, f);
+    if (!strcmp(kw, "global")) return enc_global(e, f);
+    if (!strcmp(kw, "export")) return enc_export(e, f);
+    if (!strcmp(kw, "elem")) return enc_elem(e, f);
+    if (!strcmp(kw, "data")) return enc_data(e, f);
+    if (!strcmp(kw, "start")) {
+        if (e->has_start) return zw_wt_fail(&e->m, f, "multiple start sections");
+        if (f->nitems != 2) return zw_wt_fail(&e->m, f, "malformed start");
+        e->has_start = true;
+        return zw_wt_idx(&e->m, WT_FUNC, f->items[1], &e->start);
+    }
+    return zw_wt_fail(&e->m, f, "unknown module field");
+}
+
+static void put_section(zw_buf *out, uint8_t id, const zw_buf *content) {
+    zw_buf_byte(out, id);
+    zw_buf_uleb(out, content->len);
+    zw_buf_append(out, content->data, content->len);
+}
+
+static void put_vec_section(zw_buf *out, uint8_t id, const wt_sec *s, bool always) {
+    if (!s->n && !always) return;
+    zw_buf c = {0};
+    zw_buf_uleb(&c, s->n);
+    zw_buf_append(&c, s->b.data, s->b.len);
+    put_section(out, id, &c);
+    if (c.oom) out->oom = true;
+    zw_buf_free(&c);
+}
+
+static void enc_free(wt_enc *e) {
+    for (int i = 0; i < S_NSEC; i++) zw_buf_free(&e->sec[i].b);
+    for (int i = 0; i < WT_NS; i++) zw_wt_names_free(&e->m.ns[i]);
+    for (uint32_t i = 0; i < e->m.types.n; i++) zw_wt_ft_free(&e->m.types.v[i]);
+    ZW_VEC_FREE(&e->m.types);
+    zw_buf_free(&e->names);
+}
+
+/* Encode module fields fields[0..n) into out. */
+static zwasm_result_t encode_fields(zw_sx *const *fields, uint32_t n, zw_buf *out, zwasm_error_t *err) {
+    wt_enc *e = calloc(1, sizeof *e);
+    if (!e) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    e->m.err = err;
+    zw_wt_ophash_init(&e->m);
+    const char *seen_def = NULL;
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < n; i++) ok = declare(e, fields[i], &seen_def);
+    for (uint32_t i = 0; ok && i < n; i++) ok = encode_field(e, fields[i]);
+    if (ok) {
+        static const uint8_t hdr[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+        zw_buf_append(out, hdr, 8);
+        /* Type section from the collected types. */
+        if (e->m.types.n) {
+            zw_buf tb = {0};
+            zw_buf_uleb(&tb, e->m.types.n);
+            for (uint32_t i = 0; i < e->m.types.n; i++) {
+                wt_ft *ft = &e->m.types.v[i];
+                zw_buf_byte(&tb, 0x60);
+                zw_buf_uleb(&tb, ft->np);
+                zw_buf_append(&tb, ft->t, ft->np);
+                zw_buf_uleb(&tb, ft->nr);
+                zw_buf_append(&tb, ft->t + ft->np, ft->nr);
+            }
+            put_section(out, 1, &tb);
+            zw_buf_free(&tb);
+        }
+        put_vec_section(out, 2, &e->sec[S_IMPORT], false);
+        put_vec_section(out, 3, &e->sec[S_FUNC], false);
+        put_vec_section(out, 4, &e->sec[S_TABLE], false);
+        put_vec_section(out, 5, &e->sec[S_MEM], false);
+        put_vec_section(out, 6, &e->sec[S_GLOBAL], false);
+        put_vec_section(out, 7, &e->sec[S_EXPORT], false);
+        if (e->has_start) {
+            zw_buf sb = {0};
+            zw_buf_uleb(&sb, e->start);
+            put_section(out, 8, &sb);
+            zw_buf_free(&sb);
+        }
+        put_vec_section(out, 9, &e->sec[S_ELEM], false);
+        if (e->sec[S_DATA].n || e->m.uses_data_instr) {
+            zw_buf db = {0};
+            zw_buf_uleb(&db, e->sec[S_DATA].n);
+            put_section(out, 12, &db);
+            zw_buf_free(&db);
+        }
+        put_vec_section(out, 10, &e->sec[S_CODE], false);
+        put_vec_section(out, 11, &e->sec[S_DATA], false);
+        if (e->nnames) {
+            zw_buf nb = {0}, sub = {0};
+            static const char nm[] = "name";
+            zw_buf_uleb(&nb, 4);
+            zw_buf_append(&nb, nm, 4);
+            zw_buf_uleb(&sub, e->nnames);
+            zw_buf_append(&sub, e->names.data, e->names.len);
+            put_section(&nb, 1, &sub);
+            put_section(out, 0, &nb);
+            zw_buf_free(&nb);
+            zw_buf_free(&sub);
+        }
+        for (int i = 0; i < S_NSEC; i++)
+            if (e->sec[i].b.oom) out->oom = true;
+        if (out->oom) ok = zw_wt_nomem(&e->m);
+    }
+    enc_free(e);
+    free(e);
+    return ok ? ZWASM_OK : (err ? err->code : ZWASM_ERR_MALFORMED);
+}
+
+/* ---- public entry points ---------------------------------------------------------------- */
+zwasm_result_t zw_wat_encode_module(const zw_sx *mf, zw_buf *out, char **id, zwasm_error_t *err) {
+    if (id) *id = NULL;
+    if (!zw_wt_is_list(mf, "module"))
+        return zw_err_set(err, ZWASM_ERR_MALFORMED, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "%u:%u: expected (module ...)",
+                          mf ? mf->line : 0, mf ? mf->col : 0);
+    uint32_t i = 1;
+    if (i < mf->nitems && zw_wt_is_id(mf->items[i])) {
+        if (id) {
+            *id = strdup(mf->items[i]->text);
+            if (!*id) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+        }
+        i++;
+    }
+    zwasm_result_t r;
+    if (i < mf->nitems && (zw_wt_is_atom(mf->items[i], "binary") || zw_wt_is_atom(mf->items[i], "quote"))) {
+        bool quote = mf->items[i]->text[0] == 'q';
+        zw_buf cat = {0};
+        for (uint32_t k = i + 1; k < mf->nitems; k++) {
+            const zw_sx *s = mf->items[k];
+            if (s->kind != ZW_SX_STRING) {
+                zw_buf_free(&cat);
+                r = zw_err_set(err, ZWASM_ERR_MALFORMED, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                               "%u:%u: unexpected token, expected a string", s->line, s->col);
+                goto fail;
+            }
+            zw_buf_append(&cat, s->text, s->len);
+        }
+        if (cat.oom) {
+            zw_buf_free(&cat);
+            r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+            goto fail;
+        }
+        if (!quote) {
+            zw_buf_append(out, cat.data, cat.len);
+            zw_buf_free(&cat);
+            return out->oom ? zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory")
+                            : ZWASM_OK;
+        }
+        r = zw_wat_compile((const char *)(cat.data ? cat.data : (const uint8_t *)""), cat.len, out, err);
+        zw_buf_free(&cat);
+        if (r != ZWASM_OK) goto fail;
+        return r;
+    }
+    r = encode_fields(mf->items + i, mf->nitems - i, out, err);
+    if (r == ZWASM_OK) return r;
+fail:
+    if (id) {
+        free(*id);
+        *id = NULL;
+    }
+    return r;
+}
+
+static zwasm_result_t compile_forms(const zw_sx *root, zw_buf *out, zwasm_error_t *err) {
+    if (root->nitems == 1 && zw_wt_is_list(root->items[0], "module"))
+        return zw_wat_encode_module(root->items[0], out, NULL, err);
+    return encode_fields(root->items, root->nitems, out, err);
+}
+
+zwasm_result_t zw_wat_compile(const char *src, size_t len, zw_buf *out, zwasm_error_t *err) {
+    zw_sx *root = zw_sx_parse(src, len, err);
+    if (!root) return err ? err->code : ZWASM_ERR_MALFORMED;
+    zwasm_result_t r = compile_forms(root, out, err);
+    zw_sx_free(root);
+    return r;
+}
