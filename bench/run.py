@@ -362,6 +362,8 @@ def main():
     ap.add_argument("--no-startup", action="store_true", help="leave out the (startup) baseline row")
     ap.add_argument("--out", help="Markdown results file (default bench/results/DATE-COMMIT.md); '-' for none")
     opt = ap.parse_args()
+    if opt.runs < 1:
+        ap.error("--runs must be at least 1")
 
     tools = [t for t in TOOLS if t in opt.tools.split(",") or t == "node"]
     benches = read_manifest(opt.manifest)
@@ -508,6 +510,14 @@ def report(opt, tools, benches, results, ctx, w2c, elapsed):
         gm, gn = geomean(ratios[t]["med"]), geomean(ratios[t]["min"])
         L.append(f"| {t}/node | {f'{gm:.3f}' if gm else '-'} | {f'{gn:.3f}' if gn else '-'} | "
                  f"{len(ratios[t]['med'])} | {len(excluded[t])} |")
+    # The per-tool geomeans above may cover different sets; this one compares like with like.
+    common = [b for b in benches if not b.baseline and all(ratio(results[b.name][t], results[b.name]["node"], "med")
+                                                           for t in others)]
+    if len(others) > 1 and common:
+        for t in others:
+            gm = geomean([ratio(results[b.name][t], results[b.name]["node"], "med") for b in common])
+            gn = geomean([ratio(results[b.name][t], results[b.name]["node"], "min") for b in common])
+            L.append(f"| {t}/node, only the benchmarks every tool finished | {gm:.3f} | {gn:.3f} | {len(common)} | |")
     L.append("")
     L.append("A benchmark is excluded from a tool's geomean when that tool or node failed, timed out, "
              "or printed a result different from node's. "

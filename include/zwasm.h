@@ -161,8 +161,8 @@ typedef enum zwasm_engine_kind { ZWASM_ENGINE_INTERP = 0, ZWASM_ENGINE_JIT = 1 }
 
 typedef struct zwasm_config {
     zwasm_engine_kind_t engine;
-    uint32_t max_call_depth;  /* wasm frames before "call stack exhausted" (default 10000) */
-    uint64_t stack_bytes;     /* value stack size per store (default 16 MiB) */
+    uint32_t max_call_depth;  /* wasm frames before "call stack exhausted" (default 100000) */
+    uint64_t stack_bytes;     /* value stack size per store, reserved lazily (default 256 MiB) */
     bool trace;               /* print every executed IR instruction to stderr */
     uint64_t fuel;            /* 0: unlimited; else trap "interrupted" after about this
                                  many loop iterations and calls (per zwasm_func_call) */
@@ -247,6 +247,58 @@ ZWASM_API zwasm_global_t *zwasm_global_new(zwasm_store_t *store, uint32_t kind, 
 ZWASM_API void zwasm_global_get(const zwasm_global_t *g, zwasm_val_t *out);
 ZWASM_API bool zwasm_global_set(zwasm_global_t *g, zwasm_val_t v); /* false if immutable or wrong kind */
 ZWASM_API void zwasm_global_type(const zwasm_global_t *g, zwasm_externtype_t *out);
+
+/* ---- WASI preview 1 (wasi_snapshot_preview1) ------------------------------------------------ */
+/* A configuration (arguments, environment, preopened directories, stdio)
+ * is turned into a WASI context bound to a store.  The context provides the
+ * host functions of wasi_snapshot_preview1; their state lives in it (no
+ * global state).  Every guest path resolves inside a preopened directory:
+ * absolute paths, `..` above a preopen and symlinks leaving it are refused.
+ * Delete the context after the store whose functions use it. */
+typedef struct zwasm_wasi_config zwasm_wasi_config_t;
+typedef struct zwasm_wasi zwasm_wasi_t;
+
+ZWASM_API zwasm_wasi_config_t *zwasm_wasi_config_new(void);
+ZWASM_API void zwasm_wasi_config_delete(zwasm_wasi_config_t *cfg);
+/* The guest's argv (argv[0] is the program name it sees).  Strings are copied. */
+ZWASM_API bool zwasm_wasi_config_set_args(zwasm_wasi_config_t *cfg, size_t argc,
+                                          const char *const *argv);
+/* Add KEY=VALUE to the guest environment (false on out of memory). */
+ZWASM_API bool zwasm_wasi_config_add_env(zwasm_wasi_config_t *cfg, const char *key,
+                                         const char *value);
+/* Add the whole host environment. */
+ZWASM_API bool zwasm_wasi_config_inherit_env(zwasm_wasi_config_t *cfg);
+/* Open host directory host_path now and give it to the guest as guest_path
+ * (e.g. "." or "/"); ZWASM_ERR_IO with a message when it cannot be opened. */
+ZWASM_API zwasm_result_t zwasm_wasi_config_preopen_dir(zwasm_wasi_config_t *cfg,
+                                                       const char *host_path,
+                                                       const char *guest_path,
+                                                       zwasm_error_t *err);
+/* Host fds behind guest fds 0, 1, 2 (default 0, 1, 2; -1 leaves the guest fd
+ * closed).  They are duplicated when the context is created. */
+ZWASM_API void zwasm_wasi_config_set_stdio(zwasm_wasi_config_t *cfg, int in_fd, int out_fd,
+                                           int err_fd);
+/* Give the guest a host socket (listening or connected) for sock_*; it gets
+ * the next guest fd after the preopens.  The fd is duplicated at context creation. */
+ZWASM_API zwasm_result_t zwasm_wasi_config_add_socket(zwasm_wasi_config_t *cfg, int host_fd,
+                                                      zwasm_error_t *err);
+
+ZWASM_API zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_config_t *cfg,
+                                        zwasm_wasi_t **out, zwasm_error_t *err);
+ZWASM_API void zwasm_wasi_delete(zwasm_wasi_t *wasi);
+/* The host function wasi_snapshot_preview1.NAME (created in the context's
+ * store on first use); false if there is no such function. */
+ZWASM_API bool zwasm_wasi_lookup(zwasm_wasi_t *wasi, const char *name, size_t name_len,
+                                 zwasm_extern_t *out);
+/* Fill imports[i] for every wasi_snapshot_preview1 import of module
+ * (imports has zwasm_module_import_count entries) and set resolved[i]
+ * (may be NULL) for those.  Other imports are left alone.  ZWASM_ERR_LINK
+ * names the first WASI import that does not exist or has the wrong type. */
+ZWASM_API zwasm_result_t zwasm_wasi_define_imports(zwasm_wasi_t *wasi, const zwasm_module_t *module,
+                                                   zwasm_extern_t *imports, bool *resolved,
+                                                   zwasm_error_t *err);
+/* True once the guest called proc_exit; *code (may be NULL) gets its status. */
+ZWASM_API bool zwasm_wasi_exited(const zwasm_wasi_t *wasi, int32_t *code);
 
 /* ---- misc --------------------------------------------------------------------------------- */
 ZWASM_API const char *zwasm_result_name(zwasm_result_t r);

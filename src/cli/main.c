@@ -4,8 +4,9 @@
  * Also owns reading files and turning a .wasm or .wat file into a module
  * binary.
  *
- * Exit statuses: 0 success, 1 load/validation/link error, 2 usage error,
- * 3 trap (or the guest's exit code when it asks to exit).
+ * Exit statuses: 0 success, 1 load/validation/link error or bad --invoke
+ * arguments, 2 usage error (bad command line), 3 trap (or the guest's exit
+ * code when it asks to exit).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -49,7 +50,8 @@ static const char usage_text[] =
     "results: i32/i64 signed decimal, f32 %.9g, f64 %.17g, v128 as four i32 hex\n"
     "lanes (\"i32x4 0x... 0x... 0x... 0x...\", lane 0 first), references null/ref.\n"
     "\n"
-    "exit status: 0 ok, 1 load/validation/link error, 2 usage error, 3 trap.\n";
+    "exit status: 0 ok, 1 error (load, validation, link, bad --invoke arguments),\n"
+    "2 usage error (bad command line), 3 trap.\n";
 
 static int usage_error(const char *fmt, const char *arg) {
     fputs("zwasm: ", stderr);
@@ -117,13 +119,16 @@ static void print_name(FILE *f, const char *s, size_t n) {
 }
 
 /* Read path and return a module binary in *bin: the file itself when it
- * starts with the wasm magic, else the result of compiling it as text. */
+ * starts with the wasm magic or is named *.wasm, else the result of
+ * compiling it as text. */
 static bool load_binary(const char *path, zw_buf *bin, zwasm_error_t *err) {
     uint8_t *data;
     size_t len;
     memset(bin, 0, sizeof *bin);
     if (!cli_read_file(path, &data, &len, err)) return false;
-    if (len >= 4 && memcmp(data, "\0asm", 4) == 0) {
+    size_t plen = strlen(path);
+    bool wasm_name = plen >= 5 && strcmp(path + plen - 5, ".wasm") == 0;
+    if (wasm_name || (len >= 4 && memcmp(data, "\0asm", 4) == 0)) {
         bin->data = data;
         bin->len = len;
         bin->cap = len + 1;
@@ -239,7 +244,7 @@ static int call_export(const run_opts *o, zwasm_store_t *store, zwasm_instance_t
         cli_format_types(types, sizeof types, ft.params, ft.nparams);
         fprintf(stderr, "zwasm: %s: %s expects %" PRIu32 " argument%s %s, got %d\n", o->file, name,
                 ft.nparams, ft.nparams == 1 ? "" : "s", types, nargs);
-        return CLI_EXIT_USAGE;
+        return CLI_EXIT_ERROR;
     }
     zwasm_val_t *args = zw_calloc(ft.nparams + 1, sizeof *args);
     zwasm_val_t *results = zw_calloc(ft.nresults + 1, sizeof *results);
@@ -254,7 +259,7 @@ static int call_export(const run_opts *o, zwasm_store_t *store, zwasm_instance_t
         if (!cli_parse_val(o->args[i], ft.params[i], &args[i], why, sizeof why)) {
             fprintf(stderr, "zwasm: %s: %s argument %" PRIu32 " '%s': expected %s\n", o->file, name,
                     i + 1, o->args[i], why);
-            status = CLI_EXIT_USAGE;
+            status = CLI_EXIT_ERROR;
             goto out;
         }
     }

@@ -11,6 +11,10 @@
 
 #define EOS_MSG "unexpected end of section or function"
 
+/* Implementation limits (the specification allows up to 2^32-1 locals). */
+#define ZW_MAX_LOCALS 50000u
+#define ZW_MAX_MODULE_LOCALS (1u << 24)
+
 typedef struct rd {
     const uint8_t *base; /* start of the module binary */
     const uint8_t *p, *end;
@@ -96,7 +100,7 @@ static bool rd_reftype(rd *r, zw_valtype *out) {
     return true;
 }
 
-static bool rd_limits(rd *r, zw_limits *lim, bool is_mem) {
+static bool rd_limits(rd *r, zw_limits *lim) {
     const uint8_t *at = r->p;
     uint8_t flags;
     if (!rd_u8(r, &flags)) return false;
@@ -113,19 +117,18 @@ static bool rd_limits(rd *r, zw_limits *lim, bool is_mem) {
         if (!rd_u32(r, &v)) return false;
         lim->max = v;
     }
-    (void)is_mem;
     return true;
 }
 
 static bool rd_tabletype(rd *r, zw_tabletype *t) {
     memset(t, 0, sizeof *t);
-    return rd_reftype(r, &t->elem) && rd_limits(r, &t->lim, false);
+    return rd_reftype(r, &t->elem) && rd_limits(r, &t->lim);
 }
 
 static bool rd_memtype(rd *r, zw_memtype *t) {
     memset(t, 0, sizeof *t);
     t->page_log2 = 16;
-    return rd_limits(r, &t->lim, true);
+    return rd_limits(r, &t->lim);
 }
 
 static bool rd_globaltype(rd *r, zw_globaltype *t) {
@@ -143,11 +146,10 @@ typedef struct dec {
     zw_module *m;
     rd r;
     zwasm_error_t *err;
-    bool has_func_section;
     uint32_t nfunc_decls; /* entries of the function section */
     bool has_code;
     uint32_t ncode;
-    bool has_data_section;
+    uint64_t total_locals; /* declared locals of all functions so far */
     bool oom;
 } dec;
 
@@ -317,7 +319,6 @@ static bool sec_function(dec *d) {
         if (!rd_u32(r, &m->funcs[m->nfunc_imports + i].type_idx)) return false;
     }
     d->nfunc_decls = n;
-    d->has_func_section = true;
     m->nfuncs = m->nfunc_imports + n;
     return true;
 }
@@ -488,8 +489,11 @@ static bool sec_code(dec *d) {
             if (total > UINT32_MAX) return fail(&b, b.p, "too many locals");
             if (!rd_valtype(&b, &t)) return false;
         }
-        /* an implementation limit keeps hostile counts from allocating */
-        if (total > 50000) return fail(&b, runs, "too many locals");
+        /* implementation limits keep hostile counts from allocating:
+         * per function and for the whole module (locals are expanded) */
+        d->total_locals += total;
+        if (total > ZW_MAX_LOCALS || d->total_locals > ZW_MAX_MODULE_LOCALS)
+            return fail(&b, runs, "too many locals");
         f->nlocals = (uint32_t)total;
         f->locals = zw_calloc(total, sizeof(zw_valtype));
         if (!f->locals) return nomem(d);
@@ -524,7 +528,6 @@ static bool sec_data(dec *d) {
     if (m->has_datacount && n != m->datacount)
         return fail(r, at, "data count and data section have inconsistent lengths");
     if ((size_t)(r->end - r->p) / 2 < n) return fail(r, r->end, r->eof_msg);
-    d->has_data_section = true;
     m->datas = zw_calloc(n, sizeof *m->datas);
     if (!m->datas) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
@@ -653,24 +656,10 @@ static bool decode_sections(dec *d) {
         case 12: ok = sec_datacount(d); break;
         default: ok = false; break;
         }
-        /* sections before the function section: set up index spaces */
         if (!ok) return false;
-        if (id >= 3 && id != 0 && !m->funcs) {
-            /* function section absent: funcs = imports only */
-        }
         if (r->p != send) return fail(r, r->p, "section size mismatch");
         r->end = file_end;
         r->eof_msg = "unexpected end";
-        /* the function index space is needed by later sections */
-        if (!m->funcs && id >= 3) {
-            m->funcs = zw_calloc(m->nfunc_imports, sizeof *m->funcs);
-            if (!m->funcs) return nomem(d);
-        }
-        if (m->funcs && !m->func_declared && id >= 3) {
-            m->nfuncs = m->nfunc_imports + d->nfunc_decls;
-            m->func_declared = zw_calloc(m->nfuncs, sizeof(bool));
-            if (!m->func_declared) return nomem(d);
-        }
     }
     if (d->nfunc_decls != d->ncode)
         return fail(r, r->p, "function and code section have inconsistent lengths");

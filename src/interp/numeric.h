@@ -13,8 +13,9 @@
  *     zw_bits_f32()/zw_f32_bits() (common.h) keeps them bit-exact.
  *   - NaN results: when every NaN input is canonical the result is a
  *     canonical NaN; otherwise it is an arithmetic (quiet) NaN, as the spec
- *     requires.  min/max propagate via a + b (the hardware quiets the NaN);
- *     the rounding functions set the quiet bit explicitly.
+ *     requires.  min/max/ceil/floor/trunc/nearest return a NaN input with
+ *     the quiet bit set explicitly (not via a + b: LLVM may fold NaN
+ *     arithmetic without quieting, so we never rely on it).
  *   - Checked truncations: int zw_trunc_<f32|f64>_<i32|i64>_<s|u>(x, &out)
  *     return ZW_TRUNC_OK (0) and store the result, ZW_TRUNC_NAN (1) for a
  *     NaN input (trap "invalid conversion to integer") or ZW_TRUNC_OVERFLOW
@@ -63,22 +64,26 @@ static inline double zw_f64_quiet(double x) { return zw_bits_f64(zw_f64_bits(x) 
 /* ---- min / max -------------------------------------------------------- */
 /* NaN if either operand is NaN; -0 < +0. */
 static inline float zw_f32_min(float a, float b) {
-    if (a != a || b != b) return a + b;
+    if (a != a) return zw_f32_quiet(a);
+    if (b != b) return zw_f32_quiet(b);
     if (a == b) return zw_bits_f32(zw_f32_bits(a) | zw_f32_bits(b));
     return a < b ? a : b;
 }
 static inline float zw_f32_max(float a, float b) {
-    if (a != a || b != b) return a + b;
+    if (a != a) return zw_f32_quiet(a);
+    if (b != b) return zw_f32_quiet(b);
     if (a == b) return zw_bits_f32(zw_f32_bits(a) & zw_f32_bits(b));
     return a > b ? a : b;
 }
 static inline double zw_f64_min(double a, double b) {
-    if (a != a || b != b) return a + b;
+    if (a != a) return zw_f64_quiet(a);
+    if (b != b) return zw_f64_quiet(b);
     if (a == b) return zw_bits_f64(zw_f64_bits(a) | zw_f64_bits(b));
     return a < b ? a : b;
 }
 static inline double zw_f64_max(double a, double b) {
-    if (a != a || b != b) return a + b;
+    if (a != a) return zw_f64_quiet(a);
+    if (b != b) return zw_f64_quiet(b);
     if (a == b) return zw_bits_f64(zw_f64_bits(a) & zw_f64_bits(b));
     return a > b ? a : b;
 }

@@ -534,21 +534,21 @@ ZW_SIMD_V(F64X2_NEG, u64, a.u64 ^ 0x8000000000000000ull)
 
 /* min/max, branch-free: pick by </> ; equal lanes (only +-0 can differ)
  * combine bits (OR for min gives -0, AND for max gives +0); NaN lanes take
- * a + b, which is a quiet NaN propagated from an input. */
-#define ZW_SIMD_FMINMAX(ID, F, I, VI, OP, EQCOMB)                               \
+ * the first NaN operand with its quiet bit set (canonical stays canonical). */
+#define ZW_SIMD_FMINMAX(ID, F, I, VI, OP, EQCOMB, QUIET)                        \
     static inline zw_v128 zw_simd_##ID(zw_v128 a_, zw_v128 b_) {                \
-        zw_simd_u a = {.v = a_}, b = {.v = b_}, s, r;                           \
-        VI nan = (VI)(a.F != a.F) | (VI)(b.F != b.F);                           \
+        zw_simd_u a = {.v = a_}, b = {.v = b_}, r;                              \
+        VI an = (VI)(a.F != a.F), bn = (VI)(b.F != b.F);                        \
         VI pick = (VI)(a.F OP b.F), eq = (VI)(a.F == b.F);                      \
-        s.F = a.F + b.F;                                                        \
         r.I = (a.I & pick) | (b.I & ~(pick | eq)) | ((a.I EQCOMB b.I) & eq);    \
-        r.I = ZW_SIMD_SEL(nan, s.I, r.I);                                       \
+        r.I = ZW_SIMD_SEL(bn, b.I | (QUIET), r.I);                              \
+        r.I = ZW_SIMD_SEL(an, a.I | (QUIET), r.I);                              \
         return r.v;                                                             \
     }
-ZW_SIMD_FMINMAX(F32X4_MIN, f32, i32, zw_vi32, <, |)
-ZW_SIMD_FMINMAX(F32X4_MAX, f32, i32, zw_vi32, >, &)
-ZW_SIMD_FMINMAX(F64X2_MIN, f64, i64, zw_vi64, <, |)
-ZW_SIMD_FMINMAX(F64X2_MAX, f64, i64, zw_vi64, >, &)
+ZW_SIMD_FMINMAX(F32X4_MIN, f32, i32, zw_vi32, <, |, 0x00400000)
+ZW_SIMD_FMINMAX(F32X4_MAX, f32, i32, zw_vi32, >, &, 0x00400000)
+ZW_SIMD_FMINMAX(F64X2_MIN, f64, i64, zw_vi64, <, |, 0x0008000000000000LL)
+ZW_SIMD_FMINMAX(F64X2_MAX, f64, i64, zw_vi64, >, &, 0x0008000000000000LL)
 #undef ZW_SIMD_FMINMAX
 
 /* pmin = b < a ? b : a ; pmax = a < b ? b : a  (operands returned as-is). */

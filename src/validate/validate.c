@@ -380,7 +380,7 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
             v->tmp.n = 0;
             const zw_valtype *ts = label_types(lc);
             for (uint32_t k = arity; k-- > 0;) {
-                zw_valtype got;
+                zw_valtype got = T_UNKNOWN;
                 if (!pop_expect(v, ts[k], &got)) return false;
                 if (!ZW_VEC_PUSH(&v->tmp, got)) return vnomem(v);
             }

@@ -830,3 +830,24 @@ TEST(api_type_ids) {
     zwasm_module_delete(m);
     env_free(&e);
 }
+
+TEST(api_module_outlived_by_instance) {
+    env e = env_new();
+    zwasm_module_t *m = load(&e, wasm_b, sizeof wasm_b);
+    CHECK(m != NULL);
+    if (!m) { env_free(&e); return; }
+    zwasm_instance_t *i1 = NULL, *i2 = NULL;
+    CHECK(zwasm_instance_new(e.store, m, NULL, 0, &i1, NULL) == ZWASM_OK);
+    CHECK(zwasm_instance_new(e.store, m, NULL, 0, &i2, NULL) == ZWASM_OK);
+    zwasm_module_delete(m); /* the instances keep it alive until the store goes */
+    if (i1 && i2) {
+        CHECK(get_export(i1, "mem").of.memory != get_export(i2, "mem").of.memory);
+        zwasm_val_t arg = vi32(41), res;
+        zwasm_error_t err;
+        CHECK(zwasm_func_call(e.store, get_export(i2, "f").of.func, &arg, 1, &res, 1, &err) ==
+              ZWASM_OK);
+        CHECK(res.of.i32 == 42);
+        CHECK_EQ_INT(zwasm_instance_export_count(i1), 7);
+    }
+    env_free(&e);
+}

@@ -19,12 +19,16 @@ static int is_canon64(double x) {
 static int is_arith64(double x) {
     return (F64B(x) & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
 }
-#define NAN32 zw_bits_f32(0x7fc00000u)
-#define NNAN32 zw_bits_f32(0xffc00000u)
-#define SNAN32 zw_bits_f32(0x7fa00000u) /* nan:0x200000 */
-#define NAN64 zw_bits_f64(0x7ff8000000000000ull)
-#define NNAN64 zw_bits_f64(0xfff8000000000000ull)
-#define SNAN64 zw_bits_f64(0x7ff4000000000000ull) /* nan:0x4000000000000 */
+/* NaN inputs go through volatile so the compiler cannot constant-fold the
+ * operation (LLVM folds e.g. sNaN * 1.0 without quieting). */
+static float opq32(uint32_t b) { volatile float v = zw_bits_f32(b); return v; }
+static double opq64(uint64_t b) { volatile double v = zw_bits_f64(b); return v; }
+#define NAN32 opq32(0x7fc00000u)
+#define NNAN32 opq32(0xffc00000u)
+#define SNAN32 opq32(0x7fa00000u) /* nan:0x200000 */
+#define NAN64 opq64(0x7ff8000000000000ull)
+#define NNAN64 opq64(0xfff8000000000000ull)
+#define SNAN64 opq64(0x7ff4000000000000ull) /* nan:0x4000000000000 */
 
 /* ---- checked truncation ---------------------------------------------------- */
 TEST(numeric_trunc_f32_i32_s) {

@@ -31,11 +31,15 @@ static int canon32(uint32_t b) { return (b & 0x7fffffffu) == 0x7fc00000u; }
 static int arith32(uint32_t b) { return (b & 0x7fc00000u) == 0x7fc00000u; }
 static int canon64(uint64_t b) { return (b & 0x7fffffffffffffffull) == 0x7ff8000000000000ull; }
 static int arith64(uint64_t b) { return (b & 0x7ff8000000000000ull) == 0x7ff8000000000000ull; }
-#define NAN32 zw_bits_f32(0x7fc00000u)
-#define NNAN32 zw_bits_f32(0xffc00000u)
-#define SNAN32 zw_bits_f32(0x7fa00000u)
-#define NAN64 zw_bits_f64(0x7ff8000000000000ull)
-#define SNAN64 zw_bits_f64(0x7ff4000000000000ull)
+/* NaN inputs go through volatile so the compiler cannot constant-fold the
+ * operation (LLVM folds e.g. sNaN * 1.0 without quieting). */
+static float opq32(uint32_t b) { volatile float v = zw_bits_f32(b); return v; }
+static double opq64(uint64_t b) { volatile double v = zw_bits_f64(b); return v; }
+#define NAN32 opq32(0x7fc00000u)
+#define NNAN32 opq32(0xffc00000u)
+#define SNAN32 opq32(0x7fa00000u)
+#define NAN64 opq64(0x7ff8000000000000ull)
+#define SNAN64 opq64(0x7ff4000000000000ull)
 
 /* ---- memory ------------------------------------------------------------------- */
 TEST(simd_load_store) {
