@@ -22,10 +22,15 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  run [OPTIONS] FILE.wasm|FILE.wat [ARGS...]\n"
-    "      Instantiate the module and call _start, or the export named by --invoke\n"
-    "      with ARGS parsed by its parameter types; print each result on a line.\n"
-    "      Options must come before FILE; everything after FILE goes to the guest.\n"
+    "      Instantiate the module and call _start (after _initialize, if exported),\n"
+    "      or the export named by --invoke with ARGS parsed by its parameter types;\n"
+    "      print each result on a line.  WASI preview 1 (wasi_snapshot_preview1)\n"
+    "      is provided: the guest's argv is FILE ARGS...; exit status is the\n"
+    "      guest's proc_exit code.  Options must come before FILE.\n"
     "        --invoke NAME         call the exported function NAME\n"
+    "        --dir HOST[::GUEST]   preopen host directory HOST as GUEST (default HOST)\n"
+    "        --env KEY=VALUE       set a guest environment variable\n"
+    "        --inherit-env         pass the whole host environment to the guest\n"
     "        --engine interp       execution engine (only interp is available)\n"
     "        --dump-ir             print the register IR of every function and exit\n"
     "        --trace               trace every executed IR instruction to stderr\n"
@@ -51,7 +56,7 @@ static const char usage_text[] =
     "lanes (\"i32x4 0x... 0x... 0x... 0x...\", lane 0 first), references null/ref.\n"
     "\n"
     "exit status: 0 ok, 1 error (load, validation, link, bad --invoke arguments),\n"
-    "2 usage error (bad command line), 3 trap.\n";
+    "2 usage error (bad command line), 3 trap, or the code a WASI guest exits with.\n";
 
 static int usage_error(const char *fmt, const char *arg) {
     fputs("zwasm: ", stderr);
@@ -151,6 +156,7 @@ typedef struct {
     char **args;
     bool dump_ir;
     zwasm_config_t cfg;
+    zwasm_wasi_config_t *wasi; /* --dir, --env, --inherit-env */
 } run_opts;
 
 static int parse_run_opts(int argc, char **argv, run_opts *o) {
@@ -175,6 +181,35 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
             } else {
                 return usage_error("unknown engine '%s' (expected interp)", e);
             }
+        } else if (strcmp(a, "--dir") == 0) {
+            if (!has_val) return usage_error("%s needs a directory", a);
+            const char *spec = argv[++i];
+            const char *sep = strstr(spec, "::");
+            char *host = sep ? strndup(spec, (size_t)(sep - spec)) : strdup(spec);
+            const char *guest = sep ? sep + 2 : spec;
+            if (!host) return CLI_EXIT_ERROR;
+            if (!*host || !*guest) {
+                free(host);
+                return usage_error("--dir expects HOST[::GUEST], got '%s'", spec);
+            }
+            zwasm_error_t err = {0};
+            zwasm_result_t r = zwasm_wasi_config_preopen_dir(o->wasi, host, guest, &err);
+            free(host);
+            if (r != ZWASM_OK) {
+                fprintf(stderr, "zwasm: --dir: %s\n", err.message);
+                return CLI_EXIT_ERROR;
+            }
+        } else if (strcmp(a, "--env") == 0) {
+            if (!has_val) return usage_error("%s needs KEY=VALUE", a);
+            const char *kv = argv[++i];
+            const char *eq = strchr(kv, '=');
+            if (!eq || eq == kv) return usage_error("--env expects KEY=VALUE, got '%s'", kv);
+            char *key = strndup(kv, (size_t)(eq - kv));
+            bool ok = key && zwasm_wasi_config_add_env(o->wasi, key, eq + 1);
+            free(key);
+            if (!ok) return CLI_EXIT_ERROR;
+        } else if (strcmp(a, "--inherit-env") == 0) {
+            if (!zwasm_wasi_config_inherit_env(o->wasi)) return CLI_EXIT_ERROR;
         } else if (strcmp(a, "--dump-ir") == 0) {
             o->dump_ir = true;
         } else if (strcmp(a, "--trace") == 0) {
@@ -199,27 +234,65 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
     return -1;
 }
 
-/* Refuse every import: none can be satisfied by the CLI yet.  A WASI import
- * is reported first since it is the likely reason. */
-static bool check_imports(const char *path, const zwasm_module_t *m) {
+/* Resolve the module's imports: wasi_snapshot_preview1 from the WASI
+ * context, nothing else.  Reports the first unresolved import by module and
+ * name before anything runs. */
+static bool resolve_imports(const char *path, const zwasm_module_t *m, zwasm_wasi_t *wasi,
+                            zwasm_extern_t **out) {
     uint32_t n = zwasm_module_import_count(m);
-    for (int pass = 0; pass < 2; pass++) {
-        for (uint32_t i = 0; i < n; i++) {
-            zwasm_importtype_t it;
-            if (!zwasm_module_import(m, i, &it)) continue;
-            bool wasi = it.module_len == strlen("wasi_snapshot_preview1") &&
-                        memcmp(it.module, "wasi_snapshot_preview1", it.module_len) == 0;
-            if (pass == 0 && !wasi) continue;
-            fprintf(stderr, "zwasm: %s: %s", path,
-                    wasi ? "WASI is not supported yet (imports " : "unknown import ");
-            print_name(stderr, it.module, it.module_len);
-            fputc('.', stderr);
-            print_name(stderr, it.name, it.name_len);
-            fputs(wasi ? ")\n" : "\n", stderr);
-            return false;
-        }
+    zwasm_extern_t *imports = zw_calloc(n + 1, sizeof *imports);
+    bool *resolved = zw_calloc(n + 1, sizeof *resolved);
+    zwasm_error_t err = {0};
+    bool ok = imports && resolved;
+    if (!ok) fprintf(stderr, "zwasm: %s: out of memory\n", path);
+    if (ok && zwasm_wasi_define_imports(wasi, m, imports, resolved, &err) != ZWASM_OK) {
+        fprintf(stderr, "zwasm: %s: %s\n", path, err.message);
+        ok = false;
     }
+    for (uint32_t i = 0; ok && i < n; i++) {
+        zwasm_importtype_t it;
+        if (resolved[i] || !zwasm_module_import(m, i, &it)) continue;
+        fprintf(stderr, "zwasm: %s: unknown import ", path);
+        print_name(stderr, it.module, it.module_len);
+        fputc('.', stderr);
+        print_name(stderr, it.name, it.name_len);
+        fputc('\n', stderr);
+        ok = false;
+    }
+    free(resolved);
+    if (!ok) {
+        free(imports);
+        return false;
+    }
+    *out = imports;
     return true;
+}
+
+/* Report the outcome of a call that trapped or failed; returns the exit status. */
+static int call_failed(const char *file, zwasm_result_t r, const zwasm_error_t *err) {
+    fflush(stdout);
+    if (r == ZWASM_ERR_TRAP && err->trap == ZWASM_TRAP_EXIT) return err->exit_code;
+    if (r == ZWASM_ERR_TRAP) {
+        report_trap(err);
+        return CLI_EXIT_TRAP;
+    }
+    report_error(file, err);
+    return CLI_EXIT_ERROR;
+}
+
+/* A reactor's _initialize, when exported: run it before anything else. */
+static int run_initialize(const char *file, zwasm_store_t *store, zwasm_instance_t *inst,
+                          bool *has) {
+    zwasm_extern_t ext;
+    *has = zwasm_instance_export(inst, "_initialize", strlen("_initialize"), &ext) &&
+           ext.kind == ZWASM_EXTERN_FUNC;
+    if (!*has) return CLI_EXIT_OK;
+    zwasm_functype_t ft;
+    zwasm_func_type(ext.of.func, &ft);
+    if (ft.nparams || ft.nresults) return CLI_EXIT_OK;
+    zwasm_error_t err = {0};
+    zwasm_result_t r = zwasm_func_call(store, ext.of.func, NULL, 0, NULL, 0, &err);
+    return r == ZWASM_OK ? CLI_EXIT_OK : call_failed(file, r, &err);
 }
 
 static int call_export(const run_opts *o, zwasm_store_t *store, zwasm_instance_t *inst) {
@@ -265,16 +338,8 @@ static int call_export(const run_opts *o, zwasm_store_t *store, zwasm_instance_t
     }
     zwasm_error_t err = {0};
     zwasm_result_t r = zwasm_func_call(store, ext.of.func, args, ft.nparams, results, ft.nresults, &err);
-    if (r == ZWASM_ERR_TRAP && err.trap == ZWASM_TRAP_EXIT) {
-        fflush(stdout);
-        status = err.exit_code;
-    } else if (r == ZWASM_ERR_TRAP) {
-        fflush(stdout);
-        report_trap(&err);
-        status = CLI_EXIT_TRAP;
-    } else if (r != ZWASM_OK) {
-        report_error(o->file, &err);
-        status = CLI_EXIT_ERROR;
+    if (r != ZWASM_OK) {
+        status = call_failed(o->file, r, &err);
     } else {
         for (uint32_t i = 0; i < ft.nresults; i++) {
             cli_print_val(stdout, &results[i]);
@@ -289,8 +354,16 @@ out:
 
 static int cmd_run(int argc, char **argv) {
     run_opts o = {0};
+    o.wasi = zwasm_wasi_config_new();
+    if (!o.wasi) {
+        fprintf(stderr, "zwasm: out of memory\n");
+        return CLI_EXIT_ERROR;
+    }
     int rc = parse_run_opts(argc, argv, &o);
-    if (rc >= 0) return rc;
+    if (rc >= 0) {
+        zwasm_wasi_config_delete(o.wasi);
+        return rc;
+    }
 
     int status = CLI_EXIT_ERROR;
     zwasm_error_t err = {0};
@@ -299,6 +372,8 @@ static int cmd_run(int argc, char **argv) {
     zwasm_module_t *module = NULL;
     zwasm_store_t *store = NULL;
     zwasm_instance_t *inst = NULL;
+    zwasm_wasi_t *wasi = NULL;
+    zwasm_extern_t *imports = NULL;
 
     engine = zwasm_engine_new(&o.cfg);
     if (!engine) {
@@ -318,13 +393,29 @@ static int cmd_run(int argc, char **argv) {
         status = CLI_EXIT_OK;
         goto out;
     }
-    if (!check_imports(o.file, module)) goto out;
     store = zwasm_store_new(engine);
     if (!store) {
         fprintf(stderr, "zwasm: cannot create the store\n");
         goto out;
     }
-    zwasm_result_t r = zwasm_instance_new(store, module, NULL, 0, &inst, &err);
+    {
+        /* the guest's argv: FILE exactly as given, then ARGS */
+        const char **gargv = zw_calloc((size_t)o.nargs + 2, sizeof *gargv);
+        bool ok = gargv != NULL;
+        if (ok) {
+            gargv[0] = o.file;
+            for (int i = 0; i < o.nargs; i++) gargv[i + 1] = o.args[i];
+            ok = zwasm_wasi_config_set_args(o.wasi, (size_t)o.nargs + 1, gargv);
+        }
+        free(gargv);
+        if (!ok || zwasm_wasi_new(store, o.wasi, &wasi, &err) != ZWASM_OK) {
+            fprintf(stderr, "zwasm: WASI: %s\n", ok ? err.message : "out of memory");
+            goto out;
+        }
+    }
+    if (!resolve_imports(o.file, module, wasi, &imports)) goto out;
+    zwasm_result_t r = zwasm_instance_new(store, module, imports, zwasm_module_import_count(module),
+                                          &inst, &err);
     if (r == ZWASM_ERR_TRAP) {
         fflush(stdout);
         if (err.trap == ZWASM_TRAP_EXIT) {
@@ -339,10 +430,19 @@ static int cmd_run(int argc, char **argv) {
         report_error(o.file, &err);
         goto out;
     }
+    bool has_init;
+    status = run_initialize(o.file, store, inst, &has_init);
+    if (status != CLI_EXIT_OK || zwasm_wasi_exited(wasi, NULL)) goto out;
+    zwasm_extern_t start;
+    if (!o.invoke && has_init && !zwasm_instance_export(inst, "_start", strlen("_start"), &start))
+        goto out; /* a reactor without _start: initializing was the whole run */
     status = call_export(&o, store, inst);
 out:
     fflush(stdout);
+    free(imports);
     if (store) zwasm_store_delete(store);
+    zwasm_wasi_delete(wasi);
+    zwasm_wasi_config_delete(o.wasi);
     if (module) zwasm_module_delete(module);
     if (engine) zwasm_engine_delete(engine);
     zw_buf_free(&bin);

@@ -73,7 +73,7 @@ static bool lx_skip(sx_lex *l) {
             l->p++;
             lx_newline(l, l->p);
         } else if (c == ';' && l->p + 1 < l->end && l->p[1] == ';') {
-            while (l->p < l->end && *l->p != '\n') l->p++;
+            while (l->p < l->end && *l->p != '\n' && *l->p != '\r') l->p++;
         } else if (c == '(' && l->p + 1 < l->end && l->p[1] == ';') {
             if (!lx_block_comment(l)) return false;
         } else {

@@ -14,6 +14,8 @@ bool zw_wt_fail(wt_mod *m, const zw_sx *node, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    m->code = ZWASM_ERR_MALFORMED;
+    if (!node) node = m->pos;
     if (node)
         zw_err_set(m->err, ZWASM_ERR_MALFORMED, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "%u:%u: %s",
                    node->line, node->col, msg);
@@ -23,6 +25,7 @@ bool zw_wt_fail(wt_mod *m, const zw_sx *node, const char *fmt, ...) {
 }
 
 bool zw_wt_nomem(wt_mod *m) {
+    m->code = ZWASM_ERR_NOMEM;
     zw_err_set(m->err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     return false;
 }

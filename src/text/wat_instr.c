@@ -426,6 +426,7 @@ static bool flat(wt_func *f, zw_sx *const *items, uint32_t n, uint32_t *i) {
     const zw_sx *s = items[*i];
     if (s->kind != ZW_SX_ATOM) return zw_wt_fail(m, s, "unexpected token, expected an instruction");
     const char *t = s->text;
+    m->pos = s;
     ++*i;
     if (!strcmp(t, "block") || !strcmp(t, "loop") || !strcmp(t, "if")) {
         uint8_t kind = t[0] == 'b' ? 0 : t[0] == 'l' ? 1 : 2;
@@ -477,6 +478,7 @@ static bool folded(wt_func *f, const zw_sx *e) {
         return zw_wt_fail(m, e, "unexpected token, expected an instruction");
     zw_sx *const *items = e->items;
     uint32_t n = e->nitems, i = 1;
+    m->pos = e;
     const char *t = items[0]->text;
     if (!strcmp(t, "block") || !strcmp(t, "loop")) {
         zw_buf_byte(f->out, t[0] == 'b' ? 0x02 : 0x03);
@@ -510,6 +512,7 @@ static bool folded(wt_func *f, const zw_sx *e) {
         }
         zw_buf_append(f->out, head.data, head.len);
         zw_buf_free(&head);
+        l.kind = 3; /* no flat else inside (then ...) */
         if (!ZW_VEC_PUSH(&f->labels, l)) return zw_wt_nomem(m);
         const zw_sx *th = items[i++];
         if (!block_body(f, th, th->items, th->nitems, 1)) return false;

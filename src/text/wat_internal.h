@@ -30,6 +30,8 @@ typedef struct wt_mod {
     uint32_t count[WT_NS]; /* pass 1: definitions seen per index space */
     uint16_t ophash[WT_OPHASH]; /* opcode index + 1, open addressing */
     bool uses_data_instr;
+    zwasm_result_t code; /* set by zw_wt_fail / zw_wt_nomem */
+    const zw_sx *pos; /* the form being encoded: position for errors at a missing token */
 } wt_mod;
 
 typedef struct wt_label {
@@ -59,7 +61,7 @@ static inline bool zw_wt_is_atom(const zw_sx *s, const char *text) {
     return s && s->kind == ZW_SX_ATOM && !strcmp(s->text, text);
 }
 static inline bool zw_wt_is_id(const zw_sx *s) {
-    return s && s->kind == ZW_SX_ATOM && s->text[0] == '$';
+    return s && s->kind == ZW_SX_ATOM && s->text[0] == '$' && s->text[1];
 }
 /* A list whose first item is the keyword kw. */
 static inline bool zw_wt_is_list(const zw_sx *s, const char *kw) {

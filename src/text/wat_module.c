@@ -148,6 +148,7 @@ static int field_ns(const char *kw) {
 
 static bool declare(wt_enc *e, const zw_sx *f, const char **seen_def) {
     wt_mod *m = &e->m;
+    m->pos = f;
     if (f->kind != ZW_SX_LIST || !f->nitems || f->items[0]->kind != ZW_SX_ATOM)
         return zw_wt_fail(m, f, "unexpected token, expected a module field");
     const char *kw = f->items[0]->text;
@@ -653,6 +654,7 @@ static bool enc_export(wt_enc *e, const zw_sx *f) {
 }
 
 static bool encode_field(wt_enc *e, const zw_sx *f) {
+    e->m.pos = f;
     const char *kw = f->items[0]->text;
     if (!strcmp(kw, "type")) return true;
     if (!strcmp(kw, "import")) return enc_import(e, f);
@@ -761,9 +763,15 @@ static zwasm_result_t encode_fields(zw_sx *const *fields, uint32_t n, zw_buf *ou
             if (e->sec[i].b.oom) out->oom = true;
         if (out->oom) ok = zw_wt_nomem(&e->m);
     }
+    zwasm_result_t code = ZWASM_OK;
+    if (!ok) {
+        code = e->m.code;
+        if (code == ZWASM_OK) /* defensive: every failure should have reported */
+            code = zw_err_set(err, ZWASM_ERR_MALFORMED, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "malformed module");
+    }
     enc_free(e);
     free(e);
-    return ok ? ZWASM_OK : (err ? err->code : ZWASM_ERR_MALFORMED);
+    return code;
 }
 
 /* ---- public entry points ---------------------------------------------------------------- */

@@ -707,7 +707,7 @@ zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_config_t *c
         f->type = fstat(h, &st) == 0 ? zw_wasi_filetype(st.st_mode) : ZW_FT_UNKNOWN;
         f->rights = rights_for(f->type, h);
         if (o->guest) {
-            f->inheriting = ZW_R_DIR | ZW_R_FILE;
+            f->inheriting = ZW_R_ALL; /* narrowed per file type at path_open */
             if (!(f->preopen = strdup(o->guest))) goto nomem;
         }
     }

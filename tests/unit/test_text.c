@@ -248,6 +248,17 @@ TEST(text_malformed) {
     CHECK(malformed("(func (v128.const i32x4 0 0 0) drop)"));
     CHECK(malformed("(start 0) (start 0)"));
     CHECK(malformed("(module quote \"(func\")"));
+    CHECK(malformed("(func $)"));
+    CHECK(malformed("(func (if (i32.const 0) (then nop else nop)))"));
+    CHECK(malformed("(func (block nop end))"));
+    CHECK(malformed("(func block)"));
+    CHECK(malformed("(func end)"));
+    CHECK(malformed("(func (br_table 0$l))"));
+    CHECK(malformed("(data\"a\")"));
+    /* a line comment also ends at a carriage return */
+    CHECK(compiles("(func (result i32) (i32.const 1) ;; c\r (return (i32.const 2)))"));
+    /* tokens delimited by parentheses and comments */
+    CHECK(compiles("(func(nop)nop(nop)) (func $f;;x\n)"));
     /* invalid but well-formed: still encodes */
     CHECK(compiles("(func (result i32) (i64.const 0))"));
     CHECK(compiles("(func (call 7))"));

@@ -9,7 +9,7 @@
 typedef struct mbuf { uint8_t b[1024]; size_t n; } mbuf;
 
 static void put(mbuf *m, const uint8_t *p, size_t n) {
-    if (m->n + n > sizeof m->b) return;
+    if (!n || m->n + n > sizeof m->b) return;
     memcpy(m->b + m->n, p, n);
     m->n += n;
 }

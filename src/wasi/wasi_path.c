@@ -1,0 +1,423 @@
+/*
+ * wasi_path.c — the WASI sandbox: resolving guest paths inside a directory
+ * fd, and every path_* function (path_open, create/remove directory,
+ * unlink, rename, link, symlink, readlink, filestat get/set_times).
+ *
+ * Resolution walks the path one component at a time with openat(O_PATH |
+ * O_DIRECTORY | O_NOFOLLOW) relative to the starting directory, keeping the
+ * stack of opened directories so `..` pops one level and can never climb
+ * above the start (ENOTCAPABLE).  Absolute paths are refused (ENOTCAPABLE).
+ * Symlinks are never followed by the host: the resolver reads them with
+ * readlinkat() and splices the target into the remaining path (absolute
+ * targets are refused; relative ones are subject to the same `..` rule), at
+ * most ZW_MAX_SYMLINKS times (ELOOP).  Intermediate symlinks are always
+ * followed, the final component only with LOOKUP_FOLLOW or a trailing slash.
+ * The result is a (directory fd, final name) pair; the final host call uses
+ * the *at() form with a no-follow flag.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wasi/wasi.h"
+
+#define ZW_MAX_SYMLINKS 32
+#define ZW_MAX_PATH 4096
+
+typedef struct {
+    int dirfd;    /* directory holding the final component */
+    bool own;     /* dirfd must be closed */
+    char *name;   /* final component, "." for the directory itself; may end in '/' */
+    char *buf;    /* storage of name */
+} zw_rpath;
+
+static void rpath_free(zw_rpath *r) {
+    if (r->own) close(r->dirfd);
+    free(r->buf);
+    r->own = false;
+    r->buf = r->name = NULL;
+}
+
+typedef ZW_VEC(int) fd_stack;
+
+static void stack_free(fd_stack *s) {
+    /* entry 0 is the caller's directory: never closed here */
+    for (uint32_t i = 1; i < s->n; i++) close(s->v[i]);
+    ZW_VEC_FREE(s);
+}
+
+/* Replace the already-consumed prefix: rest := target [+ "/" + rest]. */
+static int splice_link(char **rest, const char *target, size_t tlen, const char *after, bool slash) {
+    size_t alen = strlen(after);
+    if (tlen == 0) return ZW_E_NOENT;
+    if (target[0] == '/') return ZW_E_NOTCAPABLE;
+    if (tlen + alen + 2 > ZW_MAX_PATH) return ZW_E_NAMETOOLONG;
+    char *n = malloc(tlen + alen + 2);
+    if (!n) return ZW_E_NOMEM;
+    memcpy(n, target, tlen);
+    size_t k = tlen;
+    if (slash || alen) n[k++] = '/';
+    memcpy(n + k, after, alen + 1);
+    free(*rest);
+    *rest = n;
+    return ZW_E_SUCCESS;
+}
+
+/* Read symlink `name` in dir into buf (NUL-terminated); -1 if not a symlink. */
+static ssize_t read_link(int dir, const char *name, char *buf, size_t cap) {
+    ssize_t n = readlinkat(dir, name, buf, cap - 1);
+    if (n < 0) return -1;
+    buf[n] = 0;
+    return n;
+}
+
+/* Resolve guest path [p, p+len) relative to host directory `start`. */
+static int resolve(int start, const uint8_t *p, uint32_t len, bool follow, zw_rpath *out) {
+    memset(out, 0, sizeof *out);
+    if (len == 0) return ZW_E_NOENT;
+    if (memchr(p, 0, len)) return ZW_E_ILSEQ;
+    if (!zw_utf8_valid(p, len)) return ZW_E_ILSEQ;
+    if (p[0] == '/') return ZW_E_NOTCAPABLE;
+    if (len >= ZW_MAX_PATH) return ZW_E_NAMETOOLONG;
+    char *rest = malloc(len + 1);
+    if (!rest) return ZW_E_NOMEM;
+    memcpy(rest, p, len);
+    rest[len] = 0;
+    fd_stack st = {0};
+    int e = ZW_E_SUCCESS;
+    if (!ZW_VEC_PUSH(&st, start)) {
+        free(rest);
+        return ZW_E_NOMEM;
+    }
+    int links = 0;
+    char link[ZW_MAX_PATH];
+    size_t pos = 0;
+    for (;;) {
+        char *s = rest + pos;
+        while (*s == '/') s++;
+        if (!*s) { /* nothing left: the directory itself */
+            out->buf = strdup(".");
+            out->name = out->buf;
+            break;
+        }
+        char *end = strchr(s, '/');
+        size_t clen = end ? (size_t)(end - s) : strlen(s);
+        char *after = end;
+        while (after && *after == '/') after++;
+        bool last = !after || !*after;
+        bool slash = end != NULL; /* trailing slash on the last component */
+        if (clen == 1 && s[0] == '.') {
+            if (last) {
+                out->buf = strdup(".");
+                out->name = out->buf;
+                break;
+            }
+            pos = (size_t)(after - rest);
+            continue;
+        }
+        if (clen == 2 && s[0] == '.' && s[1] == '.') {
+            if (st.n <= 1) {
+                e = ZW_E_NOTCAPABLE;
+                goto fail;
+            }
+            close(st.v[--st.n]);
+            if (last) {
+                out->buf = strdup(".");
+                out->name = out->buf;
+                break;
+            }
+            pos = (size_t)(after - rest);
+            continue;
+        }
+        if (clen > 255) {
+            e = ZW_E_NAMETOOLONG;
+            goto fail;
+        }
+        char comp[256];
+        memcpy(comp, s, clen);
+        comp[clen] = 0;
+        int top = st.v[st.n - 1];
+        if (last) {
+            if (follow || slash) {
+                ssize_t n = read_link(top, comp, link, sizeof link);
+                if (n >= 0) {
+                    if (++links > ZW_MAX_SYMLINKS) {
+                        e = ZW_E_LOOP;
+                        goto fail;
+                    }
+                    if ((e = splice_link(&rest, link, (size_t)n, "", slash))) goto fail;
+                    pos = 0;
+                    continue;
+                }
+            }
+            out->buf = malloc(clen + 2);
+            if (!out->buf) {
+                e = ZW_E_NOMEM;
+                goto fail;
+            }
+            memcpy(out->buf, comp, clen);
+            out->buf[clen] = slash ? '/' : 0;
+            out->buf[clen + 1] = 0;
+            out->name = out->buf;
+            break;
+        }
+        int fd = openat(top, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            int he = errno;
+            ssize_t n = (he == ELOOP || he == ENOTDIR) ? read_link(top, comp, link, sizeof link) : -1;
+            if (n < 0) {
+                e = zw_wasi_errno(he);
+                goto fail;
+            }
+            if (++links > ZW_MAX_SYMLINKS) {
+                e = ZW_E_LOOP;
+                goto fail;
+            }
+            char *tail = strdup(after);
+            if (!tail) {
+                e = ZW_E_NOMEM;
+                goto fail;
+            }
+            e = splice_link(&rest, link, (size_t)n, tail, true);
+            free(tail);
+            if (e) goto fail;
+            pos = 0;
+            continue;
+        }
+        if (st.n > 1024 || !ZW_VEC_PUSH(&st, fd)) {
+            close(fd);
+            e = ZW_E_NOMEM;
+            goto fail;
+        }
+        pos = (size_t)(after - rest);
+    }
+    free(rest);
+    if (!out->buf) {
+        stack_free(&st);
+        return ZW_E_NOMEM;
+    }
+    out->dirfd = st.v[st.n - 1];
+    out->own = st.n > 1;
+    if (out->own) st.n--; /* keep the final directory open */
+    stack_free(&st);
+    return ZW_E_SUCCESS;
+fail:
+    free(rest);
+    stack_free(&st);
+    free(out->buf);
+    memset(out, 0, sizeof *out);
+    return e;
+}
+
+/* Look up directory fd `fd` with `rights`, bounds-check the path and resolve it. */
+static int lookup(zw_wasi *w, const zw_wmem *m, uint32_t fd, uint64_t rights, uint32_t path,
+                  uint32_t path_len, bool follow, zw_rpath *out) {
+    int e;
+    zw_wasi_fd *f = zw_wasi_get_fd(w, fd, 0, &e);
+    if (!f) return e;
+    const uint8_t *p = zw_wm_ptr(m, path, path_len);
+    if (!p) return ZW_E_FAULT;
+    if (f->type != ZW_FT_DIR) return ZW_E_NOTDIR;
+    if ((f->rights & rights) != rights) return ZW_E_NOTCAPABLE;
+    return resolve(f->host, p, path_len, follow, out);
+}
+
+static int result(int r) { return r == 0 ? ZW_E_SUCCESS : zw_wasi_errno(errno); }
+
+/* ---- path_open ------------------------------------------------------------------------------ */
+int zw_wasi_path_open(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
+    uint32_t dirfd = (uint32_t)a[0], lookupf = (uint32_t)a[1];
+    uint32_t oflags = (uint32_t)a[4], fdflags = (uint32_t)a[7], outp = (uint32_t)a[8];
+    uint64_t base = a[5], inh = a[6];
+    int e;
+    zw_wasi_fd *d = zw_wasi_get_fd(w, dirfd, 0, &e);
+    if (!d) return e;
+    if (!zw_wm_ok(m, outp, 4)) return ZW_E_FAULT;
+    if (oflags & ~0xfu || fdflags & ~0x1fu) return ZW_E_INVAL;
+    uint64_t need = ZW_R_PATH_OPEN;
+    if (oflags & ZW_O_CREAT) need |= ZW_R_PATH_CREATE_FILE;
+    if (oflags & ZW_O_TRUNC) need |= ZW_R_PATH_FILESTAT_SET_SIZE;
+    if (d->type == ZW_FT_DIR && (base & ~d->inheriting || inh & ~d->inheriting))
+        return ZW_E_NOTCAPABLE;
+    zw_rpath rp;
+    if ((e = lookup(w, m, dirfd, need, (uint32_t)a[2], (uint32_t)a[3], lookupf & ZW_LOOKUP_FOLLOW, &rp)))
+        return e;
+    int hf = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
+    bool rd = base & (ZW_R_FD_READ | ZW_R_FD_READDIR);
+    bool wr = base & (ZW_R_FD_WRITE | ZW_R_FD_ALLOCATE | ZW_R_FD_FILESTAT_SET_SIZE);
+    hf |= rd && wr ? O_RDWR : wr ? O_WRONLY : O_RDONLY;
+    if (oflags & ZW_O_DIRECTORY) {
+        /* write access to a directory fails with EISDIR like on the host */
+        hf |= O_DIRECTORY;
+        if (oflags & (ZW_O_CREAT | ZW_O_TRUNC)) {
+            rpath_free(&rp);
+            return ZW_E_INVAL;
+        }
+    }
+    if (oflags & ZW_O_CREAT) hf |= O_CREAT;
+    if (oflags & ZW_O_EXCL) hf |= O_EXCL;
+    if (oflags & ZW_O_TRUNC) hf |= O_TRUNC;
+    if (fdflags & ZW_FDF_APPEND) hf |= O_APPEND;
+    if (fdflags & ZW_FDF_DSYNC) hf |= O_DSYNC;
+    if (fdflags & ZW_FDF_NONBLOCK) hf |= O_NONBLOCK;
+    if (fdflags & ZW_FDF_RSYNC) hf |= O_RSYNC;
+    if (fdflags & ZW_FDF_SYNC) hf |= O_SYNC;
+    int h = openat(rp.dirfd, rp.name, hf, 0666);
+    if (h < 0 && errno == EISDIR && !(oflags & ZW_O_CREAT) && (hf & O_ACCMODE) != O_RDONLY) {
+        /* a directory opened with write rights: open it read-only instead */
+        h = openat(rp.dirfd, rp.name, (hf & ~O_ACCMODE) | O_RDONLY, 0666);
+        if (h >= 0) {
+            close(h);
+            h = -1;
+            errno = EISDIR;
+        }
+    }
+    e = h < 0 ? zw_wasi_errno(errno) : 0;
+    rpath_free(&rp);
+    if (h < 0) return e;
+    struct stat st;
+    if (fstat(h, &st) != 0) {
+        e = zw_wasi_errno(errno);
+        close(h);
+        return e;
+    }
+    uint8_t type = zw_wasi_filetype(st.st_mode);
+    if (type == ZW_FT_DIR) base &= ZW_R_DIR;
+    else if (type == ZW_FT_REG) base &= ZW_R_FILE;
+    int64_t g = zw_wasi_add_fd(w, h, type, base, inh);
+    if (g < 0) return ZW_E_NOMEM;
+    w->fds.v[g].fdflags = (uint16_t)fdflags;
+    zw_wm_put32(m, outp, (uint32_t)g);
+    return ZW_E_SUCCESS;
+}
+
+/* ---- directories, files, links ------------------------------------------------------------------- */
+int zw_wasi_path_create_directory(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
+    zw_rpath rp;
+    int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_CREATE_DIRECTORY, (uint32_t)a[1], (uint32_t)a[2],
+                   false, &rp);
+    if (e) return e;
+    e = result(mkdirat(rp.dirfd, rp.name, 0777));
+    rpath_free(&rp);
+    return e;
+}
+
+int zw_wasi_path_remove_directory(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
+    zw_rpath rp;
+    int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_REMOVE_DIRECTORY, (uint32_t)a[1], (uint32_t)a[2],
+                   false, &rp);
+    if (e) return e;
+    e = result(unlinkat(rp.dirfd, rp.name, AT_REMOVEDIR));
+    rpath_free(&rp);
+    return e;
+}
+
+int zw_wasi_path_unlink_file(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
+    zw_rpath rp;
+    int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_UNLINK_FILE, (uint32_t)a[1], (uint32_t)a[2],
+                   false, &rp);
+    if (e) return e;
+    e = result(unlinkat(rp.dirfd, rp.name, 0));
+    rpath_free(&rp);
+    return e;
+}
+
+int zw_wasi_path_rename(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
+    zw_rpath from, to;
+    int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_RENAME_SOURCE, (uint32_t)a[1], (uint32_t)a[2],
+                   false, &from);
+    if (e) return e;
+    e = lookup(w, m, (uint32_t)a[3], ZW_R_PATH_RENAME_TARGET, (uint32_t)a[4], (uint32_t)a[5], false, &to);
+    if (e) {
+        rpath_free(&from);
+        return e;
+    }
+    e = result(renameat(from.dirfd, from.name, to.dirfd, to.name));
+    rpath_free(&from);
+    rpath_free(&to);
+    return e;
+}
+
+int zw_wasi_path_link(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
+    zw_rpath from, to;
+    int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_LINK_SOURCE, (uint32_t)a[2], (uint32_t)a[3],
+                   (uint32_t)a[1] & ZW_LOOKUP_FOLLOW, &from);
+    if (e) return e;
+    e = lookup(w, m, (uint32_t)a[4], ZW_R_PATH_LINK_TARGET, (uint32_t)a[5], (uint32_t)a[6], false, &to);
+    if (e) {
+        rpath_free(&from);
+        return e;
+    }
+    e = result(linkat(from.dirfd, from.name, to.dirfd, to.name, 0));
+    rpath_free(&from);
+    rpath_free(&to);
+    return e;
+}
+
+int zw_wasi_path_symlink(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
+    uint32_t old = (uint32_t)a[0], old_len = (uint32_t)a[1];
+    const uint8_t *op = zw_wm_ptr(m, old, old_len);
+    if (!op) return ZW_E_FAULT;
+    if (memchr(op, 0, old_len) || !zw_utf8_valid(op, old_len)) return ZW_E_ILSEQ;
+    if (old_len >= ZW_MAX_PATH) return ZW_E_NAMETOOLONG;
+    /* an absolute target could never be followed inside the sandbox */
+    if (old_len > 0 && op[0] == '/') return ZW_E_NOTCAPABLE;
+    char target[ZW_MAX_PATH];
+    memcpy(target, op, old_len);
+    target[old_len] = 0;
+    zw_rpath rp;
+    int e = lookup(w, m, (uint32_t)a[2], ZW_R_PATH_SYMLINK, (uint32_t)a[3], (uint32_t)a[4], false, &rp);
+    if (e) return e;
+    e = result(symlinkat(target, rp.dirfd, rp.name));
+    rpath_free(&rp);
+    return e;
+}
+
+int zw_wasi_path_readlink(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
+    uint32_t buf = (uint32_t)a[3], buf_len = (uint32_t)a[4], usedp = (uint32_t)a[5];
+    uint8_t *out = zw_wm_ptr(m, buf, buf_len);
+    if (!out || !zw_wm_ok(m, usedp, 4)) return ZW_E_FAULT;
+    zw_rpath rp;
+    int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_READLINK, (uint32_t)a[1], (uint32_t)a[2], false, &rp);
+    if (e) return e;
+    char link[ZW_MAX_PATH];
+    ssize_t n = readlinkat(rp.dirfd, rp.name, link, sizeof link);
+    e = n < 0 ? zw_wasi_errno(errno) : 0;
+    rpath_free(&rp);
+    if (n < 0) return e;
+    uint32_t k = (uint64_t)n < buf_len ? (uint32_t)n : buf_len;
+    memcpy(out, link, k);
+    zw_wm_put32(m, usedp, k);
+    return ZW_E_SUCCESS;
+}
+
+/* ---- filestat --------------------------------------------------------------------------------- */
+int zw_wasi_path_filestat_get(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
+    uint8_t *out = zw_wm_ptr(m, (uint32_t)a[4], 64);
+    if (!out) return ZW_E_FAULT;
+    zw_rpath rp;
+    int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_FILESTAT_GET, (uint32_t)a[2], (uint32_t)a[3],
+                   (uint32_t)a[1] & ZW_LOOKUP_FOLLOW, &rp);
+    if (e) return e;
+    struct stat st;
+    e = result(fstatat(rp.dirfd, rp.name, &st, AT_SYMLINK_NOFOLLOW));
+    rpath_free(&rp);
+    if (!e) zw_wasi_put_filestat(out, &st);
+    return e;
+}
+
+int zw_wasi_path_filestat_set_times(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
+    struct timespec ts[2];
+    int e = zw_wasi_times(a[4], a[5], (uint32_t)a[6], ts);
+    if (e) return e;
+    zw_rpath rp;
+    e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_FILESTAT_SET_TIMES, (uint32_t)a[2], (uint32_t)a[3],
+               (uint32_t)a[1] & ZW_LOOKUP_FOLLOW, &rp);
+    if (e) return e;
+    e = result(utimensat(rp.dirfd, rp.name, ts, AT_SYMLINK_NOFOLLOW));
+    rpath_free(&rp);
+    return e;
+}

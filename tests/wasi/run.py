@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""run.py ZWASM — runs the WASI testsuite and the sandbox-escape tests.
+
+Each suite test NAME.wasm runs as a WASI command as ../shared/README.md
+describes: NAME.json gives args, env, dirs (preopened under the same name),
+root (preopened as "/"), the expected exit_code (default 0), stdout and
+stderr.  The fixture directories are copied to a fresh temporary directory
+first (the shared tree is read-only and tests write into them), so every
+test starts from the pristine fixtures.
+
+tests/wasi/known-failures.txt lists "SUITE/NAME reason..." lines: those
+tests count as skipped when they fail and as failed ("stale entry") when
+they pass.
+
+The escape tests (tests/wasi/escape/*.wasm) run with a fresh sandbox:
+    TMP/sandbox/            preopened as "/sandbox" (--dir TMP/sandbox::/sandbox)
+    TMP/outside/secret      a file outside the sandbox
+    TMP/sandbox/inside      a file inside, and three symlinks: abs_file ->
+                            TMP/outside/secret, abs_dir -> TMP/outside,
+                            rel_dir -> ../outside
+and must exit 0; afterwards TMP/outside must be unchanged (same names and
+contents) and nothing may exist beside sandbox/ and outside/.
+"""
+import json, os, shutil, subprocess, sys, tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+TIMEOUT = 120
+
+
+def load_known(path):
+    known = {}
+    if os.path.exists(path):
+        for line in open(path):
+            line = line.strip()
+            if not line or line.startswith('#'):
+                continue
+            name, _, reason = line.partition(' ')
+            known[name] = reason.strip() or '(no reason given)'
+    return known
+
+
+def run(cmd, cwd):
+    try:
+        p = subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=TIMEOUT)
+        return p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired:
+        return None, b'', b'timeout'
+
+
+def suite_test(zwasm, suite_dir, name):
+    """Returns None on success, else a reason."""
+    wasm = os.path.join(suite_dir, name + '.wasm')
+    jpath = os.path.join(suite_dir, name + '.json')
+    spec = json.load(open(jpath)) if os.path.exists(jpath) else {}
+    tmp = tempfile.mkdtemp(prefix='zwasm-wasi-')
+    try:
+        cmd = [zwasm, 'run']
+        fixtures = list(spec.get('dirs', []))
+        if 'root' in spec:
+            fixtures.append(spec['root'])
+        for d in fixtures:
+            dst = os.path.join(tmp, d)
+            if not os.path.exists(dst):
+                shutil.copytree(os.path.join(suite_dir, d), dst, symlinks=True)
+                for r, ds, fs in os.walk(dst):
+                    for x in ds + fs:
+                        p = os.path.join(r, x)
+                        if not os.path.islink(p):
+                            os.chmod(p, os.stat(p).st_mode | 0o200)
+                os.chmod(dst, os.stat(dst).st_mode | 0o200)
+        if 'root' in spec:
+            cmd += ['--dir', os.path.join(tmp, spec['root']) + '::/']
+        for d in spec.get('dirs', []):
+            cmd += ['--dir', os.path.join(tmp, d) + '::' + d]
+        for k, v in spec.get('env', {}).items():
+            cmd += ['--env', '%s=%s' % (k, v)]
+        cmd += [wasm] + list(spec.get('args', []))
+        rc, out, err = run(cmd, tmp)
+        if rc is None:
+            return 'timed out after %ds' % TIMEOUT
+        want = spec.get('exit_code', 0)
+        why = []
+        if rc != want:
+            why.append('exit %s, expected %s' % (rc, want))
+        if 'stdout' in spec and out.decode('utf-8', 'replace') != spec['stdout']:
+            why.append('stdout %r, expected %r' % (out[:200], spec['stdout'][:200]))
+        if 'stderr' in spec and err.decode('utf-8', 'replace') != spec['stderr']:
+            why.append('stderr %r, expected %r' % (err[:200], spec['stderr'][:200]))
+        if why and err and 'stderr' not in spec:
+            why.append('stderr: ' + err.decode('utf-8', 'replace').strip()[-600:])
+        return '; '.join(why) or None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def snapshot(d):
+    snap = {}
+    for r, ds, fs in os.walk(d):
+        for x in ds + fs:
+            p = os.path.join(r, x)
+            rel = os.path.relpath(p, d)
+            if os.path.islink(p):
+                snap[rel] = 'link:' + os.readlink(p)
+            elif os.path.isdir(p):
+                snap[rel] = 'dir'
+            else:
+                snap[rel] = open(p, 'rb').read()
+    return snap
+
+
+def escape_test(zwasm, wasm):
+    tmp = tempfile.mkdtemp(prefix='zwasm-escape-')
+    try:
+        sandbox = os.path.join(tmp, 'sandbox')
+        outside = os.path.join(tmp, 'outside')
+        os.makedirs(sandbox)
+        os.makedirs(outside)
+        with open(os.path.join(outside, 'secret'), 'w') as f:
+            f.write('secret\n')
+        with open(os.path.join(sandbox, 'inside'), 'w') as f:
+            f.write('inside\n')
+        os.symlink(os.path.join(outside, 'secret'), os.path.join(sandbox, 'abs_file'))
+        os.symlink(outside, os.path.join(sandbox, 'abs_dir'))
+        os.symlink('../outside', os.path.join(sandbox, 'rel_dir'))
+        before = snapshot(outside)
+        rc, out, err = run([zwasm, 'run', '--dir', sandbox + '::/sandbox', wasm,
+                            tmp], tmp)
+        why = []
+        if rc != 0:
+            why.append('exit %s: %s%s' % (rc, out.decode('utf-8', 'replace').strip()[-600:],
+                                           err.decode('utf-8', 'replace').strip()[-300:]))
+        if snapshot(outside) != before:
+            why.append('files outside the sandbox changed')
+        extra = set(os.listdir(tmp)) - {'sandbox', 'outside'}
+        if extra:
+            why.append('created outside the sandbox: %s' % sorted(extra))
+        return '; '.join(why) or None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.stderr.write('usage: run.py ZWASM\n')
+        return 2
+    zwasm = os.path.abspath(sys.argv[1])
+    wasi_dir = os.environ.get('WASI_DIR') or os.path.join(ROOT, '..', 'shared', 'wasi')
+    filt = os.environ.get('WASI_FILTER', '')
+    verbose = os.environ.get('WASI_VERBOSE') == '1'
+    known = load_known(os.path.join(HERE, 'known-failures.txt'))
+    tests = []
+    for suite in ('c', 'rust', 'assemblyscript'):
+        d = os.path.join(wasi_dir, suite)
+        if not os.path.isdir(d):
+            print('wasi: missing suite directory %s' % d)
+            tests.append(('%s/(suite)' % suite, lambda: 'suite directory missing'))
+            continue
+        for f in sorted(os.listdir(d)):
+            if f.endswith('.wasm'):
+                n = f[:-5]
+                tests.append(('%s/%s' % (suite, n), lambda d=d, n=n: suite_test(zwasm, d, n)))
+    edir = os.path.join(HERE, 'escape')
+    if os.path.isdir(edir):
+        for f in sorted(os.listdir(edir)):
+            if f.endswith('.wasm'):
+                p = os.path.join(edir, f)
+                tests.append(('escape/%s' % f[:-5], lambda p=p: escape_test(zwasm, p)))
+    passed = failed = skipped = 0
+    for name, fn in tests:
+        if filt and filt not in name:
+            continue
+        why = fn()
+        if name in known:
+            if why:
+                skipped += 1
+                if verbose:
+                    print('skip %s: %s' % (name, known[name]))
+            else:
+                failed += 1
+                print('FAIL %s: passes but is listed in known-failures.txt (stale entry)' % name)
+        elif why:
+            failed += 1
+            print('FAIL %s: %s' % (name, why))
+        else:
+            passed += 1
+            if verbose:
+                print('ok   %s' % name)
+    print('wasi: %d passed, %d failed, %d skipped' % (passed, failed, skipped))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
