@@ -28,6 +28,8 @@ typedef struct wt_enc {
     uint32_t start;
     zw_buf names; /* function name map entries */
     uint32_t nnames;
+    zw_buf locnames; /* local name map entries (indirect name map) */
+    uint32_t nlocfuncs;
 } wt_enc;
 
 static const char *const kind_names[] = {"type", "function", "table", "memory", "global"};
@@ -62,15 +64,14 @@ static bool limits(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n, 
 
 static bool tabletype(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t i, zw_buf *b) {
     zw_buf lim = {0};
-    uint8_t rt;
-    bool ok = limits(m, at, items, n, &i, &lim) && i < n && zw_wt_reftype(m, items[i], &rt);
-    if (ok && i + 1 != n) ok = zw_wt_fail(m, items[i + 1], "unexpected token in table type");
+    uint8_t rt = 0;
+    bool ok = limits(m, at, items, n, &i, &lim);
     if (ok && i >= n) ok = zw_wt_fail(m, at, "expected a reference type");
+    if (ok) ok = zw_wt_reftype(m, items[i], &rt);
+    if (ok && i + 1 != n) ok = zw_wt_fail(m, items[i + 1], "unexpected token in table type");
     if (ok) {
         zw_buf_byte(b, rt);
         zw_buf_append(b, lim.data, lim.len);
-    } else if (i >= n) {
-        ok = zw_wt_fail(m, at, "expected a table type");
     }
     zw_buf_free(&lim);
     return ok;
@@ -281,15 +282,18 @@ static bool enc_import(wt_enc *e, const zw_sx *f) {
 
 /* (local $id t) | (local t*) */
 typedef ZW_VEC(uint8_t) wt_bytes;
+typedef struct wt_lname { uint32_t idx; const zw_sx *id; } wt_lname;
+typedef ZW_VEC(wt_lname) wt_lnames;
 
-static bool locals_decl(wt_func *fc, const zw_sx *l, wt_bytes *types) {
+static bool locals_decl(wt_func *fc, const zw_sx *l, wt_bytes *types, wt_lnames *ln) {
     wt_mod *m = fc->m;
     if (l->nitems >= 2 && zw_wt_is_id(l->items[1])) {
         uint8_t t;
         if (l->nitems != 3) return zw_wt_fail(m, l, "malformed local");
         if (!zw_wt_valtype(m, l->items[2], &t)) return false;
         if (!zw_wt_names_add(m, &fc->locals, l->items[1], fc->nlocals, "local")) return false;
-        if (!ZW_VEC_PUSH(types, t)) return zw_wt_nomem(m);
+        wt_lname nm = {fc->nlocals, l->items[1]};
+        if (!ZW_VEC_PUSH(types, t) || !ZW_VEC_PUSH(ln, nm)) return zw_wt_nomem(m);
         fc->nlocals++;
         return true;
     }
@@ -320,6 +324,7 @@ static bool enc_func(wt_enc *e, const zw_sx *f) {
               zw_wt_sig_resolve(m, f, &sig, &t, &np);
     wt_func fc = {.m = m};
     wt_bytes ltypes = {0};
+    wt_lnames ln = {0};
     zw_buf body = {0};
     fc.out = &body;
     if (ok) {
@@ -327,12 +332,15 @@ static bool enc_func(wt_enc *e, const zw_sx *f) {
         e->sec[S_FUNC].n++;
         /* Params: named ones come from the inline signature only. */
         for (uint32_t p = 0; ok && p < sig.param_ids.n; p++)
-            if (sig.param_ids.v[p])
-                ok = zw_wt_names_add(m, &fc.locals, sig.param_ids.v[p], p, "local");
+            if (sig.param_ids.v[p]) {
+                wt_lname nm = {p, sig.param_ids.v[p]};
+                ok = zw_wt_names_add(m, &fc.locals, sig.param_ids.v[p], p, "local") &&
+                     (ZW_VEC_PUSH(&ln, nm) || zw_wt_nomem(m));
+            }
         fc.nlocals = np;
     }
     zw_wt_sig_free(&sig);
-    while (ok && i < f->nitems && zw_wt_is_list(f->items[i], "local")) ok = locals_decl(&fc, f->items[i++], &ltypes);
+    while (ok && i < f->nitems && zw_wt_is_list(f->items[i], "local")) ok = locals_decl(&fc, f->items[i++], &ltypes, &ln);
     if (ok) {
         /* Local declarations: runs of equal types. */
         uint32_t runs = 0;
@@ -354,7 +362,18 @@ static bool enc_func(wt_enc *e, const zw_sx *f) {
         zw_buf_uleb(&e->sec[S_CODE].b, body.len);
         zw_buf_append(&e->sec[S_CODE].b, body.data, body.len);
         e->sec[S_CODE].n++;
+        if (ln.n) {
+            zw_buf_uleb(&e->locnames, idx);
+            zw_buf_uleb(&e->locnames, ln.n);
+            for (uint32_t k = 0; k < ln.n; k++) {
+                zw_buf_uleb(&e->locnames, ln.v[k].idx);
+                zw_buf_uleb(&e->locnames, ln.v[k].id->len - 1);
+                zw_buf_append(&e->locnames, ln.v[k].id->text + 1, ln.v[k].id->len - 1);
+            }
+            e->nlocfuncs++;
+        }
     }
+    ZW_VEC_FREE(&ln);
     zw_buf_free(&body);
     ZW_VEC_FREE(&ltypes);
     zw_wt_func_free(&fc);
@@ -696,6 +715,7 @@ static void enc_free(wt_enc *e) {
     for (uint32_t i = 0; i < e->m.types.n; i++) zw_wt_ft_free(&e->m.types.v[i]);
     ZW_VEC_FREE(&e->m.types);
     zw_buf_free(&e->names);
+    zw_buf_free(&e->locnames);
 }
 
 /* Encode module fields fields[0..n) into out. */
@@ -747,14 +767,23 @@ static zwasm_result_t encode_fields(zw_sx *const *fields, uint32_t n, zw_buf *ou
         }
         put_vec_section(out, 10, &e->sec[S_CODE], false);
         put_vec_section(out, 11, &e->sec[S_DATA], false);
-        if (e->nnames) {
+        if (e->nnames || e->nlocfuncs) {
             zw_buf nb = {0}, sub = {0};
             static const char nm[] = "name";
             zw_buf_uleb(&nb, 4);
             zw_buf_append(&nb, nm, 4);
-            zw_buf_uleb(&sub, e->nnames);
-            zw_buf_append(&sub, e->names.data, e->names.len);
-            put_section(&nb, 1, &sub);
+            if (e->nnames) {
+                zw_buf_uleb(&sub, e->nnames);
+                zw_buf_append(&sub, e->names.data, e->names.len);
+                put_section(&nb, 1, &sub);
+            }
+            if (e->nlocfuncs) {
+                sub.len = 0;
+                zw_buf_uleb(&sub, e->nlocfuncs);
+                zw_buf_append(&sub, e->locnames.data, e->locnames.len);
+                put_section(&nb, 2, &sub);
+            }
+            if (sub.oom || nb.oom) out->oom = true;
             put_section(out, 0, &nb);
             zw_buf_free(&nb);
             zw_buf_free(&sub);

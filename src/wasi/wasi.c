@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -304,9 +305,21 @@ static uint64_t rights_for(uint8_t type, int host) {
     }
 }
 
-static int64_t add_host_fd(zw_wasi *w, int host) {
+/* WASI filetype of a host fd (datagram sockets told apart from stream ones). */
+static uint8_t host_type(int host) {
     struct stat st;
-    uint8_t type = fstat(host, &st) == 0 ? zw_wasi_filetype(st.st_mode) : ZW_FT_UNKNOWN;
+    if (fstat(host, &st) != 0) return ZW_FT_UNKNOWN;
+    uint8_t type = zw_wasi_filetype(st.st_mode);
+    int so = 0;
+    socklen_t len = sizeof so;
+    if (type == ZW_FT_SOCK_STREAM && getsockopt(host, SOL_SOCKET, SO_TYPE, &so, &len) == 0 &&
+        so == SOCK_DGRAM)
+        type = ZW_FT_SOCK_DGRAM;
+    return type;
+}
+
+static int64_t add_host_fd(zw_wasi *w, int host) {
+    uint8_t type = host_type(host);
     uint64_t r = rights_for(type, host);
     return zw_wasi_add_fd(w, host, type, r, type == ZW_FT_DIR ? ZW_R_DIR | ZW_R_FILE : 0);
 }
@@ -702,9 +715,8 @@ zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_config_t *c
             goto nomem;
         }
         zw_wasi_fd *f = &w->fds.v[w->fds.n - 1];
-        struct stat st;
         f->host = h;
-        f->type = fstat(h, &st) == 0 ? zw_wasi_filetype(st.st_mode) : ZW_FT_UNKNOWN;
+        f->type = host_type(h);
         f->rights = rights_for(f->type, h);
         if (o->guest) {
             f->inheriting = ZW_R_ALL; /* narrowed per file type at path_open */

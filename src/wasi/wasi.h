@@ -192,7 +192,7 @@ uint8_t zw_wasi_filetype(unsigned mode);
 /* Write a 64-byte filestat from a host struct stat (passed as void*). */
 void zw_wasi_put_filestat(uint8_t *out, const void *st);
 /* Build host iovecs from a guest iovec array.  Returns an errno; *out is
- * malloc'ed (free it), *n is the count, *total the summed length. */
+ * malloc'ed (free it), *nout is the count; EFAULT for any range outside memory. */
 int zw_wasi_iovecs(const zw_wmem *m, uint32_t iovs, uint32_t n, void **out, int *nout);
 
 /* ---- the functions (arguments as raw u64 in import-signature order) ----------- */

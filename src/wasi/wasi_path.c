@@ -11,9 +11,15 @@
  * readlinkat() and splices the target into the remaining path (absolute
  * targets are refused; relative ones are subject to the same `..` rule), at
  * most ZW_MAX_SYMLINKS times (ELOOP).  Intermediate symlinks are always
- * followed, the final component only with LOOKUP_FOLLOW or a trailing slash.
- * The result is a (directory fd, final name) pair; the final host call uses
- * the *at() form with a no-follow flag.
+ * followed, the final component only with LOOKUP_FOLLOW or, for lookups,
+ * a trailing slash.  The result is a (directory fd, final name) pair; the
+ * final host call uses the *at() form with a no-follow flag.
+ *
+ * Operations that create or remove the final name (mkdir, unlink, rmdir,
+ * rename, the new name of link/symlink) keep a trailing slash on the name
+ * they pass to the host: the kernel looks such a last component up without
+ * following it (EEXIST / ENOTDIR), which gives exact Linux semantics.  Every
+ * other host call would follow "link/", so there the resolver does it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -74,8 +80,14 @@ static ssize_t read_link(int dir, const char *name, char *buf, size_t cap) {
     return n;
 }
 
+/* resolve() flags */
+enum {
+    RES_FOLLOW = 1,    /* follow a final symlink (LOOKUP_FOLLOW) */
+    RES_SLASH_RAW = 2, /* leave a final "name/" to the host (create/remove ops) */
+};
+
 /* Resolve guest path [p, p+len) relative to host directory `start`. */
-static int resolve(int start, const uint8_t *p, uint32_t len, bool follow, zw_rpath *out) {
+static int resolve(int start, const uint8_t *p, uint32_t len, int flags, zw_rpath *out) {
     memset(out, 0, sizeof *out);
     if (len == 0) return ZW_E_NOENT;
     if (memchr(p, 0, len)) return ZW_E_ILSEQ;
@@ -141,7 +153,7 @@ static int resolve(int start, const uint8_t *p, uint32_t len, bool follow, zw_rp
         comp[clen] = 0;
         int top = st.v[st.n - 1];
         if (last) {
-            if (follow || slash) {
+            if ((flags & RES_FOLLOW) || (slash && !(flags & RES_SLASH_RAW))) {
                 ssize_t n = read_link(top, comp, link, sizeof link);
                 if (n >= 0) {
                     if (++links > ZW_MAX_SYMLINKS) {
@@ -214,7 +226,7 @@ fail:
 
 /* Look up directory fd `fd` with `rights`, bounds-check the path and resolve it. */
 static int lookup(zw_wasi *w, const zw_wmem *m, uint32_t fd, uint64_t rights, uint32_t path,
-                  uint32_t path_len, bool follow, zw_rpath *out) {
+                  uint32_t path_len, int flags, zw_rpath *out) {
     int e;
     zw_wasi_fd *f = zw_wasi_get_fd(w, fd, 0, &e);
     if (!f) return e;
@@ -222,7 +234,7 @@ static int lookup(zw_wasi *w, const zw_wmem *m, uint32_t fd, uint64_t rights, ui
     if (!p) return ZW_E_FAULT;
     if (f->type != ZW_FT_DIR) return ZW_E_NOTDIR;
     if ((f->rights & rights) != rights) return ZW_E_NOTCAPABLE;
-    return resolve(f->host, p, path_len, follow, out);
+    return resolve(f->host, p, path_len, flags, out);
 }
 
 static int result(int r) { return r == 0 ? ZW_E_SUCCESS : zw_wasi_errno(errno); }
@@ -243,7 +255,8 @@ int zw_wasi_path_open(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     if (d->type == ZW_FT_DIR && (base & ~d->inheriting || inh & ~d->inheriting))
         return ZW_E_NOTCAPABLE;
     zw_rpath rp;
-    if ((e = lookup(w, m, dirfd, need, (uint32_t)a[2], (uint32_t)a[3], lookupf & ZW_LOOKUP_FOLLOW, &rp)))
+    if ((e = lookup(w, m, dirfd, need, (uint32_t)a[2], (uint32_t)a[3],
+                    lookupf & ZW_LOOKUP_FOLLOW ? RES_FOLLOW : 0, &rp)))
         return e;
     int hf = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
     bool rd = base & (ZW_R_FD_READ | ZW_R_FD_READDIR);
@@ -298,7 +311,7 @@ int zw_wasi_path_open(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
 int zw_wasi_path_create_directory(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     zw_rpath rp;
     int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_CREATE_DIRECTORY, (uint32_t)a[1], (uint32_t)a[2],
-                   false, &rp);
+                   RES_SLASH_RAW, &rp);
     if (e) return e;
     e = result(mkdirat(rp.dirfd, rp.name, 0777));
     rpath_free(&rp);
@@ -308,7 +321,7 @@ int zw_wasi_path_create_directory(zw_wasi *w, const zw_wmem *m, const uint64_t *
 int zw_wasi_path_remove_directory(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     zw_rpath rp;
     int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_REMOVE_DIRECTORY, (uint32_t)a[1], (uint32_t)a[2],
-                   false, &rp);
+                   RES_SLASH_RAW, &rp);
     if (e) return e;
     e = result(unlinkat(rp.dirfd, rp.name, AT_REMOVEDIR));
     rpath_free(&rp);
@@ -318,7 +331,7 @@ int zw_wasi_path_remove_directory(zw_wasi *w, const zw_wmem *m, const uint64_t *
 int zw_wasi_path_unlink_file(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     zw_rpath rp;
     int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_UNLINK_FILE, (uint32_t)a[1], (uint32_t)a[2],
-                   false, &rp);
+                   RES_SLASH_RAW, &rp);
     if (e) return e;
     e = result(unlinkat(rp.dirfd, rp.name, 0));
     rpath_free(&rp);
@@ -328,9 +341,10 @@ int zw_wasi_path_unlink_file(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
 int zw_wasi_path_rename(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     zw_rpath from, to;
     int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_RENAME_SOURCE, (uint32_t)a[1], (uint32_t)a[2],
-                   false, &from);
+                   RES_SLASH_RAW, &from);
     if (e) return e;
-    e = lookup(w, m, (uint32_t)a[3], ZW_R_PATH_RENAME_TARGET, (uint32_t)a[4], (uint32_t)a[5], false, &to);
+    e = lookup(w, m, (uint32_t)a[3], ZW_R_PATH_RENAME_TARGET, (uint32_t)a[4], (uint32_t)a[5], RES_SLASH_RAW,
+               &to);
     if (e) {
         rpath_free(&from);
         return e;
@@ -344,9 +358,10 @@ int zw_wasi_path_rename(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
 int zw_wasi_path_link(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     zw_rpath from, to;
     int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_LINK_SOURCE, (uint32_t)a[2], (uint32_t)a[3],
-                   (uint32_t)a[1] & ZW_LOOKUP_FOLLOW, &from);
+                   (uint32_t)a[1] & ZW_LOOKUP_FOLLOW ? RES_FOLLOW : 0, &from);
     if (e) return e;
-    e = lookup(w, m, (uint32_t)a[4], ZW_R_PATH_LINK_TARGET, (uint32_t)a[5], (uint32_t)a[6], false, &to);
+    e = lookup(w, m, (uint32_t)a[4], ZW_R_PATH_LINK_TARGET, (uint32_t)a[5], (uint32_t)a[6], RES_SLASH_RAW,
+               &to);
     if (e) {
         rpath_free(&from);
         return e;
@@ -369,7 +384,8 @@ int zw_wasi_path_symlink(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     memcpy(target, op, old_len);
     target[old_len] = 0;
     zw_rpath rp;
-    int e = lookup(w, m, (uint32_t)a[2], ZW_R_PATH_SYMLINK, (uint32_t)a[3], (uint32_t)a[4], false, &rp);
+    int e = lookup(w, m, (uint32_t)a[2], ZW_R_PATH_SYMLINK, (uint32_t)a[3], (uint32_t)a[4], RES_SLASH_RAW,
+                   &rp);
     if (e) return e;
     e = result(symlinkat(target, rp.dirfd, rp.name));
     rpath_free(&rp);
@@ -381,7 +397,7 @@ int zw_wasi_path_readlink(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     uint8_t *out = zw_wm_ptr(m, buf, buf_len);
     if (!out || !zw_wm_ok(m, usedp, 4)) return ZW_E_FAULT;
     zw_rpath rp;
-    int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_READLINK, (uint32_t)a[1], (uint32_t)a[2], false, &rp);
+    int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_READLINK, (uint32_t)a[1], (uint32_t)a[2], 0, &rp);
     if (e) return e;
     char link[ZW_MAX_PATH];
     ssize_t n = readlinkat(rp.dirfd, rp.name, link, sizeof link);
@@ -400,7 +416,7 @@ int zw_wasi_path_filestat_get(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     if (!out) return ZW_E_FAULT;
     zw_rpath rp;
     int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_FILESTAT_GET, (uint32_t)a[2], (uint32_t)a[3],
-                   (uint32_t)a[1] & ZW_LOOKUP_FOLLOW, &rp);
+                   (uint32_t)a[1] & ZW_LOOKUP_FOLLOW ? RES_FOLLOW : 0, &rp);
     if (e) return e;
     struct stat st;
     e = result(fstatat(rp.dirfd, rp.name, &st, AT_SYMLINK_NOFOLLOW));
@@ -415,7 +431,7 @@ int zw_wasi_path_filestat_set_times(zw_wasi *w, const zw_wmem *m, const uint64_t
     if (e) return e;
     zw_rpath rp;
     e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_FILESTAT_SET_TIMES, (uint32_t)a[2], (uint32_t)a[3],
-               (uint32_t)a[1] & ZW_LOOKUP_FOLLOW, &rp);
+               (uint32_t)a[1] & ZW_LOOKUP_FOLLOW ? RES_FOLLOW : 0, &rp);
     if (e) return e;
     e = result(utimensat(rp.dirfd, rp.name, ts, AT_SYMLINK_NOFOLLOW));
     rpath_free(&rp);

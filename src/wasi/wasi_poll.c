@@ -105,6 +105,7 @@ int zw_wasi_poll_oneoff(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
         }
     }
     if (nev > 0) timeout = 0; /* errors are reported at once */
+    const uint64_t first_due = timeout; /* the clocks due when the wait ends */
     for (;;) {
         int ms;
         if (timeout == UINT64_MAX) ms = -1;
@@ -149,9 +150,10 @@ int zw_wasi_poll_oneoff(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
             if (zw_ld16(s + 40) & 1) {
                 clockid_t c = id == 0 ? CLOCK_REALTIME : id == 1 ? CLOCK_MONOTONIC
                             : id == 2 ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_THREAD_CPUTIME_ID;
-                due = now_ns(c) >= t || t - now_ns(c) <= timeout;
+                uint64_t now = now_ns(c);
+                due = now >= t || t - now <= first_due;
             } else {
-                due = t <= timeout;
+                due = t <= first_due;
             }
             if (due) put_event(evs + 32 * nev++, zw_ld64(s), 0, EV_CLOCK, 0, 0);
         }

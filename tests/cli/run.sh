@@ -37,7 +37,7 @@ expect no-export 1 'nosuch' -- "$Z" run --invoke nosuch "$D/add.wat"
 expect few-args 1 'add.*2 arguments' -- "$Z" run --invoke add "$D/add.wat" 1
 expect bad-arg 1 'add.*(i32|argument)' -- "$Z" run --invoke add "$D/add.wat" 1 x
 expect missing-import 1 'env.*missing' -- "$Z" run "$D/import.wat"
-expect wasi-refused 1 'WASI' -- "$Z" run "$D/wasi.wat"
+expect wasi-exit 7 '' -- "$Z" run "$D/wasi.wat"
 expect trap 3 'integer divide by zero' -- "$Z" run --invoke div "$D/add.wat" 1 0
 expect exhaustion 3 'call stack exhausted' -- "$Z" run --invoke loop "$D/add.wat"
 expect no-file 1 'nofile.wasm' -- "$Z" run "$T/nofile.wasm"

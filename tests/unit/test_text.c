@@ -176,6 +176,16 @@ TEST(text_encode_exact) {
     zw_buf_free(&out);
 }
 
+TEST(text_encode_names) {
+    zw_buf out = {0};
+    zwasm_error_t err = {0};
+    CHECK_EQ_INT(compile_str("(func $f (param $a i32))", &out, &err), ZWASM_OK);
+    static const uint8_t tail[] = {0x04, 'n', 'a', 'm', 'e', 0x01, 0x04, 0x01, 0x00, 0x01, 'f',
+                                   0x02, 0x06, 0x01, 0x00, 0x01, 0x00, 0x01, 'a'};
+    CHECK(out.len > sizeof tail && !memcmp(out.data + out.len - sizeof tail, tail, sizeof tail));
+    zw_buf_free(&out);
+}
+
 TEST(text_encode_instrs) {
     /* folded if with labels, block type, br_table */
     static const uint8_t b1[] = {0x00, 0x20, 0x00, 0x04, 0x7f, 0x41, 0x01, 0x05, 0x41, 0x02, 0x0b, 0x0b};
@@ -249,6 +259,11 @@ TEST(text_malformed) {
     CHECK(malformed("(start 0) (start 0)"));
     CHECK(malformed("(module quote \"(func\")"));
     CHECK(malformed("(func $)"));
+    CHECK(malformed("(table 1)"));
+    CHECK(malformed("(table funcref)"));
+    CHECK(malformed("(table 1 funcref funcref)"));
+    CHECK(malformed("(memory 1 2 3)"));
+    CHECK(malformed("(global i32)  (global i32 (i32.const 0))") == false);
     CHECK(malformed("(func (if (i32.const 0) (then nop else nop)))"));
     CHECK(malformed("(func (block nop end))"));
     CHECK(malformed("(func block)"));

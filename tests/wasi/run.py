@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""run.py ZWASM — runs the WASI testsuite and the sandbox-escape tests.
+"""run.py ZWASM — runs the WASI testsuite, the sandbox-escape tests and
+checks of how `zwasm run` wires WASI up (tests/wasi/cli/*.wat).
 
 Each suite test NAME.wasm runs as a WASI command as ../shared/README.md
 describes: NAME.json gives args, env, dirs (preopened under the same name),
@@ -141,6 +142,48 @@ def escape_test(zwasm, wasm):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# CLI wiring checks: (name, zwasm run arguments with {D} = tests/wasi/cli,
+# expected exit status, expected stdout or None, stderr substring or None).
+CLI_TESTS = [
+    ('args', ['{D}/args.wat', 'a', 'b c', ''], 0, b'{D}/args.wat\0a\0b c\0\0', None),
+    ('args-after-options', ['--env', 'X=1', '{D}/args.wat', '--env'], 0,
+     b'{D}/args.wat\0--env\0', None),
+    ('environ', ['--env', 'K=V', '--env', 'E=a=b', '{D}/environ.wat'], 0, b'K=V\0E=a=b\0', None),
+    ('environ-empty', ['{D}/environ.wat'], 0, b'', None),
+    ('inherit-env', ['--inherit-env', '{D}/environ.wat'], 0, None, None),
+    ('exit-code', ['{D}/exit.wat'], 42, b'bye\n', None),
+    ('trap', ['{D}/trap.wat'], 3, b'', 'unreachable'),
+    ('unresolved-import', ['{D}/unresolved.wat'], 1, b'', 'env.nothing'),
+    ('reactor', ['{D}/reactor.wat'], 0, b'init\n', None),
+    ('reactor-invoke', ['--invoke', 'f', '{D}/reactor.wat'], 0, b'init\nf\n5\n', None),
+    ('initialize-then-start', ['{D}/command.wat'], 0, b'init\nstart\n', None),
+    ('bad-dir', ['--dir', '/nonexistent/zwasm', '{D}/args.wat'], 1, b'', 'nonexistent'),
+]
+
+
+def cli_test(zwasm, args, want_rc, want_out, want_err):
+    d = os.path.join(HERE, 'cli')
+    args = [a.replace('{D}', d) for a in args]
+    if want_out is not None:
+        want_out = want_out.replace(b'{D}', d.encode())
+    env_before = dict(os.environ)
+    rc, out, err = run([zwasm, 'run'] + args, HERE)
+    why = []
+    if rc != want_rc:
+        why.append('exit %s, expected %s' % (rc, want_rc))
+    if want_out is not None and out != want_out:
+        why.append('stdout %r, expected %r' % (out[:300], want_out[:300]))
+    if want_out is None and '--inherit-env' in args:
+        # every host variable must reach the guest
+        got = set(out.split(b'\0'))
+        missing = [k for k, v in env_before.items() if ('%s=%s' % (k, v)).encode() not in got]
+        if missing:
+            why.append('host variables missing in the guest: %s' % missing[:5])
+    if want_err is not None and want_err not in err.decode('utf-8', 'replace'):
+        why.append('stderr %r lacks %r' % (err[:300], want_err))
+    return '; '.join(why) or None
+
+
 def main():
     if len(sys.argv) != 2:
         sys.stderr.write('usage: run.py ZWASM\n')
@@ -167,6 +210,8 @@ def main():
             if f.endswith('.wasm'):
                 p = os.path.join(edir, f)
                 tests.append(('escape/%s' % f[:-5], lambda p=p: escape_test(zwasm, p)))
+    for name, args, rc, out, err in CLI_TESTS:
+        tests.append(('cli/%s' % name, lambda a=args, r=rc, o=out, e=err: cli_test(zwasm, a, r, o, e)))
     passed = failed = skipped = 0
     for name, fn in tests:
         if filt and filt not in name:

@@ -28,6 +28,17 @@ int main(void) {
            __WASI_ERRNO_NOTCAPABLE);
     EXPECT(__wasi_path_link(SANDBOX, FOLLOW, "abs_file", SANDBOX, "hardlink"), __WASI_ERRNO_NOTCAPABLE);
     EXPECT(__wasi_path_rename(SANDBOX, "abs_dir/secret", SANDBOX, "stolen"), __WASI_ERRNO_NOTCAPABLE);
+    /* a trailing slash on a link: lookups follow it (inside the sandbox
+     * only), create/remove operations act on the link name like Linux */
+    EXPECT(__wasi_path_filestat_get(SANDBOX, 0, "abs_dir/", &st), __WASI_ERRNO_NOTCAPABLE);
+    EXPECT(__wasi_path_filestat_get(SANDBOX, 0, "rel_dir//", &st), __WASI_ERRNO_NOTCAPABLE);
+    EXPECT(__wasi_path_remove_directory(SANDBOX, "abs_dir/"), __WASI_ERRNO_NOTDIR);
+    EXPECT(__wasi_path_remove_directory(SANDBOX, "rel_dir/"), __WASI_ERRNO_NOTDIR);
+    EXPECT(__wasi_path_unlink_file(SANDBOX, "abs_dir/"), __WASI_ERRNO_NOTDIR);
+    EXPECT(__wasi_path_create_directory(SANDBOX, "abs_dir/"), __WASI_ERRNO_EXIST);
+    EXPECT(__wasi_path_rename(SANDBOX, "abs_dir/", SANDBOX, "moved"), __WASI_ERRNO_NOTDIR);
+    EXPECT(__wasi_path_rename(SANDBOX, "inside", SANDBOX, "rel_dir/"), __WASI_ERRNO_NOTDIR);
+    EXPECT(__wasi_path_symlink("x", SANDBOX, "abs_dir/"), __WASI_ERRNO_EXIST);
     /* relative links planted by the runner and made by the guest */
     EXPECT(try_open("rel_dir/secret", 0, 0, RD), __WASI_ERRNO_NOTCAPABLE);
     EXPECT(try_open("rel_dir", FOLLOW, __WASI_OFLAGS_DIRECTORY, RD), __WASI_ERRNO_NOTCAPABLE);

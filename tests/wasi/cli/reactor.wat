@@ -1,0 +1,12 @@
+;; reactor.wat — _initialize prints "init\n"; no _start.  The exported "f"
+;; (for --invoke) prints "f\n" and returns 5.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "init\nf\n")
+  (func $print (param i32 i32)
+    (i32.store (i32.const 16) (local.get 0))
+    (i32.store (i32.const 20) (local.get 1))
+    (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24))))
+  (func (export "_initialize") (call $print (i32.const 100) (i32.const 5)))
+  (func (export "f") (result i32) (call $print (i32.const 105) (i32.const 2)) (i32.const 5)))
