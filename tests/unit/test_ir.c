@@ -388,3 +388,29 @@ TEST(ir_printer_and_trace) {
     }
     tmod_close(&t);
 }
+
+TEST(ir_loop_rotation_and_jump_threading) {
+    tmod t;
+    CHECK(tmod_open(&t,
+                    "(module (func (export \"sum\") (param $n i32) (result i32) (local $i i32) (local $s i32)"
+                    "  (block $done (loop $l"
+                    "    (br_if $done (i32.gt_s (local.get $i) (local.get $n)))"
+                    "    (local.set $s (i32.add (local.get $s) (local.get $i)))"
+                    "    (local.set $i (i32.add (local.get $i) (i32.const 1)))"
+                    "    (br $l)))"
+                    "  (local.get $s)))",
+                    NULL, NULL, 0));
+    if (t.inst) {
+        const zw_ir_func *f = ir_of(&t, 0);
+        CHECK_EQ_INT(count_op(f, ZW_IR_BR_I32_GT_S), 1); /* head exit test */
+        CHECK_EQ_INT(count_op(f, ZW_IR_BR_I32_LE_S), 1); /* rotated back edge */
+        CHECK_EQ_INT(count_op(f, ZW_IR_RETURN), 0);
+        zwasm_val_t a = I32(100), r;
+        CHECK(tcall(&t, "sum", &a, 1, &r, 1) == ZWASM_OK);
+        CHECK_EQ_INT(r.of.i32, 5050);
+        a = I32(-1);
+        CHECK(tcall(&t, "sum", &a, 1, &r, 1) == ZWASM_OK);
+        CHECK_EQ_INT(r.of.i32, 0);
+    }
+    tmod_close(&t);
+}
