@@ -10,7 +10,7 @@ log=$(mktemp); trap 'rm -f "$log"' EXIT
 
 run_suite() { # name, command...
     name=$1; shift
-    echo "== $name: $*"
+    echo "== $name: $1 ..."
     "$@" >"$log" 2>&1
     rc=$?
     cat "$log"
