@@ -74,6 +74,23 @@ static void limits_out(const zw_limits *l, zwasm_limits_t *out) {
     out->has_max = l->has_max;
 }
 
+/* The of.* part of an extern type, for modules' imports and definitions alike. */
+static void tabletype_out(const zw_tabletype *t, zwasm_externtype_t *out) {
+    out->of.table.elem = t->elem;
+    limits_out(&t->lim, &out->of.table.limits);
+}
+
+static void memtype_out(const zw_memtype *t, zwasm_externtype_t *out) {
+    limits_out(&t->lim, &out->of.memory.limits);
+    out->of.memory.is64 = t->is64;
+    out->of.memory.shared = t->shared;
+}
+
+static void globaltype_out(const zw_globaltype *t, zwasm_externtype_t *out) {
+    out->of.global.type = t->type;
+    out->of.global.mut = t->mut;
+}
+
 /* The type of entity `index` of kind `kind` in module m. */
 static void externtype_of(const zw_module *m, zw_extkind kind, uint32_t index,
                           zwasm_externtype_t *out) {
@@ -85,23 +102,13 @@ static void externtype_of(const zw_module *m, zw_extkind kind, uint32_t index,
             functype_out(zw_func_type(m, index), &out->of.func);
         break;
     case ZW_EXT_TABLE:
-        if (index < m->ntables) {
-            out->of.table.elem = m->tables[index].type.elem;
-            limits_out(&m->tables[index].type.lim, &out->of.table.limits);
-        }
+        if (index < m->ntables) tabletype_out(&m->tables[index].type, out);
         break;
     case ZW_EXT_MEM:
-        if (index < m->nmems) {
-            limits_out(&m->mems[index].type.lim, &out->of.memory.limits);
-            out->of.memory.is64 = m->mems[index].type.is64;
-            out->of.memory.shared = m->mems[index].type.shared;
-        }
+        if (index < m->nmems) memtype_out(&m->mems[index].type, out);
         break;
     case ZW_EXT_GLOBAL:
-        if (index < m->nglobals) {
-            out->of.global.type = m->globals[index].type.type;
-            out->of.global.mut = m->globals[index].type.mut;
-        }
+        if (index < m->nglobals) globaltype_out(&m->globals[index].type, out);
         break;
     case ZW_EXT_TAG:
         break;
@@ -126,21 +133,10 @@ ZWASM_API bool zwasm_module_import(const zwasm_module_t *mod, uint32_t i, zwasm_
     case ZW_EXT_FUNC:
         if (im->u.func_type < m->ntypes) functype_out(&m->types[im->u.func_type].func, &out->type.of.func);
         break;
-    case ZW_EXT_TABLE:
-        out->type.of.table.elem = im->u.table.elem;
-        limits_out(&im->u.table.lim, &out->type.of.table.limits);
-        break;
-    case ZW_EXT_MEM:
-        limits_out(&im->u.mem.lim, &out->type.of.memory.limits);
-        out->type.of.memory.is64 = im->u.mem.is64;
-        out->type.of.memory.shared = im->u.mem.shared;
-        break;
-    case ZW_EXT_GLOBAL:
-        out->type.of.global.type = im->u.global.type;
-        out->type.of.global.mut = im->u.global.mut;
-        break;
-    case ZW_EXT_TAG:
-        break;
+    case ZW_EXT_TABLE: tabletype_out(&im->u.table, &out->type); break;
+    case ZW_EXT_MEM: memtype_out(&im->u.mem, &out->type); break;
+    case ZW_EXT_GLOBAL: globaltype_out(&im->u.global, &out->type); break;
+    case ZW_EXT_TAG: break;
     }
     return true;
 }

@@ -416,18 +416,8 @@ static int cmd_run(int argc, char **argv) {
     if (!resolve_imports(o.file, module, wasi, &imports)) goto out;
     zwasm_result_t r = zwasm_instance_new(store, module, imports, zwasm_module_import_count(module),
                                           &inst, &err);
-    if (r == ZWASM_ERR_TRAP) {
-        fflush(stdout);
-        if (err.trap == ZWASM_TRAP_EXIT) {
-            status = err.exit_code;
-        } else {
-            report_trap(&err);
-            status = CLI_EXIT_TRAP;
-        }
-        goto out;
-    }
-    if (r != ZWASM_OK) {
-        report_error(o.file, &err);
+    if (r != ZWASM_OK) { /* a trap (or exit) in the start function, or a link error */
+        status = call_failed(o.file, r, &err);
         goto out;
     }
     bool has_init;
@@ -473,46 +463,51 @@ static int cmd_validate(int argc, char **argv) {
 }
 
 /* ---- inspect ------------------------------------------------------------------- */
-static void print_imports_of(const zwasm_module_t *m, int kind) {
-    uint32_t n = zwasm_module_import_count(m);
+/* Import or export i of m as an importtype (an export has no module name). */
+static bool entry_at(const zwasm_module_t *m, bool import, uint32_t i, zwasm_importtype_t *e) {
+    if (import) return zwasm_module_import(m, i, e);
+    zwasm_exporttype_t et;
+    if (!zwasm_module_export(m, i, &et)) return false;
+    memset(e, 0, sizeof *e);
+    e->name = et.name;
+    e->name_len = et.name_len;
+    e->type = et.type;
+    return true;
+}
+
+static uint32_t entry_count(const zwasm_module_t *m, bool import) {
+    return import ? zwasm_module_import_count(m) : zwasm_module_export_count(m);
+}
+
+/* List the imports (MOD.NAME) or exports ("NAME") of kind `kind` (-1: all,
+ * without the import/export word). */
+static void print_entries(const zwasm_module_t *m, bool import, int kind) {
+    uint32_t n = entry_count(m, import);
     for (uint32_t i = 0; i < n; i++) {
-        zwasm_importtype_t it;
+        zwasm_importtype_t e;
         char ty[1200];
-        if (!zwasm_module_import(m, i, &it) || (kind >= 0 && it.type.kind != (zwasm_externkind_t)kind))
+        if (!entry_at(m, import, i, &e) || (kind >= 0 && e.type.kind != (zwasm_externkind_t)kind))
             continue;
-        cli_format_externtype(ty, sizeof ty, &it.type);
-        fputs(kind >= 0 ? "  import " : "  ", stdout);
-        print_name(stdout, it.module, it.module_len);
-        putchar('.');
-        print_name(stdout, it.name, it.name_len);
+        cli_format_externtype(ty, sizeof ty, &e.type);
+        fputs(kind < 0 ? "  " : import ? "  import " : "  export ", stdout);
+        if (import) {
+            print_name(stdout, e.module, e.module_len);
+            putchar('.');
+            print_name(stdout, e.name, e.name_len);
+        } else {
+            putchar('"');
+            print_name(stdout, e.name, e.name_len);
+            putchar('"');
+        }
         printf(": %s\n", ty);
     }
 }
 
-static void print_exports_of(const zwasm_module_t *m, int kind) {
-    uint32_t n = zwasm_module_export_count(m);
+static uint32_t count_kind(const zwasm_module_t *m, zwasm_externkind_t kind, bool import) {
+    uint32_t n = entry_count(m, import), c = 0;
     for (uint32_t i = 0; i < n; i++) {
-        zwasm_exporttype_t et;
-        char ty[1200];
-        if (!zwasm_module_export(m, i, &et) || (kind >= 0 && et.type.kind != (zwasm_externkind_t)kind))
-            continue;
-        cli_format_externtype(ty, sizeof ty, &et.type);
-        fputs(kind >= 0 ? "  export \"" : "  \"", stdout);
-        print_name(stdout, et.name, et.name_len);
-        printf("\": %s\n", ty);
-    }
-}
-
-static uint32_t count_kind(const zwasm_module_t *m, zwasm_externkind_t kind, bool imports) {
-    uint32_t n = imports ? zwasm_module_import_count(m) : zwasm_module_export_count(m), c = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        if (imports) {
-            zwasm_importtype_t it;
-            if (zwasm_module_import(m, i, &it) && it.type.kind == kind) c++;
-        } else {
-            zwasm_exporttype_t et;
-            if (zwasm_module_export(m, i, &et) && et.type.kind == kind) c++;
-        }
+        zwasm_importtype_t e;
+        if (entry_at(m, import, i, &e) && e.type.kind == kind) c++;
     }
     return c;
 }
@@ -535,9 +530,9 @@ static int cmd_inspect(int argc, char **argv) {
     }
     printf("%s: %zu bytes\n", path, bin.len);
     printf("imports: %" PRIu32 "\n", zwasm_module_import_count(m));
-    print_imports_of(m, -1);
+    print_entries(m, true, -1);
     printf("exports: %" PRIu32 "\n", zwasm_module_export_count(m));
-    print_exports_of(m, -1);
+    print_entries(m, false, -1);
     static const struct { zwasm_externkind_t kind; const char *name; } kinds[] = {
         {ZWASM_EXTERN_MEMORY, "memories"},
         {ZWASM_EXTERN_TABLE, "tables"},
@@ -546,8 +541,8 @@ static int cmd_inspect(int argc, char **argv) {
     for (size_t k = 0; k < ZW_ARRAY_LEN(kinds); k++) {
         uint32_t ni = count_kind(m, kinds[k].kind, true), ne = count_kind(m, kinds[k].kind, false);
         printf("%s: %" PRIu32 " imported, %" PRIu32 " exported\n", kinds[k].name, ni, ne);
-        print_imports_of(m, (int)kinds[k].kind);
-        print_exports_of(m, (int)kinds[k].kind);
+        print_entries(m, true, (int)kinds[k].kind);
+        print_entries(m, false, (int)kinds[k].kind);
     }
     uint32_t nc = zwasm_module_custom_count(m);
     printf("custom sections: %" PRIu32 "\n", nc);

@@ -23,19 +23,14 @@ static zwasm_result_t spectest_print(void *env, zwasm_caller_t *caller, const zw
     return ZWASM_OK;
 }
 
-/* One print function per signature; the env is the spectest struct, the
- * parameter kinds come from the argument values themselves. */
-typedef struct {
-    const cli_spectest *st;
-    uint32_t nparams;
-} print_env;
-
+/* One print function per signature; its env is the parameter count (the
+ * kinds come from the argument values themselves). */
 static zwasm_result_t spectest_print_verbose(void *env, zwasm_caller_t *caller,
                                              const zwasm_val_t *args, zwasm_val_t *results,
                                              zwasm_error_t *err) {
     (void)caller; (void)results; (void)err;
-    const print_env *pe = env;
-    for (uint32_t i = 0; i < pe->nparams; i++) {
+    uint32_t nparams = (uint32_t)(uintptr_t)env;
+    for (uint32_t i = 0; i < nparams; i++) {
         cli_print_val(stdout, &args[i]);
         printf(" : %s\n", cli_valkind_name(args[i].kind));
     }
@@ -54,19 +49,10 @@ static bool add(cli_spectest *st, const char *name, zwasm_extern_t ext) {
 static bool add_print(cli_spectest *st, zwasm_store_t *store, const char *name,
                       const uint32_t *params, uint32_t nparams) {
     zwasm_functype_t ft = {.nparams = nparams, .nresults = 0, .params = params, .results = NULL};
-    zwasm_func_t *f;
-    if (st->verbose) {
-        print_env *pe = malloc(sizeof *pe);
-        if (!pe) return false;
-        pe->st = st;
-        pe->nparams = nparams;
-        f = zwasm_func_new(store, &ft, spectest_print_verbose, pe, free);
-        if (!f) { free(pe); return false; }
-    } else {
-        f = zwasm_func_new(store, &ft, spectest_print, st, NULL);
-        if (!f) return false;
-    }
-    return add(st, name, (zwasm_extern_t){.kind = ZWASM_EXTERN_FUNC, .of.func = f});
+    zwasm_func_t *f = st->verbose ? zwasm_func_new(store, &ft, spectest_print_verbose,
+                                                   (void *)(uintptr_t)nparams, NULL)
+                                  : zwasm_func_new(store, &ft, spectest_print, NULL, NULL);
+    return f && add(st, name, (zwasm_extern_t){.kind = ZWASM_EXTERN_FUNC, .of.func = f});
 }
 
 static bool add_global(cli_spectest *st, zwasm_store_t *store, const char *name, zwasm_val_t v) {

@@ -12,7 +12,6 @@
  *   funcref    null
  *   externref  null, or a number N (the host reference N)
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -20,18 +19,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "module.h"
 
 const char *cli_valkind_name(uint32_t kind) {
-    switch (kind) {
-    case ZWASM_I32: return "i32";
-    case ZWASM_I64: return "i64";
-    case ZWASM_F32: return "f32";
-    case ZWASM_F64: return "f64";
-    case ZWASM_V128: return "v128";
-    case ZWASM_FUNCREF: return "funcref";
-    case ZWASM_EXTERNREF: return "externref";
-    }
-    return "?";
+    /* the API's value kinds are the binary type codes (zw_valtype) */
+    return kind > 0xFF ? "?" : zw_valtype_name(kind);
 }
 
 static void set_why(char *why, size_t len, const char *fmt, ...) ZW_PRINTF(3, 4);
@@ -79,22 +71,19 @@ static bool parse_int(const char *s, unsigned bits, uint64_t *out) {
     return true;
 }
 
+/* strtod / strtof over the whole of s (ERANGE results are accepted). */
 static bool parse_f64(const char *s, double *out) {
-    if (!*s) return false;
     char *end;
-    errno = 0;
     double d = strtod(s, &end);
-    if (*end) return false;
+    if (!*s || *end) return false;
     *out = d;
     return true;
 }
 
 static bool parse_f32(const char *s, float *out) {
-    if (!*s) return false;
     char *end;
-    errno = 0;
     float f = strtof(s, &end);
-    if (*end) return false;
+    if (!*s || *end) return false;
     *out = f;
     return true;
 }
@@ -210,6 +199,15 @@ bool cli_parse_val(const char *text, uint32_t kind, zwasm_val_t *out, char *why,
     return false;
 }
 
+/* "i32x4 0x... 0x... 0x... 0x..." (lane 0 first): how results and script
+ * constants show a v128. */
+static void format_v128(char *buf, size_t len, const uint8_t bytes[16]) {
+    uint32_t l[4];
+    memcpy(l, bytes, 16);
+    snprintf(buf, len, "i32x4 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32, l[0],
+             l[1], l[2], l[3]);
+}
+
 void cli_print_val(FILE *f, const zwasm_val_t *v) {
     switch (v->kind) {
     case ZWASM_I32: fprintf(f, "%" PRId32, v->of.i32); break;
@@ -217,10 +215,9 @@ void cli_print_val(FILE *f, const zwasm_val_t *v) {
     case ZWASM_F32: fprintf(f, "%.9g", (double)v->of.f32); break;
     case ZWASM_F64: fprintf(f, "%.17g", v->of.f64); break;
     case ZWASM_V128: {
-        uint32_t l[4];
-        memcpy(l, v->of.v128, 16);
-        fprintf(f, "i32x4 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32,
-                l[0], l[1], l[2], l[3]);
+        char lanes[64];
+        format_v128(lanes, sizeof lanes, v->of.v128);
+        fputs(lanes, f);
         break;
     }
     case ZWASM_FUNCREF: fputs(v->of.funcref ? "ref" : "null", f); break;
@@ -256,11 +253,9 @@ void cli_format_val(char *buf, size_t len, const zwasm_val_t *v) {
         break;
     }
     case ZWASM_V128: {
-        uint32_t l[4];
-        memcpy(l, v->of.v128, 16);
-        snprintf(buf, len,
-                 "(v128.const i32x4 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32 ")",
-                 l[0], l[1], l[2], l[3]);
+        char lanes[64];
+        format_v128(lanes, sizeof lanes, v->of.v128);
+        snprintf(buf, len, "(v128.const %s)", lanes);
         break;
     }
     case ZWASM_FUNCREF:

@@ -369,6 +369,18 @@ static zwasm_result_t instantiate(script *s, const zwasm_module_t *m, zwasm_inst
     return r;
 }
 
+/* Compile and instantiate a module form (id, when not NULL, receives its
+ * $id); *inst is NULL unless it succeeds. */
+static zwasm_result_t load_module(script *s, const zw_sx *form, char **id, zwasm_instance_t **inst,
+                                  zwasm_error_t *err) {
+    zwasm_module_t *m;
+    *inst = NULL;
+    zwasm_result_t r = compile_module(s, form, &m, id, err);
+    if (r == ZWASM_OK) r = instantiate(s, m, inst, err);
+    if (r != ZWASM_OK) *inst = NULL;
+    return r;
+}
+
 /* ---- values ----------------------------------------------------------------------- */
 static bool wvalue_to_val(const zw_wvalue *w, zwasm_val_t *v) {
     memset(v, 0, sizeof *v);
@@ -617,26 +629,54 @@ static const char *expected_text(const zw_sx *cmd, uint32_t i) {
     return "";
 }
 
+/* A command that must succeed: pass, or fail with "WHAT (expected success, got ERROR)". */
+static void expect_success(script *s, uint32_t line, const char *what, zwasm_result_t r,
+                           const zwasm_error_t *err) {
+    if (r == ZWASM_OK) {
+        PASS(s, line);
+        return;
+    }
+    char e[400];
+    format_error(e, sizeof e, r, err);
+    FAIL(s, line, "%s (expected success, got %s)", what, e);
+}
+
+/* An action or instantiation that must trap and did not succeed: pass when
+ * it trapped as expected (exhaustion: call stack exhausted; else the
+ * message matches). */
+static void expect_trap(script *s, uint32_t line, const char *kw, const char *expect,
+                        bool exhaustion, zwasm_result_t r, const zwasm_error_t *err) {
+    if (r != ZWASM_ERR_TRAP) {
+        char e[400];
+        format_error(e, sizeof e, r, err);
+        FAIL(s, line, "%s: not a trap (expected trap \"%s\", got %s)", kw, expect, e);
+    } else if (exhaustion ? err->trap == ZWASM_TRAP_STACK_EXHAUSTED : trap_matches(err, expect)) {
+        PASS(s, line);
+    } else {
+        FAIL(s, line, "%s: wrong trap (expected \"%s\", got \"%s\")", kw, expect, err->message);
+    }
+}
+
+/* The expected values of assert_return, or "nothing". */
+static void format_expected(strbuf *b, const zw_wvalue *exp, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) {
+        if (i) sb_printf(b, " ");
+        format_wvalue(b, &exp[i]);
+    }
+    if (!n) sb_printf(b, "nothing");
+}
+
 /* ---- commands ------------------------------------------------------------------------- */
 static void cmd_module(script *s, const zw_sx *cmd) {
     zwasm_error_t err = {0};
-    zwasm_module_t *m;
     char *id = NULL;
-    zwasm_instance_t *inst = NULL;
-    zwasm_result_t r = compile_module(s, cmd, &m, &id, &err);
-    if (r == ZWASM_OK) r = instantiate(s, m, &inst, &err);
-    if (r != ZWASM_OK) inst = NULL;
+    zwasm_instance_t *inst;
+    zwasm_result_t r = load_module(s, cmd, &id, &inst, &err);
     s->current = inst;
     if (id && !add_binding(&s->ids, id, strlen(id), inst))
         r = zw_err_set(&err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     free(id);
-    if (r == ZWASM_OK) {
-        PASS(s, cmd->line);
-    } else {
-        char e[400];
-        format_error(e, sizeof e, r, &err);
-        FAIL(s, cmd->line, "module failed to load (expected success, got %s)", e);
-    }
+    expect_success(s, cmd->line, "module failed to load", r, &err);
 }
 
 static void cmd_register(script *s, const zw_sx *cmd) {
@@ -660,13 +700,7 @@ static void cmd_invoke(script *s, const zw_sx *cmd) {
     vals res;
     zwasm_result_t r = do_action(s, cmd, &res, &err);
     free(res.v);
-    if (r == ZWASM_OK) {
-        PASS(s, cmd->line);
-    } else {
-        char e[400];
-        format_error(e, sizeof e, r, &err);
-        FAIL(s, cmd->line, "invoke failed (expected success, got %s)", e);
-    }
+    expect_success(s, cmd->line, "invoke failed", r, &err);
 }
 
 static void cmd_assert_return(script *s, const zw_sx *cmd) {
@@ -695,11 +729,7 @@ static void cmd_assert_return(script *s, const zw_sx *cmd) {
         char e[400], x[600];
         strbuf xb = {x, sizeof x, 0};
         x[0] = 0;
-        for (uint32_t i = 0; i < nexp; i++) {
-            if (i) sb_printf(&xb, " ");
-            format_wvalue(&xb, &exp[i]);
-        }
-        if (!nexp) sb_printf(&xb, "nothing");
+        format_expected(&xb, exp, nexp);
         format_error(e, sizeof e, r, &err);
         FAIL(s, cmd->line, "assert_return failed (expected %s, got %s)", x, e);
         goto out;
@@ -712,11 +742,7 @@ static void cmd_assert_return(script *s, const zw_sx *cmd) {
         char x[900], g[900];
         strbuf xb = {x, sizeof x, 0}, gb = {g, sizeof g, 0};
         x[0] = g[0] = 0;
-        for (uint32_t i = 0; i < nexp; i++) {
-            if (i) sb_printf(&xb, " ");
-            format_wvalue(&xb, &exp[i]);
-        }
-        if (!nexp) sb_printf(&xb, "nothing");
+        format_expected(&xb, exp, nexp);
         format_vals(&gb, res.v, res.n);
         FAIL(s, cmd->line, "wrong result (expected %s, got %s)", x, g);
     }
@@ -742,37 +768,19 @@ static void assert_action_traps(script *s, const zw_sx *cmd, bool exhaustion) {
         FAIL(s, cmd->line, "%s: no trap (expected trap \"%s\", got %s)", kw, expect, g);
         return;
     }
-    if (r != ZWASM_ERR_TRAP) {
-        char e[400];
-        format_error(e, sizeof e, r, &err);
-        FAIL(s, cmd->line, "%s: not a trap (expected trap \"%s\", got %s)", kw, expect, e);
-        return;
-    }
-    if (exhaustion ? err.trap == ZWASM_TRAP_STACK_EXHAUSTED : trap_matches(&err, expect))
-        PASS(s, cmd->line);
-    else
-        FAIL(s, cmd->line, "%s: wrong trap (expected \"%s\", got \"%s\")", kw, expect, err.message);
+    expect_trap(s, cmd->line, kw, expect, exhaustion, r, &err);
 }
 
 /* assert_trap / assert_uninstantiable on a module form: instantiation traps. */
 static void assert_module_traps(script *s, const zw_sx *cmd, const char *kw) {
     const char *expect = expected_text(cmd, 2);
     zwasm_error_t err = {0};
-    zwasm_module_t *m;
-    zwasm_instance_t *inst = NULL;
-    zwasm_result_t r = compile_module(s, cmd->items[1], &m, NULL, &err);
-    if (r == ZWASM_OK) r = instantiate(s, m, &inst, &err);
-    if (r == ZWASM_OK) {
+    zwasm_instance_t *inst;
+    zwasm_result_t r = load_module(s, cmd->items[1], NULL, &inst, &err);
+    if (r == ZWASM_OK)
         FAIL(s, cmd->line, "%s: module instantiated (expected trap \"%s\")", kw, expect);
-    } else if (r != ZWASM_ERR_TRAP) {
-        char e[400];
-        format_error(e, sizeof e, r, &err);
-        FAIL(s, cmd->line, "%s: not a trap (expected trap \"%s\", got %s)", kw, expect, e);
-    } else if (!trap_matches(&err, expect)) {
-        FAIL(s, cmd->line, "%s: wrong trap (expected \"%s\", got \"%s\")", kw, expect, err.message);
-    } else {
-        PASS(s, cmd->line);
-    }
+    else
+        expect_trap(s, cmd->line, kw, expect, false, r, &err);
 }
 
 /* assert_invalid / assert_malformed: any failure to load passes. */
@@ -808,10 +816,8 @@ static void assert_module_fails(script *s, const zw_sx *cmd, zwasm_result_t want
 static void assert_unlinkable(script *s, const zw_sx *cmd) {
     const char *expect = expected_text(cmd, 2);
     zwasm_error_t err = {0};
-    zwasm_module_t *m;
-    zwasm_instance_t *inst = NULL;
-    zwasm_result_t r = compile_module(s, cmd->items[1], &m, NULL, &err);
-    if (r == ZWASM_OK) r = instantiate(s, m, &inst, &err);
+    zwasm_instance_t *inst;
+    zwasm_result_t r = load_module(s, cmd->items[1], NULL, &inst, &err);
     if (r == ZWASM_ERR_LINK) {
         PASS(s, cmd->line);
         if (s->opts->verbose && !strstr(err.message, expect))
@@ -888,13 +894,7 @@ static void run_inline_module(script *s, const char *src, size_t len, uint32_t l
         r = zw_err_set(&err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     }
     if (r == ZWASM_OK) r = instantiate(s, m, &inst, &err);
-    if (r == ZWASM_OK) {
-        PASS(s, line);
-    } else {
-        char e[400];
-        format_error(e, sizeof e, r, &err);
-        FAIL(s, line, "inline module failed to load (expected success, got %s)", e);
-    }
+    expect_success(s, line, "inline module failed to load", r, &err);
 }
 
 /* Run one script file; reports go to s->out_fd or s->ft. */

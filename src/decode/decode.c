@@ -8,135 +8,87 @@
 #include "../ir/ir.h"
 #include "../module.h"
 #include "../opcodes.h"
-
-#define EOS_MSG "unexpected end of section or function"
+#include "reader.h"
 
 /* Implementation limits (the specification allows up to 2^32-1 locals). */
 #define ZW_MAX_LOCALS 50000u
 #define ZW_MAX_MODULE_LOCALS (1u << 24)
 
-typedef struct rd {
-    const uint8_t *base; /* start of the module binary */
-    const uint8_t *p, *end;
-    const uint8_t *fend;  /* end of the whole binary */
-    const char *eof_msg; /* message when reading past end */
-    zwasm_error_t *err;
-    uint32_t func;
-} rd;
-
-static bool fail(rd *r, const uint8_t *at, const char *msg) {
-    zw_err_set(r->err, ZWASM_ERR_MALFORMED, (uint64_t)(at - r->base), r->func, "%s", msg);
-    return false;
-}
-
-/* Explain a failed u32 LEB128 read at p.  Like the reference decoder, look
- * past the end of the current section (up to the end of the binary) to tell
- * an over-long or too-large integer from a truncated one. */
-static bool leb_fail(rd *r, const uint8_t *p, unsigned bits) {
-    unsigned maxbytes = (bits + 6) / 7, i;
-    const uint8_t *lim = r->fend > r->end ? r->fend : r->end;
-    for (i = 0; i < maxbytes; i++) {
-        if (p + i >= lim) return fail(r, r->end, r->eof_msg);
-        if (!(p[i] & 0x80)) break;
-    }
-    if (i == maxbytes) return fail(r, p + maxbytes - 1, "integer representation too long");
-    const uint8_t *q = p;
-    uint32_t v;
-    if (!zw_read_u32(&q, lim, &v)) return fail(r, p + i, "integer too large");
-    return fail(r, r->end, r->eof_msg); /* crosses the end of the section */
-}
-
-static bool rd_u32(rd *r, uint32_t *out) {
-    const uint8_t *p = r->p;
-    if (!zw_read_u32(&r->p, r->end, out)) return leb_fail(r, p, 32);
-    return true;
-}
-
-static bool rd_u8(rd *r, uint8_t *out) {
-    if (r->p >= r->end) return fail(r, r->p, r->eof_msg);
-    *out = *r->p++;
-    return true;
-}
-
 /* A vector count: each element takes at least min_size bytes. */
-static bool rd_count(rd *r, uint32_t *n, size_t min_size) {
-    if (!rd_u32(r, n)) return false;
-    if ((size_t)(r->end - r->p) / min_size < *n) return fail(r, r->end, r->eof_msg);
+static bool rd_count(zw_rd *r, uint32_t *n, size_t min_size) {
+    if (!zw_rd_u32(r, n)) return false;
+    if ((size_t)(r->end - r->p) / min_size < *n) return zw_rd_fail(r, r->end, r->eof_msg);
     return true;
 }
 
-static bool rd_name(rd *r, zw_name *out) {
+static bool rd_name(zw_rd *r, zw_name *out) {
     uint32_t n;
     const uint8_t *at = r->p;
-    if (!zw_read_u32(&r->p, r->fend, &n)) return leb_fail(r, at, 32);
-    if ((size_t)(r->fend - r->p) < n) return fail(r, at, "length out of bounds");
-    if (r->p > r->end || (size_t)(r->end - r->p) < n) return fail(r, r->end, r->eof_msg);
-    if (!zw_utf8_valid(r->p, n)) return fail(r, r->p, "malformed UTF-8 encoding");
+    if (!zw_read_u32(&r->p, r->fend, &n)) return zw_rd_leb_fail(r, at, 32);
+    if ((size_t)(r->fend - r->p) < n) return zw_rd_fail(r, at, "length out of bounds");
+    if (r->p > r->end || (size_t)(r->end - r->p) < n) return zw_rd_fail(r, r->end, r->eof_msg);
+    if (!zw_utf8_valid(r->p, n)) return zw_rd_fail(r, r->p, "malformed UTF-8 encoding");
     out->str = (const char *)r->p;
     out->len = n;
     r->p += n;
     return true;
 }
 
-static bool is_valtype(uint8_t b) {
-    return (b >= 0x7B && b <= 0x7F) || b == 0x70 || b == 0x6F;
-}
-
-static bool rd_valtype(rd *r, zw_valtype *out) {
+static bool rd_valtype(zw_rd *r, zw_valtype *out) {
     const uint8_t *at = r->p;
     uint8_t b;
-    if (!rd_u8(r, &b)) return false;
-    if (!is_valtype(b)) return fail(r, at, "malformed value type");
+    if (!zw_rd_u8(r, &b)) return false;
+    if (!zw_is_valtype_byte(b)) return zw_rd_fail(r, at, "malformed value type");
     *out = b;
     return true;
 }
 
-static bool rd_reftype(rd *r, zw_valtype *out) {
+static bool rd_reftype(zw_rd *r, zw_valtype *out) {
     const uint8_t *at = r->p;
     uint8_t b;
-    if (!rd_u8(r, &b)) return false;
-    if (b != 0x70 && b != 0x6F) return fail(r, at, "malformed reference type");
+    if (!zw_rd_u8(r, &b)) return false;
+    if (b != 0x70 && b != 0x6F) return zw_rd_fail(r, at, "malformed reference type");
     *out = b;
     return true;
 }
 
-static bool rd_limits(rd *r, zw_limits *lim) {
+static bool rd_limits(zw_rd *r, zw_limits *lim) {
     const uint8_t *at = r->p;
     uint8_t flags;
-    if (!rd_u8(r, &flags)) return false;
+    if (!zw_rd_u8(r, &flags)) return false;
     /* a u1 LEB128 in Wasm 2.0 (0x02/0x03 shared memories and 0x04+
      * memory64 come with later proposals) */
-    if (flags & 0x80) return fail(r, at + 1, "integer representation too long");
-    if (flags > 1) return fail(r, at, "integer too large");
+    if (flags & 0x80) return zw_rd_fail(r, at + 1, "integer representation too long");
+    if (flags > 1) return zw_rd_fail(r, at, "integer too large");
     uint32_t v;
-    if (!rd_u32(r, &v)) return false;
+    if (!zw_rd_u32(r, &v)) return false;
     lim->min = v;
     lim->has_max = flags & 1;
     lim->max = 0;
     if (lim->has_max) {
-        if (!rd_u32(r, &v)) return false;
+        if (!zw_rd_u32(r, &v)) return false;
         lim->max = v;
     }
     return true;
 }
 
-static bool rd_tabletype(rd *r, zw_tabletype *t) {
+static bool rd_tabletype(zw_rd *r, zw_tabletype *t) {
     memset(t, 0, sizeof *t);
     return rd_reftype(r, &t->elem) && rd_limits(r, &t->lim);
 }
 
-static bool rd_memtype(rd *r, zw_memtype *t) {
+static bool rd_memtype(zw_rd *r, zw_memtype *t) {
     memset(t, 0, sizeof *t);
     t->page_log2 = 16;
     return rd_limits(r, &t->lim);
 }
 
-static bool rd_globaltype(rd *r, zw_globaltype *t) {
+static bool rd_globaltype(zw_rd *r, zw_globaltype *t) {
     if (!rd_valtype(r, &t->type)) return false;
     const uint8_t *at = r->p;
     uint8_t m;
-    if (!rd_u8(r, &m)) return false;
-    if (m > 1) return fail(r, at, "malformed mutability");
+    if (!zw_rd_u8(r, &m)) return false;
+    if (m > 1) return zw_rd_fail(r, at, "malformed mutability");
     t->mut = m;
     return true;
 }
@@ -144,7 +96,7 @@ static bool rd_globaltype(rd *r, zw_globaltype *t) {
 /* ---- decoding state ------------------------------------------------------- */
 typedef struct dec {
     zw_module *m;
-    rd r;
+    zw_rd r;
     zwasm_error_t *err;
     uint32_t nfunc_decls; /* entries of the function section */
     bool has_code;
@@ -163,14 +115,14 @@ static bool nomem(dec *d) {
  * reference decoder the scan is bounded by the end of the binary, not of the
  * section or body: callers compare where it stopped with the declared size.
  * Marks ref.func targets as declared when mark_refs. */
-static bool scan_code(dec *d, rd *r, bool mark_refs, bool in_func) {
+static bool scan_code(dec *d, zw_rd *r, bool mark_refs, bool in_func) {
     zw_instr in;
     /* one byte per open block: 0 block/loop, 1 if, 2 if after its else */
     ZW_VEC(uint8_t) blocks = {0};
     bool ok = true;
     for (;;) {
         if (r->p >= r->fend) {
-            ok = fail(r, r->p, EOS_MSG);
+            ok = zw_rd_fail(r, r->p, ZW_EOS_MSG);
             break;
         }
         const uint8_t *at = r->p;
@@ -188,7 +140,7 @@ static bool scan_code(dec *d, rd *r, bool mark_refs, bool in_func) {
             break;
         case ZW_OP_ELSE:
             if (blocks.n == 0 || blocks.v[blocks.n - 1] != 1) {
-                ok = fail(r, at, "END opcode expected");
+                ok = zw_rd_fail(r, at, "END opcode expected");
                 goto out;
             }
             blocks.v[blocks.n - 1] = 2;
@@ -202,7 +154,7 @@ static bool scan_code(dec *d, rd *r, bool mark_refs, bool in_func) {
             break;
         case ZW_OP_MEMORY_INIT: case ZW_OP_DATA_DROP:
             if (in_func && !d->m->has_datacount) {
-                ok = fail(r, at, "data count section required");
+                ok = zw_rd_fail(r, at, "data count section required");
                 goto out;
             }
             break;
@@ -217,10 +169,10 @@ out:
 
 /* A constant expression (its bytes up to and including the end). */
 static bool rd_expr(dec *d, zw_expr *e) {
-    rd *r = &d->r;
+    zw_rd *r = &d->r;
     const uint8_t *start = r->p;
     if (!scan_code(d, r, false, false)) return false;
-    if (r->p > r->end) return fail(r, r->end, "section size mismatch");
+    if (r->p > r->end) return zw_rd_fail(r, r->end, "section size mismatch");
     e->code = start;
     e->len = (uint32_t)(r->p - start);
     e->offset = (uint64_t)(start - r->base);
@@ -229,7 +181,7 @@ static bool rd_expr(dec *d, zw_expr *e) {
 
 /* ---- sections -------------------------------------------------------------- */
 static bool sec_type(dec *d) {
-    rd *r = &d->r;
+    zw_rd *r = &d->r;
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
@@ -238,12 +190,12 @@ static bool sec_type(dec *d) {
     for (uint32_t i = 0; i < n; i++) {
         const uint8_t *at = r->p;
         uint8_t form;
-        if (!rd_u8(r, &form)) return false;
-        if (form & 0x80) return fail(r, at + 1, "integer representation too long");
-        if (form != 0x60) return fail(r, at, "malformed function type");
+        if (!zw_rd_u8(r, &form)) return false;
+        if (form & 0x80) return zw_rd_fail(r, at + 1, "integer representation too long");
+        if (form != 0x60) return zw_rd_fail(r, at, "malformed function type");
         zw_functype *ft = &m->types[i].func;
         m->types[i].kind = ZW_COMP_FUNC;
-        m->ntypes = i + 1;
+        m->ntypes = i + 1; /* from here on zw_module_free frees ft->params */
         uint32_t np, nr;
         if (!rd_count(r, &np, 1)) return false;
         ft->params = zw_calloc(np, sizeof(zw_valtype));
@@ -261,12 +213,11 @@ static bool sec_type(dec *d) {
             if (!rd_valtype(r, &ft->results[k])) return false;
         ft->nresults = nr;
     }
-    m->ntypes = n;
     return true;
 }
 
 static bool sec_import(dec *d) {
-    rd *r = &d->r;
+    zw_rd *r = &d->r;
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
@@ -278,11 +229,11 @@ static bool sec_import(dec *d) {
         if (!rd_name(r, &im->module) || !rd_name(r, &im->name)) return false;
         const uint8_t *at = r->p;
         uint8_t kind;
-        if (!rd_u8(r, &kind)) return false;
+        if (!zw_rd_u8(r, &kind)) return false;
         switch (kind) {
         case 0:
             im->kind = ZW_EXT_FUNC;
-            if (!rd_u32(r, &im->u.func_type)) return false;
+            if (!zw_rd_u32(r, &im->u.func_type)) return false;
             m->nfunc_imports++;
             break;
         case 1:
@@ -301,7 +252,7 @@ static bool sec_import(dec *d) {
             m->nglobal_imports++;
             break;
         default:
-            return fail(r, at, "malformed import kind");
+            return zw_rd_fail(r, at, "malformed import kind");
         }
         m->nimports = i + 1;
     }
@@ -309,14 +260,14 @@ static bool sec_import(dec *d) {
 }
 
 static bool sec_function(dec *d) {
-    rd *r = &d->r;
+    zw_rd *r = &d->r;
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
     m->funcs = zw_calloc((size_t)m->nfunc_imports + n, sizeof *m->funcs);
     if (!m->funcs) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
-        if (!rd_u32(r, &m->funcs[m->nfunc_imports + i].type_idx)) return false;
+        if (!zw_rd_u32(r, &m->funcs[m->nfunc_imports + i].type_idx)) return false;
     }
     d->nfunc_decls = n;
     m->nfuncs = m->nfunc_imports + n;
@@ -324,7 +275,7 @@ static bool sec_function(dec *d) {
 }
 
 static bool sec_table(dec *d) {
-    rd *r = &d->r;
+    zw_rd *r = &d->r;
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
@@ -338,7 +289,7 @@ static bool sec_table(dec *d) {
 }
 
 static bool sec_memory(dec *d) {
-    rd *r = &d->r;
+    zw_rd *r = &d->r;
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
@@ -352,7 +303,7 @@ static bool sec_memory(dec *d) {
 }
 
 static bool sec_global(dec *d) {
-    rd *r = &d->r;
+    zw_rd *r = &d->r;
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
@@ -367,7 +318,7 @@ static bool sec_global(dec *d) {
 }
 
 static bool sec_export(dec *d) {
-    rd *r = &d->r;
+    zw_rd *r = &d->r;
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
@@ -378,10 +329,10 @@ static bool sec_export(dec *d) {
         if (!rd_name(r, &e->name)) return false;
         const uint8_t *at = r->p;
         uint8_t kind;
-        if (!rd_u8(r, &kind)) return false;
-        if (kind > 3) return fail(r, at, "malformed export kind");
+        if (!zw_rd_u8(r, &kind)) return false;
+        if (kind > 3) return zw_rd_fail(r, at, "malformed export kind");
         e->kind = (zw_extkind)kind;
-        if (!rd_u32(r, &e->index)) return false;
+        if (!zw_rd_u32(r, &e->index)) return false;
         m->nexports = i + 1;
     }
     return true;
@@ -389,11 +340,11 @@ static bool sec_export(dec *d) {
 
 static bool sec_startfn(dec *d) {
     d->m->has_start = true;
-    return rd_u32(&d->r, &d->m->start);
+    return zw_rd_u32(&d->r, &d->m->start);
 }
 
 static bool sec_elem(dec *d) {
-    rd *r = &d->r;
+    zw_rd *r = &d->r;
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
@@ -405,14 +356,14 @@ static bool sec_elem(dec *d) {
         e->offset_in_file = (uint64_t)(r->p - r->base);
         const uint8_t *at = r->p;
         uint32_t flags;
-        if (!rd_u32(r, &flags)) return false;
-        if (flags > 7) return fail(r, at, "malformed elements segment kind");
+        if (!zw_rd_u32(r, &flags)) return false;
+        if (flags > 7) return zw_rd_fail(r, at, "malformed elements segment kind");
         bool passive_or_decl = flags & 1, explicit_table = flags & 2, exprs = flags & 4;
         e->type = ZW_FUNCREF;
         if (!passive_or_decl) {
             e->mode = ZW_SEG_ACTIVE;
             if (explicit_table) {
-                if (!rd_u32(r, &e->table)) return false;
+                if (!zw_rd_u32(r, &e->table)) return false;
             }
             if (!rd_expr(d, &e->offset)) return false;
         } else {
@@ -425,8 +376,8 @@ static bool sec_elem(dec *d) {
             } else {
                 const uint8_t *kat = r->p;
                 uint8_t kind;
-                if (!rd_u8(r, &kind)) return false;
-                if (kind != 0) return fail(r, kat, "malformed element kind");
+                if (!zw_rd_u8(r, &kind)) return false;
+                if (kind != 0) return zw_rd_fail(r, kat, "malformed element kind");
             }
         }
         uint32_t cnt;
@@ -441,7 +392,7 @@ static bool sec_elem(dec *d) {
             e->funcs = zw_calloc(cnt, sizeof *e->funcs);
             if (!e->funcs) return nomem(d);
             for (uint32_t k = 0; k < cnt; k++)
-                if (!rd_u32(r, &e->funcs[k])) return false;
+                if (!zw_rd_u32(r, &e->funcs[k])) return false;
         }
     }
     return true;
@@ -449,16 +400,14 @@ static bool sec_elem(dec *d) {
 
 static bool sec_datacount(dec *d) {
     d->m->has_datacount = true;
-    return rd_u32(&d->r, &d->m->datacount);
+    return zw_rd_u32(&d->r, &d->m->datacount);
 }
 
 static bool sec_code(dec *d) {
-    rd *r = &d->r;
+    zw_rd *r = &d->r;
     zw_module *m = d->m;
     uint32_t n;
-    const uint8_t *at = r->p;
     if (!rd_count(r, &n, 1)) return false;
-    (void)at;
     d->has_code = true;
     d->ncode = n; /* compared with the function section at the end */
     zw_func scratch;
@@ -469,11 +418,11 @@ static bool sec_code(dec *d) {
         zw_func *f = i < d->nfunc_decls ? &m->funcs[fi] : &scratch;
         f->body_offset = (uint64_t)(r->p - r->base);
         uint32_t size;
-        if (!rd_u32(r, &size)) return false;
-        if ((size_t)(r->end - r->p) < size) return fail(r, r->p, EOS_MSG);
-        rd b = *r;
+        if (!zw_rd_u32(r, &size)) return false;
+        if ((size_t)(r->end - r->p) < size) return zw_rd_fail(r, r->p, ZW_EOS_MSG);
+        zw_rd b = *r;
         b.end = r->p + size;
-        b.eof_msg = EOS_MSG;
+        b.eof_msg = ZW_EOS_MSG;
         b.func = fi;
         r->p += size;
         /* locals: first pass counts, second fills */
@@ -484,16 +433,16 @@ static bool sec_code(dec *d) {
         for (uint32_t k = 0; k < nruns; k++) {
             uint32_t c;
             zw_valtype t;
-            if (!rd_u32(&b, &c)) return false;
+            if (!zw_rd_u32(&b, &c)) return false;
             total += c;
-            if (total > UINT32_MAX) return fail(&b, b.p, "too many locals");
+            if (total > UINT32_MAX) return zw_rd_fail(&b, b.p, "too many locals");
             if (!rd_valtype(&b, &t)) return false;
         }
         /* implementation limits keep hostile counts from allocating:
          * per function and for the whole module (locals are expanded) */
         d->total_locals += total;
         if (total > ZW_MAX_LOCALS || d->total_locals > ZW_MAX_MODULE_LOCALS)
-            return fail(&b, runs, "too many locals");
+            return zw_rd_fail(&b, runs, "too many locals");
         f->nlocals = (uint32_t)total;
         f->locals = zw_calloc(total, sizeof(zw_valtype));
         if (!f->locals) return nomem(d);
@@ -503,7 +452,7 @@ static bool sec_code(dec *d) {
         for (uint32_t k = 0; k < nruns; k++) {
             uint32_t c;
             zw_valtype t;
-            rd_u32(&b, &c);
+            zw_rd_u32(&b, &c);
             rd_valtype(&b, &t);
             for (uint32_t j = 0; j < c; j++) f->locals[idx++] = t;
         }
@@ -511,7 +460,7 @@ static bool sec_code(dec *d) {
         f->code = b.p;
         f->code_offset = (uint64_t)(b.p - b.base);
         bool ok = scan_code(d, &b, false, true);
-        if (ok && b.p != b.end) ok = fail(&b, b.end, "section size mismatch");
+        if (ok && b.p != b.end) ok = zw_rd_fail(&b, b.end, "section size mismatch");
         f->code_len = (uint32_t)(b.p - f->code);
         if (f == &scratch) free(scratch.locals);
         if (!ok) return false;
@@ -520,14 +469,14 @@ static bool sec_code(dec *d) {
 }
 
 static bool sec_data(dec *d) {
-    rd *r = &d->r;
+    zw_rd *r = &d->r;
     zw_module *m = d->m;
     uint32_t n;
     const uint8_t *at = r->p;
-    if (!rd_u32(r, &n)) return false;
+    if (!zw_rd_u32(r, &n)) return false;
     if (m->has_datacount && n != m->datacount)
-        return fail(r, at, "data count and data section have inconsistent lengths");
-    if ((size_t)(r->end - r->p) / 2 < n) return fail(r, r->end, r->eof_msg);
+        return zw_rd_fail(r, at, "data count and data section have inconsistent lengths");
+    if ((size_t)(r->end - r->p) / 2 < n) return zw_rd_fail(r, r->end, r->eof_msg);
     m->datas = zw_calloc(n, sizeof *m->datas);
     if (!m->datas) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
@@ -536,18 +485,18 @@ static bool sec_data(dec *d) {
         s->offset_in_file = (uint64_t)(r->p - r->base);
         const uint8_t *fat = r->p;
         uint32_t flags;
-        if (!rd_u32(r, &flags)) return false;
-        if (flags > 2) return fail(r, fat, "malformed data segment kind");
+        if (!zw_rd_u32(r, &flags)) return false;
+        if (flags > 2) return zw_rd_fail(r, fat, "malformed data segment kind");
         if (flags == 1) {
             s->mode = ZW_SEG_PASSIVE;
         } else {
             s->mode = ZW_SEG_ACTIVE;
-            if (flags == 2 && !rd_u32(r, &s->mem)) return false;
+            if (flags == 2 && !zw_rd_u32(r, &s->mem)) return false;
             if (!rd_expr(d, &s->offset)) return false;
         }
         uint32_t len;
-        if (!rd_u32(r, &len)) return false;
-        if ((size_t)(r->end - r->p) < len) return fail(r, r->p, "unexpected end of section or function");
+        if (!zw_rd_u32(r, &len)) return false;
+        if ((size_t)(r->end - r->p) < len) return zw_rd_fail(r, r->p, ZW_EOS_MSG);
         s->bytes = r->p;
         s->len = len;
         r->p += len;
@@ -556,7 +505,7 @@ static bool sec_data(dec *d) {
 }
 
 static bool sec_custom(dec *d, const uint8_t *sec_start) {
-    rd *r = &d->r;
+    zw_rd *r = &d->r;
     zw_module *m = d->m;
     zw_custom c;
     c.offset = (uint64_t)(sec_start - r->base);
@@ -573,17 +522,17 @@ static bool sec_custom(dec *d, const uint8_t *sec_start) {
 
 /* ---- the name section (parsed leniently, after everything else) -------- */
 static void parse_names(zw_module *m, const zw_custom *c) {
-    rd r = {m->bytes, c->data, c->data + c->len, c->data + c->len, "", NULL, ZWASM_NO_FUNC};
+    zw_rd r = {m->bytes, c->data, c->data + c->len, c->data + c->len, "", NULL, ZWASM_NO_FUNC};
     zw_name modname = {0};
     zw_name *fn = NULL;
     int last_id = -1;
     while (r.p < r.end) {
         uint8_t id;
         uint32_t size;
-        if (!rd_u8(&r, &id) || !rd_u32(&r, &size)) goto bad;
+        if (!zw_rd_u8(&r, &id) || !zw_rd_u32(&r, &size)) goto bad;
         if ((size_t)(r.end - r.p) < size || (int)id <= last_id) goto bad;
         last_id = id;
-        rd s = r;
+        zw_rd s = r;
         s.end = r.p + size;
         r.p += size;
         if (id == 0) {
@@ -597,7 +546,7 @@ static void parse_names(zw_module *m, const zw_custom *c) {
             for (uint32_t i = 0; i < n; i++) {
                 uint32_t idx;
                 zw_name nm;
-                if (!rd_u32(&s, &idx) || !rd_name(&s, &nm)) goto bad;
+                if (!zw_rd_u32(&s, &idx) || !rd_name(&s, &nm)) goto bad;
                 if ((int64_t)idx <= last) goto bad;
                 last = idx;
                 if (idx < m->nfuncs) fn[idx] = nm;
@@ -620,25 +569,25 @@ static int section_rank(uint8_t id) {
 }
 
 static bool decode_sections(dec *d) {
-    rd *r = &d->r;
+    zw_rd *r = &d->r;
     zw_module *m = d->m;
     int last_rank = 0;
     while (r->p < r->end) {
         const uint8_t *sec_start = r->p;
         uint8_t id = *r->p++;
-        if (id > 12) return fail(r, sec_start, "malformed section id");
+        if (id > 12) return zw_rd_fail(r, sec_start, "malformed section id");
         uint32_t size;
-        if (!rd_u32(r, &size)) return false;
-        if ((size_t)(r->end - r->p) < size) return fail(r, r->p - 1, "length out of bounds");
+        if (!zw_rd_u32(r, &size)) return false;
+        if ((size_t)(r->end - r->p) < size) return zw_rd_fail(r, r->p - 1, "length out of bounds");
         const uint8_t *send = r->p + size;
         const uint8_t *file_end = r->end;
         if (id != 0) {
             int rk = section_rank(id);
-            if (rk <= last_rank) return fail(r, sec_start, "unexpected content after last section");
+            if (rk <= last_rank) return zw_rd_fail(r, sec_start, "unexpected content after last section");
             last_rank = rk;
         }
         r->end = send;
-        r->eof_msg = EOS_MSG;
+        r->eof_msg = ZW_EOS_MSG;
         bool ok;
         switch (id) {
         case 0: ok = sec_custom(d, sec_start); break;
@@ -657,15 +606,29 @@ static bool decode_sections(dec *d) {
         default: ok = false; break;
         }
         if (!ok) return false;
-        if (r->p != send) return fail(r, r->p, "section size mismatch");
+        if (r->p != send) return zw_rd_fail(r, r->p, "section size mismatch");
         r->end = file_end;
         r->eof_msg = "unexpected end";
     }
     if (d->nfunc_decls != d->ncode)
-        return fail(r, r->p, "function and code section have inconsistent lengths");
+        return zw_rd_fail(r, r->p, "function and code section have inconsistent lengths");
     if (m->has_datacount && m->datacount != m->ndatas)
-        return fail(r, r->p, "data count and data section have inconsistent lengths");
+        return zw_rd_fail(r, r->p, "data count and data section have inconsistent lengths");
     return true;
+}
+
+/* An index space declared only by imports still needs its array. */
+static bool import_space(dec *d, void **v, uint32_t *n, uint32_t nimports, size_t elem) {
+    if (!*v && nimports && !(*v = zw_calloc(nimports, elem))) return nomem(d);
+    if (*n < nimports) *n = nimports;
+    return true;
+}
+
+/* Scan a constant expression again, marking its ref.func targets declared. */
+static bool mark_refs(dec *d, zw_rd *r, const zw_expr *e) {
+    r->p = e->code;
+    r->end = e->code + e->len;
+    return scan_code(d, r, true, false);
 }
 
 /* Fill in the parts of the index spaces that come from imports. */
@@ -680,21 +643,10 @@ static bool finish(dec *d) {
         m->func_declared = zw_calloc(m->nfuncs, sizeof(bool));
         if (!m->func_declared) return nomem(d);
     }
-    if (!m->tables && m->ntable_imports) {
-        m->tables = zw_calloc(m->ntable_imports, sizeof *m->tables);
-        if (!m->tables) return nomem(d);
-    }
-    if (m->ntables < m->ntable_imports) m->ntables = m->ntable_imports;
-    if (!m->mems && m->nmem_imports) {
-        m->mems = zw_calloc(m->nmem_imports, sizeof *m->mems);
-        if (!m->mems) return nomem(d);
-    }
-    if (m->nmems < m->nmem_imports) m->nmems = m->nmem_imports;
-    if (!m->globals && m->nglobal_imports) {
-        m->globals = zw_calloc(m->nglobal_imports, sizeof *m->globals);
-        if (!m->globals) return nomem(d);
-    }
-    if (m->nglobals < m->nglobal_imports) m->nglobals = m->nglobal_imports;
+    if (!import_space(d, (void **)&m->tables, &m->ntables, m->ntable_imports, sizeof *m->tables) ||
+        !import_space(d, (void **)&m->mems, &m->nmems, m->nmem_imports, sizeof *m->mems) ||
+        !import_space(d, (void **)&m->globals, &m->nglobals, m->nglobal_imports, sizeof *m->globals))
+        return false;
     uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const zw_import *im = &m->imports[i];
@@ -723,35 +675,22 @@ static bool finish(dec *d) {
     for (uint32_t i = 0; i < m->nexports; i++)
         if (m->exports[i].kind == ZW_EXT_FUNC && m->exports[i].index < m->nfuncs)
             m->func_declared[m->exports[i].index] = true;
-    rd r = {m->bytes, NULL, NULL, m->bytes + m->nbytes, "unexpected end", d->err, ZWASM_NO_FUNC};
+    zw_rd r = {m->bytes, NULL, NULL, m->bytes + m->nbytes, "unexpected end", d->err, ZWASM_NO_FUNC};
     for (uint32_t i = 0; i < m->nelems; i++) {
         zw_elem *e = &m->elems[i];
         for (uint32_t k = 0; k < e->count; k++) {
             if (e->funcs) {
                 if (e->funcs[k] < m->nfuncs) m->func_declared[e->funcs[k]] = true;
-            } else {
-                r.p = e->exprs[k].code;
-                r.end = r.p + e->exprs[k].len;
-                if (!scan_code(d, &r, true, false)) return false;
+            } else if (!mark_refs(d, &r, &e->exprs[k])) {
+                return false;
             }
         }
-        if (e->mode == ZW_SEG_ACTIVE) {
-            r.p = e->offset.code;
-            r.end = r.p + e->offset.len;
-            if (!scan_code(d, &r, true, false)) return false;
-        }
+        if (e->mode == ZW_SEG_ACTIVE && !mark_refs(d, &r, &e->offset)) return false;
     }
-    for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
-        r.p = m->globals[i].init.code;
-        r.end = r.p + m->globals[i].init.len;
-        if (!scan_code(d, &r, true, false)) return false;
-    }
-    for (uint32_t i = 0; i < m->ndatas; i++) {
-        if (m->datas[i].mode != ZW_SEG_ACTIVE) continue;
-        r.p = m->datas[i].offset.code;
-        r.end = r.p + m->datas[i].offset.len;
-        if (!scan_code(d, &r, true, false)) return false;
-    }
+    for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
+        if (!mark_refs(d, &r, &m->globals[i].init)) return false;
+    for (uint32_t i = 0; i < m->ndatas; i++)
+        if (m->datas[i].mode == ZW_SEG_ACTIVE && !mark_refs(d, &r, &m->datas[i].offset)) return false;
     for (uint32_t i = 0; i < m->ncustoms; i++) {
         const zw_custom *c = &m->customs[i];
         if (c->name.len == 4 && !memcmp(c->name.str, "name", 4) && !m->func_names) {
@@ -764,7 +703,8 @@ static bool finish(dec *d) {
 zwasm_result_t zw_decode(const uint8_t *bytes, size_t len, zw_module **out, zwasm_error_t *err) {
     *out = NULL;
     if (len > UINT32_MAX)
-        return zw_err_set(err, ZWASM_ERR_UNSUPPORTED, 0, ZWASM_NO_FUNC, "module too large");
+        return zw_err_set(err, ZWASM_ERR_UNSUPPORTED, 0, ZWASM_NO_FUNC,
+                          "module too large (%zu bytes; at most 4 GiB - 1 are supported)", len);
     if (len < 4) return zw_err_set(err, ZWASM_ERR_MALFORMED, len, ZWASM_NO_FUNC, "unexpected end");
     if (memcmp(bytes, "\0asm", 4) != 0)
         return zw_err_set(err, ZWASM_ERR_MALFORMED, 0, ZWASM_NO_FUNC, "magic header not detected");
@@ -783,7 +723,7 @@ zwasm_result_t zw_decode(const uint8_t *bytes, size_t len, zw_module **out, zwas
     dec d = {0};
     d.m = m;
     d.err = err;
-    d.r = (rd){m->bytes, m->bytes + 8, m->bytes + len, m->bytes + len, "unexpected end", err, ZWASM_NO_FUNC};
+    d.r = (zw_rd){m->bytes, m->bytes + 8, m->bytes + len, m->bytes + len, "unexpected end", err, ZWASM_NO_FUNC};
     if (!decode_sections(&d) || !finish(&d)) {
         zwasm_result_t rc = err ? err->code : (d.oom ? ZWASM_ERR_NOMEM : ZWASM_ERR_MALFORMED);
         zw_module_free(m);

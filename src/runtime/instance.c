@@ -20,18 +20,21 @@ static zwasm_result_t const_bad(zwasm_error_t *err, const zw_expr *e, const char
 /* Evaluates the validated instruction sequence e (ending with `end`).
  * Supports the Wasm 2.0 constant instructions plus the extended-const
  * integer add/sub/mul. */
-zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_valtype type, zw_value *out,
+zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_value *out,
                              zwasm_error_t *err) {
     const uint8_t *p = e->code, *end = e->code + e->len;
     value_stack st = {0};
-    zwasm_result_t r = ZWASM_OK;
+    zwasm_result_t r;
     const zw_module *m = inst->module;
     for (;;) {
-        if (p >= end) { r = const_bad(err, e, "missing end"); break; }
+        if (p >= end) {
+            r = const_bad(err, e, "missing end");
+            goto done;
+        }
         uint8_t op = *p++;
+        if (op == 0x0B) break; /* end */
         zw_value v;
         memset(&v, 0, sizeof v);
-        if (op == 0x0B) break; /* end */
         switch (op) {
         case 0x41: { /* i32.const */
             int32_t x;
@@ -103,13 +106,14 @@ zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_valtype typ
             goto done;
         }
     }
-    if (r == ZWASM_OK) {
-        if (st.n != 1) r = const_bad(err, e, "wrong number of values");
-        else *out = st.v[0];
+    if (st.n != 1) {
+        r = const_bad(err, e, "wrong number of values");
+    } else {
+        *out = st.v[0];
+        r = ZWASM_OK;
     }
 done:
     ZW_VEC_FREE(&st);
-    (void)type;
     return r;
 bad:
     ZW_VEC_FREE(&st);
@@ -221,7 +225,7 @@ static bool alloc_arrays(zw_instance *inst, const zw_module *m) {
 static zwasm_result_t eval_offset(zw_instance *inst, const zw_expr *e, bool is64, uint64_t *out,
                                   zwasm_error_t *err) {
     zw_value v;
-    zwasm_result_t r = zw_eval_const(inst, e, is64 ? ZW_I64 : ZW_I32, &v, err);
+    zwasm_result_t r = zw_eval_const(inst, e, &v, err);
     if (r != ZWASM_OK) return r;
     *out = is64 ? v.i64 : (uint64_t)v.i32;
     return ZWASM_OK;
@@ -262,7 +266,7 @@ static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_mo
     }
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
         zw_value v;
-        r = zw_eval_const(inst, &m->globals[i].init, m->globals[i].type.type, &v, err);
+        r = zw_eval_const(inst, &m->globals[i].init, &v, err);
         if (r != ZWASM_OK) return r;
         inst->globals[i] = zw_global_create(s, &m->globals[i].type, &v);
         if (!inst->globals[i]) return nomem(err);
@@ -270,7 +274,7 @@ static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_mo
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
         zw_value init = {0};
         if (m->tables[i].has_init) {
-            r = zw_eval_const(inst, &m->tables[i].init, m->tables[i].type.elem, &init, err);
+            r = zw_eval_const(inst, &m->tables[i].init, &init, err);
             if (r != ZWASM_OK) return r;
         }
         inst->tables[i] = zw_table_create(s, &m->tables[i].type, init.ref);
@@ -297,7 +301,7 @@ static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_mo
                 refs[k] = inst->funcs[el->funcs[k]];
             } else if (el->exprs) {
                 zw_value v;
-                r = zw_eval_const(inst, &el->exprs[k], el->type, &v, err);
+                r = zw_eval_const(inst, &el->exprs[k], &v, err);
                 if (r != ZWASM_OK) return r;
                 refs[k] = v.ref;
             }
@@ -348,9 +352,6 @@ static zwasm_result_t init_segments(zw_instance *inst, const zw_module *m, zwasm
 zwasm_result_t zw_instantiate(zw_store *s, const zw_module *m, const zwasm_extern_t *imports,
                               size_t nimports, zw_instance **out, zwasm_error_t *err) {
     if (out) *out = NULL;
-    if (!s || !m)
-        return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
-                          "instantiate: NULL %s", s ? "module" : "store");
     if (nimports != m->nimports)
         return zw_err_set(err, ZWASM_ERR_LINK, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
                           "unknown import: the module has %u imports, %zu were given",

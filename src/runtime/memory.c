@@ -73,7 +73,6 @@ zw_memory *zw_memory_create(zw_store *s, const zw_memtype *t) {
     m->size = min_bytes;
     m->pages = t->lim.min;
     m->max_pages = max_pages;
-    m->has_max = t->lim.has_max;
     m->reserved = want;
     m->type = *t;
     m->type.page_log2 = (uint8_t)pl;

@@ -71,8 +71,8 @@ struct zw_memory {
     uint8_t *base;       /* start of the reservation; never moves */
     uint64_t size;       /* current size in bytes */
     uint64_t pages;      /* current size in pages */
-    uint64_t max_pages;  /* effective maximum (declared max, or the 4 GiB limit) */
-    bool has_max;        /* declared max present */
+    uint64_t max_pages;  /* effective maximum (declared max, or the 4 GiB limit);
+                          * the declared one is in type.lim */
     uint64_t reserved;   /* bytes of address space reserved at base */
     zw_memtype type;
 };
@@ -155,15 +155,15 @@ zw_tableinst *zw_table_create(zw_store *s, const zw_tabletype *t, void *init);
 int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init);
 
 /* ---- runtime/instance.c ---------------------------------------------------------- */
-/* Instantiate: resolve imports (checked against import types, ZWASM_ERR_LINK
+/* Instantiate (s and m non-NULL): resolve imports (checked against import types, ZWASM_ERR_LINK
  * "incompatible import type" / "unknown import"), create tables, memories,
  * globals, evaluate element and data segments, initialise active segments
  * (a trap is ZWASM_ERR_TRAP), run the start function. */
 zwasm_result_t zw_instantiate(zw_store *s, const zw_module *m, const zwasm_extern_t *imports,
                               size_t nimports, zw_instance **out, zwasm_error_t *err);
-/* Evaluate a constant expression in the context of an instance (globals and
- * functions known so far).  out receives the value. */
-zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_valtype type, zw_value *out,
+/* Evaluate a validated constant expression in the context of an instance
+ * (globals and functions known so far).  out receives the value. */
+zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_value *out,
                              zwasm_error_t *err);
 
 /* ---- interp/interp.c -------------------------------------------------------------- */

@@ -5,12 +5,16 @@
 #include "runtime.h"
 
 #define ZW_TABLE_MAX_32 ((uint64_t)UINT32_MAX)
+/* Implementation limit on the number of elements of any table (as in V8):
+ * creating a larger table fails (out of memory) and table.grow beyond it
+ * returns -1, instead of trying to allocate up to 32 GiB of pointers. */
+#define ZW_TABLE_MAX_ELEMS ((uint64_t)10000000)
 
 zw_tableinst *zw_table_create(zw_store *s, const zw_tabletype *t, void *init) {
     uint64_t limit = ZW_TABLE_MAX_32;
     if (t->is64) limit = UINT64_MAX;
     uint64_t max = t->lim.has_max && t->lim.max < limit ? t->lim.max : limit;
-    if (t->lim.min > max || t->lim.min > SIZE_MAX / sizeof(void *)) return NULL;
+    if (t->lim.min > max || t->lim.min > ZW_TABLE_MAX_ELEMS) return NULL;
     zw_tableinst *tab = calloc(1, sizeof *tab);
     if (!tab) return NULL;
     tab->elems = zw_calloc((size_t)t->lim.min, sizeof(void *));
@@ -38,7 +42,7 @@ int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init) {
     if (delta == 0) return (int64_t)old;
     if (delta > t->max - old) return -1;
     uint64_t n = old + delta;
-    if (n > SIZE_MAX / sizeof(void *) || n > (uint64_t)INT64_MAX) return -1;
+    if (n > ZW_TABLE_MAX_ELEMS) return -1;
     void **e = zw_realloc_array(t->elems, (size_t)n, sizeof(void *));
     if (!e) return -1;
     for (uint64_t i = old; i < n; i++) e[i] = init;

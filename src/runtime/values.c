@@ -18,16 +18,7 @@ bool zw_valkind_ok(uint32_t k) {
 }
 
 const char *zw_valkind_name(uint32_t k) {
-    switch (k) {
-    case ZW_I32: return "i32";
-    case ZW_I64: return "i64";
-    case ZW_F32: return "f32";
-    case ZW_F64: return "f64";
-    case ZW_V128: return "v128";
-    case ZW_FUNCREF: return "funcref";
-    case ZW_EXTERNREF: return "externref";
-    }
-    return "unknown type";
+    return zw_valkind_ok(k) ? zw_valtype_name(k) : "unknown type";
 }
 
 uint32_t zw_types_slots(const zw_valtype *t, uint32_t n) {

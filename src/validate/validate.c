@@ -53,18 +53,16 @@ typedef struct vctx {
     ZW_VEC(zw_valtype) vals;
     ZW_VEC(ctrl) ctrls;
     ZW_VEC(zw_valtype) tmp;
-} vctx;
+} vctx; /* err is never NULL: zw_validate supplies a local one */
 
 static bool verr(vctx *v, const char *fmt, ...) ZW_PRINTF(2, 3);
 static bool verr(vctx *v, const char *fmt, ...) {
-    if (v->err) {
-        char msg[200];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        zw_err_set(v->err, ZWASM_ERR_INVALID, v->at, v->func, "%s", msg);
-    }
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    zw_err_set(v->err, ZWASM_ERR_INVALID, v->at, v->func, "%s", msg);
     return false;
 }
 
@@ -363,7 +361,7 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
         uint32_t n = label_n(l);
         const zw_valtype *ts = label_types(l);
         if (!pop_vals(v, ts, n)) return false;
-        return push_vals(v, label_types(label_at(v, in->a)), n);
+        return push_vals(v, ts, n);
     }
     case ZW_OP_BR_TABLE: {
         if (!pop(v, ZW_I32)) return false;
@@ -495,14 +493,13 @@ static bool validate_body(vctx *v, uint32_t fi) {
 }
 
 /* ---- constant expressions --------------------------------------------------------- */
-/* nglobals_visible: globals that global.get may name. */
+/* nglobals_visible: globals that global.get may name.  Module-level only:
+ * runs before any body, while v->func is still ZWASM_NO_FUNC. */
 static bool validate_const(vctx *v, const zw_expr *e, zw_valtype want, uint32_t nglobals_visible) {
     const zw_module *m = v->m;
     const uint8_t *p = e->code, *end = e->code + e->len;
     zw_valtype stack[2];
     uint32_t n = 0;
-    uint32_t saved_func = v->func;
-    v->func = ZWASM_NO_FUNC;
     while (p < end) {
         zw_instr in;
         v->at = (uint64_t)(p - m->bytes);
@@ -529,7 +526,6 @@ static bool validate_const(vctx *v, const zw_expr *e, zw_valtype want, uint32_t 
         case ZW_OP_END:
             if (p != end) return verr(v, "constant expression required");
             if (n != 1 || stack[0] != want) return verr(v, "type mismatch: constant expression");
-            v->func = saved_func;
             return true;
         default:
             return verr(v, "constant expression required");

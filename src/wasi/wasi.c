@@ -39,7 +39,7 @@ static void free_strv(char **v, uint32_t n) {
     free(v);
 }
 
-zwasm_wasi_config_t *zwasm_wasi_config_new(void) {
+ZWASM_API zwasm_wasi_config_t *zwasm_wasi_config_new(void) {
     zwasm_wasi_config_t *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     c->stdio[0] = 0;
@@ -48,7 +48,7 @@ zwasm_wasi_config_t *zwasm_wasi_config_new(void) {
     return c;
 }
 
-void zwasm_wasi_config_delete(zwasm_wasi_config_t *c) {
+ZWASM_API void zwasm_wasi_config_delete(zwasm_wasi_config_t *c) {
     if (!c) return;
     free_strv(c->args.v, c->args.n);
     free_strv(c->env.v, c->env.n);
@@ -60,7 +60,11 @@ void zwasm_wasi_config_delete(zwasm_wasi_config_t *c) {
     free(c);
 }
 
-bool zwasm_wasi_config_set_args(zwasm_wasi_config_t *c, size_t argc, const char *const *argv) {
+ZWASM_API bool zwasm_wasi_config_set_args(zwasm_wasi_config_t *c, size_t argc,
+                                          const char *const *argv) {
+    if (!c || (argc && !argv)) return false;
+    for (size_t i = 0; i < argc; i++)
+        if (!argv[i]) return false;
     free_strv(c->args.v, c->args.n);
     c->args.v = NULL;
     c->args.n = c->args.cap = 0;
@@ -96,11 +100,14 @@ static bool push_env(zwasm_wasi_config_t *c, const char *kv, size_t klen, const 
     return true;
 }
 
-bool zwasm_wasi_config_add_env(zwasm_wasi_config_t *c, const char *key, const char *value) {
+ZWASM_API bool zwasm_wasi_config_add_env(zwasm_wasi_config_t *c, const char *key,
+                                         const char *value) {
+    if (!c || !key || !value) return false;
     return push_env(c, key, strlen(key), value);
 }
 
-bool zwasm_wasi_config_inherit_env(zwasm_wasi_config_t *c) {
+ZWASM_API bool zwasm_wasi_config_inherit_env(zwasm_wasi_config_t *c) {
+    if (!c) return false;
     for (char **e = environ; e && *e; e++) {
         const char *eq = strchr(*e, '=');
         if (!eq) continue;
@@ -109,8 +116,16 @@ bool zwasm_wasi_config_inherit_env(zwasm_wasi_config_t *c) {
     return true;
 }
 
-zwasm_result_t zwasm_wasi_config_preopen_dir(zwasm_wasi_config_t *c, const char *host_path,
-                                             const char *guest_path, zwasm_error_t *err) {
+static zwasm_result_t arg_err(zwasm_error_t *err, const char *what) {
+    return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "%s", what);
+}
+
+ZWASM_API zwasm_result_t zwasm_wasi_config_preopen_dir(zwasm_wasi_config_t *c,
+                                                       const char *host_path,
+                                                       const char *guest_path,
+                                                       zwasm_error_t *err) {
+    if (!c || !host_path || !guest_path)
+        return arg_err(err, "zwasm_wasi_config_preopen_dir: NULL argument");
     int fd = open(host_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return zw_err_set(err, ZWASM_ERR_IO, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
@@ -124,13 +139,17 @@ zwasm_result_t zwasm_wasi_config_preopen_dir(zwasm_wasi_config_t *c, const char 
     return ZWASM_OK;
 }
 
-void zwasm_wasi_config_set_stdio(zwasm_wasi_config_t *c, int in_fd, int out_fd, int err_fd) {
+ZWASM_API void zwasm_wasi_config_set_stdio(zwasm_wasi_config_t *c, int in_fd, int out_fd,
+                                           int err_fd) {
+    if (!c) return;
     c->stdio[0] = in_fd;
     c->stdio[1] = out_fd;
     c->stdio[2] = err_fd;
 }
 
-zwasm_result_t zwasm_wasi_config_add_socket(zwasm_wasi_config_t *c, int host_fd, zwasm_error_t *err) {
+ZWASM_API zwasm_result_t zwasm_wasi_config_add_socket(zwasm_wasi_config_t *c, int host_fd,
+                                                      zwasm_error_t *err) {
+    if (!c) return arg_err(err, "zwasm_wasi_config_add_socket: NULL config");
     int fd = fcntl(host_fd, F_DUPFD_CLOEXEC, 0);
     if (fd < 0)
         return zw_err_set(err, ZWASM_ERR_IO, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "bad socket fd %d: %s",
@@ -318,10 +337,23 @@ static uint8_t host_type(int host) {
     return type;
 }
 
-static int64_t add_host_fd(zw_wasi *w, int host) {
-    uint8_t type = host_type(host);
-    uint64_t r = rights_for(type, host);
-    return zw_wasi_add_fd(w, host, type, r, type == ZW_FT_DIR ? ZW_R_DIR | ZW_R_FILE : 0);
+/* Append a guest fd for host (-1: a closed placeholder) at the end of the
+ * table, so the context's fds keep their numbers even when a stdio slot
+ * before them is closed.  preopen: the guest path of a preopened directory,
+ * which may pass on any right (narrowed per file type at path_open).  False
+ * on OOM (host is closed then, or owned by the table). */
+static bool append_fd(zw_wasi *w, int host, const char *preopen) {
+    zw_wasi_fd f = {.host = host};
+    if (host >= 0) {
+        f.type = host_type(host);
+        f.rights = rights_for(f.type, host);
+        f.inheriting = preopen ? ZW_R_ALL : f.type == ZW_FT_DIR ? ZW_R_DIR | ZW_R_FILE : 0;
+    }
+    if (!ZW_VEC_PUSH(&w->fds, f)) {
+        if (host >= 0) close(host);
+        return false;
+    }
+    return !preopen || (w->fds.v[w->fds.n - 1].preopen = strdup(preopen)) != NULL;
 }
 
 int zw_wasi_iovecs(const zw_wmem *m, uint32_t iovs, uint32_t n, void **out, int *nout) {
@@ -413,7 +445,7 @@ static int environ_sizes_get(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
 }
 
 /* ---- clocks, random, proc, sched ---------------------------------------------------------- */
-static bool host_clock(uint32_t id, clockid_t *out) {
+bool zw_wasi_clock(uint32_t id, clockid_t *out) {
     switch (id) {
     case 0: *out = CLOCK_REALTIME; return true;
     case 1: *out = CLOCK_MONOTONIC; return true;
@@ -423,24 +455,26 @@ static bool host_clock(uint32_t id, clockid_t *out) {
     }
 }
 
-static int clock_res_get(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
-    (void)w;
+/* clock_res_get / clock_time_get: store the resolution or the time of
+ * clock `id` (ns) at guest address outp. */
+static int clock_query(const zw_wmem *m, uint32_t id, bool res, uint32_t outp) {
     clockid_t c;
     struct timespec ts;
-    if (!host_clock((uint32_t)a[0], &c)) return ZW_E_INVAL;
-    if (clock_getres(c, &ts) != 0) return zw_wasi_errno(errno);
+    if (!zw_wasi_clock(id, &c)) return ZW_E_INVAL;
+    if ((res ? clock_getres(c, &ts) : clock_gettime(c, &ts)) != 0) return zw_wasi_errno(errno);
     uint64_t ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-    return zw_wm_put64(m, (uint32_t)a[1], ns ? ns : 1) ? ZW_E_SUCCESS : ZW_E_FAULT;
+    if (res && !ns) ns = 1;
+    return zw_wm_put64(m, outp, ns) ? ZW_E_SUCCESS : ZW_E_FAULT;
+}
+
+static int clock_res_get(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
+    (void)w;
+    return clock_query(m, (uint32_t)a[0], true, (uint32_t)a[1]);
 }
 
 static int clock_time_get(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
-    (void)w;
-    clockid_t c;
-    struct timespec ts;
-    if (!host_clock((uint32_t)a[0], &c)) return ZW_E_INVAL;
-    if (clock_gettime(c, &ts) != 0) return zw_wasi_errno(errno);
-    uint64_t ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-    return zw_wm_put64(m, (uint32_t)a[2], ns) ? ZW_E_SUCCESS : ZW_E_FAULT;
+    (void)w; /* a[1], the precision, is a hint */
+    return clock_query(m, (uint32_t)a[0], false, (uint32_t)a[2]);
 }
 
 static int random_get(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
@@ -560,7 +594,7 @@ static zwasm_result_t trampoline(void *env, zwasm_caller_t *caller, const zwasm_
     int e = fe->def->fn(fe->w, &m, a);
     if (e == ZW_WASI_EXIT) {
         zw_trap_set(err, ZWASM_TRAP_EXIT, "exit with status %d", (int)fe->w->exit_code);
-        err->exit_code = fe->w->exit_code;
+        if (err) err->exit_code = fe->w->exit_code;
         return ZWASM_ERR_TRAP;
     }
     if (!is_proc_exit(fe->def)) {
@@ -590,7 +624,9 @@ static const zw_wasi_def *find_def(const char *name, size_t len, size_t *idx) {
     return NULL;
 }
 
-bool zwasm_wasi_lookup(zwasm_wasi_t *w, const char *name, size_t name_len, zwasm_extern_t *out) {
+ZWASM_API bool zwasm_wasi_lookup(zwasm_wasi_t *w, const char *name, size_t name_len,
+                                 zwasm_extern_t *out) {
+    if (!w || !out || (!name && name_len)) return false;
     size_t i;
     const zw_wasi_def *d = find_def(name, name_len, &i);
     if (!d) return false;
@@ -617,11 +653,13 @@ static bool same_type(const zwasm_functype_t *a, const zwasm_functype_t *b) {
     return true;
 }
 
-zwasm_result_t zwasm_wasi_define_imports(zwasm_wasi_t *w, const zwasm_module_t *module,
-                                         zwasm_extern_t *imports, bool *resolved,
-                                         zwasm_error_t *err) {
+ZWASM_API zwasm_result_t zwasm_wasi_define_imports(zwasm_wasi_t *w, const zwasm_module_t *module,
+                                                   zwasm_extern_t *imports, bool *resolved,
+                                                   zwasm_error_t *err) {
     static const char wasi_mod[] = "wasi_snapshot_preview1";
     uint32_t n = zwasm_module_import_count(module);
+    if (!w || !module || (n && !imports))
+        return arg_err(err, "zwasm_wasi_define_imports: NULL argument");
     for (uint32_t i = 0; i < n; i++) {
         zwasm_importtype_t it;
         if (!zwasm_module_import(module, i, &it)) continue;
@@ -646,7 +684,8 @@ zwasm_result_t zwasm_wasi_define_imports(zwasm_wasi_t *w, const zwasm_module_t *
     return ZWASM_OK;
 }
 
-bool zwasm_wasi_exited(const zwasm_wasi_t *w, int32_t *code) {
+ZWASM_API bool zwasm_wasi_exited(const zwasm_wasi_t *w, int32_t *code) {
+    if (!w) return false;
     if (w->exited && code) *code = w->exit_code;
     return w->exited;
 }
@@ -664,7 +703,7 @@ static char **copy_strv(char *const *v, size_t n) {
     return c;
 }
 
-void zwasm_wasi_delete(zwasm_wasi_t *w) {
+ZWASM_API void zwasm_wasi_delete(zwasm_wasi_t *w) {
     if (!w) return;
     for (uint32_t i = 0; i < w->fds.n; i++)
         if (w->fds.v[i].host >= 0) zw_wasi_close_entry(&w->fds.v[i]);
@@ -676,9 +715,11 @@ void zwasm_wasi_delete(zwasm_wasi_t *w) {
     free(w);
 }
 
-zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_config_t *cfg,
-                              zwasm_wasi_t **out, zwasm_error_t *err) {
+ZWASM_API zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_config_t *cfg,
+                                        zwasm_wasi_t **out, zwasm_error_t *err) {
+    if (!out) return arg_err(err, "zwasm_wasi_new: NULL out");
     *out = NULL;
+    if (!store) return arg_err(err, "zwasm_wasi_new: NULL store");
     zw_wasi *w = calloc(1, sizeof *w);
     if (!w) goto nomem;
     w->store = store;
@@ -691,37 +732,20 @@ zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_config_t *c
     if (!w->funcs || !w->fnenv || !w->argv || !w->envp) goto nomem;
     for (int i = 0; i < 3; i++) {
         int src = cfg ? cfg->stdio[i] : i;
-        int h = src >= 0 ? fcntl(src, F_DUPFD_CLOEXEC, 0) : -1;
-        if (h < 0) {
-            /* keep the slot occupied but closed: a placeholder that is not an fd */
-            zw_wasi_fd blank = {.host = -1};
-            if (!ZW_VEC_PUSH(&w->fds, blank)) goto nomem;
-            continue;
-        }
-        if (add_host_fd(w, h) < 0) goto nomem;
+        if (!append_fd(w, src >= 0 ? fcntl(src, F_DUPFD_CLOEXEC, 0) : -1, NULL)) goto nomem;
     }
     for (uint32_t i = 0; cfg && i < cfg->opens.n; i++) {
         const zw_cfg_open *o = &cfg->opens.v[i];
         int h = fcntl(o->fd, F_DUPFD_CLOEXEC, 0);
         if (h < 0) {
+            int e = errno;
             zwasm_wasi_delete(w);
-            return zw_err_set(err, ZWASM_ERR_IO, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "dup: %s",
-                              strerror(errno));
+            return zw_err_set(err, ZWASM_ERR_IO, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                              "cannot duplicate host fd %d of %s%s: %s", o->fd,
+                              o->guest ? "preopen " : "socket", o->guest ? o->guest : "",
+                              strerror(e));
         }
-        /* new entries go at the end: slots 0..2 may be free placeholders */
-        zw_wasi_fd blank = {.host = -1};
-        if (!ZW_VEC_PUSH(&w->fds, blank)) {
-            close(h);
-            goto nomem;
-        }
-        zw_wasi_fd *f = &w->fds.v[w->fds.n - 1];
-        f->host = h;
-        f->type = host_type(h);
-        f->rights = rights_for(f->type, h);
-        if (o->guest) {
-            f->inheriting = ZW_R_ALL; /* narrowed per file type at path_open */
-            if (!(f->preopen = strdup(o->guest))) goto nomem;
-        }
+        if (!append_fd(w, h, o->guest)) goto nomem;
     }
     *out = w;
     return ZWASM_OK;

@@ -18,6 +18,7 @@
 #define ZW_WASI_H
 
 #include <dirent.h>
+#include <time.h>
 
 #include "common.h"
 
@@ -178,6 +179,9 @@ struct zwasm_wasi {
 };
 typedef struct zwasm_wasi zw_wasi;
 
+/* WASI clockid (realtime, monotonic, process / thread CPU time) -> host
+ * clock; false for any other id. */
+bool zw_wasi_clock(uint32_t id, clockid_t *out);
 /* Host errno -> WASI errno. */
 int zw_wasi_errno(int host_errno);
 /* The fd entry for a guest fd with all of `rights`; NULL with *e set to

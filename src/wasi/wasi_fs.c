@@ -55,9 +55,7 @@ int zw_wasi_fd_pread(zw_wasi *w, const zw_wmem *m, const uint64_t *a) { return r
 int zw_wasi_fd_pwrite(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     /* On Linux pwrite() ignores the offset on an O_APPEND fd; WASI writes at
      * the offset, so drop O_APPEND for the duration of the call. */
-    int e_;
-    zw_wasi_fd *f = zw_wasi_get_fd(w, (uint32_t)a[0], ZW_R_FD_WRITE | ZW_R_FD_SEEK, &e_);
-    if (!f) return e_;
+    FD(f, ZW_R_FD_WRITE | ZW_R_FD_SEEK);
     int fl = fcntl(f->host, F_GETFL);
     bool app = fl >= 0 && (fl & O_APPEND);
     if (app) fcntl(f->host, F_SETFL, fl & ~O_APPEND);
@@ -71,11 +69,9 @@ int zw_wasi_fd_seek(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     int64_t off = (int64_t)a[1];
     uint32_t whence = (uint32_t)a[2];
     /* a pure "where am I" query needs only fd_tell */
-    uint64_t need = (off == 0 && whence == 1) ? ZW_R_FD_TELL : ZW_R_FD_SEEK;
-    int e_;
-    zw_wasi_fd *f = zw_wasi_get_fd(w, (uint32_t)a[0], 0, &e_);
-    if (!f) return e_;
-    if ((f->rights & need) != need && (f->rights & ZW_R_FD_SEEK) == 0) return ZW_E_NOTCAPABLE;
+    uint64_t enough = (off == 0 && whence == 1) ? ZW_R_FD_TELL | ZW_R_FD_SEEK : ZW_R_FD_SEEK;
+    FD(f, 0);
+    if (!(f->rights & enough)) return ZW_E_NOTCAPABLE;
     if (!zw_wm_ok(m, (uint32_t)a[3], 8)) return ZW_E_FAULT;
     int hw;
     switch (whence) {

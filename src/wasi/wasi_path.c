@@ -112,7 +112,6 @@ static int resolve(int start, const uint8_t *p, uint32_t len, int flags, zw_rpat
         while (*s == '/') s++;
         if (!*s) { /* nothing left: the directory itself */
             out->buf = strdup(".");
-            out->name = out->buf;
             break;
         }
         char *end = strchr(s, '/');
@@ -124,7 +123,6 @@ static int resolve(int start, const uint8_t *p, uint32_t len, int flags, zw_rpat
         if (clen == 1 && s[0] == '.') {
             if (last) {
                 out->buf = strdup(".");
-                out->name = out->buf;
                 break;
             }
             pos = (size_t)(after - rest);
@@ -138,7 +136,6 @@ static int resolve(int start, const uint8_t *p, uint32_t len, int flags, zw_rpat
             close(st.v[--st.n]);
             if (last) {
                 out->buf = strdup(".");
-                out->name = out->buf;
                 break;
             }
             pos = (size_t)(after - rest);
@@ -173,7 +170,6 @@ static int resolve(int start, const uint8_t *p, uint32_t len, int flags, zw_rpat
             memcpy(out->buf, comp, clen);
             out->buf[clen] = slash ? '/' : 0;
             out->buf[clen + 1] = 0;
-            out->name = out->buf;
             break;
         }
         int fd = openat(top, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -211,6 +207,7 @@ static int resolve(int start, const uint8_t *p, uint32_t len, int flags, zw_rpat
         stack_free(&st);
         return ZW_E_NOMEM;
     }
+    out->name = out->buf;
     out->dirfd = st.v[st.n - 1];
     out->own = st.n > 1;
     if (out->own) st.n--; /* keep the final directory open */
@@ -239,6 +236,9 @@ static int lookup(zw_wasi *w, const zw_wmem *m, uint32_t fd, uint64_t rights, ui
 
 static int result(int r) { return r == 0 ? ZW_E_SUCCESS : zw_wasi_errno(errno); }
 
+/* resolve() flags for a guest lookupflags argument. */
+static int follow(uint64_t lookupflags) { return (uint32_t)lookupflags & ZW_LOOKUP_FOLLOW ? RES_FOLLOW : 0; }
+
 /* ---- path_open ------------------------------------------------------------------------------ */
 int zw_wasi_path_open(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     uint32_t dirfd = (uint32_t)a[0], lookupf = (uint32_t)a[1];
@@ -256,7 +256,7 @@ int zw_wasi_path_open(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
         return ZW_E_NOTCAPABLE;
     zw_rpath rp;
     if ((e = lookup(w, m, dirfd, need, (uint32_t)a[2], (uint32_t)a[3],
-                    lookupf & ZW_LOOKUP_FOLLOW ? RES_FOLLOW : 0, &rp)))
+                    follow(lookupf), &rp)))
         return e;
     int hf = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
     bool rd = base & (ZW_R_FD_READ | ZW_R_FD_READDIR);
@@ -308,34 +308,29 @@ int zw_wasi_path_open(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
 }
 
 /* ---- directories, files, links ------------------------------------------------------------------- */
-int zw_wasi_path_create_directory(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
+/* mkdir, rmdir and unlink: one name (fd, path, path_len) left to the host. */
+typedef enum { NAME_MKDIR, NAME_RMDIR, NAME_UNLINK } name_op;
+
+static int on_name(zw_wasi *w, const zw_wmem *m, const uint64_t *a, uint64_t rights, name_op op) {
     zw_rpath rp;
-    int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_CREATE_DIRECTORY, (uint32_t)a[1], (uint32_t)a[2],
-                   RES_SLASH_RAW, &rp);
+    int e = lookup(w, m, (uint32_t)a[0], rights, (uint32_t)a[1], (uint32_t)a[2], RES_SLASH_RAW, &rp);
     if (e) return e;
-    e = result(mkdirat(rp.dirfd, rp.name, 0777));
+    e = result(op == NAME_MKDIR ? mkdirat(rp.dirfd, rp.name, 0777)
+                                : unlinkat(rp.dirfd, rp.name, op == NAME_RMDIR ? AT_REMOVEDIR : 0));
     rpath_free(&rp);
     return e;
+}
+
+int zw_wasi_path_create_directory(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
+    return on_name(w, m, a, ZW_R_PATH_CREATE_DIRECTORY, NAME_MKDIR);
 }
 
 int zw_wasi_path_remove_directory(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
-    zw_rpath rp;
-    int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_REMOVE_DIRECTORY, (uint32_t)a[1], (uint32_t)a[2],
-                   RES_SLASH_RAW, &rp);
-    if (e) return e;
-    e = result(unlinkat(rp.dirfd, rp.name, AT_REMOVEDIR));
-    rpath_free(&rp);
-    return e;
+    return on_name(w, m, a, ZW_R_PATH_REMOVE_DIRECTORY, NAME_RMDIR);
 }
 
 int zw_wasi_path_unlink_file(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
-    zw_rpath rp;
-    int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_UNLINK_FILE, (uint32_t)a[1], (uint32_t)a[2],
-                   RES_SLASH_RAW, &rp);
-    if (e) return e;
-    e = result(unlinkat(rp.dirfd, rp.name, 0));
-    rpath_free(&rp);
-    return e;
+    return on_name(w, m, a, ZW_R_PATH_UNLINK_FILE, NAME_UNLINK);
 }
 
 int zw_wasi_path_rename(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
@@ -358,7 +353,7 @@ int zw_wasi_path_rename(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
 int zw_wasi_path_link(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     zw_rpath from, to;
     int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_LINK_SOURCE, (uint32_t)a[2], (uint32_t)a[3],
-                   (uint32_t)a[1] & ZW_LOOKUP_FOLLOW ? RES_FOLLOW : 0, &from);
+                   follow(a[1]), &from);
     if (e) return e;
     e = lookup(w, m, (uint32_t)a[4], ZW_R_PATH_LINK_TARGET, (uint32_t)a[5], (uint32_t)a[6], RES_SLASH_RAW,
                &to);
@@ -416,7 +411,7 @@ int zw_wasi_path_filestat_get(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     if (!out) return ZW_E_FAULT;
     zw_rpath rp;
     int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_FILESTAT_GET, (uint32_t)a[2], (uint32_t)a[3],
-                   (uint32_t)a[1] & ZW_LOOKUP_FOLLOW ? RES_FOLLOW : 0, &rp);
+                   follow(a[1]), &rp);
     if (e) return e;
     struct stat st;
     e = result(fstatat(rp.dirfd, rp.name, &st, AT_SYMLINK_NOFOLLOW));
@@ -431,7 +426,7 @@ int zw_wasi_path_filestat_set_times(zw_wasi *w, const zw_wmem *m, const uint64_t
     if (e) return e;
     zw_rpath rp;
     e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_FILESTAT_SET_TIMES, (uint32_t)a[2], (uint32_t)a[3],
-               (uint32_t)a[1] & ZW_LOOKUP_FOLLOW ? RES_FOLLOW : 0, &rp);
+               follow(a[1]), &rp);
     if (e) return e;
     e = result(utimensat(rp.dirfd, rp.name, ts, AT_SYMLINK_NOFOLLOW));
     rpath_free(&rp);

@@ -75,12 +75,9 @@ int zw_wasi_poll_oneoff(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
             uint64_t t = zw_ld64(s + 24);
             uint16_t fl = zw_ld16(s + 40);
             clockid_t c;
-            switch (id) {
-            case 0: c = CLOCK_REALTIME; break;
-            case 1: c = CLOCK_MONOTONIC; break;
-            case 2: c = CLOCK_PROCESS_CPUTIME_ID; break;
-            case 3: c = CLOCK_THREAD_CPUTIME_ID; break;
-            default: put_event(evs + 32 * nev++, ud, ZW_E_INVAL, EV_CLOCK, 0, 0); continue;
+            if (!zw_wasi_clock(id, &c)) {
+                put_event(evs + 32 * nev++, ud, ZW_E_INVAL, EV_CLOCK, 0, 0);
+                continue;
             }
             uint64_t rel = t;
             if (fl & 1) { /* abstime */
@@ -144,16 +141,12 @@ int zw_wasi_poll_oneoff(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
         for (uint32_t i = 0; i < n; i++) {
             const uint8_t *s = subs + 48 * i;
             if (s[8] != EV_CLOCK) continue;
-            uint32_t id = zw_ld32(s + 16);
             uint64_t t = zw_ld64(s + 24);
-            bool due = true;
-            if (zw_ld16(s + 40) & 1) {
-                clockid_t c = id == 0 ? CLOCK_REALTIME : id == 1 ? CLOCK_MONOTONIC
-                            : id == 2 ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_THREAD_CPUTIME_ID;
+            bool due = t <= first_due; /* relative */
+            clockid_t c; /* every id is valid here: an invalid one made nev > 0 */
+            if ((zw_ld16(s + 40) & 1) && zw_wasi_clock(zw_ld32(s + 16), &c)) {
                 uint64_t now = now_ns(c);
                 due = now >= t || t - now <= first_due;
-            } else {
-                due = t <= first_due;
             }
             if (due) put_event(evs + 32 * nev++, zw_ld64(s), 0, EV_CLOCK, 0, 0);
         }

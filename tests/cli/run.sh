@@ -43,6 +43,13 @@ expect exhaustion 3 'call stack exhausted' -- "$Z" run --invoke loop "$D/add.wat
 expect no-file 1 'nofile.wasm' -- "$Z" run "$T/nofile.wasm"
 expect usage 2 '' -- "$Z" frobnicate
 expect inspect 0 'add' -- "$Z" inspect "$D/add.wat"
+expect start-trap 3 'trap: unreachable' -- "$Z" run "$D/start.wat"
+expect v128 0 '^i32x4 0x00000001 0x00000002 0xfffffffd 0x00000004$' -- \
+    "$Z" run --invoke v "$D/values.wat" i32x4:1,2,-3,4
+expect v128-hex 0 '^i32x4 0x0c0d0e0f 0x08090a0b 0x04050607 0x00010203$' -- \
+    "$Z" run --invoke v "$D/values.wat" 0x000102030405060708090a0b0c0d0e0f
+expect floats 0 '^0.5$' -- "$Z" run --invoke f "$D/values.wat" 0x1p-1 inf
+expect bad-v128 1 'v128 as 0x' -- "$Z" run --invoke v "$D/values.wat" i32x4:1,2
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

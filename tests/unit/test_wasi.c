@@ -558,3 +558,64 @@ TEST(wasi_random_arguments) {
     CHECK(ok > 500); /* the arguments are not all rejected up front */
     fixture_free(&f);
 }
+
+/* A closed stdio slot (-1) stays closed: the other streams keep their guest
+ * fd numbers, and the preopen is still fd 3. */
+TEST(wasi_closed_stdio_slots) {
+    zwasm_engine_t *engine = zwasm_engine_new(NULL);
+    zwasm_store_t *store = zwasm_store_new(engine);
+    zwasm_wasi_config_t *cfg = zwasm_wasi_config_new();
+    zwasm_wasi_config_set_stdio(cfg, -1, 1, -1);
+    zwasm_error_t err;
+    zwasm_wasi_t *w = NULL;
+    CHECK_EQ_INT(zwasm_wasi_config_preopen_dir(cfg, "/tmp", "/tmp", &err), ZWASM_OK);
+    CHECK_EQ_INT(zwasm_wasi_new(store, cfg, &w, &err), ZWASM_OK);
+    zwasm_wasi_config_delete(cfg);
+    if (w) {
+        uint8_t mem[64] = {0};
+        zw_wmem m = {mem, sizeof mem};
+        uint64_t a[2] = {0, 0};
+        CHECK_EQ_INT(zw_wasi_fd_fdstat_get(w, &m, a), ZW_E_BADF);
+        a[0] = 2;
+        CHECK_EQ_INT(zw_wasi_fd_fdstat_get(w, &m, a), ZW_E_BADF);
+        a[0] = 1;
+        CHECK_EQ_INT(zw_wasi_fd_fdstat_get(w, &m, a), ZW_E_SUCCESS);
+        CHECK_EQ_INT(zw_wasi_fd_prestat_get(w, &m, a), ZW_E_BADF);
+        a[0] = 3;
+        CHECK_EQ_INT(zw_wasi_fd_prestat_get(w, &m, a), ZW_E_SUCCESS);
+        CHECK_EQ_INT(zw_ld32(mem + 4), 4); /* strlen("/tmp") */
+    }
+    zwasm_store_delete(store);
+    zwasm_wasi_delete(w);
+    zwasm_engine_delete(engine);
+}
+
+/* The public WASI calls refuse NULL handles instead of crashing. */
+TEST(wasi_api_null_arguments) {
+    zwasm_error_t err;
+    zwasm_extern_t ext;
+    zwasm_wasi_t *w = NULL;
+    const char *argv[] = {"a", NULL};
+    zwasm_wasi_config_t *cfg = zwasm_wasi_config_new();
+    CHECK(!zwasm_wasi_config_set_args(NULL, 0, NULL));
+    CHECK(!zwasm_wasi_config_set_args(cfg, 1, NULL));
+    CHECK(!zwasm_wasi_config_set_args(cfg, 2, argv));
+    CHECK(zwasm_wasi_config_set_args(cfg, 1, argv));
+    CHECK(!zwasm_wasi_config_add_env(NULL, "K", "v"));
+    CHECK(!zwasm_wasi_config_add_env(cfg, NULL, "v"));
+    CHECK(!zwasm_wasi_config_add_env(cfg, "K", NULL));
+    CHECK(!zwasm_wasi_config_inherit_env(NULL));
+    zwasm_wasi_config_set_stdio(NULL, 0, 1, 2);
+    CHECK_EQ_INT(zwasm_wasi_config_preopen_dir(NULL, "/tmp", "/tmp", &err), ZWASM_ERR_ARG);
+    CHECK_EQ_INT(zwasm_wasi_config_preopen_dir(cfg, NULL, "/tmp", &err), ZWASM_ERR_ARG);
+    CHECK_EQ_INT(zwasm_wasi_config_preopen_dir(cfg, "/tmp", NULL, &err), ZWASM_ERR_ARG);
+    CHECK_EQ_INT(zwasm_wasi_config_add_socket(NULL, 0, &err), ZWASM_ERR_ARG);
+    CHECK_EQ_INT(zwasm_wasi_new(NULL, cfg, &w, &err), ZWASM_ERR_ARG);
+    CHECK(w == NULL);
+    CHECK_EQ_INT(zwasm_wasi_new(NULL, cfg, NULL, &err), ZWASM_ERR_ARG);
+    CHECK(!zwasm_wasi_lookup(NULL, "fd_read", 7, &ext));
+    CHECK_EQ_INT(zwasm_wasi_define_imports(NULL, NULL, NULL, NULL, &err), ZWASM_ERR_ARG);
+    CHECK(!zwasm_wasi_exited(NULL, NULL));
+    zwasm_wasi_delete(NULL);
+    zwasm_wasi_config_delete(cfg);
+}

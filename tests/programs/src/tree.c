@@ -3,8 +3,9 @@
  * Walks IN_DIR (a preopened directory), reads every regular file and computes
  * its line/word/byte counts and an FNV-1a checksum, writes a report sorted by
  * path into OUT_FILE (written as OUT_FILE.tmp, synced, then renamed), reads
- * the report back, exercises mkdir/unlink/rmdir next to it, checks that paths
- * outside the preopens are refused, and prints a summary.  The output depends
+ * the report back, exercises mkdir/unlink/rmdir, readdir of a large
+ * directory, truncation, timestamps, links and error codes next to it, checks
+ * that paths outside the preopens are refused, and prints a summary.  The output depends
  * only on the input tree, never on host directory order or timestamps. */
 #include <ctype.h>
 #include <dirent.h>
@@ -173,6 +174,132 @@ static void scratch(const char *outdir) {
     if (fd >= 0) { close(fd); errors++; }
 }
 
+static const char *errname(int e) {
+    switch (e) {
+    case 0: return "0";
+    case ENOENT: return "ENOENT";
+    case EEXIST: return "EEXIST";
+    case ENOTDIR: return "ENOTDIR";
+    case EISDIR: return "EISDIR";
+    case ENOTEMPTY: return "ENOTEMPTY";
+    case EBADF: return "EBADF";
+    case EINVAL: return "EINVAL";
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+#ifdef ENOTCAPABLE
+    case ENOTCAPABLE: return "ENOTCAPABLE";
+#endif
+    default: return "other";
+    }
+}
+
+/* errno of a call that must fail: "0" if it succeeded. */
+#define FAILS(call) ((call) < 0 ? errname(errno) : "0")
+
+/* More filesystem calls in a scratch directory of OUT_DIR: a directory with
+ * many long names (fd_readdir continuation cookies), rewinddir, ftruncate,
+ * futimens/utimensat, hard and symbolic links, and error codes. */
+static void fsops(const char *outdir) {
+    char *dir = join(outdir, "many");
+    char path[512];
+    enum { MANY = 300 };
+    int ok = mkdir(dir, 0755) == 0;
+    for (int i = 0; ok && i < MANY; i++) {
+        snprintf(path, sizeof path, "%s/entry-%03d-with-a-rather-long-name-to-fill-readdir-buffers.txt", dir, i);
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        ok = fd >= 0 && write(fd, path, (size_t)i % 7) == (ssize_t)(i % 7) && close(fd) == 0;
+    }
+    static unsigned char seen[MANY];
+    int bad = 0, total = 0;
+    DIR *d = ok ? opendir(dir) : NULL;
+    for (int pass = 0; d && pass < 2; pass++) {
+        memset(seen, 0, sizeof seen);
+        total = 0;
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL) {
+            int k;
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+            total++;
+            if (sscanf(de->d_name, "entry-%3d-", &k) != 1 || k < 0 || k >= MANY || seen[k]++ ||
+                (de->d_type != DT_REG && de->d_type != DT_UNKNOWN))
+                bad++;
+        }
+        for (int i = 0; i < MANY; i++) if (!seen[i]) bad++;
+        if (pass == 0) rewinddir(d);
+    }
+    if (d) closedir(d);
+    printf("readdir of %d long names (twice, with rewinddir): %d seen, %s\n", MANY, total, ok && d && !bad ? "ok" : "FAILED");
+    if (!(ok && d && !bad && total == MANY)) errors++;
+    int removed = 0;
+    for (int i = 0; i < MANY; i++) {
+        snprintf(path, sizeof path, "%s/entry-%03d-with-a-rather-long-name-to-fill-readdir-buffers.txt", dir, i);
+        removed += unlink(path) == 0;
+    }
+    ok = removed == MANY && rmdir(dir) == 0;
+    printf("removed %d files and the directory: %s\n", removed, ok ? "ok" : "FAILED");
+    if (!ok) errors++;
+
+    /* ftruncate, then extend with a hole; timestamps. */
+    char *f = join(outdir, "sized.bin");
+    int fd = open(f, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    struct stat st;
+    ok = fd >= 0 && write(fd, "0123456789", 10) == 10 && ftruncate(fd, 4) == 0 && fstat(fd, &st) == 0 && st.st_size == 4;
+    printf("ftruncate shrink: %s\n", ok ? "ok" : "FAILED");
+    if (!ok) errors++;
+    char buf[16];
+    ok = fd >= 0 && ftruncate(fd, 4096) == 0 && fstat(fd, &st) == 0 && st.st_size == 4096 &&
+         pread(fd, buf, 6, 2) == 6 && !memcmp(buf, "23\0\0\0\0", 6);
+    printf("ftruncate extend with zeros, pread: %s\n", ok ? "ok" : "FAILED");
+    if (!ok) errors++;
+    ok = fd >= 0 && pwrite(fd, "XY", 2, 100) == 2 && lseek(fd, 0, SEEK_CUR) == 10 && pread(fd, buf, 3, 99) == 3 &&
+         !memcmp(buf, "\0XY", 3);
+    printf("pwrite leaves the offset alone: %s\n", ok ? "ok" : "FAILED");
+    if (!ok) errors++;
+    struct timespec times[2] = { { 1000000000, 0 }, { 1234567890, 500000000 } };
+    ok = fd >= 0 && futimens(fd, times) == 0 && fstat(fd, &st) == 0 && st.st_mtim.tv_sec == 1234567890 &&
+         st.st_atim.tv_sec == 1000000000;
+    printf("futimens sets atime and mtime: %s\n", ok ? "ok" : "FAILED");
+    if (!ok) errors++;
+    times[1].tv_sec = 1500000000;
+    ok = utimensat(AT_FDCWD, f, times, 0) == 0 && stat(f, &st) == 0 && st.st_mtim.tv_sec == 1500000000;
+    printf("utimensat sets mtime: %s\n", ok ? "ok" : "FAILED");
+    if (!ok) errors++;
+    if (fd >= 0) close(fd);
+
+    /* Hard and symbolic links inside the sandbox. */
+    char *hl = join(outdir, "hard.bin"), *sl = join(outdir, "sym.bin");
+    ok = link(f, hl) == 0 && stat(hl, &st) == 0 && st.st_size == 4096 && st.st_nlink == 2;
+    printf("hard link: %s\n", ok ? "ok" : "FAILED");
+    if (!ok) errors++;
+    char target[64] = "";
+    ssize_t tl;
+    ok = symlink("sized.bin", sl) == 0 && (tl = readlink(sl, target, sizeof target - 1)) == 9 &&
+         (target[tl] = 0, !strcmp(target, "sized.bin")) && stat(sl, &st) == 0 && S_ISREG(st.st_mode) &&
+         st.st_size == 4096 && lstat(sl, &st) == 0 && S_ISLNK(st.st_mode);
+    printf("symlink, readlink, stat through it, lstat: %s\n", ok ? "ok" : "FAILED");
+    if (!ok) errors++;
+
+    /* Error codes. */
+    char *missing = join(outdir, "missing"), *sub = join(f, "x");
+    printf("open missing file: %s\n", FAILS(open(missing, O_RDONLY)));
+    printf("open O_CREAT|O_EXCL on an existing file: %s\n", FAILS(open(f, O_WRONLY | O_CREAT | O_EXCL, 0644)));
+    printf("open O_DIRECTORY on a file: %s\n", FAILS(open(f, O_RDONLY | O_DIRECTORY)));
+    printf("open a path under a file: %s\n", FAILS(open(sub, O_RDONLY)));
+    printf("open a directory for writing: %s\n", FAILS(open(outdir, O_WRONLY)));
+    printf("mkdir an existing directory: %s\n", FAILS(mkdir(outdir, 0755)));
+    printf("rmdir a file: %s\n", FAILS(rmdir(f)));
+    printf("unlink missing file: %s\n", FAILS(unlink(missing)));
+    printf("read from a closed fd: %s\n", FAILS(read(fd, buf, 1)));
+    int dfd = open(outdir, O_RDONLY | O_DIRECTORY);
+    printf("read from a directory fd: %s\n", FAILS(read(dfd, buf, 1)));
+    if (dfd >= 0) close(dfd);
+
+    ok = unlink(sl) == 0 && unlink(hl) == 0 && stat(f, &st) == 0 && st.st_nlink == 1 && unlink(f) == 0;
+    printf("cleanup: %s\n", ok ? "ok" : "FAILED");
+    if (!ok) errors++;
+    free(dir); free(f); free(hl); free(sl); free(missing); free(sub);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) { fprintf(stderr, "usage: tree IN_DIR OUT_FILE\n"); return 2; }
     const char *root = argv[1], *out = argv[2];
@@ -239,6 +366,7 @@ int main(int argc, char **argv) {
     char *slash = strrchr(out, '/');
     char *outdir = slash ? strndup(out, (size_t)(slash - out)) : strdup(".");
     scratch(outdir);
+    fsops(outdir);
     free(outdir);
     free(tmp);
     printf("errors: %d\n", errors);

@@ -1,0 +1,66 @@
+/*
+ * reader.h — the byte reader shared by decode.c (sections) and instr.c
+ * (instructions): bounds, the testsuite's malformed-input messages with a
+ * byte offset, LEB128 failure diagnosis, value-type bytes.  Internal to
+ * src/decode/; everything is static inline so the instruction reader stays
+ * as fast as a local one.
+ */
+#ifndef ZW_DECODE_READER_H
+#define ZW_DECODE_READER_H
+
+#include "../module.h"
+
+#define ZW_EOS_MSG "unexpected end of section or function"
+
+typedef struct zw_rd {
+    const uint8_t *base;  /* start of the module binary (offsets are relative to it) */
+    const uint8_t *p, *end;
+    const uint8_t *fend;  /* end of the whole binary (>= end) */
+    const char *eof_msg;  /* message when reading past end */
+    zwasm_error_t *err;   /* may be NULL */
+    uint32_t func;        /* function index for messages, or ZWASM_NO_FUNC */
+} zw_rd;
+
+static inline bool zw_rd_fail(zw_rd *r, const uint8_t *at, const char *msg) {
+    zw_err_set(r->err, ZWASM_ERR_MALFORMED, (uint64_t)(at - r->base), r->func, "%s", msg);
+    return false;
+}
+
+/* Explain a failed LEB128 read of an N-bit integer at p.  Like the
+ * reference decoder, look past the end of the current section (up to the
+ * end of the binary) to tell an over-long or too-large integer from a
+ * truncated one. */
+static inline bool zw_rd_leb_fail(zw_rd *r, const uint8_t *p, unsigned bits) {
+    unsigned maxbytes = (bits + 6) / 7, i;
+    const uint8_t *lim = r->fend > r->end ? r->fend : r->end;
+    for (i = 0; i < maxbytes; i++) {
+        if (p + i >= lim) return zw_rd_fail(r, r->end, r->eof_msg);
+        if (!(p[i] & 0x80)) break;
+    }
+    if (i == maxbytes) return zw_rd_fail(r, p + maxbytes - 1, "integer representation too long");
+    /* the last byte is in range: the value itself is what the reader refused */
+    if (p + i < r->end) return zw_rd_fail(r, p + i, "integer too large");
+    const uint8_t *q = p;
+    uint32_t v;
+    if (!zw_read_u32(&q, lim, &v)) return zw_rd_fail(r, p + i, "integer too large");
+    return zw_rd_fail(r, r->end, r->eof_msg); /* crosses the end of the section */
+}
+
+static inline bool zw_rd_u32(zw_rd *r, uint32_t *out) {
+    const uint8_t *p = r->p;
+    if (!zw_read_u32(&r->p, r->end, out)) return zw_rd_leb_fail(r, p, 32);
+    return true;
+}
+
+static inline bool zw_rd_u8(zw_rd *r, uint8_t *out) {
+    if (r->p >= r->end) return zw_rd_fail(r, r->p, r->eof_msg);
+    *out = *r->p++;
+    return true;
+}
+
+/* A number or reference type byte of Wasm 2.0. */
+static inline bool zw_is_valtype_byte(uint8_t b) {
+    return (b >= 0x7B && b <= 0x7F) || b == 0x70 || b == 0x6F;
+}
+
+#endif

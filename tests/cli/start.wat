@@ -1,0 +1,3 @@
+(module
+  (func $s unreachable)
+  (start $s))
