@@ -75,6 +75,7 @@ bench: $(BUILD)/zwasm
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libzwasm.a
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/fuzz_module.c build-fuzz/libzwasm.a -lm -o build-fuzz/fuzz_module
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/fuzz_wat.c build-fuzz/libzwasm.a -lm -o build-fuzz/fuzz_wat
 
 clean:
 	rm -rf build build-asan build-fuzz

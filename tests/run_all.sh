@@ -34,6 +34,7 @@ run_suite unit "$BUILD/unit_tests"
 run_suite spec-2.0 "$BUILD/zwasm" wast --known-failures "$here/spec/known-failures-2.0.txt" "$SPEC_DIR"/wasm-2.0/*.wast
 run_suite cli sh "$here/cli/run.sh" "$BUILD/zwasm"
 run_suite wasi sh "$here/wasi/run.sh" "$BUILD/zwasm"
+run_suite programs sh "$here/programs/run.sh" "$BUILD/zwasm"
 
 if [ "$total_s" -gt 0 ]; then
     echo "$total_p passed, $total_f failed, $total_s skipped"

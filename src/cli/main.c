@@ -79,11 +79,13 @@ bool cli_read_file(const char *path, uint8_t **data, size_t *len, zwasm_error_t 
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) zw_buf_append(&b, chunk, n);
     bool ioerr = ferror(f);
+    int read_errno = errno;
     fclose(f);
     if (ioerr || b.oom) {
         zw_buf_free(&b);
         if (ioerr)
-            zw_err_set(err, ZWASM_ERR_IO, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "read error");
+            zw_err_set(err, ZWASM_ERR_IO, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "read error: %s",
+                       strerror(read_errno));
         else
             zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
         return false;

@@ -184,6 +184,25 @@ int zw_wasi_sock_accept(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     return ZW_E_SUCCESS;
 }
 
+/* The transfer of sock_recv / sock_send once their arguments are checked:
+ * guest iovecs (iovs, niovs) through recvmsg / sendmsg with host flags hf;
+ * the byte count goes to lenp, the host's msg_flags to *msg_flags. */
+static int sock_io(const zw_wmem *m, int host, bool send, uint32_t iovs, uint32_t niovs, int hf,
+                   uint32_t lenp, int *msg_flags) {
+    struct iovec *v;
+    int nv;
+    int e = zw_wasi_iovecs(m, iovs, niovs, (void **)&v, &nv);
+    if (e) return e;
+    struct msghdr mh = {.msg_iov = v, .msg_iovlen = (size_t)nv};
+    ssize_t r = send ? sendmsg(host, &mh, hf) : recvmsg(host, &mh, hf);
+    int he = errno;
+    free(v);
+    if (r < 0) return zw_wasi_errno(he);
+    zw_wm_put32(m, lenp, (uint32_t)r);
+    *msg_flags = mh.msg_flags;
+    return ZW_E_SUCCESS;
+}
+
 int zw_wasi_sock_recv(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     zw_wasi_fd *f = NULL;
     int e = sock_fd(w, (uint32_t)a[0], ZW_R_FD_READ, &f);
@@ -191,17 +210,9 @@ int zw_wasi_sock_recv(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     uint32_t riflags = (uint32_t)a[3], lenp = (uint32_t)a[4], flagsp = (uint32_t)a[5];
     if (riflags & ~3u) return ZW_E_INVAL;
     if (!zw_wm_ok(m, lenp, 4) || !zw_wm_ok(m, flagsp, 2)) return ZW_E_FAULT;
-    struct iovec *v;
-    int nv;
-    if ((e = zw_wasi_iovecs(m, (uint32_t)a[1], (uint32_t)a[2], (void **)&v, &nv))) return e;
-    struct msghdr mh = {.msg_iov = v, .msg_iovlen = (size_t)nv};
-    int hf = (riflags & 1 ? MSG_PEEK : 0) | (riflags & 2 ? MSG_WAITALL : 0);
-    ssize_t r = recvmsg(f->host, &mh, hf);
-    int he = errno;
-    free(v);
-    if (r < 0) return zw_wasi_errno(he);
-    zw_wm_put32(m, lenp, (uint32_t)r);
-    zw_st16(zw_wm_ptr(m, flagsp, 2), mh.msg_flags & MSG_TRUNC ? 1 : 0);
+    int hf = (riflags & 1 ? MSG_PEEK : 0) | (riflags & 2 ? MSG_WAITALL : 0), mf = 0;
+    if ((e = sock_io(m, f->host, false, (uint32_t)a[1], (uint32_t)a[2], hf, lenp, &mf))) return e;
+    zw_st16(zw_wm_ptr(m, flagsp, 2), mf & MSG_TRUNC ? 1 : 0);
     return ZW_E_SUCCESS;
 }
 
@@ -212,16 +223,8 @@ int zw_wasi_sock_send(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     uint32_t lenp = (uint32_t)a[4];
     if ((uint32_t)a[3] != 0) return ZW_E_INVAL; /* no siflags are defined */
     if (!zw_wm_ok(m, lenp, 4)) return ZW_E_FAULT;
-    struct iovec *v;
-    int nv;
-    if ((e = zw_wasi_iovecs(m, (uint32_t)a[1], (uint32_t)a[2], (void **)&v, &nv))) return e;
-    struct msghdr mh = {.msg_iov = v, .msg_iovlen = (size_t)nv};
-    ssize_t r = sendmsg(f->host, &mh, MSG_NOSIGNAL);
-    int he = errno;
-    free(v);
-    if (r < 0) return zw_wasi_errno(he);
-    zw_wm_put32(m, lenp, (uint32_t)r);
-    return ZW_E_SUCCESS;
+    int mf;
+    return sock_io(m, f->host, true, (uint32_t)a[1], (uint32_t)a[2], MSG_NOSIGNAL, lenp, &mf);
 }
 
 int zw_wasi_sock_shutdown(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {

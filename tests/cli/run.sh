@@ -41,6 +41,7 @@ expect wasi-exit 7 '' -- "$Z" run "$D/wasi.wat"
 expect trap 3 'integer divide by zero' -- "$Z" run --invoke div "$D/add.wat" 1 0
 expect exhaustion 3 'call stack exhausted' -- "$Z" run --invoke loop "$D/add.wat"
 expect no-file 1 'nofile.wasm' -- "$Z" run "$T/nofile.wasm"
+expect dir-file 1 'read error: Is a directory' -- "$Z" validate "$T"
 expect usage 2 '' -- "$Z" frobnicate
 expect inspect 0 'add' -- "$Z" inspect "$D/add.wat"
 expect start-trap 3 'trap: unreachable' -- "$Z" run "$D/start.wat"

@@ -20,6 +20,7 @@ E=$D/expected
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 TIMEOUT=${PROGRAMS_TIMEOUT:-120}
 pass=0; fail=0
+extra='' same_as='' pipe=''
 
 # to_run CMD...: run with a timeout when timeout(1) exists (exit 124 on expiry).
 to_run() {
@@ -30,24 +31,33 @@ to_run() {
 # Runs in a fresh work directory $W (cwd), set up beforehand by prepare().
 # Extra comparisons are listed in $extra as "expected-file:actual-file" pairs
 # (actual files relative to $W); $same_as names another check whose expected
-# stdout/stderr this one shares.
+# stdout/stderr this one shares; pipe=1 feeds stdin and collects stdout
+# through pipes instead of files.
 check() {
     name=$1 want=$2 input=$3; shift 3
-    case $name in *"${PROGRAMS_FILTER:-}"*) ;; *) extra= same_as=; return ;; esac
+    case $name in *"${PROGRAMS_FILTER:-}"*) ;; *) extra='' same_as='' pipe=''; return ;; esac
     opts=
     while [ "$1" != "--" ]; do opts="$opts $1"; shift; done
     shift
     wasm=$1; shift
-    # shellcheck disable=SC2086 # opts holds simple words only
-    (cd "$W" && to_run "$Z" run $opts "$D/$wasm" "$@" <"$input" >"$T/out" 2>"$T/err")
-    rc=$?
+    # opts holds simple words only (unquoted on purpose)
+    if [ -n "$pipe" ]; then   # stdin and stdout are pipes, not files
+        rm -f "$T/rc"
+        # shellcheck disable=SC2086,SC2002
+        (cd "$W" && cat "$input" | { to_run "$Z" run $opts "$D/$wasm" "$@" 2>"$T/err"; echo $? >"$T/rc"; } | cat >"$T/out")
+        rc=$(cat "$T/rc" 2>/dev/null || echo 255)
+    else
+        # shellcheck disable=SC2086
+        (cd "$W" && to_run "$Z" run $opts "$D/$wasm" "$@" <"$input" >"$T/out" 2>"$T/err")
+        rc=$?
+    fi
     if [ -n "${PROGRAMS_RECORD:-}" ]; then   # record actual outputs (for review)
         cp "$T/out" "$PROGRAMS_RECORD/$name.stdout"; cp "$T/err" "$PROGRAMS_RECORD/$name.stderr"
         echo "$rc" >"$PROGRAMS_RECORD/$name.status"
         cksum <"$T/out" >"$PROGRAMS_RECORD/$name.stdout.cksum"
         for pair in $extra; do cp "$W/${pair#*:}" "$PROGRAMS_RECORD/${pair%%:*}" 2>/dev/null; done
     fi
-    why= base=${same_as:-$name}
+    why='' base=${same_as:-$name}
     [ "$rc" -eq "$want" ] || why="$why exit status $rc (want $want);"
     if [ -f "$E/$base.stdout" ]; then
         cmp -s "$E/$base.stdout" "$T/out" || why="$why stdout differs;"
@@ -75,7 +85,7 @@ check() {
         fi
         head -c 600 "$T/err"
     fi
-    extra= same_as=
+    extra='' same_as='' pipe=''
 }
 
 # prepare: a fresh work directory W with in/ (a copy of data/tree plus an
@@ -95,8 +105,12 @@ prepare; extra="tree.report.txt:out/report.txt" same_as=tree  # host out/ is the
 check tree-renamed 0 $NUL --dir in::data --dir out::o -- tree.wasm data o/report.txt
 prepare
 check stdio 0 "$D/data/stdin.txt" --dir tmp -- stdio.wasm tmp
+prepare; pipe=1 same_as=stdio
+check stdio-pipe 0 "$D/data/stdin.txt" --dir tmp -- stdio.wasm tmp
 prepare
 check stdio-big 0 $NUL -- stdio.wasm big
+prepare; pipe=1 same_as=stdio-big
+check stdio-big-pipe 0 $NUL -- stdio.wasm big
 prepare
 check clock 0 $NUL -- clock.wasm
 prepare
@@ -110,7 +124,7 @@ for mode in "main 0" "main 42" "exit 7" "exit 0" "proc 113" "proc 0"; do
     prepare
     # shellcheck disable=SC2086 # mode is two words
     set -- $mode
-    check "exitcode-$1-$2" "$2" $NUL -- exitcode.wasm $1 $2
+    check "exitcode-$1-$2" "$2" $NUL -- exitcode.wasm "$1" "$2"
 done
 prepare
 check exitcode-trap 3 $NUL -- exitcode.wasm trap
