@@ -45,13 +45,16 @@ $(BUILD)/libzwasm.so: $(LIB_OBJ)
 $(BUILD)/zwasm: $(CLI_OBJ) $(BUILD)/libzwasm.a
 	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
 
+$(BUILD)/embed: examples/embed.c $(BUILD)/libzwasm.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
+
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libzwasm.a
 	$(CC) $(SAN) -o $@ $(UNIT_OBJ) $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
 
 SPEC_DIR ?= ../shared/spec
 
 # The whole test suite; the last line of output is "N passed, N failed".
-test: all $(BUILD)/unit_tests
+test: all $(BUILD)/unit_tests $(BUILD)/embed
 	@BUILD=$(BUILD) SPEC_DIR=$(SPEC_DIR) sh tests/run_all.sh
 
 unit: $(BUILD)/unit_tests
@@ -66,8 +69,9 @@ asan:
 test-asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" test
 
-demo: $(BUILD)/zwasm
+demo: $(BUILD)/zwasm $(BUILD)/embed
 	$(BUILD)/zwasm run --invoke fac examples/fac.wat 20
+	$(BUILD)/embed 20
 
 bench: $(BUILD)/zwasm
 	sh bench/run.sh
