@@ -35,6 +35,7 @@ run_suite spec-2.0 "$BUILD/zwasm" wast --known-failures "$here/spec/known-failur
 run_suite cli sh "$here/cli/run.sh" "$BUILD/zwasm"
 run_suite wasi sh "$here/wasi/run.sh" "$BUILD/zwasm"
 run_suite programs sh "$here/programs/run.sh" "$BUILD/zwasm"
+run_suite regress sh "$here/regress/run.sh" "$BUILD/zwasm"
 
 if [ "$total_s" -gt 0 ]; then
     echo "$total_p passed, $total_f failed, $total_s skipped"
