@@ -230,6 +230,7 @@ typedef struct zw_module {
      * nfunc_imports + i is ir[i]). */
     struct zw_ir_func **ir;
     bool trace; /* set by the API before lowering: emit per-instruction trace hooks */
+    bool fuel;  /* set by the API before lowering: emit fuel checks (loops, function entry) */
     /* Set by the API: 1 for the zwasm_module_t handle plus 1 per live
      * instance, so zwasm_module_delete before zwasm_store_delete is safe.
      * 0 (as left by zw_decode) means "not reference counted". */

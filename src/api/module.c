@@ -26,6 +26,7 @@ ZWASM_API zwasm_result_t zwasm_module_new(zwasm_engine_t *engine, const uint8_t 
     r = zw_validate(m, err);
     if (r == ZWASM_OK) {
         m->trace = engine->cfg.trace;
+        m->fuel = engine->cfg.fuel != 0;
         r = zw_lower_module(m, err);
     }
     if (r != ZWASM_OK) {

@@ -35,6 +35,8 @@ static const char usage_text[] =
     "        --dump-ir             print the register IR of every function and exit\n"
     "        --trace               trace every executed IR instruction to stderr\n"
     "        --max-call-depth N    wasm frames before \"call stack exhausted\"\n"
+    "        --fuel N              trap \"interrupted\" after about N loop iterations\n"
+    "                              and calls (0 = unlimited, the default)\n"
     "  validate FILE              check FILE; print nothing if it is valid\n"
     "  inspect FILE               list imports, exports, memories, tables, globals\n"
     "                             and custom sections\n"
@@ -225,6 +227,15 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
             if (!*v || *end || errno || n == 0 || n > UINT32_MAX || v[0] == '-')
                 return usage_error("--max-call-depth expects a positive number, got '%s'", v);
             o->cfg.max_call_depth = (uint32_t)n;
+        } else if (strcmp(a, "--fuel") == 0) {
+            if (!has_val) return usage_error("%s needs a number", a);
+            const char *v = argv[++i];
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(v, &end, 10);
+            if (!*v || *end || errno || v[0] == '-')
+                return usage_error("--fuel expects a number, got '%s'", v);
+            o->cfg.fuel = (uint64_t)n;
         } else {
             return usage_error("unknown option '%s' for run", a);
         }

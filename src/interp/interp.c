@@ -7,8 +7,9 @@
  * Handlers of the fixed-signature Wasm operations are generated from
  * opcodes.def (semantics in interp_sem.h and simd.h); control, calls,
  * variables, tables, bulk memory and the IR-only forms are written here.
- * Hot state lives in locals: ip, fp, the memory-0 base and size.  Wasm ->
- * wasm calls push a frame record and never recurse in C.
+ * Hot state lives in locals: ip, fp, the memory-0 base and size, fuel.
+ * Wasm -> wasm calls push a frame record and never recurse in C.  Frequent
+ * instruction pairs get fused handlers in the threaded code (FUSE_FIRST).
  */
 #include <inttypes.h>
 #include <sys/mman.h>
@@ -34,6 +35,13 @@ typedef struct zw_frame {
     zw_instance *inst;
 } zw_frame;
 
+/* ex->frames: the frame records, preceded by the fuel left while a host
+ * function runs (so a nested zw_call continues with it). */
+typedef struct zw_xframes {
+    uint64_t fuel;
+    zw_frame f[];
+} zw_xframes;
+
 /* ---- value stack ---------------------------------------------------------- */
 static uint32_t max_depth(const zw_store *s) {
     uint32_t d = s->engine ? s->engine->cfg.max_call_depth : 0;
@@ -49,7 +57,7 @@ static bool exec_init(zw_store *s) {
     if (bytes < 4096) bytes = 4096;
     void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) return false;
-    e->frames = zw_calloc((size_t)max_depth(s) + 2, sizeof(zw_frame));
+    e->frames = zw_calloc(1, sizeof(zw_xframes) + ((size_t)max_depth(s) + 2) * sizeof(zw_frame));
     if (!e->frames) { munmap(p, bytes); return false; }
     e->stack = p;
     e->stack_end = (zw_slot *)((uint8_t *)p + bytes);
@@ -153,13 +161,189 @@ static ZW_NOINLINE void trace_insn(const zw_ir_func *fn, uint32_t pc, const zw_s
 #if ZW_INTERP_SWITCH
 #define LOP(id) case ZW_OP_##id
 #define LIR(n) case ZW_IR_##n
-#define DISPATCH() goto dispatch
+#define DISPATCH() do { PROF(); goto dispatch; } while (0)
 #else
 #define LOP(id) Lop_##id
 #define LIR(n) Lir_##n
-#define DISPATCH() goto *(const void *)((const char *)&&L_base + (int32_t)*ip)
+#define DISPATCH() do { PROF(); goto *(const void *)((const char *)&&L_base + (int32_t)*ip); } while (0)
+#endif
+#ifdef ZW_INTERP_PROFILE
+/* Profiling build (-DZW_INTERP_PROFILE): dynamic counts of every IR opcode
+ * and opcode pair, printed to stderr at exit. */
+static uint64_t prof_op[ZW_IR_COUNT], prof_pair[ZW_IR_COUNT][ZW_IR_COUNT];
+static uint32_t prof_prev;
+static void prof_dump(void) {
+    uint64_t tot = 0;
+    for (uint32_t i = 0; i < ZW_IR_COUNT; i++) tot += prof_op[i];
+    fprintf(stderr, "profile: %" PRIu64 " instructions\n", tot);
+    for (int k = 0; k < 60; k++) {
+        uint32_t b = 0;
+        for (uint32_t i = 0; i < ZW_IR_COUNT; i++) if (prof_op[i] > prof_op[b]) b = i;
+        if (!prof_op[b]) break;
+        fprintf(stderr, "  %6.2f%% %-22s %" PRIu64 "\n", 100.0 * prof_op[b] / tot, zw_ir_name(b), prof_op[b]);
+        prof_op[b] = 0;
+    }
+    for (int k = 0; k < 60; k++) {
+        uint32_t ba = 0, bb = 0;
+        for (uint32_t i = 0; i < ZW_IR_COUNT; i++)
+            for (uint32_t j = 0; j < ZW_IR_COUNT; j++)
+                if (prof_pair[i][j] > prof_pair[ba][bb]) { ba = i; bb = j; }
+        if (!prof_pair[ba][bb]) break;
+        fprintf(stderr, "  %6.2f%% %s -> %s\n", 100.0 * prof_pair[ba][bb] / tot, zw_ir_name(ba), zw_ir_name(bb));
+        prof_pair[ba][bb] = 0;
+    }
+}
+#define PROF()                                                                 \
+    do {                                                                       \
+        static bool reg_;                                                      \
+        if (!reg_) { reg_ = true; atexit(prof_dump); }                         \
+        uint32_t op_ = fn->code[ip - (const uint32_t *)fn->tcode];             \
+        prof_op[op_]++;                                                        \
+        prof_pair[prof_prev][op_]++;                                           \
+        prof_prev = op_;                                                       \
+    } while (0)
+#else
+#define PROF() ((void)0)
 #endif
 #define NEXT(n) do { ip += (n); DISPATCH(); } while (0)
+
+/* ---- fused pairs (interpreter only) --------------------------------------------
+ * zw_interp_thread replaces the handler of an instruction A (a member of
+ * FUSE_FIRST) followed by B (a member of FUSE_SECOND: the same plus
+ * conditional branches) by one handler that runs both.  A's and B's words
+ * stay where they are and B keeps its own handler for jumps to it, so the
+ * code layout and branch targets are unchanged (the portable code is not
+ * touched).  Items: X(irop, kind, semantics id, type letter, ...) with kinds
+ * R (d a b), K (d a imm), U (d a), LD (d addr off), ST (addr v off), MV (d s),
+ * C (d imm), and as B only Z (s T: br_nz/br_z), BK (s imm T), BR (s s T) and
+ * G (B's own handler, entered by a direct jump instead of a dispatch). */
+#define FUSE_FIRST(X, ...)                                                     \
+    X(ZW_OP_I64_ADD, R, I64_ADD, l, __VA_ARGS__)                               \
+    X(ZW_OP_I64_MUL, R, I64_MUL, l, __VA_ARGS__)                               \
+    X(ZW_OP_I64_OR, R, I64_OR, l, __VA_ARGS__)                                 \
+    X(ZW_OP_I64_LT_U, R, I64_LT_U, l, __VA_ARGS__)                             \
+    X(ZW_IR_K_I64_SHR_U, K, I64_SHR_U, l, __VA_ARGS__)                         \
+    X(ZW_IR_K_I64_AND, K, I64_AND, l, __VA_ARGS__)                             \
+    X(ZW_IR_K_I64_SHL, K, I64_SHL, l, __VA_ARGS__)                             \
+    X(ZW_OP_I64_EXTEND_I32_U, U, I64_EXTEND_I32_U, i, __VA_ARGS__)             \
+    X(ZW_OP_I64_LOAD, LD, I64_LOAD, l, __VA_ARGS__)                            \
+    X(ZW_OP_I64_STORE, ST, I64_STORE, l, __VA_ARGS__)                          \
+    X(ZW_OP_I32_ADD, R, I32_ADD, i, __VA_ARGS__)                               \
+    X(ZW_IR_K_I32_ADD, K, I32_ADD, i, __VA_ARGS__)                             \
+    X(ZW_IR_K_I32_AND, K, I32_AND, i, __VA_ARGS__)                             \
+    X(ZW_OP_I32_LOAD, LD, I32_LOAD, i, __VA_ARGS__)                            \
+    X(ZW_OP_I32_LOAD8_U, LD, I32_LOAD8_U, i, __VA_ARGS__)                      \
+    X(ZW_OP_I32_STORE, ST, I32_STORE, i, __VA_ARGS__)                          \
+    X(ZW_OP_I32_STORE8, ST, I32_STORE8, i, __VA_ARGS__)                        \
+    X(ZW_IR_MOV, MV, MOV, l, __VA_ARGS__)                                      \
+    X(ZW_IR_CONST32, C, CONST32, i, __VA_ARGS__)
+#define FUSE_SECOND(X, ...)                                                    \
+    X(ZW_OP_I64_ADD, R, I64_ADD, l, __VA_ARGS__)                               \
+    X(ZW_OP_I64_MUL, R, I64_MUL, l, __VA_ARGS__)                               \
+    X(ZW_OP_I64_OR, R, I64_OR, l, __VA_ARGS__)                                 \
+    X(ZW_OP_I64_LT_U, R, I64_LT_U, l, __VA_ARGS__)                             \
+    X(ZW_IR_K_I64_SHR_U, K, I64_SHR_U, l, __VA_ARGS__)                         \
+    X(ZW_IR_K_I64_AND, K, I64_AND, l, __VA_ARGS__)                             \
+    X(ZW_IR_K_I64_SHL, K, I64_SHL, l, __VA_ARGS__)                             \
+    X(ZW_OP_I64_EXTEND_I32_U, U, I64_EXTEND_I32_U, i, __VA_ARGS__)             \
+    X(ZW_OP_I64_LOAD, LD, I64_LOAD, l, __VA_ARGS__)                            \
+    X(ZW_OP_I64_STORE, ST, I64_STORE, l, __VA_ARGS__)                          \
+    X(ZW_OP_I32_ADD, R, I32_ADD, i, __VA_ARGS__)                               \
+    X(ZW_IR_K_I32_ADD, K, I32_ADD, i, __VA_ARGS__)                             \
+    X(ZW_IR_K_I32_AND, K, I32_AND, i, __VA_ARGS__)                             \
+    X(ZW_OP_I32_LOAD, LD, I32_LOAD, i, __VA_ARGS__)                            \
+    X(ZW_OP_I32_LOAD8_U, LD, I32_LOAD8_U, i, __VA_ARGS__)                      \
+    X(ZW_OP_I32_STORE, ST, I32_STORE, i, __VA_ARGS__)                          \
+    X(ZW_OP_I32_STORE8, ST, I32_STORE8, i, __VA_ARGS__)                        \
+    X(ZW_IR_MOV, MV, MOV, l, __VA_ARGS__)                                      \
+    X(ZW_IR_CONST32, C, CONST32, i, __VA_ARGS__)                               \
+    X(ZW_IR_BR_NZ, Z, NZ, i, __VA_ARGS__)                                      \
+    X(ZW_IR_BR_Z, Z, Z, i, __VA_ARGS__)                                        \
+    X(ZW_IR_BRK_I32_NE, BK, I32_NE, i, __VA_ARGS__)                            \
+    X(ZW_IR_BRK_I32_LT_U, BK, I32_LT_U, i, __VA_ARGS__)                        \
+    X(ZW_IR_BRK_I32_GT_U, BK, I32_GT_U, i, __VA_ARGS__)                        \
+    X(ZW_IR_BRK_I32_LT_S, BK, I32_LT_S, i, __VA_ARGS__)                        \
+    X(ZW_IR_BR_I32_NE, BR, I32_NE, i, __VA_ARGS__)                             \
+    X(ZW_IR_BR_I32_LT_U, BR, I32_LT_U, i, __VA_ARGS__)                         \
+    X(ZW_IR_BR_TABLE, G, Lir_BR_TABLE, i, __VA_ARGS__)                         \
+    X(ZW_IR_BR, G, Lir_BR, i, __VA_ARGS__)                                     \
+    X(ZW_IR_CALL_LOCAL, G, Lir_CALL_LOCAL, i, __VA_ARGS__)                     \
+    X(ZW_IR_RETURN1, G, Lir_RETURN1, i, __VA_ARGS__)
+#define FUSE_ENUM(op, k, id, t, u) FI_##k##id,
+enum { FUSE_SECOND(FUSE_ENUM, ~) FI_N };
+static int fuse_index(uint32_t op) {
+    switch (op) {
+#define FUSE_CASE(op, k, id, t, u) case op: return FI_##k##id;
+        FUSE_SECOND(FUSE_CASE, ~)
+#undef FUSE_CASE
+    }
+    return -1;
+}
+static bool fuse_first(uint32_t op) {
+    switch (op) {
+#define FUSE_CASE(op, k, id, t, u) case op: return true;
+        FUSE_FIRST(FUSE_CASE, ~)
+#undef FUSE_CASE
+    }
+    return false;
+}
+/* length in words, body at word offset o */
+#define FLEN_R(t) 4
+#define FLEN_K(t) (3 + (int)sizeof(TY_##t) / 4)
+#define FLEN_U(t) 3
+#define FLEN_LD(t) 4
+#define FLEN_ST(t) 4
+#define FLEN_MV(t) 3
+#define FLEN_C(t) 3
+#define FBODY_C(id, t, o) (fp[ip[(o) + 1]] = ip[(o) + 2])
+#define FTAIL_C(id, t, o) do { FBODY_C(id, t, o); NEXT((o) + FLEN_C(t)); } while (0)
+#define FTAIL_G(lbl, t, o) do { ip += (o); goto lbl; } while (0)
+#define FBODY_R(id, t, o) (fp[ip[(o) + 1]] = (uint64_t)SEM_##id(RD_##t(ip[(o) + 2]), RD_##t(ip[(o) + 3])))
+#define FBODY_K(id, t, o) (fp[ip[(o) + 1]] = (uint64_t)SEM_##id(RD_##t(ip[(o) + 2]), (TY_##t)IMM_##t((o) + 3)))
+#define FBODY_U(id, t, o) (fp[ip[(o) + 1]] = (uint64_t)SEM_##id(RD_##t(ip[(o) + 2])))
+#define FBODY_LD(id, t, o)                                                     \
+    do {                                                                       \
+        uint64_t fea_ = (uint64_t)(uint32_t)fp[ip[(o) + 2]] + ip[(o) + 3];     \
+        MEMCHECK(fea_, MSZ_##id);                                              \
+        fp[ip[(o) + 1]] = LD_##id(membase + fea_);                             \
+    } while (0)
+#define FBODY_ST(id, t, o)                                                     \
+    do {                                                                       \
+        uint64_t fea_ = (uint64_t)(uint32_t)fp[ip[(o) + 1]] + ip[(o) + 3];     \
+        MEMCHECK(fea_, MSZ_##id);                                              \
+        ST_##id(membase + fea_, fp[ip[(o) + 2]]);                              \
+    } while (0)
+#define FBODY_MV(id, t, o) (fp[ip[(o) + 1]] = fp[ip[(o) + 2]])
+/* B at word offset o, then dispatch */
+#define FTAIL_R(id, t, o) do { FBODY_R(id, t, o); NEXT((o) + FLEN_R(t)); } while (0)
+#define FTAIL_K(id, t, o) do { FBODY_K(id, t, o); NEXT((o) + FLEN_K(t)); } while (0)
+#define FTAIL_U(id, t, o) do { FBODY_U(id, t, o); NEXT((o) + FLEN_U(t)); } while (0)
+#define FTAIL_LD(id, t, o) do { FBODY_LD(id, t, o); NEXT((o) + FLEN_LD(t)); } while (0)
+#define FTAIL_ST(id, t, o) do { FBODY_ST(id, t, o); NEXT((o) + FLEN_ST(t)); } while (0)
+#define FTAIL_MV(id, t, o) do { FBODY_MV(id, t, o); NEXT((o) + FLEN_MV(t)); } while (0)
+#define FZ_NZ(x) ((x) != 0)
+#define FZ_Z(x) ((x) == 0)
+#define FTAIL_Z(id, t, o)                                                      \
+    do {                                                                       \
+        ip += (o);                                                             \
+        if (FZ_##id((uint32_t)fp[ip[1]])) { ip += (int32_t)ip[2]; DISPATCH(); } \
+        NEXT(3);                                                               \
+    } while (0)
+#define FTAIL_BK(id, t, o)                                                     \
+    do {                                                                       \
+        ip += (o);                                                             \
+        if (SEM_##id(RD_##t(ip[1]), (TY_##t)IMM_##t(2))) {                     \
+            ip += (int32_t)ip[2 + sizeof(TY_##t) / 4];                         \
+            DISPATCH();                                                        \
+        }                                                                      \
+        NEXT(3 + sizeof(TY_##t) / 4);                                          \
+    } while (0)
+#define FTAIL_BR(id, t, o)                                                     \
+    do {                                                                       \
+        ip += (o);                                                             \
+        if (SEM_##id(RD_##t(ip[1]), RD_##t(ip[2]))) { ip += (int32_t)ip[3]; DISPATCH(); } \
+        NEXT(4);                                                               \
+    } while (0)
 
 /* semantics selection by prefix */
 #define SEMF(pfx, id) SEMP_##pfx(id)
@@ -311,7 +495,8 @@ static ZW_NOINLINE void trace_insn(const zw_ir_func *fn, uint32_t pc, const zw_s
 /* Run fn (frame at fp, arguments in place) to completion.  With
  * table_out != NULL only return the handler table. */
 static zwasm_result_t run(zw_store *s, const zw_ir_func *fn, zw_instance *inst, zw_slot *fp,
-                          zwasm_error_t *err, const int32_t **table_out) {
+                          zwasm_error_t *err, const int32_t **table_out,
+                          const int32_t (**fuse_out)[FI_N]) {
 #if !ZW_INTERP_SWITCH
     static const int32_t table[ZW_IR_COUNT] = {
 #define X(id, text, prefix, code, imm, sig) GEN(T, id, prefix, imm, sig)
@@ -330,18 +515,26 @@ static zwasm_result_t run(zw_store *s, const zw_ir_func *fn, zw_instance *inst, 
         ZW_IR_KOPS(X)
 #undef X
     };
+#define FUSE_T_OUTER(opa, ka, ida, ta, u) FUSE_SECOND(FUSE_T_INNER, ka, ida, ta)
+#define FUSE_T_INNER(opb, kb, idb, tb, ka, ida, ta)                            \
+    [FI_##ka##ida][FI_##kb##idb] =                                             \
+        (int32_t)((const char *)&&Lfuse_##ka##ida##_##kb##idb - (const char *)&&L_base),
+    static const int32_t fuse[FI_N][FI_N] = {FUSE_FIRST(FUSE_T_OUTER, ~)};
     if (table_out) {
         *table_out = table;
+        *fuse_out = fuse;
         return ZWASM_OK;
     }
 #else
     if (table_out) {
         *table_out = NULL;
+        *fuse_out = NULL;
         return ZWASM_OK;
     }
 #endif
     zw_exec *ex = &s->exec;
-    zw_frame *frames = ex->frames;
+    zw_xframes *xf = ex->frames;
+    zw_frame *frames = xf->f;
     uint32_t depth = ex->depth;
     const uint32_t entry_depth = depth, maxd = max_depth(s);
     zw_slot *const stack_end = ex->stack_end;
@@ -356,6 +549,11 @@ static zwasm_result_t run(zw_store *s, const zw_ir_func *fn, zw_instance *inst, 
     zw_funcinst *callee_f;
     const uint32_t *ret_ip;
     uint32_t call_base;
+    /* Fuel (only modules lowered with m->fuel burn it): the outermost call
+     * starts from cfg.fuel, a nested one (from a host function) continues
+     * with what its caller left in xf->fuel. */
+    uint64_t fuel = xf->fuel;
+    if (depth == 0) fuel = s->engine && s->engine->cfg.fuel ? s->engine->cfg.fuel : UINT64_MAX;
 
     LOAD_INST();
     if (depth >= maxd || fp + fn->frame_slots > stack_end) TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
@@ -389,6 +587,17 @@ L_base:
     ZW_IR_KOPS(X)
 #undef X
 
+    /* ---- fused pairs ---- */
+#define FUSE_H_OUTER(opa, ka, ida, ta, u) FUSE_SECOND(FUSE_H_INNER, ka, ida, ta)
+#define FUSE_H_INNER(opb, kb, idb, tb, ka, ida, ta)                            \
+    Lfuse_##ka##ida##_##kb##idb: {                                             \
+        FBODY_##ka(ida, ta, 0);                                                \
+        FTAIL_##kb(idb, tb, FLEN_##ka(ta));                                    \
+    }
+#if !ZW_INTERP_SWITCH
+    FUSE_FIRST(FUSE_H_OUTER, ~)
+#endif
+
     /* ---- fused compare-and-branch ---- */
 #define X(id, l)                                                               \
     LIR(BR_##id): {                                                            \
@@ -409,6 +618,10 @@ L_base:
 #undef X
 
     /* ---- IR-only ---- */
+    LIR(FUEL):
+        if (ZW_UNLIKELY(fuel == 0)) TRAP(ZWASM_TRAP_INTERRUPTED);
+        fuel--;
+        NEXT(1);
     LIR(TRACE):
         trace_insn(fn, (uint32_t)(ip + 1 - (const uint32_t *)fn->tcode), fp);
         NEXT(1);
@@ -453,18 +666,20 @@ L_base:
     }
     LIR(RETURN1):
         fp[0] = fp[ip[1]];
-        /* fall through */
+#if ZW_INTERP_SWITCH
+        __attribute__((fallthrough));
+#endif
     LIR(RETURN): {
         zw_frame *r = &frames[--depth];
         if (ZW_UNLIKELY(!r->ip)) goto done;
         ip = r->ip;
         fp = r->fp;
         fn = r->fn;
+        /* same instance: membase/memsize are current (memory.grow and host
+         * calls refresh them; an instance switch reloads everything) */
         if (ZW_UNLIKELY(r->inst != inst)) {
             inst = r->inst;
             LOAD_INST();
-        } else if (mem0) {
-            memsize = mem0->size;
         }
         DISPATCH();
     }
@@ -617,7 +832,9 @@ do_call: {
     if (callee_f->host) {
         ex->depth = depth;
         ex->sp = fp + fn->frame_slots;
+        xf->fuel = fuel;
         rc = call_host(s, callee_f, inst, nfp, err);
+        fuel = xf->fuel;
         if (rc != ZWASM_OK) goto host_fail;
         if (mem0) {
             membase = mem0->base;
@@ -643,12 +860,15 @@ do_call: {
 
 done:
     ex->depth = entry_depth;
+    xf->fuel = fuel;
     return ZWASM_OK;
 host_fail:
     ex->depth = entry_depth;
+    xf->fuel = fuel;
     return rc;
 do_trap:
     ex->depth = entry_depth;
+    xf->fuel = fuel;
     if (trap_kind == ZWASM_TRAP_UNINITIALIZED_ELEMENT)
         zw_trap_set(err, trap_kind, "%s %u", zw_trap_message(trap_kind), trap_elem);
     else
@@ -659,12 +879,22 @@ do_trap:
 
 bool zw_interp_thread(zw_ir_func *f) {
     const int32_t *table;
-    run(NULL, NULL, NULL, NULL, NULL, &table);
+    const int32_t (*fuse)[FI_N];
+    run(NULL, NULL, NULL, NULL, NULL, &table, &fuse);
     int32_t *t = malloc(((size_t)f->len + 1) * sizeof *t);
     if (!t) return false;
     memcpy(t, f->code, (size_t)f->len * sizeof *t);
     if (table)
         for (uint32_t i = 0; i < f->ninsn; i++) t[f->insn[i]] = table[f->code[f->insn[i]]];
+    /* fused pairs: A's handler runs A and B, dispatching after B */
+    if (fuse)
+        for (uint32_t i = 0; i + 1 < f->ninsn; i++) {
+            uint32_t opa = f->code[f->insn[i]];
+            int a = fuse_index(opa), b = fuse_index(f->code[f->insn[i + 1]]);
+            if (!fuse_first(opa) || a < 0 || b < 0) continue;
+            t[f->insn[i]] = fuse[a][b];
+            i++;
+        }
     free(f->tcode);
     f->tcode = t;
     return true;
@@ -690,7 +920,7 @@ zwasm_result_t zw_call(zw_store *s, zw_funcinst *f, const zw_slot *args, zw_slot
     uint32_t saved_depth = ex->depth;
     zwasm_result_t r;
     if (f->host) r = call_host(s, f, NULL, fp, err);
-    else r = run(s, f->ir, f->inst, fp, err, NULL);
+    else r = run(s, f->ir, f->inst, fp, err, NULL, NULL);
     ex->sp = saved_sp;
     ex->depth = saved_depth;
     if (r == ZWASM_OK && nr) memcpy(results, fp, nr * sizeof(zw_slot));

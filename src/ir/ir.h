@@ -39,6 +39,7 @@ typedef struct zw_ir_func zw_ir_func;
 #define ZW_IR_OPS(X)                                                           \
     X(INVALID, "invalid", "")                                                  \
     X(TRACE, "trace", "")              /* print the next instruction */        \
+    X(FUEL, "fuel", "")                /* m->fuel: burn one unit or trap */    \
     X(CONST32, "const32", "di")                                                \
     X(CONST64, "const64", "dI")                                                \
     X(CONST128, "const128", "dV")                                              \

@@ -10,12 +10,15 @@
  * local.set/tee retarget the destination of the instruction that produced
  * the value.  Integer compares fuse with br_if/if.  Control flow becomes
  * jumps with resolved relative targets; values carried by branches are moved
- * into the target label's slots first.  See docs/ir.md.
+ * into the target label's slots first.  Integer ops on constants fold;
+ * calls of small straight-line leaf functions are inlined.  With m->fuel a
+ * fuel check is emitted at function entry and loop heads.  See docs/ir.md.
  */
 #include <string.h>
 
 #include "ir.h"
 #include "ir_sig.h"
+#include "../interp/interp_sem.h"
 
 #define NONE UINT32_MAX
 
@@ -70,6 +73,14 @@ typedef struct L {
     uint32_t cmp_start, cmp_ninsn, cmp_home;
     cond cmp;
     bool oom, trace;
+    /* the vstack entry index at which next_home() restarts, and that home
+     * (0 and temp_base, except while a call is inlined) */
+    uint32_t vfloor, floor_home;
+    uint8_t *inl;      /* per defined function: 0 unknown, 1 inlinable, 2 not */
+    /* while inlining: the callee's locals (absolute slots) and their aliases */
+    bool inlining;
+    uint32_t inl_base; /* callee frame base; slots below are the caller's */
+    vent *alias;       /* per callee local: V_CONST/V_LOCAL alias, or kind V_SLOT (none) */
 } L;
 
 /* ---- compare tables ---------------------------------------------------- */
@@ -190,7 +201,7 @@ static void bind(L *l, ctl *c) {
 
 /* ---- virtual stack --------------------------------------------------------- */
 static uint32_t next_home(L *l) {
-    if (!l->vs.n) return l->temp_base;
+    if (l->vs.n == l->vfloor) return l->floor_home;
     vent *t = &l->vs.v[l->vs.n - 1];
     return t->home + t->nsl;
 }
@@ -384,10 +395,83 @@ static void set_cmp(L *l, uint32_t start, uint32_t ninsn, cond c) {
     l->cmp_home = l->vs.v[l->vs.n - 1].home;
 }
 
+/* Constant folding of the binary integer ops of ZW_IR_KOPS (none traps):
+ * constant OP constant, and the identities x+0 x-0 x|0 x^0 x*1 x&-1, shifts
+ * and rotates by 0 (-> x), x*0 x&0 (-> 0).  True when done (nothing
+ * emitted; the result is pushed as a constant or as x's entry). */
+static bool fold_binop(L *l, uint32_t op) {
+    const zw_opinfo *oi = &zw_opinfos[op];
+    vent *a = &l->vs.v[l->vs.n - 2], *b = &l->vs.v[l->vs.n - 1];
+    bool is64 = oi->params[0] == 'l';
+    uint64_t mask = is64 ? ~0ull : 0xFFFFFFFFull, bits = is64 ? 63 : 31;
+    zw_valtype rt = zw_sig_letter_type(oi->results[0]);
+    if (a->kind == V_CONST && b->kind == V_CONST) {
+        uint64_t x = a->c[0] & mask, y = b->c[0] & mask, r = 0;
+        switch (op) {
+#define X(id, ty) case ZW_OP_##id: r = (uint64_t)SEM_##id((FT_##ty)x, (FT_##ty)y); break;
+#define FT_i uint32_t
+#define FT_l uint64_t
+            ZW_IR_KOPS(X)
+#undef FT_i
+#undef FT_l
+#undef X
+        default: return false;
+        }
+        l->vs.n -= 2;
+        vent *e = push(l, V_CONST, rt);
+        if (e) e->c[0] = r;
+        return true;
+    }
+    vent *k = b->kind == V_CONST ? b : a->kind == V_CONST ? a : NULL;
+    if (!k) return false;
+    bool kb = k == b;
+    uint64_t c = k->c[0] & mask;
+    int res = 0; /* 1: x, 2: constant 0 */
+    switch (op) {
+    case ZW_OP_I32_ADD: case ZW_OP_I64_ADD: case ZW_OP_I32_OR: case ZW_OP_I64_OR:
+    case ZW_OP_I32_XOR: case ZW_OP_I64_XOR:
+        if (c == 0) res = 1;
+        break;
+    case ZW_OP_I32_SUB: case ZW_OP_I64_SUB: case ZW_OP_I32_SHL: case ZW_OP_I64_SHL:
+    case ZW_OP_I32_SHR_S: case ZW_OP_I64_SHR_S: case ZW_OP_I32_SHR_U: case ZW_OP_I64_SHR_U:
+    case ZW_OP_I32_ROTL: case ZW_OP_I64_ROTL: case ZW_OP_I32_ROTR: case ZW_OP_I64_ROTR:
+        if (kb && (c & bits) == 0 && (op == ZW_OP_I32_SUB || op == ZW_OP_I64_SUB ? c == 0 : true)) res = 1;
+        break;
+    case ZW_OP_I32_MUL: case ZW_OP_I64_MUL:
+        if (c == 1) res = 1;
+        else if (c == 0) res = 2;
+        break;
+    case ZW_OP_I32_AND: case ZW_OP_I64_AND:
+        if (c == mask) res = 1;
+        else if (c == 0) res = 2;
+        break;
+    }
+    if (!res) return false;
+    vent x = kb ? *a : *b;
+    /* x = the upper operand in a slot moves down one position: only when
+     * the last instruction produced it (its destination is retargeted) */
+    uint32_t home_a = a->home;
+    if (res == 1 && !kb && x.kind == V_SLOT) {
+        if (l->last_dst == NONE || l->code.v[l->last_dst] != x.home) return false;
+        l->code.v[l->last_dst] = home_a;
+        l->cmp_valid = false;
+    }
+    l->vs.n -= 2;
+    if (res == 2) {
+        vent *e = push(l, V_CONST, rt);
+        if (e) e->c[0] = 0;
+        return true;
+    }
+    vent *e = push(l, x.kind, rt);
+    if (e) { e->ref = x.ref; e->c[0] = x.c[0]; e->c[1] = x.c[1]; }
+    return true;
+}
+
 static void lower_generic(L *l, uint32_t op) {
     const zw_opinfo *oi = &zw_opinfos[op];
     uint32_t np = (uint32_t)strlen(oi->params), nr = (uint32_t)strlen(oi->results);
     uint32_t start = l->code.n, ninsn = l->insn.n;
+    if (np == 2 && k_of(op) != NONE && fold_binop(l, op)) return;
     if (np == 2 && k_of(op) != NONE) {
         vent *a = &l->vs.v[l->vs.n - 2], *b = &l->vs.v[l->vs.n - 1];
         uint32_t kop = NONE;
@@ -509,6 +593,239 @@ static void set_local(L *l, uint32_t idx, vent v) {
     else emit_const(l, slot, &v);
 }
 
+/* ---- inlining ------------------------------------------------------------------ */
+/* A call of a small straight-line leaf function (no control flow, no calls:
+ * locals, constants, globals, numeric ops, loads and stores) is lowered in
+ * place: the callee frame is laid out exactly as for a call (params at the
+ * argument homes, then its locals, then its temporaries) and the callee's
+ * body is lowered into the caller.  Since there is no control flow inside,
+ * each callee local can stay an alias of a constant or of another local's
+ * slot until written (arguments that are constants or caller locals,
+ * declared locals = 0), which removes the argument moves and the zeroing. */
+#define INLINE_MAX_INSTRS 64
+#define INLINE_MAX_LOCALS 32
+
+static bool inline_ok_op(uint32_t op) {
+    const zw_opinfo *oi = &zw_opinfos[op];
+    switch (op) {
+    case ZW_OP_NOP: case ZW_OP_DROP: case ZW_OP_SELECT: case ZW_OP_LOCAL_GET: case ZW_OP_LOCAL_SET:
+    case ZW_OP_LOCAL_TEE: case ZW_OP_GLOBAL_GET: case ZW_OP_GLOBAL_SET: case ZW_OP_I32_CONST:
+    case ZW_OP_I64_CONST: case ZW_OP_F32_CONST: case ZW_OP_F64_CONST:
+        return true;
+    }
+    if (oi->imm == IMM_NONE) return oi->params && oi->prefix != 0xFD;
+    if (oi->imm == IMM_MEMARG) return oi->prefix == 0;
+    return false;
+}
+
+static bool inlinable(L *l, uint32_t fidx) {
+    zw_module *m = l->m;
+    uint32_t d = fidx - m->nfunc_imports;
+    if (l->inl[d]) return l->inl[d] == 1;
+    l->inl[d] = 2;
+    const zw_func *fn = &m->funcs[fidx];
+    const zw_functype *ft = zw_func_type(m, fidx);
+    if (ft->nresults > 1 || ft->nparams + fn->nlocals > INLINE_MAX_LOCALS) return false;
+    for (uint32_t i = 0; i < ft->nparams + ft->nresults; i++)
+        if (ft->params[i] == ZW_V128) return false;
+    for (uint32_t i = 0; i < fn->nlocals; i++)
+        if (fn->locals[i] == ZW_V128) return false;
+    const uint8_t *p = fn->code, *end = fn->code + fn->code_len;
+    zw_instr in;
+    zwasm_error_t err;
+    for (uint32_t n = 0; p < end; n++) {
+        if (n > INLINE_MAX_INSTRS || zw_read_instr(m->bytes, &p, end, fidx, &in, &err) != ZWASM_OK) return false;
+        if (in.op == ZW_OP_END) {
+            if (p != end) return false;
+            break;
+        }
+        if (!inline_ok_op(in.op)) return false;
+    }
+    l->inl[d] = 1;
+    return true;
+}
+
+/* local.get of a callee local: its alias, or a pending read of its slot. */
+static void inl_get(L *l, uint32_t idx) {
+    const vent *al = &l->alias[idx];
+    vent *e = push(l, al->kind == V_SLOT ? V_LOCAL : al->kind, l->ltype[idx]);
+    if (!e) return;
+    if (al->kind == V_SLOT) {
+        e->ref = l->lslot[idx];
+    } else {
+        e->ref = al->ref;
+        e->c[0] = al->c[0];
+        e->c[1] = al->c[1];
+    }
+}
+/* local.set of a callee local. */
+static void inl_set(L *l, uint32_t idx, vent v) {
+    uint32_t sx = l->lslot[idx];
+    for (uint32_t i = 0; i < l->vs.n; i++)
+        if (l->vs.v[i].kind == V_LOCAL && l->vs.v[i].ref == sx) materialize(l, &l->vs.v[i]);
+    for (uint32_t j = 0; j < l->nlocals; j++)
+        if (l->alias[j].kind == V_LOCAL && l->alias[j].ref == sx) {
+            emit_mov(l, l->lslot[j], sx, (uint8_t)zw_slots(l->ltype[j]));
+            l->alias[j].kind = V_SLOT;
+        }
+    if (v.kind == V_LOCAL && v.ref == sx) return; /* no alias: a no-op */
+    if (v.kind != V_SLOT) {
+        l->alias[idx] = v;
+        return;
+    }
+    l->alias[idx].kind = V_SLOT;
+    if (l->last_dst != NONE && l->code.v[l->last_dst] == v.home) {
+        l->code.v[l->last_dst] = sx;
+        l->last_dst = NONE;
+        l->cmp_valid = false;
+        return;
+    }
+    emit_mov(l, sx, v.home, v.nsl);
+}
+
+static void lower_inline(L *l, uint32_t fidx) {
+    zw_module *m = l->m;
+    const zw_func *fn = &m->funcs[fidx];
+    const zw_functype *ft = zw_func_type(m, fidx);
+    uint32_t np = ft->nparams, nloc = np + fn->nlocals;
+    uint32_t p0 = l->vs.n - np;
+    uint32_t base = np ? l->vs.v[p0].home : next_home(l);
+    uint32_t *slot = zw_calloc(nloc + 1, sizeof *slot);
+    zw_valtype *type = zw_calloc(nloc + 1, sizeof *type);
+    vent *alias = zw_calloc(nloc + 1, sizeof *alias);
+    if (!slot || !type || !alias) {
+        free(slot); free(type); free(alias);
+        l->oom = true;
+        return;
+    }
+    uint32_t top = base;
+    for (uint32_t i = 0; i < nloc; i++) {
+        zw_valtype t = i < np ? ft->params[i] : fn->locals[i - np];
+        slot[i] = top;
+        type[i] = t;
+        top += zw_slots(t);
+        if (i < np) {
+            alias[i] = l->vs.v[p0 + i];
+        } else {
+            alias[i].kind = V_CONST;
+            alias[i].nsl = 1;
+            alias[i].type = t;
+        }
+    }
+    if (top - l->temp_base > l->max_h) l->max_h = top - l->temp_base;
+    uint32_t *sv_lslot = l->lslot, sv_nlocals = l->nlocals, sv_vfloor = l->vfloor, sv_floor_home = l->floor_home;
+    zw_valtype *sv_ltype = l->ltype;
+    l->vs.n = p0;
+    l->vfloor = p0;
+    l->floor_home = top;
+    l->lslot = slot;
+    l->ltype = type;
+    l->nlocals = nloc;
+    l->alias = alias;
+    l->inlining = true;
+    l->inl_base = base;
+    l->last_dst = NONE;
+    l->cmp_valid = false;
+
+    const uint8_t *p = fn->code, *end = fn->code + fn->code_len;
+    zw_instr in;
+    zwasm_error_t err;
+    while (p < end && !l->oom) {
+        if (zw_read_instr(m->bytes, &p, end, fidx, &in, &err) != ZWASM_OK) { l->oom = true; break; }
+        uint32_t op = in.op;
+        if (op == ZW_OP_END) break;
+        switch (op) {
+        case ZW_OP_NOP: break;
+        case ZW_OP_DROP: pop(l); break;
+        case ZW_OP_LOCAL_GET: inl_get(l, in.a); break;
+        case ZW_OP_LOCAL_SET: inl_set(l, in.a, pop(l)); break;
+        case ZW_OP_LOCAL_TEE: inl_set(l, in.a, pop(l)); inl_get(l, in.a); break;
+        case ZW_OP_SELECT: {
+            uint32_t sr[3];
+            zw_valtype t = l->vs.v[l->vs.n - 2].type;
+            pop_srcs(l, 3, sr);
+            emit(l, zw_slots(t) == 2 ? ZW_IR_SELECT128 : ZW_OP_SELECT);
+            W_dst(l, t);
+            W(l, sr[0]);
+            W(l, sr[1]);
+            W(l, sr[2]);
+            break;
+        }
+        case ZW_OP_GLOBAL_GET: {
+            zw_valtype t = m->globals[in.a].type.type;
+            emit(l, zw_slots(t) == 2 ? ZW_IR_GLOBAL_GET128 : ZW_OP_GLOBAL_GET);
+            W_dst(l, t);
+            W(l, in.a);
+            break;
+        }
+        case ZW_OP_GLOBAL_SET: {
+            vent v = pop(l);
+            uint32_t sr = src_of(l, &v);
+            emit(l, v.nsl == 2 ? ZW_IR_GLOBAL_SET128 : ZW_OP_GLOBAL_SET);
+            W(l, sr);
+            W(l, in.a);
+            break;
+        }
+        case ZW_OP_I32_CONST: case ZW_OP_I64_CONST: case ZW_OP_F32_CONST: case ZW_OP_F64_CONST: {
+            vent *e = push(l, V_CONST, op == ZW_OP_I32_CONST ? ZW_I32 : op == ZW_OP_I64_CONST ? ZW_I64
+                                       : op == ZW_OP_F32_CONST ? ZW_F32 : ZW_F64);
+            if (!e) break;
+            if (op == ZW_OP_I32_CONST) e->c[0] = (uint32_t)in.imm;
+            else if (op == ZW_OP_I64_CONST) e->c[0] = (uint64_t)in.imm;
+            else if (op == ZW_OP_F32_CONST) e->c[0] = in.v.u32[0];
+            else e->c[0] = in.v.u64[0];
+            break;
+        }
+        default:
+            if (zw_opinfos[op].imm == IMM_MEMARG) lower_memarg(l, op, &in);
+            else lower_generic(l, op);
+        }
+    }
+
+    /* the result goes to the callee's slot 0 (= base), unless it is a
+     * constant or a caller local, which stay pending */
+    vent r = {0};
+    bool has_r = ft->nresults == 1 && l->vs.n > p0;
+    uint32_t rdst = NONE;
+    if (has_r) {
+        r = pop(l);
+        if (r.kind == V_CONST || (r.kind == V_LOCAL && r.ref < base)) {
+            /* stays pending */
+        } else if (r.kind == V_SLOT && l->last_dst != NONE && l->code.v[l->last_dst] == r.home) {
+            l->code.v[l->last_dst] = base;
+            rdst = l->last_dst;
+            r.kind = V_SLOT;
+        } else {
+            uint32_t src = r.kind == V_LOCAL ? r.ref : r.home;
+            emit_mov(l, base, src, r.nsl);
+            if (src != base) rdst = l->code.n - 2;
+            r.kind = V_SLOT;
+        }
+    }
+    l->vs.n = p0;
+    l->vfloor = sv_vfloor;
+    l->floor_home = sv_floor_home;
+    l->lslot = sv_lslot;
+    l->ltype = sv_ltype;
+    l->nlocals = sv_nlocals;
+    l->alias = NULL;
+    l->inlining = false;
+    l->last_dst = NONE;
+    l->cmp_valid = false;
+    free(slot);
+    free(type);
+    free(alias);
+    if (has_r) {
+        vent *e = push(l, r.kind, ft->results[0]);
+        if (e) {
+            e->ref = r.ref;
+            e->c[0] = r.c[0];
+            e->c[1] = r.c[1];
+        }
+        l->last_dst = rdst;
+    }
+}
+
 /* ---- blocks -------------------------------------------------------------------- */
 static bool push_ctl(L *l, uint8_t kind, const zw_instr *in) {
     ctl c;
@@ -587,6 +904,7 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
         c.base_home = 0;
         if (!ZW_VEC_PUSH(&l->cs, c)) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, l->fidx, "out of memory");
     }
+    if (m->fuel) emit(l, ZW_IR_FUEL); /* function entry */
     while (p < end && l->cs.n > 0) {
         zwasm_result_t r = zw_read_instr(m->bytes, &p, end, l->fidx, &in, err);
         if (r != ZWASM_OK) return r;
@@ -617,6 +935,7 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             materialize_all(l);
             if (!push_ctl(l, C_LOOP, &in)) break;
             l->cs.v[l->cs.n - 1].start = l->code.n;
+            if (m->fuel) emit(l, ZW_IR_FUEL); /* every iteration passes here */
             l->last_dst = NONE;
             l->cmp_valid = false;
             break;
@@ -726,6 +1045,10 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             break;
         case ZW_OP_CALL: {
             const zw_functype *t = zw_func_type(m, in.a);
+            if (in.a >= m->nfunc_imports && !l->trace && inlinable(l, in.a)) {
+                lower_inline(l, in.a);
+                break;
+            }
             uint32_t base = call_args(l, t->nparams);
             if (in.a >= m->nfunc_imports) {
                 emit(l, ZW_IR_CALL_LOCAL);
@@ -1001,7 +1324,7 @@ static uint32_t types_slots(const zw_valtype *t, uint32_t n) {
     return s;
 }
 
-static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, zwasm_error_t *err) {
+static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, uint8_t *inl, zw_ir_func **out, zwasm_error_t *err) {
     L l;
     memset(&l, 0, sizeof l);
     l.m = m;
@@ -1009,6 +1332,7 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, 
     l.ft = zw_func_type(m, fidx);
     l.trace = m->trace;
     l.last_dst = NONE;
+    l.inl = inl;
     const zw_func *fn = &m->funcs[fidx];
     l.nlocals = l.ft->nparams + fn->nlocals;
     l.lslot = zw_calloc(l.nlocals + 1, sizeof *l.lslot);
@@ -1026,6 +1350,7 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, 
     }
     f->nlocal_slots = s;
     l.temp_base = s;
+    l.floor_home = s;
     r = lower_body(&l, err);
     if (r != ZWASM_OK) goto done;
     f->func_idx = fidx;
@@ -1062,13 +1387,17 @@ zwasm_result_t zw_lower_module(zw_module *m, zwasm_error_t *err) {
     if (m->ir) zw_ir_free_module(m);
     m->ir = zw_calloc(n + 1, sizeof *m->ir);
     if (!m->ir) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    uint8_t *inl = zw_calloc(n + 1, 1);
+    if (!inl) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     for (uint32_t i = 0; i < n; i++) {
-        zwasm_result_t r = lower_func(m, m->nfunc_imports + i, &m->ir[i], err);
+        zwasm_result_t r = lower_func(m, m->nfunc_imports + i, inl, &m->ir[i], err);
         if (r != ZWASM_OK) {
+            free(inl);
             zw_ir_free_module(m);
             return r;
         }
     }
+    free(inl);
     return ZWASM_OK;
 }
 

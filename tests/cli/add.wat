@@ -6,4 +6,6 @@
   (func (export "div") (param i32 i32) (result i32)
     local.get 0 local.get 1 i32.div_s)
   (func $loop (export "loop") (result i32)
-    call $loop))
+    call $loop)
+  (func (export "spin")
+    (loop br 0)))

@@ -40,6 +40,7 @@ expect missing-import 1 'env.*missing' -- "$Z" run "$D/import.wat"
 expect wasi-exit 7 '' -- "$Z" run "$D/wasi.wat"
 expect trap 3 'integer divide by zero' -- "$Z" run --invoke div "$D/add.wat" 1 0
 expect exhaustion 3 'call stack exhausted' -- "$Z" run --invoke loop "$D/add.wat"
+expect fuel 3 'interrupted' -- "$Z" run --fuel 1000000 --invoke spin "$D/add.wat"
 expect no-file 1 'nofile.wasm' -- "$Z" run "$T/nofile.wasm"
 expect dir-file 1 'read error: Is a directory' -- "$Z" validate "$T"
 expect usage 2 '' -- "$Z" frobnicate

@@ -414,3 +414,110 @@ TEST(ir_loop_rotation_and_jump_threading) {
     }
     tmod_close(&t);
 }
+
+TEST(ir_fuel) {
+    const char *wat =
+        "(module"
+        "  (func (export \"spin\") (loop $l (br $l)))"
+        "  (func $a (export \"ping\") (param i32) (result i32)"
+        "    local.get 0 i32.const 1 i32.add call $b)"
+        "  (func $b (param i32) (result i32) local.get 0 call $a)"
+        "  (func (export \"count\") (param $n i32) (result i32) (local $i i32)"
+        "    (block $d (loop $l"
+        "      (br_if $d (i32.ge_u (local.get $i) (local.get $n)))"
+        "      (local.set $i (i32.add (local.get $i) (i32.const 1)))"
+        "      (br $l)))"
+        "    local.get $i))";
+    zwasm_config_t cfg;
+    zwasm_config_init(&cfg);
+    tmod t;
+    /* off: no fuel instructions */
+    CHECK(tmod_open(&t, wat, &cfg, NULL, 0));
+    if (t.inst) CHECK_EQ_INT(count_op(ir_of(&t, 0), ZW_IR_FUEL), 0);
+    tmod_close(&t);
+    cfg.fuel = 1000;
+    CHECK(tmod_open(&t, wat, &cfg, NULL, 0));
+    if (t.inst) {
+        CHECK_EQ_INT(count_op(ir_of(&t, 0), ZW_IR_FUEL), 2); /* entry + loop */
+        CHECK(tcall(&t, "spin", NULL, 0, NULL, 0) == ZWASM_ERR_TRAP);
+        CHECK(t.err.trap == ZWASM_TRAP_INTERRUPTED);
+        CHECK(strstr(t.err.message, "interrupted") != NULL);
+        zwasm_val_t a = I32(0), r;
+        CHECK(tcall(&t, "ping", &a, 1, &r, 1) == ZWASM_ERR_TRAP);
+        CHECK(t.err.trap == ZWASM_TRAP_INTERRUPTED);
+        /* each call starts with the full amount */
+        for (int k = 0; k < 3; k++) {
+            a = I32(900);
+            CHECK(tcall(&t, "count", &a, 1, &r, 1) == ZWASM_OK);
+            CHECK_EQ_INT(r.of.i32, 900);
+        }
+        a = I32(2000);
+        CHECK(tcall(&t, "count", &a, 1, &r, 1) == ZWASM_ERR_TRAP);
+        CHECK(t.err.trap == ZWASM_TRAP_INTERRUPTED);
+    }
+    tmod_close(&t);
+}
+
+TEST(ir_inline_and_fold) {
+    /* $f: straight-line leaf, inlined; writes its params and reads its
+     * zero-initialised local; aliases of params must survive the writes. */
+    tmod t;
+    CHECK(tmod_open(&t,
+                    "(module (memory 1)"
+                    "  (func $f (param $a i64) (param $b i64) (param $c i32) (result i64) (local $z i64)"
+                    "    local.get $a local.set $z"            /* z = a (alias) */
+                    "    local.get $b local.set $a"            /* a = b: z must keep the old a */
+                    "    local.get $b i64.const 3 i64.mul local.set $b"
+                    "    local.get $c i32.const 0 i32.add i32.const 8 i32.mul"
+                    "    local.get $z i64.store"               /* mem[c*8] = old a */
+                    "    local.get $z local.get $a i64.const 1000 i64.mul i64.add"
+                    "    local.get $b i64.const 1000000 i64.mul i64.add)"
+                    "  (func $d (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_u)"
+                    "  (func (export \"run\") (param $x i64) (result i64) (local $r i64)"
+                    "    local.get $x i64.const 2 i32.const 1 call $f local.set $r"
+                    "    i64.const 7 local.get $x i32.const 2 call $f local.get $r i64.add"
+                    "    i32.const 8 i64.load i64.add i32.const 16 i64.load i64.add)"
+                    "  (func (export \"div\") (param i32 i32) (result i32) local.get 0 local.get 1 call $d)"
+                    "  (func (export \"fold\") (param i32) (result i32)"
+                    "    i32.const 0 local.get 0 i32.add i32.const 1 i32.mul i32.const 5 i32.const 6 i32.mul i32.add))",
+                    NULL, NULL, 0));
+    if (t.inst) {
+        CHECK_EQ_INT(count_op(ir_of(&t, 2), ZW_IR_CALL_LOCAL), 0);
+        CHECK_EQ_INT(count_op(ir_of(&t, 3), ZW_IR_CALL_LOCAL), 0);
+        zwasm_val_t a = I64(5), r;
+        /* f(5,2,1) = 5 + 2*1000 + 6*1000000; f(7,5,2) = 7 + 5000 + 15000000;
+         * plus mem[8] = 5, mem[16] = 7 */
+        CHECK(tcall(&t, "run", &a, 1, &r, 1) == ZWASM_OK);
+        CHECK_EQ_INT(r.of.i64, 5 + 2000 + 6000000 + 7 + 5000 + 15000000 + 5 + 7);
+        zwasm_val_t d[2] = {I32(7), I32(2)};
+        CHECK(tcall(&t, "div", d, 2, &r, 1) == ZWASM_OK);
+        CHECK_EQ_INT(r.of.i32, 3);
+        d[1] = I32(0);
+        CHECK(tcall(&t, "div", d, 2, &r, 1) == ZWASM_ERR_TRAP);
+        CHECK(t.err.trap == ZWASM_TRAP_INT_DIV_ZERO);
+        a = I32(4);
+        CHECK(tcall(&t, "fold", &a, 1, &r, 1) == ZWASM_OK);
+        CHECK_EQ_INT(r.of.i32, 34);
+        CHECK_EQ_INT(count_op(ir_of(&t, 4), ZW_OP_I32_MUL), 0);
+    }
+    tmod_close(&t);
+}
+
+TEST(ir_inline_v128_global) {
+    tmod t;
+    CHECK(tmod_open(&t,
+                    "(module (global $v (mut v128) (v128.const i32x4 1 2 3 4))"
+                    "  (global $w (mut v128) (v128.const i32x4 0 0 0 0))"
+                    "  (func $cp (param i32) (result i32)"
+                    "    global.get $v global.get $w local.get 0 select global.set $w local.get 0)"
+                    "  (func (export \"run\") (result i32)"
+                    "    i32.const 1 call $cp drop global.get $w i32x4.extract_lane 3))",
+                    NULL, NULL, 0));
+    if (t.inst) {
+        CHECK_EQ_INT(count_op(ir_of(&t, 1), ZW_IR_CALL_LOCAL), 0);
+        zwasm_val_t r;
+        CHECK(tcall(&t, "run", NULL, 0, &r, 1) == ZWASM_OK);
+        CHECK_EQ_INT(r.of.i32, 4);
+    }
+    tmod_close(&t);
+}
