@@ -4,12 +4,10 @@
  * of the right type; every exported function is called with zero arguments.
  * Build: make fuzz; run: build-fuzz/fuzz_module -max_total_time=600 corpus/
  *
- * Execution mode: the interpreter must honour cfg.fuel, or guest loops hang
- * the fuzzer.  Until it does, the default is "no-exec": decode, validate,
- * lower and instantiate only (active segments run), exports are not called,
- * and modules with a start function are not instantiated.  Set
- * ZWASM_FUZZ_EXEC=1 in the environment (or build with -DZWASM_FUZZ_EXEC=1)
- * to instantiate everything and call every exported function.
+ * Execution mode (the default): instantiate everything and call every
+ * exported function; cfg.fuel stops guest loops.  ZWASM_FUZZ_EXEC=0 in the
+ * environment (or -DZWASM_FUZZ_EXEC=0) selects "no-exec": decode, validate,
+ * lower and instantiate only, skipping modules with a start function.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +17,7 @@
 #include "module.h" /* internal: has_start, for the no-exec mode */
 
 #ifndef ZWASM_FUZZ_EXEC
-#define ZWASM_FUZZ_EXEC 0
+#define ZWASM_FUZZ_EXEC 1
 #endif
 static int exec_mode = ZWASM_FUZZ_EXEC;
 
@@ -53,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     zwasm_config_init(&cfg);
     cfg.max_call_depth = 200;
     cfg.stack_bytes = 1 << 20;
-    cfg.fuel = 100000;
+    cfg.fuel = 10000;
     zwasm_engine_t *engine = zwasm_engine_new(&cfg);
     zwasm_store_t *store = zwasm_store_new(engine);
     zwasm_module_t *module = NULL;
