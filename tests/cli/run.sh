@@ -44,6 +44,10 @@ expect fuel 3 'interrupted' -- "$Z" run --fuel 1000000 --invoke spin "$D/add.wat
 expect no-file 1 'nofile.wasm' -- "$Z" run "$T/nofile.wasm"
 expect dir-file 1 'read error: Is a directory' -- "$Z" validate "$T"
 expect usage 2 '' -- "$Z" frobnicate
+expect dump-ir 0 'call_local' -- "$Z" run --dump-ir "$D/../../examples/fac.wat"
+expect trace 0 'i64.mul' -- "$Z" run --trace --invoke fac "$D/../../examples/fac.wat" 3
+expect engine-jit 2 'jit' -- "$Z" run --engine jit --invoke add "$D/add.wat" 1 2
+[ -x "$(dirname "$Z")/embed" ] && expect embed 0 '^fac\(20\) = 2432902008176640000$' -- "$(dirname "$Z")/embed" 20
 expect inspect 0 'add' -- "$Z" inspect "$D/add.wat"
 expect start-trap 3 'trap: unreachable' -- "$Z" run "$D/start.wat"
 expect v128 0 '^i32x4 0x00000001 0x00000002 0xfffffffd 0x00000004$' -- \
