@@ -68,6 +68,10 @@ typedef struct zwasm_error {
     uint32_t func;          /* function index, or ZWASM_NO_FUNC */
     int32_t exit_code;      /* when trap == ZWASM_TRAP_EXIT */
     char message[256];
+    /* On a trap in wasm code: the wasm call stack, innermost frame first,
+     * one line per frame ("  #0 name (func 3)"), names from the name
+     * section; empty otherwise.  Truncated after a dozen frames. */
+    char backtrace[768];
 } zwasm_error_t;
 
 /* ---- types ---------------------------------------------------------------- */

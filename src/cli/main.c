@@ -116,6 +116,7 @@ static void report_trap(const zwasm_error_t *err) {
     fprintf(stderr, "zwasm: trap: %s", err->message);
     if (err->func != ZWASM_NO_FUNC) fprintf(stderr, " (in function %" PRIu32 ")", err->func);
     fputc('\n', stderr);
+    if (err->backtrace[0]) fprintf(stderr, "wasm backtrace:\n%s", err->backtrace);
 }
 
 /* Print a name with non-printable bytes escaped as \hh. */

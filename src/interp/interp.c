@@ -494,6 +494,31 @@ static bool fuse_first(uint32_t op) {
 
 /* Run fn (frame at fp, arguments in place) to completion.  With
  * table_out != NULL only return the handler table. */
+/* Format the wasm call stack of a trap into err->backtrace: f[0..n] are
+ * the frame records above the entry sentinel, f[n] the trapping frame; each
+ * record names the function that was running when it was pushed. */
+static void backtrace(zwasm_error_t *err, const zw_frame *f, uint32_t n) {
+    size_t len = 0, cap = sizeof err->backtrace;
+    err->backtrace[0] = 0;
+    for (uint32_t k = 0; k <= n; k++) {
+        const zw_frame *r = &f[n - k];
+        if (!r->fn || len + 1 >= cap) break;
+        if (k == 12) {
+            snprintf(err->backtrace + len, cap - len, "  ... %u more frames\n", n + 1 - k);
+            break;
+        }
+        const zw_module *m = r->inst ? r->inst->module : NULL;
+        uint32_t fi = r->fn->func_idx;
+        const zw_name *nm = m && m->func_names && fi < m->nfuncs && m->func_names[fi].str
+                                ? &m->func_names[fi] : NULL;
+        int w = nm ? snprintf(err->backtrace + len, cap - len, "  #%u %.*s (func %u)\n", k,
+                              (int)(nm->len > 80 ? 80 : nm->len), nm->str, fi)
+                   : snprintf(err->backtrace + len, cap - len, "  #%u func %u\n", k, fi);
+        if (w < 0 || (size_t)w >= cap - len) break;
+        len += (size_t)w;
+    }
+}
+
 static zwasm_result_t run(zw_store *s, const zw_ir_func *fn, zw_instance *inst, zw_slot *fp,
                           zwasm_error_t *err, const int32_t **table_out,
                           const int32_t (**fuse_out)[FI_N]) {
@@ -873,7 +898,14 @@ do_trap:
         zw_trap_set(err, trap_kind, "%s %u", zw_trap_message(trap_kind), trap_elem);
     else
         zw_trap_set(err, trap_kind, NULL);
-    if (err) err->func = fn->func_idx;
+    if (err) {
+        err->func = fn->func_idx;
+        /* frames[entry_depth] is the entry sentinel (absent when the very
+         * first frame check trapped); the trapping frame goes on top. */
+        uint32_t n = depth > entry_depth ? depth - entry_depth - 1 : 0;
+        frames[entry_depth + 1 + n] = (zw_frame){NULL, fp, fn, inst};
+        backtrace(err, frames + entry_depth + 1, n);
+    }
     return ZWASM_ERR_TRAP;
 }
 

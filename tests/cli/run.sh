@@ -48,6 +48,7 @@ expect dump-ir 0 'call_local' -- "$Z" run --dump-ir "$D/../../examples/fac.wat"
 expect trace 0 'i64.mul' -- "$Z" run --trace --invoke fac "$D/../../examples/fac.wat" 3
 expect engine-jit 2 'jit' -- "$Z" run --engine jit --invoke add "$D/add.wat" 1 2
 [ -x "$(dirname "$Z")/embed" ] && expect embed 0 '^fac\(20\) = 2432902008176640000$' -- "$(dirname "$Z")/embed" 20
+expect backtrace 3 '#1 func 3' -- "$Z" run --invoke outer "$D/backtrace.wat" 5
 expect inspect 0 'add' -- "$Z" inspect "$D/add.wat"
 expect start-trap 3 'trap: unreachable' -- "$Z" run "$D/start.wat"
 expect v128 0 '^i32x4 0x00000001 0x00000002 0xfffffffd 0x00000004$' -- \
