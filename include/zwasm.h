@@ -193,6 +193,11 @@ ZWASM_API bool zwasm_module_export(const zwasm_module_t *module, uint32_t i, zwa
 ZWASM_API uint32_t zwasm_module_custom_count(const zwasm_module_t *module);
 ZWASM_API bool zwasm_module_custom(const zwasm_module_t *module, uint32_t i, const char **name,
                                    size_t *name_len, const uint8_t **data, size_t *data_len);
+/* The module's whole index space of a kind (imports first, then
+ * definitions): its size, and the type of entry i. */
+ZWASM_API uint32_t zwasm_module_extern_count(const zwasm_module_t *module, zwasm_externkind_t kind);
+ZWASM_API bool zwasm_module_extern_type(const zwasm_module_t *module, zwasm_externkind_t kind,
+                                        uint32_t i, zwasm_externtype_t *out);
 /* Print the register IR of every defined function to f (a FILE*). */
 ZWASM_API void zwasm_module_dump_ir(const zwasm_module_t *module, void *file);
 

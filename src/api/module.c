@@ -173,6 +173,26 @@ ZWASM_API bool zwasm_module_custom(const zwasm_module_t *mod, uint32_t i, const 
     return true;
 }
 
+ZWASM_API uint32_t zwasm_module_extern_count(const zwasm_module_t *module, zwasm_externkind_t kind) {
+    const zw_module *m = MOD(module);
+    if (!m) return 0;
+    switch (kind) {
+    case ZWASM_EXTERN_FUNC: return m->nfuncs;
+    case ZWASM_EXTERN_TABLE: return m->ntables;
+    case ZWASM_EXTERN_MEMORY: return m->nmems;
+    case ZWASM_EXTERN_GLOBAL: return m->nglobals;
+    case ZWASM_EXTERN_TAG: break;
+    }
+    return 0;
+}
+
+ZWASM_API bool zwasm_module_extern_type(const zwasm_module_t *module, zwasm_externkind_t kind,
+                                        uint32_t i, zwasm_externtype_t *out) {
+    if (!out || i >= zwasm_module_extern_count(module, kind)) return false;
+    externtype_of(MOD(module), (zw_extkind)kind, i, out);
+    return true;
+}
+
 ZWASM_API void zwasm_module_dump_ir(const zwasm_module_t *module, void *file) {
     if (!module || !file) return;
     zw_ir_dump_module(MOD(module), (FILE *)file);

@@ -553,8 +553,17 @@ static int cmd_inspect(int argc, char **argv) {
         {ZWASM_EXTERN_GLOBAL, "globals"},
     };
     for (size_t k = 0; k < ZW_ARRAY_LEN(kinds); k++) {
+        uint32_t n = zwasm_module_extern_count(m, kinds[k].kind);
         uint32_t ni = count_kind(m, kinds[k].kind, true), ne = count_kind(m, kinds[k].kind, false);
-        printf("%s: %" PRIu32 " imported, %" PRIu32 " exported\n", kinds[k].name, ni, ne);
+        printf("%s: %" PRIu32 " (%" PRIu32 " imported, %" PRIu32 " defined, %" PRIu32 " exported)\n",
+               kinds[k].name, n, ni, n - ni, ne);
+        for (uint32_t i = 0; i < n; i++) {
+            zwasm_externtype_t t;
+            char ty[1200];
+            if (!zwasm_module_extern_type(m, kinds[k].kind, i, &t)) continue;
+            cli_format_externtype(ty, sizeof ty, &t);
+            printf("  %" PRIu32 ": %s%s\n", i, ty, i < ni ? " (imported)" : "");
+        }
         print_entries(m, true, (int)kinds[k].kind);
         print_entries(m, false, (int)kinds[k].kind);
     }

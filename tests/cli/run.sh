@@ -49,6 +49,7 @@ expect trace 0 'i64.mul' -- "$Z" run --trace --invoke fac "$D/../../examples/fac
 expect engine-jit 2 'jit' -- "$Z" run --engine jit --invoke add "$D/add.wat" 1 2
 [ -x "$(dirname "$Z")/embed" ] && expect embed 0 '^fac\(20\) = 2432902008176640000$' -- "$(dirname "$Z")/embed" 20
 expect backtrace 3 '#1 func 3' -- "$Z" run --invoke outer "$D/backtrace.wat" 5
+expect inspect-defined 0 'globals: 2 \(1 imported, 1 defined' -- "$Z" inspect "$D/inspect.wat"
 expect inspect 0 'add' -- "$Z" inspect "$D/add.wat"
 expect start-trap 3 'trap: unreachable' -- "$Z" run "$D/start.wat"
 expect v128 0 '^i32x4 0x00000001 0x00000002 0xfffffffd 0x00000004$' -- \
