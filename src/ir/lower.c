@@ -605,6 +605,58 @@ static void set_local(L *l, uint32_t idx, vent v) {
 #define INLINE_MAX_INSTRS 64
 #define INLINE_MAX_LOCALS 32
 
+/* drop, select, global.get/set and constants: lowered the same way in a
+ * function body and in an inlined callee. */
+static void lower_value_op(L *l, uint32_t op, const zw_instr *in) {
+    switch (op) {
+    case ZW_OP_DROP: pop(l); break;
+    case ZW_OP_SELECT:
+    case ZW_OP_SELECT_T: {
+        uint32_t s[3];
+        zw_valtype t = l->vs.v[l->vs.n - 2].type;
+        pop_srcs(l, 3, s);
+        emit(l, zw_slots(t) == 2 ? ZW_IR_SELECT128 : ZW_OP_SELECT);
+        W_dst(l, t);
+        W(l, s[0]);
+        W(l, s[1]);
+        W(l, s[2]);
+        break;
+    }
+    case ZW_OP_GLOBAL_GET: {
+        zw_valtype t = l->m->globals[in->a].type.type;
+        emit(l, zw_slots(t) == 2 ? ZW_IR_GLOBAL_GET128 : ZW_OP_GLOBAL_GET);
+        W_dst(l, t);
+        W(l, in->a);
+        break;
+    }
+    case ZW_OP_GLOBAL_SET: {
+        vent v = pop(l);
+        uint32_t s = src_of(l, &v);
+        emit(l, v.nsl == 2 ? ZW_IR_GLOBAL_SET128 : ZW_OP_GLOBAL_SET);
+        W(l, s);
+        W(l, in->a);
+        break;
+    }
+    case ZW_OP_I32_CONST: case ZW_OP_I64_CONST: case ZW_OP_F32_CONST: case ZW_OP_F64_CONST:
+    case ZW_OP_V128_CONST: {
+        zw_valtype t = op == ZW_OP_I32_CONST ? ZW_I32 : op == ZW_OP_I64_CONST ? ZW_I64
+                     : op == ZW_OP_F32_CONST ? ZW_F32 : op == ZW_OP_F64_CONST ? ZW_F64 : ZW_V128;
+        vent *e = push(l, V_CONST, t);
+        if (!e) break;
+        if (op == ZW_OP_I32_CONST) e->c[0] = (uint32_t)in->imm;
+        else if (op == ZW_OP_I64_CONST) e->c[0] = (uint64_t)in->imm;
+        else if (op == ZW_OP_F32_CONST) e->c[0] = in->v.u32[0];
+        else { e->c[0] = in->v.u64[0]; e->c[1] = op == ZW_OP_V128_CONST ? in->v.u64[1] : 0; }
+        break;
+    }
+    }
+}
+
+#define VALUE_OP_CASES                                                                  \
+    case ZW_OP_DROP: case ZW_OP_SELECT: case ZW_OP_SELECT_T: case ZW_OP_GLOBAL_GET:     \
+    case ZW_OP_GLOBAL_SET: case ZW_OP_I32_CONST: case ZW_OP_I64_CONST:                  \
+    case ZW_OP_F32_CONST: case ZW_OP_F64_CONST: case ZW_OP_V128_CONST
+
 static bool inline_ok_op(uint32_t op) {
     const zw_opinfo *oi = &zw_opinfos[op];
     switch (op) {
@@ -736,46 +788,10 @@ static void lower_inline(L *l, uint32_t fidx) {
         if (op == ZW_OP_END) break;
         switch (op) {
         case ZW_OP_NOP: break;
-        case ZW_OP_DROP: pop(l); break;
+        VALUE_OP_CASES: lower_value_op(l, op, &in); break;
         case ZW_OP_LOCAL_GET: inl_get(l, in.a); break;
         case ZW_OP_LOCAL_SET: inl_set(l, in.a, pop(l)); break;
         case ZW_OP_LOCAL_TEE: inl_set(l, in.a, pop(l)); inl_get(l, in.a); break;
-        case ZW_OP_SELECT: {
-            uint32_t sr[3];
-            zw_valtype t = l->vs.v[l->vs.n - 2].type;
-            pop_srcs(l, 3, sr);
-            emit(l, zw_slots(t) == 2 ? ZW_IR_SELECT128 : ZW_OP_SELECT);
-            W_dst(l, t);
-            W(l, sr[0]);
-            W(l, sr[1]);
-            W(l, sr[2]);
-            break;
-        }
-        case ZW_OP_GLOBAL_GET: {
-            zw_valtype t = m->globals[in.a].type.type;
-            emit(l, zw_slots(t) == 2 ? ZW_IR_GLOBAL_GET128 : ZW_OP_GLOBAL_GET);
-            W_dst(l, t);
-            W(l, in.a);
-            break;
-        }
-        case ZW_OP_GLOBAL_SET: {
-            vent v = pop(l);
-            uint32_t sr = src_of(l, &v);
-            emit(l, v.nsl == 2 ? ZW_IR_GLOBAL_SET128 : ZW_OP_GLOBAL_SET);
-            W(l, sr);
-            W(l, in.a);
-            break;
-        }
-        case ZW_OP_I32_CONST: case ZW_OP_I64_CONST: case ZW_OP_F32_CONST: case ZW_OP_F64_CONST: {
-            vent *e = push(l, V_CONST, op == ZW_OP_I32_CONST ? ZW_I32 : op == ZW_OP_I64_CONST ? ZW_I64
-                                       : op == ZW_OP_F32_CONST ? ZW_F32 : ZW_F64);
-            if (!e) break;
-            if (op == ZW_OP_I32_CONST) e->c[0] = (uint32_t)in.imm;
-            else if (op == ZW_OP_I64_CONST) e->c[0] = (uint64_t)in.imm;
-            else if (op == ZW_OP_F32_CONST) e->c[0] = in.v.u32[0];
-            else e->c[0] = in.v.u64[0];
-            break;
-        }
         default:
             if (zw_opinfos[op].imm == IMM_MEMARG) lower_memarg(l, op, &in);
             else lower_generic(l, op);
@@ -1074,19 +1090,7 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             call_results(l, t);
             break;
         }
-        case ZW_OP_DROP: pop(l); break;
-        case ZW_OP_SELECT:
-        case ZW_OP_SELECT_T: {
-            uint32_t s[3];
-            zw_valtype t = l->vs.v[l->vs.n - 2].type;
-            pop_srcs(l, 3, s);
-            emit(l, zw_slots(t) == 2 ? ZW_IR_SELECT128 : ZW_OP_SELECT);
-            W_dst(l, t);
-            W(l, s[0]);
-            W(l, s[1]);
-            W(l, s[2]);
-            break;
-        }
+        VALUE_OP_CASES: lower_value_op(l, op, &in); break;
         case ZW_OP_LOCAL_GET: {
             vent *e = push(l, V_LOCAL, l->ltype[in.a]);
             if (e) e->ref = l->lslot[in.a];
@@ -1103,21 +1107,6 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
                 vent *e = push(l, V_LOCAL, l->ltype[in.a]);
                 if (e) e->ref = l->lslot[in.a];
             }
-            break;
-        }
-        case ZW_OP_GLOBAL_GET: {
-            zw_valtype t = m->globals[in.a].type.type;
-            emit(l, zw_slots(t) == 2 ? ZW_IR_GLOBAL_GET128 : ZW_OP_GLOBAL_GET);
-            W_dst(l, t);
-            W(l, in.a);
-            break;
-        }
-        case ZW_OP_GLOBAL_SET: {
-            vent v = pop(l);
-            uint32_t s = src_of(l, &v);
-            emit(l, v.nsl == 2 ? ZW_IR_GLOBAL_SET128 : ZW_OP_GLOBAL_SET);
-            W(l, s);
-            W(l, in.a);
             break;
         }
         case ZW_OP_TABLE_GET: {
@@ -1202,31 +1191,6 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             W(l, s[1]);
             W(l, s[2]);
             if (op == ZW_OP_MEMORY_INIT) W(l, in.a);
-            break;
-        }
-        case ZW_OP_I32_CONST: {
-            vent *e = push(l, V_CONST, ZW_I32);
-            if (e) e->c[0] = (uint32_t)in.imm;
-            break;
-        }
-        case ZW_OP_I64_CONST: {
-            vent *e = push(l, V_CONST, ZW_I64);
-            if (e) e->c[0] = (uint64_t)in.imm;
-            break;
-        }
-        case ZW_OP_F32_CONST: {
-            vent *e = push(l, V_CONST, ZW_F32);
-            if (e) e->c[0] = in.v.u32[0];
-            break;
-        }
-        case ZW_OP_F64_CONST: {
-            vent *e = push(l, V_CONST, ZW_F64);
-            if (e) e->c[0] = in.v.u64[0];
-            break;
-        }
-        case ZW_OP_V128_CONST: {
-            vent *e = push(l, V_CONST, ZW_V128);
-            if (e) { e->c[0] = in.v.u64[0]; e->c[1] = in.v.u64[1]; }
             break;
         }
         case ZW_OP_REF_NULL: {
