@@ -559,6 +559,19 @@ static void lower_memarg(L *l, uint32_t op, const zw_instr *in) {
 }
 
 /* ---- calls ------------------------------------------------------------------- */
+/* Emit op with an optional destination of type dst (0: none), then the
+ * slots of its nsrc popped operands, then nimm index immediates. */
+static void emit_op(L *l, uint32_t op, uint32_t nsrc, zw_valtype dst, uint32_t nimm, uint32_t i0,
+                    uint32_t i1) {
+    uint32_t s[3];
+    pop_srcs(l, nsrc, s);
+    emit(l, op);
+    if (dst) W_dst(l, dst);
+    for (uint32_t i = 0; i < nsrc; i++) W(l, s[i]);
+    if (nimm > 0) W(l, i0);
+    if (nimm > 1) W(l, i1);
+}
+
 /* Materialize the arguments (top np entries) and return the base slot. */
 static uint32_t call_args(L *l, uint32_t np) {
     uint32_t p0 = l->vs.n - np;
@@ -1109,90 +1122,21 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             }
             break;
         }
-        case ZW_OP_TABLE_GET: {
-            uint32_t s[1];
-            pop_srcs(l, 1, s);
-            emit(l, op);
-            W_dst(l, m->tables[in.a].type.elem);
-            W(l, s[0]);
-            W(l, in.a);
-            break;
-        }
-        case ZW_OP_TABLE_SET: {
-            uint32_t s[2];
-            pop_srcs(l, 2, s);
-            emit(l, op);
-            W(l, s[0]);
-            W(l, s[1]);
-            W(l, in.a);
-            break;
-        }
-        case ZW_OP_TABLE_SIZE:
-            emit(l, op);
-            W_dst(l, ZW_I32);
-            W(l, in.a);
-            break;
-        case ZW_OP_TABLE_GROW: {
-            uint32_t s[2];
-            pop_srcs(l, 2, s);
-            emit(l, op);
-            W_dst(l, ZW_I32);
-            W(l, s[0]);
-            W(l, s[1]);
-            W(l, in.a);
-            break;
-        }
-        case ZW_OP_TABLE_FILL: {
-            uint32_t s[3];
-            pop_srcs(l, 3, s);
-            emit(l, op);
-            W(l, s[0]);
-            W(l, s[1]);
-            W(l, s[2]);
-            W(l, in.a);
-            break;
-        }
+        /* table, element, data and memory instructions: [d][s...][imm...] */
+        case ZW_OP_TABLE_GET: emit_op(l, op, 1, m->tables[in.a].type.elem, 1, in.a, 0); break;
+        case ZW_OP_TABLE_SET: emit_op(l, op, 2, 0, 1, in.a, 0); break;
+        case ZW_OP_TABLE_SIZE: emit_op(l, op, 0, ZW_I32, 1, in.a, 0); break;
+        case ZW_OP_TABLE_GROW: emit_op(l, op, 2, ZW_I32, 1, in.a, 0); break;
+        case ZW_OP_TABLE_FILL: emit_op(l, op, 3, 0, 1, in.a, 0); break;
         case ZW_OP_TABLE_COPY:
-        case ZW_OP_TABLE_INIT: {
-            uint32_t s[3];
-            pop_srcs(l, 3, s);
-            emit(l, op);
-            W(l, s[0]);
-            W(l, s[1]);
-            W(l, s[2]);
-            W(l, in.a);
-            W(l, in.b);
-            break;
-        }
+        case ZW_OP_TABLE_INIT: emit_op(l, op, 3, 0, 2, in.a, in.b); break;
         case ZW_OP_ELEM_DROP:
-        case ZW_OP_DATA_DROP:
-            emit(l, op);
-            W(l, in.a);
-            break;
-        case ZW_OP_MEMORY_SIZE:
-            emit(l, op);
-            W_dst(l, ZW_I32);
-            break;
-        case ZW_OP_MEMORY_GROW: {
-            uint32_t s[1];
-            pop_srcs(l, 1, s);
-            emit(l, op);
-            W_dst(l, ZW_I32);
-            W(l, s[0]);
-            break;
-        }
-        case ZW_OP_MEMORY_INIT:
+        case ZW_OP_DATA_DROP: emit_op(l, op, 0, 0, 1, in.a, 0); break;
+        case ZW_OP_MEMORY_SIZE: emit_op(l, op, 0, ZW_I32, 0, 0, 0); break;
+        case ZW_OP_MEMORY_GROW: emit_op(l, op, 1, ZW_I32, 0, 0, 0); break;
+        case ZW_OP_MEMORY_INIT: emit_op(l, op, 3, 0, 1, in.a, 0); break;
         case ZW_OP_MEMORY_COPY:
-        case ZW_OP_MEMORY_FILL: {
-            uint32_t s[3];
-            pop_srcs(l, 3, s);
-            emit(l, op);
-            W(l, s[0]);
-            W(l, s[1]);
-            W(l, s[2]);
-            if (op == ZW_OP_MEMORY_INIT) W(l, in.a);
-            break;
-        }
+        case ZW_OP_MEMORY_FILL: emit_op(l, op, 3, 0, 0, 0, 0); break;
         case ZW_OP_REF_NULL: {
             vent *e = push(l, V_CONST, in.a);
             if (e) e->c[0] = 0;
