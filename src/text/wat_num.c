@@ -140,6 +140,21 @@ static int float_special(const char *s, bool *neg, const char **rest, bool *is_n
     return 0;
 }
 
+/* The magnitude text of a finite float literal, checked and with its `_`
+ * separators removed, ready for strtof/strtod: in stackbuf when it fits,
+ * else in a malloc'd buffer the caller frees.  False if malformed. */
+static bool float_text(const char *rest, char *stackbuf, size_t stackcap, char **out) {
+    size_t cap = strlen(rest) + 1;
+    char *buf = cap <= stackcap ? stackbuf : malloc(cap);
+    if (!buf) return false;
+    if (!float_syntax(rest, buf, cap)) {
+        if (buf != stackbuf) free(buf);
+        return false;
+    }
+    *out = buf;
+    return true;
+}
+
 zw_num_res zw_num_f32(const char *s, uint32_t *bits) {
     bool neg, is_nan, has_payload, is_inf;
     uint64_t payload = 0;
@@ -156,20 +171,13 @@ zw_num_res zw_num_f32(const char *s, uint32_t *bits) {
         }
         return ZW_NUM_OK;
     }
-    char stackbuf[256];
-    size_t cap = strlen(rest) + 1;
-    char *buf = cap <= sizeof stackbuf ? stackbuf : malloc(cap);
-    if (!buf) return ZW_NUM_MALFORMED;
-    zw_num_res r = ZW_NUM_OK;
-    if (!float_syntax(rest, buf, cap)) {
-        r = ZW_NUM_MALFORMED;
-    } else {
-        float f = strtof(buf, NULL);
-        if (isinf(f)) r = ZW_NUM_RANGE;
-        else *bits = sign | (zw_f32_bits(f) & 0x7FFFFFFFu);
-    }
+    char stackbuf[256], *buf;
+    if (!float_text(rest, stackbuf, sizeof stackbuf, &buf)) return ZW_NUM_MALFORMED;
+    float f = strtof(buf, NULL);
     if (buf != stackbuf) free(buf);
-    return r;
+    if (isinf(f)) return ZW_NUM_RANGE;
+    *bits = sign | (zw_f32_bits(f) & 0x7FFFFFFFu);
+    return ZW_NUM_OK;
 }
 
 zw_num_res zw_num_f64(const char *s, uint64_t *bits) {
@@ -189,20 +197,13 @@ zw_num_res zw_num_f64(const char *s, uint64_t *bits) {
         }
         return ZW_NUM_OK;
     }
-    char stackbuf[256];
-    size_t cap = strlen(rest) + 1;
-    char *buf = cap <= sizeof stackbuf ? stackbuf : malloc(cap);
-    if (!buf) return ZW_NUM_MALFORMED;
-    zw_num_res r = ZW_NUM_OK;
-    if (!float_syntax(rest, buf, cap)) {
-        r = ZW_NUM_MALFORMED;
-    } else {
-        double f = strtod(buf, NULL);
-        if (isinf(f)) r = ZW_NUM_RANGE;
-        else *bits = sign | (zw_f64_bits(f) & ~((uint64_t)1 << 63));
-    }
+    char stackbuf[256], *buf;
+    if (!float_text(rest, stackbuf, sizeof stackbuf, &buf)) return ZW_NUM_MALFORMED;
+    double f = strtod(buf, NULL);
     if (buf != stackbuf) free(buf);
-    return r;
+    if (isinf(f)) return ZW_NUM_RANGE;
+    *bits = sign | (zw_f64_bits(f) & ~((uint64_t)1 << 63));
+    return ZW_NUM_OK;
 }
 
 const char *zw_num_msg(zw_num_res r) {
