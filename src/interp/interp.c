@@ -237,6 +237,9 @@ static void prof_dump(void) {
     X(ZW_OP_I32_STORE8, ST, I32_STORE8, i, __VA_ARGS__)                        \
     X(ZW_IR_MOV, MV, MOV, l, __VA_ARGS__)                                      \
     X(ZW_IR_CONST32, C, CONST32, i, __VA_ARGS__)
+/* FUSE_SECOND repeats FUSE_FIRST's items (same order) instead of expanding
+ * it: the pair table nests one list inside the other, and the preprocessor
+ * will not expand a macro inside its own expansion. */
 #define FUSE_SECOND(X, ...)                                                    \
     X(ZW_OP_I64_ADD, R, I64_ADD, l, __VA_ARGS__)                               \
     X(ZW_OP_I64_MUL, R, I64_MUL, l, __VA_ARGS__)                               \
