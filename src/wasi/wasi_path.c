@@ -3,41 +3,70 @@
  * fd, and every path_* function (path_open, create/remove directory,
  * unlink, rename, link, symlink, readlink, filestat get/set_times).
  *
- * Resolution walks the path one component at a time with openat(O_PATH |
- * O_DIRECTORY | O_NOFOLLOW) relative to the starting directory, keeping the
- * stack of opened directories so `..` pops one level and can never climb
- * above the start (ENOTCAPABLE).  Absolute paths are refused (ENOTCAPABLE).
- * Symlinks are never followed by the host: the resolver reads them with
- * readlinkat() and splices the target into the remaining path (absolute
- * targets are refused; relative ones are subject to the same `..` rule), at
- * most ZW_MAX_SYMLINKS times (ELOOP).  Intermediate symlinks are always
- * followed, the final component only with LOOKUP_FOLLOW or, for lookups,
- * a trailing slash.  The result is a (directory fd, final name) pair; the
- * final host call uses the *at() form with a no-follow flag.
+ * The rule every function here keeps: the host kernel is only ever handed
+ * one path component at a time, never a trailing slash, and never a name
+ * it may follow.  Resolution walks the guest path component by component
+ * with openat(O_PATH | O_DIRECTORY | O_NOFOLLOW) relative to the starting
+ * directory, keeping the stack of opened directories so `..` pops one level
+ * and can never climb above the start (ENOTCAPABLE).  Absolute paths are
+ * refused (ENOTCAPABLE).  Symlinks are never followed by the host: the
+ * resolver reads them with readlinkat() and splices the target into the
+ * remaining path (absolute targets are refused; relative ones are subject
+ * to the same `..` rule), at most ZW_MAX_SYMLINKS times (ELOOP).
+ * Intermediate symlinks are always followed, the final component only with
+ * LOOKUP_FOLLOW or, for lookups, a trailing slash.
  *
- * Operations that create or remove the final name (mkdir, unlink, rmdir,
- * rename, the new name of link/symlink) keep a trailing slash on the name
- * they pass to the host: the kernel looks such a last component up without
- * following it (EEXIST / ENOTDIR), which gives exact Linux semantics.  Every
- * other host call would follow "link/", so there the resolver does it.
+ * The result is a (directory fd, final name) pair in which the name is a
+ * single component without a slash (or "." for the directory itself), plus
+ * `must_dir` when the guest wrote a trailing slash.  The final host call
+ * uses the *at() form on that name with a no-follow flag (O_NOFOLLOW,
+ * AT_SYMLINK_NOFOLLOW, or a call that never follows its last component:
+ * mkdirat, unlinkat, renameat, symlinkat, linkat without AT_SYMLINK_FOLLOW).
+ * If the name turns into a symlink after it was checked, that call acts on
+ * the link itself or fails (ELOOP); it never leaves the directory.  What
+ * the kernel would do for a trailing slash (require a directory, EISDIR,
+ * ENOTDIR, ...) is reproduced here with an fstatat() of the bare name.
+ *
+ * Where the kernel has openat2() (Linux 5.6), the directory the walk ended
+ * in is checked once more: the canonical path the walk took (real
+ * directory names only, `..` and links already resolved) is opened from the
+ * start directory with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+ * RESOLVE_NO_MAGICLINKS and must be the same directory (device and inode);
+ * if the tree changed under the walk the call fails with EAGAIN after a
+ * few retries.  This is a second wall, not the only one.
+ *
+ * What the sandbox does not guarantee: a host process that concurrently
+ * moves a directory from inside a preopen to outside it can make a guest
+ * call that is already past the walk act in the moved directory (the
+ * resolver holds a descriptor of it).  It can never make the guest follow
+ * a symlink or `..` out of the preopen.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#if defined(__linux__) && defined(SYS_openat2)
+#include <linux/openat2.h>
+#define ZW_HAVE_OPENAT2 1
+#else
+#define ZW_HAVE_OPENAT2 0
+#endif
 
 #include "wasi/wasi.h"
 
 #define ZW_MAX_SYMLINKS 32
 #define ZW_MAX_PATH 4096
+#define ZW_MAX_RETRIES 4
 
 typedef struct {
-    int dirfd;    /* directory holding the final component */
-    bool own;     /* dirfd must be closed */
-    char *name;   /* final component, "." for the directory itself; may end in '/' */
-    char *buf;    /* storage of name */
+    int dirfd;     /* directory holding the final component */
+    bool own;      /* dirfd must be closed */
+    bool must_dir; /* the guest wrote a trailing slash */
+    char *name;    /* final component (no '/'), "." for the directory itself */
+    char *buf;     /* storage of name */
 } zw_rpath;
 
 static void rpath_free(zw_rpath *r) {
@@ -47,12 +76,17 @@ static void rpath_free(zw_rpath *r) {
     r->buf = r->name = NULL;
 }
 
-typedef ZW_VEC(int) fd_stack;
+/* The directories opened by a walk: fd[0] is the caller's (never closed
+ * here); canon[i] is the length of the canonical path of fd[i]. */
+typedef struct {
+    ZW_VEC(int) fd;
+    ZW_VEC(uint32_t) canon;
+} walk_stack;
 
-static void stack_free(fd_stack *s) {
-    /* entry 0 is the caller's directory: never closed here */
-    for (uint32_t i = 1; i < s->n; i++) close(s->v[i]);
-    ZW_VEC_FREE(s);
+static void stack_free(walk_stack *s) {
+    for (uint32_t i = 1; i < s->fd.n; i++) close(s->fd.v[i]);
+    ZW_VEC_FREE(&s->fd);
+    ZW_VEC_FREE(&s->canon);
 }
 
 /* Replace the already-consumed prefix: rest := target [+ "/" + rest]. */
@@ -80,29 +114,49 @@ static ssize_t read_link(int dir, const char *name, char *buf, size_t cap) {
     return n;
 }
 
+/* The second wall: the directory `got` reached by the walk must be what the
+ * kernel itself reaches from `start` along the canonical path without
+ * following any link or leaving `start`.  Returns an errno (AGAIN when the
+ * tree changed during the walk). */
+static int check_beneath(int start, const char *canon, int got) {
+#if ZW_HAVE_OPENAT2
+    struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+                                      RESOLVE_NO_MAGICLINKS};
+    int fd = (int)syscall(SYS_openat2, start, canon, &how, sizeof how);
+    if (fd < 0) {
+        if (errno == ENOSYS || errno == EPERM) return ZW_E_SUCCESS; /* no openat2 (or filtered) */
+        return errno == EXDEV ? ZW_E_NOTCAPABLE : ZW_E_AGAIN;
+    }
+    struct stat a, b;
+    bool same = fstat(fd, &a) == 0 && fstat(got, &b) == 0 && a.st_dev == b.st_dev &&
+                a.st_ino == b.st_ino;
+    close(fd);
+    return same ? ZW_E_SUCCESS : ZW_E_AGAIN;
+#else
+    (void)start; (void)canon; (void)got;
+    return ZW_E_SUCCESS;
+#endif
+}
+
 /* resolve() flags */
 enum {
-    RES_FOLLOW = 1,    /* follow a final symlink (LOOKUP_FOLLOW) */
-    RES_SLASH_RAW = 2, /* leave a final "name/" to the host (create/remove ops) */
+    RES_FOLLOW = 1,  /* follow a final symlink (LOOKUP_FOLLOW) */
+    RES_SLASH_NAME = 2, /* a trailing slash does not follow a final symlink
+                         * (create/remove operations act on the name) */
 };
 
-/* Resolve guest path [p, p+len) relative to host directory `start`. */
-static int resolve(int start, const uint8_t *p, uint32_t len, int flags, zw_rpath *out) {
-    memset(out, 0, sizeof *out);
-    if (len == 0) return ZW_E_NOENT;
-    if (memchr(p, 0, len)) return ZW_E_ILSEQ;
-    if (!zw_utf8_valid(p, len)) return ZW_E_ILSEQ;
-    if (p[0] == '/') return ZW_E_NOTCAPABLE;
-    if (len >= ZW_MAX_PATH) return ZW_E_NAMETOOLONG;
-    char *rest = malloc(len + 1);
+/* One walk of guest path `path` (NUL-terminated, relative) from `start`. */
+static int walk(int start, const char *path, int flags, zw_rpath *out) {
+    char *rest = strdup(path);
     if (!rest) return ZW_E_NOMEM;
-    memcpy(rest, p, len);
-    rest[len] = 0;
-    fd_stack st = {0};
+    walk_stack st = {0};
+    char canon[ZW_MAX_PATH];
+    uint32_t clen = 0;
     int e = ZW_E_SUCCESS;
-    if (!ZW_VEC_PUSH(&st, start)) {
-        free(rest);
-        return ZW_E_NOMEM;
+    if (!ZW_VEC_PUSH(&st.fd, start) || !ZW_VEC_PUSH(&st.canon, 0)) {
+        e = ZW_E_NOMEM;
+        goto fail;
     }
     int links = 0;
     char link[ZW_MAX_PATH];
@@ -115,68 +169,64 @@ static int resolve(int start, const uint8_t *p, uint32_t len, int flags, zw_rpat
             break;
         }
         char *end = strchr(s, '/');
-        size_t clen = end ? (size_t)(end - s) : strlen(s);
+        size_t n = end ? (size_t)(end - s) : strlen(s);
         char *after = end;
         while (after && *after == '/') after++;
         bool last = !after || !*after;
-        bool slash = end != NULL; /* trailing slash on the last component */
-        if (clen == 1 && s[0] == '.') {
+        bool slash = end != NULL; /* on the last component: a trailing slash */
+        if (n == 1 && s[0] == '.') {
             if (last) {
                 out->buf = strdup(".");
+                out->must_dir = slash;
                 break;
             }
             pos = (size_t)(after - rest);
             continue;
         }
-        if (clen == 2 && s[0] == '.' && s[1] == '.') {
-            if (st.n <= 1) {
+        if (n == 2 && s[0] == '.' && s[1] == '.') {
+            if (st.fd.n <= 1) {
                 e = ZW_E_NOTCAPABLE;
                 goto fail;
             }
-            close(st.v[--st.n]);
+            close(st.fd.v[--st.fd.n]);
+            clen = st.canon.v[--st.canon.n - 1];
             if (last) {
                 out->buf = strdup(".");
+                out->must_dir = slash;
                 break;
             }
             pos = (size_t)(after - rest);
             continue;
         }
-        if (clen > 255) {
+        if (n > 255) {
             e = ZW_E_NAMETOOLONG;
             goto fail;
         }
         char comp[256];
-        memcpy(comp, s, clen);
-        comp[clen] = 0;
-        int top = st.v[st.n - 1];
+        memcpy(comp, s, n);
+        comp[n] = 0;
+        int top = st.fd.v[st.fd.n - 1];
         if (last) {
-            if ((flags & RES_FOLLOW) || (slash && !(flags & RES_SLASH_RAW))) {
-                ssize_t n = read_link(top, comp, link, sizeof link);
-                if (n >= 0) {
-                    if (++links > ZW_MAX_SYMLINKS) {
-                        e = ZW_E_LOOP;
-                        goto fail;
-                    }
-                    if ((e = splice_link(&rest, link, (size_t)n, "", slash))) goto fail;
-                    pos = 0;
-                    continue;
+            bool follow = (flags & RES_FOLLOW) || (slash && !(flags & RES_SLASH_NAME));
+            ssize_t k = follow ? read_link(top, comp, link, sizeof link) : -1;
+            if (k >= 0) {
+                if (++links > ZW_MAX_SYMLINKS) {
+                    e = ZW_E_LOOP;
+                    goto fail;
                 }
+                if ((e = splice_link(&rest, link, (size_t)k, "", slash))) goto fail;
+                pos = 0;
+                continue;
             }
-            out->buf = malloc(clen + 2);
-            if (!out->buf) {
-                e = ZW_E_NOMEM;
-                goto fail;
-            }
-            memcpy(out->buf, comp, clen);
-            out->buf[clen] = slash ? '/' : 0;
-            out->buf[clen + 1] = 0;
+            out->buf = strdup(comp);
+            out->must_dir = slash;
             break;
         }
         int fd = openat(top, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
             int he = errno;
-            ssize_t n = (he == ELOOP || he == ENOTDIR) ? read_link(top, comp, link, sizeof link) : -1;
-            if (n < 0) {
+            ssize_t k = (he == ELOOP || he == ENOTDIR) ? read_link(top, comp, link, sizeof link) : -1;
+            if (k < 0) {
                 e = zw_wasi_errno(he);
                 goto fail;
             }
@@ -189,13 +239,22 @@ static int resolve(int start, const uint8_t *p, uint32_t len, int flags, zw_rpat
                 e = ZW_E_NOMEM;
                 goto fail;
             }
-            e = splice_link(&rest, link, (size_t)n, tail, true);
+            e = splice_link(&rest, link, (size_t)k, tail, true);
             free(tail);
             if (e) goto fail;
             pos = 0;
             continue;
         }
-        if (st.n > 1024 || !ZW_VEC_PUSH(&st, fd)) {
+        if (clen + n + 2 > sizeof canon) {
+            close(fd);
+            e = ZW_E_NAMETOOLONG;
+            goto fail;
+        }
+        if (clen) canon[clen++] = '/';
+        memcpy(canon + clen, comp, n);
+        clen += (uint32_t)n;
+        if (st.fd.n > 1024 || !ZW_VEC_PUSH(&st.fd, fd) || !ZW_VEC_PUSH(&st.canon, clen)) {
+            if (st.fd.n && st.fd.v[st.fd.n - 1] == fd) st.fd.n--;
             close(fd);
             e = ZW_E_NOMEM;
             goto fail;
@@ -203,14 +262,19 @@ static int resolve(int start, const uint8_t *p, uint32_t len, int flags, zw_rpat
         pos = (size_t)(after - rest);
     }
     free(rest);
+    rest = NULL;
     if (!out->buf) {
-        stack_free(&st);
-        return ZW_E_NOMEM;
+        e = ZW_E_NOMEM;
+        goto fail;
+    }
+    if (st.fd.n > 1) {
+        canon[clen] = 0;
+        if ((e = check_beneath(start, canon, st.fd.v[st.fd.n - 1]))) goto fail;
     }
     out->name = out->buf;
-    out->dirfd = st.v[st.n - 1];
-    out->own = st.n > 1;
-    if (out->own) st.n--; /* keep the final directory open */
+    out->dirfd = st.fd.v[st.fd.n - 1];
+    out->own = st.fd.n > 1;
+    if (out->own) st.fd.n--; /* keep the final directory open */
     stack_free(&st);
     return ZW_E_SUCCESS;
 fail:
@@ -219,6 +283,37 @@ fail:
     free(out->buf);
     memset(out, 0, sizeof *out);
     return e;
+}
+
+/* Resolve guest path [p, p+len) relative to host directory `start`. */
+static int resolve(int start, const uint8_t *p, uint32_t len, int flags, zw_rpath *out) {
+    memset(out, 0, sizeof *out);
+    if (len == 0) return ZW_E_NOENT;
+    if (memchr(p, 0, len)) return ZW_E_ILSEQ;
+    if (!zw_utf8_valid(p, len)) return ZW_E_ILSEQ;
+    if (p[0] == '/') return ZW_E_NOTCAPABLE;
+    if (len >= ZW_MAX_PATH) return ZW_E_NAMETOOLONG;
+    char path[ZW_MAX_PATH];
+    memcpy(path, p, len);
+    path[len] = 0;
+    int e = ZW_E_AGAIN;
+    for (int i = 0; i < ZW_MAX_RETRIES && e == ZW_E_AGAIN; i++) e = walk(start, path, flags, out);
+    return e;
+}
+
+/* What the kernel answers for a trailing slash on `name` in dir where a
+ * directory is required: SUCCESS if it is one (a symlink is not), else
+ * NOENT, NOTDIR, ... */
+static int need_dir(int dir, const char *name) {
+    struct stat st;
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return zw_wasi_errno(errno);
+    return S_ISDIR(st.st_mode) ? ZW_E_SUCCESS : ZW_E_NOTDIR;
+}
+
+/* Whether `name` exists in dir (as anything, links not followed). */
+static bool exists(int dir, const char *name) {
+    struct stat st;
+    return fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
 /* Look up directory fd `fd` with `rights`, bounds-check the path and resolve it. */
@@ -258,18 +353,24 @@ int zw_wasi_path_open(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     if ((e = lookup(w, m, dirfd, need, (uint32_t)a[2], (uint32_t)a[3],
                     follow(lookupf), &rp)))
         return e;
+    /* O_NOFOLLOW on a single component: a name that became a symlink after
+     * the walk checked it gives ELOOP, never a descriptor elsewhere. */
     int hf = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
     bool rd = base & (ZW_R_FD_READ | ZW_R_FD_READDIR);
     bool wr = base & (ZW_R_FD_WRITE | ZW_R_FD_ALLOCATE | ZW_R_FD_FILESTAT_SET_SIZE);
     hf |= rd && wr ? O_RDWR : wr ? O_WRONLY : O_RDONLY;
     if (oflags & ZW_O_DIRECTORY) {
         /* write access to a directory fails with EISDIR like on the host */
-        hf |= O_DIRECTORY;
         if (oflags & (ZW_O_CREAT | ZW_O_TRUNC)) {
             rpath_free(&rp);
             return ZW_E_INVAL;
         }
     }
+    if (rp.must_dir && (oflags & ZW_O_CREAT)) { /* "name/" can never be created as a file */
+        rpath_free(&rp);
+        return ZW_E_ISDIR;
+    }
+    if ((oflags & ZW_O_DIRECTORY) || rp.must_dir) hf |= O_DIRECTORY;
     if (oflags & ZW_O_CREAT) hf |= O_CREAT;
     if (oflags & ZW_O_EXCL) hf |= O_EXCL;
     if (oflags & ZW_O_TRUNC) hf |= O_TRUNC;
@@ -308,15 +409,24 @@ int zw_wasi_path_open(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
 }
 
 /* ---- directories, files, links ------------------------------------------------------------------- */
-/* mkdir, rmdir and unlink: one name (fd, path, path_len) left to the host. */
+/* mkdir, rmdir and unlink: one name (fd, path, path_len).  A trailing slash
+ * acts on the name itself (a link is not followed), with Linux's answers. */
 typedef enum { NAME_MKDIR, NAME_RMDIR, NAME_UNLINK } name_op;
 
 static int on_name(zw_wasi *w, const zw_wmem *m, const uint64_t *a, uint64_t rights, name_op op) {
     zw_rpath rp;
-    int e = lookup(w, m, (uint32_t)a[0], rights, (uint32_t)a[1], (uint32_t)a[2], RES_SLASH_RAW, &rp);
+    int e = lookup(w, m, (uint32_t)a[0], rights, (uint32_t)a[1], (uint32_t)a[2], RES_SLASH_NAME, &rp);
     if (e) return e;
-    e = result(op == NAME_MKDIR ? mkdirat(rp.dirfd, rp.name, 0777)
-                                : unlinkat(rp.dirfd, rp.name, op == NAME_RMDIR ? AT_REMOVEDIR : 0));
+    if (op == NAME_MKDIR) {
+        e = result(mkdirat(rp.dirfd, rp.name, 0777));
+    } else if (op == NAME_RMDIR) {
+        e = result(unlinkat(rp.dirfd, rp.name, AT_REMOVEDIR));
+    } else if (rp.must_dir) { /* "name/" is never a file to unlink */
+        e = need_dir(rp.dirfd, rp.name);
+        if (e == ZW_E_SUCCESS) e = ZW_E_ISDIR;
+    } else {
+        e = result(unlinkat(rp.dirfd, rp.name, 0));
+    }
     rpath_free(&rp);
     return e;
 }
@@ -333,18 +443,26 @@ int zw_wasi_path_unlink_file(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     return on_name(w, m, a, ZW_R_PATH_UNLINK_FILE, NAME_UNLINK);
 }
 
+/* A new name written "name/" for link and symlink: it cannot be created
+ * (ENOENT), or exists already (EEXIST). */
+static int new_name_slash(const zw_rpath *to) {
+    return exists(to->dirfd, to->name) ? ZW_E_EXIST : ZW_E_NOENT;
+}
+
 int zw_wasi_path_rename(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     zw_rpath from, to;
     int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_RENAME_SOURCE, (uint32_t)a[1], (uint32_t)a[2],
-                   RES_SLASH_RAW, &from);
+                   RES_SLASH_NAME, &from);
     if (e) return e;
-    e = lookup(w, m, (uint32_t)a[3], ZW_R_PATH_RENAME_TARGET, (uint32_t)a[4], (uint32_t)a[5], RES_SLASH_RAW,
-               &to);
+    e = lookup(w, m, (uint32_t)a[3], ZW_R_PATH_RENAME_TARGET, (uint32_t)a[4], (uint32_t)a[5],
+               RES_SLASH_NAME, &to);
     if (e) {
         rpath_free(&from);
         return e;
     }
-    e = result(renameat(from.dirfd, from.name, to.dirfd, to.name));
+    /* a trailing slash on either name: the source must be a directory */
+    if (from.must_dir || to.must_dir) e = need_dir(from.dirfd, from.name);
+    if (!e) e = result(renameat(from.dirfd, from.name, to.dirfd, to.name));
     rpath_free(&from);
     rpath_free(&to);
     return e;
@@ -355,13 +473,20 @@ int zw_wasi_path_link(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_LINK_SOURCE, (uint32_t)a[2], (uint32_t)a[3],
                    follow(a[1]), &from);
     if (e) return e;
-    e = lookup(w, m, (uint32_t)a[4], ZW_R_PATH_LINK_TARGET, (uint32_t)a[5], (uint32_t)a[6], RES_SLASH_RAW,
-               &to);
+    e = lookup(w, m, (uint32_t)a[4], ZW_R_PATH_LINK_TARGET, (uint32_t)a[5], (uint32_t)a[6],
+               RES_SLASH_NAME, &to);
     if (e) {
         rpath_free(&from);
         return e;
     }
-    e = result(linkat(from.dirfd, from.name, to.dirfd, to.name, 0));
+    if (from.must_dir) { /* "dir/": directories cannot be hard-linked */
+        e = need_dir(from.dirfd, from.name);
+        if (e == ZW_E_SUCCESS) e = ZW_E_PERM;
+    } else if (to.must_dir) {
+        e = new_name_slash(&to);
+    } else {
+        e = result(linkat(from.dirfd, from.name, to.dirfd, to.name, 0));
+    }
     rpath_free(&from);
     rpath_free(&to);
     return e;
@@ -379,10 +504,10 @@ int zw_wasi_path_symlink(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     memcpy(target, op, old_len);
     target[old_len] = 0;
     zw_rpath rp;
-    int e = lookup(w, m, (uint32_t)a[2], ZW_R_PATH_SYMLINK, (uint32_t)a[3], (uint32_t)a[4], RES_SLASH_RAW,
-                   &rp);
+    int e = lookup(w, m, (uint32_t)a[2], ZW_R_PATH_SYMLINK, (uint32_t)a[3], (uint32_t)a[4],
+                   RES_SLASH_NAME, &rp);
     if (e) return e;
-    e = result(symlinkat(target, rp.dirfd, rp.name));
+    e = rp.must_dir ? new_name_slash(&rp) : result(symlinkat(target, rp.dirfd, rp.name));
     rpath_free(&rp);
     return e;
 }
@@ -394,6 +519,11 @@ int zw_wasi_path_readlink(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     zw_rpath rp;
     int e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_READLINK, (uint32_t)a[1], (uint32_t)a[2], 0, &rp);
     if (e) return e;
+    if (rp.must_dir) { /* "link/" was followed: what is left is a directory, not a link */
+        e = need_dir(rp.dirfd, rp.name);
+        rpath_free(&rp);
+        return e == ZW_E_SUCCESS ? ZW_E_INVAL : e;
+    }
     char link[ZW_MAX_PATH];
     ssize_t n = readlinkat(rp.dirfd, rp.name, link, sizeof link);
     e = n < 0 ? zw_wasi_errno(errno) : 0;
@@ -415,6 +545,7 @@ int zw_wasi_path_filestat_get(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     if (e) return e;
     struct stat st;
     e = result(fstatat(rp.dirfd, rp.name, &st, AT_SYMLINK_NOFOLLOW));
+    if (!e && rp.must_dir && !S_ISDIR(st.st_mode)) e = ZW_E_NOTDIR;
     rpath_free(&rp);
     if (!e) zw_wasi_put_filestat(out, &st);
     return e;
@@ -428,7 +559,8 @@ int zw_wasi_path_filestat_set_times(zw_wasi *w, const zw_wmem *m, const uint64_t
     e = lookup(w, m, (uint32_t)a[0], ZW_R_PATH_FILESTAT_SET_TIMES, (uint32_t)a[2], (uint32_t)a[3],
                follow(a[1]), &rp);
     if (e) return e;
-    e = result(utimensat(rp.dirfd, rp.name, ts, AT_SYMLINK_NOFOLLOW));
+    if (rp.must_dir) e = need_dir(rp.dirfd, rp.name);
+    if (!e) e = result(utimensat(rp.dirfd, rp.name, ts, AT_SYMLINK_NOFOLLOW));
     rpath_free(&rp);
     return e;
 }
