@@ -59,5 +59,12 @@ expect v128-hex 0 '^i32x4 0x0c0d0e0f 0x08090a0b 0x04050607 0x00010203$' -- \
 expect floats 0 '^0.5$' -- "$Z" run --invoke f "$D/values.wat" 0x1p-1 inf
 expect bad-v128 1 'v128 as 0x' -- "$Z" run --invoke v "$D/values.wat" i32x4:1,2
 
+# assert_invalid/assert_malformed must fail in the right phase (wast.c)
+W="$D/wrong_phase.wast"
+expect wrong-phase-text 1 ':6: assert_invalid: wrong phase: expected INVALID .* got MALFORMED: .*unknown operator.*\(text phase\)' -- "$Z" wast "$W"
+expect wrong-phase-binary 1 ':8: assert_invalid: wrong phase: expected INVALID .* got MALFORMED at offset 0x8: malformed section id \(binary decoding phase\)' -- "$Z" wast "$W"
+expect wrong-phase-valid 1 ':10: assert_malformed: wrong phase: expected MALFORMED .* got INVALID .*type mismatch.*\(validation phase\)' -- "$Z" wast "$W"
+expect wrong-phase-count 1 '^3 passed, 3 failed$' -- "$Z" wast "$W"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
