@@ -5,7 +5,7 @@
 #   make test-asan  the test suite against the sanitizer build
 #   make demo       build and run the bundled example
 #   make bench      benchmark harness (see bench/README.md)
-#   make fuzz       libFuzzer target in build-fuzz/
+#   make fuzz       libFuzzer targets and their seed corpora in build-fuzz/ (fuzz/seed_corpus.sh)
 
 CC      ?= cc
 BUILD   ?= build
@@ -83,6 +83,8 @@ fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libzwasm.a
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/fuzz_module.c build-fuzz/libzwasm.a -lm -o build-fuzz/fuzz_module
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/fuzz_wat.c build-fuzz/libzwasm.a -lm -o build-fuzz/fuzz_wat
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Iinclude -Isrc fuzz/seed_corpus.c build-fuzz/libzwasm.a -lm -o build-fuzz/seed_corpus
+	sh fuzz/seed_corpus.sh build-fuzz $(SPEC_DIR)/..
 
 clean:
 	rm -rf build build-asan build-fuzz

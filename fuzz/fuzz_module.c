@@ -2,7 +2,9 @@
  * fuzz_module.c — libFuzzer target: decode, validate, lower, instantiate and
  * run arbitrary bytes with small limits.  Imports are satisfied with stubs
  * of the right type; every exported function is called with zero arguments.
- * Build: make fuzz; run: build-fuzz/fuzz_module -max_total_time=600 corpus/
+ * Build: make fuzz (also writes the seed corpus build-fuzz/corpus-module);
+ * run: build-fuzz/fuzz_module -dict=fuzz/wasm.dict build-fuzz/corpus-module
+ * (more in fuzz/seed_corpus.sh).
  *
  * Execution mode (the default): instantiate everything and call every
  * exported function; cfg.fuel stops guest loops.  ZWASM_FUZZ_EXEC=0 in the

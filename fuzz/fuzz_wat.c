@@ -2,7 +2,9 @@
  * fuzz_wat.c — libFuzzer target for the text format: the S-expression reader
  * and the WAT -> binary encoder (zw_wat_compile), then decode + validate + lower
  * of whatever binary it produced.  Nothing is executed.
- * Build: make fuzz; run: build-fuzz/fuzz_wat -dict=fuzz/wat.dict corpus/
+ * Build: make fuzz (also writes the seed corpus build-fuzz/corpus-wat);
+ * run: build-fuzz/fuzz_wat -dict=fuzz/wat.dict build-fuzz/corpus-wat
+ * (more in fuzz/seed_corpus.sh).
  */
 #include <stdlib.h>
 #include <string.h>
