@@ -21,8 +21,33 @@ The escape tests (tests/wasi/escape/*.wasm) run with a fresh sandbox:
                             rel_dir -> ../outside
 and must exit 0; afterwards TMP/outside must be unchanged (same names and
 contents) and nothing may exist beside sandbox/ and outside/.
+
+The race tests (tests/wasi/race) attack the resolver's check-then-use of a
+last component written with a trailing slash ("sw/": the resolver sees that
+sw is no symlink, then the host call would follow one).  Layout:
+    TMP/sandbox/   preopened as "/sandbox"
+    TMP/secret     a marker file; TMP (the sandbox's parent, "outside")
+                   gets fixed old timestamps first
+While sw turns into a symlink to ".." and back, two race/probe.wasm
+processes loop path_open("sw/", O_DIRECTORY), path_filestat_get and
+path_filestat_set_times on it for RACE_MS milliseconds and exit 1 at the
+first escape (an opened directory listing "secret" or having TMP's inode,
+a filestat with TMP's inode); the runner also checks that TMP's timestamps
+and entries did not change.
+  race/two-guests  the probes and a third `zwasm run`, flip.wasm, share the
+                   preopen; flip loops path_symlink("..", "sw") /
+                   path_unlink_file("sw"), so sw is never a directory and any
+                   success of the probes is an escape.
+  race/host-swap   the runner swaps a real directory sandbox/sw with a
+                   symlink sandbox/swl -> .. (renameat2 RENAME_EXCHANGE) as
+                   fast as it can; reaching sw is legitimate, TMP is not.
+Each takes RACE_MS of wall clock time, less when it escapes.  A slower binary
+(the sanitizer build) makes fewer tries and may miss an escape, but never
+fails a correct resolver.  Environment: WASI_RACE_MS (default 2500),
+WASI_RACE_PROBES (default 2), WASI_RACE_ALL=1 (the probes count escapes
+until the end instead of stopping at the first; WASI_VERBOSE=1 shows them).
 """
-import json, os, shutil, subprocess, sys, tempfile
+import ctypes, json, os, platform, shutil, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -142,6 +167,148 @@ def escape_test(zwasm, wasm):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+RACE_MS = int(os.environ.get('WASI_RACE_MS') or 2500)
+PROBES = int(os.environ.get('WASI_RACE_PROBES') or 2)
+RACE_ALL = os.environ.get('WASI_RACE_ALL') == '1'
+RACE_DIR = os.path.join(HERE, 'race')
+# the times probe.wasm sets with path_filestat_set_times, and TMP's own
+PROBE_ATIME, PROBE_MTIME, OLD_TIME = 1111111111, 1222222222, 1000000000
+
+
+def race_setup():
+    tmp = tempfile.mkdtemp(prefix='zwasm-race-')
+    sandbox = os.path.join(tmp, 'sandbox')
+    os.makedirs(sandbox)
+    with open(os.path.join(tmp, 'secret'), 'w') as f:
+        f.write('secret\n')
+    os.utime(tmp, (OLD_TIME, OLD_TIME))
+    return tmp, sandbox
+
+
+def race_probes(zwasm, tmp, sandbox, inside_ino):
+    """Starts PROBES probe.wasm processes on the sandbox."""
+    return [subprocess.Popen([zwasm, 'run', '--dir', sandbox + '::/sandbox',
+                              os.path.join(RACE_DIR, 'probe.wasm'), str(RACE_MS),
+                              str(os.stat(tmp).st_ino), str(inside_ino)] +
+                             (['all'] if RACE_ALL else []),
+                             cwd=tmp, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT) for _ in range(PROBES)]
+
+
+def race_running(probes, stop):
+    """True while some probe runs, none has escaped (exit 1) and stop is not reached.
+    The probes print a few lines only, so their pipes cannot fill up meanwhile."""
+    return (any(p.poll() is None for p in probes) and 1 not in [p.returncode for p in probes]
+            and time.monotonic() < stop)
+
+
+def race_finish(tmp, procs):
+    """Stops procs (probes, then maybe the flipper), judges their output and the
+    outside directory TMP; returns the failure reason or None."""
+    escaped = 1 in [p.returncode for p in procs]
+    why = []
+    if not escaped and any(p.poll() is None for p in procs):
+        why.append('timed out after %ds' % TIMEOUT)
+    killed = [p for p in procs if p.poll() is None]
+    for p in killed:
+        p.kill()
+    out = ''
+    for p in procs:
+        o = p.communicate()[0].decode('utf-8', 'replace')
+        out += o
+        if p.returncode not in (0, 1) and p not in killed:
+            why.append('%s exit %s: %s' % (os.path.basename(p.args[4]), p.returncode, o.strip()[-600:]))
+    if os.environ.get('WASI_VERBOSE') == '1':
+        print(out.rstrip())
+    esc = [l for l in out.splitlines() if l.startswith('ESCAPE')]
+    if esc:
+        why.insert(0, 'sandbox escape: ' + ' | '.join(esc[:3]))
+    elif escaped:
+        why.append('exit 1 without an escape: %s' % out.strip()[-600:])
+    st = os.stat(tmp)
+    if int(st.st_mtime) != OLD_TIME or int(st.st_atime) == PROBE_ATIME:
+        why.append('the directory outside the sandbox got new timestamps (atime %d, mtime %d%s)' %
+                   (st.st_atime, st.st_mtime, ': path_filestat_set_times escaped'
+                    if int(st.st_mtime) == PROBE_MTIME else ''))
+    extra = set(os.listdir(tmp)) - {'sandbox', 'secret'}
+    if extra:
+        why.append('created outside the sandbox: %s' % sorted(extra))
+    return '; '.join(why) or None
+
+
+def race_two_guests(zwasm):
+    tmp, sandbox = race_setup()
+    procs = []
+    try:
+        procs = race_probes(zwasm, tmp, sandbox, 0)
+        procs.append(subprocess.Popen([zwasm, 'run', '--dir', sandbox + '::/sandbox',
+                                       os.path.join(RACE_DIR, 'flip.wasm'), str(RACE_MS)],
+                                      cwd=tmp, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT))
+        stop = time.monotonic() + TIMEOUT
+        while race_running(procs[:PROBES], stop):
+            time.sleep(0.01)
+        if 1 not in [p.returncode for p in procs]:
+            while procs[-1].poll() is None and time.monotonic() < stop:  # the flipper ends too
+                time.sleep(0.01)
+        return race_finish(tmp, procs)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def renameat2_exchange():
+    """A function (dirfd, name_a, name_b) -> errno swapping two names atomically."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    fn = getattr(libc, 'renameat2', None)
+    if fn is None:  # glibc before 2.28
+        nr = {'x86_64': 316, 'aarch64': 276, 'riscv64': 276}.get(platform.machine())
+        if nr is None:
+            return None
+        fn = lambda d1, a, d2, b, fl: libc.syscall(nr, d1, a, d2, b, fl)
+    def swap(dirfd, a, b):
+        return 0 if fn(dirfd, a, dirfd, b, 2) == 0 else ctypes.get_errno()  # RENAME_EXCHANGE
+    return swap
+
+
+def race_host_swap(zwasm):
+    tmp, sandbox = race_setup()
+    dfd = None
+    probes = []
+    try:
+        os.makedirs(os.path.join(sandbox, 'sw'))
+        os.symlink('..', os.path.join(sandbox, 'swl'))
+        inside = os.stat(os.path.join(sandbox, 'sw')).st_ino
+        swap = renameat2_exchange()
+        if swap is None:
+            return 'renameat2 is not available'
+        dfd = os.open(sandbox, os.O_RDONLY | os.O_DIRECTORY)
+        a, b = ctypes.c_char_p(b'sw'), ctypes.c_char_p(b'swl')
+        err = swap(dfd, a, b)
+        if err:
+            return 'renameat2(RENAME_EXCHANGE) failed: %s' % os.strerror(err)
+        probes = race_probes(zwasm, tmp, sandbox, inside)
+        swaps, stop = 1, time.monotonic() + TIMEOUT
+        while race_running(probes, stop):
+            for _ in range(256):
+                swap(dfd, a, b)
+            swaps += 256
+        if os.environ.get('WASI_VERBOSE') == '1':
+            print('host-swap: %d swaps' % swaps)
+        return race_finish(tmp, probes)
+    finally:
+        for p in probes:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        if dfd is not None:
+            os.close(dfd)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 # CLI wiring checks: (name, zwasm run arguments with {D} = tests/wasi/cli,
 # expected exit status, expected stdout or None, stderr substring or None).
 CLI_TESTS = [
@@ -210,6 +377,9 @@ def main():
             if f.endswith('.wasm'):
                 p = os.path.join(edir, f)
                 tests.append(('escape/%s' % f[:-5], lambda p=p: escape_test(zwasm, p)))
+    if os.path.isdir(RACE_DIR):
+        tests.append(('race/two-guests', lambda: race_two_guests(zwasm)))
+        tests.append(('race/host-swap', lambda: race_host_swap(zwasm)))
     for name, args, rc, out, err in CLI_TESTS:
         tests.append(('cli/%s' % name, lambda a=args, r=rc, o=out, e=err: cli_test(zwasm, a, r, o, e)))
     passed = failed = skipped = 0
