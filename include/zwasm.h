@@ -8,7 +8,33 @@
  *
  * Every fallible call returns a zwasm_result_t and, when given a non-NULL
  * zwasm_error_t*, fills it with the code, a trap kind, the byte offset and
- * function index where relevant, and a one-line message.
+ * function index where relevant, and a one-line message.  Messages never
+ * contain control characters: names and text that come from a module or a
+ * host function are escaped (\xHH, \u{HHHH}).
+ *
+ * Which handle dies with which object:
+ *   engine    zwasm_engine_delete (delete it last).
+ *   store     zwasm_store_delete; the handle itself stays safe to pass to
+ *             calls that take a store until the engine is deleted (they
+ *             refuse a deleted store), unless zwasm_store_new reuses it.
+ *   instance, func, memory, table, global
+ *             die with the store that made them.  Calls that take a store
+ *             (zwasm_instance_new's imports, zwasm_func_call, reference
+ *             values given to tables, globals and calls) check that the
+ *             object is a live object of that store and refuse it
+ *             otherwise (ZWASM_ERR_ARG); calls that take only the object
+ *             (zwasm_memory_data, zwasm_table_get, zwasm_global_get,
+ *             zwasm_instance_export, zwasm_func_type, ...) cannot check:
+ *             using them after the store is deleted is undefined.
+ *   module    zwasm_module_delete; instances keep what they need of it.
+ *             A module may only be instantiated in stores of its engine.
+ *   caller    valid only during the host function call it was given to.
+ *   WASI      zwasm_wasi_delete; its functions that still exist in a store
+ *             then trap "the WASI context has been deleted".
+ *
+ * Threads: an engine and modules may be shared between threads; a store,
+ * and everything in it, must be used by one thread at a time (except
+ * zwasm_store_interrupt, which any thread may call).
  */
 #ifndef ZWASM_H
 #define ZWASM_H
@@ -38,6 +64,7 @@ typedef enum zwasm_result {
     ZWASM_ERR_ARG,         /* bad argument from the embedder/user */
     ZWASM_ERR_IO,          /* file could not be read */
     ZWASM_ERR_UNSUPPORTED, /* a feature zwasm does not implement yet */
+    ZWASM_ERR_LIMIT,       /* a resource limit of the store would be exceeded */
 } zwasm_result_t;
 
 typedef enum zwasm_trap_kind {
@@ -55,7 +82,8 @@ typedef enum zwasm_trap_kind {
     ZWASM_TRAP_NULL_REFERENCE,
     ZWASM_TRAP_HOST,   /* a host function reported an error */
     ZWASM_TRAP_EXIT,   /* a host function asked to exit (WASI proc_exit); see exit_code */
-    ZWASM_TRAP_INTERRUPTED,
+    ZWASM_TRAP_INTERRUPTED, /* zwasm_store_interrupt */
+    ZWASM_TRAP_OUT_OF_FUEL, /* the store's fuel ran out */
 } zwasm_trap_kind_t;
 
 #define ZWASM_NO_OFFSET ((uint64_t)-1)
@@ -163,20 +191,77 @@ typedef struct zwasm_extern {
 /* ---- engine and store --------------------------------------------------------- */
 typedef enum zwasm_engine_kind { ZWASM_ENGINE_INTERP = 0, ZWASM_ENGINE_JIT = 1 } zwasm_engine_kind_t;
 
+/* Resource limits of one store.  memory_bytes bounds the sum of the current
+ * sizes of every linear memory (bytes) and every table (8 bytes per
+ * element) the store owns; the counts bound how many memories, tables and
+ * instances it may ever create.  Creating an object or instantiating
+ * beyond a limit fails with ZWASM_ERR_LIMIT; memory.grow and table.grow
+ * beyond it return -1 (as the spec allows), and so do zwasm_memory_grow and
+ * zwasm_table_grow. */
+typedef struct zwasm_store_limits {
+    uint64_t memory_bytes; /* default: UINT64_MAX (no limit) */
+    uint32_t memories;     /* default: 10000 */
+    uint32_t tables;       /* default: 10000 */
+    uint32_t instances;    /* default: 10000 */
+} zwasm_store_limits_t;
+
+/* Fuel.  With cfg.fuel != 0 every store starts with that much fuel, and
+ * running wasm burns it: one unit at the entry of every function call that
+ * is not inlined and at every loop iteration (each time control reaches a
+ * `loop`), so the work between two units is bounded by the size of the
+ * function; memory.fill, memory.copy and memory.init burn one more unit per
+ * 64 bytes they touch, and table.fill, table.copy, table.init and table.grow
+ * one more per 8 elements.  A call that needs more than is left traps
+ * ZWASM_TRAP_OUT_OF_FUEL ("out of fuel") and leaves 0.  Fuel left over is
+ * kept for the store's next call (zwasm_store_get_fuel/set_fuel).
+ *
+ * Interruption.  With cfg.interruptible, zwasm_store_interrupt (callable
+ * from any thread, or a signal handler) makes the wasm code running in the
+ * store trap ZWASM_TRAP_INTERRUPTED ("interrupted") at its next check (the
+ * same places fuel is burnt); if none runs, the next call does.  The request
+ * is consumed when the outermost call returns.  Neither costs anything when
+ * off: the checks are compiled into the code only when enabled. */
 typedef struct zwasm_config {
     zwasm_engine_kind_t engine;
-    uint32_t max_call_depth;  /* wasm frames before "call stack exhausted" (default 100000) */
-    uint64_t stack_bytes;     /* value stack size per store, reserved lazily (default 256 MiB) */
+    uint32_t max_call_depth;  /* wasm frames before "call stack exhausted"
+                                 (default 100000, at most 1000000) */
+    uint64_t stack_bytes;     /* value stack size per store, reserved lazily
+                                 (default 256 MiB, at most 64 GiB) */
     bool trace;               /* print every executed IR instruction to stderr */
-    uint64_t fuel;            /* 0: unlimited; else trap "interrupted" after about this
-                                 many loop iterations and calls (per zwasm_func_call) */
+    uint64_t fuel;            /* 0: no fuel; else the fuel each store starts with */
+    bool interruptible;       /* compile interruption checks (zwasm_store_interrupt) */
+    zwasm_store_limits_t limits; /* the limits each store starts with */
 } zwasm_config_t;
 
 ZWASM_API void zwasm_config_init(zwasm_config_t *cfg);
+/* NULL when cfg is out of range (see the fields) or on out of memory. */
 ZWASM_API zwasm_engine_t *zwasm_engine_new(const zwasm_config_t *cfg /* NULL: defaults */);
+/* Deletes the engine and every store it still has (delete the engine last:
+ * after its stores, modules and WASI contexts). */
 ZWASM_API void zwasm_engine_delete(zwasm_engine_t *engine);
 ZWASM_API zwasm_store_t *zwasm_store_new(zwasm_engine_t *engine);
+/* Deletes the store and everything it owns: its instances, functions,
+ * memories, tables and globals (and their host finalizers run).  A deleted
+ * store handle stays safe to pass to the calls that take a store until its
+ * engine is deleted: they fail with ZWASM_ERR_ARG "store has been deleted"
+ * (or do nothing), unless a later zwasm_store_new reused the handle. */
 ZWASM_API void zwasm_store_delete(zwasm_store_t *store);
+/* The store's limits (see zwasm_store_limits_t); may be lowered below what
+ * is in use (further growth then fails). */
+ZWASM_API zwasm_result_t zwasm_store_set_limits(zwasm_store_t *store,
+                                                const zwasm_store_limits_t *limits,
+                                                zwasm_error_t *err);
+ZWASM_API void zwasm_store_get_limits(const zwasm_store_t *store, zwasm_store_limits_t *out);
+/* Bytes of linear memory and table storage the store holds now. */
+ZWASM_API uint64_t zwasm_store_memory_used(const zwasm_store_t *store);
+/* Fuel left; false (and *fuel = 0) when the engine does not burn fuel. */
+ZWASM_API bool zwasm_store_get_fuel(const zwasm_store_t *store, uint64_t *fuel);
+/* Set the fuel left; ZWASM_ERR_ARG when the engine does not burn fuel. */
+ZWASM_API zwasm_result_t zwasm_store_set_fuel(zwasm_store_t *store, uint64_t fuel,
+                                              zwasm_error_t *err);
+/* Ask the wasm code running in store to stop (see "Interruption" above).
+ * Safe from any thread and from signal handlers, also on a deleted store. */
+ZWASM_API void zwasm_store_interrupt(zwasm_store_t *store);
 
 /* ---- modules ------------------------------------------------------------------ */
 /* Decode, validate and lower a binary module.  The bytes are copied. */

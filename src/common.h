@@ -40,6 +40,17 @@
 #define ZW_HAVE_COMPUTED_GOTO 0
 #endif
 
+/* Atomics (relaxed loads/stores for flags another thread sets; sequentially
+ * consistent read-modify-write for reference counts). */
+#if defined(__GNUC__) || defined(__clang__)
+#define ZW_ATOMIC_LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define ZW_ATOMIC_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define ZW_ATOMIC_ADD_FETCH(p, v) __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)
+#define ZW_ATOMIC_SUB_FETCH(p, v) __atomic_sub_fetch((p), (v), __ATOMIC_SEQ_CST)
+#else
+#error "zwasm needs GCC or Clang atomics (__atomic builtins)"
+#endif
+
 #define ZW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- values ----------------------------------------------------------- */
@@ -101,6 +112,15 @@ zwasm_result_t zw_err_set(zwasm_error_t *err, zwasm_result_t code, uint64_t offs
                           uint32_t func, const char *fmt, ...) ZW_PRINTF(5, 6);
 zwasm_result_t zw_trap_set(zwasm_error_t *err, zwasm_trap_kind_t kind, const char *fmt, ...)
     ZW_PRINTF(3, 4);
+/* Copy n bytes of untrusted text (a name, a token, a host's message) into
+ * dst (cap bytes, NUL-terminated, truncated at a character boundary) with
+ * everything that could act on a terminal escaped: control characters and
+ * bytes of invalid UTF-8 as \xHH, C1 controls and invisible/bidirectional
+ * format characters as \u{HHHH}.  Returns the length written.  Every
+ * message zw_err_set / zw_trap_set format goes through it. */
+size_t zw_escape(char *dst, size_t cap, const char *src, size_t n);
+/* Escape err->message in place (after a host function wrote it). */
+void zw_err_sanitize(zwasm_error_t *err);
 /* The canonical spec message of a trap kind ("integer divide by zero", ...). */
 const char *zw_trap_message(zwasm_trap_kind_t kind);
 

@@ -233,8 +233,13 @@ typedef struct zw_module {
     bool fuel;  /* set by the API before lowering: emit fuel checks (loops, function entry) */
     /* Set by the API: 1 for the zwasm_module_t handle plus 1 per live
      * instance, so zwasm_module_delete before zwasm_store_delete is safe.
-     * 0 (as left by zw_decode) means "not reference counted". */
+     * 0 (as left by zw_decode) means "not reference counted".  Changed
+     * atomically (zw_module_retain/release): stores on several threads may
+     * instantiate one module. */
     uint32_t refs;
+    /* Set by the API: the engine whose configuration the code was lowered
+     * for (compared, never dereferenced). */
+    const void *engine;
 } zw_module;
 
 /* decode/decode.c: parse a binary module.  Malformed input returns
@@ -243,6 +248,14 @@ typedef struct zw_module {
  * the validator. */
 zwasm_result_t zw_decode(const uint8_t *bytes, size_t len, zw_module **out, zwasm_error_t *err);
 void zw_module_free(zw_module *m);
+/* Take / drop a reference of a reference-counted module (refs != 0); the
+ * last release frees it. */
+static inline void zw_module_retain(zw_module *m) {
+    if (m->refs) ZW_ATOMIC_ADD_FETCH(&m->refs, 1u);
+}
+static inline void zw_module_release(zw_module *m) {
+    if (m->refs && ZW_ATOMIC_SUB_FETCH(&m->refs, 1u) == 0) zw_module_free(m);
+}
 
 /* validate/validate.c: the validation algorithm of the specification.
  * Returns ZWASM_ERR_INVALID with offset and function index on failure. */

@@ -91,6 +91,70 @@ void zw_buf_printf(zw_buf *b, const char *fmt, ...) {
     b->len += (size_t)n;
 }
 
+/* ---- escaping untrusted text ------------------------------------------------ */
+
+/* Length of the valid UTF-8 sequence at s (n bytes left) and its code
+ * point, or 0 when s does not start one. */
+static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp) {
+    unsigned char c = s[0];
+    size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    if (!len || len > n || !zw_utf8_valid(s, len)) return 0;
+    uint32_t v = c & (0x7F >> len);
+    for (size_t i = 1; i < len; i++) v = v << 6 | (s[i] & 0x3F);
+    *cp = v;
+    return len;
+}
+
+/* Code points that change how a terminal shows what follows: C1 controls
+ * (U+0080..U+009F, e.g. CSI), bidirectional and zero-width format marks. */
+static bool invisible(uint32_t cp) {
+    return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+size_t zw_escape(char *dst, size_t cap, const char *src, size_t n) {
+    const unsigned char *s = (const unsigned char *)src;
+    size_t o = 0;
+    if (!cap) return 0;
+    for (size_t i = 0; i < n;) {
+        char tmp[16];
+        size_t k, used = 0;
+        uint32_t cp = 0;
+        if (s[i] >= 0x20 && s[i] < 0x7F) {
+            tmp[0] = (char)s[i];
+            k = 1;
+            used = 1;
+        } else if (s[i] >= 0x80 && (used = utf8_seq(s + i, n - i, &cp)) && !invisible(cp)) {
+            memcpy(tmp, s + i, used);
+            k = used;
+        } else if (s[i] >= 0x80 && used) {
+            k = (size_t)snprintf(tmp, sizeof tmp, "\\u{%X}", (unsigned)cp);
+        } else {
+            k = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", s[i]);
+            used = 1;
+        }
+        if (o + k >= cap) break;
+        memcpy(dst + o, tmp, k);
+        o += k;
+        i += used;
+    }
+    dst[o] = 0;
+    return o;
+}
+
+/* Escape a message in place (it may quote names, tokens or a host's text). */
+static void sanitize(char *msg, size_t cap) {
+    char tmp[sizeof ((zwasm_error_t *)0)->message];
+    size_t n = strnlen(msg, cap);
+    if (cap > sizeof tmp) cap = sizeof tmp;
+    zw_escape(tmp, cap, msg, n);
+    memcpy(msg, tmp, strlen(tmp) + 1);
+}
+
+void zw_err_sanitize(zwasm_error_t *err) {
+    if (err) sanitize(err->message, sizeof err->message);
+}
+
 zwasm_result_t zw_err_set(zwasm_error_t *err, zwasm_result_t code, uint64_t offset, uint32_t func,
                           const char *fmt, ...) {
     if (!err) return code;
@@ -102,6 +166,7 @@ zwasm_result_t zw_err_set(zwasm_error_t *err, zwasm_result_t code, uint64_t offs
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
+    sanitize(err->message, sizeof err->message);
     return code;
 }
 
@@ -122,6 +187,7 @@ const char *zw_trap_message(zwasm_trap_kind_t kind) {
     case ZWASM_TRAP_HOST: return "host function error";
     case ZWASM_TRAP_EXIT: return "exit";
     case ZWASM_TRAP_INTERRUPTED: return "interrupted";
+    case ZWASM_TRAP_OUT_OF_FUEL: return "out of fuel";
     }
     return "trap";
 }
@@ -137,6 +203,7 @@ zwasm_result_t zw_trap_set(zwasm_error_t *err, zwasm_trap_kind_t kind, const cha
         va_start(ap, fmt);
         vsnprintf(err->message, sizeof err->message, fmt, ap);
         va_end(ap);
+        sanitize(err->message, sizeof err->message);
     } else {
         snprintf(err->message, sizeof err->message, "%s", zw_trap_message(kind));
     }

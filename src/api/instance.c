@@ -11,13 +11,19 @@ static zwasm_result_t arg_err(zwasm_error_t *err, const char *msg) {
     return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "%s", msg);
 }
 
+/* The error for a store argument that is not a live store. */
+static zwasm_result_t store_err(zwasm_error_t *err, const char *fn, const zw_store *s) {
+    return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "%s: %s", fn,
+                      s ? "store has been deleted" : "NULL store");
+}
+
 /* ---- instances ---------------------------------------------------------------------- */
 
 ZWASM_API zwasm_result_t zwasm_instance_new(zwasm_store_t *store, const zwasm_module_t *module,
                                             const zwasm_extern_t *imports, size_t nimports,
                                             zwasm_instance_t **out, zwasm_error_t *err) {
     if (out) *out = NULL;
-    if (!store) return arg_err(err, "zwasm_instance_new: NULL store");
+    if (!zw_store_live(store)) return store_err(err, "zwasm_instance_new", store);
     if (!module) return arg_err(err, "zwasm_instance_new: NULL module");
     return zw_instantiate(store, (const zw_module *)module, imports, nimports, out, err);
 }
@@ -79,7 +85,7 @@ ZWASM_API bool zwasm_instance_export_nth(const zwasm_instance_t *inst, uint32_t 
 
 ZWASM_API zwasm_func_t *zwasm_func_new(zwasm_store_t *store, const zwasm_functype_t *type,
                                        zwasm_host_func_t fn, void *env, void (*finalizer)(void *)) {
-    if (!store || !type || !fn) return NULL;
+    if (!zw_store_live(store) || !type || !fn) return NULL;
     if ((type->nparams && !type->params) || (type->nresults && !type->results)) return NULL;
     for (uint32_t i = 0; i < type->nparams; i++)
         if (!zw_valkind_ok(type->params[i])) return NULL;
@@ -96,11 +102,12 @@ ZWASM_API zwasm_func_t *zwasm_func_new(zwasm_store_t *store, const zwasm_functyp
     }
     f->type = &f->host_type;
     f->type_id = zw_store_type_id(store, &f->host_type);
-    if (f->type_id == UINT32_MAX || !ZW_VEC_PUSH(&store->funcs, f)) {
+    if (f->type_id == UINT32_MAX || !zw_store_adopt(store, ZW_OBJ_FUNC, f)) {
         free(f->host_type.params);
         free(f);
         return NULL;
     }
+    f->store = store;
     f->index = ZWASM_NO_FUNC;
     f->host = fn;
     f->host_env = env;
@@ -121,21 +128,27 @@ ZWASM_API void zwasm_func_type(const zwasm_func_t *f, zwasm_functype_t *out) {
 ZWASM_API zwasm_result_t zwasm_func_call(zwasm_store_t *store, zwasm_func_t *f,
                                          const zwasm_val_t *args, size_t nargs,
                                          zwasm_val_t *results, size_t nresults, zwasm_error_t *err) {
-    if (!store) return arg_err(err, "zwasm_func_call: NULL store");
+    if (!zw_store_live(store)) return store_err(err, "zwasm_func_call", store);
     if (!f) return arg_err(err, "zwasm_func_call: NULL function");
-    if (f->inst && f->inst->store != store)
-        return arg_err(err, "zwasm_func_call: the function belongs to another store");
+    /* checked before f is read: a handle of a deleted store must not be */
+    if (!zw_store_owns(store, ZW_OBJ_FUNC, f))
+        return arg_err(err, "zwasm_func_call: the function belongs to another store or was deleted");
     const zw_functype *t = f->type;
     if (nargs != t->nparams)
         return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, f->index,
                           "expected %u argument%s, got %zu", t->nparams,
                           t->nparams == 1 ? "" : "s", nargs);
     if (nargs && !args) return arg_err(err, "zwasm_func_call: NULL args");
-    for (uint32_t i = 0; i < t->nparams; i++)
+    for (uint32_t i = 0; i < t->nparams; i++) {
         if (args[i].kind != t->params[i])
             return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, f->index,
                               "argument %u: expected %s, got %s", i + 1,
                               zw_valkind_name(t->params[i]), zw_valkind_name(args[i].kind));
+        if (!zw_store_ref_ok(store, args[i].kind, args[i].of.funcref))
+            return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, f->index,
+                              "argument %u: the function belongs to another store or was deleted",
+                              i + 1);
+    }
     if (nresults < t->nresults)
         return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, f->index,
                           "expected room for %u result%s, got %zu", t->nresults,

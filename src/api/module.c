@@ -26,7 +26,8 @@ ZWASM_API zwasm_result_t zwasm_module_new(zwasm_engine_t *engine, const uint8_t 
     r = zw_validate(m, err);
     if (r == ZWASM_OK) {
         m->trace = engine->cfg.trace;
-        m->fuel = engine->cfg.fuel != 0;
+        m->fuel = engine->cfg.fuel != 0 || engine->cfg.interruptible;
+        m->engine = engine;
         r = zw_lower_module(m, err);
     }
     if (r != ZWASM_OK) {
@@ -56,7 +57,7 @@ ZWASM_API zwasm_result_t zwasm_module_validate(zwasm_engine_t *engine, const uin
 ZWASM_API void zwasm_module_delete(zwasm_module_t *module) {
     zw_module *m = (zw_module *)module;
     if (!m) return;
-    if (m->refs > 1) m->refs--;
+    if (m->refs) zw_module_release(m);
     else zw_module_free(m);
 }
 

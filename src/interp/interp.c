@@ -35,12 +35,6 @@ typedef struct zw_frame {
     zw_instance *inst;
 } zw_frame;
 
-/* ex->frames: the frame records, preceded by the fuel left while a host
- * function runs (so a nested zw_call continues with it). */
-typedef struct zw_xframes {
-    uint64_t fuel;
-    zw_frame f[];
-} zw_xframes;
 
 /* ---- value stack ---------------------------------------------------------- */
 static uint32_t max_depth(const zw_store *s) {
@@ -57,7 +51,7 @@ static bool exec_init(zw_store *s) {
     if (bytes < 4096) bytes = 4096;
     void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) return false;
-    e->frames = zw_calloc(1, sizeof(zw_xframes) + ((size_t)max_depth(s) + 2) * sizeof(zw_frame));
+    e->frames = zw_calloc((size_t)max_depth(s) + 2, sizeof(zw_frame));
     if (!e->frames) { munmap(p, bytes); return false; }
     e->stack = p;
     e->stack_end = (zw_slot *)((uint8_t *)p + bytes);
@@ -73,6 +67,47 @@ void zw_exec_free(zw_exec *e) {
 }
 
 /* ---- host calls ---------------------------------------------------------------- */
+/* How messages name host function f called by caller_inst: its import
+ * module and name when the caller imported it, else "host function". */
+static void host_name(char *buf, size_t cap, const zw_funcinst *f, const zw_instance *caller_inst) {
+    snprintf(buf, cap, "host function");
+    if (!caller_inst) return;
+    const zw_module *m = caller_inst->module;
+    for (uint32_t i = 0, fi = 0; i < m->nimports; i++) {
+        const zw_import *im = &m->imports[i];
+        if (im->kind != ZW_EXT_FUNC) continue;
+        if (caller_inst->funcs[fi++] == f) {
+            char mod[64], nm[64];
+            zw_escape(mod, sizeof mod, im->module.str, im->module.len);
+            zw_escape(nm, sizeof nm, im->name.str, im->name.len);
+            snprintf(buf, cap, "host function \"%s\" \"%s\"", mod, nm);
+            return;
+        }
+    }
+}
+
+/* Check what host function f returned: each result of its declared type,
+ * references of this store.  ZWASM_ERR_TRAP (kind HOST) naming f and the
+ * result otherwise. */
+static zwasm_result_t check_results(zw_store *s, const zw_funcinst *f, const zw_instance *caller_inst,
+                                    const zwasm_val_t *r, zwasm_error_t *err) {
+    const zw_functype *t = f->type;
+    for (uint32_t i = 0; i < t->nresults; i++) {
+        const char *why = NULL;
+        if (r[i].kind != t->results[i]) why = "a value of another type";
+        else if (!zw_store_ref_ok(s, r[i].kind, r[i].of.funcref))
+            why = "a function of another store or a deleted one";
+        if (!why) continue;
+        char name[160];
+        host_name(name, sizeof name, f, caller_inst);
+        zw_trap_set(err, ZWASM_TRAP_HOST, "%s: result %u: expected %s, got %s%s%s", name, i + 1,
+                    zw_valkind_name(t->results[i]), why, r[i].kind != t->results[i] ? " " : "",
+                    r[i].kind != t->results[i] ? zw_valkind_name(r[i].kind) : "");
+        return ZWASM_ERR_TRAP;
+    }
+    return ZWASM_OK;
+}
+
 /* Call host function f with arguments in slots `io`; results are written
  * back to `io`. */
 static ZW_NOINLINE zwasm_result_t call_host(zw_store *s, zw_funcinst *f, zw_instance *caller_inst,
@@ -105,10 +140,12 @@ static ZW_NOINLINE zwasm_result_t call_host(zw_store *s, zw_funcinst *f, zw_inst
     if (rc != ZWASM_OK) {
         if (err->trap == ZWASM_TRAP_NONE) err->trap = ZWASM_TRAP_HOST;
         if (!err->message[0]) snprintf(err->message, sizeof err->message, "%s", zw_trap_message(err->trap));
+        zw_err_sanitize(err);
         if (rc == ZWASM_ERR_NOMEM) err->code = rc;
         else err->code = rc = ZWASM_ERR_TRAP;
         goto out;
     }
+    if ((rc = check_results(s, f, caller_inst, r, err)) != ZWASM_OK) goto out;
     k = 0;
     for (uint32_t i = 0; i < t->nresults; i++) {
         zw_val_to_slots(&r[i], io + k);
@@ -156,6 +193,19 @@ static ZW_NOINLINE void trace_insn(const zw_ir_func *fn, uint32_t pc, const zw_s
 #define IMM_l(k) imm64(ip + (k))
 
 #define TRAP(kind) do { trap_kind = (kind); goto do_trap; } while (0)
+/* Bulk instructions burn fuel for the work they do (zwasm.h, "Fuel"): one
+ * unit per 64 bytes of memory or 8 table elements. */
+#define BURN(units)                                                            \
+    do {                                                                       \
+        uint64_t u_ = (units);                                                 \
+        if (ZW_UNLIKELY(u_ > fuel)) {                                          \
+            fuel = 0;                                                          \
+            TRAP(ZWASM_TRAP_OUT_OF_FUEL);                                      \
+        }                                                                      \
+        fuel -= u_;                                                            \
+    } while (0)
+#define BURN_BYTES(n) BURN((n) / 64)
+#define BURN_ELEMS(n) BURN((n) / 8)
 #define MEMCHECK(ea, n) do { if (ZW_UNLIKELY((ea) + (n) > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB); } while (0)
 
 #if ZW_INTERP_SWITCH
@@ -514,8 +564,9 @@ static void backtrace(zwasm_error_t *err, const zw_frame *f, uint32_t n) {
         uint32_t fi = r->fn->func_idx;
         const zw_name *nm = m && m->func_names && fi < m->nfuncs && m->func_names[fi].str
                                 ? &m->func_names[fi] : NULL;
-        int w = nm ? snprintf(err->backtrace + len, cap - len, "  #%u %.*s (func %u)\n", k,
-                              (int)(nm->len > 80 ? 80 : nm->len), nm->str, fi)
+        char name[96]; /* the name section is the guest's: escaped, at most ~80 bytes */
+        if (nm) zw_escape(name, sizeof name, nm->str, nm->len > 80 ? 80 : nm->len);
+        int w = nm ? snprintf(err->backtrace + len, cap - len, "  #%u %s (func %u)\n", k, name, fi)
                    : snprintf(err->backtrace + len, cap - len, "  #%u func %u\n", k, fi);
         if (w < 0 || (size_t)w >= cap - len) break;
         len += (size_t)w;
@@ -561,8 +612,7 @@ static zwasm_result_t run(zw_store *s, const zw_ir_func *fn, zw_instance *inst, 
     }
 #endif
     zw_exec *ex = &s->exec;
-    zw_xframes *xf = ex->frames;
-    zw_frame *frames = xf->f;
+    zw_frame *frames = ex->frames;
     uint32_t depth = ex->depth;
     const uint32_t entry_depth = depth, maxd = max_depth(s);
     zw_slot *const stack_end = ex->stack_end;
@@ -577,11 +627,10 @@ static zwasm_result_t run(zw_store *s, const zw_ir_func *fn, zw_instance *inst, 
     zw_funcinst *callee_f;
     const uint32_t *ret_ip;
     uint32_t call_base;
-    /* Fuel (only modules lowered with m->fuel burn it): the outermost call
-     * starts from cfg.fuel, a nested one (from a host function) continues
-     * with what its caller left in xf->fuel. */
-    uint64_t fuel = xf->fuel;
-    if (depth == 0) fuel = s->engine && s->engine->cfg.fuel ? s->engine->cfg.fuel : UINT64_MAX;
+    /* Fuel (only modules lowered with m->fuel have checks) lives in a local
+     * and goes back to the store around host calls and on exit; without
+     * fuel the checks only look at the interrupt request. */
+    uint64_t fuel = ex->fuel_on ? ex->fuel : UINT64_MAX;
 
     LOAD_INST();
     if (depth >= maxd || fp + fn->frame_slots > stack_end) TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
@@ -647,8 +696,9 @@ L_base:
 
     /* ---- IR-only ---- */
     LIR(FUEL):
-        if (ZW_UNLIKELY(fuel == 0)) TRAP(ZWASM_TRAP_INTERRUPTED);
+        if (ZW_UNLIKELY(fuel == 0)) TRAP(ZWASM_TRAP_OUT_OF_FUEL);
         fuel--;
+        if (ZW_UNLIKELY(ZW_ATOMIC_LOAD(&s->interrupt))) TRAP(ZWASM_TRAP_INTERRUPTED);
         NEXT(1);
     LIR(TRACE):
         trace_insn(fn, (uint32_t)(ip + 1 - (const uint32_t *)fn->tcode), fp);
@@ -786,6 +836,7 @@ L_base:
         NEXT(3);
     LOP(TABLE_GROW): {
         zw_tableinst *t = inst->tables[ip[4]];
+        BURN_ELEMS((uint32_t)fp[ip[3]]);
         int64_t r = zw_table_grow(t, (uint32_t)fp[ip[3]], (void *)(uintptr_t)fp[ip[2]]);
         fp[ip[1]] = (uint32_t)r;
         NEXT(5);
@@ -795,6 +846,7 @@ L_base:
         uint64_t i = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
         void *v = (void *)(uintptr_t)fp[ip[2]];
         if (ZW_UNLIKELY(i + n > t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
+        BURN_ELEMS(n);
         for (uint64_t k = 0; k < n; k++) t->elems[i + k] = v;
         NEXT(5);
     }
@@ -802,6 +854,7 @@ L_base:
         zw_tableinst *td = inst->tables[ip[4]], *ts = inst->tables[ip[5]];
         uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
         if (ZW_UNLIKELY(d + n > td->size || sr + n > ts->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
+        BURN_ELEMS(n);
         if (n) memmove(td->elems + d, ts->elems + sr, n * sizeof(void *));
         NEXT(6);
     }
@@ -810,6 +863,7 @@ L_base:
         zw_tableinst *t = inst->tables[ip[5]];
         uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
         if (ZW_UNLIKELY(sr + n > inst->elem_len[e] || d + n > t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
+        BURN_ELEMS(n);
         if (n) memmove(t->elems + d, inst->elem_refs[e] + sr, n * sizeof(void *));
         NEXT(6);
     }
@@ -833,6 +887,7 @@ L_base:
         uint32_t di = ip[4];
         uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
         if (ZW_UNLIKELY(sr + n > inst->data_len[di] || d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
+        BURN_BYTES(n);
         if (n) memcpy(membase + d, inst->module->datas[di].bytes + sr, n);
         NEXT(5);
     }
@@ -842,12 +897,14 @@ L_base:
     LOP(MEMORY_COPY): {
         uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
         if (ZW_UNLIKELY(d + n > memsize || sr + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
+        BURN_BYTES(n);
         if (n) memmove(membase + d, membase + sr, n);
         NEXT(4);
     }
     LOP(MEMORY_FILL): {
         uint64_t d = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
         if (ZW_UNLIKELY(d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
+        BURN_BYTES(n);
         if (n) memset(membase + d, (int)(uint8_t)fp[ip[2]], n);
         NEXT(4);
     }
@@ -860,9 +917,9 @@ do_call: {
     if (callee_f->host) {
         ex->depth = depth;
         ex->sp = fp + fn->frame_slots;
-        xf->fuel = fuel;
+        if (ex->fuel_on) ex->fuel = fuel;
         rc = call_host(s, callee_f, inst, nfp, err);
-        fuel = xf->fuel;
+        if (ex->fuel_on) fuel = ex->fuel;
         if (rc != ZWASM_OK) goto host_fail;
         if (mem0) {
             membase = mem0->base;
@@ -888,15 +945,15 @@ do_call: {
 
 done:
     ex->depth = entry_depth;
-    xf->fuel = fuel;
+    if (ex->fuel_on) ex->fuel = fuel;
     return ZWASM_OK;
 host_fail:
     ex->depth = entry_depth;
-    xf->fuel = fuel;
+    if (ex->fuel_on) ex->fuel = fuel;
     return rc;
 do_trap:
     ex->depth = entry_depth;
-    xf->fuel = fuel;
+    if (ex->fuel_on) ex->fuel = fuel;
     if (trap_kind == ZWASM_TRAP_UNINITIALIZED_ELEMENT)
         zw_trap_set(err, trap_kind, "%s %u", zw_trap_message(trap_kind), trap_elem);
     else
@@ -946,7 +1003,9 @@ zwasm_result_t zw_call(zw_store *s, zw_funcinst *f, const zw_slot *args, zw_slot
     zw_slot *fp = ex->sp;
     uint32_t need = np > nr ? np : nr;
     if (f->ir && f->ir->frame_slots > need) need = f->ir->frame_slots;
-    if (fp + need > ex->stack_end) {
+    /* Both stacks: the value stack, and the native one, which every
+     * host -> wasm re-entry deepens (wasm -> wasm calls do not). */
+    if (fp + need > ex->stack_end || !zw_native_stack_ok(ex)) {
         zw_trap_set(err, ZWASM_TRAP_STACK_EXHAUSTED, NULL);
         return ZWASM_ERR_TRAP;
     }
@@ -954,8 +1013,11 @@ zwasm_result_t zw_call(zw_store *s, zw_funcinst *f, const zw_slot *args, zw_slot
     zw_slot *saved_sp = ex->sp;
     uint32_t saved_depth = ex->depth;
     zwasm_result_t r;
+    ex->nest++;
     if (f->host) r = call_host(s, f, NULL, fp, err);
     else r = run(s, f->ir, f->inst, fp, err, NULL, NULL);
+    /* an interrupt request is consumed when the outermost call returns */
+    if (--ex->nest == 0) ZW_ATOMIC_STORE(&s->interrupt, 0u);
     ex->sp = saved_sp;
     ex->depth = saved_depth;
     if (r == ZWASM_OK && nr) memcpy(results, fp, nr * sizeof(zw_slot));

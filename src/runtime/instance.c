@@ -149,13 +149,37 @@ static zwasm_result_t link_err(zwasm_error_t *err, const zw_import *im, const ch
                       im->module.str, (int)im->name.len, im->name.str, why);
 }
 
-static zwasm_result_t check_import(const zw_module *m, const zw_import *im,
+static const zw_objkind obj_of_ext[] = {
+    [ZW_EXT_FUNC] = ZW_OBJ_FUNC, [ZW_EXT_TABLE] = ZW_OBJ_TABLE,
+    [ZW_EXT_MEM] = ZW_OBJ_MEMORY, [ZW_EXT_GLOBAL] = ZW_OBJ_GLOBAL,
+};
+
+/* The object of an extern (NULL for unsupported kinds). */
+static const void *extern_obj(const zwasm_extern_t *ex) {
+    switch ((uint32_t)ex->kind) {
+    case ZW_EXT_FUNC: return ex->of.func;
+    case ZW_EXT_TABLE: return ex->of.table;
+    case ZW_EXT_MEM: return ex->of.memory;
+    case ZW_EXT_GLOBAL: return ex->of.global;
+    }
+    return NULL;
+}
+
+static zwasm_result_t check_import(zw_store *s, const zw_module *m, const zw_import *im,
                                    const zwasm_extern_t *ex, zwasm_error_t *err) {
     char why[128];
     if ((uint32_t)ex->kind != (uint32_t)im->kind) {
         snprintf(why, sizeof why, "expected %s, got %s", kind_name(im->kind), kind_name(ex->kind));
         return link_err(err, im, why);
     }
+    /* Only objects of this store may be linked: type ids, and the
+     * references the objects hold, mean nothing in another store. */
+    const void *obj = extern_obj(ex);
+    if (obj && !zw_store_owns(s, obj_of_ext[im->kind], obj))
+        return zw_err_set(err, ZWASM_ERR_ARG, im->offset, ZWASM_NO_FUNC,
+                          "import \"%.*s\" \"%.*s\": the %s belongs to another store or was "
+                          "deleted", (int)im->module.len, im->module.str, (int)im->name.len,
+                          im->name.str, kind_name(im->kind));
     switch (im->kind) {
     case ZW_EXT_FUNC: {
         const zw_funcinst *f = ex->of.func;
@@ -208,6 +232,14 @@ static zwasm_result_t nomem(zwasm_error_t *err) {
     return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
 }
 
+/* Prefix err's message with the object it is about ("memory 1: ..."). */
+static zwasm_result_t where(zwasm_error_t *err, const char *what, uint32_t i) {
+    if (!err) return ZWASM_ERR_NOMEM;
+    char msg[sizeof err->message];
+    memcpy(msg, err->message, sizeof msg);
+    return zw_err_set(err, err->code, err->offset, err->func, "%s %u: %s", what, i, msg);
+}
+
 static bool alloc_arrays(zw_instance *inst, const zw_module *m) {
     inst->funcs = zw_calloc(m->nfuncs, sizeof *inst->funcs);
     inst->tables = zw_calloc(m->ntables, sizeof *inst->tables);
@@ -252,10 +284,11 @@ static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_mo
     /* Defined functions (before globals: ref.func may appear in initialisers). */
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
         zw_funcinst *f = calloc(1, sizeof *f);
-        if (!f || !ZW_VEC_PUSH(&s->funcs, f)) {
+        if (!f || !zw_store_adopt(s, ZW_OBJ_FUNC, f)) {
             free(f);
             return nomem(err);
         }
+        f->store = s;
         uint32_t ti_ = m->funcs[i].type_idx;
         f->type_id = inst->type_ids[ti_];
         f->type = &m->types[ti_].func;
@@ -277,15 +310,12 @@ static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_mo
             r = zw_eval_const(inst, &m->tables[i].init, &init, err);
             if (r != ZWASM_OK) return r;
         }
-        inst->tables[i] = zw_table_create(s, &m->tables[i].type, init.ref);
-        if (!inst->tables[i]) return nomem(err);
+        r = zw_table_create(s, &m->tables[i].type, init.ref, &inst->tables[i], err);
+        if (r != ZWASM_OK) return where(err, "table", i);
     }
     for (uint32_t i = m->nmem_imports; i < m->nmems; i++) {
-        inst->mems[i] = zw_memory_create(s, &m->mems[i].type);
-        if (!inst->mems[i])
-            return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
-                              "cannot allocate memory %u (%llu pages)", i,
-                              (unsigned long long)m->mems[i].type.lim.min);
+        r = zw_memory_create(s, &m->mems[i].type, &inst->mems[i], err);
+        if (r != ZWASM_OK) return where(err, "memory", i);
     }
     /* Element segments -> reference arrays. */
     for (uint32_t i = 0; i < m->nelems; i++) {
@@ -359,16 +389,22 @@ zwasm_result_t zw_instantiate(zw_store *s, const zw_module *m, const zwasm_exter
     if (nimports && !imports)
         return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
                           "instantiate: NULL imports array");
+    if (m->engine && m->engine != s->engine)
+        return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "instantiate: the module was compiled by another engine");
     for (uint32_t i = 0; i < m->nimports; i++) {
-        zwasm_result_t r = check_import(m, &m->imports[i], &imports[i], err);
+        zwasm_result_t r = check_import(s, m, &m->imports[i], &imports[i], err);
         if (r != ZWASM_OK) return r;
     }
+    if (s->ninstances >= s->limits.instances)
+        return zw_err_set(err, ZWASM_ERR_LIMIT, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "instance limit: the store may create %u instances", s->limits.instances);
 
     zw_instance *inst = calloc(1, sizeof *inst);
     if (!inst) return nomem(err);
     inst->store = s;
     inst->module = m;
-    if (!alloc_arrays(inst, m) || !ZW_VEC_PUSH(&s->instances, inst)) {
+    if (!alloc_arrays(inst, m) || !zw_store_adopt(s, ZW_OBJ_INSTANCE, inst)) {
         free(inst->funcs); free(inst->tables); free(inst->mems); free(inst->globals);
         free(inst->type_ids); free(inst->elem_len); free(inst->elem_refs); free(inst->data_len);
         free(inst);
@@ -376,7 +412,8 @@ zwasm_result_t zw_instantiate(zw_store *s, const zw_module *m, const zwasm_exter
     }
     /* From here on the store owns inst and everything created for it;
      * the instance holds a reference on its module until the store dies. */
-    if (m->refs) ((zw_module *)m)->refs++;
+    s->ninstances++;
+    zw_module_retain((zw_module *)m);
     zwasm_result_t r = create_objects(s, inst, m, imports, err);
     if (r == ZWASM_OK) r = init_segments(inst, m, err);
     if (r == ZWASM_OK && m->has_start) {

@@ -31,13 +31,30 @@ static void *reserve(uint64_t bytes) {
     return p == MAP_FAILED ? NULL : p;
 }
 
-zw_memory *zw_memory_create(zw_store *s, const zw_memtype *t) {
+static zwasm_result_t nomem(zwasm_error_t *err, const zw_memtype *t) {
+    return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                      "out of memory: cannot allocate a memory of %llu pages",
+                      (unsigned long long)t->lim.min);
+}
+
+zwasm_result_t zw_memory_create(zw_store *s, const zw_memtype *t, zw_memory **out,
+                                zwasm_error_t *err) {
+    *out = NULL;
     unsigned pl = page_log2(t);
     uint64_t limit = t->is64 ? ZW_MAX_PAGES_64 : ZW_MAX_PAGES_32;
     if (pl != 16) limit = t->is64 ? ((uint64_t)1 << (64 - pl)) : ((uint64_t)1 << (32 - pl));
     uint64_t max_pages = t->lim.has_max && t->lim.max < limit ? t->lim.max : limit;
-    if (t->lim.min > max_pages || t->lim.min > (UINT64_MAX >> pl) >> 1) return NULL;
+    if (t->lim.min > max_pages || t->lim.min > (UINT64_MAX >> pl) >> 1) return nomem(err, t);
     uint64_t min_bytes = t->lim.min << pl;
+    if (s->nmems >= s->limits.memories)
+        return zw_err_set(err, ZWASM_ERR_LIMIT, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "memory limit: the store may create %u memories", s->limits.memories);
+    if (!zw_store_charge(s, min_bytes))
+        return zw_err_set(err, ZWASM_ERR_LIMIT, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "memory limit: a memory of %llu bytes exceeds the store's limit of "
+                          "%llu bytes (%llu in use)", (unsigned long long)min_bytes,
+                          (unsigned long long)s->limits.memory_bytes,
+                          (unsigned long long)s->mem_used);
 
     long sys = sysconf(_SC_PAGESIZE);
     uint64_t sys_page = sys > 0 ? (uint64_t)sys : 4096;
@@ -54,21 +71,24 @@ zw_memory *zw_memory_create(zw_store *s, const zw_memtype *t) {
         if (max_bytes < want - ZW_GUARD_BYTES) want = round_up(max_bytes + ZW_GUARD_BYTES, sys_page);
         if (want < floor) want = floor;
         while (!(base = reserve(want))) {
-            if (want <= floor) return NULL;
+            if (want <= floor) {
+                zw_store_release(s, min_bytes);
+                return nomem(err, t);
+            }
             want = round_up(want / 2, sys_page);
             if (want < floor) want = floor;
         }
     }
-    if (min_bytes && mprotect(base, (size_t)min_bytes, PROT_READ | PROT_WRITE) != 0) {
-        munmap(base, (size_t)want);
-        return NULL;
-    }
-    zw_memory *m = calloc(1, sizeof *m);
-    if (!m || !ZW_VEC_PUSH(&s->mems, m)) {
+    zw_memory *m = NULL;
+    if ((min_bytes && mprotect(base, (size_t)min_bytes, PROT_READ | PROT_WRITE) != 0) ||
+        !(m = calloc(1, sizeof *m)) || !zw_store_adopt(s, ZW_OBJ_MEMORY, m)) {
         free(m);
         munmap(base, (size_t)want);
-        return NULL;
+        zw_store_release(s, min_bytes);
+        return nomem(err, t);
     }
+    s->nmems++;
+    m->store = s;
     m->base = base;
     m->size = min_bytes;
     m->pages = t->lim.min;
@@ -76,7 +96,8 @@ zw_memory *zw_memory_create(zw_store *s, const zw_memtype *t) {
     m->reserved = want;
     m->type = *t;
     m->type.page_log2 = (uint8_t)pl;
-    return m;
+    *out = m;
+    return ZWASM_OK;
 }
 
 void zw_memory_destroy(zw_memory *m) {
@@ -92,8 +113,11 @@ int64_t zw_memory_grow(zw_memory *m, uint64_t delta) {
     unsigned pl = page_log2(&m->type);
     uint64_t new_bytes = (old + delta) << pl;
     if (new_bytes > m->reserved) return -1;
-    if (mprotect(m->base + m->size, (size_t)(new_bytes - m->size), PROT_READ | PROT_WRITE) != 0)
+    if (!zw_store_charge(m->store, new_bytes - m->size)) return -1;
+    if (mprotect(m->base + m->size, (size_t)(new_bytes - m->size), PROT_READ | PROT_WRITE) != 0) {
+        zw_store_release(m->store, new_bytes - m->size);
         return -1;
+    }
     /* Fresh anonymous pages read as zero: growth is zero-filled. */
     m->size = new_bytes;
     m->pages = old + delta;
@@ -104,11 +128,13 @@ int64_t zw_memory_grow(zw_memory *m, uint64_t delta) {
 
 ZWASM_API zwasm_memory_t *zwasm_memory_new(zwasm_store_t *store, uint64_t min_pages,
                                            uint64_t max_pages, bool has_max) {
-    if (!store || min_pages > ZW_MAX_PAGES_32) return NULL;
+    if (!zw_store_live(store) || min_pages > ZW_MAX_PAGES_32) return NULL;
     if (has_max && (max_pages > ZW_MAX_PAGES_32 || max_pages < min_pages)) return NULL;
     zw_memtype t = {.lim = {.min = min_pages, .max = has_max ? max_pages : 0, .has_max = has_max},
                     .page_log2 = 16};
-    return zw_memory_create(store, &t);
+    zw_memory *m;
+    zw_memory_create(store, &t, &m, NULL);
+    return m;
 }
 
 ZWASM_API uint8_t *zwasm_memory_data(zwasm_memory_t *m) { return m ? m->base : NULL; }

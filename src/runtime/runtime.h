@@ -17,6 +17,8 @@
 #ifndef ZW_RUNTIME_H
 #define ZW_RUNTIME_H
 
+#include <pthread.h>
+
 #include "../common.h"
 #include "../module.h"
 
@@ -38,8 +40,15 @@ typedef struct zw_tableinst zw_tableinst;
 typedef struct zw_globalinst zw_globalinst;
 typedef struct zw_instance zw_instance;
 
+/* An engine: the configuration, and the store records it has handed out.
+ * A store record (zw_store) is never freed before its engine: a deleted
+ * store's record is kept, marked dead, for reuse by a later
+ * zwasm_store_new, so that an API call given a deleted store reads valid
+ * memory and can refuse it (see zw_store_live). */
 struct zw_engine {
     zwasm_config_t cfg;
+    pthread_mutex_t lock;       /* guards stores (engines are shared between threads) */
+    ZW_VEC(zw_store *) stores;  /* every store record, live or dead */
 };
 
 /* A value stored in a global or passed across the runtime boundary. */
@@ -54,6 +63,7 @@ typedef union zw_value {
 } zw_value;
 
 struct zw_funcinst {
+    zw_store *store;            /* owner */
     uint32_t type_id;           /* store-canonical type id: equal iff types equal */
     const zw_functype *type;    /* points into the module or into host storage */
     zw_instance *inst;          /* owning instance; NULL for host functions */
@@ -68,6 +78,7 @@ struct zw_funcinst {
 };
 
 struct zw_memory {
+    zw_store *store;     /* owner (its limits govern growth) */
     uint8_t *base;       /* start of the reservation; never moves */
     uint64_t size;       /* current size in bytes */
     uint64_t pages;      /* current size in pages */
@@ -78,6 +89,7 @@ struct zw_memory {
 };
 
 struct zw_tableinst {
+    zw_store *store;     /* owner (its limits govern growth) */
     void **elems;        /* size entries; NULL is null */
     uint64_t size;
     uint64_t max;        /* effective max */
@@ -85,6 +97,7 @@ struct zw_tableinst {
 };
 
 struct zw_globalinst {
+    zw_store *store;     /* owner */
     zw_value val;
     zw_globaltype type;
 };
@@ -104,29 +117,48 @@ struct zw_instance {
 };
 
 /* Execution state of one store: the value stack and the frame stack used by
- * the interpreter.  Host -> wasm re-entry pushes above the current top. */
+ * the interpreter, the native stack floor and fuel.  Host -> wasm re-entry
+ * pushes above the current top. */
 typedef struct zw_exec {
     zw_slot *stack;            /* value stack base */
     zw_slot *stack_end;
     zw_slot *sp;               /* first free slot for a new outermost call */
     void *frames;              /* interpreter-owned frame records */
     uint32_t depth;            /* current wasm call depth */
+    uint32_t nest;             /* zw_call activations (host -> wasm re-entries + 1) */
+    /* The native (C) stack of the thread running the store: entering wasm
+     * with the stack pointer below native_floor traps "call stack
+     * exhausted" (runtime/stack.c). */
+    uintptr_t native_floor;
+    pthread_t native_thread;   /* the thread native_floor was computed for */
+    bool fuel_on;              /* the engine burns fuel */
+    uint64_t fuel;             /* fuel left (when fuel_on) */
 } zw_exec;
+
+/* Kinds of the objects a store owns (tags in its object set). */
+typedef enum zw_objkind {
+    ZW_OBJ_FUNC = 1, ZW_OBJ_MEMORY, ZW_OBJ_TABLE, ZW_OBJ_GLOBAL, ZW_OBJ_INSTANCE,
+} zw_objkind;
 
 struct zw_store {
     zw_engine *engine;
+    bool live;                 /* false once deleted (the record awaits reuse) */
+    uint32_t interrupt;        /* set (atomically) by zwasm_store_interrupt */
     zw_exec exec;
+    zwasm_store_limits_t limits;
+    uint64_t mem_used;         /* bytes of linear memory + table storage */
+    uint32_t nmems, ntables, ninstances;
     /* Canonical function types: type_id indexes this list. */
     ZW_VEC(zw_functype *) types;
-    /* Everything the store owns, freed by zwasm_store_delete. */
-    ZW_VEC(zw_funcinst *) funcs;
-    ZW_VEC(zw_memory *) mems;
-    ZW_VEC(zw_tableinst *) tables;
-    ZW_VEC(zw_globalinst *) globals;
-    ZW_VEC(zw_instance *) instances;
     /* Open-addressing index over `types` (type id + 1, 0 = empty); runtime/store.c. */
     uint32_t *type_index;
     uint32_t type_index_cap; /* a power of two, or 0 */
+    /* Everything the store owns, freed by zwasm_store_delete: a set of
+     * tagged pointers (object address | zw_objkind), open addressing,
+     * 0 = empty.  It answers "is this a live object of this store" for
+     * every handle an embedder passes in. */
+    uintptr_t *objs;
+    uint32_t objs_n, objs_cap;
 };
 
 /* What a host function receives as its caller. */
@@ -136,6 +168,19 @@ struct zwasm_caller {
 };
 
 /* ---- runtime/store.c ------------------------------------------------------- */
+/* A store an API call may use: non-NULL and not deleted. */
+static inline bool zw_store_live(const zw_store *s) { return s && s->live; }
+/* Record obj (a fresh object of kind k) as owned by s; false on OOM. */
+bool zw_store_adopt(zw_store *s, zw_objkind k, void *obj);
+/* Whether obj is a live object of kind k owned by s. */
+bool zw_store_owns(const zw_store *s, zw_objkind k, const void *obj);
+/* Whether a reference value may enter s: null, an externref, or a
+ * funcref that is a live function of s. */
+bool zw_store_ref_ok(const zw_store *s, uint32_t kind, const void *ref);
+/* Charge `bytes` of memory/table storage to s against its limit (false:
+ * over the limit, nothing charged); release gives them back. */
+bool zw_store_charge(zw_store *s, uint64_t bytes);
+void zw_store_release(zw_store *s, uint64_t bytes);
 /* Intern a function type in the store; returns its id (or UINT32_MAX on OOM). */
 uint32_t zw_store_type_id(zw_store *s, const zw_functype *t);
 bool zw_functype_eq(const zw_functype *a, const zw_functype *b);
@@ -148,11 +193,22 @@ bool zw_functype_copy(zw_functype *dst, const zw_functype *src);
 /* Unmap / free one object (used by zwasm_store_delete only). */
 void zw_memory_destroy(zw_memory *m);
 void zw_table_destroy(zw_tableinst *t);
-zw_memory *zw_memory_create(zw_store *s, const zw_memtype *t);
-/* Grow by delta pages; returns the old size in pages or -1. */
+/* Create a memory / table owned by s, within s's limits (ZWASM_ERR_LIMIT
+ * names the limit; ZWASM_ERR_NOMEM when the host has no memory). */
+zwasm_result_t zw_memory_create(zw_store *s, const zw_memtype *t, zw_memory **out,
+                                zwasm_error_t *err);
+zwasm_result_t zw_table_create(zw_store *s, const zw_tabletype *t, void *init,
+                               zw_tableinst **out, zwasm_error_t *err);
+/* Grow by delta pages / elements within the owner's limits; returns the old
+ * size or -1 (the spec's failure result: nothing changed). */
 int64_t zw_memory_grow(zw_memory *m, uint64_t delta);
-zw_tableinst *zw_table_create(zw_store *s, const zw_tabletype *t, void *init);
 int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init);
+
+/* ---- runtime/stack.c ------------------------------------------------------------ */
+/* Whether wasm may be entered on the calling thread: its native stack has
+ * more than a safety margin left above the thread's stack limit.  Computes
+ * ex->native_floor when the thread changed. */
+bool zw_native_stack_ok(zw_exec *ex);
 
 /* ---- runtime/instance.c ---------------------------------------------------------- */
 /* Instantiate (s and m non-NULL): resolve imports (checked against import types, ZWASM_ERR_LINK

@@ -7,6 +7,9 @@
 
 /* ---- engine ----------------------------------------------------------------- */
 
+#define ZW_MAX_CALL_DEPTH 1000000u
+#define ZW_MAX_STACK_BYTES ((uint64_t)64 << 30)
+
 ZWASM_API void zwasm_config_init(zwasm_config_t *cfg) {
     if (!cfg) return;
     memset(cfg, 0, sizeof *cfg);
@@ -14,30 +17,71 @@ ZWASM_API void zwasm_config_init(zwasm_config_t *cfg) {
     cfg->max_call_depth = 100000;
     cfg->stack_bytes = (uint64_t)256 << 20; /* reserved lazily by the interpreter */
     cfg->trace = false;
+    cfg->limits.memory_bytes = UINT64_MAX;
+    cfg->limits.memories = 10000;
+    cfg->limits.tables = 10000;
+    cfg->limits.instances = 10000;
 }
 
 ZWASM_API zwasm_engine_t *zwasm_engine_new(const zwasm_config_t *cfg) {
-    zw_engine *e = calloc(1, sizeof *e);
-    if (!e) return NULL;
-    if (cfg) e->cfg = *cfg;
-    else zwasm_config_init(&e->cfg);
+    zwasm_config_t c;
+    if (cfg) c = *cfg;
+    else zwasm_config_init(&c);
     /* Zero means "default" for the sizes. */
     zwasm_config_t def;
     zwasm_config_init(&def);
-    if (!e->cfg.max_call_depth) e->cfg.max_call_depth = def.max_call_depth;
-    if (!e->cfg.stack_bytes) e->cfg.stack_bytes = def.stack_bytes;
+    if (!c.max_call_depth) c.max_call_depth = def.max_call_depth;
+    if (!c.stack_bytes) c.stack_bytes = def.stack_bytes;
+    if (c.max_call_depth > ZW_MAX_CALL_DEPTH || c.stack_bytes > ZW_MAX_STACK_BYTES) return NULL;
+    if (c.engine != ZWASM_ENGINE_INTERP && c.engine != ZWASM_ENGINE_JIT) return NULL;
+    zw_engine *e = calloc(1, sizeof *e);
+    if (!e) return NULL;
+    e->cfg = c;
+    if (pthread_mutex_init(&e->lock, NULL) != 0) {
+        free(e);
+        return NULL;
+    }
     return e;
 }
 
-ZWASM_API void zwasm_engine_delete(zwasm_engine_t *engine) { free(engine); }
+static void store_clear(zw_store *s);
+
+ZWASM_API void zwasm_engine_delete(zwasm_engine_t *engine) {
+    if (!engine) return;
+    for (uint32_t i = 0; i < engine->stores.n; i++) {
+        zw_store *s = engine->stores.v[i];
+        if (s->live) store_clear(s);
+        free(s);
+    }
+    ZW_VEC_FREE(&engine->stores);
+    pthread_mutex_destroy(&engine->lock);
+    free(engine);
+}
 
 /* ---- store ------------------------------------------------------------------ */
 
 ZWASM_API zwasm_store_t *zwasm_store_new(zwasm_engine_t *engine) {
     if (!engine) return NULL;
-    zw_store *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
-    s->engine = engine;
+    zw_store *s = NULL;
+    pthread_mutex_lock(&engine->lock);
+    for (uint32_t i = 0; i < engine->stores.n && !s; i++)
+        if (!engine->stores.v[i]->live) s = engine->stores.v[i];
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (s && !ZW_VEC_PUSH(&engine->stores, s)) {
+            free(s);
+            s = NULL;
+        }
+    }
+    if (s) {
+        memset(s, 0, sizeof *s);
+        s->engine = engine;
+        s->limits = engine->cfg.limits;
+        s->exec.fuel_on = engine->cfg.fuel != 0;
+        s->exec.fuel = engine->cfg.fuel;
+        s->live = true;
+    }
+    pthread_mutex_unlock(&engine->lock);
     return s;
 }
 
@@ -54,38 +98,153 @@ static void free_instance(zw_instance *inst) {
     free(inst->globals);
     free(inst->type_ids);
     /* Instances keep their module alive (see zw_module.refs). */
-    zw_module *m = (zw_module *)inst->module;
-    if (m->refs && --m->refs == 0) zw_module_free(m);
+    zw_module_release((zw_module *)inst->module);
     free(inst);
 }
 
+static void free_func(zw_funcinst *f) {
+    if (f->host_finalizer) f->host_finalizer(f->host_env);
+    free(f->host_type.params);
+    free(f->name);
+    free(f);
+}
 
-ZWASM_API void zwasm_store_delete(zwasm_store_t *s) {
-    if (!s) return;
-    zw_exec_free(&s->exec);
-    for (uint32_t i = 0; i < s->instances.n; i++) free_instance(s->instances.v[i]);
-    ZW_VEC_FREE(&s->instances);
-    for (uint32_t i = 0; i < s->funcs.n; i++) {
-        zw_funcinst *f = s->funcs.v[i];
-        if (f->host_finalizer) f->host_finalizer(f->host_env);
-        free(f->host_type.params);
-        free(f->name);
-        free(f);
+static void free_object(uintptr_t tagged) {
+    void *p = (void *)(tagged & ~(uintptr_t)7);
+    switch ((zw_objkind)(tagged & 7)) {
+    case ZW_OBJ_FUNC: free_func(p); break;
+    case ZW_OBJ_MEMORY: zw_memory_destroy(p); break;
+    case ZW_OBJ_TABLE: zw_table_destroy(p); break;
+    case ZW_OBJ_GLOBAL: free(p); break;
+    case ZW_OBJ_INSTANCE: free_instance(p); break;
     }
-    ZW_VEC_FREE(&s->funcs);
-    for (uint32_t i = 0; i < s->mems.n; i++) zw_memory_destroy(s->mems.v[i]);
-    ZW_VEC_FREE(&s->mems);
-    for (uint32_t i = 0; i < s->tables.n; i++) zw_table_destroy(s->tables.v[i]);
-    ZW_VEC_FREE(&s->tables);
-    for (uint32_t i = 0; i < s->globals.n; i++) free(s->globals.v[i]);
-    ZW_VEC_FREE(&s->globals);
+}
+
+/* Free everything the store owns and mark its record dead; the record
+ * itself stays with the engine. */
+static void store_clear(zw_store *s) {
+    zw_engine *engine = s->engine;
+    zw_exec_free(&s->exec);
+    for (uint32_t i = 0; i < s->objs_cap; i++)
+        if (s->objs[i]) free_object(s->objs[i]);
+    free(s->objs);
     for (uint32_t i = 0; i < s->types.n; i++) {
         free(s->types.v[i]->params);
         free(s->types.v[i]);
     }
     ZW_VEC_FREE(&s->types);
     free(s->type_index);
-    free(s);
+    memset(s, 0, sizeof *s);
+    s->engine = engine;
+}
+
+ZWASM_API void zwasm_store_delete(zwasm_store_t *s) {
+    if (!zw_store_live(s)) return;
+    store_clear(s);
+    /* the record is reusable once it is cleared; the lock orders the
+     * clearing before a zwasm_store_new on another thread reuses it */
+    pthread_mutex_lock(&s->engine->lock);
+    s->live = false;
+    pthread_mutex_unlock(&s->engine->lock);
+}
+
+/* ---- owned objects ------------------------------------------------------------- */
+
+static uint32_t obj_hash(uintptr_t key) {
+    uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(h >> 32);
+}
+
+static void obj_insert(uintptr_t *set, uint32_t cap, uintptr_t key) {
+    uint32_t mask = cap - 1, h = obj_hash(key) & mask;
+    while (set[h]) h = (h + 1) & mask;
+    set[h] = key;
+}
+
+bool zw_store_adopt(zw_store *s, zw_objkind k, void *obj) {
+    if ((uintptr_t)obj & 7) return false; /* malloc'ed objects are 8-aligned */
+    if ((uint64_t)(s->objs_n + 1) * 2 > s->objs_cap) {
+        uint32_t cap = s->objs_cap ? s->objs_cap * 2 : 64;
+        if (cap <= s->objs_cap) return false;
+        uintptr_t *set = zw_calloc(cap, sizeof *set);
+        if (!set) return false;
+        for (uint32_t i = 0; i < s->objs_cap; i++)
+            if (s->objs[i]) obj_insert(set, cap, s->objs[i]);
+        free(s->objs);
+        s->objs = set;
+        s->objs_cap = cap;
+    }
+    obj_insert(s->objs, s->objs_cap, (uintptr_t)obj | (uintptr_t)k);
+    s->objs_n++;
+    return true;
+}
+
+bool zw_store_owns(const zw_store *s, zw_objkind k, const void *obj) {
+    if (!zw_store_live(s) || !obj || !s->objs_cap) return false;
+    uintptr_t key = (uintptr_t)obj | (uintptr_t)k;
+    uint32_t mask = s->objs_cap - 1;
+    for (uint32_t h = obj_hash(key) & mask; s->objs[h]; h = (h + 1) & mask)
+        if (s->objs[h] == key) return true;
+    return false;
+}
+
+bool zw_store_ref_ok(const zw_store *s, uint32_t kind, const void *ref) {
+    return kind != ZWASM_FUNCREF || !ref || zw_store_owns(s, ZW_OBJ_FUNC, ref);
+}
+
+/* ---- limits, fuel, interruption ---------------------------------------------------- */
+
+bool zw_store_charge(zw_store *s, uint64_t bytes) {
+    if (bytes > s->limits.memory_bytes || s->mem_used > s->limits.memory_bytes - bytes) return false;
+    s->mem_used += bytes;
+    return true;
+}
+
+void zw_store_release(zw_store *s, uint64_t bytes) {
+    s->mem_used = bytes > s->mem_used ? 0 : s->mem_used - bytes;
+}
+
+ZWASM_API zwasm_result_t zwasm_store_set_limits(zwasm_store_t *s, const zwasm_store_limits_t *limits,
+                                                zwasm_error_t *err) {
+    if (!zw_store_live(s))
+        return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "zwasm_store_set_limits: %s", s ? "store has been deleted" : "NULL store");
+    if (!limits)
+        return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "zwasm_store_set_limits: NULL limits");
+    s->limits = *limits;
+    return ZWASM_OK;
+}
+
+ZWASM_API void zwasm_store_get_limits(const zwasm_store_t *s, zwasm_store_limits_t *out) {
+    if (!out) return;
+    if (zw_store_live(s)) *out = s->limits;
+    else memset(out, 0, sizeof *out);
+}
+
+ZWASM_API uint64_t zwasm_store_memory_used(const zwasm_store_t *s) {
+    return zw_store_live(s) ? s->mem_used : 0;
+}
+
+ZWASM_API bool zwasm_store_get_fuel(const zwasm_store_t *s, uint64_t *fuel) {
+    bool on = zw_store_live(s) && s->exec.fuel_on;
+    if (fuel) *fuel = on ? s->exec.fuel : 0;
+    return on;
+}
+
+ZWASM_API zwasm_result_t zwasm_store_set_fuel(zwasm_store_t *s, uint64_t fuel, zwasm_error_t *err) {
+    if (!zw_store_live(s))
+        return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "zwasm_store_set_fuel: %s", s ? "store has been deleted" : "NULL store");
+    if (!s->exec.fuel_on)
+        return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "zwasm_store_set_fuel: the engine was created without fuel");
+    s->exec.fuel = fuel;
+    return ZWASM_OK;
+}
+
+ZWASM_API void zwasm_store_interrupt(zwasm_store_t *s) {
+    if (s) ZW_ATOMIC_STORE(&s->interrupt, 1u);
 }
 
 /* ---- canonical function types ------------------------------------------------- */
@@ -175,6 +334,7 @@ ZWASM_API const char *zwasm_result_name(zwasm_result_t r) {
     case ZWASM_ERR_ARG: return "bad argument";
     case ZWASM_ERR_IO: return "i/o error";
     case ZWASM_ERR_UNSUPPORTED: return "unsupported";
+    case ZWASM_ERR_LIMIT: return "resource limit";
     }
     return "unknown result";
 }

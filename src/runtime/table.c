@@ -10,25 +10,45 @@
  * returns -1, instead of trying to allocate up to 32 GiB of pointers. */
 #define ZW_TABLE_MAX_ELEMS ((uint64_t)10000000)
 
-zw_tableinst *zw_table_create(zw_store *s, const zw_tabletype *t, void *init) {
+zwasm_result_t zw_table_create(zw_store *s, const zw_tabletype *t, void *init,
+                               zw_tableinst **out, zwasm_error_t *err) {
+    *out = NULL;
     uint64_t limit = ZW_TABLE_MAX_32;
     if (t->is64) limit = UINT64_MAX;
     uint64_t max = t->lim.has_max && t->lim.max < limit ? t->lim.max : limit;
-    if (t->lim.min > max || t->lim.min > ZW_TABLE_MAX_ELEMS) return NULL;
+    if (t->lim.min > max || t->lim.min > ZW_TABLE_MAX_ELEMS)
+        return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "out of memory: a table of %llu elements (the implementation limit "
+                          "is %llu)",
+                          (unsigned long long)t->lim.min, (unsigned long long)ZW_TABLE_MAX_ELEMS);
+    if (s->ntables >= s->limits.tables)
+        return zw_err_set(err, ZWASM_ERR_LIMIT, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "table limit: the store may create %u tables", s->limits.tables);
+    uint64_t bytes = t->lim.min * sizeof(void *);
+    if (!zw_store_charge(s, bytes))
+        return zw_err_set(err, ZWASM_ERR_LIMIT, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "memory limit: a table of %llu elements (%llu bytes) exceeds the "
+                          "store's limit of %llu bytes (%llu in use)",
+                          (unsigned long long)t->lim.min, (unsigned long long)bytes,
+                          (unsigned long long)s->limits.memory_bytes,
+                          (unsigned long long)s->mem_used);
     zw_tableinst *tab = calloc(1, sizeof *tab);
-    if (!tab) return NULL;
-    tab->elems = zw_calloc((size_t)t->lim.min, sizeof(void *));
-    if (!tab->elems || !ZW_VEC_PUSH(&s->tables, tab)) {
-        free(tab->elems);
+    if (tab) tab->elems = zw_calloc((size_t)t->lim.min, sizeof(void *));
+    if (!tab || !tab->elems || !zw_store_adopt(s, ZW_OBJ_TABLE, tab)) {
+        if (tab) free(tab->elems);
         free(tab);
-        return NULL;
+        zw_store_release(s, bytes);
+        return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     }
+    s->ntables++;
     if (init)
         for (uint64_t i = 0; i < t->lim.min; i++) tab->elems[i] = init;
+    tab->store = s;
     tab->size = t->lim.min;
     tab->max = max;
     tab->type = *t;
-    return tab;
+    *out = tab;
+    return ZWASM_OK;
 }
 
 void zw_table_destroy(zw_tableinst *t) {
@@ -43,8 +63,12 @@ int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init) {
     if (delta > t->max - old) return -1;
     uint64_t n = old + delta;
     if (n > ZW_TABLE_MAX_ELEMS) return -1;
+    if (!zw_store_charge(t->store, delta * sizeof(void *))) return -1;
     void **e = zw_realloc_array(t->elems, (size_t)n, sizeof(void *));
-    if (!e) return -1;
+    if (!e) {
+        zw_store_release(t->store, delta * sizeof(void *));
+        return -1;
+    }
     for (uint64_t i = old; i < n; i++) e[i] = init;
     t->elems = e;
     t->size = n;
@@ -53,21 +77,26 @@ int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init) {
 
 /* ---- API -------------------------------------------------------------------- */
 
-static bool ref_of(uint32_t elem_kind, const zwasm_val_t *v, void **out) {
+/* A reference value of the table's element type that may enter store s. */
+static bool ref_of(const zw_store *s, uint32_t elem_kind, const zwasm_val_t *v, void **out) {
     if (v->kind != elem_kind) return false;
+    if (elem_kind == ZWASM_FUNCREF && !zw_store_ref_ok(s, ZWASM_FUNCREF, v->of.funcref)) return false;
     *out = elem_kind == ZWASM_FUNCREF ? (void *)v->of.funcref : v->of.externref;
     return true;
 }
 
 ZWASM_API zwasm_table_t *zwasm_table_new(zwasm_store_t *store, uint32_t elem_kind, uint64_t min,
                                          uint64_t max, bool has_max, zwasm_val_t init) {
-    if (!store || (elem_kind != ZWASM_FUNCREF && elem_kind != ZWASM_EXTERNREF)) return NULL;
+    if (!zw_store_live(store) || (elem_kind != ZWASM_FUNCREF && elem_kind != ZWASM_EXTERNREF))
+        return NULL;
     if (min > ZW_TABLE_MAX_32 || (has_max && (max > ZW_TABLE_MAX_32 || max < min))) return NULL;
     void *ref;
-    if (!ref_of(elem_kind, &init, &ref)) return NULL;
+    if (!ref_of(store, elem_kind, &init, &ref)) return NULL;
     zw_tabletype t = {.elem = elem_kind,
                       .lim = {.min = min, .max = has_max ? max : 0, .has_max = has_max}};
-    return zw_table_create(store, &t, ref);
+    zw_tableinst *tab;
+    zw_table_create(store, &t, ref, &tab, NULL);
+    return tab;
 }
 
 ZWASM_API uint64_t zwasm_table_size(const zwasm_table_t *t) { return t ? t->size : 0; }
@@ -83,14 +112,14 @@ ZWASM_API bool zwasm_table_get(const zwasm_table_t *t, uint64_t i, zwasm_val_t *
 
 ZWASM_API bool zwasm_table_set(zwasm_table_t *t, uint64_t i, zwasm_val_t v) {
     void *ref;
-    if (!t || i >= t->size || !ref_of(t->type.elem, &v, &ref)) return false;
+    if (!t || i >= t->size || !ref_of(t->store, t->type.elem, &v, &ref)) return false;
     t->elems[i] = ref;
     return true;
 }
 
 ZWASM_API int64_t zwasm_table_grow(zwasm_table_t *t, uint64_t delta, zwasm_val_t init) {
     void *ref;
-    if (!t || !ref_of(t->type.elem, &init, &ref)) return -1;
+    if (!t || !ref_of(t->store, t->type.elem, &init, &ref)) return -1;
     return zw_table_grow(t, delta, ref);
 }
 

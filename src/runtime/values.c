@@ -69,10 +69,11 @@ void zw_value_to_val(zw_valtype t, const zw_value *in, zwasm_val_t *out) {
 zw_globalinst *zw_global_create(zw_store *s, const zw_globaltype *t, const zw_value *init) {
     zw_globalinst *g = calloc(1, sizeof *g);
     if (!g) return NULL;
-    if (!ZW_VEC_PUSH(&s->globals, g)) {
+    if (!zw_store_adopt(s, ZW_OBJ_GLOBAL, g)) {
         free(g);
         return NULL;
     }
+    g->store = s;
     g->type = *t;
     if (init) g->val = *init;
     return g;
@@ -80,7 +81,8 @@ zw_globalinst *zw_global_create(zw_store *s, const zw_globaltype *t, const zw_va
 
 ZWASM_API zwasm_global_t *zwasm_global_new(zwasm_store_t *store, uint32_t kind, bool mut,
                                            zwasm_val_t init) {
-    if (!store || !zw_valkind_ok(kind) || init.kind != kind) return NULL;
+    if (!zw_store_live(store) || !zw_valkind_ok(kind) || init.kind != kind) return NULL;
+    if (!zw_store_ref_ok(store, kind, init.of.funcref)) return NULL;
     zw_globaltype t = {.type = kind, .mut = mut};
     zw_value v;
     zw_value_from_val(&init, &v);
@@ -98,6 +100,7 @@ ZWASM_API void zwasm_global_get(const zwasm_global_t *g, zwasm_val_t *out) {
 
 ZWASM_API bool zwasm_global_set(zwasm_global_t *g, zwasm_val_t v) {
     if (!g || !g->type.mut || v.kind != g->type.type) return false;
+    if (!zw_store_ref_ok(g->store, v.kind, v.of.funcref)) return false;
     zw_value_from_val(&v, &g->val);
     return true;
 }

@@ -348,6 +348,10 @@ static bool append_fd(zw_wasi *w, int host, const char *preopen) {
         f.type = host_type(host);
         f.rights = rights_for(f.type, host);
         f.inheriting = preopen ? ZW_R_ALL : f.type == ZW_FT_DIR ? ZW_R_DIR | ZW_R_FILE : 0;
+        /* stdio redirected to a file (`> log`, `>> log`): the guest reads or
+         * writes it as a stream; it may not seek, truncate, pwrite or
+         * change the file's times, i.e. never destroy what was there */
+        if (!preopen && f.type == ZW_FT_REG) f.rights &= ZW_R_STDIO_FILE;
     }
     if (!ZW_VEC_PUSH(&w->fds, f)) {
         if (host >= 0) close(host);
@@ -581,6 +585,9 @@ static bool is_proc_exit(const zw_wasi_def *d) { return d->fn == proc_exit; }
 static zwasm_result_t trampoline(void *env, zwasm_caller_t *caller, const zwasm_val_t *args,
                                  zwasm_val_t *results, zwasm_error_t *err) {
     const struct zw_wasi_fnenv *fe = env;
+    if (fe->w->deleted)
+        return zw_trap_set(err, ZWASM_TRAP_HOST, "%s: the WASI context has been deleted",
+                           fe->def->name);
     zw_wmem m = {NULL, 0};
     zwasm_memory_t *mem = zwasm_caller_memory(caller, 0);
     if (mem) {
@@ -624,9 +631,22 @@ static const zw_wasi_def *find_def(const char *name, size_t len, size_t *idx) {
     return NULL;
 }
 
+static void wasi_release(zw_wasi *w) {
+    if (--w->refs) return;
+    free(w->funcs);
+    free(w->fnenv);
+    free(w);
+}
+
+/* A function of the context died with its store. */
+static void fn_finalize(void *env) {
+    struct zw_wasi_fnenv *fe = env;
+    wasi_release(fe->w);
+}
+
 ZWASM_API bool zwasm_wasi_lookup(zwasm_wasi_t *w, const char *name, size_t name_len,
                                  zwasm_extern_t *out) {
-    if (!w || !out || (!name && name_len)) return false;
+    if (!w || w->deleted || !out || (!name && name_len)) return false;
     size_t i;
     const zw_wasi_def *d = find_def(name, name_len, &i);
     if (!d) return false;
@@ -636,8 +656,9 @@ ZWASM_API bool zwasm_wasi_lookup(zwasm_wasi_t *w, const char *name, size_t name_
         def_type(d, params, &ft);
         w->fnenv[i].w = w;
         w->fnenv[i].def = d;
-        w->funcs[i] = zwasm_func_new(w->store, &ft, trampoline, &w->fnenv[i], NULL);
+        w->funcs[i] = zwasm_func_new(w->store, &ft, trampoline, &w->fnenv[i], fn_finalize);
         if (!w->funcs[i]) return false;
+        w->refs++; /* released by fn_finalize */
     }
     out->kind = ZWASM_EXTERN_FUNC;
     out->of.func = w->funcs[i];
@@ -678,7 +699,9 @@ ZWASM_API zwasm_result_t zwasm_wasi_define_imports(zwasm_wasi_t *w, const zwasm_
             return zw_err_set(err, ZWASM_ERR_LINK, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
                               "import %s.%.*s has the wrong type", wasi_mod, nl, it.name);
         if (!zwasm_wasi_lookup(w, it.name, it.name_len, &imports[i]))
-            return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+            return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                              "cannot create %s.%.*s: out of memory, or the context or its "
+                              "store was deleted", wasi_mod, nl, it.name);
         if (resolved) resolved[i] = true;
     }
     return ZWASM_OK;
@@ -704,15 +727,17 @@ static char **copy_strv(char *const *v, size_t n) {
 }
 
 ZWASM_API void zwasm_wasi_delete(zwasm_wasi_t *w) {
-    if (!w) return;
+    if (!w || w->deleted) return;
     for (uint32_t i = 0; i < w->fds.n; i++)
         if (w->fds.v[i].host >= 0) zw_wasi_close_entry(&w->fds.v[i]);
     free(w->fds.v);
     free_strv(w->argv, (uint32_t)w->argc);
     free_strv(w->envp, (uint32_t)w->envc);
-    free(w->funcs);
-    free(w->fnenv);
-    free(w);
+    memset(&w->fds, 0, sizeof w->fds);
+    w->argv = w->envp = NULL;
+    w->argc = w->envc = 0;
+    w->deleted = true;
+    wasi_release(w);
 }
 
 ZWASM_API zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_config_t *cfg,
@@ -722,6 +747,7 @@ ZWASM_API zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_c
     if (!store) return arg_err(err, "zwasm_wasi_new: NULL store");
     zw_wasi *w = calloc(1, sizeof *w);
     if (!w) goto nomem;
+    w->refs = 1;
     w->store = store;
     w->funcs = calloc(ZW_WASI_NDEFS, sizeof *w->funcs);
     w->fnenv = calloc(ZW_WASI_NDEFS, sizeof *w->fnenv);

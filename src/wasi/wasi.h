@@ -100,6 +100,11 @@ enum {
     (ZW_R_FD_READ | ZW_R_FD_WRITE | ZW_R_FD_FDSTAT_SET_FLAGS | ZW_R_FD_FILESTAT_GET |       \
      ZW_R_FD_FILESTAT_SET_TIMES | ZW_R_POLL_FD_READWRITE | ZW_R_FD_SYNC | ZW_R_FD_DATASYNC)
 
+/* A regular file as stdio: a stream (no seek, truncation, pwrite, times). */
+#define ZW_R_STDIO_FILE                                                                   \
+    (ZW_R_FD_READ | ZW_R_FD_WRITE | ZW_R_FD_FILESTAT_GET | ZW_R_POLL_FD_READWRITE |       \
+     ZW_R_FD_SYNC | ZW_R_FD_DATASYNC)
+
 /* filetype */
 enum {
     ZW_FT_UNKNOWN = 0, ZW_FT_BLOCK = 1, ZW_FT_CHAR = 2, ZW_FT_DIR = 3, ZW_FT_REG = 4,
@@ -167,7 +172,14 @@ typedef struct zw_wasi_fd {
     uint64_t dir_next;
 } zw_wasi_fd;
 
+/* The context's memory outlives zwasm_wasi_delete while host functions
+ * made from it still exist in their store: refs counts the handle and each
+ * such function (released by the function's finalizer when the store dies);
+ * a call after zwasm_wasi_delete finds `deleted` and traps instead of
+ * touching freed state. */
 struct zwasm_wasi {
+    uint32_t refs;
+    bool deleted;
     zwasm_store_t *store;
     char **argv, **envp; /* envp entries are "KEY=VALUE" */
     size_t argc, envc;

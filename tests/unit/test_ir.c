@@ -438,22 +438,38 @@ TEST(ir_fuel) {
     cfg.fuel = 1000;
     CHECK(tmod_open(&t, wat, &cfg, NULL, 0));
     if (t.inst) {
+        uint64_t left = 0;
+        CHECK(zwasm_store_get_fuel(t.store, &left) && left == 1000);
         CHECK_EQ_INT(count_op(ir_of(&t, 0), ZW_IR_FUEL), 2); /* entry + loop */
         CHECK(tcall(&t, "spin", NULL, 0, NULL, 0) == ZWASM_ERR_TRAP);
-        CHECK(t.err.trap == ZWASM_TRAP_INTERRUPTED);
-        CHECK(strstr(t.err.message, "interrupted") != NULL);
+        CHECK(t.err.trap == ZWASM_TRAP_OUT_OF_FUEL);
+        CHECK(strstr(t.err.message, "out of fuel") != NULL);
+        CHECK(zwasm_store_get_fuel(t.store, &left) && left == 0);
+        CHECK(zwasm_store_set_fuel(t.store, 1000, NULL) == ZWASM_OK);
         zwasm_val_t a = I32(0), r;
         CHECK(tcall(&t, "ping", &a, 1, &r, 1) == ZWASM_ERR_TRAP);
-        CHECK(t.err.trap == ZWASM_TRAP_INTERRUPTED);
-        /* each call starts with the full amount */
+        CHECK(t.err.trap == ZWASM_TRAP_OUT_OF_FUEL);
+        /* fuel is the store's: what one call leaves, the next continues with
+         * (count(n) burns n + 2: its entry and n + 1 loop heads) */
+        CHECK(zwasm_store_set_fuel(t.store, 3 * 902, NULL) == ZWASM_OK);
         for (int k = 0; k < 3; k++) {
             a = I32(900);
             CHECK(tcall(&t, "count", &a, 1, &r, 1) == ZWASM_OK);
             CHECK_EQ_INT(r.of.i32, 900);
         }
-        a = I32(2000);
+        CHECK(zwasm_store_get_fuel(t.store, &left) && left == 0);
+        a = I32(0);
         CHECK(tcall(&t, "count", &a, 1, &r, 1) == ZWASM_ERR_TRAP);
-        CHECK(t.err.trap == ZWASM_TRAP_INTERRUPTED);
+        CHECK(t.err.trap == ZWASM_TRAP_OUT_OF_FUEL);
+    }
+    tmod_close(&t);
+    /* without fuel, the store has none to set */
+    cfg.fuel = 0;
+    CHECK(tmod_open(&t, wat, &cfg, NULL, 0));
+    if (t.inst) {
+        uint64_t left = 7;
+        CHECK(!zwasm_store_get_fuel(t.store, &left) && left == 0);
+        CHECK(zwasm_store_set_fuel(t.store, 5, &t.err) == ZWASM_ERR_ARG);
     }
     tmod_close(&t);
 }
