@@ -11,8 +11,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "text/text.h"
@@ -35,8 +38,14 @@ static const char usage_text[] =
     "        --dump-ir             print the register IR of every function and exit\n"
     "        --trace               trace every executed IR instruction to stderr\n"
     "        --max-call-depth N    wasm frames before \"call stack exhausted\"\n"
-    "        --fuel N              trap \"interrupted\" after about N loop iterations\n"
-    "                              and calls (0 = unlimited, the default)\n"
+    "                              (1 to 1000000, default 100000)\n"
+    "        --fuel N              trap \"out of fuel\" after about N loop iterations\n"
+    "                              and calls (N >= 1; default: no fuel)\n"
+    "        --max-memory SIZE     bound the guest's linear memory plus table storage\n"
+    "                              (bytes, or with a K/M/G suffix; default 2G;\n"
+    "                              \"unlimited\" for none)\n"
+    "        --timeout DURATION    trap \"interrupted\" after DURATION (a number with\n"
+    "                              ms, s, m or h; seconds without a unit)\n"
     "  validate FILE              check FILE; print nothing if it is valid\n"
     "  inspect FILE               list imports, exports, memories, tables, globals\n"
     "                             and custom sections\n"
@@ -60,11 +69,75 @@ static const char usage_text[] =
     "exit status: 0 ok, 1 error (load, validation, link, bad --invoke arguments),\n"
     "2 usage error (bad command line), 3 trap, or the code a WASI guest exits with.\n";
 
+/* An untrusted string (a path, a name, a command-line argument) made safe
+ * to print: control and invisible characters escaped (zw_escape). */
+static const char *esc(char *buf, size_t cap, const char *s) {
+    zw_escape(buf, cap, s, strlen(s));
+    return buf;
+}
+
 static int usage_error(const char *fmt, const char *arg) {
+    char e[512];
     fputs("zwasm: ", stderr);
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, fmt, esc(e, sizeof e, arg));
     fputs(" (see zwasm --help)\n", stderr);
     return CLI_EXIT_USAGE;
+}
+
+/* The CLI's default --max-memory: enough for common programs, small enough
+ * that a memory or table bomb stops long before the machine does. */
+#define CLI_DEFAULT_MAX_MEMORY ((uint64_t)2 << 30)
+
+/* SIZE: bytes with an optional K, M or G suffix (powers of 1024), or
+ * "unlimited".  False when malformed or out of range. */
+static bool parse_size(const char *v, uint64_t *out) {
+    if (strcmp(v, "unlimited") == 0) {
+        *out = UINT64_MAX;
+        return true;
+    }
+    char *end;
+    errno = 0;
+    if (!*v || v[0] == '-' || v[0] == '+') return false;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno || end == v) return false;
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k') shift = 10, end++;
+    else if (*end == 'M' || *end == 'm') shift = 20, end++;
+    else if (*end == 'G' || *end == 'g') shift = 30, end++;
+    if (*end || n > (UINT64_MAX >> shift)) return false;
+    *out = (uint64_t)n << shift;
+    return true;
+}
+
+/* DURATION: a number with an optional unit ms, s, m or h (seconds by
+ * default), more than 0 and at most a year.  Nanoseconds in *out. */
+static bool parse_duration(const char *v, uint64_t *out) {
+    char *end;
+    errno = 0;
+    if (!*v || v[0] == '-' || v[0] == '+') return false;
+    double x = strtod(v, &end);
+    if (errno || end == v || !(x > 0)) return false;
+    double unit = 1e9;
+    if (strcmp(end, "ms") == 0) unit = 1e6;
+    else if (strcmp(end, "s") == 0 || !*end) unit = 1e9;
+    else if (strcmp(end, "m") == 0) unit = 60e9;
+    else if (strcmp(end, "h") == 0) unit = 3600e9;
+    else return false;
+    double ns = x * unit;
+    if (ns < 1 || ns > 365.0 * 24 * 3600e9) return false;
+    *out = (uint64_t)ns;
+    return true;
+}
+
+/* Parse a whole-number option value in [lo, hi]. */
+static bool parse_count(const char *v, uint64_t lo, uint64_t hi, uint64_t *out) {
+    char *end;
+    errno = 0;
+    if (!*v || v[0] == '-' || v[0] == '+') return false;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno || *end || n < lo || n > hi) return false;
+    *out = (uint64_t)n;
+    return true;
 }
 
 bool cli_read_file(const char *path, uint8_t **data, size_t *len, zwasm_error_t *err) {
@@ -106,10 +179,12 @@ bool cli_read_file(const char *path, uint8_t **data, size_t *len, zwasm_error_t 
 
 /* One line for a load/validation error: "zwasm: FILE: offset 0x1a: message". */
 static void report_error(const char *path, const zwasm_error_t *err) {
+    char p[1024];
+    esc(p, sizeof p, path);
     if (err->offset != ZWASM_NO_OFFSET)
-        fprintf(stderr, "zwasm: %s: offset 0x%" PRIx64 ": %s\n", path, err->offset, err->message);
+        fprintf(stderr, "zwasm: %s: offset 0x%" PRIx64 ": %s\n", p, err->offset, err->message);
     else
-        fprintf(stderr, "zwasm: %s: %s\n", path, err->message);
+        fprintf(stderr, "zwasm: %s: %s\n", p, err->message);
 }
 
 static void report_trap(const zwasm_error_t *err) {
@@ -160,12 +235,15 @@ typedef struct {
     int nargs;
     char **args;
     bool dump_ir;
+    uint64_t timeout_ns;       /* --timeout; 0: none */
+    const char *timeout_text;
     zwasm_config_t cfg;
     zwasm_wasi_config_t *wasi; /* --dir, --env, --inherit-env */
 } run_opts;
 
 static int parse_run_opts(int argc, char **argv, run_opts *o) {
     zwasm_config_init(&o->cfg);
+    o->cfg.limits.memory_bytes = CLI_DEFAULT_MAX_MEMORY;
     int i = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -222,21 +300,28 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
         } else if (strcmp(a, "--max-call-depth") == 0) {
             if (!has_val) return usage_error("%s needs a number", a);
             const char *v = argv[++i];
-            char *end;
-            errno = 0;
-            unsigned long n = strtoul(v, &end, 10);
-            if (!*v || *end || errno || n == 0 || n > UINT32_MAX || v[0] == '-')
-                return usage_error("--max-call-depth expects a positive number, got '%s'", v);
+            uint64_t n;
+            if (!parse_count(v, 1, 1000000, &n))
+                return usage_error("--max-call-depth expects a number from 1 to 1000000, got '%s'", v);
             o->cfg.max_call_depth = (uint32_t)n;
         } else if (strcmp(a, "--fuel") == 0) {
             if (!has_val) return usage_error("%s needs a number", a);
             const char *v = argv[++i];
-            char *end;
-            errno = 0;
-            unsigned long long n = strtoull(v, &end, 10);
-            if (!*v || *end || errno || v[0] == '-')
-                return usage_error("--fuel expects a number, got '%s'", v);
-            o->cfg.fuel = (uint64_t)n;
+            if (!parse_count(v, 1, UINT64_MAX, &o->cfg.fuel))
+                return usage_error("--fuel expects a positive number, got '%s'", v);
+        } else if (strcmp(a, "--max-memory") == 0) {
+            if (!has_val) return usage_error("%s needs a size", a);
+            const char *v = argv[++i];
+            if (!parse_size(v, &o->cfg.limits.memory_bytes))
+                return usage_error("--max-memory expects bytes with an optional K, M or G suffix "
+                                   "(or unlimited), got '%s'", v);
+        } else if (strcmp(a, "--timeout") == 0) {
+            if (!has_val) return usage_error("%s needs a duration", a);
+            const char *v = argv[++i];
+            if (!parse_duration(v, &o->timeout_ns))
+                return usage_error("--timeout expects a duration such as 10s, 500ms or 2m, got '%s'", v);
+            o->timeout_text = v;
+            o->cfg.interruptible = true;
         } else {
             return usage_error("unknown option '%s' for run", a);
         }
@@ -251,8 +336,10 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
 /* Resolve the module's imports: wasi_snapshot_preview1 from the WASI
  * context, nothing else.  Reports the first unresolved import by module and
  * name before anything runs. */
-static bool resolve_imports(const char *path, const zwasm_module_t *m, zwasm_wasi_t *wasi,
+static bool resolve_imports(const char *file, const zwasm_module_t *m, zwasm_wasi_t *wasi,
                             zwasm_extern_t **out) {
+    char pe[1024];
+    const char *path = esc(pe, sizeof pe, file);
     uint32_t n = zwasm_module_import_count(m);
     zwasm_extern_t *imports = zw_calloc(n + 1, sizeof *imports);
     bool *resolved = zw_calloc(n + 1, sizeof *resolved);
@@ -311,16 +398,18 @@ static int run_initialize(const char *file, zwasm_store_t *store, zwasm_instance
 
 static int call_export(const run_opts *o, zwasm_store_t *store, zwasm_instance_t *inst) {
     const char *name = o->invoke ? o->invoke : "_start";
+    char fe[1024], ne[512];
+    const char *file = esc(fe, sizeof fe, o->file), *ename = esc(ne, sizeof ne, name);
     zwasm_extern_t ext;
     if (!zwasm_instance_export(inst, name, strlen(name), &ext)) {
         if (o->invoke)
-            fprintf(stderr, "zwasm: %s: no export named \"%s\"\n", o->file, name);
+            fprintf(stderr, "zwasm: %s: no export named \"%s\"\n", file, ename);
         else
-            fprintf(stderr, "zwasm: %s: no _start export (use --invoke NAME)\n", o->file);
+            fprintf(stderr, "zwasm: %s: no _start export (use --invoke NAME)\n", file);
         return CLI_EXIT_ERROR;
     }
     if (ext.kind != ZWASM_EXTERN_FUNC) {
-        fprintf(stderr, "zwasm: %s: export \"%s\" is not a function\n", o->file, name);
+        fprintf(stderr, "zwasm: %s: export \"%s\" is not a function\n", file, ename);
         return CLI_EXIT_ERROR;
     }
     zwasm_functype_t ft;
@@ -329,7 +418,7 @@ static int call_export(const run_opts *o, zwasm_store_t *store, zwasm_instance_t
     if ((uint32_t)nargs != ft.nparams) {
         char types[512];
         cli_format_types(types, sizeof types, ft.params, ft.nparams);
-        fprintf(stderr, "zwasm: %s: %s expects %" PRIu32 " argument%s %s, got %d\n", o->file, name,
+        fprintf(stderr, "zwasm: %s: %s expects %" PRIu32 " argument%s %s, got %d\n", file, ename,
                 ft.nparams, ft.nparams == 1 ? "" : "s", types, nargs);
         return CLI_EXIT_ERROR;
     }
@@ -337,15 +426,15 @@ static int call_export(const run_opts *o, zwasm_store_t *store, zwasm_instance_t
     zwasm_val_t *results = zw_calloc(ft.nresults + 1, sizeof *results);
     int status = CLI_EXIT_OK;
     if (!args || !results) {
-        fprintf(stderr, "zwasm: %s: out of memory\n", o->file);
+        fprintf(stderr, "zwasm: %s: out of memory\n", file);
         status = CLI_EXIT_ERROR;
         goto out;
     }
     for (uint32_t i = 0; i < ft.nparams; i++) {
-        char why[160];
+        char why[160], ae[256];
         if (!cli_parse_val(o->args[i], ft.params[i], &args[i], why, sizeof why)) {
-            fprintf(stderr, "zwasm: %s: %s argument %" PRIu32 " '%s': expected %s\n", o->file, name,
-                    i + 1, o->args[i], why);
+            fprintf(stderr, "zwasm: %s: %s argument %" PRIu32 " '%s': expected %s\n", file, ename,
+                    i + 1, esc(ae, sizeof ae, o->args[i]), why);
             status = CLI_EXIT_ERROR;
             goto out;
         }
@@ -364,6 +453,85 @@ out:
     free(args);
     free(results);
     return status;
+}
+
+/* --timeout: a thread that interrupts the store at the deadline and, if the
+ * guest is blocked in a host call (reading a pipe, sleeping) and does not
+ * reach a check within a second more, ends the process. */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done, fired, started;
+    zwasm_store_t *store;
+    uint64_t ns;
+    const char *text;
+    pthread_t thread;
+} watchdog;
+
+static void deadline_after(struct timespec *t, uint64_t ns) {
+    clock_gettime(CLOCK_MONOTONIC, t);
+    uint64_t s = ns / 1000000000u, rest = ns % 1000000000u;
+    t->tv_sec += (time_t)s;
+    t->tv_nsec += (long)rest;
+    if (t->tv_nsec >= 1000000000L) {
+        t->tv_sec++;
+        t->tv_nsec -= 1000000000L;
+    }
+}
+
+/* Wait on w->cond until w->done or the deadline; true if done. */
+static bool wait_done(watchdog *w, const struct timespec *deadline) {
+    while (!w->done)
+        if (pthread_cond_timedwait(&w->cond, &w->lock, deadline) == ETIMEDOUT) break;
+    return w->done;
+}
+
+static void *watchdog_main(void *p) {
+    watchdog *w = p;
+    struct timespec t;
+    deadline_after(&t, w->ns);
+    pthread_mutex_lock(&w->lock);
+    if (!wait_done(w, &t)) {
+        w->fired = true;
+        zwasm_store_interrupt(w->store);
+        deadline_after(&t, 1000000000u);
+        if (!wait_done(w, &t)) {
+            char e[64];
+            fprintf(stderr, "zwasm: --timeout %s expired and the guest did not stop within 1 s "
+                    "(it is blocked in a host call): exiting\n", esc(e, sizeof e, w->text));
+            _exit(CLI_EXIT_TRAP);
+        }
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+static bool watchdog_start(watchdog *w, zwasm_store_t *store, uint64_t ns, const char *text) {
+    memset(w, 0, sizeof *w);
+    w->store = store;
+    w->ns = ns;
+    w->text = text;
+    pthread_condattr_t ca;
+    if (pthread_condattr_init(&ca) != 0) return false;
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    bool ok = pthread_mutex_init(&w->lock, NULL) == 0 && pthread_cond_init(&w->cond, &ca) == 0;
+    pthread_condattr_destroy(&ca);
+    w->started = ok && pthread_create(&w->thread, NULL, watchdog_main, w) == 0;
+    return w->started;
+}
+
+/* Stop the watchdog; true if it fired. */
+static bool watchdog_stop(watchdog *w) {
+    if (!w->started) return false;
+    pthread_mutex_lock(&w->lock);
+    w->done = true;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->cond);
+    pthread_mutex_destroy(&w->lock);
+    w->started = false;
+    return w->fired;
 }
 
 static int cmd_run(int argc, char **argv) {
@@ -388,6 +556,7 @@ static int cmd_run(int argc, char **argv) {
     zwasm_instance_t *inst = NULL;
     zwasm_wasi_t *wasi = NULL;
     zwasm_extern_t *imports = NULL;
+    watchdog wd = {0};
 
     engine = zwasm_engine_new(&o.cfg);
     if (!engine) {
@@ -410,6 +579,10 @@ static int cmd_run(int argc, char **argv) {
     store = zwasm_store_new(engine);
     if (!store) {
         fprintf(stderr, "zwasm: cannot create the store\n");
+        goto out;
+    }
+    if (o.timeout_ns && !watchdog_start(&wd, store, o.timeout_ns, o.timeout_text)) {
+        fprintf(stderr, "zwasm: cannot start the --timeout thread\n");
         goto out;
     }
     {
@@ -443,6 +616,10 @@ static int cmd_run(int argc, char **argv) {
     status = call_export(&o, store, inst);
 out:
     fflush(stdout);
+    if (watchdog_stop(&wd)) {
+        char e[64];
+        fprintf(stderr, "zwasm: --timeout %s expired\n", esc(e, sizeof e, o.timeout_text));
+    }
     free(imports);
     if (store) zwasm_store_delete(store);
     zwasm_wasi_delete(wasi);
@@ -542,7 +719,8 @@ static int cmd_inspect(int argc, char **argv) {
         report_error(path, &err);
         goto out;
     }
-    printf("%s: %zu bytes\n", path, bin.len);
+    char pe[1024];
+    printf("%s: %zu bytes\n", esc(pe, sizeof pe, path), bin.len);
     printf("imports: %" PRIu32 "\n", zwasm_module_import_count(m));
     print_entries(m, true, -1);
     printf("exports: %" PRIu32 "\n", zwasm_module_export_count(m));

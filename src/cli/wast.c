@@ -280,6 +280,7 @@ static const char *result_word(zwasm_result_t r) {
     case ZWASM_ERR_ARG: return "ARG";
     case ZWASM_ERR_IO: return "IO";
     case ZWASM_ERR_UNSUPPORTED: return "UNSUPPORTED";
+    case ZWASM_ERR_LIMIT: return "LIMIT";
     }
     return "?";
 }

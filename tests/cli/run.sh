@@ -40,7 +40,7 @@ expect missing-import 1 'env.*missing' -- "$Z" run "$D/import.wat"
 expect wasi-exit 7 '' -- "$Z" run "$D/wasi.wat"
 expect trap 3 'integer divide by zero' -- "$Z" run --invoke div "$D/add.wat" 1 0
 expect exhaustion 3 'call stack exhausted' -- "$Z" run --invoke loop "$D/add.wat"
-expect fuel 3 'interrupted' -- "$Z" run --fuel 1000000 --invoke spin "$D/add.wat"
+expect fuel 3 'out of fuel' -- "$Z" run --fuel 1000000 --invoke spin "$D/add.wat"
 expect no-file 1 'nofile.wasm' -- "$Z" run "$T/nofile.wasm"
 expect dir-file 1 'read error: Is a directory' -- "$Z" validate "$T"
 expect usage 2 '' -- "$Z" frobnicate
@@ -65,6 +65,49 @@ expect wrong-phase-text 1 ':6: assert_invalid: wrong phase: expected INVALID .* 
 expect wrong-phase-binary 1 ':8: assert_invalid: wrong phase: expected INVALID .* got MALFORMED at offset 0x8: malformed section id \(binary decoding phase\)' -- "$Z" wast "$W"
 expect wrong-phase-valid 1 ':10: assert_malformed: wrong phase: expected MALFORMED .* got INVALID .*type mismatch.*\(validation phase\)' -- "$Z" wast "$W"
 expect wrong-phase-count 1 '^3 passed, 3 failed$' -- "$Z" wast "$W"
+
+
+# Resource limits, fuel and deadlines (the bombs of tests/cli/bombs.wat).
+expect max-memory 0 '^1024$' -- "$Z" run --max-memory 64M --invoke grow "$D/bombs.wat"
+expect max-memory-default 0 '^32768$' -- "$Z" run --invoke grow "$D/bombs.wat"
+expect max-memory-unlimited 0 '^65536$' -- "$Z" run --max-memory unlimited --invoke grow "$D/bombs.wat"
+expect table-bomb 1 'table [0-9]+: memory limit: a table of 10000000 elements' -- "$Z" run "$D/table_bomb.wat"
+expect fill-bomb 3 'trap: out of fuel' -- "$Z" run --fuel 10 --invoke fill "$D/bombs.wat" 32767
+expect fill-in-budget 0 '^85$' -- "$Z" run --fuel 3000 --invoke fill "$D/bombs.wat" 1
+expect timeout 3 'interrupted' -- "$Z" run --timeout 300ms --invoke spin "$D/bombs.wat"
+expect timeout-note 3 '--timeout 300ms expired' -- "$Z" run --timeout 300ms --invoke spin "$D/bombs.wat"
+expect timeout-blocked 3 'did not stop within 1 s' -- "$Z" run --timeout 200ms "$D/sleep.wat"
+expect timeout-not-reached 0 '^1024$' -- "$Z" run --timeout 1m --max-memory 64M --invoke grow "$D/bombs.wat"
+expect fuel-zero 2 'positive' -- "$Z" run --fuel 0 --invoke add "$D/add.wat" 1 2
+expect depth-range 2 '1 to 1000000' -- "$Z" run --max-call-depth 4294967295 --invoke add "$D/add.wat" 1 2
+expect depth-zero 2 '1 to 1000000' -- "$Z" run --max-call-depth 0 --invoke add "$D/add.wat" 1 2
+expect max-memory-bad 2 'max-memory' -- "$Z" run --max-memory 12X --invoke add "$D/add.wat" 1 2
+expect timeout-bad 2 'timeout' -- "$Z" run --timeout 0 --invoke add "$D/add.wat" 1 2
+
+# stdout redirected to a file: the guest may append, not truncate or rewind.
+printf 'old\n' > "$T/out.txt"
+expect stdout-file 0 '' -- sh -c '"$1" run "$2" >> "$3"' sh "$Z" "$D/stdout_file.wat" "$T/out.txt"
+expect stdout-file-kept 0 '^old$' -- head -n 1 "$T/out.txt"
+expect stdout-file-appended 0 '^new$' -- tail -n 1 "$T/out.txt"
+
+# Untrusted text reaches the terminal escaped: a function named
+# "ESC[2J ESC[32mOK" in the name section, traps, and a file name.
+printf '\000asm\001\000\000\000\001\004\001\140\000\000\003\002\001\000\007\005\001\001f\000\000\012\005\001\003\000\000\013\000\025\004name\001\016\001\000\013\033[2J\033[32mOK' > "$T/evil.wasm"
+cp "$T/evil.wasm" "$T/$(printf 'x\033[2Jy.wasm')"
+esc=$(printf '\033')
+expect_clean() { # NAME STATUS PATTERN -- command...: also no ESC byte in the output
+    name=$1 want=$2 pat=$3; shift 4
+    out=$("$@" 2>&1); rc=$?
+    if [ "$rc" -eq "$want" ] && printf '%s\n' "$out" | grep -qE -- "$pat" &&
+       ! printf '%s' "$out" | grep -q "$esc"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $name: exit $rc (want $want), output:"; printf '%s\n' "$out" | od -c | head -5
+    fi
+}
+expect_clean escaped-backtrace 3 '#0 \\x1b\[2J\\x1b\[32mOK \(func 0\)' -- "$Z" run --invoke f "$T/evil.wasm"
+expect_clean escaped-path 1 'x\\x1b\[2Jy.wasm: no export named' -- "$Z" run --invoke g "$T/$(printf 'x\033[2Jy.wasm')"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
