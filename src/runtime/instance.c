@@ -421,6 +421,10 @@ zwasm_result_t zw_instantiate(zw_store *s, const zw_module *m, const zwasm_exter
             return zw_err_set(err, ZWASM_ERR_INVALID, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
                               "unknown start function %u", m->start);
         r = zw_call(s, inst->funcs[m->start], NULL, NULL, err);
+        if (zw_store_settle(s)) /* the start function's host import deleted the store */
+            return r != ZWASM_OK ? r : zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                                                  "instantiate: the store was deleted by the start "
+                                                  "function");
     }
     if (r != ZWASM_OK) return r;
     if (out) *out = inst;

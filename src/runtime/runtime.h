@@ -143,6 +143,8 @@ typedef enum zw_objkind {
 struct zw_store {
     zw_engine *engine;
     bool live;                 /* false once deleted (the record awaits reuse) */
+    bool dying;                /* deleted by a host function during a call: the
+                                * deletion happens when the outermost call returns */
     uint32_t interrupt;        /* set (atomically) by zwasm_store_interrupt */
     zw_exec exec;
     zwasm_store_limits_t limits;
@@ -169,7 +171,10 @@ struct zwasm_caller {
 
 /* ---- runtime/store.c ------------------------------------------------------- */
 /* A store an API call may use: non-NULL and not deleted. */
-static inline bool zw_store_live(const zw_store *s) { return s && s->live; }
+static inline bool zw_store_live(const zw_store *s) { return s && s->live && !s->dying; }
+/* After an outermost call into wasm returned: carry out a zwasm_store_delete
+ * that a host function made during it.  True if the store is gone. */
+bool zw_store_settle(zw_store *s);
 /* Record obj (a fresh object of kind k) as owned by s; false on OOM. */
 bool zw_store_adopt(zw_store *s, zw_objkind k, void *obj);
 /* Whether obj is a live object of kind k owned by s. */

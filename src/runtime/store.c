@@ -140,12 +140,23 @@ static void store_clear(zw_store *s) {
 
 ZWASM_API void zwasm_store_delete(zwasm_store_t *s) {
     if (!zw_store_live(s)) return;
+    if (s->exec.nest) { /* from a host function: wasm frames still use the store */
+        s->dying = true;
+        return;
+    }
     store_clear(s);
     /* the record is reusable once it is cleared; the lock orders the
      * clearing before a zwasm_store_new on another thread reuses it */
     pthread_mutex_lock(&s->engine->lock);
     s->live = false;
     pthread_mutex_unlock(&s->engine->lock);
+}
+
+bool zw_store_settle(zw_store *s) {
+    if (!s->dying || s->exec.nest) return false;
+    s->dying = false;
+    zwasm_store_delete(s);
+    return true;
 }
 
 /* ---- owned objects ------------------------------------------------------------- */

@@ -609,3 +609,49 @@ TEST(sec_wasi_deleted_before_store) {
     zwasm_module_delete(m);
     zwasm_engine_delete(e);
 }
+
+/* ---- a host function deleting its own store --------------------------------------------------- */
+
+static zwasm_result_t delete_caller_store(void *env, zwasm_caller_t *c, const zwasm_val_t *a,
+                                          zwasm_val_t *r, zwasm_error_t *err) {
+    (void)env; (void)a; (void)r; (void)err;
+    zwasm_store_t *s = zwasm_caller_store(c);
+    zwasm_store_delete(s);
+    zwasm_store_delete(s); /* twice */
+    return ZWASM_OK;
+}
+
+TEST(sec_store_deleted_by_host_function) {
+    zwasm_engine_t *e = zwasm_engine_new(NULL);
+    zwasm_store_t *s = zwasm_store_new(e);
+    zwasm_functype_t ft = {0, 0, NULL, NULL};
+    zwasm_func_t *h = zwasm_func_new(s, &ft, delete_caller_store, NULL, NULL);
+    /* after the host call the guest keeps using its memory and globals */
+    zwasm_module_t *m = compile(e,
+        "(module (import \"env\" \"h\" (func $h)) (memory 1) (global $g (mut i32) (i32.const 1))"
+        "  (func (export \"f\") (result i32)"
+        "    call $h (i32.store (i32.const 8) (i32.const 5)) (global.set $g (i32.const 2))"
+        "    (i32.add (i32.load (i32.const 8)) (global.get $g))))", NULL);
+    zwasm_extern_t imp = {.kind = ZWASM_EXTERN_FUNC, .of.func = h};
+    zwasm_instance_t *inst;
+    zwasm_error_t err;
+    zwasm_val_t r;
+    CHECK_EQ_INT(zwasm_instance_new(s, m, &imp, 1, &inst, &err), ZWASM_OK);
+    zwasm_func_t *f = export_func(inst, "f");
+    CHECK_EQ_INT(zwasm_func_call(s, f, NULL, 0, &r, 1, &err), ZWASM_OK);
+    CHECK_EQ_INT(r.of.i32, 7);
+    /* the deletion took effect when the call returned */
+    CHECK_EQ_INT(zwasm_func_call(s, f, NULL, 0, &r, 1, &err), ZWASM_ERR_ARG);
+    CHECK(strstr(err.message, "deleted") != NULL);
+    /* from a start function: instantiation fails, the store is gone */
+    s = zwasm_store_new(e);
+    h = zwasm_func_new(s, &ft, delete_caller_store, NULL, NULL);
+    zwasm_module_t *m2 = compile(e, "(module (import \"env\" \"h\" (func $h)) (start $h))", NULL);
+    imp.of.func = h;
+    CHECK_EQ_INT(zwasm_instance_new(s, m2, &imp, 1, &inst, &err), ZWASM_ERR_ARG);
+    CHECK(strstr(err.message, "deleted by the start function") != NULL);
+    CHECK(zwasm_memory_new(s, 1, 1, true) == NULL);
+    zwasm_module_delete(m);
+    zwasm_module_delete(m2);
+    zwasm_engine_delete(e);
+}
