@@ -16,7 +16,7 @@ CFLAGS_BASE = -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -g $(OPT) $
 CFLAGS  ?=
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
 LDFLAGS ?=
-LIBS    = -lm
+LIBS    = -lm -pthread
 
 LIB_SRC  := $(wildcard src/*.c src/decode/*.c src/validate/*.c src/ir/*.c src/interp/*.c \
                        src/runtime/*.c src/api/*.c src/text/*.c src/wasi/*.c)
@@ -81,9 +81,9 @@ bench: $(BUILD)/zwasm
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O0 SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/obj/src/interp/interp.o
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libzwasm.a
-	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/fuzz_module.c build-fuzz/libzwasm.a -lm -o build-fuzz/fuzz_module
-	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/fuzz_wat.c build-fuzz/libzwasm.a -lm -o build-fuzz/fuzz_wat
-	clang -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Iinclude -Isrc fuzz/seed_corpus.c build-fuzz/libzwasm.a -lm -o build-fuzz/seed_corpus
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/fuzz_module.c build-fuzz/libzwasm.a -lm -pthread -o build-fuzz/fuzz_module
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/fuzz_wat.c build-fuzz/libzwasm.a -lm -pthread -o build-fuzz/fuzz_wat
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Iinclude -Isrc fuzz/seed_corpus.c build-fuzz/libzwasm.a -lm -pthread -o build-fuzz/seed_corpus
 	sh fuzz/seed_corpus.sh build-fuzz $(SPEC_DIR)/..
 
 clean:

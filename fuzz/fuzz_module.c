@@ -54,6 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.max_call_depth = 200;
     cfg.stack_bytes = 1 << 20;
     cfg.fuel = 10000;
+    /* bulk instructions burn fuel too; memory and tables stay small */
+    cfg.limits.memory_bytes = 64 << 20;
     zwasm_engine_t *engine = zwasm_engine_new(&cfg);
     zwasm_store_t *store = zwasm_store_new(engine);
     zwasm_module_t *module = NULL;
@@ -114,6 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         zwasm_val_t args[16], results[16];
         if (ft.nparams > 16 || ft.nresults > 16) continue;
         for (uint32_t k = 0; k < ft.nparams; k++) args[k] = zero(ft.params[k]);
+        zwasm_store_set_fuel(store, 10000, NULL); /* fuel is the store's: refill per export */
         zwasm_func_call(store, ext.of.func, args, ft.nparams, results, ft.nresults, &err);
     }
 out:
