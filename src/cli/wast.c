@@ -241,13 +241,14 @@ static void write_all(int fd, const char *p, size_t n) {
 
 static void emit(script *s, char type, uint32_t line, const char *fmt, ...) ZW_PRINTF(4, 5);
 static void emit(script *s, char type, uint32_t line, const char *fmt, ...) {
-    char text[2048];
+    char raw[2048], text[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
-    for (char *c = text; *c; c++)
-        if (*c == '\n' || *c == '\r') *c = ' ';
+    /* the script's strings and the module's names are untrusted: one line,
+     * nothing that acts on a terminal */
+    zw_escape(text, sizeof text, raw, strlen(raw));
     if (s->out_fd < 0) {
         tally_record(s->ft, type, line, text);
         return;

@@ -107,6 +107,7 @@ expect_clean() { # NAME STATUS PATTERN -- command...: also no ESC byte in the ou
     fi
 }
 expect_clean escaped-backtrace 3 '#0 \\x1b\[2J\\x1b\[32mOK \(func 0\)' -- "$Z" run --invoke f "$T/evil.wasm"
+expect_clean escaped-wast 1 'no export "g\\x1b\[2J"' -- "$Z" wast "$D/evil_name.wast"
 expect_clean escaped-path 1 'x\\x1b\[2Jy.wasm: no export named' -- "$Z" run --invoke g "$T/$(printf 'x\033[2Jy.wasm')"
 
 echo "cli: $pass passed, $fail failed"
