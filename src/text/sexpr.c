@@ -3,20 +3,84 @@
  *
  * Owns zw_sx_parse / zw_sx_free: tokens (keywords, $ids, numbers, reserved
  * words), string literals with their escapes, line comments, nested block
- * comments, annotations (skipped), and positions of every node.  The reader
- * is iterative (an explicit stack of open lists) and bounds the nesting depth
- * so hostile input cannot exhaust the C stack of later recursive passes.
+ * comments, annotations (skipped), and positions of every node.
+ *
+ * Nothing here recurses: the reader keeps the children of every open list on
+ * one explicit stack (closing a list moves its children into an exact-size
+ * array), and a tree lives in one arena, so zw_sx_free releases it without
+ * walking it.  Nesting is bounded by ZW_SX_MAX_DEPTH (text.h).
  */
 #include <stdio.h>
 
 #include "text/text.h"
 
+/* ---- the arena of a tree ------------------------------------------------------------- */
+/* Nodes, item arrays and token texts of one tree are carved from chunks that
+ * are freed together.  The root node comes first in the tree's header, so
+ * zw_sx_free(root) finds the chunks. */
+typedef struct sx_chunk {
+    struct sx_chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+} sx_chunk;
+
+typedef struct sx_tree {
+    zw_sx root; /* first: (sx_tree *)root */
+    sx_chunk *chunks; /* the current chunk first */
+    size_t next_cap;
+} sx_tree;
+
+#define SX_CHUNK_MIN ((size_t)16 << 10)
+#define SX_CHUNK_MAX ((size_t)1 << 20)
+
+static void *sx_alloc(sx_tree *t, size_t size) {
+    const size_t align = _Alignof(zw_sx); /* pointers and size_t; texts need less */
+    if (size > SIZE_MAX - sizeof(sx_chunk) - align) return NULL;
+    size = (size + align - 1) & ~(align - 1);
+    sx_chunk *c = t->chunks;
+    if (c && c->cap - c->used >= size) {
+        void *p = (char *)c->data + c->used;
+        c->used += size;
+        return p;
+    }
+    bool own = size > t->next_cap / 4; /* big: a chunk of its own, the current one stays */
+    size_t cap = own ? size : t->next_cap;
+    sx_chunk *n = malloc(sizeof *n + cap);
+    if (!n) return NULL;
+    n->cap = cap;
+    n->used = size;
+    if (own && c) {
+        n->next = c->next;
+        c->next = n;
+    } else {
+        n->next = c;
+        t->chunks = n;
+        if (t->next_cap < SX_CHUNK_MAX) t->next_cap *= 2;
+    }
+    return n->data;
+}
+
+static void sx_tree_free(sx_tree *t) {
+    for (sx_chunk *c = t->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    free(t);
+}
+
+/* ---- lexer -------------------------------------------------------------------------- */
 typedef struct sx_lex {
     const char *src, *p, *end;
     uint32_t line;
     const char *line_start;
     zwasm_error_t *err;
+    sx_tree *tree;
 } sx_lex;
+
+static bool lx_nomem(sx_lex *l) {
+    zw_err_set(l->err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    return false;
+}
 
 static uint32_t lx_col(const sx_lex *l, const char *at) {
     /* Columns count bytes; good enough for error messages. */
@@ -121,18 +185,12 @@ static bool lx_string(sx_lex *l, zw_sx *node) {
         q++;
     }
     if (q >= l->end) return lx_fail(l, start, "unclosed string");
-    uint8_t *buf = malloc((size_t)(q - l->p) + 1);
-    if (!buf) {
-        zw_err_set(l->err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
-        return false;
-    }
+    uint8_t *buf = sx_alloc(l->tree, (size_t)(q - l->p) + 1);
+    if (!buf) return lx_nomem(l);
     size_t n = 0;
     while (*l->p != '"') {
         unsigned char c = (unsigned char)*l->p;
-        if (c < 0x20 || c == 0x7F) {
-            free(buf);
-            return lx_fail(l, l->p, "illegal control character in string");
-        }
+        if (c < 0x20 || c == 0x7F) return lx_fail(l, l->p, "illegal control character in string");
         if (c != '\\') {
             buf[n++] = c;
             l->p++;
@@ -183,7 +241,6 @@ static bool lx_string(sx_lex *l, zw_sx *node) {
         }
         continue;
     bad_escape:
-        free(buf);
         return lx_fail(l, esc, "malformed escape in string");
     }
     l->p++; /* closing quote */
@@ -222,7 +279,6 @@ static bool lx_annotation(sx_lex *l) {
         } else if (c == '"') {
             zw_sx tmp;
             if (!lx_string(l, &tmp)) return false;
-            free(tmp.text);
         } else {
             l->p++;
         }
@@ -230,134 +286,119 @@ static bool lx_annotation(sx_lex *l) {
     return lx_fail(l, start, "unclosed annotation");
 }
 
-#define SX_MAX_DEPTH 1000
-
-typedef ZW_VEC(zw_sx *) sx_vec;
-
-static zw_sx *sx_new(sx_lex *l, zw_sx_kind kind, const char *at) {
-    zw_sx *n = calloc(1, sizeof *n);
+/* ---- reader ------------------------------------------------------------------------ */
+static zw_sx *sx_node(sx_lex *l, zw_sx_kind kind, const char *at) {
+    zw_sx *n = sx_alloc(l->tree, sizeof *n);
     if (!n) {
-        zw_err_set(l->err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+        lx_nomem(l);
         return NULL;
     }
-    n->kind = kind;
-    n->line = l->line;
-    n->col = lx_col(l, at);
-    n->src = at;
+    *n = (zw_sx){.kind = kind, .line = l->line, .col = lx_col(l, at), .src = at};
     return n;
 }
 
-static bool sx_add(sx_lex *l, zw_sx *list, sx_vec *items, zw_sx *child) {
-    (void)list;
-    if (!ZW_VEC_PUSH(items, child)) {
-        zw_sx_free(child);
-        zw_err_set(l->err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
-        return false;
+typedef ZW_VEC(zw_sx *) sx_vec;
+
+/* Close list: its children are items[start..) of the stack of open lists'
+ * children; they move to an exact-size array in the arena. */
+static bool sx_close(sx_lex *l, zw_sx *list, sx_vec *items, uint32_t start) {
+    uint32_t n = items->n - start;
+    if (n) {
+        list->items = sx_alloc(l->tree, (size_t)n * sizeof *list->items);
+        if (!list->items) return lx_nomem(l);
+        memcpy(list->items, items->v + start, (size_t)n * sizeof *list->items);
     }
+    list->nitems = n;
+    items->n = start;
     return true;
 }
 
-static void sx_close(zw_sx *list, sx_vec *items) {
-    list->items = items->v;
-    list->nitems = items->n;
-    items->v = NULL;
-    items->n = items->cap = 0;
-}
-
 zw_sx *zw_sx_parse(const char *src, size_t len, zwasm_error_t *err) {
-    sx_lex l = {src, src, src + len, 1, src, err};
-    zw_sx *stack_nodes[SX_MAX_DEPTH + 1];
-    sx_vec stack_items[SX_MAX_DEPTH + 1];
-    uint32_t depth = 0;
-    zw_sx *root = sx_new(&l, ZW_SX_LIST, src);
-    if (!root) return NULL;
-    stack_nodes[0] = root;
-    memset(&stack_items[0], 0, sizeof stack_items[0]);
+    sx_lex l = {src, src, src + len, 1, src, err, NULL};
+    sx_tree *t = calloc(1, sizeof *t);
+    if (!t) {
+        lx_nomem(&l);
+        return NULL;
+    }
+    t->next_cap = SX_CHUNK_MIN;
+    l.tree = t;
+    zw_sx *root = &t->root;
+    *root = (zw_sx){.kind = ZW_SX_LIST, .line = 1, .col = 1, .src = src};
+    /* items: the children read so far of every open list, outermost first.
+     * open: per open list below the root, the index in items where its
+     * children start (the list itself is the item just before). */
+    sx_vec items = {0};
+    ZW_VEC(uint32_t) open = {0};
     for (;;) {
         if (!lx_skip(&l)) goto fail;
         if (l.p >= l.end) break;
         char c = *l.p;
+        zw_sx *n;
         if (c == '(') {
             if (l.p + 1 < l.end && l.p[1] == '@') {
                 if (!lx_annotation(&l)) goto fail;
                 continue;
             }
-            if (depth >= SX_MAX_DEPTH) {
-                lx_fail(&l, l.p, "nesting too deep");
+            if (open.n >= ZW_SX_MAX_DEPTH) {
+                zw_err_set(err, ZWASM_ERR_MALFORMED, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                           "%u:%u: nesting too deep (more than %u levels)", l.line, lx_col(&l, l.p),
+                           (unsigned)ZW_SX_MAX_DEPTH);
                 goto fail;
             }
-            zw_sx *n = sx_new(&l, ZW_SX_LIST, l.p);
-            if (!n) goto fail;
-            if (!sx_add(&l, stack_nodes[depth], &stack_items[depth], n)) goto fail;
-            depth++;
-            stack_nodes[depth] = n;
-            memset(&stack_items[depth], 0, sizeof stack_items[depth]);
+            if (!(n = sx_node(&l, ZW_SX_LIST, l.p))) goto fail;
+            if (!ZW_VEC_PUSH(&items, n) || !ZW_VEC_PUSH(&open, items.n)) goto nomem;
             l.p++;
         } else if (c == ')') {
-            if (depth == 0) {
+            if (!open.n) {
                 lx_fail(&l, l.p, "unexpected )");
                 goto fail;
             }
             l.p++;
-            zw_sx *n = stack_nodes[depth];
+            uint32_t start = open.v[--open.n];
+            n = items.v[start - 1];
             n->src_len = (size_t)(l.p - n->src);
-            sx_close(n, &stack_items[depth]);
-            depth--;
+            if (!sx_close(&l, n, &items, start)) goto fail;
         } else if (c == '"') {
-            zw_sx *n = sx_new(&l, ZW_SX_STRING, l.p);
-            if (!n) goto fail;
-            if (!lx_string(&l, n)) {
-                free(n);
-                goto fail;
-            }
-            if (!sx_add(&l, stack_nodes[depth], &stack_items[depth], n)) goto fail;
+            if (!(n = sx_node(&l, ZW_SX_STRING, l.p))) goto fail;
+            if (!lx_string(&l, n)) goto fail;
+            if (!ZW_VEC_PUSH(&items, n)) goto nomem;
             if (!lx_separated(&l)) goto fail;
         } else if (zw_sx_idchar((unsigned char)c)) {
             const char *s = l.p;
             while (l.p < l.end && zw_sx_idchar((unsigned char)*l.p)) l.p++;
-            zw_sx *n = sx_new(&l, ZW_SX_ATOM, s);
-            if (!n) goto fail;
-            n->len = (size_t)(l.p - s);
-            n->src_len = n->len;
-            n->text = malloc(n->len + 1);
-            if (!n->text) {
-                free(n);
-                zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
-                goto fail;
-            }
+            if (!(n = sx_node(&l, ZW_SX_ATOM, s))) goto fail;
+            n->len = n->src_len = (size_t)(l.p - s);
+            if (!(n->text = sx_alloc(t, n->len + 1))) goto nomem;
             memcpy(n->text, s, n->len);
             n->text[n->len] = 0;
-            if (!sx_add(&l, stack_nodes[depth], &stack_items[depth], n)) goto fail;
+            if (!ZW_VEC_PUSH(&items, n)) goto nomem;
             if (!lx_separated(&l)) goto fail;
         } else {
             lx_fail(&l, l.p, "unexpected character");
             goto fail;
         }
     }
-    if (depth != 0) {
-        zw_sx *n = stack_nodes[depth];
+    if (open.n) {
+        const zw_sx *n = items.v[open.v[open.n - 1] - 1];
         zw_err_set(err, ZWASM_ERR_MALFORMED, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
                    "%u:%u: unclosed (", n->line, n->col);
         goto fail;
     }
     root->src_len = len;
-    sx_close(root, &stack_items[0]);
+    if (!sx_close(&l, root, &items, 0)) goto fail;
+    ZW_VEC_FREE(&items);
+    ZW_VEC_FREE(&open);
     return root;
+nomem:
+    lx_nomem(&l);
 fail:
-    /* Attach the pending item arrays to their lists, then free the tree. */
-    for (uint32_t d = depth + 1; d-- > 0;) sx_close(stack_nodes[d], &stack_items[d]);
-    zw_sx_free(root);
+    ZW_VEC_FREE(&items);
+    ZW_VEC_FREE(&open);
+    sx_tree_free(t);
     return NULL;
 }
 
 void zw_sx_free(zw_sx *sx) {
-    if (!sx) return;
-    /* Depth is bounded by SX_MAX_DEPTH, so recursion is safe. */
-    if (sx->kind == ZW_SX_LIST) {
-        for (uint32_t i = 0; i < sx->nitems; i++) zw_sx_free(sx->items[i]);
-        free(sx->items);
-    } else {
-        free(sx->text);
-    }
-    free(sx);
+    /* One arena per tree: no walk over the nodes. */
+    if (sx) sx_tree_free((sx_tree *)sx);
 }

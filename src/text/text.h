@@ -30,14 +30,26 @@ typedef struct zw_sx {
 
 /* Parse a whole source text into a LIST node holding all top-level forms.
  * Handles line and (nested) block comments and annotations (skipped).
- * Returns NULL with err filled (ZWASM_ERR_MALFORMED) on a lexical error. */
+ * Returns NULL with err filled (ZWASM_ERR_MALFORMED) on a lexical error,
+ * ZWASM_ERR_NOMEM when out of memory.
+ *
+ * Lists may nest ZW_SX_MAX_DEPTH deep; one more is "line:col: nesting too
+ * deep" at the offending '('.  The reader and every pass over the tree
+ * (wat_instr.c's folded instructions, zw_sx_free) use explicit heap stacks or
+ * none, so the C stack does not grow with the nesting.  The limit is ten times
+ * the 100,000 nested blocks the binary path is held to; it caps those heap
+ * stacks (under 100 bytes per level) for hostile input, while the tree itself
+ * is bounded by the input size anyway (every level costs at least one '('). */
+#define ZW_SX_MAX_DEPTH 1000000u
 zw_sx *zw_sx_parse(const char *src, size_t len, zwasm_error_t *err);
+/* Free a tree returned by zw_sx_parse (the root only: a tree is one arena). */
 void zw_sx_free(zw_sx *sx);
 
 /* ---- WAT -> binary ----------------------------------------------------------- */
 /* Encode one (module ...) form: text modules, (module binary "..."), and
- * (module quote "...") (the quoted text is parsed as a module).  An optional
- * $id after `module` is returned in *id (malloc'd, NULL if none). */
+ * (module quote "...") (the quoted text is parsed as a plain module, without
+ * binary/quote forms of its own).  An optional $id after `module` is
+ * returned in *id (malloc'd, NULL if none). */
 zwasm_result_t zw_wat_encode_module(const zw_sx *module_form, zw_buf *out, char **id,
                                     zwasm_error_t *err);
 /* A whole .wat file: either one (module ...) form or a sequence of module

@@ -91,7 +91,12 @@ zwasm_result_t zw_wast_parse_value(const zw_sx *form, bool pattern, zw_wvalue *o
         out->alts = zw_calloc(form->nitems - 1, sizeof *out->alts);
         if (!out->alts) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
         for (uint32_t i = 1; i < form->nitems; i++) {
-            zwasm_result_t r = zw_wast_parse_value(form->items[i], pattern, &out->alts[i - 1], err);
+            /* The alternatives are plain results, so this recursion is one
+             * level deep (the C stack must not follow the nesting). */
+            const zw_sx *alt = form->items[i];
+            zwasm_result_t r = alt->kind == ZW_SX_LIST && alt->nitems && is_kw(alt->items[0], "either")
+                                   ? wv_fail(err, alt, "unexpected nested either")
+                                   : zw_wast_parse_value(alt, pattern, &out->alts[i - 1], err);
             out->nalts = i;
             if (r != ZWASM_OK) {
                 zw_wvalue_free(out);

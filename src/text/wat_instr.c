@@ -3,8 +3,9 @@
  * to the binary format.  Mnemonics and immediate kinds come from
  * zw_opinfos[] (opcodes.def); only the structured control instructions
  * (block/loop/if/else/end), select's optional result and the text-level
- * immediate syntaxes are handled specially.  Recursion follows the folded
- * nesting of the S-expression tree, which zw_sx_parse bounds.
+ * immediate syntaxes are handled specially.  Folded instructions are walked
+ * with an explicit stack of frames (zw_wt_instrs), not by recursion, so
+ * nesting as deep as the reader allows (ZW_SX_MAX_DEPTH) needs no C stack.
  */
 #include <stdio.h>
 
@@ -418,8 +419,6 @@ static bool check_label(wt_func *f, zw_sx *const *items, uint32_t n, uint32_t *i
     return true;
 }
 
-static bool folded(wt_func *f, const zw_sx *e);
-
 /* One flat instruction starting at items[*i]. */
 static bool flat(wt_func *f, zw_sx *const *items, uint32_t n, uint32_t *i) {
     wt_mod *m = f->m;
@@ -452,27 +451,54 @@ static bool flat(wt_func *f, zw_sx *const *items, uint32_t n, uint32_t *i) {
     return immediates(f, &op, items, n, i, f->out);
 }
 
-static bool seq(wt_func *f, zw_sx *const *items, uint32_t n, uint32_t i) {
-    while (i < n) {
-        if (items[i]->kind == ZW_SX_LIST) {
-            if (!folded(f, items[i])) return false;
-            i++;
-        } else if (!flat(f, items, n, &i)) {
-            return false;
-        }
-    }
+/* ---- folded instructions ------------------------------------------------------------- */
+/* One frame per open folded form (and one for the whole sequence).  A frame
+ * walks an item sequence: lists are folded instructions (a new frame), atoms
+ * flat ones; when the items run out the frame finishes its form.  Bytes the
+ * binary wants after the operands (an operator and its immediates, the head
+ * of an if) wait on one byte stack, `pend`, which frames use in LIFO order. */
+enum {
+    FR_SEQ,      /* the instruction sequence given to zw_wt_instrs */
+    FR_BLOCK,    /* the body of a folded block or loop */
+    FR_OPERANDS, /* the operands of a folded plain instruction */
+    FR_IF_COND,  /* the condition operands of a folded if, up to (then ...) */
+    FR_THEN,     /* the body of (then ...) */
+    FR_ELSE,     /* the body of (else ...) */
+};
+
+typedef struct wt_frame {
+    zw_sx *const *items; /* the sequence walked, items[i..n) still to do */
+    uint32_t n, i;
+    uint8_t kind;
+    uint32_t labels;     /* BLOCK, THEN, ELSE: the label depth the body must end at */
+    uint32_t next;       /* THEN, ELSE: index in form->items after the branch */
+    size_t pend;         /* OPERANDS, IF_COND: where the form's bytes start in pend */
+    const zw_sx *form;   /* the folded form */
+    const zw_sx *body;   /* BLOCK, THEN, ELSE: the list holding the body (errors) */
+    wt_label label;      /* IF_COND: the if's label, in scope from (then ...) on */
+} wt_frame;
+
+typedef struct wt_walk {
+    ZW_VEC(wt_frame) fr;
+    zw_buf pend;
+} wt_walk;
+
+static bool push(wt_func *f, wt_walk *w, wt_frame fr) {
+    return ZW_VEC_PUSH(&w->fr, fr) || zw_wt_nomem(f->m);
+}
+
+/* Move the pending bytes from `at` on to the output. */
+static bool flush(wt_func *f, wt_walk *w, size_t at) {
+    if (w->pend.oom) return zw_wt_nomem(f->m);
+    if (w->pend.len > at) zw_buf_append(f->out, w->pend.data + at, w->pend.len - at);
+    w->pend.len = at;
     return true;
 }
 
-/* A nested instruction sequence that must leave the label stack as it was. */
-static bool block_body(wt_func *f, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t i) {
-    uint32_t depth = f->labels.n;
-    if (!seq(f, items, n, i)) return false;
-    if (f->labels.n != depth) return zw_wt_fail(f->m, at, "unclosed block in folded instruction");
-    return true;
-}
-
-static bool folded(wt_func *f, const zw_sx *e) {
+/* Begin the folded instruction e: emit or defer its own bytes, then push the
+ * frame that walks its operands or body (none for an operator without
+ * operands). */
+static bool enter(wt_func *f, wt_walk *w, const zw_sx *e) {
     wt_mod *m = f->m;
     if (!e->nitems || e->items[0]->kind != ZW_SX_ATOM)
         return zw_wt_fail(m, e, "unexpected token, expected an instruction");
@@ -483,68 +509,114 @@ static bool folded(wt_func *f, const zw_sx *e) {
     if (!strcmp(t, "block") || !strcmp(t, "loop")) {
         zw_buf_byte(f->out, t[0] == 'b' ? 0x02 : 0x03);
         if (!block_head(f, e, items, n, &i, t[0] == 'b' ? 0 : 1)) return false;
-        if (!block_body(f, e, items, n, i)) return false;
-        f->labels.n--;
-        zw_buf_byte(f->out, 0x0B);
-        return true;
+        return push(f, w, (wt_frame){.kind = FR_BLOCK, .items = items, .n = n, .i = i,
+                                     .labels = f->labels.n, .form = e, .body = e});
     }
+    size_t at = w->pend.len;
     if (!strcmp(t, "if")) {
-        /* Parse label and block type into a temporary buffer: the condition
-         * operands come first in the binary. */
-        zw_buf *save = f->out, head = {0};
-        f->out = &head;
-        zw_buf_byte(&head, 0x04);
+        /* Label and block type wait on pend: the condition comes first in
+         * the binary, outside the if's label scope. */
+        zw_buf *save = f->out;
+        f->out = &w->pend;
+        zw_buf_byte(&w->pend, 0x04);
         bool ok = block_head(f, e, items, n, &i, 2);
         f->out = save;
-        if (!ok) {
-            zw_buf_free(&head);
-            return false;
-        }
-        /* Operands are outside the if's label scope. */
+        if (!ok) return false;
         wt_label l = f->labels.v[--f->labels.n];
-        while (ok && i < n && items[i]->kind == ZW_SX_LIST && !zw_wt_is_list(items[i], "then"))
-            ok = folded(f, items[i++]);
-        if (ok && !zw_wt_is_list(item(items, n, i), "then"))
-            ok = zw_wt_fail(m, item(items, n, i) ? items[i] : e, "expected (then ...)");
-        if (!ok) {
-            zw_buf_free(&head);
-            return false;
-        }
-        zw_buf_append(f->out, head.data, head.len);
-        zw_buf_free(&head);
-        l.kind = 3; /* no flat else inside (then ...) */
-        if (!ZW_VEC_PUSH(&f->labels, l)) return zw_wt_nomem(m);
-        const zw_sx *th = items[i++];
-        if (!block_body(f, th, th->items, th->nitems, 1)) return false;
-        if (i < n && zw_wt_is_list(items[i], "else")) {
-            const zw_sx *el = items[i++];
-            zw_buf_byte(f->out, 0x05);
-            if (!block_body(f, el, el->items, el->nitems, 1)) return false;
-        }
-        if (i < n) return zw_wt_fail(m, items[i], "unexpected token after if");
-        f->labels.n--;
-        zw_buf_byte(f->out, 0x0B);
-        return true;
+        return push(f, w, (wt_frame){.kind = FR_IF_COND, .items = items, .n = n, .i = i,
+                                     .pend = at, .form = e, .label = l});
     }
     int op = op_find(m, t);
     if (op < 0) return zw_wt_fail(m, items[0], "unknown operator %s", t);
-    zw_buf tmp = {0};
-    bool ok = immediates(f, &op, items, n, &i, &tmp);
-    for (; ok && i < n; i++) {
-        if (items[i]->kind != ZW_SX_LIST) {
-            ok = zw_wt_fail(m, items[i], "unexpected token %s", items[i]->kind == ZW_SX_ATOM ? items[i]->text : "string");
-            break;
-        }
-        ok = folded(f, items[i]);
+    if (!immediates(f, &op, items, n, &i, &w->pend)) return false;
+    if (i == n) return flush(f, w, at);
+    return push(f, w, (wt_frame){.kind = FR_OPERANDS, .items = items, .n = n, .i = i, .pend = at,
+                                 .form = e});
+}
+
+/* Walk the body held in list `body` (items from 1) in frame fr. */
+static void walk_body(wt_frame *fr, uint8_t kind, const zw_sx *body, uint32_t next, uint32_t labels) {
+    fr->kind = kind;
+    fr->body = body;
+    fr->items = body->items;
+    fr->n = body->nitems;
+    fr->i = 1;
+    fr->next = next;
+    fr->labels = labels;
+}
+
+/* The end of a folded body: it must leave the label stack as it found it. */
+static bool end_body(wt_func *f, const wt_frame *fr) {
+    if (f->labels.n != fr->labels) return zw_wt_fail(f->m, fr->body, "unclosed block in folded instruction");
+    return true;
+}
+
+/* Frame fr's items are done (or, for IF_COND, reached a non-operand):
+ * finish its form, popping the frame or moving it to the next part. */
+static bool finish(wt_func *f, wt_walk *w, wt_frame *fr) {
+    wt_mod *m = f->m;
+    const zw_sx *e = fr->form;
+    switch (fr->kind) {
+    case FR_SEQ:
+        break;
+    case FR_OPERANDS:
+        if (!flush(f, w, fr->pend)) return false;
+        break;
+    case FR_BLOCK:
+        if (!end_body(f, fr)) return false;
+        f->labels.n--;
+        zw_buf_byte(f->out, 0x0B);
+        break;
+    case FR_IF_COND: {
+        const zw_sx *th = fr->i < fr->n ? fr->items[fr->i] : NULL;
+        if (!zw_wt_is_list(th, "then")) return zw_wt_fail(m, th ? th : e, "expected (then ...)");
+        if (!flush(f, w, fr->pend)) return false;
+        wt_label l = fr->label;
+        l.kind = 3; /* no flat else inside (then ...) */
+        if (!ZW_VEC_PUSH(&f->labels, l)) return zw_wt_nomem(m);
+        walk_body(fr, FR_THEN, th, fr->i + 1, f->labels.n);
+        return true;
     }
-    if (ok) zw_buf_append(f->out, tmp.data, tmp.len);
-    if (tmp.oom) ok = zw_wt_nomem(m);
-    zw_buf_free(&tmp);
-    return ok;
+    case FR_THEN:
+    case FR_ELSE:
+        if (!end_body(f, fr)) return false;
+        if (fr->kind == FR_THEN && fr->next < e->nitems && zw_wt_is_list(e->items[fr->next], "else")) {
+            zw_buf_byte(f->out, 0x05);
+            walk_body(fr, FR_ELSE, e->items[fr->next], fr->next + 1, fr->labels);
+            return true;
+        }
+        if (fr->next < e->nitems) return zw_wt_fail(m, e->items[fr->next], "unexpected token after if");
+        f->labels.n--;
+        zw_buf_byte(f->out, 0x0B);
+        break;
+    }
+    w->fr.n--;
+    return true;
 }
 
 bool zw_wt_instrs(wt_func *f, zw_sx *const *items, uint32_t n) {
-    if (!seq(f, items, n, 0)) return false;
-    if (f->labels.n) return zw_wt_fail(f->m, n ? items[n - 1] : NULL, "unclosed block (missing end)");
-    return true;
+    wt_walk w = {0};
+    bool ok = push(f, &w, (wt_frame){.kind = FR_SEQ, .items = items, .n = n});
+    while (ok && w.fr.n) {
+        wt_frame *fr = &w.fr.v[w.fr.n - 1];
+        if (fr->i >= fr->n) {
+            ok = finish(f, &w, fr);
+            continue;
+        }
+        const zw_sx *s = fr->items[fr->i];
+        if (fr->kind == FR_IF_COND && (s->kind != ZW_SX_LIST || zw_wt_is_list(s, "then"))) {
+            ok = finish(f, &w, fr);
+        } else if (s->kind == ZW_SX_LIST) {
+            fr->i++;
+            ok = enter(f, &w, s); /* may move the frames: fr is stale after this */
+        } else if (fr->kind == FR_OPERANDS) {
+            ok = zw_wt_fail(f->m, s, "unexpected token %s", s->kind == ZW_SX_ATOM ? s->text : "string");
+        } else {
+            ok = flat(f, fr->items, fr->n, &fr->i);
+        }
+    }
+    ZW_VEC_FREE(&w.fr);
+    zw_buf_free(&w.pend);
+    if (ok && f->labels.n) ok = zw_wt_fail(f->m, n ? items[n - 1] : NULL, "unclosed block (missing end)");
+    return ok;
 }

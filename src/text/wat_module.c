@@ -804,7 +804,14 @@ static zwasm_result_t encode_fields(zw_sx *const *fields, uint32_t n, zw_buf *ou
 }
 
 /* ---- public entry points ---------------------------------------------------------------- */
-zwasm_result_t zw_wat_encode_module(const zw_sx *mf, zw_buf *out, char **id, zwasm_error_t *err) {
+static zwasm_result_t compile_text(const char *src, size_t len, zw_buf *out, bool script_forms,
+                                   zwasm_error_t *err);
+
+/* script_forms: (module binary ...) and (module quote ...) are allowed; they
+ * are not inside quoted text, which is a plain module, so quoting cannot
+ * nest (and recurse here) without bound. */
+static zwasm_result_t encode_module(const zw_sx *mf, zw_buf *out, char **id, bool script_forms,
+                                    zwasm_error_t *err) {
     if (id) *id = NULL;
     if (!zw_wt_is_list(mf, "module"))
         return zw_err_set(err, ZWASM_ERR_MALFORMED, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "%u:%u: expected (module ...)",
@@ -820,6 +827,12 @@ zwasm_result_t zw_wat_encode_module(const zw_sx *mf, zw_buf *out, char **id, zwa
     zwasm_result_t r;
     if (i < mf->nitems && (zw_wt_is_atom(mf->items[i], "binary") || zw_wt_is_atom(mf->items[i], "quote"))) {
         bool quote = mf->items[i]->text[0] == 'q';
+        if (!script_forms) {
+            r = zw_err_set(err, ZWASM_ERR_MALFORMED, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                           "%u:%u: unexpected token %s in a quoted module", mf->items[i]->line,
+                           mf->items[i]->col, mf->items[i]->text);
+            goto fail;
+        }
         zw_buf cat = {0};
         for (uint32_t k = i + 1; k < mf->nitems; k++) {
             const zw_sx *s = mf->items[k];
@@ -842,7 +855,7 @@ zwasm_result_t zw_wat_encode_module(const zw_sx *mf, zw_buf *out, char **id, zwa
             return out->oom ? zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory")
                             : ZWASM_OK;
         }
-        r = zw_wat_compile((const char *)(cat.data ? cat.data : (const uint8_t *)""), cat.len, out, err);
+        r = compile_text((const char *)(cat.data ? cat.data : (const uint8_t *)""), cat.len, out, false, err);
         zw_buf_free(&cat);
         if (r != ZWASM_OK) goto fail;
         return r;
@@ -857,16 +870,23 @@ fail:
     return r;
 }
 
-static zwasm_result_t compile_forms(const zw_sx *root, zw_buf *out, zwasm_error_t *err) {
+zwasm_result_t zw_wat_encode_module(const zw_sx *mf, zw_buf *out, char **id, zwasm_error_t *err) {
+    return encode_module(mf, out, id, true, err);
+}
+
+static zwasm_result_t compile_text(const char *src, size_t len, zw_buf *out, bool script_forms,
+                                   zwasm_error_t *err) {
+    zw_sx *root = zw_sx_parse(src, len, err);
+    if (!root) return err ? err->code : ZWASM_ERR_MALFORMED;
+    zwasm_result_t r;
     if (root->nitems == 1 && zw_wt_is_list(root->items[0], "module"))
-        return zw_wat_encode_module(root->items[0], out, NULL, err);
-    return encode_fields(root->items, root->nitems, out, err);
+        r = encode_module(root->items[0], out, NULL, script_forms, err);
+    else
+        r = encode_fields(root->items, root->nitems, out, err);
+    zw_sx_free(root);
+    return r;
 }
 
 zwasm_result_t zw_wat_compile(const char *src, size_t len, zw_buf *out, zwasm_error_t *err) {
-    zw_sx *root = zw_sx_parse(src, len, err);
-    if (!root) return err ? err->code : ZWASM_ERR_MALFORMED;
-    zwasm_result_t r = compile_forms(root, out, err);
-    zw_sx_free(root);
-    return r;
+    return compile_text(src, len, out, true, err);
 }

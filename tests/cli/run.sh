@@ -110,5 +110,18 @@ expect_clean escaped-backtrace 3 '#0 \\x1b\[2J\\x1b\[32mOK \(func 0\)' -- "$Z" r
 expect_clean escaped-wast 1 'no export "g\\x1b\[2J"' -- "$Z" wast "$D/evil_name.wast"
 expect_clean escaped-path 1 'x\\x1b\[2Jy.wasm: no export named' -- "$Z" run --invoke g "$T/$(printf 'x\033[2Jy.wasm')"
 
+# Text nested 100,000 deep (folded blocks and operands, in a module and in a
+# script) under a 256 KiB stack: the text front end does not recurse per level.
+awk 'BEGIN { n = 100000; printf "(module (func (export \"f\") (result i32)\n";
+    for (i = 0; i < n; i++) printf "(block (result i32) (i32.add (i32.const 1) ";
+    printf "(i32.const 0)"; for (i = 0; i < n; i++) printf "))"; print "))" }' > "$T/deep.wat"
+{ cat "$T/deep.wat"; echo '(assert_return (invoke "f") (i32.const 100000))'; } > "$T/deep.wast"
+awk 'BEGIN { for (i = 0; i <= 1000000; i++) printf "("; print "" }' > "$T/too-deep.wat"
+small_stack() { (ulimit -s 256 && exec "$@"); }
+expect deep-run 0 '^100000$' -- small_stack "$Z" run --invoke f "$T/deep.wat"
+expect deep-validate 0 '^$' -- small_stack "$Z" validate "$T/deep.wat"
+expect deep-wast 0 '^2 passed, 0 failed$' -- small_stack "$Z" wast "$T/deep.wast"
+expect too-deep 1 'too-deep.wat: 1:1000001: nesting too deep' -- "$Z" validate "$T/too-deep.wat"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

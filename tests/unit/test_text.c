@@ -93,15 +93,6 @@ TEST(text_sx_errors) {
         CHECK_EQ_INT(err.code, ZWASM_ERR_MALFORMED);
         zw_sx_free(r);
     }
-    /* Deep nesting is bounded, not a stack overflow. */
-    size_t n = 100000;
-    char *deep = malloc(2 * n + 1);
-    for (size_t i = 0; i < n; i++) deep[i] = '(', deep[n + i] = ')';
-    deep[2 * n] = 0;
-    zwasm_error_t err = {0};
-    zw_sx *r = zw_sx_parse(deep, 2 * n, &err);
-    CHECK(r == NULL);
-    free(deep);
 }
 
 /* ---- numbers --------------------------------------------------------------------- */
@@ -270,6 +261,9 @@ TEST(text_malformed) {
     CHECK(malformed("(func end)"));
     CHECK(malformed("(func (br_table 0$l))"));
     CHECK(malformed("(data\"a\")"));
+    /* the text of a quoted module is a plain module: no binary/quote inside */
+    CHECK(malformed("(module quote \"(module quote \\\"(func)\\\")\")"));
+    CHECK(malformed("(module quote \"(module binary \\\"\\\\00asm\\\\01\\\\00\\\\00\\\\00\\\")\")"));
     /* a line comment also ends at a carriage return */
     CHECK(compiles("(func (result i32) (i32.const 1) ;; c\r (return (i32.const 2)))"));
     /* tokens delimited by parentheses and comments */
@@ -277,6 +271,186 @@ TEST(text_malformed) {
     /* invalid but well-formed: still encodes */
     CHECK(compiles("(func (result i32) (i64.const 0))"));
     CHECK(compiles("(func (call 7))"));
+}
+
+/* ---- deep nesting ------------------------------------------------------------------- */
+/* Nesting as deep as the binary format allows: no C recursion per level in
+ * the reader, the folded-instruction walk or the tree's release. */
+#define DEEP 100000
+
+static void put(zw_buf *b, const char *s) { zw_buf_append(b, s, strlen(s)); }
+static void rep(zw_buf *b, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) put(b, s);
+}
+
+/* The folded and the flat text must encode to the same bytes. */
+static bool same_binary(const zw_buf *folded, const zw_buf *flat) {
+    zw_buf a = {0}, b = {0};
+    zwasm_error_t ea = {0}, eb = {0};
+    zwasm_result_t ra = zw_wat_compile((const char *)folded->data, folded->len, &a, &ea);
+    zwasm_result_t rb = zw_wat_compile((const char *)flat->data, flat->len, &b, &eb);
+    if (ra != ZWASM_OK) fprintf(stderr, "    folded: %s\n", ea.message);
+    if (rb != ZWASM_OK) fprintf(stderr, "    flat: %s\n", eb.message);
+    bool ok = ra == ZWASM_OK && rb == ZWASM_OK && a.len == b.len && !memcmp(a.data, b.data, a.len);
+    zw_buf_free(&a);
+    zw_buf_free(&b);
+    return ok;
+}
+
+TEST(text_deep_folded_blocks) {
+    zw_buf fo = {0}, fl = {0};
+    put(&fo, "(module (func (result i32)\n");
+    put(&fl, "(module (func (result i32)\n");
+    for (size_t i = 0; i < DEEP; i++) {
+        put(&fo, i % 2 ? "(loop (result i32) " : "(block (result i32) ");
+        put(&fl, i % 2 ? "loop (result i32) " : "block (result i32) ");
+    }
+    put(&fo, "(i32.const 7)");
+    put(&fl, "i32.const 7 ");
+    rep(&fo, ")", DEEP);
+    rep(&fl, "end ", DEEP);
+    put(&fo, ")\n(func ");
+    put(&fl, ")\n(func ");
+    rep(&fo, "(block ", DEEP);
+    rep(&fo, ")", DEEP);
+    rep(&fl, "block ", DEEP);
+    rep(&fl, "end ", DEEP);
+    put(&fo, "))");
+    put(&fl, "))");
+    CHECK(same_binary(&fo, &fl));
+    zw_buf_free(&fo);
+    zw_buf_free(&fl);
+}
+
+TEST(text_deep_folded_exprs) {
+    zw_buf fo = {0}, fl = {0};
+    put(&fo, "(module (memory 1)\n");
+    put(&fl, "(module (memory 1)\n");
+    /* left-nested operands */
+    put(&fo, "(func (result i32) ");
+    rep(&fo, "(i32.add ", DEEP);
+    put(&fo, "(i32.const 1)");
+    rep(&fo, " (i32.const 2))", DEEP);
+    put(&fl, "(func (result i32) i32.const 1 ");
+    rep(&fl, "i32.const 2 i32.add ", DEEP);
+    /* right-nested operands */
+    put(&fo, ")\n(func (result i32) ");
+    rep(&fo, "(i32.sub (i32.const 3) ", DEEP);
+    put(&fo, "(i32.const 1)");
+    rep(&fo, ")", DEEP);
+    put(&fl, ")\n(func (result i32) ");
+    rep(&fl, "i32.const 3 ", DEEP);
+    put(&fl, "i32.const 1 ");
+    rep(&fl, "i32.sub ", DEEP);
+    /* immediates come before the operands in the text, after them in the binary */
+    put(&fo, ")\n(func (result i32) ");
+    rep(&fo, "(i32.load offset=4 ", DEEP);
+    put(&fo, "(i32.const 0)");
+    rep(&fo, ")", DEEP);
+    put(&fl, ")\n(func (result i32) i32.const 0 ");
+    rep(&fl, "i32.load offset=4 ", DEEP);
+    put(&fo, "))");
+    put(&fl, "))");
+    CHECK(same_binary(&fo, &fl));
+    zw_buf_free(&fo);
+    zw_buf_free(&fl);
+}
+
+TEST(text_deep_folded_if) {
+    zw_buf fo = {0}, fl = {0};
+    /* nested in (then ...) */
+    put(&fo, "(module (func (result i32) ");
+    rep(&fo, "(if (result i32) (i32.const 1) (then ", DEEP);
+    put(&fo, "(i32.const 7)");
+    rep(&fo, ") (else (i32.const 0)))", DEEP);
+    put(&fl, "(module (func (result i32) ");
+    rep(&fl, "i32.const 1 if (result i32) ", DEEP);
+    put(&fl, "i32.const 7 ");
+    rep(&fl, "else i32.const 0 end ", DEEP);
+    /* nested in the condition */
+    put(&fo, ")\n(func (result i32) ");
+    rep(&fo, "(if (result i32) ", DEEP);
+    put(&fo, "(i32.const 1)");
+    rep(&fo, " (then (i32.const 1)) (else (i32.const 0)))", DEEP);
+    put(&fl, ")\n(func (result i32) i32.const 1 ");
+    rep(&fl, "if (result i32) i32.const 1 else i32.const 0 end ", DEEP);
+    /* nested in (else ...) */
+    put(&fo, ")\n(func ");
+    rep(&fo, "(if (i32.const 0) (then) (else ", DEEP);
+    rep(&fo, "))", DEEP);
+    put(&fl, ")\n(func ");
+    rep(&fl, "i32.const 0 if else ", DEEP);
+    rep(&fl, "end ", DEEP);
+    put(&fo, "))");
+    put(&fl, "))");
+    CHECK(same_binary(&fo, &fl));
+    zw_buf_free(&fo);
+    zw_buf_free(&fl);
+}
+
+/* Errors deep inside the nesting: reported with their position, and the
+ * partly built tree / partly encoded function are released. */
+TEST(text_deep_errors) {
+    zw_buf b = {0};
+    zwasm_error_t err = {0};
+    zw_buf out = {0};
+    put(&b, "(module (func\n");
+    rep(&b, "(block ", DEEP);
+    put(&b, "(i32.frob)");
+    rep(&b, ")", DEEP);
+    put(&b, "))");
+    CHECK_EQ_INT(zw_wat_compile((const char *)b.data, b.len, &out, &err), ZWASM_ERR_MALFORMED);
+    CHECK(strstr(err.message, "2:700002: unknown operator i32.frob") != NULL);
+    zw_buf_free(&out);
+    /* unclosed: the innermost open list is reported */
+    b.len = 0;
+    put(&b, "(module (func\n");
+    rep(&b, "(block ", DEEP);
+    CHECK_EQ_INT(zw_wat_compile((const char *)b.data, b.len, &out, &err), ZWASM_ERR_MALFORMED);
+    CHECK(strstr(err.message, "2:699994: unclosed (") != NULL);
+    zw_buf_free(&out);
+    /* a bad token in the middle of a deep operand chain */
+    b.len = 0;
+    put(&b, "(module (func (result i32)\n");
+    rep(&b, "(i32.add ", DEEP);
+    put(&b, "(i32.const 1)");
+    rep(&b, " (i32.const 2))", DEEP / 2);
+    put(&b, " oops");
+    rep(&b, " (i32.const 2))", DEEP / 2);
+    put(&b, "))");
+    CHECK_EQ_INT(zw_wat_compile((const char *)b.data, b.len, &out, &err), ZWASM_ERR_MALFORMED);
+    CHECK(strstr(err.message, "unexpected token oops") != NULL);
+    zw_buf_free(&out);
+    zw_buf_free(&b);
+}
+
+/* The reader's nesting limit: ZW_SX_MAX_DEPTH lists deep is accepted, one
+ * more is "nesting too deep" at the offending parenthesis. */
+TEST(text_nesting_limit) {
+    size_t n = 1000000;
+    char *deep = malloc(2 * n + 3);
+    CHECK(deep != NULL);
+    if (!deep) return;
+    for (size_t i = 0; i < n; i++) deep[i] = '(', deep[n + i] = ')';
+    zwasm_error_t err = {0};
+    zw_sx *r = zw_sx_parse(deep, 2 * n, &err);
+    CHECK(r != NULL);
+    size_t depth = 0;
+    for (const zw_sx *x = r; x && x->kind == ZW_SX_LIST && x->nitems == 1; x = x->items[0]) depth++;
+    CHECK_EQ_INT(depth, n);
+    zw_sx_free(r);
+    /* one more level */
+    memmove(deep + 1, deep, 2 * n);
+    deep[0] = '(';
+    deep[2 * n + 1] = ')';
+    err.message[0] = 0;
+    r = zw_sx_parse(deep, 2 * n + 2, &err);
+    CHECK(r == NULL);
+    CHECK_EQ_INT(err.code, ZWASM_ERR_MALFORMED);
+    CHECK(strstr(err.message, "1:1000001: nesting too deep") != NULL);
+    if (!strstr(err.message, "1:1000001: nesting too deep")) fprintf(stderr, "    got: %s\n", err.message);
+    zw_sx_free(r);
+    free(deep);
 }
 
 /* ---- script values ------------------------------------------------------------------- */
@@ -309,4 +483,6 @@ TEST(text_wast_values) {
           v.nalts == 2 && v.alts[1].u.i32 == 2);
     zw_wvalue_free(&v);
     CHECK(value("(i32.const 0x1_0000_0000)", false, &v) != ZWASM_OK);
+    /* alternatives are plain results: (either) does not nest */
+    CHECK(value("(either (either (i32.const 1)) (i32.const 2))", true, &v) == ZWASM_ERR_MALFORMED);
 }
