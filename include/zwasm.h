@@ -264,7 +264,10 @@ ZWASM_API zwasm_result_t zwasm_store_set_fuel(zwasm_store_t *store, uint64_t fue
 ZWASM_API void zwasm_store_interrupt(zwasm_store_t *store);
 
 /* ---- modules ------------------------------------------------------------------ */
-/* Decode, validate and lower a binary module.  The bytes are copied. */
+/* Decode, validate and lower a binary module.  The bytes are copied.
+ * Memory used is proportional to the module's size; a function whose
+ * register code would exceed 16 words per byte of its body (only hostile
+ * shapes do) is refused with ZWASM_ERR_UNSUPPORTED. */
 ZWASM_API zwasm_result_t zwasm_module_new(zwasm_engine_t *engine, const uint8_t *bytes, size_t len,
                                           zwasm_module_t **out, zwasm_error_t *err);
 /* Decode and validate only. */
@@ -287,9 +290,12 @@ ZWASM_API bool zwasm_module_extern_type(const zwasm_module_t *module, zwasm_exte
 ZWASM_API void zwasm_module_dump_ir(const zwasm_module_t *module, void *file);
 
 /* ---- instances ------------------------------------------------------------------ */
-/* imports[i] satisfies the module's i-th import (zwasm_module_import order).
- * Runs active segments and the start function; a trap there returns
- * ZWASM_ERR_TRAP (effects already made on imported objects remain). */
+/* imports[i] satisfies the module's i-th import (zwasm_module_import order);
+ * every import must be a live object of store.  Runs active segments and
+ * the start function; a trap there returns ZWASM_ERR_TRAP (effects already
+ * made on imported objects remain, and so do the instance's own objects,
+ * which they may refer to).  A failure before that (a link error, a limit,
+ * out of memory) leaves nothing in the store. */
 ZWASM_API zwasm_result_t zwasm_instance_new(zwasm_store_t *store, const zwasm_module_t *module,
                                             const zwasm_extern_t *imports, size_t nimports,
                                             zwasm_instance_t **out, zwasm_error_t *err);

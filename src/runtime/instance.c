@@ -379,6 +379,17 @@ static zwasm_result_t init_segments(zw_instance *inst, const zw_module *m, zwasm
     return ZWASM_OK;
 }
 
+/* Undo create_objects (complete or not): free what it made for inst, and
+ * inst itself, giving their bytes and counts back to the store. */
+static void discard_objects(zw_store *s, zw_instance *inst, const zw_module *m) {
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) zw_store_discard(s, ZW_OBJ_FUNC, inst->funcs[i]);
+    for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++)
+        zw_store_discard(s, ZW_OBJ_GLOBAL, inst->globals[i]);
+    for (uint32_t i = m->ntable_imports; i < m->ntables; i++) zw_store_discard(s, ZW_OBJ_TABLE, inst->tables[i]);
+    for (uint32_t i = m->nmem_imports; i < m->nmems; i++) zw_store_discard(s, ZW_OBJ_MEMORY, inst->mems[i]);
+    zw_store_discard(s, ZW_OBJ_INSTANCE, inst); /* releases the module reference */
+}
+
 zwasm_result_t zw_instantiate(zw_store *s, const zw_module *m, const zwasm_extern_t *imports,
                               size_t nimports, zw_instance **out, zwasm_error_t *err) {
     if (out) *out = NULL;
@@ -415,7 +426,11 @@ zwasm_result_t zw_instantiate(zw_store *s, const zw_module *m, const zwasm_exter
     s->ninstances++;
     zw_module_retain((zw_module *)m);
     zwasm_result_t r = create_objects(s, inst, m, imports, err);
-    if (r == ZWASM_OK) r = init_segments(inst, m, err);
+    if (r != ZWASM_OK) { /* nothing outside the new objects refers to them yet */
+        discard_objects(s, inst, m);
+        return r;
+    }
+    r = init_segments(inst, m, err);
     if (r == ZWASM_OK && m->has_start) {
         if (m->start >= m->nfuncs)
             return zw_err_set(err, ZWASM_ERR_INVALID, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,

@@ -47,6 +47,7 @@ typedef struct zw_instance zw_instance;
  * memory and can refuse it (see zw_store_live). */
 struct zw_engine {
     zwasm_config_t cfg;
+    bool dying;                 /* deleted by a host function during a call */
     pthread_mutex_t lock;       /* guards stores (engines are shared between threads) */
     ZW_VEC(zw_store *) stores;  /* every store record, live or dead */
 };
@@ -130,7 +131,6 @@ typedef struct zw_exec {
      * with the stack pointer below native_floor traps "call stack
      * exhausted" (runtime/stack.c). */
     uintptr_t native_floor;
-    pthread_t native_thread;   /* the thread native_floor was computed for */
     bool fuel_on;              /* the engine burns fuel */
     uint64_t fuel;             /* fuel left (when fuel_on) */
 } zw_exec;
@@ -177,6 +177,10 @@ static inline bool zw_store_live(const zw_store *s) { return s && s->live && !s-
 bool zw_store_settle(zw_store *s);
 /* Record obj (a fresh object of kind k) as owned by s; false on OOM. */
 bool zw_store_adopt(zw_store *s, zw_objkind k, void *obj);
+/* Take back and free an object no one can reach yet (an instantiation that
+ * failed before touching anything outside it): its bytes and count are
+ * returned to s's limits. */
+void zw_store_discard(zw_store *s, zw_objkind k, void *obj);
 /* Whether obj is a live object of kind k owned by s. */
 bool zw_store_owns(const zw_store *s, zw_objkind k, const void *obj);
 /* Whether a reference value may enter s: null, an externref, or a

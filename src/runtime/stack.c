@@ -8,10 +8,19 @@
  * the C stack: a guest recursing through a host import would otherwise
  * overflow it and crash the embedder.  zw_native_stack_ok is checked at
  * every entry into wasm; it learns the calling thread's stack limits from
- * pthread_getattr_np (cached in the store's zw_exec per thread) and refuses
- * to enter while less than ZW_NATIVE_STACK_MARGIN is left, so the trap
- * "call stack exhausted" is raised with room to spare for the code between
- * two checks (the interpreter, a host function, WASI's buffers).
+ * pthread_getattr_np and refuses to enter while less than
+ * ZW_NATIVE_STACK_MARGIN is left, so the trap "call stack exhausted" is
+ * raised with room to spare for the code between two checks (the
+ * interpreter, a host function, WASI's buffers).
+ *
+ * A thread's stack never changes, so its floor is cached per thread, in the
+ * library's one thread-local variable (a new thread starts without one; a
+ * pthread_t can be recycled for a thread with a smaller stack, a TLS slot
+ * cannot); the lookup itself is slow on the main thread (it reads /proc).
+ * Each outermost entry copies the floor into the store's zw_exec, where
+ * compiled code can compare against it.  Code running on a stack the
+ * thread library does not know (a fiber made with makecontext) gets the
+ * RLIMIT_STACK estimate below.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -55,12 +64,13 @@ static uintptr_t stack_low(uintptr_t here) {
     return here > room ? here - room : 0;
 }
 
+static __thread uintptr_t thread_floor;
+
 bool zw_native_stack_ok(zw_exec *ex) {
     uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-    pthread_t self = pthread_self();
-    if (!ex->native_floor || !pthread_equal(self, ex->native_thread)) {
-        ex->native_floor = stack_low(here) + ZW_NATIVE_STACK_MARGIN;
-        ex->native_thread = self;
+    if (ex->nest == 0) {
+        if (!thread_floor) thread_floor = stack_low(here) + ZW_NATIVE_STACK_MARGIN;
+        ex->native_floor = thread_floor;
     }
     return here > ex->native_floor;
 }

@@ -46,8 +46,24 @@ ZWASM_API zwasm_engine_t *zwasm_engine_new(const zwasm_config_t *cfg) {
 
 static void store_clear(zw_store *s);
 
+/* Whether wasm of one of the engine's stores is running (a host function
+ * of it is deleting the engine). */
+static bool engine_busy(const zw_engine *e) {
+    for (uint32_t i = 0; i < e->stores.n; i++)
+        if (e->stores.v[i]->live && e->stores.v[i]->exec.nest) return true;
+    return false;
+}
+
 ZWASM_API void zwasm_engine_delete(zwasm_engine_t *engine) {
     if (!engine) return;
+    if (engine_busy(engine)) {
+        /* wasm frames still use its stores: refuse them every further call
+         * and delete everything when the last outermost call returns */
+        engine->dying = true;
+        for (uint32_t i = 0; i < engine->stores.n; i++)
+            if (engine->stores.v[i]->live) engine->stores.v[i]->dying = true;
+        return;
+    }
     for (uint32_t i = 0; i < engine->stores.n; i++) {
         zw_store *s = engine->stores.v[i];
         if (s->live) store_clear(s);
@@ -154,6 +170,13 @@ ZWASM_API void zwasm_store_delete(zwasm_store_t *s) {
 
 bool zw_store_settle(zw_store *s) {
     if (!s->dying || s->exec.nest) return false;
+    zw_engine *e = s->engine;
+    if (e->dying) { /* the whole engine goes once none of its stores runs */
+        if (engine_busy(e)) return true;
+        e->dying = false;
+        zwasm_engine_delete(e);
+        return true;
+    }
     s->dying = false;
     zwasm_store_delete(s);
     return true;
@@ -188,6 +211,46 @@ bool zw_store_adopt(zw_store *s, zw_objkind k, void *obj) {
     obj_insert(s->objs, s->objs_cap, (uintptr_t)obj | (uintptr_t)k);
     s->objs_n++;
     return true;
+}
+
+/* Remove key from the set (backward-shift deletion keeps every other key
+ * reachable from its home bucket); false if absent. */
+static bool obj_remove(zw_store *s, uintptr_t key) {
+    if (!s->objs_cap) return false;
+    uint32_t mask = s->objs_cap - 1, h = obj_hash(key) & mask;
+    while (s->objs[h] != key) {
+        if (!s->objs[h]) return false;
+        h = (h + 1) & mask;
+    }
+    for (uint32_t j = (h + 1) & mask; s->objs[j]; j = (j + 1) & mask) {
+        uint32_t home = obj_hash(s->objs[j]) & mask;
+        /* move j back into the hole at h unless its home lies in (h, j] */
+        bool stays = h <= j ? (home > h && home <= j) : (home > h || home <= j);
+        if (!stays) {
+            s->objs[h] = s->objs[j];
+            h = j;
+        }
+    }
+    s->objs[h] = 0;
+    s->objs_n--;
+    return true;
+}
+
+void zw_store_discard(zw_store *s, zw_objkind k, void *obj) {
+    if (!obj || !obj_remove(s, (uintptr_t)obj | (uintptr_t)k)) return;
+    switch (k) {
+    case ZW_OBJ_MEMORY:
+        zw_store_release(s, ((zw_memory *)obj)->size);
+        s->nmems--;
+        break;
+    case ZW_OBJ_TABLE:
+        zw_store_release(s, ((zw_tableinst *)obj)->size * sizeof(void *));
+        s->ntables--;
+        break;
+    case ZW_OBJ_INSTANCE: s->ninstances--; break;
+    default: break;
+    }
+    free_object((uintptr_t)obj | (uintptr_t)k);
 }
 
 bool zw_store_owns(const zw_store *s, zw_objkind k, const void *obj) {

@@ -327,6 +327,58 @@ TEST(sec_reentry_small_thread) {
     CHECK(res.deepest >= 1);
 }
 
+/* One store used by a thread with a big stack, then by a thread with a
+ * small one (which may get the same pthread_t at the same stack top): the
+ * second must not inherit the first one's stack floor. */
+typedef struct {
+    zwasm_store_t *store;
+    zwasm_func_t *rec;
+    int32_t arg;
+    reenter_result res;
+} moved_call;
+
+static void *call_rec(void *p) {
+    moved_call *mc = p;
+    zwasm_val_t arg = I32(mc->arg), r;
+    zwasm_error_t err = {0};
+    mc->res.rc = zwasm_func_call(mc->store, mc->rec, &arg, 1, &r, 1, &err);
+    mc->res.trap = err.trap;
+    return NULL;
+}
+
+TEST(sec_reentry_store_moves_to_smaller_thread) {
+    zwasm_engine_t *e = zwasm_engine_new(NULL);
+    zwasm_store_t *s = zwasm_store_new(e);
+    reenter_env re = {0};
+    zwasm_functype_t ft = {1, 1, k_i32, k_i32};
+    zwasm_func_t *h = zwasm_func_new(s, &ft, reenter, &re, NULL);
+    zwasm_module_t *m = compile(e,
+        "(module (import \"env\" \"h\" (func $h (param i32) (result i32)))"
+        "  (func (export \"rec\") (param i32) (result i32) local.get 0 call $h))", NULL);
+    zwasm_extern_t imp = {.kind = ZWASM_EXTERN_FUNC, .of.func = h};
+    zwasm_instance_t *inst;
+    zwasm_error_t err;
+    CHECK_EQ_INT(zwasm_instance_new(s, m, &imp, 1, &inst, &err), ZWASM_OK);
+    re.rec = export_func(inst, "rec");
+    pthread_attr_t attr;
+    pthread_t t;
+    pthread_attr_init(&attr);
+    /* a shallow call on a 64 MiB stack, then deep recursion on 256 KiB */
+    moved_call big = {s, re.rec, 999999, {0}}, small = {s, re.rec, 1, {0}};
+    pthread_attr_setstacksize(&attr, (size_t)64 << 20);
+    CHECK(pthread_create(&t, &attr, call_rec, &big) == 0);
+    pthread_join(t, NULL);
+    CHECK_EQ_INT(big.res.rc, ZWASM_OK);
+    pthread_attr_setstacksize(&attr, 256 << 10);
+    CHECK(pthread_create(&t, &attr, call_rec, &small) == 0);
+    pthread_join(t, NULL);
+    pthread_attr_destroy(&attr);
+    CHECK_EQ_INT(small.res.rc, ZWASM_ERR_TRAP);
+    CHECK_EQ_INT(small.res.trap, ZWASM_TRAP_STACK_EXHAUSTED);
+    zwasm_module_delete(m);
+    zwasm_engine_delete(e);
+}
+
 /* ---- resource limits ------------------------------------------------------------------ */
 
 TEST(sec_limits_memory_bomb) {
@@ -653,5 +705,63 @@ TEST(sec_store_deleted_by_host_function) {
     CHECK(zwasm_memory_new(s, 1, 1, true) == NULL);
     zwasm_module_delete(m);
     zwasm_module_delete(m2);
+    zwasm_engine_delete(e);
+}
+
+static zwasm_result_t delete_engine(void *env, zwasm_caller_t *c, const zwasm_val_t *a,
+                                    zwasm_val_t *r, zwasm_error_t *err) {
+    (void)c; (void)a; (void)r; (void)err;
+    zwasm_engine_delete(env);
+    return ZWASM_OK;
+}
+
+TEST(sec_engine_deleted_by_host_function) {
+    zwasm_engine_t *e = zwasm_engine_new(NULL);
+    zwasm_store_t *s = zwasm_store_new(e);
+    zwasm_functype_t ft = {0, 0, NULL, NULL};
+    zwasm_func_t *h = zwasm_func_new(s, &ft, delete_engine, e, NULL);
+    zwasm_module_t *m = compile(e,
+        "(module (import \"env\" \"h\" (func $h)) (memory 1)"
+        "  (func (export \"f\") (result i32)"
+        "    call $h (i32.store (i32.const 8) (i32.const 5)) (i32.load (i32.const 8))))", NULL);
+    zwasm_extern_t imp = {.kind = ZWASM_EXTERN_FUNC, .of.func = h};
+    zwasm_instance_t *inst;
+    zwasm_error_t err;
+    zwasm_val_t r;
+    CHECK_EQ_INT(zwasm_instance_new(s, m, &imp, 1, &inst, &err), ZWASM_OK);
+    /* the guest finishes; the engine and its store are gone afterwards
+     * (ASan checks nothing is used after it is freed, LSan that all is) */
+    CHECK_EQ_INT(zwasm_func_call(s, export_func(inst, "f"), NULL, 0, &r, 1, &err), ZWASM_OK);
+    CHECK_EQ_INT(r.of.i32, 5);
+    zwasm_module_delete(m);
+}
+
+/* An instantiation that fails while creating its objects gives back what it
+ * took: repeated attempts cannot fill the store. */
+TEST(sec_failed_instantiation_gives_back_its_budget) {
+    zwasm_config_t cfg;
+    zwasm_config_init(&cfg);
+    cfg.limits.memory_bytes = 4 << 20;
+    cfg.limits.instances = 3;
+    zwasm_engine_t *e = zwasm_engine_new(&cfg);
+    zwasm_store_t *s = zwasm_store_new(e);
+    /* a table of 1M elements (8 MB) would fit a bigger limit; then a memory
+     * of 64 pages; here the memory does not fit after the table */
+    zwasm_module_t *big = compile(e,
+        "(module (func $f) (table 100000 funcref) (memory 64) (global (mut funcref) (ref.func $f)))",
+        NULL);
+    zwasm_module_t *ok = compile(e, "(module (memory 1))", NULL);
+    zwasm_instance_t *inst;
+    zwasm_error_t err;
+    for (int i = 0; i < 10; i++) {
+        CHECK_EQ_INT(zwasm_instance_new(s, big, NULL, 0, &inst, &err), ZWASM_ERR_LIMIT);
+        CHECK(strstr(err.message, "memory 0: memory limit") != NULL);
+        CHECK_EQ_INT(zwasm_store_memory_used(s), 0);
+    }
+    for (int i = 0; i < 3; i++) CHECK_EQ_INT(zwasm_instance_new(s, ok, NULL, 0, &inst, &err), ZWASM_OK);
+    CHECK_EQ_INT(zwasm_store_memory_used(s), 3 << 16);
+    CHECK_EQ_INT(zwasm_instance_new(s, ok, NULL, 0, &inst, &err), ZWASM_ERR_LIMIT);
+    zwasm_module_delete(big);
+    zwasm_module_delete(ok);
     zwasm_engine_delete(e);
 }
