@@ -21,6 +21,8 @@
 #include "../interp/interp_sem.h"
 
 #define NONE UINT32_MAX
+/* Implementation limit: words of register code per byte of a body. */
+#define ZW_LOWER_WORDS_PER_BYTE 16
 
 enum { V_SLOT, V_LOCAL, V_CONST };
 typedef struct vent {
@@ -30,6 +32,9 @@ typedef struct vent {
     uint32_t home;     /* home slot of this stack position */
     uint32_t ref;      /* V_LOCAL: the local's slot */
     uint64_t c[2];     /* V_CONST */
+    /* Pushed as a pending read of slot read_of (NONE otherwise): the entry
+     * is on that slot's chain of reads, linked by prev_read (see reads_of) */
+    uint32_t read_of, prev_read;
 } vent;
 
 typedef struct cond {
@@ -73,6 +78,15 @@ typedef struct L {
     uint32_t cmp_start, cmp_ninsn, cmp_home;
     cond cmp;
     bool oom, trace;
+    bool too_big;      /* the code outgrew `budget` words */
+    uint32_t budget;   /* words of code this function may lower to */
+    /* entries below mat_floor are all V_SLOT (materialize_all's watermark) */
+    uint32_t mat_floor;
+    /* per slot: the topmost vstack entry pushed as a pending read of it
+     * (NONE: none), the head of its chain of reads; and how many of the
+     * chain's entries are still pending */
+    struct { uint32_t head, live; } *reads;
+    uint32_t nreads;
     /* the vstack entry index at which next_home() restarts, and that home
      * (0 and temp_base, except while a call is inlined) */
     uint32_t vfloor, floor_home;
@@ -165,6 +179,10 @@ static bool is_i64_op(uint32_t op) { return zw_opinfos[op].params && zw_opinfos[
 
 /* ---- emission ------------------------------------------------------------ */
 static void W(L *l, uint32_t w) {
+    if (l->code.n >= l->budget) {
+        l->too_big = true;
+        return;
+    }
     if (!ZW_VEC_PUSH(&l->code, w)) l->oom = true;
 }
 static void W64(L *l, uint64_t v) {
@@ -211,13 +229,65 @@ static vent *push(L *l, uint8_t kind, zw_valtype t) {
     e.type = t;
     e.nsl = (uint8_t)zw_slots(t);
     e.home = next_home(l);
+    e.read_of = e.prev_read = NONE;
     if (e.home + e.nsl - l->temp_base > l->max_h) l->max_h = e.home + e.nsl - l->temp_base;
     if (!ZW_VEC_PUSH(&l->vs, e)) { l->oom = true; return NULL; }
     return &l->vs.v[l->vs.n - 1];
 }
+/* Push a pending read of slot `ref` and put it on the slot's chain. */
+static vent *push_read(L *l, zw_valtype t, uint32_t ref) {
+    if (ref >= l->nreads) {
+        uint32_t n = l->nreads ? l->nreads : 64;
+        while (n <= ref) n *= 2;
+        void *r = zw_realloc_array(l->reads, n, sizeof *l->reads);
+        if (!r) { l->oom = true; return NULL; }
+        l->reads = r;
+        for (uint32_t i = l->nreads; i < n; i++) {
+            l->reads[i].head = NONE;
+            l->reads[i].live = 0;
+        }
+        l->nreads = n;
+    }
+    vent *e = push(l, V_LOCAL, t);
+    if (!e) return NULL;
+    e->ref = ref;
+    e->read_of = ref;
+    e->prev_read = l->reads[ref].head;
+    l->reads[ref].head = l->vs.n - 1;
+    l->reads[ref].live++;
+    return e;
+}
+/* An entry stops being a pending read (popped or materialized). */
+static void read_done(L *l, const vent *e) {
+    if (e->kind == V_LOCAL && e->read_of != NONE) l->reads[e->read_of].live--;
+}
+/* Push an entry like x (a value in its home, a pending read, a constant). */
+static void push_like(L *l, const vent *x, zw_valtype t) {
+    if (x->kind == V_LOCAL) {
+        push_read(l, t, x->ref);
+        return;
+    }
+    vent *e = push(l, x->kind, t);
+    if (e) {
+        e->c[0] = x->c[0];
+        e->c[1] = x->c[1];
+    }
+}
+/* Drop the top n entries (stack discipline keeps every slot's chain head
+ * on the topmost read still on the stack). */
+static void drop_to(L *l, uint32_t n) {
+    while (l->vs.n > n) {
+        vent *e = &l->vs.v[--l->vs.n];
+        read_done(l, e);
+        if (e->read_of != NONE) l->reads[e->read_of].head = e->prev_read;
+    }
+    if (l->mat_floor > n) l->mat_floor = n;
+}
 static vent pop(L *l) {
     if (!l->vs.n) { vent z = {0}; return z; } /* not reached for valid code */
-    return l->vs.v[--l->vs.n];
+    vent e = l->vs.v[l->vs.n - 1];
+    drop_to(l, l->vs.n - 1);
+    return e;
 }
 static void emit_const(L *l, uint32_t dst, const vent *e) {
     if (e->nsl == 2) {
@@ -242,13 +312,27 @@ static void emit_mov(L *l, uint32_t dst, uint32_t src, uint8_t nsl) {
     W(l, src);
 }
 static void materialize(L *l, vent *e) {
+    read_done(l, e);
     if (e->kind == V_LOCAL) emit_mov(l, e->home, e->ref, e->nsl);
     else if (e->kind == V_CONST) emit_const(l, e->home, e);
     e->kind = V_SLOT;
 }
 static void materialize_all(L *l) {
-    for (uint32_t i = 0; i < l->vs.n; i++)
+    for (uint32_t i = l->mat_floor; i < l->vs.n; i++)
         if (l->vs.v[i].kind != V_SLOT) materialize(l, &l->vs.v[i]);
+    l->mat_floor = l->vs.n;
+}
+/* Materialize every pending read of slot `slot` before it is written.  Each
+ * entry is visited once: the chain is cut behind the walk. */
+static void reads_of(L *l, uint32_t slot) {
+    if (slot >= l->nreads) return;
+    for (uint32_t i = l->reads[slot].head; i != NONE;) {
+        vent *e = &l->vs.v[i];
+        if (e->kind == V_LOCAL) materialize(l, e);
+        e->read_of = NONE;
+        i = e->prev_read;
+    }
+    l->reads[slot].head = NONE;
 }
 /* The slot an operand can be read from (constants are materialized in
  * their home; the entry is already popped so its home is free). */
@@ -417,7 +501,7 @@ static bool fold_binop(L *l, uint32_t op) {
 #undef X
         default: return false;
         }
-        l->vs.n -= 2;
+        drop_to(l, l->vs.n - 2);
         vent *e = push(l, V_CONST, rt);
         if (e) e->c[0] = r;
         return true;
@@ -456,14 +540,13 @@ static bool fold_binop(L *l, uint32_t op) {
         l->code.v[l->last_dst] = home_a;
         l->cmp_valid = false;
     }
-    l->vs.n -= 2;
+    drop_to(l, l->vs.n - 2);
     if (res == 2) {
         vent *e = push(l, V_CONST, rt);
         if (e) e->c[0] = 0;
         return true;
     }
-    vent *e = push(l, x.kind, rt);
-    if (e) { e->ref = x.ref; e->c[0] = x.c[0]; e->c[1] = x.c[1]; }
+    push_like(l, &x, rt);
     return true;
 }
 
@@ -577,7 +660,7 @@ static uint32_t call_args(L *l, uint32_t np) {
     uint32_t p0 = l->vs.n - np;
     for (uint32_t i = p0; i < l->vs.n; i++) materialize(l, &l->vs.v[i]);
     uint32_t base = np ? l->vs.v[p0].home : next_home(l);
-    l->vs.n = p0;
+    drop_to(l, p0);
     return base;
 }
 static void call_results(L *l, const zw_functype *t) {
@@ -587,14 +670,13 @@ static void call_results(L *l, const zw_functype *t) {
 }
 
 /* ---- locals -------------------------------------------------------------------- */
+static bool reads_pending(const L *l, uint32_t slot) {
+    return slot < l->nreads && l->reads[slot].live > 0;
+}
 static void set_local(L *l, uint32_t idx, vent v) {
     uint32_t slot = l->lslot[idx];
-    bool pending = false;
-    for (uint32_t i = 0; i < l->vs.n; i++)
-        if (l->vs.v[i].kind == V_LOCAL && l->vs.v[i].ref == slot) { pending = true; break; }
-    if (pending) {
-        for (uint32_t i = 0; i < l->vs.n; i++)
-            if (l->vs.v[i].kind == V_LOCAL && l->vs.v[i].ref == slot) materialize(l, &l->vs.v[i]);
+    if (reads_pending(l, slot)) {
+        reads_of(l, slot);
     } else if (v.kind == V_SLOT && l->last_dst != NONE && l->code.v[l->last_dst] == v.home) {
         l->code.v[l->last_dst] = slot;
         l->last_dst = NONE;
@@ -713,21 +795,19 @@ static bool inlinable(L *l, uint32_t fidx) {
 /* local.get of a callee local: its alias, or a pending read of its slot. */
 static void inl_get(L *l, uint32_t idx) {
     const vent *al = &l->alias[idx];
-    vent *e = push(l, al->kind == V_SLOT ? V_LOCAL : al->kind, l->ltype[idx]);
-    if (!e) return;
-    if (al->kind == V_SLOT) {
-        e->ref = l->lslot[idx];
-    } else {
-        e->ref = al->ref;
-        e->c[0] = al->c[0];
-        e->c[1] = al->c[1];
+    if (al->kind == V_SLOT || al->kind == V_LOCAL) {
+        push_read(l, l->ltype[idx], al->kind == V_SLOT ? l->lslot[idx] : al->ref);
+        return;
     }
+    vent *e = push(l, al->kind, l->ltype[idx]);
+    if (!e) return;
+    e->c[0] = al->c[0];
+    e->c[1] = al->c[1];
 }
 /* local.set of a callee local. */
 static void inl_set(L *l, uint32_t idx, vent v) {
     uint32_t sx = l->lslot[idx];
-    for (uint32_t i = 0; i < l->vs.n; i++)
-        if (l->vs.v[i].kind == V_LOCAL && l->vs.v[i].ref == sx) materialize(l, &l->vs.v[i]);
+    reads_of(l, sx);
     for (uint32_t j = 0; j < l->nlocals; j++)
         if (l->alias[j].kind == V_LOCAL && l->alias[j].ref == sx) {
             emit_mov(l, l->lslot[j], sx, (uint8_t)zw_slots(l->ltype[j]));
@@ -780,7 +860,7 @@ static void lower_inline(L *l, uint32_t fidx) {
     if (top - l->temp_base > l->max_h) l->max_h = top - l->temp_base;
     uint32_t *sv_lslot = l->lslot, sv_nlocals = l->nlocals, sv_vfloor = l->vfloor, sv_floor_home = l->floor_home;
     zw_valtype *sv_ltype = l->ltype;
-    l->vs.n = p0;
+    drop_to(l, p0);
     l->vfloor = p0;
     l->floor_home = top;
     l->lslot = slot;
@@ -831,7 +911,7 @@ static void lower_inline(L *l, uint32_t fidx) {
             r.kind = V_SLOT;
         }
     }
-    l->vs.n = p0;
+    drop_to(l, p0);
     l->vfloor = sv_vfloor;
     l->floor_home = sv_floor_home;
     l->lslot = sv_lslot;
@@ -845,12 +925,7 @@ static void lower_inline(L *l, uint32_t fidx) {
     free(type);
     free(alias);
     if (has_r) {
-        vent *e = push(l, r.kind, ft->results[0]);
-        if (e) {
-            e->ref = r.ref;
-            e->c[0] = r.c[0];
-            e->c[1] = r.c[1];
-        }
+        push_like(l, &r, ft->results[0]);
         l->last_dst = rdst;
     }
 }
@@ -879,14 +954,14 @@ static bool push_ctl(L *l, uint8_t kind, const zw_instr *in) {
 }
 /* Reset the stack to the frame's height and push `n` values as homes. */
 static void reset_stack(L *l, ctl *c, uint32_t n, const zw_valtype *t) {
-    l->vs.n = c->height;
+    drop_to(l, c->height);
     for (uint32_t i = 0; i < n; i++) push(l, V_SLOT, t[i]);
 }
 
 static void mark_unreachable(L *l) {
     ctl *c = &l->cs.v[l->cs.n - 1];
     c->unreachable = true;
-    l->vs.n = c->height;
+    drop_to(l, c->height);
     l->last_dst = NONE;
     l->cmp_valid = false;
 }
@@ -937,7 +1012,7 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
     while (p < end && l->cs.n > 0) {
         zwasm_result_t r = zw_read_instr(m->bytes, &p, end, l->fidx, &in, err);
         if (r != ZWASM_OK) return r;
-        if (l->oom) break;
+        if (l->oom || l->too_big) break;
         uint32_t op = in.op;
         ctl *top = &l->cs.v[l->cs.n - 1];
         if (top->unreachable) {
@@ -1031,38 +1106,49 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             vent e = pop(l);
             uint32_t is = src_of(l, &e);
             uint32_t n = in.a;
+            /* Per distinct label (by depth): whether it is reached directly or
+             * through a stub of moves, and where its stub is; every
+             * per-label step runs once, however many targets repeat it. */
+            uint32_t nl = l->cs.n;
             uint32_t *deps = zw_calloc(n + 1, sizeof *deps);
             uint32_t *tw = zw_calloc(n + 1, sizeof *tw);
-            bool *stub = zw_calloc(n + 1, sizeof *stub);
-            if (!deps || !tw || !stub) { free(deps); free(tw); free(stub); l->oom = true; break; }
+            uint8_t *how = zw_calloc(nl, 1);        /* 0 unseen, 1 direct, 2 stub */
+            uint32_t *stub_at = zw_calloc(nl, sizeof *stub_at);
+            if (!deps || !tw || !how || !stub_at) {
+                free(deps); free(tw); free(how); free(stub_at);
+                l->oom = true;
+                break;
+            }
             const uint8_t *tp = in.tbl;
             for (uint32_t i = 0; i < n; i++) zw_read_u32(&tp, end, &deps[i]);
             deps[n] = in.b;
-            /* phase 1 for every target before the dispatch */
+            /* phase 1 for every label before the dispatch */
             for (uint32_t i = 0; i <= n; i++) {
-                ctl *t = &l->cs.v[l->cs.n - 1 - deps[i]];
+                if (how[deps[i]]) continue;
+                ctl *t = &l->cs.v[nl - 1 - deps[i]];
                 prep_moves(l, label_arity(t), label_dest(t));
+                how[deps[i]] = t->kind != C_FUNC && !moves_needed(l, label_arity(t), t->base_home) ? 1 : 2;
             }
             uint32_t at = emit(l, ZW_IR_BR_TABLE);
             W(l, is);
             W(l, n);
             for (uint32_t i = 0; i <= n; i++) {
-                ctl *t = &l->cs.v[l->cs.n - 1 - deps[i]];
+                ctl *t = &l->cs.v[nl - 1 - deps[i]];
                 tw[i] = l->code.n;
-                bool direct = t->kind != C_FUNC && !moves_needed(l, label_arity(t), t->base_home);
-                if (direct && t->kind == C_LOOP) W_target(l, at, t->start);
-                else if (direct) W_patch(l, at, t);
-                else { stub[i] = true; W(l, 0); }
+                if (how[deps[i]] == 2) W(l, 0);
+                else if (t->kind == C_LOOP) W_target(l, at, t->start);
+                else W_patch(l, at, t);
             }
-            /* stubs for targets that need moves (one per distinct label) */
+            /* one stub of moves per label that needs them, in first-use order */
             for (uint32_t i = 0; i <= n; i++) {
-                if (!stub[i]) continue;
-                uint32_t rel = l->code.n - at;
-                for (uint32_t j = i; j <= n; j++)
-                    if (stub[j] && deps[j] == deps[i]) { l->code.v[tw[j]] = rel; stub[j] = false; }
-                branch(l, l->cs.n - 1 - deps[i]);
+                if (how[deps[i]] != 2 || stub_at[deps[i]]) continue;
+                stub_at[deps[i]] = l->code.n - at;
+                branch(l, nl - 1 - deps[i]);
             }
-            free(stub);
+            for (uint32_t i = 0; i <= n && !l->too_big; i++)
+                if (how[deps[i]] == 2) l->code.v[tw[i]] = stub_at[deps[i]];
+            free(stub_at);
+            free(how);
             free(deps);
             free(tw);
             mark_unreachable(l);
@@ -1104,11 +1190,7 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             break;
         }
         VALUE_OP_CASES: lower_value_op(l, op, &in); break;
-        case ZW_OP_LOCAL_GET: {
-            vent *e = push(l, V_LOCAL, l->ltype[in.a]);
-            if (e) e->ref = l->lslot[in.a];
-            break;
-        }
+        case ZW_OP_LOCAL_GET: push_read(l, l->ltype[in.a], l->lslot[in.a]); break;
         case ZW_OP_LOCAL_SET: set_local(l, in.a, pop(l)); break;
         case ZW_OP_LOCAL_TEE: {
             vent v = pop(l);
@@ -1117,8 +1199,7 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
                 vent *e = push(l, V_CONST, v.type);
                 if (e) { e->c[0] = v.c[0]; e->c[1] = v.c[1]; }
             } else {
-                vent *e = push(l, V_LOCAL, l->ltype[in.a]);
-                if (e) e->ref = l->lslot[in.a];
+                push_read(l, l->ltype[in.a], l->lslot[in.a]);
             }
             break;
         }
@@ -1202,6 +1283,11 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
         }
     }
     if (l->oom) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, l->fidx, "out of memory");
+    if (l->too_big)
+        return zw_err_set(err, ZWASM_ERR_UNSUPPORTED, fn->body_offset, l->fidx,
+                          "function %u: its register code would exceed %u words, the "
+                          "implementation limit for a body of %u bytes", l->fidx, l->budget,
+                          fn->code_len);
     return ZWASM_OK;
 }
 
@@ -1242,6 +1328,10 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, uint8_t *inl, zw_i
     l.last_dst = NONE;
     l.inl = inl;
     const zw_func *fn = &m->funcs[fidx];
+    /* Real code lowers to at most ~4 words per byte; a hostile body (branches
+     * carrying hundreds of values, say) could ask for thousands. */
+    uint64_t budget = (l.trace ? 2u : 1u) * (ZW_LOWER_WORDS_PER_BYTE * (uint64_t)fn->code_len + 1024);
+    l.budget = budget < UINT32_MAX ? (uint32_t)budget : UINT32_MAX;
     l.nlocals = l.ft->nparams + fn->nlocals;
     l.lslot = zw_calloc(l.nlocals + 1, sizeof *l.lslot);
     l.ltype = zw_calloc(l.nlocals + 1, sizeof *l.ltype);
@@ -1287,6 +1377,7 @@ done:
     ZW_VEC_FREE(&l.insn);
     free(l.lslot);
     free(l.ltype);
+    free(l.reads);
     return r;
 }
 
