@@ -106,10 +106,12 @@ static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp) {
 }
 
 /* Code points that change how a terminal shows what follows: C1 controls
- * (U+0080..U+009F, e.g. CSI), bidirectional and zero-width format marks. */
+ * (U+0080..U+009F, e.g. CSI), bidirectional and zero-width format marks,
+ * line and paragraph separators, interlinear annotation marks. */
 static bool invisible(uint32_t cp) {
-    return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
-           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF;
+    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x180E ||
+           (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);
 }
 
 size_t zw_escape(char *dst, size_t cap, const char *src, size_t n) {

@@ -30,6 +30,12 @@ bool cli_parse_val(const char *text, uint32_t kind, zwasm_val_t *out, char *why,
 void cli_print_val(FILE *f, const zwasm_val_t *v);
 /* Format a value as a script constant "(i32.const 7)" into buf. */
 void cli_format_val(char *buf, size_t len, const zwasm_val_t *v);
+/* An untrusted string (a path, a name, a command-line argument, a line of a
+ * file) made safe to print: escaped into buf (zw_escape); returns buf. */
+const char *cli_esc(char *buf, size_t cap, const char *s);
+/* Print a module's name (n bytes) escaped, with `"` and `\` escaped too
+ * so that it can be shown between quotes. */
+void cli_print_name(FILE *f, const char *s, size_t n);
 /* "(i32 i64)" for a list of value kinds. */
 void cli_format_types(char *buf, size_t len, const uint32_t *kinds, uint32_t n);
 void cli_format_externtype(char *buf, size_t len, const zwasm_externtype_t *t);

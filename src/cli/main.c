@@ -69,17 +69,10 @@ static const char usage_text[] =
     "exit status: 0 ok, 1 error (load, validation, link, bad --invoke arguments),\n"
     "2 usage error (bad command line), 3 trap, or the code a WASI guest exits with.\n";
 
-/* An untrusted string (a path, a name, a command-line argument) made safe
- * to print: control and invisible characters escaped (zw_escape). */
-static const char *esc(char *buf, size_t cap, const char *s) {
-    zw_escape(buf, cap, s, strlen(s));
-    return buf;
-}
-
 static int usage_error(const char *fmt, const char *arg) {
     char e[512];
     fputs("zwasm: ", stderr);
-    fprintf(stderr, fmt, esc(e, sizeof e, arg));
+    fprintf(stderr, fmt, cli_esc(e, sizeof e, arg));
     fputs(" (see zwasm --help)\n", stderr);
     return CLI_EXIT_USAGE;
 }
@@ -180,7 +173,7 @@ bool cli_read_file(const char *path, uint8_t **data, size_t *len, zwasm_error_t 
 /* One line for a load/validation error: "zwasm: FILE: offset 0x1a: message". */
 static void report_error(const char *path, const zwasm_error_t *err) {
     char p[1024];
-    esc(p, sizeof p, path);
+    cli_esc(p, sizeof p, path);
     if (err->offset != ZWASM_NO_OFFSET)
         fprintf(stderr, "zwasm: %s: offset 0x%" PRIx64 ": %s\n", p, err->offset, err->message);
     else
@@ -192,15 +185,6 @@ static void report_trap(const zwasm_error_t *err) {
     if (err->func != ZWASM_NO_FUNC) fprintf(stderr, " (in function %" PRIu32 ")", err->func);
     fputc('\n', stderr);
     if (err->backtrace[0]) fprintf(stderr, "wasm backtrace:\n%s", err->backtrace);
-}
-
-/* Print a name with non-printable bytes escaped as \hh. */
-static void print_name(FILE *f, const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7f || c == '\\' || c == '"') fprintf(f, "\\%02x", c);
-        else fputc(c, f);
-    }
 }
 
 /* Read path and return a module binary in *bin: the file itself when it
@@ -339,7 +323,7 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
 static bool resolve_imports(const char *file, const zwasm_module_t *m, zwasm_wasi_t *wasi,
                             zwasm_extern_t **out) {
     char pe[1024];
-    const char *path = esc(pe, sizeof pe, file);
+    const char *path = cli_esc(pe, sizeof pe, file);
     uint32_t n = zwasm_module_import_count(m);
     zwasm_extern_t *imports = zw_calloc(n + 1, sizeof *imports);
     bool *resolved = zw_calloc(n + 1, sizeof *resolved);
@@ -354,9 +338,9 @@ static bool resolve_imports(const char *file, const zwasm_module_t *m, zwasm_was
         zwasm_importtype_t it;
         if (resolved[i] || !zwasm_module_import(m, i, &it)) continue;
         fprintf(stderr, "zwasm: %s: unknown import ", path);
-        print_name(stderr, it.module, it.module_len);
+        cli_print_name(stderr, it.module, it.module_len);
         fputc('.', stderr);
-        print_name(stderr, it.name, it.name_len);
+        cli_print_name(stderr, it.name, it.name_len);
         fputc('\n', stderr);
         ok = false;
     }
@@ -399,7 +383,7 @@ static int run_initialize(const char *file, zwasm_store_t *store, zwasm_instance
 static int call_export(const run_opts *o, zwasm_store_t *store, zwasm_instance_t *inst) {
     const char *name = o->invoke ? o->invoke : "_start";
     char fe[1024], ne[512];
-    const char *file = esc(fe, sizeof fe, o->file), *ename = esc(ne, sizeof ne, name);
+    const char *file = cli_esc(fe, sizeof fe, o->file), *ename = cli_esc(ne, sizeof ne, name);
     zwasm_extern_t ext;
     if (!zwasm_instance_export(inst, name, strlen(name), &ext)) {
         if (o->invoke)
@@ -434,7 +418,7 @@ static int call_export(const run_opts *o, zwasm_store_t *store, zwasm_instance_t
         char why[160], ae[256];
         if (!cli_parse_val(o->args[i], ft.params[i], &args[i], why, sizeof why)) {
             fprintf(stderr, "zwasm: %s: %s argument %" PRIu32 " '%s': expected %s\n", file, ename,
-                    i + 1, esc(ae, sizeof ae, o->args[i]), why);
+                    i + 1, cli_esc(ae, sizeof ae, o->args[i]), why);
             status = CLI_EXIT_ERROR;
             goto out;
         }
@@ -498,7 +482,7 @@ static void *watchdog_main(void *p) {
         if (!wait_done(w, &t)) {
             char e[64];
             fprintf(stderr, "zwasm: --timeout %s expired and the guest did not stop within 1 s "
-                    "(it is blocked in a host call): exiting\n", esc(e, sizeof e, w->text));
+                    "(it is blocked in a host call): exiting\n", cli_esc(e, sizeof e, w->text));
             _exit(CLI_EXIT_TRAP);
         }
     }
@@ -618,7 +602,7 @@ out:
     fflush(stdout);
     if (watchdog_stop(&wd)) {
         char e[64];
-        fprintf(stderr, "zwasm: --timeout %s expired\n", esc(e, sizeof e, o.timeout_text));
+        fprintf(stderr, "zwasm: --timeout %s expired\n", cli_esc(e, sizeof e, o.timeout_text));
     }
     free(imports);
     if (store) zwasm_store_delete(store);
@@ -682,12 +666,12 @@ static void print_entries(const zwasm_module_t *m, bool import, int kind) {
         cli_format_externtype(ty, sizeof ty, &e.type);
         fputs(kind < 0 ? "  " : import ? "  import " : "  export ", stdout);
         if (import) {
-            print_name(stdout, e.module, e.module_len);
+            cli_print_name(stdout, e.module, e.module_len);
             putchar('.');
-            print_name(stdout, e.name, e.name_len);
+            cli_print_name(stdout, e.name, e.name_len);
         } else {
             putchar('"');
-            print_name(stdout, e.name, e.name_len);
+            cli_print_name(stdout, e.name, e.name_len);
             putchar('"');
         }
         printf(": %s\n", ty);
@@ -720,7 +704,7 @@ static int cmd_inspect(int argc, char **argv) {
         goto out;
     }
     char pe[1024];
-    printf("%s: %zu bytes\n", esc(pe, sizeof pe, path), bin.len);
+    printf("%s: %zu bytes\n", cli_esc(pe, sizeof pe, path), bin.len);
     printf("imports: %" PRIu32 "\n", zwasm_module_import_count(m));
     print_entries(m, true, -1);
     printf("exports: %" PRIu32 "\n", zwasm_module_export_count(m));
@@ -753,7 +737,7 @@ static int cmd_inspect(int argc, char **argv) {
         const uint8_t *data;
         if (!zwasm_module_custom(m, i, &name, &name_len, &data, &data_len)) continue;
         fputs("  \"", stdout);
-        print_name(stdout, name, name_len);
+        cli_print_name(stdout, name, name_len);
         printf("\": %zu bytes\n", data_len);
     }
     status = CLI_EXIT_OK;

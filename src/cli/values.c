@@ -323,3 +323,28 @@ void cli_format_externtype(char *buf, size_t len, const zwasm_externtype_t *t) {
         break;
     }
 }
+
+const char *cli_esc(char *buf, size_t cap, const char *s) {
+    zw_escape(buf, cap, s, strlen(s));
+    return buf;
+}
+
+void cli_print_name(FILE *f, const char *s, size_t n) {
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && s[i] != '"' && s[i] != '\\') continue;
+        /* escape the run before a quote or backslash in chunks */
+        for (size_t k = start; k < i;) {
+            char buf[256];
+            size_t take = i - k > 60 ? 60 : i - k;
+            /* do not split a UTF-8 sequence between chunks */
+            while (take < i - k && take > 0 && ((unsigned char)s[k + take] & 0xC0) == 0x80) take--;
+            if (!take) take = i - k;
+            zw_escape(buf, sizeof buf, s + k, take);
+            fputs(buf, f);
+            k += take;
+        }
+        if (i < n) fprintf(f, "\\x%02x", (unsigned char)s[i]);
+        start = i + 1;
+    }
+}

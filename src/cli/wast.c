@@ -84,11 +84,13 @@ static void free_known(wast_opts *o) {
 }
 
 /* Lines "PATH:LINE reason"; blank lines and #-comments are ignored. */
-static bool load_known(wast_opts *o, const char *list) {
+static bool load_known(wast_opts *o, const char *list_path) {
+    char list[1024];
+    cli_esc(list, sizeof list, list_path);
     uint8_t *data;
     size_t len;
     zwasm_error_t err = {0};
-    if (!cli_read_file(list, &data, &len, &err)) {
+    if (!cli_read_file(list_path, &data, &len, &err)) {
         fprintf(stderr, "zwasm: %s: %s\n", list, err.message);
         return false;
     }
@@ -124,7 +126,9 @@ static bool load_known(wast_opts *o, const char *list) {
         while (r < e && (*r == ' ' || *r == '\t')) r++;
         known_entry ke = {.line = line};
         ke.path = dup_range(s, (size_t)(colon - s));
-        ke.reason = dup_range(r, (size_t)(e - r));
+        char reason[512]; /* printed later: escaped now */
+        zw_escape(reason, sizeof reason, r, (size_t)(e - r));
+        ke.reason = dup_range(reason, strlen(reason));
         ke.skip = strncmp(ke.reason ? ke.reason : "", "skip", 4) == 0;
         if (!ke.path || !ke.reason || !ZW_VEC_PUSH(&o->known, ke)) {
             free(ke.path);
@@ -146,7 +150,8 @@ static bool load_known(wast_opts *o, const char *list) {
  * tally_record. */
 typedef struct {
     const wast_opts *opts;
-    const char *path;
+    const char *path;  /* as given (matched against known-failure entries) */
+    const char *shown; /* the path escaped for printing (cli_esc) */
     tally *t;
 } file_tally;
 
@@ -157,7 +162,7 @@ static void tally_record(file_tally *ft, char type, uint32_t line, const char *t
     switch (type) {
     case 'P':
         ft->t->passed++;
-        if (o->verbose) printf("%s:%" PRIu32 ": %s\n", ft->path, line, text);
+        if (o->verbose) printf("%s:%" PRIu32 ": %s\n", ft->shown, line, text);
         if (ke) ke->passed++;
         break;
     case 'F':
@@ -165,22 +170,22 @@ static void tally_record(file_tally *ft, char type, uint32_t line, const char *t
             ke->failed = true;
             ft->t->skipped++;
             if (o->verbose)
-                printf("%s:%" PRIu32 ": known failure: %s [%s]\n", ft->path, line, text, ke->reason);
+                printf("%s:%" PRIu32 ": known failure: %s [%s]\n", ft->shown, line, text, ke->reason);
             else
-                printf("%s:%" PRIu32 ": known failure: %s\n", ft->path, line, ke->reason);
+                printf("%s:%" PRIu32 ": known failure: %s\n", ft->shown, line, ke->reason);
         } else {
             ft->t->failed++;
-            printf("%s:%" PRIu32 ": %s\n", ft->path, line, text);
+            printf("%s:%" PRIu32 ": %s\n", ft->shown, line, text);
         }
         break;
     case 'S':
         ft->t->skipped++;
         if (ke) ke->failed = true;
-        printf("%s:%" PRIu32 ": known failure (not run): %s\n", ft->path, line,
+        printf("%s:%" PRIu32 ": known failure (not run): %s\n", ft->shown, line,
                ke ? ke->reason : text);
         break;
     case 'N':
-        printf("%s:%" PRIu32 ": %s\n", ft->path, line, text);
+        printf("%s:%" PRIu32 ": %s\n", ft->shown, line, text);
         break;
     default:
         break;
@@ -196,7 +201,7 @@ static void check_stale(file_tally *ft) {
         /* the listed command passed: count it as failed instead */
         ft->t->passed -= e->passed;
         ft->t->failed += e->passed;
-        printf("%s:%" PRIu32 ": stale known-failure entry, remove it (%s)\n", ft->path, e->line,
+        printf("%s:%" PRIu32 ": stale known-failure entry, remove it (%s)\n", ft->shown, e->line,
                e->reason);
         e->passed = 0;
     }
@@ -1094,7 +1099,8 @@ int cli_wast_main(int argc, char **argv) {
                 goto out;
             }
             if (strcmp(e, "interp") != 0) {
-                fprintf(stderr, "zwasm: unknown engine '%s' (expected interp)\n", e);
+                char ee[256];
+                fprintf(stderr, "zwasm: unknown engine '%s' (expected interp)\n", cli_esc(ee, sizeof ee, e));
                 status = CLI_EXIT_USAGE;
                 goto out;
             }
@@ -1109,13 +1115,17 @@ int cli_wast_main(int argc, char **argv) {
             const char *v = argv[++i];
             unsigned long t = strtoul(v, &end, 10);
             if (!*v || *end || v[0] == '-' || t > 86400) {
-                fprintf(stderr, "zwasm: --timeout expects seconds (0..86400), got '%s'\n", v);
+                char ve[256];
+                fprintf(stderr, "zwasm: --timeout expects seconds (0..86400), got '%s'\n",
+                        cli_esc(ve, sizeof ve, v));
                 status = CLI_EXIT_USAGE;
                 goto out;
             }
             o.timeout = (unsigned)t;
         } else {
-            fprintf(stderr, "zwasm: unknown option '%s' for wast, or missing its value (see zwasm --help)\n", a);
+            char ae[256];
+            fprintf(stderr, "zwasm: unknown option '%s' for wast, or missing its value (see zwasm --help)\n",
+                    cli_esc(ae, sizeof ae, a));
             status = CLI_EXIT_USAGE;
             goto out;
         }
@@ -1128,17 +1138,19 @@ int cli_wast_main(int argc, char **argv) {
     tally total = {0};
     for (; i < argc; i++) {
         tally t = {0};
-        file_tally ft = {.opts = &o, .path = argv[i], .t = &t};
+        char shown[1024];
+        file_tally ft = {.opts = &o, .path = argv[i], .shown = cli_esc(shown, sizeof shown, argv[i]),
+                         .t = &t};
         if (o.fork)
             run_file_forked(&o, argv[i], &ft);
         else
             run_script(&o, argv[i], -1, &ft, NULL);
         check_stale(&ft);
         if (t.skipped)
-            printf("%s: %" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n", argv[i],
+            printf("%s: %" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " skipped\n", shown,
                    t.passed, t.failed, t.skipped);
         else
-            printf("%s: %" PRIu64 " passed, %" PRIu64 " failed\n", argv[i], t.passed, t.failed);
+            printf("%s: %" PRIu64 " passed, %" PRIu64 " failed\n", shown, t.passed, t.failed);
         fflush(stdout);
         total.passed += t.passed;
         total.failed += t.failed;

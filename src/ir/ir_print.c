@@ -243,8 +243,11 @@ void zw_ir_dump_module(const zw_module *m, FILE *out) {
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
         const zw_ir_func *f = m->ir[i - m->nfunc_imports];
         if (!f) continue;
-        if (m->func_names && m->func_names[i].str)
-            fprintf(out, ";; $%.*s\n", (int)m->func_names[i].len, m->func_names[i].str);
+        if (m->func_names && m->func_names[i].str) {
+            char name[512]; /* the module's text: escaped */
+            zw_escape(name, sizeof name, m->func_names[i].str, m->func_names[i].len);
+            fprintf(out, ";; $%s\n", name);
+        }
         zw_ir_print_func(out, f);
         fputc('\n', out);
     }

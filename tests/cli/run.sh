@@ -84,11 +84,25 @@ expect depth-zero 2 '1 to 1000000' -- "$Z" run --max-call-depth 0 --invoke add "
 expect max-memory-bad 2 'max-memory' -- "$Z" run --max-memory 12X --invoke add "$D/add.wat" 1 2
 expect timeout-bad 2 'timeout' -- "$Z" run --timeout 0 --invoke add "$D/add.wat" 1 2
 
+# Lowering stays linear in time and memory on hostile shapes (each took
+# 10-20+ s, or half a gigabyte, before; tests/cli/lowering_bombs.py).
+python3 "$D/lowering_bombs.py" "$T"
+expect bomb-localset 0 '' -- timeout 10 "$Z" run --invoke f "$T/localset.wasm"
+expect bomb-blocks 0 '' -- timeout 10 "$Z" run --invoke f "$T/blocks.wasm"
+expect bomb-brtable 0 '' -- timeout 10 "$Z" run --invoke f "$T/brtable.wasm"
+expect bomb-moves 1 'implementation limit' -- timeout 10 "$Z" run --invoke f "$T/moves.wasm"
+
 # stdout redirected to a file: the guest may append, not truncate or rewind.
 printf 'old\n' > "$T/out.txt"
 expect stdout-file 0 '' -- sh -c '"$1" run "$2" >> "$3"' sh "$Z" "$D/stdout_file.wat" "$T/out.txt"
 expect stdout-file-kept 0 '^old$' -- head -n 1 "$T/out.txt"
 expect stdout-file-appended 0 '^new$' -- tail -n 1 "$T/out.txt"
+
+# stdio keeps the host's status flags, and a directory as stdin gives no rights.
+expect stdin-flags 76 '' -- sh -c '(sleep 1) | "$1" run "$2"' sh "$Z" "$D/stdin_flags.wat"
+mkdir "$T/stdin_dir" && printf 'x\n' > "$T/stdin_dir/data"
+expect stdin-dir 76 '' -- sh -c '"$1" run "$2" < "$3"' sh "$Z" "$D/stdin_dir.wat" "$T/stdin_dir"
+expect stdin-dir-kept 0 '^x$' -- cat "$T/stdin_dir/data"
 
 # Untrusted text reaches the terminal escaped: a function named
 # "ESC[2J ESC[32mOK" in the name section, traps, and a file name.
@@ -108,6 +122,12 @@ expect_clean() { # NAME STATUS PATTERN -- command...: also no ESC byte in the ou
 }
 expect_clean escaped-backtrace 3 '#0 \\x1b\[2J\\x1b\[32mOK \(func 0\)' -- "$Z" run --invoke f "$T/evil.wasm"
 expect_clean escaped-wast 1 'no export "g\\x1b\[2J"' -- "$Z" wast "$D/evil_name.wast"
+expect_clean escaped-inspect-import 0 'env\\u\{202E\}\.x\\x1b\[31mred' -- "$Z" inspect "$D/evil_names.wat"
+expect_clean escaped-inspect-export 0 '"ok\\u\{9B\}31m\\u\{2066\}"' -- "$Z" inspect "$D/evil_names.wat"
+expect_clean escaped-import 1 'unknown import env\\u\{202E\}\.x\\x1b\[31mred' -- "$Z" run "$D/evil_names.wat"
+expect_clean escaped-dump-ir 0 ';; \$\\x1b\[2J\\x1b\[32mOK' -- "$Z" run --dump-ir "$T/evil.wasm"
+cp "$D/evil_name.wast" "$T/$(printf 'w\033[2J.wast')"
+expect_clean escaped-wast-path 1 'w\\x1b\[2J.wast: 1 passed, 1 failed' -- "$Z" wast "$T/$(printf 'w\033[2J.wast')"
 expect_clean escaped-path 1 'x\\x1b\[2Jy.wasm: no export named' -- "$Z" run --invoke g "$T/$(printf 'x\033[2Jy.wasm')"
 
 # Text nested 100,000 deep (folded blocks and operands, in a module and in a
