@@ -290,9 +290,13 @@ int64_t zw_wasi_add_fd(zw_wasi *w, int host, uint8_t type, uint64_t rights, uint
     while (i < w->fds.n && w->fds.v[i].host >= 0) i++;
     if (i == w->fds.n) {
         zw_wasi_fd blank = {.host = -1};
-        if (w->fds.n >= (1u << 20) || !ZW_VEC_PUSH(&w->fds, blank)) {
+        if (w->fds.n >= ZW_WASI_MAX_FDS) {
             close(host);
-            return -1;
+            return -ZW_E_MFILE;
+        }
+        if (!ZW_VEC_PUSH(&w->fds, blank)) {
+            close(host);
+            return -ZW_E_NOMEM;
         }
     }
     zw_wasi_fd *f = &w->fds.v[i];
@@ -304,8 +308,11 @@ int64_t zw_wasi_add_fd(zw_wasi *w, int host, uint8_t type, uint64_t rights, uint
     return i;
 }
 
-void zw_wasi_close_entry(zw_wasi_fd *f) {
-    if (f->dir) closedir(f->dir);
+void zw_wasi_close_entry(zw_wasi *w, zw_wasi_fd *f) {
+    if (f->dir) {
+        closedir(f->dir);
+        w->ndirs--;
+    }
     if (f->host >= 0) close(f->host);
     free(f->preopen);
     memset(f, 0, sizeof *f);
@@ -340,18 +347,25 @@ static uint8_t host_type(int host) {
 /* Append a guest fd for host (-1: a closed placeholder) at the end of the
  * table, so the context's fds keep their numbers even when a stdio slot
  * before them is closed.  preopen: the guest path of a preopened directory,
- * which may pass on any right (narrowed per file type at path_open).  False
- * on OOM (host is closed then, or owned by the table). */
-static bool append_fd(zw_wasi *w, int host, const char *preopen) {
+ * which may pass on any right (narrowed per file type at path_open); stdio:
+ * host fd 0, 1 or 2 (narrower rights, see below).  False on OOM (host is
+ * closed then, or owned by the table). */
+static bool append_fd(zw_wasi *w, int host, const char *preopen, bool stdio) {
     zw_wasi_fd f = {.host = host};
     if (host >= 0) {
         f.type = host_type(host);
         f.rights = rights_for(f.type, host);
         f.inheriting = preopen ? ZW_R_ALL : f.type == ZW_FT_DIR ? ZW_R_DIR | ZW_R_FILE : 0;
-        /* stdio redirected to a file (`> log`, `>> log`): the guest reads or
-         * writes it as a stream; it may not seek, truncate, pwrite or
-         * change the file's times, i.e. never destroy what was there */
-        if (!preopen && f.type == ZW_FT_REG) f.rights &= ZW_R_STDIO_FILE;
+        if (stdio) {
+            /* stdio is the host's: a file (`> log`, `>> log`) is a stream
+             * the guest may not seek, truncate, pwrite or retime (it never
+             * destroys what was there); a pipe or terminal keeps its
+             * status flags (O_NONBLOCK would outlive the guest in the
+             * shell); a directory (`< dir`) gives no rights at all */
+            if (f.type == ZW_FT_REG) f.rights &= ZW_R_STDIO_FILE;
+            else if (f.type == ZW_FT_DIR) f.rights = f.inheriting = 0;
+            else f.rights &= ~ZW_R_FD_FDSTAT_SET_FLAGS;
+        }
     }
     if (!ZW_VEC_PUSH(&w->fds, f)) {
         if (host >= 0) close(host);
@@ -729,7 +743,7 @@ static char **copy_strv(char *const *v, size_t n) {
 ZWASM_API void zwasm_wasi_delete(zwasm_wasi_t *w) {
     if (!w || w->deleted) return;
     for (uint32_t i = 0; i < w->fds.n; i++)
-        if (w->fds.v[i].host >= 0) zw_wasi_close_entry(&w->fds.v[i]);
+        if (w->fds.v[i].host >= 0) zw_wasi_close_entry(w, &w->fds.v[i]);
     free(w->fds.v);
     free_strv(w->argv, (uint32_t)w->argc);
     free_strv(w->envp, (uint32_t)w->envc);
@@ -758,7 +772,7 @@ ZWASM_API zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_c
     if (!w->funcs || !w->fnenv || !w->argv || !w->envp) goto nomem;
     for (int i = 0; i < 3; i++) {
         int src = cfg ? cfg->stdio[i] : i;
-        if (!append_fd(w, src >= 0 ? fcntl(src, F_DUPFD_CLOEXEC, 0) : -1, NULL)) goto nomem;
+        if (!append_fd(w, src >= 0 ? fcntl(src, F_DUPFD_CLOEXEC, 0) : -1, NULL, true)) goto nomem;
     }
     for (uint32_t i = 0; cfg && i < cfg->opens.n; i++) {
         const zw_cfg_open *o = &cfg->opens.v[i];
@@ -771,7 +785,7 @@ ZWASM_API zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_c
                               o->guest ? "preopen " : "socket", o->guest ? o->guest : "",
                               strerror(e));
         }
-        if (!append_fd(w, h, o->guest)) goto nomem;
+        if (!append_fd(w, h, o->guest, false)) goto nomem;
     }
     *out = w;
     return ZWASM_OK;

@@ -167,9 +167,11 @@ typedef struct zw_wasi_fd {
     uint16_t fdflags;     /* the ZW_FDF_* the guest asked for (RSYNC is not observable) */
     uint64_t rights, inheriting;
     char *preopen;        /* guest path of a preopened directory, else NULL */
-    /* fd_readdir state: an open stream and the cookie of its next entry */
+    /* fd_readdir state: an open stream, the cookie of its next entry, and
+     * when it was last used (zw_wasi.dir_clock) */
     DIR *dir;
     uint64_t dir_next;
+    uint64_t dir_used;
 } zw_wasi_fd;
 
 /* The context's memory outlives zwasm_wasi_delete while host functions
@@ -184,6 +186,8 @@ struct zwasm_wasi {
     char **argv, **envp; /* envp entries are "KEY=VALUE" */
     size_t argc, envc;
     ZW_VEC(zw_wasi_fd) fds;
+    uint32_t ndirs;        /* fds with an open directory stream */
+    uint64_t dir_clock;    /* ticks once per fd_readdir */
     bool exited;
     int32_t exit_code;
     zwasm_func_t **funcs;  /* per import-table entry, created on first lookup */
@@ -199,10 +203,18 @@ int zw_wasi_errno(int host_errno);
 /* The fd entry for a guest fd with all of `rights`; NULL with *e set to
  * BADF (not open) or NOTCAPABLE (missing rights). */
 zw_wasi_fd *zw_wasi_get_fd(zw_wasi *w, uint32_t fd, uint64_t rights, int *e);
-/* Install host fd in the lowest free guest slot; returns the guest fd or -1
- * (ENOMEM / EMFILE; host fd is closed then). */
+/* Install host fd in the lowest free guest slot; returns the guest fd, or
+ * minus a WASI errno (MFILE beyond ZW_WASI_MAX_FDS, NOMEM) after closing
+ * host. */
 int64_t zw_wasi_add_fd(zw_wasi *w, int host, uint8_t type, uint64_t rights, uint64_t inheriting);
-void zw_wasi_close_entry(zw_wasi_fd *f);
+void zw_wasi_close_entry(zw_wasi *w, zw_wasi_fd *f);
+
+/* Most guest fds open at once, and directory streams (fd_readdir) kept
+ * open at once: each stream holds a host fd and a 32 KiB buffer, so the
+ * least recently used one is closed beyond the cap (its position is an
+ * entry index, rebuilt when the guest reads on). */
+#define ZW_WASI_MAX_FDS 65536u
+#define ZW_WASI_MAX_DIR_STREAMS 64u
 /* WASI filetype of a host st_mode. */
 uint8_t zw_wasi_filetype(unsigned mode);
 /* Write a 64-byte filestat from a host struct stat (passed as void*). */

@@ -136,7 +136,7 @@ int zw_wasi_fd_allocate(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
 int zw_wasi_fd_close(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     (void)m;
     FD(f, 0);
-    zw_wasi_close_entry(f);
+    zw_wasi_close_entry(w, f);
     return ZW_E_SUCCESS;
 }
 
@@ -148,7 +148,7 @@ int zw_wasi_fd_renumber(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     zw_wasi_fd *to = zw_wasi_get_fd(w, (uint32_t)a[1], 0, &e);
     if (!to) return e;
     if (from == to) return ZW_E_SUCCESS;
-    zw_wasi_close_entry(to);
+    zw_wasi_close_entry(w, to);
     *to = *from;
     memset(from, 0, sizeof *from);
     from->host = -1;
@@ -234,6 +234,20 @@ int zw_wasi_fd_filestat_set_times(zw_wasi *w, const zw_wmem *m, const uint64_t *
 }
 
 /* ---- readdir ---------------------------------------------------------------------------------------- */
+/* At most ZW_WASI_MAX_DIR_STREAMS streams stay open: close the one used
+ * least recently (the next fd_readdir on its fd reopens and skips). */
+static void evict_dir_stream(zw_wasi *w) {
+    zw_wasi_fd *lru = NULL;
+    for (uint32_t i = 0; i < w->fds.n; i++) {
+        zw_wasi_fd *f = &w->fds.v[i];
+        if (f->host >= 0 && f->dir && (!lru || f->dir_used < lru->dir_used)) lru = f;
+    }
+    if (!lru) return;
+    closedir(lru->dir);
+    lru->dir = NULL;
+    w->ndirs--;
+}
+
 /* The cookie of an entry is its index in the stream + 1 (0 starts over).
  * A request for another position than the stream's rewinds and skips. */
 int zw_wasi_fd_readdir(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
@@ -244,6 +258,7 @@ int zw_wasi_fd_readdir(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     if (!out || !zw_wm_ok(m, usedp, 4)) return ZW_E_FAULT;
     if (f->type != ZW_FT_DIR) return ZW_E_NOTDIR;
     if (!f->dir) {
+        if (w->ndirs >= ZW_WASI_MAX_DIR_STREAMS) evict_dir_stream(w);
         int d = openat(f->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (d < 0) return zw_wasi_errno(errno);
         if (!(f->dir = fdopendir(d))) {
@@ -251,8 +266,10 @@ int zw_wasi_fd_readdir(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
             close(d);
             return zw_wasi_errno(e);
         }
+        w->ndirs++;
         f->dir_next = 0;
     }
+    f->dir_used = ++w->dir_clock;
     if (cookie != f->dir_next) {
         rewinddir(f->dir);
         f->dir_next = 0;

@@ -402,7 +402,7 @@ int zw_wasi_path_open(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     if (type == ZW_FT_DIR) base &= ZW_R_DIR;
     else if (type == ZW_FT_REG) base &= ZW_R_FILE;
     int64_t g = zw_wasi_add_fd(w, h, type, base, inh);
-    if (g < 0) return ZW_E_NOMEM;
+    if (g < 0) return (int)-g;
     w->fds.v[g].fdflags = (uint16_t)fdflags;
     zw_wm_put32(m, outp, (uint32_t)g);
     return ZW_E_SUCCESS;

@@ -179,7 +179,7 @@ int zw_wasi_sock_accept(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     int h = accept4(f->host, NULL, NULL, SOCK_CLOEXEC | (flags & ZW_FDF_NONBLOCK ? SOCK_NONBLOCK : 0));
     if (h < 0) return zw_wasi_errno(errno);
     int64_t g = zw_wasi_add_fd(w, h, ZW_FT_SOCK_STREAM, ZW_R_SOCK & ~ZW_R_SOCK_ACCEPT, 0);
-    if (g < 0) return ZW_E_NOMEM;
+    if (g < 0) return (int)-g;
     zw_wm_put32(m, (uint32_t)a[2], (uint32_t)g);
     return ZW_E_SUCCESS;
 }

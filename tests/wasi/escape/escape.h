@@ -34,7 +34,7 @@ static const __wasi_rights_t dir_rights =
     ~(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_ALLOCATE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE);
 
 /* path_open relative to the sandbox; returns the errno, closes the fd. */
-static __wasi_errno_t try_open(const char *path, __wasi_lookupflags_t follow, __wasi_oflags_t oflags,
+static __attribute__((unused)) __wasi_errno_t try_open(const char *path, __wasi_lookupflags_t follow, __wasi_oflags_t oflags,
                                __wasi_rights_t rights) {
     __wasi_fd_t fd;
     __wasi_errno_t e = __wasi_path_open(SANDBOX, follow, path, oflags, rights, rights, 0, &fd);
