@@ -44,6 +44,16 @@ static zwasm_func_t *export_func(zwasm_instance_t *inst, const char *name) {
 
 static zwasm_val_t I32(int32_t v) { zwasm_val_t x = {.kind = ZWASM_I32}; x.of.i32 = v; return x; }
 
+/* Instantiate m in s with host function h as its only import (NULL and
+ * err filled on failure). */
+static zwasm_instance_t *with_host(zwasm_store_t *s, zwasm_module_t *m, zwasm_func_t *h,
+                                   zwasm_error_t *err) {
+    zwasm_extern_t imp = {.kind = ZWASM_EXTERN_FUNC, .of.func = h};
+    zwasm_instance_t *inst = NULL;
+    if (!m || zwasm_instance_new(s, m, &imp, 1, &inst, err) != ZWASM_OK) return NULL;
+    return inst;
+}
+
 static const uint32_t k_i32[] = {ZWASM_I32};
 static const uint32_t k_i64[] = {ZWASM_I64};
 static const uint32_t k_funcref[] = {ZWASM_FUNCREF};
@@ -237,11 +247,10 @@ TEST(sec_host_result_kind_is_checked) {
     zwasm_module_t *m = compile(e,
         "(module (import \"env\" \"h\" (func $h (result i32)))"
         "  (func (export \"g\") (result i32) (local i32) call $h))", NULL);
-    zwasm_extern_t imp = {.kind = ZWASM_EXTERN_FUNC, .of.func = h};
-    zwasm_instance_t *inst;
     zwasm_error_t err;
     zwasm_val_t r;
-    CHECK_EQ_INT(zwasm_instance_new(s, m, &imp, 1, &inst, &err), ZWASM_OK);
+    zwasm_instance_t *inst = with_host(s, m, h, &err);
+    CHECK(inst != NULL);
     CHECK_EQ_INT(zwasm_func_call(s, export_func(inst, "g"), NULL, 0, &r, 1, &err), ZWASM_ERR_TRAP);
     CHECK_EQ_INT(err.trap, ZWASM_TRAP_HOST);
     CHECK(strstr(err.message, "host function \"env\" \"h\": result 1: expected i32, got") != NULL);
@@ -289,11 +298,10 @@ static void *run_reentry(void *p) {
     zwasm_module_t *m = compile(e,
         "(module (import \"env\" \"h\" (func $h (param i32) (result i32)))"
         "  (func (export \"rec\") (param i32) (result i32) local.get 0 call $h))", NULL);
-    zwasm_extern_t imp = {.kind = ZWASM_EXTERN_FUNC, .of.func = h};
-    zwasm_instance_t *inst;
-    zwasm_error_t err;
-    out->rc = zwasm_instance_new(s, m, &imp, 1, &inst, &err);
-    if (out->rc == ZWASM_OK) {
+    zwasm_error_t err = {0};
+    zwasm_instance_t *inst = with_host(s, m, h, &err);
+    out->rc = err.code;
+    if (inst) {
         re.rec = export_func(inst, "rec");
         zwasm_val_t arg = I32(1), r;
         out->rc = zwasm_func_call(s, re.rec, &arg, 1, &r, 1, &err);
@@ -355,10 +363,9 @@ TEST(sec_reentry_store_moves_to_smaller_thread) {
     zwasm_module_t *m = compile(e,
         "(module (import \"env\" \"h\" (func $h (param i32) (result i32)))"
         "  (func (export \"rec\") (param i32) (result i32) local.get 0 call $h))", NULL);
-    zwasm_extern_t imp = {.kind = ZWASM_EXTERN_FUNC, .of.func = h};
-    zwasm_instance_t *inst;
     zwasm_error_t err;
-    CHECK_EQ_INT(zwasm_instance_new(s, m, &imp, 1, &inst, &err), ZWASM_OK);
+    zwasm_instance_t *inst = with_host(s, m, h, &err);
+    CHECK(inst != NULL);
     re.rec = export_func(inst, "rec");
     pthread_attr_t attr;
     pthread_t t;
@@ -684,11 +691,10 @@ TEST(sec_store_deleted_by_host_function) {
         "  (func (export \"f\") (result i32)"
         "    call $h (i32.store (i32.const 8) (i32.const 5)) (global.set $g (i32.const 2))"
         "    (i32.add (i32.load (i32.const 8)) (global.get $g))))", NULL);
-    zwasm_extern_t imp = {.kind = ZWASM_EXTERN_FUNC, .of.func = h};
-    zwasm_instance_t *inst;
     zwasm_error_t err;
     zwasm_val_t r;
-    CHECK_EQ_INT(zwasm_instance_new(s, m, &imp, 1, &inst, &err), ZWASM_OK);
+    zwasm_instance_t *inst = with_host(s, m, h, &err);
+    CHECK(inst != NULL);
     zwasm_func_t *f = export_func(inst, "f");
     CHECK_EQ_INT(zwasm_func_call(s, f, NULL, 0, &r, 1, &err), ZWASM_OK);
     CHECK_EQ_INT(r.of.i32, 7);
@@ -699,8 +705,8 @@ TEST(sec_store_deleted_by_host_function) {
     s = zwasm_store_new(e);
     h = zwasm_func_new(s, &ft, delete_caller_store, NULL, NULL);
     zwasm_module_t *m2 = compile(e, "(module (import \"env\" \"h\" (func $h)) (start $h))", NULL);
-    imp.of.func = h;
-    CHECK_EQ_INT(zwasm_instance_new(s, m2, &imp, 1, &inst, &err), ZWASM_ERR_ARG);
+    CHECK(with_host(s, m2, h, &err) == NULL);
+    CHECK_EQ_INT(err.code, ZWASM_ERR_ARG);
     CHECK(strstr(err.message, "deleted by the start function") != NULL);
     CHECK(zwasm_memory_new(s, 1, 1, true) == NULL);
     zwasm_module_delete(m);
@@ -724,11 +730,10 @@ TEST(sec_engine_deleted_by_host_function) {
         "(module (import \"env\" \"h\" (func $h)) (memory 1)"
         "  (func (export \"f\") (result i32)"
         "    call $h (i32.store (i32.const 8) (i32.const 5)) (i32.load (i32.const 8))))", NULL);
-    zwasm_extern_t imp = {.kind = ZWASM_EXTERN_FUNC, .of.func = h};
-    zwasm_instance_t *inst;
     zwasm_error_t err;
     zwasm_val_t r;
-    CHECK_EQ_INT(zwasm_instance_new(s, m, &imp, 1, &inst, &err), ZWASM_OK);
+    zwasm_instance_t *inst = with_host(s, m, h, &err);
+    CHECK(inst != NULL);
     /* the guest finishes; the engine and its store are gone afterwards
      * (ASan checks nothing is used after it is freed, LSan that all is) */
     CHECK_EQ_INT(zwasm_func_call(s, export_func(inst, "f"), NULL, 0, &r, 1, &err), ZWASM_OK);
