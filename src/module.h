@@ -229,6 +229,13 @@ typedef struct zw_module {
     /* Lowered code, one per defined function, filled by ir/ (index
      * nfunc_imports + i is ir[i]). */
     struct zw_ir_func **ir;
+    /* The execution engine's form of the code (its own layout), and the
+     * engine interface that made it (a zw_backend; it outlives engines). */
+    void *engine_code;
+    const void *backend;
+    /* Set by the layer that attaches ir and engine_code: frees them;
+     * zw_module_free calls it first. */
+    void (*dispose)(struct zw_module *m);
     bool trace; /* set by the API before lowering: emit per-instruction trace hooks */
     bool fuel;  /* set by the API before lowering: emit fuel checks (loops, function entry) */
     /* Set by the API: 1 for the zwasm_module_t handle plus 1 per live

@@ -30,6 +30,7 @@ run_suite() { # name, command...
     [ "$rc" -ne 0 ] && status=1
 }
 
+run_suite layers python3 "$here/layers.py"
 run_suite unit "$BUILD/unit_tests"
 run_suite spec-2.0 "$BUILD/zwasm" wast --known-failures "$here/spec/known-failures-2.0.txt" "$SPEC_DIR"/wasm-2.0/*.wast
 run_suite cli sh "$here/cli/run.sh" "$BUILD/zwasm"

@@ -9,6 +9,13 @@
 /* zwasm_module_t is the public (opaque) name of zw_module. */
 static inline const zw_module *MOD(const zwasm_module_t *m) { return (const zw_module *)m; }
 
+/* zw_module.dispose of the modules made here: the engine's code, the IR. */
+static void dispose(zw_module *m) {
+    const zw_backend *b = m->backend;
+    if (b && m->engine_code) b->free_module(m);
+    zw_ir_free_module(m);
+}
+
 static zwasm_result_t arg_err(zwasm_error_t *err, const char *msg) {
     return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "%s", msg);
 }
@@ -28,7 +35,10 @@ ZWASM_API zwasm_result_t zwasm_module_new(zwasm_engine_t *engine, const uint8_t 
         m->trace = engine->cfg.trace;
         m->fuel = engine->cfg.fuel != 0 || engine->cfg.interruptible;
         m->engine = engine;
+        m->dispose = dispose;
+        m->backend = engine->backend;
         r = zw_lower_module(m, err);
+        if (r == ZWASM_OK) r = engine->backend->prepare(m, err);
     }
     if (r != ZWASM_OK) {
         zw_module_free(m);

@@ -5,7 +5,6 @@
  * testsuite's message.  Also owns zw_module_free and zw_valtype_name.
  * Validity rules (index ranges, typing) are left to validate/.
  */
-#include "../ir/ir.h"
 #include "../module.h"
 #include "../opcodes.h"
 #include "reader.h"
@@ -735,7 +734,7 @@ zwasm_result_t zw_decode(const uint8_t *bytes, size_t len, zw_module **out, zwas
 
 void zw_module_free(zw_module *m) {
     if (!m) return;
-    zw_ir_free_module(m);
+    if (m->dispose) m->dispose(m); /* what later stages attached */
     if (m->types)
         for (uint32_t i = 0; i < m->ntypes; i++) free(m->types[i].func.params);
     free(m->types);

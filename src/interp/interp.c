@@ -17,8 +17,9 @@
 #include "../ir/ir.h"
 #include "../ir/ir_sig.h"
 #include "../runtime/runtime.h"
-#include "interp_sem.h"
-#include "simd.h"
+#include "interp.h"
+#include "../sem/scalar.h"
+#include "../sem/simd.h"
 
 #ifndef ZW_INTERP_SIMD
 #define ZW_INTERP_SIMD 1
@@ -28,133 +29,40 @@
 #define ZW_INTERP_SWITCH 1
 #endif
 
+/* The interpreter's form of a defined function: its threaded code (a copy
+ * of the IR whose opcode words are handler offsets) and the frame layout the
+ * call path reads, side by side.  A module's are an array, one per defined
+ * function, in m->engine_code. */
+typedef struct zw_ifunc {
+    const int32_t *tcode;
+    uint32_t frame_slots, nparam_slots, nlocal_slots;
+    const zw_ir_func *ir;
+} zw_ifunc;
+
 typedef struct zw_frame {
     const uint32_t *ip;      /* return address (NULL: leave the interpreter) */
     zw_slot *fp;
-    const zw_ir_func *fn;
+    const zw_ifunc *fn;
     zw_instance *inst;
 } zw_frame;
 
 
-/* ---- value stack ---------------------------------------------------------- */
+/* ---- frame records ---------------------------------------------------------- */
 static uint32_t max_depth(const zw_store *s) {
-    uint32_t d = s->engine ? s->engine->cfg.max_call_depth : 0;
+    uint32_t d = s->engine->cfg.max_call_depth;
     return d ? d : 10000;
 }
 
-static bool exec_init(zw_store *s) {
+/* The store's frame records (the engine state of zw_exec), on first use. */
+static bool frames_init(zw_store *s) {
     zw_exec *e = &s->exec;
-    if (e->stack) return true;
-    uint64_t bytes = s->engine ? s->engine->cfg.stack_bytes : 0;
-    if (!bytes) bytes = 16u << 20;
-    bytes &= ~(uint64_t)4095;
-    if (bytes < 4096) bytes = 4096;
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) return false;
-    e->frames = zw_calloc((size_t)max_depth(s) + 2, sizeof(zw_frame));
-    if (!e->frames) { munmap(p, bytes); return false; }
-    e->stack = p;
-    e->stack_end = (zw_slot *)((uint8_t *)p + bytes);
-    e->sp = e->stack;
-    e->depth = 0;
-    return true;
+    if (!e->engine_state) e->engine_state = zw_calloc((size_t)max_depth(s) + 2, sizeof(zw_frame));
+    return e->engine_state != NULL;
 }
 
-void zw_exec_free(zw_exec *e) {
-    if (e->stack) munmap(e->stack, (size_t)((uint8_t *)e->stack_end - (uint8_t *)e->stack));
-    free(e->frames);
-    memset(e, 0, sizeof *e);
-}
-
-/* ---- host calls ---------------------------------------------------------------- */
-/* How messages name host function f called by caller_inst: its import
- * module and name when the caller imported it, else "host function". */
-static void host_name(char *buf, size_t cap, const zw_funcinst *f, const zw_instance *caller_inst) {
-    snprintf(buf, cap, "host function");
-    if (!caller_inst) return;
-    const zw_module *m = caller_inst->module;
-    for (uint32_t i = 0, fi = 0; i < m->nimports; i++) {
-        const zw_import *im = &m->imports[i];
-        if (im->kind != ZW_EXT_FUNC) continue;
-        if (caller_inst->funcs[fi++] == f) {
-            char mod[64], nm[64];
-            zw_escape(mod, sizeof mod, im->module.str, im->module.len);
-            zw_escape(nm, sizeof nm, im->name.str, im->name.len);
-            snprintf(buf, cap, "host function \"%s\" \"%s\"", mod, nm);
-            return;
-        }
-    }
-}
-
-/* Check what host function f returned: each result of its declared type,
- * references of this store.  ZWASM_ERR_TRAP (kind HOST) naming f and the
- * result otherwise. */
-static zwasm_result_t check_results(zw_store *s, const zw_funcinst *f, const zw_instance *caller_inst,
-                                    const zwasm_val_t *r, zwasm_error_t *err) {
-    const zw_functype *t = f->type;
-    for (uint32_t i = 0; i < t->nresults; i++) {
-        const char *why = NULL;
-        if (r[i].kind != t->results[i]) why = "a value of another type";
-        else if (!zw_store_ref_ok(s, r[i].kind, r[i].of.funcref))
-            why = "a function of another store or a deleted one";
-        if (!why) continue;
-        char name[160];
-        host_name(name, sizeof name, f, caller_inst);
-        zw_trap_set(err, ZWASM_TRAP_HOST, "%s: result %u: expected %s, got %s%s%s", name, i + 1,
-                    zw_valkind_name(t->results[i]), why, r[i].kind != t->results[i] ? " " : "",
-                    r[i].kind != t->results[i] ? zw_valkind_name(r[i].kind) : "");
-        return ZWASM_ERR_TRAP;
-    }
-    return ZWASM_OK;
-}
-
-/* Call host function f with arguments in slots `io`; results are written
- * back to `io`. */
-static ZW_NOINLINE zwasm_result_t call_host(zw_store *s, zw_funcinst *f, zw_instance *caller_inst,
-                                            zw_slot *io, zwasm_error_t *err) {
-    const zw_functype *t = f->type;
-    zwasm_val_t abuf[16], rbuf[16];
-    zwasm_val_t *a = t->nparams <= 16 ? abuf : zw_calloc(t->nparams, sizeof *a);
-    zwasm_val_t *r = t->nresults <= 16 ? rbuf : zw_calloc(t->nresults, sizeof *r);
-    zwasm_error_t local;
-    zwasm_result_t rc;
-    if (!err) err = &local;
-    if (!a || !r) {
-        rc = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
-        goto out;
-    }
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < t->nparams; i++) {
-        zw_slots_to_val(t->params[i], io + k, &a[i]);
-        k += zw_slots(t->params[i]);
-    }
-    for (uint32_t i = 0; i < t->nresults; i++) {
-        memset(&r[i], 0, sizeof r[i]);
-        r[i].kind = t->results[i];
-    }
-    zwasm_caller_t caller = {s, caller_inst};
-    err->code = ZWASM_OK;
-    err->trap = ZWASM_TRAP_NONE;
-    err->message[0] = 0;
-    rc = f->host(f->host_env, &caller, a, r, err);
-    if (rc != ZWASM_OK) {
-        if (err->trap == ZWASM_TRAP_NONE) err->trap = ZWASM_TRAP_HOST;
-        if (!err->message[0]) snprintf(err->message, sizeof err->message, "%s", zw_trap_message(err->trap));
-        zw_err_sanitize(err);
-        if (rc == ZWASM_ERR_NOMEM) err->code = rc;
-        else err->code = rc = ZWASM_ERR_TRAP;
-        goto out;
-    }
-    if ((rc = check_results(s, f, caller_inst, r, err)) != ZWASM_OK) goto out;
-    k = 0;
-    for (uint32_t i = 0; i < t->nresults; i++) {
-        zw_val_to_slots(&r[i], io + k);
-        k += zw_slots(t->results[i]);
-    }
-out:
-    if (a != abuf) free(a);
-    if (r != rbuf) free(r);
-    return rc;
+static void interp_free_exec(zw_exec *e) {
+    free(e->engine_state);
+    e->engine_state = NULL;
 }
 
 /* ---- small helpers ------------------------------------------------------------ */
@@ -247,7 +155,7 @@ static void prof_dump(void) {
     do {                                                                       \
         static bool reg_;                                                      \
         if (!reg_) { reg_ = true; atexit(prof_dump); }                         \
-        uint32_t op_ = fn->code[ip - (const uint32_t *)fn->tcode];             \
+        uint32_t op_ = fn->ir->code[ip - (const uint32_t *)fn->tcode];         \
         prof_op[op_]++;                                                        \
         prof_pair[prof_prev][op_]++;                                           \
         prof_prev = op_;                                                       \
@@ -542,7 +450,7 @@ static bool fuse_first(uint32_t op) {
         mem0 = inst->module->nmems ? inst->mems[0] : NULL;                     \
         membase = mem0 ? mem0->base : NULL;                                    \
         memsize = mem0 ? mem0->size : 0;                                       \
-        irs = (const zw_ir_func *const *)inst->module->ir;                     \
+        ifs = (const zw_ifunc *)inst->module->engine_code;                     \
     } while (0)
 
 /* Run fn (frame at fp, arguments in place) to completion.  With
@@ -561,7 +469,7 @@ static void backtrace(zwasm_error_t *err, const zw_frame *f, uint32_t n) {
             break;
         }
         const zw_module *m = r->inst ? r->inst->module : NULL;
-        uint32_t fi = r->fn->func_idx;
+        uint32_t fi = r->fn->ir->func_idx;
         const zw_name *nm = m && m->func_names && fi < m->nfuncs && m->func_names[fi].str
                                 ? &m->func_names[fi] : NULL;
         char name[96]; /* the name section is the guest's: escaped, at most ~80 bytes */
@@ -573,7 +481,7 @@ static void backtrace(zwasm_error_t *err, const zw_frame *f, uint32_t n) {
     }
 }
 
-static zwasm_result_t run(zw_store *s, const zw_ir_func *fn, zw_instance *inst, zw_slot *fp,
+static zwasm_result_t run(zw_store *s, const zw_ifunc *fn, zw_instance *inst, zw_slot *fp,
                           zwasm_error_t *err, const int32_t **table_out,
                           const int32_t (**fuse_out)[FI_N]) {
 #if !ZW_INTERP_SWITCH
@@ -612,14 +520,14 @@ static zwasm_result_t run(zw_store *s, const zw_ir_func *fn, zw_instance *inst, 
     }
 #endif
     zw_exec *ex = &s->exec;
-    zw_frame *frames = ex->frames;
+    zw_frame *frames = ex->engine_state;
     uint32_t depth = ex->depth;
     const uint32_t entry_depth = depth, maxd = max_depth(s);
     zw_slot *const stack_end = ex->stack_end;
     zw_memory *mem0;
     uint8_t *membase;
     uint64_t memsize;
-    const zw_ir_func *const *irs;
+    const zw_ifunc *ifs;
     const uint32_t *ip;
     zwasm_trap_kind_t trap_kind = ZWASM_TRAP_NONE;
     uint32_t trap_elem = 0;
@@ -701,7 +609,7 @@ L_base:
         if (ZW_UNLIKELY(ZW_ATOMIC_LOAD(&s->interrupt))) TRAP(ZWASM_TRAP_INTERRUPTED);
         NEXT(1);
     LIR(TRACE):
-        trace_insn(fn, (uint32_t)(ip + 1 - (const uint32_t *)fn->tcode), fp);
+        trace_insn(fn->ir, (uint32_t)(ip + 1 - (const uint32_t *)fn->tcode), fp);
         NEXT(1);
     LIR(CONST32):
         fp[ip[1]] = ip[2];
@@ -762,7 +670,7 @@ L_base:
         DISPATCH();
     }
     LIR(CALL_LOCAL): {
-        const zw_ir_func *callee = irs[ip[1]];
+        const zw_ifunc *callee = &ifs[ip[1]];
         zw_slot *nfp = fp + ip[2];
         if (ZW_UNLIKELY(depth >= maxd || nfp + callee->frame_slots > stack_end))
             TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
@@ -918,7 +826,7 @@ do_call: {
         ex->depth = depth;
         ex->sp = fp + fn->frame_slots;
         if (ex->fuel_on) ex->fuel = fuel;
-        rc = call_host(s, callee_f, inst, nfp, err);
+        rc = zw_call_host(s, callee_f, inst, nfp, err);
         if (ex->fuel_on) fuel = ex->fuel;
         if (rc != ZWASM_OK) goto host_fail;
         if (mem0) {
@@ -928,7 +836,7 @@ do_call: {
         ip = ret_ip;
         DISPATCH();
     }
-    const zw_ir_func *callee = callee_f->ir;
+    const zw_ifunc *callee = callee_f->code;
     if (ZW_UNLIKELY(depth >= maxd || nfp + callee->frame_slots > stack_end))
         TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
     frames[depth++] = (zw_frame){ret_ip, fp, fn, inst};
@@ -959,7 +867,7 @@ do_trap:
     else
         zw_trap_set(err, trap_kind, NULL);
     if (err) {
-        err->func = fn->func_idx;
+        err->func = fn->ir->func_idx;
         /* frames[entry_depth] is the entry sentinel (absent when the very
          * first frame check trapped); the trapping frame goes on top. */
         uint32_t n = depth > entry_depth ? depth - entry_depth - 1 : 0;
@@ -969,12 +877,14 @@ do_trap:
     return ZWASM_ERR_TRAP;
 }
 
-bool zw_interp_thread(zw_ir_func *f) {
+/* Thread f's IR into interpreter code: opcode words become handler
+ * offsets, and hot pairs get fused handlers.  NULL on out of memory. */
+static int32_t *thread_code(const zw_ir_func *f) {
     const int32_t *table;
     const int32_t (*fuse)[FI_N];
     run(NULL, NULL, NULL, NULL, NULL, &table, &fuse);
     int32_t *t = malloc(((size_t)f->len + 1) * sizeof *t);
-    if (!t) return false;
+    if (!t) return NULL;
     memcpy(t, f->code, (size_t)f->len * sizeof *t);
     if (table)
         for (uint32_t i = 0; i < f->ninsn; i++) t[f->insn[i]] = table[f->code[f->insn[i]]];
@@ -987,39 +897,51 @@ bool zw_interp_thread(zw_ir_func *f) {
             t[f->insn[i]] = fuse[a][b];
             i++;
         }
-    free(f->tcode);
-    f->tcode = t;
-    return true;
+    return t;
 }
 
-zwasm_result_t zw_call(zw_store *s, zw_funcinst *f, const zw_slot *args, zw_slot *results,
-                       zwasm_error_t *err) {
-    const zw_functype *t = f->type;
-    uint32_t np = 0, nr = 0;
-    for (uint32_t i = 0; i < t->nparams; i++) np += zw_slots(t->params[i]);
-    for (uint32_t i = 0; i < t->nresults; i++) nr += zw_slots(t->results[i]);
-    if (!exec_init(s)) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
-    zw_exec *ex = &s->exec;
-    zw_slot *fp = ex->sp;
-    uint32_t need = np > nr ? np : nr;
-    if (f->ir && f->ir->frame_slots > need) need = f->ir->frame_slots;
-    /* Both stacks: the value stack, and the native one, which every
-     * host -> wasm re-entry deepens (wasm -> wasm calls do not). */
-    if (fp + need > ex->stack_end || !zw_native_stack_ok(ex)) {
-        zw_trap_set(err, ZWASM_TRAP_STACK_EXHAUSTED, NULL);
-        return ZWASM_ERR_TRAP;
-    }
-    if (np) memcpy(fp, args, np * sizeof(zw_slot));
-    zw_slot *saved_sp = ex->sp;
-    uint32_t saved_depth = ex->depth;
-    zwasm_result_t r;
-    ex->nest++;
-    if (f->host) r = call_host(s, f, NULL, fp, err);
-    else r = run(s, f->ir, f->inst, fp, err, NULL, NULL);
-    /* an interrupt request is consumed when the outermost call returns */
-    if (--ex->nest == 0) ZW_ATOMIC_STORE(&s->interrupt, 0u);
-    ex->sp = saved_sp;
-    ex->depth = saved_depth;
-    if (r == ZWASM_OK && nr) memcpy(results, fp, nr * sizeof(zw_slot));
-    return r;
+/* ---- the engine interface --------------------------------------------------------- */
+static void interp_free_module(zw_module *m) {
+    zw_ifunc *ifs = m->engine_code;
+    if (!ifs) return;
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) free((void *)ifs[i].tcode);
+    free(ifs);
+    m->engine_code = NULL;
 }
+
+static zwasm_result_t interp_prepare(zw_module *m, zwasm_error_t *err) {
+    uint32_t n = m->nfuncs - m->nfunc_imports;
+    zw_ifunc *ifs = zw_calloc(n + 1, sizeof *ifs);
+    if (!ifs) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    m->engine_code = ifs;
+    for (uint32_t i = 0; i < n; i++) {
+        const zw_ir_func *f = m->ir[i];
+        ifs[i].ir = f;
+        ifs[i].frame_slots = f->frame_slots;
+        ifs[i].nparam_slots = f->nparam_slots;
+        ifs[i].nlocal_slots = f->nlocal_slots;
+        if (!(ifs[i].tcode = thread_code(f))) {
+            interp_free_module(m);
+            return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, f->func_idx, "out of memory");
+        }
+    }
+    return ZWASM_OK;
+}
+
+static const void *interp_func_code(const zw_module *m, uint32_t def) {
+    return &((const zw_ifunc *)m->engine_code)[def];
+}
+
+static zwasm_result_t interp_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_error_t *err) {
+    if (!frames_init(s)) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    return run(s, f->code, f->inst, fp, err, NULL, NULL);
+}
+
+const zw_backend zw_interp_backend = {
+    .name = "interp",
+    .prepare = interp_prepare,
+    .func_code = interp_func_code,
+    .call = interp_call,
+    .free_module = interp_free_module,
+    .free_exec = interp_free_exec,
+};

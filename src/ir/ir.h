@@ -1,7 +1,8 @@
 /*
  * ir.h — the register-based IR: one zw_ir_func per defined function, produced
- * from validated stack code by lower.c, executed by interp/ and (later)
- * compiled by jit/.  Owner: IR engineer.  See docs/ir.md for the format.
+ * from validated stack code by lower.c and run by the execution engines
+ * (interp/, jit/), each of which keeps its own form of it.  See docs/ir.md
+ * for the format.
  *
  * Summary:
  *   - Code is an array of 32-bit words.  An instruction is one opcode word
@@ -139,7 +140,6 @@ struct zw_ir_func {
     uint32_t len;           /* words */
     uint32_t *insn;         /* start word of every instruction, in order */
     uint32_t ninsn;
-    int32_t *tcode;         /* interpreter: threaded copy (opcode word = handler offset) */
 };
 
 /* Lower every defined function of a validated module; fills m->ir. */
@@ -157,9 +157,5 @@ uint32_t zw_ir_insn_len(const uint32_t *code, uint32_t pc);
 /* Print one instruction; with fp != NULL also the values of source slots. */
 void zw_ir_print_insn(FILE *out, const zw_ir_func *f, uint32_t pc, const uint64_t *fp);
 void zw_ir_print_func(FILE *out, const zw_ir_func *f);
-
-/* ---- interp/interp.c ---- */
-/* Build f->tcode from f->code.  False on OOM. */
-bool zw_interp_thread(zw_ir_func *f);
 
 #endif

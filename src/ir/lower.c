@@ -18,7 +18,7 @@
 
 #include "ir.h"
 #include "ir_sig.h"
-#include "../interp/interp_sem.h"
+#include "../sem/scalar.h"
 
 #define NONE UINT32_MAX
 /* Implementation limit: words of register code per byte of a body. */
@@ -1365,11 +1365,10 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, uint8_t *inl, zw_i
     f->ninsn = l.insn.n;
     l.code.v = NULL;
     l.insn.v = NULL;
-    if (!zw_interp_thread(f)) { r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, fidx, "out of memory"); goto done; }
     *out = f;
     f = NULL;
 done:
-    if (f) { free(f->code); free(f->insn); free(f->tcode); free(f); }
+    if (f) { free(f->code); free(f->insn); free(f); }
     for (uint32_t i = 0; i < l.cs.n; i++) ZW_VEC_FREE(&l.cs.v[i].patches);
     ZW_VEC_FREE(&l.cs);
     ZW_VEC_FREE(&l.vs);
@@ -1407,7 +1406,6 @@ void zw_ir_free_module(zw_module *m) {
         if (!f) continue;
         free(f->code);
         free(f->insn);
-        free(f->tcode);
         free(f);
     }
     free(m->ir);

@@ -48,6 +48,7 @@ typedef struct zw_instance zw_instance;
 struct zw_engine {
     zwasm_config_t cfg;
     bool dying;                 /* deleted by a host function during a call */
+    const struct zw_backend *backend; /* the execution engine (zw_backend) */
     pthread_mutex_t lock;       /* guards stores (engines are shared between threads) */
     ZW_VEC(zw_store *) stores;  /* every store record, live or dead */
 };
@@ -65,6 +66,7 @@ typedef union zw_value {
 
 struct zw_funcinst {
     zw_store *store;            /* owner */
+    const void *code;           /* the engine's code for it (zw_backend.func_code); NULL for host functions */
     uint32_t type_id;           /* store-canonical type id: equal iff types equal */
     const zw_functype *type;    /* points into the module or into host storage */
     zw_instance *inst;          /* owning instance; NULL for host functions */
@@ -124,7 +126,7 @@ typedef struct zw_exec {
     zw_slot *stack;            /* value stack base */
     zw_slot *stack_end;
     zw_slot *sp;               /* first free slot for a new outermost call */
-    void *frames;              /* interpreter-owned frame records */
+    void *engine_state;        /* the engine's own (interp: frame records) */
     uint32_t depth;            /* current wasm call depth */
     uint32_t nest;             /* zw_call activations (host -> wasm re-entries + 1) */
     /* The native (C) stack of the thread running the store: entering wasm
@@ -163,6 +165,25 @@ struct zw_store {
     uint32_t objs_n, objs_cap;
 };
 
+/* ---- execution engines ------------------------------------------------------
+ * The interpreter (interp/) and the JIT (jit/) run lowered code behind this
+ * interface; the API picks one per engine (cfg.engine) and the runtime runs
+ * wasm only through it.  A module is prepared once, for the engine it was
+ * created with; its functions' instances get the engine's code pointer. */
+typedef struct zw_backend {
+    const char *name;
+    /* Build the engine's form of every defined function of m (m->ir is
+     * lowered) into m->engine_code. */
+    zwasm_result_t (*prepare)(zw_module *m, zwasm_error_t *err);
+    /* The code pointer of defined function def (a zw_funcinst's .code). */
+    const void *(*func_code)(const zw_module *m, uint32_t def);
+    /* Run f (not a host function) with its frame at fp on the store's
+     * value stack, arguments in place; results come back from slot 0. */
+    zwasm_result_t (*call)(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_error_t *err);
+    void (*free_module)(zw_module *m);         /* m->engine_code */
+    void (*free_exec)(zw_exec *e);             /* e->engine_state */
+} zw_backend;
+
 /* What a host function receives as its caller. */
 struct zwasm_caller {
     zw_store *store;
@@ -170,6 +191,9 @@ struct zwasm_caller {
 };
 
 /* ---- runtime/store.c ------------------------------------------------------- */
+/* An engine running code with backend (zwasm_engine_new picks it); NULL
+ * when cfg is out of range or on out of memory. */
+zw_engine *zw_engine_create(const zwasm_config_t *cfg, const zw_backend *backend);
 /* A store an API call may use: non-NULL and not deleted. */
 static inline bool zw_store_live(const zw_store *s) { return s && s->live && !s->dying; }
 /* After an outermost call into wasm returned: carry out a zwasm_store_delete
@@ -231,14 +255,20 @@ zwasm_result_t zw_instantiate(zw_store *s, const zw_module *m, const zwasm_exter
 zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_value *out,
                              zwasm_error_t *err);
 
-/* ---- interp/interp.c -------------------------------------------------------------- */
+/* ---- runtime/call.c ---------------------------------------------------------------- */
 /* Call f with arguments in slots (laid out per f's params, v128 = 2 slots);
- * results are written to `results` (per f's results).  Host functions are
- * called directly.  Traps return ZWASM_ERR_TRAP with err filled. */
+ * results are written to `results` (per f's results): the one entry into
+ * wasm (stacks checked, then the engine, or the host function).  Traps
+ * return ZWASM_ERR_TRAP with err filled. */
 zwasm_result_t zw_call(zw_store *s, zw_funcinst *f, const zw_slot *args, zw_slot *results,
                        zwasm_error_t *err);
-/* Free the interpreter's stacks of a store (called by zwasm_store_delete). */
-void zw_exec_free(zw_exec *e);
+/* Call host function f for an engine: arguments in slots `io`, results
+ * written back there (checked against f's type).  caller_inst: the calling
+ * instance (NULL from the API). */
+zwasm_result_t zw_call_host(zw_store *s, zw_funcinst *f, zw_instance *caller_inst, zw_slot *io,
+                            zwasm_error_t *err);
+/* Free a store's value stack and engine state (zwasm_store_delete). */
+void zw_exec_free(zw_store *s);
 
 /* ---- runtime/values.c: globals and value helpers ----------------------------------- */
 zw_globalinst *zw_global_create(zw_store *s, const zw_globaltype *t, const zw_value *init);

@@ -23,7 +23,7 @@ ZWASM_API void zwasm_config_init(zwasm_config_t *cfg) {
     cfg->limits.instances = 10000;
 }
 
-ZWASM_API zwasm_engine_t *zwasm_engine_new(const zwasm_config_t *cfg) {
+zw_engine *zw_engine_create(const zwasm_config_t *cfg, const zw_backend *backend) {
     zwasm_config_t c;
     if (cfg) c = *cfg;
     else zwasm_config_init(&c);
@@ -33,10 +33,11 @@ ZWASM_API zwasm_engine_t *zwasm_engine_new(const zwasm_config_t *cfg) {
     if (!c.max_call_depth) c.max_call_depth = def.max_call_depth;
     if (!c.stack_bytes) c.stack_bytes = def.stack_bytes;
     if (c.max_call_depth > ZW_MAX_CALL_DEPTH || c.stack_bytes > ZW_MAX_STACK_BYTES) return NULL;
-    if (c.engine != ZWASM_ENGINE_INTERP && c.engine != ZWASM_ENGINE_JIT) return NULL;
+    if (!backend) return NULL;
     zw_engine *e = calloc(1, sizeof *e);
     if (!e) return NULL;
     e->cfg = c;
+    e->backend = backend;
     if (pthread_mutex_init(&e->lock, NULL) != 0) {
         free(e);
         return NULL;
@@ -140,7 +141,7 @@ static void free_object(uintptr_t tagged) {
  * itself stays with the engine. */
 static void store_clear(zw_store *s) {
     zw_engine *engine = s->engine;
-    zw_exec_free(&s->exec);
+    zw_exec_free(s);
     for (uint32_t i = 0; i < s->objs_cap; i++)
         if (s->objs[i]) free_object(s->objs[i]);
     free(s->objs);

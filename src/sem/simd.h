@@ -1,7 +1,8 @@
 /*
  * simd.h — the semantics of every SIMD-128 instruction as small static
  * inline functions, bit-exact with the specification (NaN rules included).
- * Used by the interpreter (and as the reference for JIT tests).
+ * Used by the interpreter, by the JIT for the operations it calls out
+ * for, and as the reference for tests.
  *
  * Owns: zw_simd_<ID> for every 0xFD opcode of opcodes.def except
  * V128_CONST, and ZW_SIMD_MEMSIZE_<ID> for every SIMD memory opcode.

@@ -1,17 +1,18 @@
 /*
- * interp_sem.h — semantics of every scalar (non-SIMD) fixed-signature
- * instruction as one macro per opcode, SEM_<ID>(operands...), used by the
- * interpreter's generated handlers (and by its register-immediate and fused
- * compare-and-branch forms).  Also the scalar memory accessors
- * MSZ_<ID> (bytes accessed), LD_<ID>(p) (load: the result's slot bits) and
- * ST_<ID>(p, slot) (store).  Owner: IR engineer.
+ * scalar.h — semantics of every scalar (non-SIMD) fixed-signature
+ * instruction as one macro per opcode, SEM_<ID>(operands...), shared by
+ * every stage that computes Wasm values: the interpreter's generated
+ * handlers (and its register-immediate and fused compare-and-branch
+ * forms), the lowering's constant folding, and the JIT's helper calls.
+ * Also the scalar memory accessors MSZ_<ID> (bytes accessed), LD_<ID>(p)
+ * (load: the result's slot bits) and ST_<ID>(p, slot) (store).
  *
  * Operand types by signature letter: i uint32_t, l uint64_t, f float,
  * d double.  Traps use TRAP(kind), defined by the including file; the
  * statement-expression forms are GNU C.
  */
-#ifndef ZW_INTERP_SEM_H
-#define ZW_INTERP_SEM_H
+#ifndef ZW_SEM_SCALAR_H
+#define ZW_SEM_SCALAR_H
 
 #include <math.h>
 

@@ -1,7 +1,7 @@
 /*
  * numeric.h — scalar floating-point and conversion helpers with exact
- * WebAssembly semantics, for the interpreter (and reused lane-wise by
- * simd.h).
+ * WebAssembly semantics, shared by the engines and constant folding (and
+ * reused lane-wise by simd.h).
  *
  * Owns: f32/f64 min, max, ceil, floor, trunc, nearest; the checked
  * float->int truncations (trapping) and the saturating ones (trunc_sat);
