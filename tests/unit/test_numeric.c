@@ -6,7 +6,7 @@
  */
 #include <math.h>
 
-#include "interp/numeric.h"
+#include "sem/numeric.h"
 #include "test.h"
 
 #define F32B(x) zw_f32_bits(x)

@@ -6,7 +6,7 @@
  */
 #include <math.h>
 
-#include "interp/simd.h"
+#include "sem/simd.h"
 #include "test.h"
 
 #define VI8(...) ((zw_v128){.i8 = {__VA_ARGS__}})
