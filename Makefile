@@ -63,11 +63,14 @@ unit: $(BUILD)/unit_tests
 spec: $(BUILD)/zwasm
 	$(BUILD)/zwasm wast --known-failures tests/spec/known-failures-2.0.txt $(SPEC_DIR)/wasm-2.0/*.wast
 
+# The sanitizer build also verifies the IR of every function it lowers.
+ASAN_FLAGS = BUILD=build-asan OPT=-O1 CFLAGS=-DZW_VERIFY_IR \
+             SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 asan:
-	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" all build-asan/unit_tests
+	$(MAKE) $(ASAN_FLAGS) all build-asan/unit_tests
 
 test-asan:
-	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" test
+	$(MAKE) $(ASAN_FLAGS) test
 
 demo: $(BUILD)/zwasm $(BUILD)/embed
 	$(BUILD)/zwasm run --invoke fac examples/fac.wat 20

@@ -193,7 +193,7 @@ static void prof_dump(void) {
     X(ZW_OP_I32_LOAD8_U, LD, I32_LOAD8_U, i, __VA_ARGS__)                      \
     X(ZW_OP_I32_STORE, ST, I32_STORE, i, __VA_ARGS__)                          \
     X(ZW_OP_I32_STORE8, ST, I32_STORE8, i, __VA_ARGS__)                        \
-    X(ZW_IR_MOV, MV, MOV, l, __VA_ARGS__)                                      \
+    X(ZW_IR_MOV_I64, MV, MOV, l, __VA_ARGS__)                                  \
     X(ZW_IR_CONST32, C, CONST32, i, __VA_ARGS__)
 /* FUSE_SECOND repeats FUSE_FIRST's items (same order) instead of expanding
  * it: the pair table nests one list inside the other, and the preprocessor
@@ -216,7 +216,7 @@ static void prof_dump(void) {
     X(ZW_OP_I32_LOAD8_U, LD, I32_LOAD8_U, i, __VA_ARGS__)                      \
     X(ZW_OP_I32_STORE, ST, I32_STORE, i, __VA_ARGS__)                          \
     X(ZW_OP_I32_STORE8, ST, I32_STORE8, i, __VA_ARGS__)                        \
-    X(ZW_IR_MOV, MV, MOV, l, __VA_ARGS__)                                      \
+    X(ZW_IR_MOV_I64, MV, MOV, l, __VA_ARGS__)                                  \
     X(ZW_IR_CONST32, C, CONST32, i, __VA_ARGS__)                               \
     X(ZW_IR_BR_NZ, Z, NZ, i, __VA_ARGS__)                                      \
     X(ZW_IR_BR_Z, Z, Z, i, __VA_ARGS__)                                        \
@@ -229,11 +229,20 @@ static void prof_dump(void) {
     X(ZW_IR_BR_TABLE, G, Lir_BR_TABLE, i, __VA_ARGS__)                         \
     X(ZW_IR_BR, G, Lir_BR, i, __VA_ARGS__)                                     \
     X(ZW_IR_CALL_LOCAL, G, Lir_CALL_LOCAL, i, __VA_ARGS__)                     \
-    X(ZW_IR_RETURN1, G, Lir_RETURN1, i, __VA_ARGS__)
+    X(ZW_IR_RETURN1, G, Lir_RETURN1, i, __VA_ARGS__)                           \
+    X(ZW_IR_RETURN_PAD, G, Lir_RETURN_PAD, i, __VA_ARGS__)
 #define FUSE_ENUM(op, k, id, t, u) FI_##k##id,
 enum { FUSE_SECOND(FUSE_ENUM, ~) FI_N };
-static int fuse_index(uint32_t op) {
+/* Typed forms that fuse like the form whose handler they share. */
+static uint32_t fuse_canon(uint32_t op) {
     switch (op) {
+    case ZW_IR_MOV_I32: case ZW_IR_MOV_F32: case ZW_IR_MOV_F64: case ZW_IR_MOV_REF: return ZW_IR_MOV_I64;
+    case ZW_IR_CONST_F32: case ZW_IR_CONST64_U32: return ZW_IR_CONST32;
+    }
+    return op;
+}
+static int fuse_index(uint32_t op) {
+    switch (fuse_canon(op)) {
 #define FUSE_CASE(op, k, id, t, u) case op: return FI_##k##id;
         FUSE_SECOND(FUSE_CASE, ~)
 #undef FUSE_CASE
@@ -241,7 +250,7 @@ static int fuse_index(uint32_t op) {
     return -1;
 }
 static bool fuse_first(uint32_t op) {
-    switch (op) {
+    switch (fuse_canon(op)) {
 #define FUSE_CASE(op, k, id, t, u) case op: return true;
         FUSE_FIRST(FUSE_CASE, ~)
 #undef FUSE_CASE
@@ -492,7 +501,7 @@ static zwasm_result_t run(zw_store *s, const zw_ifunc *fn, zw_instance *inst, zw
 #define X(id) TE_OP(id)
         HAND_OPS(X)
 #undef X
-#define X(n, t, d) TE_IR(n)
+#define X(n, t, d, ty) TE_IR(n)
         ZW_IR_OPS(X)
 #undef X
 #define X(id, l) TE_IR(BR_##id) TE_IR(BRK_##id)
@@ -611,17 +620,31 @@ L_base:
     LIR(TRACE):
         trace_insn(fn->ir, (uint32_t)(ip + 1 - (const uint32_t *)fn->tcode), fp);
         NEXT(1);
+    /* typed forms of one operation on the same bits share a handler */
+    LIR(CONST_F32):
+    LIR(CONST64_U32):
     LIR(CONST32):
         fp[ip[1]] = ip[2];
         NEXT(3);
+    LIR(CONST_F64):
     LIR(CONST64):
         fp[ip[1]] = imm64(ip + 2);
         NEXT(4);
+    LIR(CONST_NULL):
+        fp[ip[1]] = 0;
+        NEXT(2);
+    LIR(REF_IS_NULL):
+        fp[ip[1]] = fp[ip[2]] == 0;
+        NEXT(3);
     LIR(CONST128):
         fp[ip[1]] = imm64(ip + 2);
         fp[ip[1] + 1] = imm64(ip + 4);
         NEXT(6);
-    LIR(MOV):
+    LIR(MOV_I32):
+    LIR(MOV_F32):
+    LIR(MOV_F64):
+    LIR(MOV_REF):
+    LIR(MOV_I64):
         fp[ip[1]] = fp[ip[2]];
         NEXT(3);
     LIR(MOV128): {
@@ -638,9 +661,11 @@ L_base:
     LIR(BR_Z):
         if (!(uint32_t)fp[ip[1]]) { ip += (int32_t)ip[2]; DISPATCH(); }
         NEXT(3);
+    LIR(BR_NONNULL):
     LIR(BR_NZ64):
         if (fp[ip[1]]) { ip += (int32_t)ip[2]; DISPATCH(); }
         NEXT(3);
+    LIR(BR_NULL):
     LIR(BR_Z64):
         if (!fp[ip[1]]) { ip += (int32_t)ip[2]; DISPATCH(); }
         NEXT(3);
@@ -655,6 +680,7 @@ L_base:
 #if ZW_INTERP_SWITCH
         __attribute__((fallthrough));
 #endif
+    LIR(RETURN_PAD):
     LIR(RETURN): {
         zw_frame *r = &frames[--depth];
         if (ZW_UNLIKELY(!r->ip)) goto done;
@@ -716,6 +742,10 @@ L_base:
     /* ---- hand-written Wasm ops ---- */
     LOP(UNREACHABLE):
         TRAP(ZWASM_TRAP_UNREACHABLE);
+    LIR(SELECT_I64):
+    LIR(SELECT_F32):
+    LIR(SELECT_F64):
+    LIR(SELECT_REF):
     LOP(SELECT):
         fp[ip[1]] = (uint32_t)fp[ip[4]] ? fp[ip[2]] : fp[ip[3]];
         NEXT(5);
@@ -898,6 +928,14 @@ static int32_t *thread_code(const zw_ir_func *f) {
             i++;
         }
     return t;
+}
+
+bool zw_interp_has_handler(uint32_t op) {
+    const int32_t *table;
+    const int32_t (*fuse)[FI_N];
+    run(NULL, NULL, NULL, NULL, NULL, &table, &fuse);
+    /* offset 0 is the INVALID handler, which every missing entry gets */
+    return !table || (op < ZW_IR_COUNT && (op == ZW_IR_INVALID || table[op] != 0));
 }
 
 /* ---- the engine interface --------------------------------------------------------- */

@@ -10,5 +10,8 @@
 #include "../runtime/runtime.h"
 
 extern const zw_backend zw_interp_backend;
+/* Whether IR op op has a handler of its own (for the tests: a missing one
+ * would silently run as "invalid"). */
+bool zw_interp_has_handler(uint32_t op);
 
 #endif

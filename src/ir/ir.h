@@ -36,28 +36,48 @@
 
 typedef struct zw_ir_func zw_ir_func;
 
-/* IR-only opcodes: X(name, "mnemonic", "descriptor") */
+/* IR-only opcodes: X(name, "mnemonic", "descriptor", "types").  types: the
+ * value type of each slot operand (d, s) in descriptor order: i i32, l i64,
+ * f f32, d f64, v v128, r reference, * the function's single result.
+ * Every operation is typed: a value's register class (general or
+ * float/vector) and whether it is a reference follow from the opcode. */
 #define ZW_IR_OPS(X)                                                           \
-    X(INVALID, "invalid", "")                                                  \
-    X(TRACE, "trace", "")              /* print the next instruction */        \
-    X(FUEL, "fuel", "")                /* m->fuel: burn one unit or trap */    \
-    X(CONST32, "const32", "di")                                                \
-    X(CONST64, "const64", "dI")                                                \
-    X(CONST128, "const128", "dV")                                              \
-    X(MOV, "mov", "ds")                /* 8-byte slot copy */                  \
-    X(MOV128, "mov128", "ds")          /* 2-slot copy */                       \
-    X(BR, "br", "T")                                                           \
-    X(BR_NZ, "br_nz", "sT")            /* i32 != 0 */                          \
-    X(BR_Z, "br_z", "sT")              /* i32 == 0 */                          \
-    X(BR_NZ64, "br_nz64", "sT")        /* i64 / ref != 0 */                    \
-    X(BR_Z64, "br_z64", "sT")          /* i64 / ref == 0 */                    \
-    X(BR_TABLE, "br_table", "sN")                                              \
-    X(RETURN, "return", "")            /* results already in slots 0.. */      \
-    X(RETURN1, "return1", "s")         /* slot 0 = s; return */                \
-    X(CALL_LOCAL, "call_local", "nB")  /* n = defined-function index */        \
-    X(SELECT128, "select128", "dsss")                                          \
-    X(GLOBAL_GET128, "global.get128", "dn")                                    \
-    X(GLOBAL_SET128, "global.set128", "sn")
+    X(INVALID, "invalid", "", "")                                              \
+    X(TRACE, "trace", "", "")          /* print the next instruction */        \
+    X(FUEL, "fuel", "", "")            /* burn a unit, honour an interrupt */  \
+    X(CONST32, "const.i32", "di", "i")                                         \
+    X(CONST64, "const.i64", "dI", "l")                                         \
+    X(CONST64_U32, "const.i64.u32", "di", "l") /* an i64 from 0 to 2^32-1 */  \
+    X(CONST_F32, "const.f32", "di", "f")   /* the bits */                      \
+    X(CONST_F64, "const.f64", "dI", "d")   /* the bits */                      \
+    X(CONST128, "const.v128", "dV", "v")                                       \
+    X(CONST_NULL, "const.null", "d", "r")  /* ref.null */                      \
+    X(MOV_I32, "mov.i32", "ds", "ii")                                          \
+    X(MOV_I64, "mov.i64", "ds", "ll")                                          \
+    X(MOV_F32, "mov.f32", "ds", "ff")                                          \
+    X(MOV_F64, "mov.f64", "ds", "dd")                                          \
+    X(MOV_REF, "mov.ref", "ds", "rr")                                          \
+    X(MOV128, "mov.v128", "ds", "vv")      /* 2 slots */                       \
+    X(BR, "br", "T", "")                                                       \
+    X(BR_NZ, "br_nz", "sT", "i")           /* i32 != 0 */                      \
+    X(BR_Z, "br_z", "sT", "i")             /* i32 == 0 */                      \
+    X(BR_NZ64, "br_nz64", "sT", "l")       /* i64 != 0 */                      \
+    X(BR_Z64, "br_z64", "sT", "l")         /* i64 == 0 */                      \
+    X(BR_NONNULL, "br_nonnull", "sT", "r")                                     \
+    X(BR_NULL, "br_null", "sT", "r")                                           \
+    X(BR_TABLE, "br_table", "sN", "i")                                         \
+    X(RETURN, "return", "", "")            /* results already in slots 0.. */  \
+    X(RETURN1, "return1", "s", "*")        /* slot 0 = s; return */            \
+    X(RETURN_PAD, "return", "i", "")       /* return (a br threaded in place) */ \
+    X(CALL_LOCAL, "call_local", "nB", "")  /* n = defined-function index */    \
+    X(SELECT_I64, "select.i64", "dsss", "llli")                                \
+    X(SELECT_F32, "select.f32", "dsss", "fffi")                                \
+    X(SELECT_F64, "select.f64", "dsss", "dddi")                                \
+    X(SELECT_REF, "select.ref", "dsss", "rrri")                                \
+    X(SELECT128, "select.v128", "dsss", "vvvi")                                \
+    X(REF_IS_NULL, "ref.is_null", "ds", "ir")                                  \
+    X(GLOBAL_GET128, "global.get.v128", "dn", "v")                             \
+    X(GLOBAL_SET128, "global.set.v128", "sn", "v")
 
 /* Integer compares that fuse with br_if / if into ZW_IR_BR_<id> (slot,slot)
  * and ZW_IR_BRK_<id> (slot, immediate). */
@@ -113,7 +133,7 @@ typedef struct zw_ir_func zw_ir_func;
 
 enum zw_irop {
     ZW_IR_BASE_ = ZW_OP_COUNT - 1,
-#define X(n, t, d) ZW_IR_##n,
+#define X(n, t, d, ty) ZW_IR_##n,
     ZW_IR_OPS(X)
 #undef X
 #define X(id, l) ZW_IR_BR_##id, ZW_IR_BRK_##id,
@@ -141,6 +161,33 @@ struct zw_ir_func {
     uint32_t *insn;         /* start word of every instruction, in order */
     uint32_t ninsn;
 };
+
+/* ---- operand types (ir_types.c) ---- */
+/* The type of a slot operand that is "some reference" where the IR op
+ * does not say which (mov.ref, select.ref, const.null): anyref's code. */
+#define ZW_IR_ANYREF 0x6E
+typedef struct zw_ir_opnd {
+    uint32_t slot;    /* first slot (a v128 also uses slot + 1) */
+    zw_valtype type;  /* its value type */
+    bool def;         /* written (else read) */
+} zw_ir_opnd;
+/* The slot operands of the instruction at f->code[pc] of module m, in
+ * descriptor order; a call's B operand stands for its arguments (reads)
+ * and then its results (writes) in the callee frame at B, `return` for the
+ * function's results in slots 0...  Fills at most cap entries and returns
+ * how many there are. */
+uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw_ir_opnd *out,
+                        uint32_t cap);
+/* Slots a value of type t occupies (v128: 2). */
+uint32_t zw_ir_type_slots(zw_valtype t);
+
+/* ---- the verifier (ir_verify.c) ---- */
+/* Whether op may appear in lowered code (Wasm control, locals, constants,
+ * drop and the like are lowered away). */
+bool zw_ir_op_in_ir(uint32_t op);
+/* Check that f (of module m) is well-formed and well-typed; false with a
+ * one-line reason in why. */
+bool zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, size_t cap);
 
 /* Lower every defined function of a validated module; fills m->ir. */
 zwasm_result_t zw_lower_module(zw_module *m, zwasm_error_t *err);

@@ -43,12 +43,12 @@ static const char *const wasm_desc[ZW_OP_COUNT] = {
 
 /* IR-only ops */
 static const char *const ir_names[] = {
-#define X(n, t, d) t,
+#define X(n, t, d, ty) t,
     ZW_IR_OPS(X)
 #undef X
 };
 static const char *const ir_descs[] = {
-#define X(n, t, d) d,
+#define X(n, t, d, ty) d,
     ZW_IR_OPS(X)
 #undef X
 };
@@ -200,11 +200,16 @@ void zw_ir_print_insn(FILE *out, const zw_ir_func *f, uint32_t pc, const uint64_
             if (fp) fprintf(out, "=0x%" PRIx64, fp[w]);
             k++;
             break;
-        case 'i': fprintf(out, "%" PRId32, (int32_t)w); k++; break;
+        case 'i':
+            if (op == ZW_IR_CONST_F32) fprintf(out, "%.9g", (double)zw_bits_f32(w));
+            else fprintf(out, "%" PRId32, (int32_t)w);
+            k++;
+            break;
         case 'I': {
             int64_t v;
             memcpy(&v, c + pc + k, 8);
-            fprintf(out, "%" PRId64, v);
+            if (op == ZW_IR_CONST_F64) fprintf(out, "%.17g", zw_bits_f64((uint64_t)v));
+            else fprintf(out, "%" PRId64, v);
             k += 2;
             break;
         }

@@ -289,31 +289,59 @@ static vent pop(L *l) {
     drop_to(l, l->vs.n - 1);
     return e;
 }
+/* The typed constant of e (its type, its bits) into slot dst. */
 static void emit_const(L *l, uint32_t dst, const vent *e) {
-    if (e->nsl == 2) {
+    switch (e->type) {
+    case ZW_V128:
         emit(l, ZW_IR_CONST128);
         W(l, dst);
         W64(l, e->c[0]);
         W64(l, e->c[1]);
-    } else if (e->c[0] <= UINT32_MAX) {
-        emit(l, ZW_IR_CONST32);
+        return;
+    case ZW_I32: case ZW_F32:
+        emit(l, e->type == ZW_I32 ? ZW_IR_CONST32 : ZW_IR_CONST_F32);
         W(l, dst);
         W(l, (uint32_t)e->c[0]);
-    } else {
-        emit(l, ZW_IR_CONST64);
+        return;
+    case ZW_I64: case ZW_F64:
+        /* a small i64 takes the shorter i32 form: the interpreter's
+         * const.i32 writes the slot zero-extended, which is the i64 */
+        if (e->type == ZW_I64 && e->c[0] <= UINT32_MAX) {
+            emit(l, ZW_IR_CONST64_U32);
+            W(l, dst);
+            W(l, (uint32_t)e->c[0]);
+            return;
+        }
+        emit(l, e->type == ZW_I64 ? ZW_IR_CONST64 : ZW_IR_CONST_F64);
         W(l, dst);
         W64(l, e->c[0]);
+        return;
+    default: /* a reference constant is ref.null */
+        emit(l, ZW_IR_CONST_NULL);
+        W(l, dst);
+        return;
     }
 }
-static void emit_mov(L *l, uint32_t dst, uint32_t src, uint8_t nsl) {
+/* The move of a value of type t. */
+static uint32_t mov_op(zw_valtype t) {
+    switch (t) {
+    case ZW_I32: return ZW_IR_MOV_I32;
+    case ZW_I64: return ZW_IR_MOV_I64;
+    case ZW_F32: return ZW_IR_MOV_F32;
+    case ZW_F64: return ZW_IR_MOV_F64;
+    case ZW_V128: return ZW_IR_MOV128;
+    default: return ZW_IR_MOV_REF;
+    }
+}
+static void emit_mov(L *l, uint32_t dst, uint32_t src, zw_valtype t) {
     if (dst == src) return;
-    emit(l, nsl == 2 ? ZW_IR_MOV128 : ZW_IR_MOV);
+    emit(l, mov_op(t));
     W(l, dst);
     W(l, src);
 }
 static void materialize(L *l, vent *e) {
     read_done(l, e);
-    if (e->kind == V_LOCAL) emit_mov(l, e->home, e->ref, e->nsl);
+    if (e->kind == V_LOCAL) emit_mov(l, e->home, e->ref, e->type);
     else if (e->kind == V_CONST) emit_const(l, e->home, e);
     e->kind = V_SLOT;
 }
@@ -373,8 +401,8 @@ static void do_moves(L *l, uint32_t n, uint32_t dest) {
     uint32_t d = dest;
     for (uint32_t i = l->vs.n - n; i < l->vs.n; i++) {
         vent *e = &l->vs.v[i];
-        if (e->kind == V_SLOT) emit_mov(l, d, e->home, e->nsl);
-        else if (e->kind == V_LOCAL) emit_mov(l, d, e->ref, e->nsl);
+        if (e->kind == V_SLOT) emit_mov(l, d, e->home, e->type);
+        else if (e->kind == V_LOCAL) emit_mov(l, d, e->ref, e->type);
         else emit_const(l, d, e);
         d += e->nsl;
     }
@@ -450,6 +478,8 @@ static cond negate(cond c) {
     case ZW_IR_BR_Z: c.op = ZW_IR_BR_NZ; return c;
     case ZW_IR_BR_NZ64: c.op = ZW_IR_BR_Z64; return c;
     case ZW_IR_BR_Z64: c.op = ZW_IR_BR_NZ64; return c;
+    case ZW_IR_BR_NONNULL: c.op = ZW_IR_BR_NULL; return c;
+    case ZW_IR_BR_NULL: c.op = ZW_IR_BR_NONNULL; return c;
     }
     bool k;
     uint32_t op = cmp_of_br(c.op, &k);
@@ -683,8 +713,8 @@ static void set_local(L *l, uint32_t idx, vent v) {
         l->cmp_valid = false;
         return;
     }
-    if (v.kind == V_SLOT) emit_mov(l, slot, v.home, v.nsl);
-    else if (v.kind == V_LOCAL) emit_mov(l, slot, v.ref, v.nsl);
+    if (v.kind == V_SLOT) emit_mov(l, slot, v.home, v.type);
+    else if (v.kind == V_LOCAL) emit_mov(l, slot, v.ref, v.type);
     else emit_const(l, slot, &v);
 }
 
@@ -700,6 +730,18 @@ static void set_local(L *l, uint32_t idx, vent v) {
 #define INLINE_MAX_INSTRS 64
 #define INLINE_MAX_LOCALS 32
 
+/* The select of values of type t. */
+static uint32_t select_op(zw_valtype t) {
+    switch (t) {
+    case ZW_I32: return ZW_OP_SELECT;
+    case ZW_I64: return ZW_IR_SELECT_I64;
+    case ZW_F32: return ZW_IR_SELECT_F32;
+    case ZW_F64: return ZW_IR_SELECT_F64;
+    case ZW_V128: return ZW_IR_SELECT128;
+    default: return ZW_IR_SELECT_REF;
+    }
+}
+
 /* drop, select, global.get/set and constants: lowered the same way in a
  * function body and in an inlined callee. */
 static void lower_value_op(L *l, uint32_t op, const zw_instr *in) {
@@ -710,7 +752,7 @@ static void lower_value_op(L *l, uint32_t op, const zw_instr *in) {
         uint32_t s[3];
         zw_valtype t = l->vs.v[l->vs.n - 2].type;
         pop_srcs(l, 3, s);
-        emit(l, zw_slots(t) == 2 ? ZW_IR_SELECT128 : ZW_OP_SELECT);
+        emit(l, select_op(t));
         W_dst(l, t);
         W(l, s[0]);
         W(l, s[1]);
@@ -810,7 +852,7 @@ static void inl_set(L *l, uint32_t idx, vent v) {
     reads_of(l, sx);
     for (uint32_t j = 0; j < l->nlocals; j++)
         if (l->alias[j].kind == V_LOCAL && l->alias[j].ref == sx) {
-            emit_mov(l, l->lslot[j], sx, (uint8_t)zw_slots(l->ltype[j]));
+            emit_mov(l, l->lslot[j], sx, l->ltype[j]);
             l->alias[j].kind = V_SLOT;
         }
     if (v.kind == V_LOCAL && v.ref == sx) return; /* no alias: a no-op */
@@ -825,7 +867,7 @@ static void inl_set(L *l, uint32_t idx, vent v) {
         l->cmp_valid = false;
         return;
     }
-    emit_mov(l, sx, v.home, v.nsl);
+    emit_mov(l, sx, v.home, v.type);
 }
 
 static void lower_inline(L *l, uint32_t fidx) {
@@ -906,7 +948,7 @@ static void lower_inline(L *l, uint32_t fidx) {
             r.kind = V_SLOT;
         } else {
             uint32_t src = r.kind == V_LOCAL ? r.ref : r.home;
-            emit_mov(l, base, src, r.nsl);
+            emit_mov(l, base, src, r.type);
             if (src != base) rdst = l->code.n - 2;
             r.kind = V_SLOT;
         }
@@ -1227,10 +1269,10 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             uint32_t s[1];
             pop_srcs(l, 1, s);
             uint32_t start = l->code.n, ninsn = l->insn.n;
-            emit(l, ZW_OP_I64_EQZ);
+            emit(l, ZW_IR_REF_IS_NULL);
             W_dst(l, ZW_I32);
             W(l, s[0]);
-            set_cmp(l, start, ninsn, (cond){ZW_IR_BR_Z64, s[0], 0, 0});
+            set_cmp(l, start, ninsn, (cond){ZW_IR_BR_NULL, s[0], 0, 0});
             break;
         }
         case ZW_OP_REF_FUNC:
@@ -1304,7 +1346,7 @@ static void thread_jumps(L *l) {
             c[at] = ZW_IR_RETURN1;
             c[at + 1] = c[t + 1];
         } else if (c[t] == ZW_IR_RETURN) {
-            c[at] = ZW_IR_RETURN1;
+            c[at] = ZW_IR_RETURN_PAD;
             c[at + 1] = 0;
         } else {
             c[at + 1] = t - at;
@@ -1389,6 +1431,13 @@ zwasm_result_t zw_lower_module(zw_module *m, zwasm_error_t *err) {
     if (!inl) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     for (uint32_t i = 0; i < n; i++) {
         zwasm_result_t r = lower_func(m, m->nfunc_imports + i, inl, &m->ir[i], err);
+#ifdef ZW_VERIFY_IR
+        /* debug and sanitizer builds check every function they lower */
+        char why[300];
+        if (r == ZWASM_OK && !zw_ir_verify(m, m->ir[i], why, sizeof why))
+            r = zw_err_set(err, ZWASM_ERR_INVALID, ZWASM_NO_OFFSET, m->nfunc_imports + i,
+                           "internal error: the IR does not verify: %s", why);
+#endif
         if (r != ZWASM_OK) {
             free(inl);
             zw_ir_free_module(m);

@@ -115,7 +115,7 @@ TEST(ir_retarget_and_no_copy) {
         }
         CHECK(found);
         CHECK_EQ_INT(count_op(f, ZW_IR_K_I32_ADD), 1);
-        CHECK_EQ_INT(count_op(f, ZW_IR_MOV), 0);
+        CHECK_EQ_INT(count_op(f, ZW_IR_MOV_I32), 0);
         CHECK_EQ_INT(count_op(f, ZW_IR_RETURN1), 1);
         zwasm_val_t a[2] = {I32(6), I32(7)}, r;
         CHECK(tcall(&t, "f", a, 2, &r, 1) == ZWASM_OK);
@@ -536,4 +536,157 @@ TEST(ir_inline_v128_global) {
         CHECK_EQ_INT(r.of.i32, 4);
     }
     tmod_close(&t);
+}
+
+/* ---- typed operands, the verifier, handler coverage ------------------------------ */
+#include <dirent.h>
+#include <stdlib.h>
+
+#include "interp/interp.h"
+
+/* The operand types of the instruction of f whose opcode is op (first). */
+static uint32_t opnds_of(tmod *t, const zw_ir_func *f, uint32_t op, zw_ir_opnd *o, uint32_t cap) {
+    for (uint32_t i = 0; i < f->ninsn; i++)
+        if (f->code[f->insn[i]] == op)
+            return zw_ir_operands((const zw_module *)t->mod, f, f->insn[i], o, cap);
+    return 0;
+}
+
+TEST(ir_operand_types) {
+    tmod t;
+    CHECK(tmod_open(&t,
+                    "(module (memory 1) (table 2 funcref) (global $g (mut f64) (f64.const 1))"
+                    "  (func $callee (param i64 v128) (result f32) f32.const 1)"
+                    "  (func (export \"f\") (param $x i32) (param $r funcref) (result f32) (local $d f64) (local $v v128)"
+                    "    (local.set $d (f64.load offset=8 (local.get $x)))"
+                    "    (global.set $g (local.get $d))"
+                    "    (drop (select (result funcref) (local.get $r) (ref.null func) (local.get $x)))"
+                    "    (table.set (i32.const 1) (local.get $r))"
+                    "    (call $callee (i64.const 5) (local.get $v))))",
+                    NULL, NULL, 0));
+    if (t.inst) {
+        const zw_ir_func *f = ir_of(&t, 1);
+        zw_ir_opnd o[8];
+        CHECK_EQ_INT(opnds_of(&t, f, ZW_OP_F64_LOAD, o, 8), 2);
+        CHECK(o[0].def && o[0].type == ZW_F64 && o[0].slot == 2); /* straight into $d */
+        CHECK(!o[1].def && o[1].type == ZW_I32 && o[1].slot == 0);
+        CHECK_EQ_INT(opnds_of(&t, f, ZW_OP_GLOBAL_SET, o, 8), 1);
+        CHECK(!o[0].def && o[0].type == ZW_F64);
+        CHECK_EQ_INT(opnds_of(&t, f, ZW_IR_SELECT_REF, o, 8), 4);
+        CHECK(o[0].def && o[0].type == ZW_IR_ANYREF && o[3].type == ZW_I32);
+        CHECK_EQ_INT(opnds_of(&t, f, ZW_OP_TABLE_SET, o, 8), 2);
+        CHECK(o[0].type == ZW_I32 && o[1].type == ZW_FUNCREF);
+        /* a call: the arguments (i64, v128 over two slots), then the result */
+        CHECK_EQ_INT(opnds_of(&t, f, ZW_IR_CALL_LOCAL, o, 8), 3);
+        CHECK(!o[0].def && o[0].type == ZW_I64 && !o[1].def && o[1].type == ZW_V128);
+        CHECK_EQ_INT(o[1].slot, o[0].slot + 1);
+        CHECK(o[2].def && o[2].type == ZW_F32 && o[2].slot == o[0].slot);
+        CHECK_EQ_INT(zw_ir_type_slots(ZW_V128), 2);
+        char why[300];
+        CHECK(zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why));
+    }
+    tmod_close(&t);
+}
+
+TEST(ir_verifier_catches_mistakes) {
+    tmod t;
+    CHECK(tmod_open(&t,
+                    "(module (func (export \"f\") (param i32 i32) (result i32)"
+                    "  (block (br_if 0 (local.get 0)))"
+                    "  (i32.add (local.get 0) (local.get 1))))",
+                    NULL, NULL, 0));
+    if (t.inst) {
+        zw_ir_func *f = (zw_ir_func *)ir_of(&t, 0);
+        char why[300];
+        CHECK(zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why));
+        for (uint32_t i = 0; i < f->ninsn; i++) {
+            uint32_t *c = f->code + f->insn[i];
+            if (c[0] == ZW_OP_I32_ADD) {
+                c[0] = ZW_OP_F32_ADD; /* reads i32 slots as f32 */
+                CHECK(!zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why));
+                CHECK(strstr(why, "expected type 0x7d") != NULL);
+                c[0] = ZW_OP_I32_ADD;
+                uint32_t src = c[2];
+                c[2] = f->frame_slots + 3; /* outside the frame */
+                CHECK(!zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why));
+                CHECK(strstr(why, "outside the frame") != NULL);
+                c[2] = src;
+            }
+            if (c[0] == ZW_IR_BR_Z || c[0] == ZW_IR_BR_NZ) {
+                c[2] += 1; /* a target inside an instruction */
+                CHECK(!zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why));
+                CHECK(strstr(why, "not an instruction start") != NULL);
+                c[2] -= 1;
+            }
+        }
+        CHECK(zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why));
+    }
+    tmod_close(&t);
+}
+
+/* Every op that may appear in the IR has a printer entry, an interpreter
+ * handler of its own, and typed slot operands. */
+TEST(ir_every_op_is_handled) {
+    for (uint32_t op = 0; op < ZW_IR_COUNT; op++) {
+        if (!zw_ir_op_in_ir(op)) continue;
+        if (!zw_ir_desc(op) || !zw_interp_has_handler(op)) {
+            fprintf(stderr, "  op %u (%s): descriptor %s, handler %d\n", op, zw_ir_name(op),
+                    zw_ir_desc(op) ? "yes" : "none", zw_interp_has_handler(op));
+            CHECK(false);
+        }
+    }
+}
+
+/* Verify every function of the modules under dir (recursively). */
+static void verify_dir(const char *dir, int *nfuncs, int *bad, int *zw_failed_) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        size_t n = strlen(e->d_name);
+        if (e->d_type == DT_DIR) {
+            verify_dir(path, nfuncs, bad, zw_failed_);
+            continue;
+        }
+        if (n < 5 || strcmp(e->d_name + n - 5, ".wasm") != 0) continue;
+        FILE *f = fopen(path, "rb");
+        if (!f) continue;
+        zw_buf b = {0};
+        uint8_t chunk[65536];
+        size_t k;
+        while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) zw_buf_append(&b, chunk, k);
+        fclose(f);
+        zw_module *m;
+        zwasm_error_t err;
+        if (zw_decode(b.data, b.len, &m, &err) == ZWASM_OK) {
+            if (zw_validate(m, &err) == ZWASM_OK && zw_lower_module(m, &err) == ZWASM_OK)
+                for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
+                    char why[300];
+                    (*nfuncs)++;
+                    if (!zw_ir_verify(m, m->ir[i], why, sizeof why)) {
+                        if ((*bad)++ < 5) fprintf(stderr, "  %s: %s\n", path, why);
+                        CHECK(false);
+                    }
+                }
+            zw_ir_free_module(m);
+            zw_module_free(m);
+        }
+        zw_buf_free(&b);
+    }
+    closedir(d);
+}
+
+/* The IR of every function of the benchmark corpus, the WASI testsuite and
+ * the program fixtures verifies (make test-asan verifies the spec suite's
+ * modules too, as it lowers them). */
+TEST(ir_corpus_verifies) {
+    int nfuncs = 0, bad = 0;
+    verify_dir("../shared/bench", &nfuncs, &bad, zw_failed_);
+    verify_dir("../shared/wasi", &nfuncs, &bad, zw_failed_);
+    verify_dir("tests/programs", &nfuncs, &bad, zw_failed_);
+    CHECK(nfuncs > 10000);
+    CHECK_EQ_INT(bad, 0);
 }

@@ -1,0 +1,181 @@
+/*
+ * ir_types.c — the value type of every slot operand of every IR
+ * instruction (zw_ir_operands): what an engine needs to choose a register
+ * class, what a collector needs to find references, and what the verifier
+ * checks.  Fixed-signature operations take their types from opcodes.def's
+ * signatures, the IR-only ones from their row in ZW_IR_OPS, and the rest
+ * (calls, globals, tables) from the module.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ir.h"
+#include "ir_sig.h"
+
+/* Value type of a signature / ZW_IR_OPS type letter. */
+static zw_valtype letter_type(char c, const zw_ir_func *f) {
+    switch (c) {
+    case 'r': return ZW_IR_ANYREF;
+    case '*': return f && f->type->nresults ? f->type->results[0] : 0;
+    default: return zw_sig_letter_type(c);
+    }
+}
+
+/* Slot-operand type letters of the IR-only ops (ZW_IR_OPS). */
+static const char *const ir_types[] = {
+#define X(n, t, d, ty) ty,
+    ZW_IR_OPS(X)
+#undef X
+};
+
+/* The Wasm-numbered operation and the kind of a derived IR op (compare-and-
+ * branch, register-immediate, absolute address), or op itself. */
+static uint32_t base_op(uint32_t op) {
+    if (op < ZW_OP_COUNT) return op;
+    switch (op) {
+#define X(id, l) case ZW_IR_BR_##id: case ZW_IR_BRK_##id: return ZW_OP_##id;
+        ZW_IR_CMPS(X)
+#undef X
+#define X(id, l) case ZW_IR_K_##id: return ZW_OP_##id;
+        ZW_IR_KOPS(X)
+#undef X
+#define AB_NONE(id, pfx, sig)
+#define AB_MEMARG(id, pfx, sig) case ZW_IR_A_##id: return ZW_OP_##id;
+#define AB_LANE(id, pfx, sig)
+#define AB_MLANE(id, pfx, sig)
+#define AB_SHUF(id, pfx, sig)
+#define AB_OTHER(id, pfx, sig)
+#define X(id, text, prefix, code, imm, sig) ZW_BY_IMM(imm, AB, id, prefix, sig)
+#include "../opcodes.def"
+#undef X
+#undef AB_NONE
+#undef AB_MEMARG
+#undef AB_LANE
+#undef AB_MLANE
+#undef AB_SHUF
+#undef AB_OTHER
+    }
+    return op;
+}
+
+typedef struct {
+    zw_ir_opnd *out;
+    uint32_t cap, n;
+} opnds;
+
+static void add(opnds *o, uint32_t slot, zw_valtype t, bool def) {
+    if (o->n < o->cap) o->out[o->n] = (zw_ir_opnd){slot, t, def};
+    o->n++;
+}
+
+/* Arguments (uses) and results (defs) of a call with its frame at base. */
+static void add_call(opnds *o, uint32_t base, const zw_functype *t) {
+    uint32_t k = base;
+    for (uint32_t i = 0; i < t->nparams; k += zw_slots(t->params[i]), i++) add(o, k, t->params[i], false);
+    k = base;
+    for (uint32_t i = 0; i < t->nresults; k += zw_slots(t->results[i]), i++) add(o, k, t->results[i], true);
+}
+
+/* Types of the slot operands of a Wasm-numbered op whose typing is not a
+ * fixed signature, in descriptor order ('\0' entries are filled by the
+ * caller from the module). */
+static const char *special_types(uint32_t op) {
+    switch (op) {
+    case ZW_OP_SELECT: return "iiii";
+    case ZW_OP_TABLE_GET: return "ri";      /* d = the table's type */
+    case ZW_OP_TABLE_SET: return "ir";
+    case ZW_OP_MEMORY_SIZE: return "i";
+    case ZW_OP_MEMORY_GROW: return "ii";
+    case ZW_OP_MEMORY_INIT: case ZW_OP_MEMORY_COPY: case ZW_OP_MEMORY_FILL:
+    case ZW_OP_TABLE_INIT: case ZW_OP_TABLE_COPY: return "iii";
+    case ZW_OP_TABLE_GROW: return "iri";
+    case ZW_OP_TABLE_SIZE: return "i";
+    case ZW_OP_TABLE_FILL: return "iri";
+    case ZW_OP_REF_FUNC: return "r";
+    case ZW_OP_CALL_INDIRECT: return "i";   /* the table index; B is the call */
+    }
+    return "";
+}
+
+uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw_ir_opnd *out,
+                        uint32_t cap) {
+    const uint32_t *c = f->code + pc;
+    uint32_t op = c[0];
+    opnds o = {out, cap, 0};
+    const char *desc = zw_ir_desc(op), *types = NULL;
+    char sig[8] = {0};
+    uint32_t bop = base_op(op);
+    if (op > ZW_IR_BASE_ && bop == op) {
+        types = ir_types[op - ZW_IR_BASE_ - 1];
+    } else if (zw_opinfos[bop].params) {
+        const zw_opinfo *oi = &zw_opinfos[bop];
+        if (op >= ZW_IR_BR_I32_EQ && op <= ZW_IR_BRK_I64_GE_U)
+            types = oi->params;                  /* compare-and-branch: the operands */
+        else if (op > ZW_IR_K_I64_GE_U && !oi->results[0])
+            types = oi->params + 1;              /* absolute store: the value */
+        else {
+            /* [d for the result][s per param] (register-immediate and
+             * absolute-load forms just have fewer slots) */
+            snprintf(sig, sizeof sig, "%s%s", oi->results, oi->params);
+            types = sig;
+        }
+    } else {
+        types = special_types(op);
+    }
+    uint32_t t = 0; /* next type letter */
+    for (uint32_t k = 1; *desc; desc++) {
+        switch (*desc) {
+        case 'd': case 's': {
+            zw_valtype ty = types[t] ? letter_type(types[t], f) : 0;
+            t++;
+            add(&o, c[k], ty, *desc == 'd');
+            k++;
+            break;
+        }
+        case 'B': {
+            const zw_functype *ft = NULL;
+            if (op == ZW_OP_CALL) ft = zw_func_type(m, c[1]);
+            else if (op == ZW_IR_CALL_LOCAL) ft = zw_func_type(m, m->nfunc_imports + c[1]);
+            else if (op == ZW_OP_CALL_INDIRECT) ft = &m->types[c[1]].func;
+            if (ft) add_call(&o, c[k], ft);
+            k++;
+            break;
+        }
+        case 'I': k += 2; break;
+        case 'V': k += 4; break;
+        case 'N': k += c[k] + 2; break;
+        default: k++; break;
+        }
+    }
+    /* types the module knows */
+    switch (op) {
+    case ZW_OP_GLOBAL_GET: case ZW_OP_GLOBAL_SET:
+        if (cap) out[0].type = m->globals[c[2]].type.type;
+        break;
+    case ZW_OP_TABLE_GET:
+        if (cap) out[0].type = m->tables[c[3]].type.elem;
+        break;
+    case ZW_OP_TABLE_SET:
+        if (cap > 1) out[1].type = m->tables[c[3]].type.elem;
+        break;
+    case ZW_OP_TABLE_GROW:
+        if (cap > 1) out[1].type = m->tables[c[4]].type.elem;
+        break;
+    case ZW_OP_TABLE_FILL:
+        if (cap > 1) out[1].type = m->tables[c[4]].type.elem;
+        break;
+    case ZW_OP_REF_FUNC:
+        if (cap) out[0].type = ZW_FUNCREF;
+        break;
+    case ZW_IR_RETURN: case ZW_IR_RETURN_PAD: {
+        /* the results, in slots 0.. */
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < f->type->nresults; k += zw_slots(f->type->results[i]), i++)
+            add(&o, k, f->type->results[i], false);
+        break;
+    }
+    }
+    return o.n;
+}
+
+uint32_t zw_ir_type_slots(zw_valtype t) { return zw_slots(t); }
