@@ -92,13 +92,16 @@ typedef enum zwasm_trap_kind {
 typedef struct zwasm_error {
     zwasm_result_t code;
     zwasm_trap_kind_t trap; /* when code == ZWASM_ERR_TRAP */
-    uint64_t offset;        /* byte offset in the module, or ZWASM_NO_OFFSET */
+    uint64_t offset;        /* byte offset in the module (of the error, or of the
+                               trapping instruction), or ZWASM_NO_OFFSET */
     uint32_t func;          /* function index, or ZWASM_NO_FUNC */
     int32_t exit_code;      /* when trap == ZWASM_TRAP_EXIT */
     char message[256];
     /* On a trap in wasm code: the wasm call stack, innermost frame first,
-     * one line per frame ("  #0 name (func 3)"), names from the name
-     * section; empty otherwise.  Truncated after a dozen frames. */
+     * one line per frame ("  #0 name (func 3, offset 0x1a4)": the trapping
+     * instruction, then each call), names from the name section; code the
+     * engine inlined still shows as its own frame (", inlined").  Empty
+     * otherwise.  Truncated after a dozen frames. */
     char backtrace[768];
 } zwasm_error_t;
 

@@ -182,7 +182,10 @@ static void report_error(const char *path, const zwasm_error_t *err) {
 
 static void report_trap(const zwasm_error_t *err) {
     fprintf(stderr, "zwasm: trap: %s", err->message);
-    if (err->func != ZWASM_NO_FUNC) fprintf(stderr, " (in function %" PRIu32 ")", err->func);
+    if (err->func != ZWASM_NO_FUNC && err->offset != ZWASM_NO_OFFSET)
+        fprintf(stderr, " (func %" PRIu32 ", offset 0x%" PRIx64 ")", err->func, err->offset);
+    else if (err->func != ZWASM_NO_FUNC)
+        fprintf(stderr, " (func %" PRIu32 ")", err->func);
     fputc('\n', stderr);
     if (err->backtrace[0]) fprintf(stderr, "wasm backtrace:\n%s", err->backtrace);
 }

@@ -462,34 +462,48 @@ static bool fuse_first(uint32_t op) {
         ifs = (const zw_ifunc *)inst->module->engine_code;                     \
     } while (0)
 
-/* Run fn (frame at fp, arguments in place) to completion.  With
- * table_out != NULL only return the handler table. */
+/* Append one backtrace line for function fi of module m at byte offset off. */
+static bool bt_line(zwasm_error_t *err, size_t *len, uint32_t k, const zw_module *m, uint32_t fi,
+                    uint32_t off, bool inlined) {
+    size_t cap = sizeof err->backtrace;
+    const zw_name *nm = m && m->func_names && fi < m->nfuncs && m->func_names[fi].str
+                            ? &m->func_names[fi] : NULL;
+    char name[96]; /* the name section is the guest's: escaped, at most ~80 bytes */
+    if (nm) zw_escape(name, sizeof name, nm->str, nm->len > 80 ? 80 : nm->len);
+    int w = snprintf(err->backtrace + *len, cap - *len, "  #%u %s%sfunc %u, offset 0x%x%s%s\n", k,
+                     nm ? name : "", nm ? " (" : "", fi, off, inlined ? ", inlined" : "", nm ? ")" : "");
+    if (w < 0 || (size_t)w >= cap - *len) return false;
+    *len += (size_t)w;
+    return true;
+}
+
 /* Format the wasm call stack of a trap into err->backtrace: f[0..n] are
- * the frame records above the entry sentinel, f[n] the trapping frame; each
- * record names the function that was running when it was pushed. */
+ * the frame records above the entry sentinel, f[n] the trapping frame (its
+ * ip at the trapping instruction; the others' at their return address);
+ * code inlined into a frame shows as a frame of its own. */
 static void backtrace(zwasm_error_t *err, const zw_frame *f, uint32_t n) {
-    size_t len = 0, cap = sizeof err->backtrace;
+    size_t len = 0;
     err->backtrace[0] = 0;
-    for (uint32_t k = 0; k <= n; k++) {
+    for (uint32_t k = 0, line = 0; k <= n; k++) {
         const zw_frame *r = &f[n - k];
-        if (!r->fn || len + 1 >= cap) break;
-        if (k == 12) {
-            snprintf(err->backtrace + len, cap - len, "  ... %u more frames\n", n + 1 - k);
+        if (!r->fn || !r->ip) break;
+        if (line >= 12) {
+            snprintf(err->backtrace + len, sizeof err->backtrace - len, "  ... %u more frames\n", n + 1 - k);
             break;
         }
         const zw_module *m = r->inst ? r->inst->module : NULL;
-        uint32_t fi = r->fn->ir->func_idx;
-        const zw_name *nm = m && m->func_names && fi < m->nfuncs && m->func_names[fi].str
-                                ? &m->func_names[fi] : NULL;
-        char name[96]; /* the name section is the guest's: escaped, at most ~80 bytes */
-        if (nm) zw_escape(name, sizeof name, nm->str, nm->len > 80 ? 80 : nm->len);
-        int w = nm ? snprintf(err->backtrace + len, cap - len, "  #%u %s (func %u)\n", k, name, fi)
-                   : snprintf(err->backtrace + len, cap - len, "  #%u func %u\n", k, fi);
-        if (w < 0 || (size_t)w >= cap - len) break;
-        len += (size_t)w;
+        uint32_t pc = (uint32_t)(r->ip - (const uint32_t *)r->fn->tcode) - (k ? 1 : 0);
+        zw_ir_loc loc = zw_ir_locate(r->fn->ir, pc);
+        if (loc.inlined_func != ZWASM_NO_FUNC) {
+            if (!bt_line(err, &len, line++, m, loc.inlined_func, loc.offset, true)) break;
+            loc.offset = loc.call_offset;
+        }
+        if (!bt_line(err, &len, line++, m, r->fn->ir->func_idx, loc.offset, false)) break;
     }
 }
 
+/* Run fn (frame at fp, arguments in place) to completion.  With
+ * table_out != NULL only return the handler table. */
 static zwasm_result_t run(zw_store *s, const zw_ifunc *fn, zw_instance *inst, zw_slot *fp,
                           zwasm_error_t *err, const int32_t **table_out,
                           const int32_t (**fuse_out)[FI_N]) {
@@ -550,10 +564,10 @@ static zwasm_result_t run(zw_store *s, const zw_ifunc *fn, zw_instance *inst, zw
     uint64_t fuel = ex->fuel_on ? ex->fuel : UINT64_MAX;
 
     LOAD_INST();
+    ip = (const uint32_t *)fn->tcode;
     if (depth >= maxd || fp + fn->frame_slots > stack_end) TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
     frames[depth++] = (zw_frame){NULL, NULL, NULL, NULL};
     for (uint32_t i = fn->nparam_slots; i < fn->nlocal_slots; i++) fp[i] = 0;
-    ip = (const uint32_t *)fn->tcode;
     DISPATCH();
 
 #if ZW_INTERP_SWITCH
@@ -897,11 +911,13 @@ do_trap:
     else
         zw_trap_set(err, trap_kind, NULL);
     if (err) {
-        err->func = fn->ir->func_idx;
+        zw_ir_loc loc = zw_ir_locate(fn->ir, (uint32_t)(ip - (const uint32_t *)fn->tcode));
+        err->func = loc.inlined_func != ZWASM_NO_FUNC ? loc.inlined_func : fn->ir->func_idx;
+        err->offset = loc.offset;
         /* frames[entry_depth] is the entry sentinel (absent when the very
          * first frame check trapped); the trapping frame goes on top. */
         uint32_t n = depth > entry_depth ? depth - entry_depth - 1 : 0;
-        frames[entry_depth + 1 + n] = (zw_frame){NULL, fp, fn, inst};
+        frames[entry_depth + 1 + n] = (zw_frame){ip, fp, fn, inst};
         backtrace(err, frames + entry_depth + 1, n);
     }
     return ZWASM_ERR_TRAP;

@@ -148,6 +148,14 @@ enum zw_irop {
     ZW_IR_COUNT
 };
 
+/* A stretch of code inlined from a callee: instructions [first, end) of the
+ * caller came from function `func`, called at byte offset call_offset. */
+typedef struct zw_ir_inline {
+    uint32_t first, end;
+    uint32_t func;
+    uint32_t call_offset;
+} zw_ir_inline;
+
 struct zw_ir_func {
     uint32_t func_idx;      /* index in the module's function space */
     uint32_t type_idx;
@@ -160,6 +168,10 @@ struct zw_ir_func {
     uint32_t len;           /* words */
     uint32_t *insn;         /* start word of every instruction, in order */
     uint32_t ninsn;
+    uint32_t *src;          /* per instruction: the byte offset (in the module) of the
+                             * Wasm instruction it came from */
+    zw_ir_inline *inlined;  /* the inlined stretches, in order */
+    uint32_t ninlined;
 };
 
 /* ---- operand types (ir_types.c) ---- */
@@ -180,6 +192,16 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
                         uint32_t cap);
 /* Slots a value of type t occupies (v128: 2). */
 uint32_t zw_ir_type_slots(zw_valtype t);
+
+/* Where the instruction at word pc came from: its Wasm byte offset in the
+ * module and, inside inlined code, the callee (func, else ZWASM_NO_FUNC)
+ * and the offset of the call in f. */
+typedef struct zw_ir_loc {
+    uint32_t offset;
+    uint32_t inlined_func;
+    uint32_t call_offset;
+} zw_ir_loc;
+zw_ir_loc zw_ir_locate(const zw_ir_func *f, uint32_t pc);
 
 /* ---- the verifier (ir_verify.c) ---- */
 /* Whether op may appear in lowered code (Wasm control, locals, constants,

@@ -257,3 +257,23 @@ void zw_ir_dump_module(const zw_module *m, FILE *out) {
         fputc('\n', out);
     }
 }
+
+zw_ir_loc zw_ir_locate(const zw_ir_func *f, uint32_t pc) {
+    zw_ir_loc loc = {0, ZWASM_NO_FUNC, 0};
+    if (!f->ninsn || !f->src) return loc;
+    /* the instruction containing pc: the last start <= pc */
+    uint32_t lo = 0, hi = f->ninsn;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (f->insn[mid] <= pc) lo = mid;
+        else hi = mid;
+    }
+    loc.offset = f->src[lo];
+    for (uint32_t i = 0; i < f->ninlined; i++)
+        if (lo >= f->inlined[i].first && lo < f->inlined[i].end) {
+            loc.inlined_func = f->inlined[i].func;
+            loc.call_offset = f->inlined[i].call_offset;
+            break;
+        }
+    return loc;
+}

@@ -67,6 +67,9 @@ typedef struct L {
     const zw_functype *ft;
     ZW_VEC(uint32_t) code;
     ZW_VEC(uint32_t) insn;
+    ZW_VEC(uint32_t) src;      /* per instruction: its Wasm byte offset (cur_off) */
+    ZW_VEC(zw_ir_inline) inls;
+    uint32_t cur_off;          /* byte offset of the Wasm instruction being lowered */
     ZW_VEC(vent) vs;
     ZW_VEC(ctl) cs;
     uint32_t nlocals;
@@ -191,11 +194,11 @@ static void W64(L *l, uint64_t v) {
 }
 static uint32_t emit(L *l, uint32_t op) {
     if (l->trace) {
-        if (!ZW_VEC_PUSH(&l->insn, l->code.n)) l->oom = true;
+        if (!ZW_VEC_PUSH(&l->insn, l->code.n) || !ZW_VEC_PUSH(&l->src, l->cur_off)) l->oom = true;
         W(l, ZW_IR_TRACE);
     }
     uint32_t at = l->code.n;
-    if (!ZW_VEC_PUSH(&l->insn, at)) l->oom = true;
+    if (!ZW_VEC_PUSH(&l->insn, at) || !ZW_VEC_PUSH(&l->src, l->cur_off)) l->oom = true;
     W(l, op);
     l->last_dst = NONE;
     l->cmp_valid = false;
@@ -463,7 +466,7 @@ static cond take_cond(L *l) {
     if (e.kind == V_SLOT && l->cmp_valid && e.home == l->cmp_home) {
         c = l->cmp;
         l->code.n = l->cmp_start;
-        l->insn.n = l->cmp_ninsn;
+        l->insn.n = l->src.n = l->cmp_ninsn;
         l->cmp_valid = false;
         l->last_dst = NONE;
         return c;
@@ -917,7 +920,9 @@ static void lower_inline(L *l, uint32_t fidx) {
     const uint8_t *p = fn->code, *end = fn->code + fn->code_len;
     zw_instr in;
     zwasm_error_t err;
+    uint32_t call_off = l->cur_off, first = l->insn.n;
     while (p < end && !l->oom) {
+        l->cur_off = (uint32_t)(p - m->bytes);
         if (zw_read_instr(m->bytes, &p, end, fidx, &in, &err) != ZWASM_OK) { l->oom = true; break; }
         uint32_t op = in.op;
         if (op == ZW_OP_END) break;
@@ -932,6 +937,12 @@ static void lower_inline(L *l, uint32_t fidx) {
             else lower_generic(l, op);
         }
     }
+    /* what came from the callee's body; the rest belongs to the call */
+    if (l->insn.n > first) {
+        zw_ir_inline r = {first, l->insn.n, fidx, call_off};
+        if (!ZW_VEC_PUSH(&l->inls, r)) l->oom = true;
+    }
+    l->cur_off = call_off;
 
     /* the result goes to the callee's slot 0 (= base), unless it is a
      * constant or a caller local, which stay pending */
@@ -1050,8 +1061,10 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
         c.base_home = 0;
         if (!ZW_VEC_PUSH(&l->cs, c)) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, l->fidx, "out of memory");
     }
+    l->cur_off = (uint32_t)fn->code_offset;
     if (m->fuel) emit(l, ZW_IR_FUEL); /* function entry */
     while (p < end && l->cs.n > 0) {
+        l->cur_off = (uint32_t)(p - m->bytes);
         zwasm_result_t r = zw_read_instr(m->bytes, &p, end, l->fidx, &in, err);
         if (r != ZWASM_OK) return r;
         if (l->oom || l->too_big) break;
@@ -1405,17 +1418,24 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, uint8_t *inl, zw_i
     f->len = l.code.n;
     f->insn = l.insn.v;
     f->ninsn = l.insn.n;
+    f->src = l.src.v;
+    f->inlined = l.inls.v;
+    f->ninlined = l.inls.n;
     l.code.v = NULL;
     l.insn.v = NULL;
+    l.src.v = NULL;
+    l.inls.v = NULL;
     *out = f;
     f = NULL;
 done:
-    if (f) { free(f->code); free(f->insn); free(f); }
+    if (f) { free(f->code); free(f->insn); free(f->src); free(f->inlined); free(f); }
     for (uint32_t i = 0; i < l.cs.n; i++) ZW_VEC_FREE(&l.cs.v[i].patches);
     ZW_VEC_FREE(&l.cs);
     ZW_VEC_FREE(&l.vs);
     ZW_VEC_FREE(&l.code);
     ZW_VEC_FREE(&l.insn);
+    ZW_VEC_FREE(&l.src);
+    ZW_VEC_FREE(&l.inls);
     free(l.lslot);
     free(l.ltype);
     free(l.reads);
@@ -1455,6 +1475,8 @@ void zw_ir_free_module(zw_module *m) {
         if (!f) continue;
         free(f->code);
         free(f->insn);
+        free(f->src);
+        free(f->inlined);
         free(f);
     }
     free(m->ir);

@@ -48,7 +48,12 @@ expect dump-ir 0 'call_local' -- "$Z" run --dump-ir "$D/../../examples/fac.wat"
 expect trace 0 'i64.mul' -- "$Z" run --trace --invoke fac "$D/../../examples/fac.wat" 3
 expect engine-jit 2 'jit' -- "$Z" run --engine jit --invoke add "$D/add.wat" 1 2
 [ -x "$(dirname "$Z")/embed" ] && expect embed 0 '^fac\(20\) = 2432902008176640000$' -- "$(dirname "$Z")/embed" 20
-expect backtrace 3 '#1 func 3' -- "$Z" run --invoke outer "$D/backtrace.wat" 5
+# byte offsets as wasm-objdump shows them: div_s at 0x2b inlined into
+# middle (call at 0x31), called from outer at 0x42
+expect backtrace 3 'trap: integer divide by zero \(func 0, offset 0x2b\)' -- "$Z" run --invoke outer "$D/backtrace.wat" 5
+expect backtrace-inlined 3 '#0 inner \(func 0, offset 0x2b, inlined\)' -- "$Z" run --invoke outer "$D/backtrace.wat" 5
+expect backtrace-caller 3 '#1 middle \(func 1, offset 0x31\)' -- "$Z" run --invoke outer "$D/backtrace.wat" 5
+expect backtrace-outer 3 '#2 func 3, offset 0x42' -- "$Z" run --invoke outer "$D/backtrace.wat" 5
 expect inspect-defined 0 'globals: 2 \(1 imported, 1 defined' -- "$Z" inspect "$D/inspect.wat"
 expect inspect 0 'add' -- "$Z" inspect "$D/add.wat"
 expect start-trap 3 'trap: unreachable' -- "$Z" run "$D/start.wat"
@@ -120,7 +125,7 @@ expect_clean() { # NAME STATUS PATTERN -- command...: also no ESC byte in the ou
         echo "FAIL $name: exit $rc (want $want), output:"; printf '%s\n' "$out" | od -c | head -5
     fi
 }
-expect_clean escaped-backtrace 3 '#0 \\x1b\[2J\\x1b\[32mOK \(func 0\)' -- "$Z" run --invoke f "$T/evil.wasm"
+expect_clean escaped-backtrace 3 '#0 \\x1b\[2J\\x1b\[32mOK \(func 0, offset 0x1e\)' -- "$Z" run --invoke f "$T/evil.wasm"
 expect_clean escaped-wast 1 'no export "g\\x1b\[2J"' -- "$Z" wast "$D/evil_name.wast"
 expect_clean escaped-inspect-import 0 'env\\u\{202E\}\.x\\x1b\[31mred' -- "$Z" inspect "$D/evil_names.wat"
 expect_clean escaped-inspect-export 0 '"ok\\u\{9B\}31m\\u\{2066\}"' -- "$Z" inspect "$D/evil_names.wat"
