@@ -261,8 +261,8 @@ static bool fuse_first(uint32_t op) {
 #define FLEN_R(t) 4
 #define FLEN_K(t) (3 + (int)sizeof(TY_##t) / 4)
 #define FLEN_U(t) 3
-#define FLEN_LD(t) 4
-#define FLEN_ST(t) 4
+#define FLEN_LD(t) 6
+#define FLEN_ST(t) 6
 #define FLEN_MV(t) 3
 #define FLEN_C(t) 3
 #define FBODY_C(id, t, o) (fp[ip[(o) + 1]] = ip[(o) + 2])
@@ -273,13 +273,13 @@ static bool fuse_first(uint32_t op) {
 #define FBODY_U(id, t, o) (fp[ip[(o) + 1]] = (uint64_t)SEM_##id(RD_##t(ip[(o) + 2])))
 #define FBODY_LD(id, t, o)                                                     \
     do {                                                                       \
-        uint64_t fea_ = (uint64_t)(uint32_t)fp[ip[(o) + 2]] + ip[(o) + 3];     \
+        uint64_t fea_ = (uint64_t)(uint32_t)fp[ip[(o) + 2]] + imm64(ip + (o) + 4); \
         MEMCHECK(fea_, MSZ_##id);                                              \
         fp[ip[(o) + 1]] = LD_##id(membase + fea_);                             \
     } while (0)
 #define FBODY_ST(id, t, o)                                                     \
     do {                                                                       \
-        uint64_t fea_ = (uint64_t)(uint32_t)fp[ip[(o) + 1]] + ip[(o) + 3];     \
+        uint64_t fea_ = (uint64_t)(uint32_t)fp[ip[(o) + 1]] + imm64(ip + (o) + 4); \
         MEMCHECK(fea_, MSZ_##id);                                              \
         ST_##id(membase + fea_, fp[ip[(o) + 2]]);                              \
     } while (0)
@@ -367,32 +367,34 @@ static bool fuse_first(uint32_t op) {
         WR_##r(ip[1], SEMF(pfx, id)(x_, y_, z_));                              \
         NEXT(5);                                                               \
     }
-/* loads [d][addr][off], absolute [d][ea]; stores [addr][v][off], [v][ea] */
+/* loads [d][addr][M], absolute [d][M]; stores [addr][v][M], [v][M]; an M
+ * operand is the memory index (always 0 here: a single memory) and a
+ * 64-bit offset or absolute address */
 #define HM_P1R1(id, pfx, a, r)                                                 \
     LOP(id): {                                                                 \
-        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + ip[3];                  \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + imm64(ip + 4);          \
         MEMCHECK(ea_, MSZF(pfx, id));                                          \
         LDF(pfx, id, ip[1], membase + ea_);                                    \
-        NEXT(4);                                                               \
+        NEXT(6);                                                               \
     }                                                                          \
     LIR(A_##id): {                                                             \
-        uint64_t ea_ = ip[2];                                                  \
+        uint64_t ea_ = imm64(ip + 3);                                          \
         MEMCHECK(ea_, MSZF(pfx, id));                                          \
         LDF(pfx, id, ip[1], membase + ea_);                                    \
-        NEXT(3);                                                               \
+        NEXT(5);                                                               \
     }
 #define HM_P2R0(id, pfx, a, b)                                                 \
     LOP(id): {                                                                 \
-        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + ip[3];                  \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + imm64(ip + 4);          \
         MEMCHECK(ea_, MSZF(pfx, id));                                          \
         STF(pfx, id, ip[2], membase + ea_);                                    \
-        NEXT(4);                                                               \
+        NEXT(6);                                                               \
     }                                                                          \
     LIR(A_##id): {                                                             \
-        uint64_t ea_ = ip[2];                                                  \
+        uint64_t ea_ = imm64(ip + 3);                                          \
         MEMCHECK(ea_, MSZF(pfx, id));                                          \
         STF(pfx, id, ip[1], membase + ea_);                                    \
-        NEXT(3);                                                               \
+        NEXT(5);                                                               \
     }
 /* extract [d][v][lane], replace [d][v][x][lane] */
 #define HL_P1R1(id, pfx, a, r)                                                 \
@@ -406,20 +408,20 @@ static bool fuse_first(uint32_t op) {
         stv(fp + ip[1], zw_simd_##id(ldv(fp + ip[2]), ip[4], x_));             \
         NEXT(5);                                                               \
     }
-/* load lane [d][addr][v][off][lane], store lane [addr][v][off][lane] */
+/* load lane [d][addr][v][M][lane], store lane [addr][v][M][lane] */
 #define HML_P2R1(id, pfx, a, b, r)                                             \
     LOP(id): {                                                                 \
-        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + ip[4];                  \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + imm64(ip + 5);          \
         MEMCHECK(ea_, ZW_SIMD_MEMSIZE_##id);                                   \
-        stv(fp + ip[1], zw_simd_##id(ldv(fp + ip[3]), membase + ea_, ip[5]));  \
-        NEXT(6);                                                               \
+        stv(fp + ip[1], zw_simd_##id(ldv(fp + ip[3]), membase + ea_, ip[7]));  \
+        NEXT(8);                                                               \
     }
 #define HML_P2R0(id, pfx, a, b)                                                \
     LOP(id): {                                                                 \
-        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + ip[3];                  \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + imm64(ip + 4);          \
         MEMCHECK(ea_, ZW_SIMD_MEMSIZE_##id);                                   \
-        zw_simd_##id(membase + ea_, ldv(fp + ip[2]), ip[4]);                   \
-        NEXT(5);                                                               \
+        zw_simd_##id(membase + ea_, ldv(fp + ip[2]), ip[6]);                   \
+        NEXT(7);                                                               \
     }
 
 /* table entries of the generated handlers */

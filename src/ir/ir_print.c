@@ -19,14 +19,14 @@
 #define DSC_P3R0(id, pfx, a, b, c) "sss"
 #define DSC_P3R1(id, pfx, a, b, c, r) "dsss"
 #define DSC_SPECIAL(id, pfx) NULL
-#define DSCM_P1R1(id, pfx, a, r) "dso"
-#define DSCM_P2R0(id, pfx, a, b) "sso"
+#define DSCM_P1R1(id, pfx, a, r) "dsM"
+#define DSCM_P2R0(id, pfx, a, b) "ssM"
 #define DSCL_P1R1(id, pfx, a, r) "dsL"
 #define DSCL_P2R1(id, pfx, a, b, r) "dssL"
-#define DSCML_P2R1(id, pfx, a, b, r) "dssoL"
-#define DSCML_P2R0(id, pfx, a, b) "ssoL"
-#define DSCA_P1R1(id, pfx, a, r) "do"
-#define DSCA_P2R0(id, pfx, a, b) "so"
+#define DSCML_P2R1(id, pfx, a, b, r) "dssML"
+#define DSCML_P2R0(id, pfx, a, b) "ssML"
+#define DSCA_P1R1(id, pfx, a, r) "dM"
+#define DSCA_P2R0(id, pfx, a, b) "sM"
 
 #define D_NONE(id, pfx, sig) ZW_SIG(sig, DSC, id, pfx)
 #define D_MEMARG(id, pfx, sig) ZW_SIG(sig, DSCM, id, pfx)
@@ -173,6 +173,7 @@ uint32_t zw_ir_insn_len(const uint32_t *code, uint32_t pc) {
     for (; *d; d++) {
         switch (*d) {
         case 'I': k += 2; break;
+        case 'M': k += 3; break;
         case 'V': k += 4; break;
         case 'N': k += 2 + code[pc + k]; break;
         default: k += 1;
@@ -217,7 +218,14 @@ void zw_ir_print_insn(FILE *out, const zw_ir_func *f, uint32_t pc, const uint64_
             fprintf(out, "0x%08x%08x%08x%08x", c[pc + k + 3], c[pc + k + 2], c[pc + k + 1], c[pc + k]);
             k += 4;
             break;
-        case 'o': fprintf(out, "+%u", w); k++; break;
+        case 'M': {
+            uint64_t off;
+            memcpy(&off, c + pc + k + 1, 8);
+            if (w) fprintf(out, "mem%u ", w);
+            fprintf(out, "+%" PRIu64, off);
+            k += 3;
+            break;
+        }
         case 'L': fprintf(out, "lane %u", w); k++; break;
         case 'n': fprintf(out, "#%u", w); k++; break;
         case 'T': fprintf(out, "@%u", pc + w); k++; break;

@@ -142,6 +142,7 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
             break;
         }
         case 'I': k += 2; break;
+        case 'M': k += 3; break;
         case 'V': k += 4; break;
         case 'N': k += c[k] + 2; break;
         default: k++; break;

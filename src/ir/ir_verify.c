@@ -80,6 +80,7 @@ static uint32_t targets(const zw_ir_func *f, uint32_t pc, uint32_t *out, uint32_
             break;
         }
         case 'I': k += 2; break;
+        case 'M': k += 3; break;
         case 'V': k += 4; break;
         default: k++;
         }

@@ -204,6 +204,12 @@ static uint32_t emit(L *l, uint32_t op) {
     l->cmp_valid = false;
     return at;
 }
+/* A memory operand: the memory index, then the 64-bit offset (or the
+ * absolute address of an _abs form). */
+static void W_mem(L *l, uint32_t mem, uint64_t offset) {
+    W(l, mem);
+    W64(l, offset);
+}
 /* A branch target operand of the instruction starting at `at` pointing to
  * `target` (a known code offset). */
 static void W_target(L *l, uint32_t at, uint32_t target) { W(l, target - at); }
@@ -649,28 +655,28 @@ static void lower_memarg(L *l, uint32_t op, const zw_instr *in) {
         if (a.kind == V_CONST && (uint64_t)(uint32_t)a.c[0] + in->offset <= UINT32_MAX) {
             emit(l, aop);
             W_dst(l, zw_sig_letter_type(oi->results[0]));
-            W(l, (uint32_t)((uint32_t)a.c[0] + in->offset));
+            W_mem(l, in->mem, (uint32_t)a.c[0] + in->offset);
             return;
         }
         uint32_t as = src_of(l, &a);
         emit(l, op);
         W_dst(l, zw_sig_letter_type(oi->results[0]));
         W(l, as);
-        W(l, (uint32_t)in->offset);
+        W_mem(l, in->mem, in->offset);
     } else {
         vent v = pop(l), a = pop(l);
         uint32_t vs = src_of(l, &v);
         if (a.kind == V_CONST && (uint64_t)(uint32_t)a.c[0] + in->offset <= UINT32_MAX) {
             emit(l, aop);
             W(l, vs);
-            W(l, (uint32_t)((uint32_t)a.c[0] + in->offset));
+            W_mem(l, in->mem, (uint32_t)a.c[0] + in->offset);
             return;
         }
         uint32_t as = src_of(l, &a);
         emit(l, op);
         W(l, as);
         W(l, vs);
-        W(l, (uint32_t)in->offset);
+        W_mem(l, in->mem, in->offset);
     }
 }
 
@@ -1316,7 +1322,7 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
                 if (oi->results[0]) W_dst(l, ZW_V128);
                 W(l, s[0]);
                 W(l, s[1]);
-                W(l, (uint32_t)in.offset);
+                W_mem(l, in.mem, in.offset);
                 W(l, in.lane);
                 break;
             }

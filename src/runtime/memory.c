@@ -94,6 +94,7 @@ zwasm_result_t zw_memory_create(zw_store *s, const zw_memtype *t, zw_memory **ou
     m->pages = t->lim.min;
     m->max_pages = max_pages;
     m->reserved = want;
+    m->guarded = !t->is64 && want >= ZW_FULL_RESERVE;
     m->type = *t;
     m->type.page_log2 = (uint8_t)pl;
     *out = m;

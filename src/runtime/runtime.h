@@ -88,6 +88,12 @@ struct zw_memory {
     uint64_t max_pages;  /* effective maximum (declared max, or the 4 GiB limit);
                           * the declared one is in type.lim */
     uint64_t reserved;   /* bytes of address space reserved at base */
+    /* Every address a 32-bit load or store can form (i32 + u32 offset +
+     * access size) lies inside the reservation, so an access beyond size
+     * faults instead of touching other memory: compiled code may skip the
+     * bounds check and turn the fault into a trap.  Otherwise (a smaller
+     * fallback reservation, 64-bit memories) every access is checked. */
+    bool guarded;
     zw_memtype type;
 };
 
