@@ -39,7 +39,7 @@ typedef enum zw_imm {
 } zw_imm;
 
 typedef enum zw_op {
-#define X(id, text, prefix, code, imm, sig) ZW_OP_##id,
+#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_OP_##id,
 #include "opcodes.def"
 #undef X
     ZW_OP_COUNT
@@ -53,7 +53,16 @@ typedef struct zw_opinfo {
     /* Stack signature for fixed-typed instructions: params and results as
      * letter strings (i l f d v), e.g. "ii" -> "i".  NULL for S_SPECIAL. */
     const char *params, *results;
+    uint8_t access; /* bytes a memory instruction accesses, else 0 */
+    uint8_t lanes;  /* lanes of the shape a lane index refers to, else 0 */
 } zw_opinfo;
+
+/* The ACCESS column as compile-time constants: ZW_ACCESS_I32_LOAD == 4. */
+enum {
+#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_ACCESS_##id = access,
+#include "opcodes.def"
+#undef X
+};
 
 extern const zw_opinfo zw_opinfos[ZW_OP_COUNT];
 

@@ -274,13 +274,13 @@ static bool fuse_first(uint32_t op) {
 #define FBODY_LD(id, t, o)                                                     \
     do {                                                                       \
         uint64_t fea_ = (uint64_t)(uint32_t)fp[ip[(o) + 2]] + imm64(ip + (o) + 4); \
-        MEMCHECK(fea_, MSZ_##id);                                              \
+        MEMCHECK(fea_, ZW_ACCESS_##id);                                        \
         fp[ip[(o) + 1]] = LD_##id(membase + fea_);                             \
     } while (0)
 #define FBODY_ST(id, t, o)                                                     \
     do {                                                                       \
         uint64_t fea_ = (uint64_t)(uint32_t)fp[ip[(o) + 1]] + imm64(ip + (o) + 4); \
-        MEMCHECK(fea_, MSZ_##id);                                              \
+        MEMCHECK(fea_, ZW_ACCESS_##id);                                        \
         ST_##id(membase + fea_, fp[ip[(o) + 2]]);                              \
     } while (0)
 #define FBODY_MV(id, t, o) (fp[ip[(o) + 1]] = fp[ip[(o) + 2]])
@@ -320,9 +320,6 @@ static bool fuse_first(uint32_t op) {
 #define SEMP_0(id) SEM_##id
 #define SEMP_0xFC(id) SEM_##id
 #define SEMP_0xFD(id) zw_simd_##id
-#define MSZF(pfx, id) MSZP_##pfx(id)
-#define MSZP_0(id) MSZ_##id
-#define MSZP_0xFD(id) ZW_SIMD_MEMSIZE_##id
 #define LDF(pfx, id, d, p) LDP_##pfx(id, d, p)
 #define LDP_0(id, d, p) (fp[d] = LD_##id(p))
 #define LDP_0xFD(id, d, p) stv(fp + (d), zw_simd_##id(p))
@@ -373,26 +370,26 @@ static bool fuse_first(uint32_t op) {
 #define HM_P1R1(id, pfx, a, r)                                                 \
     LOP(id): {                                                                 \
         uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + imm64(ip + 4);          \
-        MEMCHECK(ea_, MSZF(pfx, id));                                          \
+        MEMCHECK(ea_, ZW_ACCESS_##id);                                             \
         LDF(pfx, id, ip[1], membase + ea_);                                    \
         NEXT(6);                                                               \
     }                                                                          \
     LIR(A_##id): {                                                             \
         uint64_t ea_ = imm64(ip + 3);                                          \
-        MEMCHECK(ea_, MSZF(pfx, id));                                          \
+        MEMCHECK(ea_, ZW_ACCESS_##id);                                             \
         LDF(pfx, id, ip[1], membase + ea_);                                    \
         NEXT(5);                                                               \
     }
 #define HM_P2R0(id, pfx, a, b)                                                 \
     LOP(id): {                                                                 \
         uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + imm64(ip + 4);          \
-        MEMCHECK(ea_, MSZF(pfx, id));                                          \
+        MEMCHECK(ea_, ZW_ACCESS_##id);                                             \
         STF(pfx, id, ip[2], membase + ea_);                                    \
         NEXT(6);                                                               \
     }                                                                          \
     LIR(A_##id): {                                                             \
         uint64_t ea_ = imm64(ip + 3);                                          \
-        MEMCHECK(ea_, MSZF(pfx, id));                                          \
+        MEMCHECK(ea_, ZW_ACCESS_##id);                                             \
         STF(pfx, id, ip[1], membase + ea_);                                    \
         NEXT(5);                                                               \
     }
@@ -412,14 +409,14 @@ static bool fuse_first(uint32_t op) {
 #define HML_P2R1(id, pfx, a, b, r)                                             \
     LOP(id): {                                                                 \
         uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + imm64(ip + 5);          \
-        MEMCHECK(ea_, ZW_SIMD_MEMSIZE_##id);                                   \
+        MEMCHECK(ea_, ZW_ACCESS_##id);                                           \
         stv(fp + ip[1], zw_simd_##id(ldv(fp + ip[3]), membase + ea_, ip[7]));  \
         NEXT(8);                                                               \
     }
 #define HML_P2R0(id, pfx, a, b)                                                \
     LOP(id): {                                                                 \
         uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + imm64(ip + 4);          \
-        MEMCHECK(ea_, ZW_SIMD_MEMSIZE_##id);                                   \
+        MEMCHECK(ea_, ZW_ACCESS_##id);                                           \
         zw_simd_##id(membase + ea_, ldv(fp + ip[2]), ip[6]);                   \
         NEXT(7);                                                               \
     }
@@ -511,7 +508,7 @@ static zwasm_result_t run(zw_store *s, const zw_ifunc *fn, zw_instance *inst, zw
                           const int32_t (**fuse_out)[FI_N]) {
 #if !ZW_INTERP_SWITCH
     static const int32_t table[ZW_IR_COUNT] = {
-#define X(id, text, prefix, code, imm, sig) GEN(T, id, prefix, imm, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes) GEN(T, id, prefix, imm, sig)
 #include "../opcodes.def"
 #undef X
 #define X(id) TE_OP(id)
@@ -583,7 +580,7 @@ L_base:
         TRAP(ZWASM_TRAP_UNREACHABLE);
 
     /* ---- generated handlers ---- */
-#define X(id, text, prefix, code, imm, sig) GEN(H, id, prefix, imm, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes) GEN(H, id, prefix, imm, sig)
 #include "../opcodes.def"
 #undef X
 
@@ -827,15 +824,16 @@ L_base:
     LOP(REF_FUNC):
         fp[ip[1]] = (uintptr_t)inst->funcs[ip[2]];
         NEXT(3);
+    /* memory.* name their memory (always 0 here: a single memory) */
     LOP(MEMORY_SIZE):
         fp[ip[1]] = (uint32_t)mem0->pages;
-        NEXT(2);
+        NEXT(3);
     LOP(MEMORY_GROW): {
         int64_t r = zw_memory_grow(mem0, (uint32_t)fp[ip[2]]);
         fp[ip[1]] = (uint32_t)r;
         membase = mem0->base;
         memsize = mem0->size;
-        NEXT(3);
+        NEXT(4);
     }
     LOP(MEMORY_INIT): {
         uint32_t di = ip[4];
@@ -843,7 +841,7 @@ L_base:
         if (ZW_UNLIKELY(sr + n > inst->data_len[di] || d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
         BURN_BYTES(n);
         if (n) memcpy(membase + d, inst->module->datas[di].bytes + sr, n);
-        NEXT(5);
+        NEXT(6);
     }
     LOP(DATA_DROP):
         inst->data_len[ip[1]] = 0;
@@ -853,14 +851,14 @@ L_base:
         if (ZW_UNLIKELY(d + n > memsize || sr + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
         BURN_BYTES(n);
         if (n) memmove(membase + d, membase + sr, n);
-        NEXT(4);
+        NEXT(6);
     }
     LOP(MEMORY_FILL): {
         uint64_t d = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
         if (ZW_UNLIKELY(d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
         BURN_BYTES(n);
         if (n) memset(membase + d, (int)(uint8_t)fp[ip[2]], n);
-        NEXT(4);
+        NEXT(5);
     }
 #if ZW_INTERP_SWITCH
     }

@@ -79,6 +79,36 @@ typedef struct zw_ir_func zw_ir_func;
     X(GLOBAL_GET128, "global.get.v128", "dn", "v")                             \
     X(GLOBAL_SET128, "global.set.v128", "sn", "v")
 
+/* Wasm operations typed by hand (S_SPECIAL), as they appear in the IR:
+ * X(ID, "descriptor", "types") — the one place their operand layout is
+ * written: the lowering emits them from it (n operands take the
+ * instruction's immediates a, b in order), the printer and zw_ir_operands
+ * read it.  Type letters as in ZW_IR_OPS, plus: F funcref, g the type of global n,
+ * e the element type of table n, a the address type of memory or table n
+ * (i32, or i64 for a 64-bit one).  memory.* ops name their memory(ies). */
+#define ZW_IR_SPECIAL(X)                                                       \
+    X(UNREACHABLE, "", "")                                                     \
+    X(CALL, "nB", "")                  /* B: the callee's arguments/results */ \
+    X(CALL_INDIRECT, "nnBs", "i")      /* type, table, B, the element index */ \
+    X(SELECT, "dsss", "iiii")          /* the i32 select: d, a, b, cond */     \
+    X(GLOBAL_GET, "dn", "g")                                                   \
+    X(GLOBAL_SET, "sn", "g")                                                   \
+    X(TABLE_GET, "dsn", "ea")                                                  \
+    X(TABLE_SET, "ssn", "ae")                                                  \
+    X(TABLE_SIZE, "dn", "a")                                                   \
+    X(TABLE_GROW, "dssn", "aea")       /* d, init, delta, table */             \
+    X(TABLE_FILL, "sssn", "aea")       /* at, value, count, table */           \
+    X(TABLE_COPY, "sssnn", "aaa")      /* dst, src, count, dst table, src table */ \
+    X(TABLE_INIT, "sssnn", "aii")      /* dst, src, count, segment, table */   \
+    X(ELEM_DROP, "n", "")                                                      \
+    X(MEMORY_SIZE, "dn", "a")                                                  \
+    X(MEMORY_GROW, "dsn", "aa")                                                \
+    X(MEMORY_INIT, "sssnn", "aii")     /* dst, src, count, segment, memory */  \
+    X(MEMORY_COPY, "sssnn", "aaa")     /* dst, src, count, dst mem, src mem */ \
+    X(MEMORY_FILL, "sssn", "aia")      /* at, byte, count, memory */           \
+    X(DATA_DROP, "n", "")                                                      \
+    X(REF_FUNC, "dn", "F")
+
 /* Integer compares that fuse with br_if / if into ZW_IR_BR_<id> (slot,slot)
  * and ZW_IR_BRK_<id> (slot, immediate). */
 #define ZW_IR_CMPS(X)                                                          \
@@ -142,7 +172,7 @@ enum zw_irop {
 #define X(id, l) ZW_IR_K_##id,
     ZW_IR_KOPS(X)
 #undef X
-#define X(id, text, prefix, code, imm, sig) ZW_IR_AMEM_##imm(ZW_IR_A_##id)
+#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_IR_AMEM_##imm(ZW_IR_A_##id)
 #include "../opcodes.def"
 #undef X
     ZW_IR_COUNT
@@ -190,6 +220,11 @@ typedef struct zw_ir_opnd {
  * how many there are. */
 uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw_ir_opnd *out,
                         uint32_t cap);
+/* The slot-operand type letters of a hand-typed op (ZW_IR_SPECIAL), and
+ * the type behind a module-given letter (g, e, a) for op with n operands
+ * nimm[0..1]. */
+const char *zw_ir_special_types(uint32_t op);
+zw_valtype zw_ir_module_type(const zw_module *m, uint32_t op, const uint32_t *nimm, char c);
 /* Slots a value of type t occupies (v128: 2). */
 uint32_t zw_ir_type_slots(zw_valtype t);
 

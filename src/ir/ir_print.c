@@ -36,7 +36,7 @@
 #define D_OTHER(id, pfx, sig) NULL
 
 static const char *const wasm_desc[ZW_OP_COUNT] = {
-#define X(id, text, prefix, code, imm, sig) [ZW_OP_##id] = ZW_BY_IMM(imm, D, id, prefix, sig),
+#define X(id, text, prefix, code, imm, sig, access, lanes) [ZW_OP_##id] = ZW_BY_IMM(imm, D, id, prefix, sig),
 #include "../opcodes.def"
 #undef X
 };
@@ -81,7 +81,7 @@ static const char k_ty[] = {
 #define AB_SHUF(id, pfx, sig)
 #define AB_OTHER(id, pfx, sig)
 static const uint16_t a_base[] = {
-#define X(id, text, prefix, code, imm, sig) ZW_BY_IMM(imm, AB, id, prefix, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_BY_IMM(imm, AB, id, prefix, sig)
 #include "../opcodes.def"
 #undef X
 };
@@ -92,7 +92,7 @@ static const char *const a_desc[] = {
 #define AD_MLANE(id, pfx, sig)
 #define AD_SHUF(id, pfx, sig)
 #define AD_OTHER(id, pfx, sig)
-#define X(id, text, prefix, code, imm, sig) ZW_BY_IMM(imm, AD, id, prefix, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_BY_IMM(imm, AD, id, prefix, sig)
 #include "../opcodes.def"
 #undef X
 };
@@ -106,27 +106,9 @@ const char *zw_ir_desc(uint32_t op) {
     if (op < ZW_OP_COUNT) {
         if (wasm_desc[op]) return wasm_desc[op];
         switch (op) {
-        case ZW_OP_UNREACHABLE: return "";
-        case ZW_OP_CALL: return "nB";
-        case ZW_OP_CALL_INDIRECT: return "nnBs";
-        case ZW_OP_SELECT: return "dsss";
-        case ZW_OP_GLOBAL_GET: return "dn";
-        case ZW_OP_GLOBAL_SET: return "sn";
-        case ZW_OP_TABLE_GET: return "dsn";
-        case ZW_OP_TABLE_SET: return "ssn";
-        case ZW_OP_MEMORY_SIZE: return "d";
-        case ZW_OP_MEMORY_GROW: return "ds";
-        case ZW_OP_MEMORY_INIT: return "sssn";
-        case ZW_OP_DATA_DROP: return "n";
-        case ZW_OP_MEMORY_COPY: return "sss";
-        case ZW_OP_MEMORY_FILL: return "sss";
-        case ZW_OP_TABLE_INIT: return "sssnn";
-        case ZW_OP_ELEM_DROP: return "n";
-        case ZW_OP_TABLE_COPY: return "sssnn";
-        case ZW_OP_TABLE_GROW: return "dssn";
-        case ZW_OP_TABLE_SIZE: return "dn";
-        case ZW_OP_TABLE_FILL: return "sssn";
-        case ZW_OP_REF_FUNC: return "dn";
+#define X(id, desc, types) case ZW_OP_##id: return desc;
+            ZW_IR_SPECIAL(X)
+#undef X
         }
         return "";
     }

@@ -16,6 +16,8 @@
 static zw_valtype letter_type(char c, const zw_ir_func *f) {
     switch (c) {
     case 'r': return ZW_IR_ANYREF;
+    case 'F': return ZW_FUNCREF;
+    case 'g': case 'e': case 'a': return 0; /* given by the module */
     case '*': return f && f->type->nresults ? f->type->results[0] : 0;
     default: return zw_sig_letter_type(c);
     }
@@ -45,7 +47,7 @@ static uint32_t base_op(uint32_t op) {
 #define AB_MLANE(id, pfx, sig)
 #define AB_SHUF(id, pfx, sig)
 #define AB_OTHER(id, pfx, sig)
-#define X(id, text, prefix, code, imm, sig) ZW_BY_IMM(imm, AB, id, prefix, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_BY_IMM(imm, AB, id, prefix, sig)
 #include "../opcodes.def"
 #undef X
 #undef AB_NONE
@@ -76,25 +78,36 @@ static void add_call(opnds *o, uint32_t base, const zw_functype *t) {
     for (uint32_t i = 0; i < t->nresults; k += zw_slots(t->results[i]), i++) add(o, k, t->results[i], true);
 }
 
-/* Types of the slot operands of a Wasm-numbered op whose typing is not a
- * fixed signature, in descriptor order ('\0' entries are filled by the
- * caller from the module). */
-static const char *special_types(uint32_t op) {
+const char *zw_ir_special_types(uint32_t op) {
     switch (op) {
-    case ZW_OP_SELECT: return "iiii";
-    case ZW_OP_TABLE_GET: return "ri";      /* d = the table's type */
-    case ZW_OP_TABLE_SET: return "ir";
-    case ZW_OP_MEMORY_SIZE: return "i";
-    case ZW_OP_MEMORY_GROW: return "ii";
-    case ZW_OP_MEMORY_INIT: case ZW_OP_MEMORY_COPY: case ZW_OP_MEMORY_FILL:
-    case ZW_OP_TABLE_INIT: case ZW_OP_TABLE_COPY: return "iii";
-    case ZW_OP_TABLE_GROW: return "iri";
-    case ZW_OP_TABLE_SIZE: return "i";
-    case ZW_OP_TABLE_FILL: return "iri";
-    case ZW_OP_REF_FUNC: return "r";
-    case ZW_OP_CALL_INDIRECT: return "i";   /* the table index; B is the call */
+#define X(id, desc, types) case ZW_OP_##id: return types;
+        ZW_IR_SPECIAL(X)
+#undef X
     }
     return "";
+}
+
+/* The table or memory a hand-typed op works on (the dst one of a copy):
+ * its index among the instruction's n operands. */
+static uint32_t object_operand(uint32_t op) {
+    return op == ZW_OP_TABLE_INIT || op == ZW_OP_MEMORY_INIT ? 1 : 0;
+}
+
+/* The type behind a module-given letter: g a global's type, e a table's
+ * element type, a the address type of a memory or table. */
+zw_valtype zw_ir_module_type(const zw_module *m, uint32_t op, const uint32_t *nimm, char c) {
+    uint32_t x = nimm[object_operand(op)];
+    switch (c) {
+    case 'g': return x < m->nglobals ? m->globals[x].type.type : 0;
+    case 'e': return x < m->ntables ? m->tables[x].type.elem : 0;
+    case 'a': {
+        bool mem = op >= ZW_OP_MEMORY_SIZE && op <= ZW_OP_MEMORY_GROW;
+        mem = mem || op == ZW_OP_MEMORY_INIT || op == ZW_OP_MEMORY_COPY || op == ZW_OP_MEMORY_FILL;
+        bool is64 = mem ? x < m->nmems && m->mems[x].type.is64 : x < m->ntables && m->tables[x].type.is64;
+        return is64 ? ZW_I64 : ZW_I32;
+    }
+    }
+    return 0;
 }
 
 uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw_ir_opnd *out,
@@ -120,13 +133,18 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
             types = sig;
         }
     } else {
-        types = special_types(op);
+        types = zw_ir_special_types(op);
     }
+    /* the n operands (tables, memories, globals the types may depend on) */
+    uint32_t nimm[2] = {0, 0}, ni = 0;
+    for (uint32_t k = 1; desc[k - 1]; k++)
+        if (desc[k - 1] == 'n' && ni < 2) nimm[ni++] = c[k];
     uint32_t t = 0; /* next type letter */
     for (uint32_t k = 1; *desc; desc++) {
         switch (*desc) {
         case 'd': case 's': {
-            zw_valtype ty = types[t] ? letter_type(types[t], f) : 0;
+            char tl = types[t];
+            zw_valtype ty = !tl ? 0 : strchr("gea", tl) ? zw_ir_module_type(m, op, nimm, tl) : letter_type(tl, f);
             t++;
             add(&o, c[k], ty, *desc == 'd');
             k++;
@@ -148,26 +166,8 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
         default: k++; break;
         }
     }
-    /* types the module knows */
+    /* what else the module knows */
     switch (op) {
-    case ZW_OP_GLOBAL_GET: case ZW_OP_GLOBAL_SET:
-        if (cap) out[0].type = m->globals[c[2]].type.type;
-        break;
-    case ZW_OP_TABLE_GET:
-        if (cap) out[0].type = m->tables[c[3]].type.elem;
-        break;
-    case ZW_OP_TABLE_SET:
-        if (cap > 1) out[1].type = m->tables[c[3]].type.elem;
-        break;
-    case ZW_OP_TABLE_GROW:
-        if (cap > 1) out[1].type = m->tables[c[4]].type.elem;
-        break;
-    case ZW_OP_TABLE_FILL:
-        if (cap > 1) out[1].type = m->tables[c[4]].type.elem;
-        break;
-    case ZW_OP_REF_FUNC:
-        if (cap) out[0].type = ZW_FUNCREF;
-        break;
     case ZW_IR_RETURN: case ZW_IR_RETURN_PAD: {
         /* the results, in slots 0.. */
         uint32_t k = 0;

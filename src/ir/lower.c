@@ -646,7 +646,7 @@ static void lower_memarg(L *l, uint32_t op, const zw_instr *in) {
 #define AB_MLANE(id, pfx, sig)
 #define AB_SHUF(id, pfx, sig)
 #define AB_OTHER(id, pfx, sig)
-#define X(id, text, prefix, code, imm, sig) ZW_BY_IMM(imm, AB, id, prefix, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_BY_IMM(imm, AB, id, prefix, sig)
 #include "../opcodes.def"
 #undef X
     }
@@ -681,17 +681,23 @@ static void lower_memarg(L *l, uint32_t op, const zw_instr *in) {
 }
 
 /* ---- calls ------------------------------------------------------------------- */
-/* Emit op with an optional destination of type dst (0: none), then the
- * slots of its nsrc popped operands, then nimm index immediates. */
-static void emit_op(L *l, uint32_t op, uint32_t nsrc, zw_valtype dst, uint32_t nimm, uint32_t i0,
-                    uint32_t i1) {
-    uint32_t s[3];
+/* Emit a hand-typed op (ZW_IR_SPECIAL) laid out [d][s...][n...]: its
+ * operands popped, its result pushed, its n operands from the
+ * instruction's immediates a, b in order. */
+static void emit_special(L *l, uint32_t op, const zw_instr *in) {
+    const char *desc = zw_ir_desc(op), *types = zw_ir_special_types(op);
+    uint32_t nimm[2] = {in->a, in->b}, nsrc = 0, s[3];
+    for (const char *d = desc; *d; d++) nsrc += *d == 's';
     pop_srcs(l, nsrc, s);
     emit(l, op);
-    if (dst) W_dst(l, dst);
+    if (desc[0] == 'd') {
+        zw_valtype t = types[0] == 'F' ? ZW_FUNCREF : zw_sig_letter_type(types[0]);
+        if (!t) t = zw_ir_module_type(l->m, op, nimm, types[0]);
+        W_dst(l, t);
+    }
     for (uint32_t i = 0; i < nsrc; i++) W(l, s[i]);
-    if (nimm > 0) W(l, i0);
-    if (nimm > 1) W(l, i1);
+    for (uint32_t k = 0; *desc; desc++)
+        if (*desc == 'n') W(l, nimm[k++]);
 }
 
 /* Materialize the arguments (top np entries) and return the base slot. */
@@ -1264,21 +1270,13 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             }
             break;
         }
-        /* table, element, data and memory instructions: [d][s...][imm...] */
-        case ZW_OP_TABLE_GET: emit_op(l, op, 1, m->tables[in.a].type.elem, 1, in.a, 0); break;
-        case ZW_OP_TABLE_SET: emit_op(l, op, 2, 0, 1, in.a, 0); break;
-        case ZW_OP_TABLE_SIZE: emit_op(l, op, 0, ZW_I32, 1, in.a, 0); break;
-        case ZW_OP_TABLE_GROW: emit_op(l, op, 2, ZW_I32, 1, in.a, 0); break;
-        case ZW_OP_TABLE_FILL: emit_op(l, op, 3, 0, 1, in.a, 0); break;
-        case ZW_OP_TABLE_COPY:
-        case ZW_OP_TABLE_INIT: emit_op(l, op, 3, 0, 2, in.a, in.b); break;
-        case ZW_OP_ELEM_DROP:
-        case ZW_OP_DATA_DROP: emit_op(l, op, 0, 0, 1, in.a, 0); break;
-        case ZW_OP_MEMORY_SIZE: emit_op(l, op, 0, ZW_I32, 0, 0, 0); break;
-        case ZW_OP_MEMORY_GROW: emit_op(l, op, 1, ZW_I32, 0, 0, 0); break;
-        case ZW_OP_MEMORY_INIT: emit_op(l, op, 3, 0, 1, in.a, 0); break;
-        case ZW_OP_MEMORY_COPY:
-        case ZW_OP_MEMORY_FILL: emit_op(l, op, 3, 0, 0, 0, 0); break;
+        /* table, element, data and memory instructions: [d][s...][n...] */
+        case ZW_OP_TABLE_GET: case ZW_OP_TABLE_SET: case ZW_OP_TABLE_SIZE: case ZW_OP_TABLE_GROW:
+        case ZW_OP_TABLE_FILL: case ZW_OP_TABLE_COPY: case ZW_OP_TABLE_INIT: case ZW_OP_ELEM_DROP:
+        case ZW_OP_DATA_DROP: case ZW_OP_MEMORY_SIZE: case ZW_OP_MEMORY_GROW: case ZW_OP_MEMORY_INIT:
+        case ZW_OP_MEMORY_COPY: case ZW_OP_MEMORY_FILL: case ZW_OP_REF_FUNC:
+            emit_special(l, op, &in);
+            break;
         case ZW_OP_REF_NULL: {
             vent *e = push(l, V_CONST, in.a);
             if (e) e->c[0] = 0;
@@ -1294,11 +1292,6 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             set_cmp(l, start, ninsn, (cond){ZW_IR_BR_NULL, s[0], 0, 0});
             break;
         }
-        case ZW_OP_REF_FUNC:
-            emit(l, op);
-            W_dst(l, ZW_FUNCREF);
-            W(l, in.a);
-            break;
         default: {
             const zw_opinfo *oi = &zw_opinfos[op];
             switch (oi->imm) {

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 
+#include "../opcodes.h"
 #include "runtime.h"
 
 /* ---- constant expressions ------------------------------------------------------ */
@@ -17,82 +18,50 @@ static zwasm_result_t const_bad(zwasm_error_t *err, const zw_expr *e, const char
                       "constant expression: %s", what);
 }
 
-/* Evaluates the validated instruction sequence e (ending with `end`).
- * Supports the Wasm 2.0 constant instructions plus the extended-const
- * integer add/sub/mul. */
+/* Evaluates the validated instruction sequence e (ending with `end`),
+ * read with the decoder's instruction reader: the Wasm 2.0 constant
+ * instructions plus the extended-const integer add/sub/mul. */
 zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_value *out,
                              zwasm_error_t *err) {
+    const zw_module *m = inst->module;
     const uint8_t *p = e->code, *end = e->code + e->len;
     value_stack st = {0};
     zwasm_result_t r;
-    const zw_module *m = inst->module;
+    zw_instr in;
     for (;;) {
         if (p >= end) {
             r = const_bad(err, e, "missing end");
             goto done;
         }
-        uint8_t op = *p++;
-        if (op == 0x0B) break; /* end */
+        if (zw_read_instr(m->bytes, &p, end, ZWASM_NO_FUNC, &in, err) != ZWASM_OK) goto bad;
+        if (in.op == ZW_OP_END) break;
         zw_value v;
         memset(&v, 0, sizeof v);
-        switch (op) {
-        case 0x41: { /* i32.const */
-            int32_t x;
-            if (!zw_read_s32(&p, end, &x)) goto bad;
-            v.i32 = (uint32_t)x;
+        switch (in.op) {
+        case ZW_OP_I32_CONST: v.i32 = (uint32_t)in.imm; break;
+        case ZW_OP_I64_CONST: v.i64 = (uint64_t)in.imm; break;
+        case ZW_OP_F32_CONST: v.i32 = in.v.u32[0]; break;
+        case ZW_OP_F64_CONST: v.i64 = in.v.u64[0]; break;
+        case ZW_OP_V128_CONST: v.v128 = in.v; break;
+        case ZW_OP_REF_NULL: v.ref = NULL; break;
+        case ZW_OP_REF_FUNC:
+            if (in.a >= m->nfuncs || !inst->funcs[in.a]) goto bad;
+            v.ref = inst->funcs[in.a];
             break;
-        }
-        case 0x42: { /* i64.const */
-            int64_t x;
-            if (!zw_read_s64(&p, end, &x)) goto bad;
-            v.i64 = (uint64_t)x;
+        case ZW_OP_GLOBAL_GET:
+            if (in.a >= m->nglobals || !inst->globals[in.a]) goto bad;
+            v = inst->globals[in.a]->val;
             break;
-        }
-        case 0x43: /* f32.const */
-            if (end - p < 4) goto bad;
-            memcpy(&v.i32, p, 4);
-            p += 4;
-            break;
-        case 0x44: /* f64.const */
-            if (end - p < 8) goto bad;
-            memcpy(&v.i64, p, 8);
-            p += 8;
-            break;
-        case 0xFD: { /* v128.const */
-            uint32_t sub;
-            if (!zw_read_u32(&p, end, &sub) || sub != 12 || end - p < 16) goto bad;
-            memcpy(v.v128.u8, p, 16);
-            p += 16;
-            break;
-        }
-        case 0xD0: { /* ref.null ht (a heap type: s33) */
-            int64_t ht;
-            if (!zw_read_s33(&p, end, &ht)) goto bad;
-            v.ref = NULL;
-            break;
-        }
-        case 0xD2: { /* ref.func x */
-            uint32_t x;
-            if (!zw_read_u32(&p, end, &x) || x >= m->nfuncs || !inst->funcs[x]) goto bad;
-            v.ref = inst->funcs[x];
-            break;
-        }
-        case 0x23: { /* global.get x */
-            uint32_t x;
-            if (!zw_read_u32(&p, end, &x) || x >= m->nglobals || !inst->globals[x]) goto bad;
-            v = inst->globals[x]->val;
-            break;
-        }
-        case 0x6A: case 0x6B: case 0x6C:   /* i32.add/sub/mul */
-        case 0x7C: case 0x7D: case 0x7E: { /* i64.add/sub/mul */
+        case ZW_OP_I32_ADD: case ZW_OP_I32_SUB: case ZW_OP_I32_MUL:
+        case ZW_OP_I64_ADD: case ZW_OP_I64_SUB: case ZW_OP_I64_MUL: {
             if (st.n < 2) goto bad;
             zw_value b = st.v[--st.n], a = st.v[--st.n];
-            switch (op) {
-            case 0x6A: v.i32 = a.i32 + b.i32; break;
-            case 0x6B: v.i32 = a.i32 - b.i32; break;
-            case 0x6C: v.i32 = a.i32 * b.i32; break;
-            case 0x7C: v.i64 = a.i64 + b.i64; break;
-            case 0x7D: v.i64 = a.i64 - b.i64; break;
+            switch (in.op) {
+            case ZW_OP_I32_ADD: v.i32 = a.i32 + b.i32; break;
+            case ZW_OP_I32_SUB: v.i32 = a.i32 - b.i32; break;
+            case ZW_OP_I32_MUL: v.i32 = a.i32 * b.i32; break;
+            case ZW_OP_I64_ADD: v.i64 = a.i64 + b.i64; break;
+            case ZW_OP_I64_SUB: v.i64 = a.i64 - b.i64; break;
             default: v.i64 = a.i64 * b.i64; break;
             }
             break;

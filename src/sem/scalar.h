@@ -4,8 +4,9 @@
  * every stage that computes Wasm values: the interpreter's generated
  * handlers (and its register-immediate and fused compare-and-branch
  * forms), the lowering's constant folding, and the JIT's helper calls.
- * Also the scalar memory accessors MSZ_<ID> (bytes accessed), LD_<ID>(p)
- * (load: the result's slot bits) and ST_<ID>(p, slot) (store).
+ * Also the scalar memory accessors LD_<ID>(p) (load: the result's slot
+ * bits) and ST_<ID>(p, slot) (store); the bytes each accesses are
+ * opcodes.def's ACCESS column (ZW_ACCESS_<ID>).
  *
  * Operand types by signature letter: i uint32_t, l uint64_t, f float,
  * d double.  Traps use TRAP(kind), defined by the including file; the
@@ -207,51 +208,28 @@ static inline void zw_st64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 #define SEM_I64_TRUNC_SAT_F64_U(a) zw_trunc_sat_f64_i64_u(a)
 
 /* ---- scalar memory accesses: LD gives the slot bits ---- */
-#define MSZ_I32_LOAD 4
 #define LD_I32_LOAD(p) ((uint64_t)zw_ld32(p))
-#define MSZ_I64_LOAD 8
 #define LD_I64_LOAD(p) zw_ld64(p)
-#define MSZ_F32_LOAD 4
 #define LD_F32_LOAD(p) ((uint64_t)zw_ld32(p))
-#define MSZ_F64_LOAD 8
 #define LD_F64_LOAD(p) zw_ld64(p)
-#define MSZ_I32_LOAD8_S 1
 #define LD_I32_LOAD8_S(p) ((uint64_t)(uint32_t)(int32_t)(int8_t)*(p))
-#define MSZ_I32_LOAD8_U 1
 #define LD_I32_LOAD8_U(p) ((uint64_t)*(p))
-#define MSZ_I32_LOAD16_S 2
 #define LD_I32_LOAD16_S(p) ((uint64_t)(uint32_t)(int32_t)(int16_t)zw_ld16(p))
-#define MSZ_I32_LOAD16_U 2
 #define LD_I32_LOAD16_U(p) ((uint64_t)zw_ld16(p))
-#define MSZ_I64_LOAD8_S 1
 #define LD_I64_LOAD8_S(p) ((uint64_t)(int64_t)(int8_t)*(p))
-#define MSZ_I64_LOAD8_U 1
 #define LD_I64_LOAD8_U(p) ((uint64_t)*(p))
-#define MSZ_I64_LOAD16_S 2
 #define LD_I64_LOAD16_S(p) ((uint64_t)(int64_t)(int16_t)zw_ld16(p))
-#define MSZ_I64_LOAD16_U 2
 #define LD_I64_LOAD16_U(p) ((uint64_t)zw_ld16(p))
-#define MSZ_I64_LOAD32_S 4
 #define LD_I64_LOAD32_S(p) ((uint64_t)(int64_t)(int32_t)zw_ld32(p))
-#define MSZ_I64_LOAD32_U 4
 #define LD_I64_LOAD32_U(p) ((uint64_t)zw_ld32(p))
-#define MSZ_I32_STORE 4
 #define ST_I32_STORE(p, x) zw_st32(p, (uint32_t)(x))
-#define MSZ_I64_STORE 8
 #define ST_I64_STORE(p, x) zw_st64(p, x)
-#define MSZ_F32_STORE 4
 #define ST_F32_STORE(p, x) zw_st32(p, (uint32_t)(x))
-#define MSZ_F64_STORE 8
 #define ST_F64_STORE(p, x) zw_st64(p, x)
-#define MSZ_I32_STORE8 1
 #define ST_I32_STORE8(p, x) (*(p) = (uint8_t)(x))
-#define MSZ_I32_STORE16 2
 #define ST_I32_STORE16(p, x) zw_st16(p, (uint16_t)(x))
-#define MSZ_I64_STORE8 1
 #define ST_I64_STORE8(p, x) (*(p) = (uint8_t)(x))
-#define MSZ_I64_STORE16 2
 #define ST_I64_STORE16(p, x) zw_st16(p, (uint16_t)(x))
-#define MSZ_I64_STORE32 4
 #define ST_I64_STORE32(p, x) zw_st32(p, (uint32_t)(x))
 
 #endif

@@ -5,7 +5,8 @@
  * for, and as the reference for tests.
  *
  * Owns: zw_simd_<ID> for every 0xFD opcode of opcodes.def except
- * V128_CONST, and ZW_SIMD_MEMSIZE_<ID> for every SIMD memory opcode.
+ * V128_CONST (the bytes each memory opcode accesses are opcodes.def's
+ * ACCESS column).
  *
  * CONTRACT (derived from opcodes.def, one function per 0xFD opcode except
  * V128_CONST which the interpreter handles itself).  For opcode ID:
@@ -23,7 +24,6 @@
  *   store   : void zw_simd_V128_STORE(uint8_t *p, zw_v128 v)
  *   load lane : zw_v128 zw_simd_ID(zw_v128 v, const uint8_t *p, uint32_t lane)
  *   store lane: void zw_simd_ID(uint8_t *p, zw_v128 v, uint32_t lane)
- *   For each memory opcode also: #define ZW_SIMD_MEMSIZE_ID <bytes accessed>
  * Memory pointers are already bounds-checked and may be unaligned (use memcpy).
  * The host is little-endian (x86-64, AArch64).
  *
@@ -114,28 +114,6 @@ typedef union zw_simd_u {
     }
 
 /* ---- memory --------------------------------------------------------------- */
-#define ZW_SIMD_MEMSIZE_V128_LOAD 16
-#define ZW_SIMD_MEMSIZE_V128_LOAD8X8_S 8
-#define ZW_SIMD_MEMSIZE_V128_LOAD8X8_U 8
-#define ZW_SIMD_MEMSIZE_V128_LOAD16X4_S 8
-#define ZW_SIMD_MEMSIZE_V128_LOAD16X4_U 8
-#define ZW_SIMD_MEMSIZE_V128_LOAD32X2_S 8
-#define ZW_SIMD_MEMSIZE_V128_LOAD32X2_U 8
-#define ZW_SIMD_MEMSIZE_V128_LOAD8_SPLAT 1
-#define ZW_SIMD_MEMSIZE_V128_LOAD16_SPLAT 2
-#define ZW_SIMD_MEMSIZE_V128_LOAD32_SPLAT 4
-#define ZW_SIMD_MEMSIZE_V128_LOAD64_SPLAT 8
-#define ZW_SIMD_MEMSIZE_V128_STORE 16
-#define ZW_SIMD_MEMSIZE_V128_LOAD8_LANE 1
-#define ZW_SIMD_MEMSIZE_V128_LOAD16_LANE 2
-#define ZW_SIMD_MEMSIZE_V128_LOAD32_LANE 4
-#define ZW_SIMD_MEMSIZE_V128_LOAD64_LANE 8
-#define ZW_SIMD_MEMSIZE_V128_STORE8_LANE 1
-#define ZW_SIMD_MEMSIZE_V128_STORE16_LANE 2
-#define ZW_SIMD_MEMSIZE_V128_STORE32_LANE 4
-#define ZW_SIMD_MEMSIZE_V128_STORE64_LANE 8
-#define ZW_SIMD_MEMSIZE_V128_LOAD32_ZERO 4
-#define ZW_SIMD_MEMSIZE_V128_LOAD64_ZERO 8
 
 static inline zw_v128 zw_simd_V128_LOAD(const uint8_t *p) {
     zw_v128 r;

@@ -79,29 +79,8 @@ static bool local_idx(wt_func *f, const zw_sx *s, uint32_t *out) {
     return zw_wt_u32(f->m, s, out);
 }
 
-/* Natural alignment (log2 bytes) of a memory instruction, from its mnemonic. */
-static uint32_t natural_align(const char *text) {
-    const char *dot = strchr(text, '.');
-    const char *p = dot ? dot + 1 : text;
-    const char *ls = !strncmp(p, "load", 4) ? p + 4 : !strncmp(p, "store", 5) ? p + 5 : NULL;
-    uint32_t bits = 0;
-    if (ls && *ls >= '0' && *ls <= '9') {
-        bits = (uint32_t)strtoul(ls, (char **)&ls, 10);
-        if (*ls == 'x') bits *= (uint32_t)strtoul(ls + 1, NULL, 10);
-    } else if (!strncmp(text, "i32", 3) || !strncmp(text, "f32", 3)) {
-        bits = 32;
-    } else if (!strncmp(text, "i64", 3) || !strncmp(text, "f64", 3)) {
-        bits = 64;
-    } else {
-        bits = 128;
-    }
-    uint32_t a = 0;
-    while ((8u << a) < bits) a++;
-    return a;
-}
-
 static bool memarg(wt_func *f, int op, zw_sx *const *items, uint32_t n, uint32_t *i, zw_buf *b) {
-    uint64_t offset = 0, align = (uint64_t)1 << natural_align(zw_opinfos[op].text);
+    uint64_t offset = 0, align = zw_opinfos[op].access; /* natural alignment */
     const zw_sx *s = item(items, n, *i);
     if (s && s->kind == ZW_SX_ATOM && !strncmp(s->text, "offset=", 7)) {
         zw_num_res r = zw_num_uint(s->text + 7, UINT32_MAX, &offset);

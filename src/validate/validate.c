@@ -72,42 +72,6 @@ static bool vnomem(vctx *v) {
 }
 
 /* ---- helpers derived from the opcode table ------------------------------- */
-/* Bytes accessed by a memory instruction, from its mnemonic:
- * "i64.load16_s" -> 2, "v128.load8x8_s" -> 8, "f32.store" -> 4. */
-static unsigned access_bytes(const char *text) {
-    const char *dot = strchr(text, '.');
-    if (!dot) return 0;
-    const char *op = dot + 1;
-    if (!strncmp(op, "load", 4)) op += 4;
-    else if (!strncmp(op, "store", 5)) op += 5;
-    else return 0;
-    if (*op >= '0' && *op <= '9') {
-        unsigned n = 0;
-        while (*op >= '0' && *op <= '9') n = n * 10 + (unsigned)(*op++ - '0');
-        if (*op == 'x') {
-            unsigned k = 0;
-            op++;
-            while (*op >= '0' && *op <= '9') k = k * 10 + (unsigned)(*op++ - '0');
-            return n * k / 8;
-        }
-        return n / 8;
-    }
-    if (!strncmp(text, "i32", 3) || !strncmp(text, "f32", 3)) return 4;
-    if (!strncmp(text, "i64", 3) || !strncmp(text, "f64", 3)) return 8;
-    if (!strncmp(text, "v128", 4)) return 16;
-    return 0;
-}
-
-/* Lanes of a SIMD shape from the mnemonic: "i16x8.extract_lane_s" -> 8. */
-static unsigned shape_lanes(const char *text) {
-    const char *x = strchr(text, 'x');
-    const char *dot = strchr(text, '.');
-    if (!x || !dot || x > dot) return 0;
-    unsigned n = 0;
-    for (x++; *x >= '0' && *x <= '9'; x++) n = n * 10 + (unsigned)(*x - '0');
-    return n;
-}
-
 /* ---- operand and control stacks ------------------------------------------- */
 static bool push(vctx *v, zw_valtype t) {
     if (!ZW_VEC_PUSH(&v->vals, t)) return vnomem(v);
@@ -234,11 +198,10 @@ static bool check_global(vctx *v, uint32_t idx) {
 
 static bool check_memarg(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
     if (!check_mem(v, in->mem)) return false;
-    unsigned bytes = access_bytes(oi->text);
+    unsigned bytes = oi->access;
     if (bytes && in->align < 32 && (1u << in->align) > bytes)
         return verr(v, "alignment must not be larger than natural");
-    if (oi->imm == IMM_MEMARG_LANE && bytes && in->lane >= 16 / bytes)
-        return verr(v, "invalid lane index");
+    if (oi->imm == IMM_MEMARG_LANE && in->lane >= oi->lanes) return verr(v, "invalid lane index");
     return true;
 }
 
@@ -253,11 +216,9 @@ static bool check_imm(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
     case IMM_TABLE_TABLE: return check_table(v, in->a) && check_table(v, in->b);
     case IMM_ELEM_TABLE: return check_table(v, in->b) && check_elem(v, in->a);
     case IMM_ELEM: return check_elem(v, in->a);
-    case IMM_LANE: {
-        unsigned lanes = shape_lanes(oi->text);
-        if (lanes && in->lane >= lanes) return verr(v, "invalid lane index");
+    case IMM_LANE:
+        if (in->lane >= oi->lanes) return verr(v, "invalid lane index");
         return true;
-    }
     case IMM_SHUFFLE:
         for (int i = 0; i < 16; i++)
             if (in->v.u8[i] >= 32) return verr(v, "invalid lane index");

@@ -2,6 +2,7 @@
  * modules that must validate, and invalid ones that must fail with the
  * testsuite's message, the function index and the instruction offset. */
 #include "module.h"
+#include "opcodes.h"
 #include "test.h"
 
 #define HDR 0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00
@@ -197,4 +198,29 @@ TEST(validate_error_function_index) {
     CHECK_EQ_INT(e.func, 1);
     CHECK_EQ_INT(e.offset, sizeof b2 - 2); /* the drop */
     CHECK(starts(e.message, "type mismatch"));
+}
+
+/* The ACCESS and LANES columns of opcodes.def agree with each other and
+ * with the immediates: every memory instruction accesses a power of two of
+ * at most 16 bytes; a lane index names one of 16 / width lanes (lane
+ * loads/stores) or of its shape (extract/replace). */
+TEST(opcode_table_columns) {
+    int mem = 0, lane = 0;
+    for (uint32_t op = 0; op < ZW_OP_COUNT; op++) {
+        const zw_opinfo *oi = &zw_opinfos[op];
+        bool is_mem = oi->imm == IMM_MEMARG || oi->imm == IMM_MEMARG_LANE;
+        CHECK(is_mem == (oi->access != 0));
+        if (is_mem) {
+            mem++;
+            CHECK(oi->access <= 16 && (oi->access & (oi->access - 1)) == 0);
+        }
+        if (oi->imm == IMM_MEMARG_LANE) CHECK(oi->lanes * oi->access == 16);
+        if (oi->imm == IMM_LANE) CHECK(oi->lanes == 2 || oi->lanes == 4 || oi->lanes == 8 || oi->lanes == 16);
+        CHECK((oi->imm == IMM_LANE || oi->imm == IMM_MEMARG_LANE) == (oi->lanes != 0));
+        lane += oi->lanes != 0;
+    }
+    CHECK_EQ_INT(mem, 23 + 22);
+    CHECK_EQ_INT(lane, 14 + 8);
+    CHECK_EQ_INT(zw_opinfos[ZW_OP_V128_LOAD32X2_S].access, 8);
+    CHECK_EQ_INT(zw_opinfos[ZW_OP_I16X8_EXTRACT_LANE_S].lanes, 8);
 }
