@@ -3,6 +3,8 @@
  * lower), validation only, deletion, and import/export/custom-section
  * introspection with types.
  */
+#include <stdio.h>
+
 #include "../ir/ir.h"
 #include "../runtime/runtime.h"
 
@@ -37,7 +39,10 @@ ZWASM_API zwasm_result_t zwasm_module_new(zwasm_engine_t *engine, const uint8_t 
         m->engine = engine;
         m->dispose = dispose;
         m->backend = engine->backend;
-        r = zw_lower_module(m, err);
+        /* functions are lowered and prepared for the engine when first
+         * called: start-up grows with the code that runs */
+        if (!zw_ir_init_module(m))
+            r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
         if (r == ZWASM_OK) r = engine->backend->prepare(m, err);
     }
     if (r != ZWASM_OK) {
@@ -206,5 +211,9 @@ ZWASM_API bool zwasm_module_extern_type(const zwasm_module_t *module, zwasm_exte
 
 ZWASM_API void zwasm_module_dump_ir(const zwasm_module_t *module, void *file) {
     if (!module || !file) return;
+    zwasm_error_t err;
+    /* lowering is lazy: lower everything to print it (the code is the same) */
+    if (zw_lower_module((zw_module *)module, &err) != ZWASM_OK)
+        fprintf((FILE *)file, ";; %s\n", err.message);
     zw_ir_dump_module(MOD(module), (FILE *)file);
 }

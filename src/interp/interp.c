@@ -31,13 +31,25 @@
 
 /* The interpreter's form of a defined function: its threaded code (a copy
  * of the IR whose opcode words are handler offsets) and the frame layout the
- * call path reads, side by side.  A module's are an array, one per defined
- * function, in m->engine_code. */
+ * call path reads, side by side.  It is built when the function is first
+ * called (ifunc_build): until then tcode is NULL. */
 typedef struct zw_ifunc {
-    const int32_t *tcode;
+    const int32_t *tcode;      /* published last (release), read with acquire */
     uint32_t frame_slots, nparam_slots, nlocal_slots;
     const zw_ir_func *ir;
+    zw_module *m;              /* for building: the module and the function */
+    uint32_t def;
 } zw_ifunc;
+
+/* A module's interpreter code (m->engine_code): one zw_ifunc per defined
+ * function; building one is serialised by the lock (modules are shared by
+ * stores on several threads). */
+typedef struct zw_imod {
+    pthread_mutex_t lock;
+    zw_ifunc f[];
+} zw_imod;
+
+static zwasm_result_t ifunc_build(zw_ifunc *fi, zwasm_error_t *err);
 
 typedef struct zw_frame {
     const uint32_t *ip;      /* return address (NULL: leave the interpreter) */
@@ -458,7 +470,7 @@ static bool fuse_first(uint32_t op) {
         mem0 = inst->module->nmems ? inst->mems[0] : NULL;                     \
         membase = mem0 ? mem0->base : NULL;                                    \
         memsize = mem0 ? mem0->size : 0;                                       \
-        ifs = (const zw_ifunc *)inst->module->engine_code;                     \
+        ifs = ((zw_imod *)inst->module->engine_code)->f;                       \
     } while (0)
 
 /* Append one backtrace line for function fi of module m at byte offset off. */
@@ -711,6 +723,9 @@ L_base:
     LIR(CALL_LOCAL): {
         const zw_ifunc *callee = &ifs[ip[1]];
         zw_slot *nfp = fp + ip[2];
+        if (ZW_UNLIKELY(!__atomic_load_n(&callee->tcode, __ATOMIC_ACQUIRE)) &&
+            (rc = ifunc_build((zw_ifunc *)callee, err)) != ZWASM_OK)
+            goto host_fail;
         if (ZW_UNLIKELY(depth >= maxd || nfp + callee->frame_slots > stack_end))
             TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
         frames[depth++] = (zw_frame){ip + 3, fp, fn, inst};
@@ -881,6 +896,9 @@ do_call: {
         DISPATCH();
     }
     const zw_ifunc *callee = callee_f->code;
+    if (ZW_UNLIKELY(!__atomic_load_n(&callee->tcode, __ATOMIC_ACQUIRE)) &&
+        (rc = ifunc_build((zw_ifunc *)callee, err)) != ZWASM_OK)
+        goto host_fail;
     if (ZW_UNLIKELY(depth >= maxd || nfp + callee->frame_slots > stack_end))
         TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
     frames[depth++] = (zw_frame){ret_ip, fp, fn, inst};
@@ -956,39 +974,66 @@ bool zw_interp_has_handler(uint32_t op) {
 
 /* ---- the engine interface --------------------------------------------------------- */
 static void interp_free_module(zw_module *m) {
-    zw_ifunc *ifs = m->engine_code;
-    if (!ifs) return;
-    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) free((void *)ifs[i].tcode);
-    free(ifs);
+    zw_imod *im = m->engine_code;
+    if (!im) return;
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) free((void *)im->f[i].tcode);
+    pthread_mutex_destroy(&im->lock);
+    free(im);
     m->engine_code = NULL;
 }
 
 static zwasm_result_t interp_prepare(zw_module *m, zwasm_error_t *err) {
     uint32_t n = m->nfuncs - m->nfunc_imports;
-    zw_ifunc *ifs = zw_calloc(n + 1, sizeof *ifs);
-    if (!ifs) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
-    m->engine_code = ifs;
-    for (uint32_t i = 0; i < n; i++) {
-        const zw_ir_func *f = m->ir[i];
-        ifs[i].ir = f;
-        ifs[i].frame_slots = f->frame_slots;
-        ifs[i].nparam_slots = f->nparam_slots;
-        ifs[i].nlocal_slots = f->nlocal_slots;
-        if (!(ifs[i].tcode = thread_code(f))) {
-            interp_free_module(m);
-            return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, f->func_idx, "out of memory");
-        }
+    zw_imod *im = zw_calloc(1, sizeof *im + ((size_t)n + 1) * sizeof(zw_ifunc));
+    if (!im || pthread_mutex_init(&im->lock, NULL) != 0) {
+        free(im);
+        return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     }
+    for (uint32_t i = 0; i < n; i++) {
+        im->f[i].m = m;
+        im->f[i].def = i;
+    }
+    m->engine_code = im;
     return ZWASM_OK;
 }
 
+/* Build fi's code on its first call: lower it (zw_ir_get) and thread it.
+ * Whoever comes first builds it, under the module's lock; the code pointer
+ * is published last, so a reader that sees it sees the frame layout too. */
+static ZW_NOINLINE zwasm_result_t ifunc_build(zw_ifunc *fi, zwasm_error_t *err) {
+    zw_imod *im = fi->m->engine_code;
+    zwasm_result_t r = ZWASM_OK;
+    pthread_mutex_lock(&im->lock);
+    if (!__atomic_load_n(&fi->tcode, __ATOMIC_ACQUIRE)) {
+        const zw_ir_func *f;
+        r = zw_ir_get(fi->m, fi->def, &f, err);
+        int32_t *t = r == ZWASM_OK ? thread_code(f) : NULL;
+        if (r == ZWASM_OK && !t)
+            r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, f->func_idx, "out of memory");
+        if (t) {
+            fi->ir = f;
+            fi->frame_slots = f->frame_slots;
+            fi->nparam_slots = f->nparam_slots;
+            fi->nlocal_slots = f->nlocal_slots;
+            __atomic_store_n(&fi->tcode, t, __ATOMIC_RELEASE);
+        }
+    }
+    pthread_mutex_unlock(&im->lock);
+    return r;
+}
+
 static const void *interp_func_code(const zw_module *m, uint32_t def) {
-    return &((const zw_ifunc *)m->engine_code)[def];
+    return &((const zw_imod *)m->engine_code)->f[def];
 }
 
 static zwasm_result_t interp_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_error_t *err) {
     if (!frames_init(s)) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
-    return run(s, f->code, f->inst, fp, err, NULL, NULL);
+    zw_ifunc *fi = (zw_ifunc *)f->code;
+    if (!__atomic_load_n(&fi->tcode, __ATOMIC_ACQUIRE)) {
+        zwasm_result_t r = ifunc_build(fi, err);
+        if (r != ZWASM_OK) return r;
+    }
+    return run(s, fi, f->inst, fp, err, NULL, NULL);
 }
 
 const zw_backend zw_interp_backend = {

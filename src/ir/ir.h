@@ -246,7 +246,13 @@ bool zw_ir_op_in_ir(uint32_t op);
  * one-line reason in why. */
 bool zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, size_t cap);
 
-/* Lower every defined function of a validated module; fills m->ir. */
+/* Functions are lowered when first needed.  zw_ir_init_module prepares a
+ * validated module for that (false on out of memory); zw_ir_get gives the
+ * IR of defined function def, lowering it on first use (any thread may
+ * call it: a function is lowered by whoever comes first and published
+ * once); zw_lower_module lowers every function now (--dump-ir, tests). */
+bool zw_ir_init_module(zw_module *m);
+zwasm_result_t zw_ir_get(zw_module *m, uint32_t def, const zw_ir_func **out, zwasm_error_t *err);
 zwasm_result_t zw_lower_module(zw_module *m, zwasm_error_t *err);
 /* Free m->ir (called by zw_module_free). */
 void zw_ir_free_module(zw_module *m);

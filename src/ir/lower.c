@@ -21,6 +21,8 @@
 #include "../sem/scalar.h"
 
 #define NONE UINT32_MAX
+
+static void free_func(zw_ir_func *f);
 /* Implementation limit: words of register code per byte of a body. */
 #define ZW_LOWER_WORDS_PER_BYTE 16
 
@@ -93,7 +95,6 @@ typedef struct L {
     /* the vstack entry index at which next_home() restarts, and that home
      * (0 and temp_base, except while a call is inlined) */
     uint32_t vfloor, floor_home;
-    uint8_t *inl;      /* per defined function: 0 unknown, 1 inlinable, 2 not */
     /* while inlining: the callee's locals (absolute slots) and their aliases */
     bool inlining;
     uint32_t inl_base; /* callee frame base; slots below are the caller's */
@@ -822,11 +823,7 @@ static bool inline_ok_op(uint32_t op) {
     return false;
 }
 
-static bool inlinable(L *l, uint32_t fidx) {
-    zw_module *m = l->m;
-    uint32_t d = fidx - m->nfunc_imports;
-    if (l->inl[d]) return l->inl[d] == 1;
-    l->inl[d] = 2;
+static bool inlinable_body(const zw_module *m, uint32_t fidx) {
     const zw_func *fn = &m->funcs[fidx];
     const zw_functype *ft = zw_func_type(m, fidx);
     if (ft->nresults > 1 || ft->nparams + fn->nlocals > INLINE_MAX_LOCALS) return false;
@@ -845,9 +842,22 @@ static bool inlinable(L *l, uint32_t fidx) {
         }
         if (!inline_ok_op(in.op)) return false;
     }
-    l->inl[d] = 1;
     return true;
 }
+
+/* Whether defined function fidx can be inlined; the answer is cached in
+ * m->inlinable (a byte per function, stored atomically: several threads
+ * may lower functions of one module, and they compute the same answer). */
+static bool inlinable(L *l, uint32_t fidx) {
+    zw_module *m = l->m;
+    uint32_t d = fidx - m->nfunc_imports;
+    uint8_t known = ZW_ATOMIC_LOAD(&m->inlinable[d]);
+    if (known) return known == 1;
+    bool ok = inlinable_body(m, fidx);
+    ZW_ATOMIC_STORE(&m->inlinable[d], (uint8_t)(ok ? 1 : 2));
+    return ok;
+}
+
 
 /* local.get of a callee local: its alias, or a pending read of its slot. */
 static void inl_get(L *l, uint32_t idx) {
@@ -1372,7 +1382,7 @@ static uint32_t types_slots(const zw_valtype *t, uint32_t n) {
     return s;
 }
 
-static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, uint8_t *inl, zw_ir_func **out, zwasm_error_t *err) {
+static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, zwasm_error_t *err) {
     L l;
     memset(&l, 0, sizeof l);
     l.m = m;
@@ -1380,7 +1390,6 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, uint8_t *inl, zw_i
     l.ft = zw_func_type(m, fidx);
     l.trace = m->trace;
     l.last_dst = NONE;
-    l.inl = inl;
     const zw_func *fn = &m->funcs[fidx];
     /* Real code lowers to at most ~4 words per byte; a hostile body (branches
      * carrying hundreds of values, say) could ask for thousands. */
@@ -1427,7 +1436,7 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, uint8_t *inl, zw_i
     *out = f;
     f = NULL;
 done:
-    if (f) { free(f->code); free(f->insn); free(f->src); free(f->inlined); free(f); }
+    free_func(f);
     for (uint32_t i = 0; i < l.cs.n; i++) ZW_VEC_FREE(&l.cs.v[i].patches);
     ZW_VEC_FREE(&l.cs);
     ZW_VEC_FREE(&l.vs);
@@ -1441,43 +1450,67 @@ done:
     return r;
 }
 
-zwasm_result_t zw_lower_module(zw_module *m, zwasm_error_t *err) {
+bool zw_ir_init_module(zw_module *m) {
     uint32_t n = m->nfuncs - m->nfunc_imports;
-    if (m->ir) zw_ir_free_module(m);
+    if (m->ir) return true;
     m->ir = zw_calloc(n + 1, sizeof *m->ir);
-    if (!m->ir) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
-    uint8_t *inl = zw_calloc(n + 1, 1);
-    if (!inl) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
-    for (uint32_t i = 0; i < n; i++) {
-        zwasm_result_t r = lower_func(m, m->nfunc_imports + i, inl, &m->ir[i], err);
+    m->inlinable = zw_calloc(n + 1, 1);
+    if (m->ir && m->inlinable) return true;
+    zw_ir_free_module(m);
+    return false;
+}
+
+zwasm_result_t zw_ir_get(zw_module *m, uint32_t def, const zw_ir_func **out, zwasm_error_t *err) {
+    zw_ir_func *f = __atomic_load_n(&m->ir[def], __ATOMIC_ACQUIRE);
+    if (!f) {
+        zwasm_result_t r = lower_func(m, m->nfunc_imports + def, &f, err);
 #ifdef ZW_VERIFY_IR
         /* debug and sanitizer builds check every function they lower */
         char why[300];
-        if (r == ZWASM_OK && !zw_ir_verify(m, m->ir[i], why, sizeof why))
-            r = zw_err_set(err, ZWASM_ERR_INVALID, ZWASM_NO_OFFSET, m->nfunc_imports + i,
+        if (r == ZWASM_OK && !zw_ir_verify(m, f, why, sizeof why)) {
+            free_func(f);
+            r = zw_err_set(err, ZWASM_ERR_INVALID, ZWASM_NO_OFFSET, m->nfunc_imports + def,
                            "internal error: the IR does not verify: %s", why);
+        }
 #endif
-        if (r != ZWASM_OK) {
-            free(inl);
-            zw_ir_free_module(m);
-            return r;
+        if (r != ZWASM_OK) return r;
+        /* another thread may have lowered it meanwhile: keep the first */
+        zw_ir_func *expected = NULL;
+        if (!__atomic_compare_exchange_n(&m->ir[def], &expected, f, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE)) {
+            free_func(f);
+            f = expected;
         }
     }
-    free(inl);
+    *out = f;
     return ZWASM_OK;
 }
 
-void zw_ir_free_module(zw_module *m) {
-    if (!m->ir) return;
+zwasm_result_t zw_lower_module(zw_module *m, zwasm_error_t *err) {
+    if (!zw_ir_init_module(m))
+        return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
-        zw_ir_func *f = m->ir[i];
-        if (!f) continue;
-        free(f->code);
-        free(f->insn);
-        free(f->src);
-        free(f->inlined);
-        free(f);
+        const zw_ir_func *f;
+        zwasm_result_t r = zw_ir_get(m, i, &f, err);
+        if (r != ZWASM_OK) return r;
     }
+    return ZWASM_OK;
+}
+
+static void free_func(zw_ir_func *f) {
+    if (!f) return;
+    free(f->code);
+    free(f->insn);
+    free(f->src);
+    free(f->inlined);
+    free(f);
+}
+
+void zw_ir_free_module(zw_module *m) {
+    if (m->ir)
+        for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) free_func(m->ir[i]);
     free(m->ir);
+    free(m->inlinable);
     m->ir = NULL;
+    m->inlinable = NULL;
 }

@@ -263,7 +263,6 @@ static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_mo
         f->type = &m->types[ti_].func;
         f->inst = inst;
         f->index = i;
-        f->ir = m->ir ? m->ir[i - m->nfunc_imports] : NULL;
         f->code = s->engine->backend->func_code(m, i - m->nfunc_imports);
         inst->funcs[i] = f;
     }

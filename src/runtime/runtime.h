@@ -71,7 +71,6 @@ struct zw_funcinst {
     const zw_functype *type;    /* points into the module or into host storage */
     zw_instance *inst;          /* owning instance; NULL for host functions */
     uint32_t index;             /* function index in the owning module */
-    const struct zw_ir_func *ir;/* lowered code; NULL for host functions */
     /* host functions */
     zwasm_host_func_t host;
     void *host_env;
@@ -178,8 +177,8 @@ struct zw_store {
  * created with; its functions' instances get the engine's code pointer. */
 typedef struct zw_backend {
     const char *name;
-    /* Build the engine's form of every defined function of m (m->ir is
-     * lowered) into m->engine_code. */
+    /* Set up m->engine_code for m's defined functions (the engine builds
+     * each one's code when it is first called: zw_ir_get lowers it). */
     zwasm_result_t (*prepare)(zw_module *m, zwasm_error_t *err);
     /* The code pointer of defined function def (a zw_funcinst's .code). */
     const void *(*func_code)(const zw_module *m, uint32_t def);
