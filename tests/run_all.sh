@@ -37,6 +37,10 @@ run_suite cli sh "$here/cli/run.sh" "$BUILD/zwasm"
 run_suite wasi sh "$here/wasi/run.sh" "$BUILD/zwasm"
 run_suite programs sh "$here/programs/run.sh" "$BUILD/zwasm"
 run_suite regress sh "$here/regress/run.sh" "$BUILD/zwasm"
+# the same suites on the JIT
+run_suite spec-2.0-jit "$BUILD/zwasm" wast --engine jit --known-failures "$here/spec/known-failures-2.0.txt" "$SPEC_DIR"/wasm-2.0/*.wast
+ZWASM_TEST_ENGINE=jit run_suite wasi-jit sh "$here/wasi/run.sh" "$BUILD/zwasm"
+ZWASM_TEST_ENGINE=jit run_suite programs-jit sh "$here/programs/run.sh" "$BUILD/zwasm"
 
 if [ "$total_s" -gt 0 ]; then
     echo "$total_p passed, $total_f failed, $total_s skipped"

@@ -34,7 +34,7 @@ static const char usage_text[] =
     "        --dir HOST[::GUEST]   preopen host directory HOST as GUEST (default HOST)\n"
     "        --env KEY=VALUE       set a guest environment variable\n"
     "        --inherit-env         pass the whole host environment to the guest\n"
-    "        --engine interp       execution engine (only interp is available)\n"
+    "        --engine interp|jit   execution engine (default interp)\n"
     "        --dump-ir             print the register IR of every function and exit\n"
     "        --trace               trace every executed IR instruction to stderr\n"
     "        --max-call-depth N    wasm frames before \"call stack exhausted\"\n"
@@ -50,7 +50,7 @@ static const char usage_text[] =
     "  inspect FILE               list imports, exports, memories, tables, globals\n"
     "                             and custom sections\n"
     "  wast [OPTIONS] FILE.wast...  run WebAssembly spec test scripts\n"
-    "        --engine interp       execution engine\n"
+    "        --engine interp|jit   execution engine (default interp)\n"
     "        -v                    verbose: print every command and phase mismatch\n"
     "        --known-failures LIST skip the failures listed in LIST\n"
     "        --timeout SECS        kill a script running longer (default 300, 0 = never)\n"
@@ -246,10 +246,9 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
             if (strcmp(e, "interp") == 0) {
                 o->cfg.engine = ZWASM_ENGINE_INTERP;
             } else if (strcmp(e, "jit") == 0) {
-                fprintf(stderr, "zwasm: engine jit is not available yet\n");
-                return CLI_EXIT_USAGE;
+                o->cfg.engine = ZWASM_ENGINE_JIT;
             } else {
-                return usage_error("unknown engine '%s' (expected interp)", e);
+                return usage_error("unknown engine '%s' (expected interp or jit)", e);
             }
         } else if (strcmp(a, "--dir") == 0) {
             if (!has_val) return usage_error("%s needs a directory", a);

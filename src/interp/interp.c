@@ -20,6 +20,7 @@
 #include "interp.h"
 #include "../sem/scalar.h"
 #include "../sem/simd.h"
+#include "../sem/frame.h"
 
 #ifndef ZW_INTERP_SIMD
 #define ZW_INTERP_SIMD 1
@@ -78,9 +79,9 @@ static void interp_free_exec(zw_exec *e) {
 }
 
 /* ---- small helpers ------------------------------------------------------------ */
-static inline zw_v128 ldv(const zw_slot *p) { zw_v128 v; memcpy(&v, p, 16); return v; }
-static inline void stv(zw_slot *p, zw_v128 v) { memcpy(p, &v, 16); }
-static inline uint64_t imm64(const uint32_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+#define ldv zw_ldv
+#define stv zw_stv
+#define imm64 zw_imm64
 
 static ZW_NOINLINE void trace_insn(const zw_ir_func *fn, uint32_t pc, const zw_slot *fp) {
     fprintf(stderr, "[f%u] ", fn->func_idx);
@@ -88,30 +89,6 @@ static ZW_NOINLINE void trace_insn(const zw_ir_func *fn, uint32_t pc, const zw_s
 }
 
 /* ---- the interpreter ---------------------------------------------------------- */
-#define TY_i uint32_t
-#define TY_l uint64_t
-#define TY_f float
-#define TY_d double
-#define TY_v zw_v128
-#define TY_F uint32_t
-#define TY_D uint64_t
-#define RD_i(k) ((uint32_t)fp[k])
-#define RD_l(k) (fp[k])
-#define RD_f(k) zw_bits_f32((uint32_t)fp[k])
-#define RD_d(k) zw_bits_f64(fp[k])
-#define RD_v(k) ldv(fp + (k))
-#define RD_F RD_i
-#define RD_D RD_l
-#define WR_i(k, x) (fp[k] = (uint32_t)(x))
-#define WR_l(k, x) (fp[k] = (uint64_t)(x))
-#define WR_f(k, x) (fp[k] = zw_f32_bits(x))
-#define WR_d(k, x) (fp[k] = zw_f64_bits(x))
-#define WR_v(k, x) stv(fp + (k), x)
-#define WR_F WR_i
-#define WR_D WR_l
-#define IMM_i(k) (ip[k])
-#define IMM_l(k) imm64(ip + (k))
-
 #define TRAP(kind) do { trap_kind = (kind); goto do_trap; } while (0)
 /* Bulk instructions burn fuel for the work they do (zwasm.h, "Fuel"): one
  * unit per 64 bytes of memory or 8 table elements. */
@@ -326,18 +303,6 @@ static bool fuse_first(uint32_t op) {
         if (SEM_##id(RD_##t(ip[1]), RD_##t(ip[2]))) { ip += (int32_t)ip[3]; DISPATCH(); } \
         NEXT(4);                                                               \
     } while (0)
-
-/* semantics selection by prefix */
-#define SEMF(pfx, id) SEMP_##pfx(id)
-#define SEMP_0(id) SEM_##id
-#define SEMP_0xFC(id) SEM_##id
-#define SEMP_0xFD(id) zw_simd_##id
-#define LDF(pfx, id, d, p) LDP_##pfx(id, d, p)
-#define LDP_0(id, d, p) (fp[d] = LD_##id(p))
-#define LDP_0xFD(id, d, p) stv(fp + (d), zw_simd_##id(p))
-#define STF(pfx, id, s, p) STP_##pfx(id, s, p)
-#define STP_0(id, s, p) ST_##id(p, fp[s])
-#define STP_0xFD(id, s, p) zw_simd_##id(p, ldv(fp + (s)))
 
 /* generated handlers, by immediate kind and signature */
 #define H_NONE(id, pfx, sig) ZW_SIG(sig, HN, id, pfx)

@@ -220,6 +220,19 @@ typedef struct zw_ir_opnd {
  * how many there are. */
 uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw_ir_opnd *out,
                         uint32_t cap);
+/* The Wasm operation of a derived IR op (compare-and-branch
+ * ZW_IR_BR_/BRK_<cmp>, register-immediate ZW_IR_K_<op>, absolute-address
+ * ZW_IR_A_<op>), or op itself; and which form op is. */
+uint32_t zw_ir_base_op(uint32_t op);
+typedef enum zw_ir_form {
+    ZW_IR_FORM_WASM,  /* a Wasm op (op < ZW_OP_COUNT) */
+    ZW_IR_FORM_ONLY,  /* an IR-only op of ZW_IR_OPS */
+    ZW_IR_FORM_BR,    /* br_<cmp> s s T */
+    ZW_IR_FORM_BRK,   /* brk_<cmp> s imm T */
+    ZW_IR_FORM_K,     /* k_<op> d s imm */
+    ZW_IR_FORM_ABS,   /* a_<load/store> with a constant address */
+} zw_ir_form;
+zw_ir_form zw_ir_form_of(uint32_t op);
 /* The slot-operand type letters of a hand-typed op (ZW_IR_SPECIAL), and
  * the type behind a module-given letter (g, e, a) for op with n operands
  * nimm[0..1]. */
@@ -264,6 +277,11 @@ const char *zw_ir_name(uint32_t op);
 const char *zw_ir_desc(uint32_t op);
 /* Length in words of the instruction at code[pc]. */
 uint32_t zw_ir_insn_len(const uint32_t *code, uint32_t pc);
+/* The branch targets (code positions) of the instruction at f->code[pc]:
+ * fills at most cap, returns how many there are (0: not a branch). */
+uint32_t zw_ir_targets(const zw_ir_func *f, uint32_t pc, uint32_t *out, uint32_t cap);
+/* Whether control can go on to the next instruction after op. */
+bool zw_ir_falls_through(uint32_t op);
 /* Print one instruction; with fp != NULL also the values of source slots. */
 void zw_ir_print_insn(FILE *out, const zw_ir_func *f, uint32_t pc, const uint64_t *fp);
 void zw_ir_print_func(FILE *out, const zw_ir_func *f);

@@ -267,3 +267,39 @@ zw_ir_loc zw_ir_locate(const zw_ir_func *f, uint32_t pc) {
         }
     return loc;
 }
+
+uint32_t zw_ir_targets(const zw_ir_func *f, uint32_t pc, uint32_t *out, uint32_t cap) {
+    const uint32_t *c = f->code;
+    const char *d = zw_ir_desc(c[pc]);
+    uint32_t k = 1, n = 0;
+    for (; *d; d++) {
+        switch (*d) {
+        case 'T':
+            if (n < cap) out[n] = pc + c[pc + k];
+            n++;
+            k++;
+            break;
+        case 'N': {
+            uint32_t cnt = c[pc + k];
+            for (uint32_t i = 0; i <= cnt; i++, n++)
+                if (n < cap) out[n] = pc + c[pc + k + 1 + i];
+            k += cnt + 2;
+            break;
+        }
+        case 'I': k += 2; break;
+        case 'M': k += 3; break;
+        case 'V': k += 4; break;
+        default: k++;
+        }
+    }
+    return n;
+}
+
+bool zw_ir_falls_through(uint32_t op) {
+    switch (op) {
+    case ZW_IR_BR: case ZW_IR_BR_TABLE: case ZW_IR_RETURN: case ZW_IR_RETURN1: case ZW_IR_RETURN_PAD:
+    case ZW_OP_UNREACHABLE:
+        return false;
+    }
+    return true;
+}

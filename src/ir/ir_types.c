@@ -30,9 +30,7 @@ static const char *const ir_types[] = {
 #undef X
 };
 
-/* The Wasm-numbered operation and the kind of a derived IR op (compare-and-
- * branch, register-immediate, absolute address), or op itself. */
-static uint32_t base_op(uint32_t op) {
+uint32_t zw_ir_base_op(uint32_t op) {
     if (op < ZW_OP_COUNT) return op;
     switch (op) {
 #define X(id, l) case ZW_IR_BR_##id: case ZW_IR_BRK_##id: return ZW_OP_##id;
@@ -58,6 +56,15 @@ static uint32_t base_op(uint32_t op) {
 #undef AB_OTHER
     }
     return op;
+}
+
+zw_ir_form zw_ir_form_of(uint32_t op) {
+    if (op < ZW_OP_COUNT) return ZW_IR_FORM_WASM;
+    if (zw_ir_base_op(op) == op) return ZW_IR_FORM_ONLY;
+    if (op >= ZW_IR_BR_I32_EQ && op <= ZW_IR_BRK_I64_GE_U)
+        return (op - ZW_IR_BR_I32_EQ) % 2 ? ZW_IR_FORM_BRK : ZW_IR_FORM_BR;
+    if (op <= ZW_IR_K_I64_GE_U) return ZW_IR_FORM_K;
+    return ZW_IR_FORM_ABS;
 }
 
 typedef struct {
@@ -117,7 +124,7 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
     opnds o = {out, cap, 0};
     const char *desc = zw_ir_desc(op), *types = NULL;
     char sig[8] = {0};
-    uint32_t bop = base_op(op);
+    uint32_t bop = zw_ir_base_op(op);
     if (op > ZW_IR_BASE_ && bop == op) {
         types = ir_types[op - ZW_IR_BASE_ - 1];
     } else if (zw_opinfos[bop].params) {

@@ -60,44 +60,6 @@ static bool same_type(uint32_t have, zw_valtype want) {
     return hr && wr && (have == ZW_IR_ANYREF || want == ZW_IR_ANYREF);
 }
 
-/* The targets of the branch at pc (T and N operands); returns how many. */
-static uint32_t targets(const zw_ir_func *f, uint32_t pc, uint32_t *out, uint32_t cap) {
-    const uint32_t *c = f->code;
-    const char *d = zw_ir_desc(c[pc]);
-    uint32_t k = 1, n = 0;
-    for (; *d; d++) {
-        switch (*d) {
-        case 'T':
-            if (n < cap) out[n] = pc + c[pc + k];
-            n++;
-            k++;
-            break;
-        case 'N': {
-            uint32_t cnt = c[pc + k];
-            for (uint32_t i = 0; i <= cnt; i++, n++)
-                if (n < cap) out[n] = pc + c[pc + k + 1 + i];
-            k += cnt + 2;
-            break;
-        }
-        case 'I': k += 2; break;
-        case 'M': k += 3; break;
-        case 'V': k += 4; break;
-        default: k++;
-        }
-    }
-    return n;
-}
-
-/* Whether control can continue to the next instruction. */
-static bool falls_through(uint32_t op) {
-    switch (op) {
-    case ZW_IR_BR: case ZW_IR_BR_TABLE: case ZW_IR_RETURN: case ZW_IR_RETURN1: case ZW_IR_RETURN_PAD:
-    case ZW_OP_UNREACHABLE:
-        return false;
-    }
-    return true;
-}
-
 /* Apply instruction pc to the slot types in st; false (why filled) when a
  * read does not see its type. */
 static bool step(ver *v, uint32_t pc, uint32_t *st, zw_ir_opnd *ops, uint32_t nops_cap) {
@@ -185,7 +147,7 @@ bool zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, size_t cap
     mark[0] = 1;
     for (uint32_t i = 0; i < ni; i++) {
         uint32_t *t = tbuf, pc = f->insn[i];
-        uint32_t nt = targets(f, pc, t, f->len);
+        uint32_t nt = zw_ir_targets(f, pc, t, f->len);
         for (uint32_t k = 0; k < nt; k++) {
             if (t[k] >= f->len || !v.start_of[t[k]]) {
                 fail(&v, pc, "%sbranch target %u is not an instruction start", "", t[k], 0);
@@ -193,7 +155,7 @@ bool zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, size_t cap
             }
             mark[v.start_of[t[k]] - 1] = 1;
         }
-        if ((nt || !falls_through(f->code[pc])) && i + 1 < ni) mark[i + 1] = 1;
+        if ((nt || !zw_ir_falls_through(f->code[pc])) && i + 1 < ni) mark[i + 1] = 1;
     }
     uint32_t nb = 0;
     for (uint32_t i = 0; i < ni; i++) {
@@ -231,7 +193,7 @@ bool zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, size_t cap
         for (; i < end; i++)
             if (!step(&v, f->insn[i], st, ops, 4096)) goto out;
         /* the distinct successor blocks (a br_table may name one many times) */
-        uint32_t pc = f->insn[end - 1], *succ = tbuf, nt = targets(f, pc, tbuf, f->len), ns = 0;
+        uint32_t pc = f->insn[end - 1], *succ = tbuf, nt = zw_ir_targets(f, pc, tbuf, f->len), ns = 0;
         stamp_now++;
         for (uint32_t k = 0; k < nt; k++) {
             uint32_t j = block[v.start_of[tbuf[k]] - 1];
@@ -240,7 +202,7 @@ bool zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, size_t cap
                 succ[ns++] = j;
             }
         }
-        if (falls_through(f->code[pc]) && end < ni && stamp[block[end]] != stamp_now) succ[ns++] = block[end];
+        if (zw_ir_falls_through(f->code[pc]) && end < ni && stamp[block[end]] != stamp_now) succ[ns++] = block[end];
         for (uint32_t k = 0; k < ns; k++) {
             uint32_t j = succ[k];
             bool first = !seen[j];

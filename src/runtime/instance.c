@@ -286,6 +286,7 @@ static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_mo
         r = zw_memory_create(s, &m->mems[i].type, &inst->mems[i], err);
         if (r != ZWASM_OK) return where(err, "memory", i);
     }
+    inst->mem0 = m->nmems ? inst->mems[0] : NULL;
     /* Element segments -> reference arrays. */
     for (uint32_t i = 0; i < m->nelems; i++) {
         const zw_elem *el = &m->elems[i];

@@ -116,6 +116,7 @@ struct zw_instance {
     zw_funcinst **funcs;       /* module->nfuncs entries (imports resolved) */
     zw_tableinst **tables;
     zw_memory **mems;
+    zw_memory *mem0;           /* mems[0], or NULL without memories (for compiled code) */
     zw_globalinst **globals;
     uint32_t *type_ids;        /* module type index -> store type id */
     /* Segment state: a dropped segment has length 0. */

@@ -46,7 +46,9 @@ expect dir-file 1 'read error: Is a directory' -- "$Z" validate "$T"
 expect usage 2 '' -- "$Z" frobnicate
 expect dump-ir 0 'call_local' -- "$Z" run --dump-ir "$D/../../examples/fac.wat"
 expect trace 0 'i64.mul' -- "$Z" run --trace --invoke fac "$D/../../examples/fac.wat" 3
-expect engine-jit 2 'jit' -- "$Z" run --engine jit --invoke add "$D/add.wat" 1 2
+expect engine-jit 0 '^3$' -- "$Z" run --engine jit --invoke add "$D/add.wat" 1 2
+expect engine-jit-backtrace 3 '#1 middle \(func 1, offset 0x31\)' -- "$Z" run --engine jit --invoke outer "$D/backtrace.wat" 5
+expect engine-jit-inlined 3 '#0 inner \(func 0, offset 0x2b, inlined\)' -- "$Z" run --engine jit --invoke outer "$D/backtrace.wat" 5
 [ -x "$(dirname "$Z")/embed" ] && expect embed 0 '^fac\(20\) = 2432902008176640000$' -- "$(dirname "$Z")/embed" 20
 # byte offsets as wasm-objdump shows them: div_s at 0x2b inlined into
 # middle (call at 0x31), called from outer at 0x42

@@ -20,6 +20,8 @@ E=$D/expected
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 TIMEOUT=${PROGRAMS_TIMEOUT:-120}
 pass=0; fail=0
+# ZWASM_TEST_ENGINE=jit runs every program with --engine jit
+engine=${ZWASM_TEST_ENGINE:+--engine $ZWASM_TEST_ENGINE}
 extra='' same_as='' pipe=''
 
 # to_run CMD...: run with a timeout when timeout(1) exists (exit 124 on expiry).
@@ -44,11 +46,11 @@ check() {
     if [ -n "$pipe" ]; then   # stdin and stdout are pipes, not files
         rm -f "$T/rc"
         # shellcheck disable=SC2086,SC2002
-        (cd "$W" && cat "$input" | { to_run "$Z" run $opts "$D/$wasm" "$@" 2>"$T/err"; echo $? >"$T/rc"; } | cat >"$T/out")
+        (cd "$W" && cat "$input" | { to_run "$Z" run $engine $opts "$D/$wasm" "$@" 2>"$T/err"; echo $? >"$T/rc"; } | cat >"$T/out")
         rc=$(cat "$T/rc" 2>/dev/null || echo 255)
     else
         # shellcheck disable=SC2086
-        (cd "$W" && to_run "$Z" run $opts "$D/$wasm" "$@" <"$input" >"$T/out" 2>"$T/err")
+        (cd "$W" && to_run "$Z" run $engine $opts "$D/$wasm" "$@" <"$input" >"$T/out" 2>"$T/err")
         rc=$?
     fi
     if [ -n "${PROGRAMS_RECORD:-}" ]; then   # record actual outputs (for review)

@@ -49,6 +49,9 @@ until the end instead of stopping at the first; WASI_VERBOSE=1 shows them).
 """
 import ctypes, json, os, platform, resource, shutil, subprocess, sys, tempfile, time
 
+# ZWASM_TEST_ENGINE=jit runs everything with --engine jit
+RUN = ['run'] + (['--engine', os.environ['ZWASM_TEST_ENGINE']] if os.environ.get('ZWASM_TEST_ENGINE') else [])
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 TIMEOUT = 120
@@ -85,7 +88,7 @@ def suite_test(zwasm, suite_dir, name):
     spec = json.load(open(jpath)) if os.path.exists(jpath) else {}
     tmp = tempfile.mkdtemp(prefix='zwasm-wasi-')
     try:
-        cmd = [zwasm, 'run']
+        cmd = [zwasm] + RUN
         fixtures = list(spec.get('dirs', []))
         if 'root' in spec:
             fixtures.append(spec['root'])
@@ -156,7 +159,7 @@ def escape_test(zwasm, wasm):
         before = snapshot(outside)
         # 180 host fds: escape/dirstreams holds 100 directory fds, which fit
         # only if the runtime keeps at most 64 directory streams open
-        rc, out, err = run([zwasm, 'run', '--dir', sandbox + '::/sandbox', wasm,
+        rc, out, err = run([zwasm] + RUN + ['--dir', sandbox + '::/sandbox', wasm,
                             tmp], tmp, max_fds=180)
         why = []
         if rc != 0:
@@ -192,7 +195,7 @@ def race_setup():
 
 def race_probes(zwasm, tmp, sandbox, inside_ino):
     """Starts PROBES probe.wasm processes on the sandbox."""
-    return [subprocess.Popen([zwasm, 'run', '--dir', sandbox + '::/sandbox',
+    return [subprocess.Popen([zwasm] + RUN + ['--dir', sandbox + '::/sandbox',
                               os.path.join(RACE_DIR, 'probe.wasm'), str(RACE_MS),
                               str(os.stat(tmp).st_ino), str(inside_ino)] +
                              (['all'] if RACE_ALL else []),
@@ -246,7 +249,7 @@ def race_two_guests(zwasm):
     procs = []
     try:
         procs = race_probes(zwasm, tmp, sandbox, 0)
-        procs.append(subprocess.Popen([zwasm, 'run', '--dir', sandbox + '::/sandbox',
+        procs.append(subprocess.Popen([zwasm] + RUN + ['--dir', sandbox + '::/sandbox',
                                        os.path.join(RACE_DIR, 'flip.wasm'), str(RACE_MS)],
                                       cwd=tmp, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                       stderr=subprocess.STDOUT))
@@ -339,7 +342,7 @@ def cli_test(zwasm, args, want_rc, want_out, want_err):
     if want_out is not None:
         want_out = want_out.replace(b'{D}', d.encode())
     env_before = dict(os.environ)
-    rc, out, err = run([zwasm, 'run'] + args, HERE)
+    rc, out, err = run([zwasm] + RUN + args, HERE)
     why = []
     if rc != want_rc:
         why.append('exit %s, expected %s' % (rc, want_rc))

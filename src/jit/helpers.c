@@ -1,0 +1,303 @@
+/*
+ * helpers.c — the C functions compiled code calls: one helper per IR
+ * operation that runs it on the frame in memory (what the code generator
+ * does not inline, and everything in the stress mode), generated from
+ * opcodes.def with the shared semantics (sem/), plus the hand-written
+ * ones for globals, tables, bulk memory and memory.grow.
+ *
+ * A helper h_<ID> (h_K_<ID>, h_A_<ID> for the IR forms) takes the context,
+ * the frame, the instruction and the running instance, and returns 0 or a
+ * trap kind.  Memory 0 is read from the instance (its base never moves;
+ * its size is exact here), so only memory.grow has to tell compiled code
+ * (ctx->memsize).
+ */
+#include "../ir/ir_sig.h"
+#include "../sem/frame.h"
+#include "../sem/scalar.h"
+#include "../sem/simd.h"
+#include "jit_int.h"
+
+#define H(name) static uint32_t h_##name(zw_jctx *ctx, zw_slot *fp, const uint32_t *ip, zw_instance *inst)
+#define TRAP(kind) return (kind)
+#define MEM0()                                                                 \
+    uint8_t *membase = inst->mem0 ? inst->mem0->base : NULL;                   \
+    uint64_t memsize = inst->mem0 ? inst->mem0->size : 0
+#define MEMCHECK(ea, n) do { if (ZW_UNLIKELY((ea) + (n) > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB); } while (0)
+/* Bulk instructions burn fuel for their work (zwasm.h, "Fuel"). */
+#define BURN(units)                                                            \
+    do {                                                                       \
+        uint64_t u_ = (units);                                                 \
+        if (ZW_UNLIKELY(u_ > ctx->fuel)) {                                     \
+            ctx->fuel = 0;                                                     \
+            TRAP(ZWASM_TRAP_OUT_OF_FUEL);                                      \
+        }                                                                      \
+        ctx->fuel -= u_;                                                       \
+    } while (0)
+#define BURN_BYTES(n) BURN((n) / 64)
+#define BURN_ELEMS(n) BURN((n) / 8)
+
+/* ---- generated from opcodes.def -------------------------------------------------- */
+#define HX_NONE(id, pfx, sig) ZW_SIG(sig, HN, id, pfx)
+#define HX_MEMARG(id, pfx, sig) ZW_SIG(sig, HM, id, pfx)
+#define HX_LANE(id, pfx, sig) ZW_SIG(sig, HL, id, pfx)
+#define HX_MLANE(id, pfx, sig) ZW_SIG(sig, HML, id, pfx)
+#define HX_SHUF(id, pfx, sig)                                                  \
+    H(id) {                                                                    \
+        uint8_t lanes_[16];                                                    \
+        memcpy(lanes_, ip + 4, 16);                                            \
+        zw_stv(fp + ip[1], zw_simd_##id(zw_ldv(fp + ip[2]), zw_ldv(fp + ip[3]), lanes_)); \
+        return 0;                                                              \
+    }
+#define HX_OTHER(id, pfx, sig)
+#define HN_SPECIAL(id, pfx)
+#define HN_P0R0(id, pfx)
+#define HN_P1R1(id, pfx, a, r)                                                 \
+    H(id) {                                                                    \
+        TY_##a x_ = RD_##a(ip[2]);                                             \
+        WR_##r(ip[1], SEMF(pfx, id)(x_));                                      \
+        return 0;                                                              \
+    }
+#define HN_P2R1(id, pfx, a, b, r)                                              \
+    H(id) {                                                                    \
+        TY_##a x_ = RD_##a(ip[2]);                                             \
+        TY_##b y_ = RD_##b(ip[3]);                                             \
+        WR_##r(ip[1], SEMF(pfx, id)(x_, y_));                                  \
+        return 0;                                                              \
+    }
+#define HN_P3R1(id, pfx, a, b, c, r)                                           \
+    H(id) {                                                                    \
+        TY_##a x_ = RD_##a(ip[2]);                                             \
+        TY_##b y_ = RD_##b(ip[3]);                                             \
+        TY_##c z_ = RD_##c(ip[4]);                                             \
+        WR_##r(ip[1], SEMF(pfx, id)(x_, y_, z_));                              \
+        return 0;                                                              \
+    }
+/* loads [d][addr][M], absolute [d][M]; stores [addr][v][M], [v][M] */
+#define HM_P1R1(id, pfx, a, r)                                                 \
+    H(id) {                                                                    \
+        MEM0();                                                                \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + zw_imm64(ip + 4);       \
+        MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
+        LDF(pfx, id, ip[1], membase + ea_);                                    \
+        return 0;                                                              \
+    }                                                                          \
+    H(A_##id) {                                                                \
+        MEM0();                                                                \
+        uint64_t ea_ = zw_imm64(ip + 3);                                       \
+        MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
+        LDF(pfx, id, ip[1], membase + ea_);                                    \
+        return 0;                                                              \
+    }
+#define HM_P2R0(id, pfx, a, b)                                                 \
+    H(id) {                                                                    \
+        MEM0();                                                                \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + zw_imm64(ip + 4);       \
+        MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
+        STF(pfx, id, ip[2], membase + ea_);                                    \
+        return 0;                                                              \
+    }                                                                          \
+    H(A_##id) {                                                                \
+        MEM0();                                                                \
+        uint64_t ea_ = zw_imm64(ip + 3);                                       \
+        MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
+        STF(pfx, id, ip[1], membase + ea_);                                    \
+        return 0;                                                              \
+    }
+#define HL_P1R1(id, pfx, a, r)                                                 \
+    H(id) {                                                                    \
+        WR_##r(ip[1], zw_simd_##id(zw_ldv(fp + ip[2]), ip[3]));                \
+        return 0;                                                              \
+    }
+#define HL_P2R1(id, pfx, a, b, r)                                              \
+    H(id) {                                                                    \
+        TY_##b x_ = RD_##b(ip[3]);                                             \
+        zw_stv(fp + ip[1], zw_simd_##id(zw_ldv(fp + ip[2]), ip[4], x_));       \
+        return 0;                                                              \
+    }
+#define HML_P2R1(id, pfx, a, b, r)                                             \
+    H(id) {                                                                    \
+        MEM0();                                                                \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + zw_imm64(ip + 5);       \
+        MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
+        zw_stv(fp + ip[1], zw_simd_##id(zw_ldv(fp + ip[3]), membase + ea_, ip[7])); \
+        return 0;                                                              \
+    }
+#define HML_P2R0(id, pfx, a, b)                                                \
+    H(id) {                                                                    \
+        MEM0();                                                                \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + zw_imm64(ip + 4);       \
+        MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
+        zw_simd_##id(membase + ea_, zw_ldv(fp + ip[2]), ip[6]);                \
+        return 0;                                                              \
+    }
+
+#define GEN(M, id, prefix, imm, sig) GENP_##prefix(M, id, imm, sig)
+#define GENP_0(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0, sig)
+#define GENP_0xFC(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFC, sig)
+#define GENP_0xFD(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFD, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes) GEN(HX, id, prefix, imm, sig)
+#include "../opcodes.def"
+#undef X
+
+/* register-immediate forms */
+#define X(id, l)                                                               \
+    H(K_##id) {                                                                \
+        TY_##l x_ = RD_##l(ip[2]);                                             \
+        fp[ip[1]] = (uint64_t)SEM_##id(x_, (TY_##l)IMM_##l(3));                \
+        return 0;                                                              \
+    }
+ZW_IR_KOPS(X)
+#undef X
+
+/* ---- IR-only operations on values ------------------------------------------------ */
+H(CONST32) { fp[ip[1]] = ip[2]; return 0; }
+H(CONST64) { fp[ip[1]] = zw_imm64(ip + 2); return 0; }
+H(CONST_NULL) { fp[ip[1]] = 0; return 0; }
+H(CONST128) {
+    fp[ip[1]] = zw_imm64(ip + 2);
+    fp[ip[1] + 1] = zw_imm64(ip + 4);
+    return 0;
+}
+H(MOV) { fp[ip[1]] = fp[ip[2]]; return 0; }
+H(MOV128) { zw_stv(fp + ip[1], zw_ldv(fp + ip[2])); return 0; }
+H(REF_IS_NULL) { fp[ip[1]] = fp[ip[2]] == 0; return 0; }
+H(SELECT) { fp[ip[1]] = (uint32_t)fp[ip[4]] ? fp[ip[2]] : fp[ip[3]]; return 0; }
+H(SELECT128) {
+    zw_v128 v = zw_ldv(fp + ((uint32_t)fp[ip[4]] ? ip[2] : ip[3]));
+    zw_stv(fp + ip[1], v);
+    return 0;
+}
+
+/* ---- variables, tables, memory ------------------------------------------------------ */
+H(GLOBAL_GET) { fp[ip[1]] = inst->globals[ip[2]]->val.slots[0]; return 0; }
+H(GLOBAL_SET) { inst->globals[ip[2]]->val.slots[0] = fp[ip[1]]; return 0; }
+H(GLOBAL_GET128) { zw_stv(fp + ip[1], inst->globals[ip[2]]->val.v128); return 0; }
+H(GLOBAL_SET128) { inst->globals[ip[2]]->val.v128 = zw_ldv(fp + ip[1]); return 0; }
+H(REF_FUNC) { fp[ip[1]] = (uintptr_t)inst->funcs[ip[2]]; return 0; }
+
+H(TABLE_GET) {
+    zw_tableinst *t = inst->tables[ip[3]];
+    uint32_t i = (uint32_t)fp[ip[2]];
+    if (ZW_UNLIKELY(i >= t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
+    fp[ip[1]] = (uintptr_t)t->elems[i];
+    return 0;
+}
+H(TABLE_SET) {
+    zw_tableinst *t = inst->tables[ip[3]];
+    uint32_t i = (uint32_t)fp[ip[1]];
+    if (ZW_UNLIKELY(i >= t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
+    t->elems[i] = (void *)(uintptr_t)fp[ip[2]];
+    return 0;
+}
+H(TABLE_SIZE) { fp[ip[1]] = (uint32_t)inst->tables[ip[2]]->size; return 0; }
+H(TABLE_GROW) {
+    zw_tableinst *t = inst->tables[ip[4]];
+    BURN_ELEMS((uint32_t)fp[ip[3]]);
+    int64_t r = zw_table_grow(t, (uint32_t)fp[ip[3]], (void *)(uintptr_t)fp[ip[2]]);
+    fp[ip[1]] = (uint32_t)r;
+    return 0;
+}
+H(TABLE_FILL) {
+    zw_tableinst *t = inst->tables[ip[4]];
+    uint64_t i = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
+    void *v = (void *)(uintptr_t)fp[ip[2]];
+    if (ZW_UNLIKELY(i + n > t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
+    BURN_ELEMS(n);
+    for (uint64_t k = 0; k < n; k++) t->elems[i + k] = v;
+    return 0;
+}
+H(TABLE_COPY) {
+    zw_tableinst *td = inst->tables[ip[4]], *ts = inst->tables[ip[5]];
+    uint64_t d = (uint32_t)fp[ip[1]], s = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
+    if (ZW_UNLIKELY(d + n > td->size || s + n > ts->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
+    BURN_ELEMS(n);
+    if (n) memmove(td->elems + d, ts->elems + s, n * sizeof(void *));
+    return 0;
+}
+H(TABLE_INIT) {
+    uint32_t e = ip[4];
+    zw_tableinst *t = inst->tables[ip[5]];
+    uint64_t d = (uint32_t)fp[ip[1]], s = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
+    if (ZW_UNLIKELY(s + n > inst->elem_len[e] || d + n > t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
+    BURN_ELEMS(n);
+    if (n) memmove(t->elems + d, inst->elem_refs[e] + s, n * sizeof(void *));
+    return 0;
+}
+H(ELEM_DROP) { inst->elem_len[ip[1]] = 0; return 0; }
+
+H(MEMORY_SIZE) { fp[ip[1]] = (uint32_t)inst->mem0->pages; return 0; }
+H(MEMORY_GROW) {
+    int64_t r = zw_memory_grow(inst->mem0, (uint32_t)fp[ip[2]]);
+    fp[ip[1]] = (uint32_t)r;
+    ctx->memsize = inst->mem0->size;
+    return 0;
+}
+H(MEMORY_INIT) {
+    MEM0();
+    uint32_t di = ip[4];
+    uint64_t d = (uint32_t)fp[ip[1]], s = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
+    if (ZW_UNLIKELY(s + n > inst->data_len[di] || d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
+    BURN_BYTES(n);
+    if (n) memcpy(membase + d, inst->module->datas[di].bytes + s, n);
+    return 0;
+}
+H(DATA_DROP) { inst->data_len[ip[1]] = 0; return 0; }
+H(MEMORY_COPY) {
+    MEM0();
+    uint64_t d = (uint32_t)fp[ip[1]], s = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
+    if (ZW_UNLIKELY(d + n > memsize || s + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
+    BURN_BYTES(n);
+    if (n) memmove(membase + d, membase + s, n);
+    return 0;
+}
+H(MEMORY_FILL) {
+    MEM0();
+    uint64_t d = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
+    if (ZW_UNLIKELY(d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
+    BURN_BYTES(n);
+    if (n) memset(membase + d, (int)(uint8_t)fp[ip[2]], n);
+    return 0;
+}
+H(UNREACHABLE) { TRAP(ZWASM_TRAP_UNREACHABLE); }
+
+/* ---- the table ---------------------------------------------------------------------- */
+#define TE(op, name) [op] = h_##name,
+#define TX_NONE(id, pfx, sig) ZW_SIG(sig, TN, id, pfx)
+#define TX_MEMARG(id, pfx, sig) TE(ZW_OP_##id, id) TE(ZW_IR_A_##id, A_##id)
+#define TX_LANE(id, pfx, sig) TE(ZW_OP_##id, id)
+#define TX_MLANE(id, pfx, sig) TE(ZW_OP_##id, id)
+#define TX_SHUF(id, pfx, sig) TE(ZW_OP_##id, id)
+#define TX_OTHER(id, pfx, sig)
+#define TN_SPECIAL(id, pfx)
+#define TN_P0R0(id, pfx)
+#define TN_P1R1(id, pfx, a, r) TE(ZW_OP_##id, id)
+#define TN_P2R1(id, pfx, a, b, r) TE(ZW_OP_##id, id)
+#define TN_P3R1(id, pfx, a, b, c, r) TE(ZW_OP_##id, id)
+
+static const zw_jhelper helpers[ZW_IR_COUNT] = {
+#define X(id, text, prefix, code, imm, sig, access, lanes) GEN(TX, id, prefix, imm, sig)
+#include "../opcodes.def"
+#undef X
+#define X(id, l) TE(ZW_IR_K_##id, K_##id)
+    ZW_IR_KOPS(X)
+#undef X
+    TE(ZW_IR_CONST32, CONST32) TE(ZW_IR_CONST_F32, CONST32) TE(ZW_IR_CONST64_U32, CONST32)
+    TE(ZW_IR_CONST64, CONST64) TE(ZW_IR_CONST_F64, CONST64) TE(ZW_IR_CONST_NULL, CONST_NULL)
+    TE(ZW_IR_CONST128, CONST128)
+    TE(ZW_IR_MOV_I32, MOV) TE(ZW_IR_MOV_I64, MOV) TE(ZW_IR_MOV_F32, MOV) TE(ZW_IR_MOV_F64, MOV)
+    TE(ZW_IR_MOV_REF, MOV) TE(ZW_IR_MOV128, MOV128) TE(ZW_IR_REF_IS_NULL, REF_IS_NULL)
+    TE(ZW_OP_SELECT, SELECT) TE(ZW_IR_SELECT_I64, SELECT) TE(ZW_IR_SELECT_F32, SELECT)
+    TE(ZW_IR_SELECT_F64, SELECT) TE(ZW_IR_SELECT_REF, SELECT) TE(ZW_IR_SELECT128, SELECT128)
+    TE(ZW_OP_GLOBAL_GET, GLOBAL_GET) TE(ZW_OP_GLOBAL_SET, GLOBAL_SET)
+    TE(ZW_IR_GLOBAL_GET128, GLOBAL_GET128) TE(ZW_IR_GLOBAL_SET128, GLOBAL_SET128)
+    TE(ZW_OP_REF_FUNC, REF_FUNC)
+    TE(ZW_OP_TABLE_GET, TABLE_GET) TE(ZW_OP_TABLE_SET, TABLE_SET) TE(ZW_OP_TABLE_SIZE, TABLE_SIZE)
+    TE(ZW_OP_TABLE_GROW, TABLE_GROW) TE(ZW_OP_TABLE_FILL, TABLE_FILL)
+    TE(ZW_OP_TABLE_COPY, TABLE_COPY) TE(ZW_OP_TABLE_INIT, TABLE_INIT) TE(ZW_OP_ELEM_DROP, ELEM_DROP)
+    TE(ZW_OP_MEMORY_SIZE, MEMORY_SIZE) TE(ZW_OP_MEMORY_GROW, MEMORY_GROW)
+    TE(ZW_OP_MEMORY_INIT, MEMORY_INIT) TE(ZW_OP_DATA_DROP, DATA_DROP)
+    TE(ZW_OP_MEMORY_COPY, MEMORY_COPY) TE(ZW_OP_MEMORY_FILL, MEMORY_FILL)
+    TE(ZW_OP_UNREACHABLE, UNREACHABLE)
+};
+
+zw_jhelper zw_jit_helper(uint32_t op) { return op < ZW_IR_COUNT ? helpers[op] : NULL; }

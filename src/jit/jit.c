@@ -1,0 +1,302 @@
+/*
+ * jit.c — the JIT as an execution engine (zw_backend): a module's compiled
+ * state (zw_jmod), compiling a function when it is first called, the entry
+ * from the runtime, host calls from compiled code, traps and backtraces,
+ * and executable memory.  The machine code itself comes from the
+ * architecture's code generator (x64/).  Design: docs/jit.md.
+ */
+#define _GNU_SOURCE
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "jit_int.h"
+
+/* ---- executable memory ------------------------------------------------------------
+ * Chunks of at least ZW_JCHUNK bytes, each a memfd mapped twice: code is
+ * written through the writable view and run from the executable one, so
+ * no page is ever writable and executable, and a chunk can be appended to
+ * while other threads run code in it.  Without memfd_create every piece of
+ * code gets pages of its own, made executable once written. */
+#define ZW_JCHUNK ((size_t)256 << 10)
+
+static zw_jchunk *chunk_new(size_t need) {
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    size_t size = need > ZW_JCHUNK ? (need + pg - 1) / pg * pg : ZW_JCHUNK;
+    zw_jchunk *c = zw_calloc(1, sizeof *c);
+    if (!c) return NULL;
+    int fd = memfd_create("zwasm-jit", MFD_CLOEXEC);
+    if (fd >= 0) {
+        if (ftruncate(fd, (off_t)size) == 0) {
+            void *w = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+            void *x = w == MAP_FAILED ? MAP_FAILED : mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+            if (x != MAP_FAILED) {
+                close(fd);
+                c->w = w;
+                c->x = x;
+                c->size = size;
+                return c;
+            }
+            if (w != MAP_FAILED) munmap(w, size);
+        }
+        close(fd);
+    }
+    /* no memfd: private pages, made executable after the one write */
+    size = (need + pg - 1) / pg * pg;
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        free(c);
+        return NULL;
+    }
+    c->w = p;
+    c->x = p;
+    c->size = size;
+    return c;
+}
+
+uint8_t *zw_jcode_add(zw_jcode *jc, const uint8_t *code, size_t n) {
+    zw_jchunk *c = jc->chunks;
+    if (!c || !c->w || c->size - c->used < n) {
+        c = chunk_new(n);
+        if (!c) return NULL;
+        c->next = jc->chunks;
+        jc->chunks = c;
+    }
+    memcpy(c->w + c->used, code, n);
+    uint8_t *x = c->x + c->used;
+    c->used = (c->used + n + 15) & ~(size_t)15;
+    if (c->w == c->x) { /* the private-pages fallback */
+        if (mprotect(c->x, c->size, PROT_READ | PROT_EXEC) != 0) return NULL;
+        c->w = NULL;
+    }
+    return x;
+}
+
+void zw_jcode_free(zw_jcode *jc) {
+    for (zw_jchunk *c = jc->chunks, *next; c; c = next) {
+        next = c->next;
+        if (c->w && c->w != c->x) munmap(c->w, c->size);
+        munmap(c->x, c->size);
+        free(c);
+    }
+    jc->chunks = NULL;
+}
+
+/* ---- a module's compiled state ----------------------------------------------------- */
+static void jit_free_module(zw_module *m) {
+    zw_jmod *jm = m->engine_code;
+    if (!jm) return;
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) free(jm->f[i].insn_off);
+    zw_jcode_free(&jm->code);
+    pthread_mutex_destroy(&jm->lock);
+    free(jm);
+    m->engine_code = NULL;
+}
+
+static zwasm_result_t jit_prepare(zw_module *m, zwasm_error_t *err) {
+    uint32_t n = m->nfuncs - m->nfunc_imports;
+    zw_jmod *jm = zw_calloc(1, sizeof *jm + ((size_t)n + 1) * sizeof(zw_jfunc));
+    if (!jm || pthread_mutex_init(&jm->lock, NULL) != 0) {
+        free(jm);
+        return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    }
+    jm->m = m;
+    m->engine_code = jm;
+    if (!zw_jit_arch_stubs(jm)) {
+        jit_free_module(m);
+        return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "out of memory (executable memory for the JIT)");
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        jm->f[i].entry = jm->stubs.lazy;
+        jm->f[i].jm = jm;
+        jm->f[i].def = i;
+    }
+    return ZWASM_OK;
+}
+
+static const void *jit_func_code(const zw_module *m, uint32_t def) {
+    return &((const zw_jmod *)m->engine_code)->f[def];
+}
+
+/* Compile jf under the module's lock (whoever comes first); its entry is
+ * published last. */
+static zwasm_result_t compile(zw_jfunc *jf, zwasm_error_t *err) {
+    zw_jmod *jm = jf->jm;
+    zwasm_result_t r = ZWASM_OK;
+    pthread_mutex_lock(&jm->lock);
+    if (!jf->code) {
+        const zw_ir_func *f;
+        uint8_t *buf = NULL;
+        uint32_t len = 0;
+        r = zw_ir_get(jm->m, jf->def, &f, err);
+        if (r == ZWASM_OK) {
+            jf->ir = f;
+            if (!zw_jit_arch_compile(jm, jf, &buf, &len, err)) {
+                r = err ? err->code : ZWASM_ERR_NOMEM;
+                if (r == ZWASM_OK) r = ZWASM_ERR_NOMEM;
+            }
+        }
+        if (r == ZWASM_OK) {
+            uint8_t *x = zw_jcode_add(&jm->code, buf, len);
+            if (!x) {
+                r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, f->func_idx,
+                               "out of memory (executable memory for the JIT)");
+            } else {
+                jf->code = x;
+                jf->code_len = len;
+                __atomic_store_n(&jf->entry, (void *)x, __ATOMIC_RELEASE);
+            }
+        }
+        free(buf);
+    }
+    pthread_mutex_unlock(&jm->lock);
+    return r;
+}
+
+void *zw_jit_compile_lazy(zw_jctx *ctx, zw_jfunc *jf) {
+    zwasm_result_t r = compile(jf, ctx->err);
+    if (r != ZWASM_OK) {
+        ctx->rc = r;
+        return NULL;
+    }
+    return jf->entry;
+}
+
+/* ---- calls ------------------------------------------------------------------------ */
+static void jit_free_exec(zw_exec *e) {
+    free(e->engine_state);
+    e->engine_state = NULL;
+}
+
+uint32_t zw_jit_call_host(zw_jctx *ctx, zw_funcinst *f, zw_slot *fp, zw_instance *caller) {
+    zw_store *s = ctx->store;
+    zw_exec *ex = &s->exec;
+    const zw_functype *t = f->type;
+    uint32_t np = zw_types_slots(t->params, t->nparams), nr = zw_types_slots(t->results, t->nresults);
+    zw_slot *saved = ex->sp;
+    /* a re-entry from the host function goes above the arguments/results */
+    ex->sp = fp + (np > nr ? np : nr);
+    if (ex->fuel_on) ex->fuel = ctx->fuel;
+    zwasm_result_t rc = zw_call_host(s, f, caller, fp, ctx->err);
+    if (ex->fuel_on) ctx->fuel = ex->fuel;
+    ex->sp = saved;
+    if (rc != ZWASM_OK) {
+        ctx->rc = rc;
+        return 1;
+    }
+    return 0;
+}
+
+static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_error_t *err) {
+    zw_exec *ex = &s->exec;
+    if (!ex->engine_state) ex->engine_state = zw_calloc(1, sizeof(zw_jctx));
+    zw_jctx *ctx = ex->engine_state;
+    if (!ctx) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    zw_jfunc *jf = (zw_jfunc *)f->code;
+    zwasm_error_t local;
+    /* an entry from a host function nests: the outer one's state comes back after */
+    void *saved_sp = ctx->entry_sp;
+    uint32_t saved_depth = ctx->depth;
+    zwasm_error_t *saved_err = ctx->err;
+    ctx->native_floor = ex->native_floor;
+    ctx->stack_end = ex->stack_end;
+    ctx->fuel = ex->fuel_on ? ex->fuel : UINT64_MAX;
+    ctx->interrupt = &s->interrupt;
+    ctx->max_depth = s->engine->cfg.max_call_depth ? s->engine->cfg.max_call_depth : 10000;
+    ctx->store = s;
+    ctx->err = err ? err : &local;
+    ctx->rc = ZWASM_OK;
+    typedef int (*enter_fn)(zw_jctx *, zw_slot *, zw_instance *, zw_jfunc *);
+    int trapped = ((enter_fn)jf->jm->stubs.enter)(ctx, fp, f->inst, jf);
+    zwasm_result_t r = trapped ? ctx->rc : ZWASM_OK;
+    if (ex->fuel_on) ex->fuel = ctx->fuel;
+    ctx->entry_sp = saved_sp;
+    ctx->depth = saved_depth;
+    ctx->err = saved_err;
+    return r;
+}
+
+/* ---- traps and backtraces ----------------------------------------------------------- */
+/* The IR position of a return address inside jf's code: the instruction
+ * whose code contains the call before it. */
+static uint32_t pc_of(const zw_jfunc *jf, uintptr_t ret) {
+    if (!jf->code || ret <= (uintptr_t)jf->code || ret > (uintptr_t)jf->code + jf->code_len) return 0;
+    uint32_t off = (uint32_t)(ret - 1 - (uintptr_t)jf->code), lo = 0, hi = jf->ir->ninsn;
+    while (hi - lo > 1) { /* the last instruction starting at or before off */
+        uint32_t mid = (lo + hi) / 2;
+        if (jf->insn_off[mid] <= off) lo = mid;
+        else hi = mid;
+    }
+    return jf->ir->insn[lo];
+}
+
+/* Append one backtrace line (the interpreter's format). */
+static bool bt_line(zwasm_error_t *err, size_t *len, uint32_t k, const zw_module *m, uint32_t fi,
+                    uint32_t off, bool inlined) {
+    size_t cap = sizeof err->backtrace;
+    const zw_name *nm = m && m->func_names && fi < m->nfuncs && m->func_names[fi].str
+                            ? &m->func_names[fi] : NULL;
+    char name[96]; /* the name section is the guest's: escaped, at most ~80 bytes */
+    if (nm) zw_escape(name, sizeof name, nm->str, nm->len > 80 ? 80 : nm->len);
+    int w = snprintf(err->backtrace + *len, cap - *len, "  #%u %s%sfunc %u, offset 0x%x%s%s\n", k,
+                     nm ? name : "", nm ? " (" : "", fi, off, inlined ? ", inlined" : "", nm ? ")" : "");
+    if (w < 0 || (size_t)w >= cap - *len) return false;
+    *len += (size_t)w;
+    return true;
+}
+
+void zw_jit_trap(zw_jctx *ctx) {
+    zwasm_error_t *err = ctx->err;
+    if (ctx->trap_kind == ZW_JIT_TRAP_ERR) return; /* ctx->rc and err are set */
+    zwasm_trap_kind_t kind = (zwasm_trap_kind_t)ctx->trap_kind;
+    ctx->rc = ZWASM_ERR_TRAP;
+    if (kind == ZWASM_TRAP_UNINITIALIZED_ELEMENT)
+        zw_trap_set(err, kind, "%s %u", zw_trap_message(kind), ctx->trap_elem);
+    else
+        zw_trap_set(err, kind, NULL);
+    /* walk the frames: each keeps its zw_jfunc below the saved frame
+     * pointer; the entry stub's frame has NULL there */
+    uintptr_t fpn = ctx->trap_fp;
+    size_t len = 0;
+    err->backtrace[0] = 0;
+    for (uint32_t k = 0, line = 0; fpn; k++) {
+        const zw_jfunc *jf = *(zw_jfunc *const *)(fpn - 8);
+        if (!jf || !jf->ir) break;
+        uint32_t pc = k == 0 && ctx->trap_pc != UINT32_MAX ? ctx->trap_pc : pc_of(jf, ctx->trap_ret);
+        zw_ir_loc loc = zw_ir_locate(jf->ir, pc);
+        const zw_module *m = jf->jm->m;
+        if (k == 0) {
+            err->func = loc.inlined_func != ZWASM_NO_FUNC ? loc.inlined_func : jf->ir->func_idx;
+            err->offset = loc.offset;
+        }
+        if (line >= 12) {
+            snprintf(err->backtrace + len, sizeof err->backtrace - len, "  ... more frames\n");
+            break;
+        }
+        if (loc.inlined_func != ZWASM_NO_FUNC) {
+            if (!bt_line(err, &len, line++, m, loc.inlined_func, loc.offset, true)) break;
+            loc.offset = loc.call_offset;
+        }
+        if (!bt_line(err, &len, line++, m, jf->ir->func_idx, loc.offset, false)) break;
+        /* the caller: its return address is above this frame's saved frame pointer */
+        ctx->trap_ret = *(const uintptr_t *)(fpn + 8);
+        fpn = *(const uintptr_t *)fpn;
+    }
+}
+
+void zw_jit_trace(const zw_ir_func *f, uint32_t pc, const zw_slot *fp) {
+    fprintf(stderr, "[f%u] ", f->func_idx);
+    zw_ir_print_insn(stderr, f, pc, fp);
+}
+
+/* ---- the engine ------------------------------------------------------------------- */
+bool zw_jit_supported(void) { return zw_jit_arch_supported(); }
+
+const zw_backend zw_jit_backend = {
+    .name = "jit",
+    .prepare = jit_prepare,
+    .func_code = jit_func_code,
+    .call = jit_call,
+    .free_module = jit_free_module,
+    .free_exec = jit_free_exec,
+};

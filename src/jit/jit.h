@@ -1,0 +1,16 @@
+/*
+ * jit.h — the JIT as an execution engine (runtime.h, zw_backend): each
+ * function's register IR is compiled to machine code when the function is
+ * first called (ZWASM_ENGINE_JIT).  The design is in docs/jit.md.
+ */
+#ifndef ZW_JIT_H
+#define ZW_JIT_H
+
+#include "../runtime/runtime.h"
+
+extern const zw_backend zw_jit_backend;
+
+/* Whether this machine can run the JIT (x86-64 with SSE4.1). */
+bool zw_jit_supported(void);
+
+#endif

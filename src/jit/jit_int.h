@@ -1,0 +1,166 @@
+/*
+ * jit_int.h — what the parts of the JIT share: the run-time context
+ * compiled code sees, a module's and a function's compiled state, the
+ * register allocator, executable memory, the helpers compiled code calls,
+ * and the interface of an architecture's code generator (x64/).  Nothing
+ * architecture-specific is declared here.
+ */
+#ifndef ZW_JIT_INT_H
+#define ZW_JIT_INT_H
+
+#include <pthread.h>
+
+#include "../ir/ir.h"
+#include "jit.h"
+
+/* ---- the run-time context --------------------------------------------------------
+ * One per store (the JIT's zw_exec.engine_state), in a register while
+ * compiled code runs (r13 on x86-64).  Compiled code reads and writes the
+ * fields below by offset (offsetof). */
+typedef struct zw_jctx {
+    uintptr_t native_floor;    /* the native stack must stay above */
+    zw_slot *stack_end;        /* the value stack's end */
+    uint64_t fuel;             /* fuel left (UINT64_MAX without fuel) */
+    const uint32_t *interrupt; /* &store->interrupt */
+    uint64_t memsize;          /* size of memory 0 of the running instance */
+    uint32_t depth;            /* wasm call depth */
+    uint32_t max_depth;
+    void *entry_sp;            /* native stack pointer of the innermost entry (unwinding) */
+    /* a trap being raised: its kind (or ZW_JIT_TRAP_ERR: err is filled),
+     * the IR position of the trapping instruction (or UINT32_MAX: find it
+     * from trap_ret, a return address inside the trapping function), and
+     * the frame pointer of the trapping function */
+    uint32_t trap_kind;
+    uint32_t trap_pc;
+    uintptr_t trap_ret;
+    uintptr_t trap_fp;
+    uint32_t trap_elem;        /* the element index of "uninitialized element" */
+    zwasm_result_t rc;         /* the result of a trap (ZWASM_ERR_TRAP, or a helper's) */
+    zw_store *store;
+    zwasm_error_t *err;
+} zw_jctx;
+
+/* trap_kind: the error is already in ctx->err (a helper or host function failed) */
+#define ZW_JIT_TRAP_ERR 0xFFFFu
+
+/* ---- compiled code ----------------------------------------------------------------- */
+/* A defined function's compiled state.  Calls go through `entry`: the
+ * lazy-compile stub until the function is compiled, then its code.  The
+ * calling convention passes the zw_jfunc in a register (rax on x86-64),
+ * which is how the stub knows what to compile, and every frame keeps it
+ * (backtraces). */
+typedef struct zw_jfunc {
+    void *entry;
+    struct zw_jmod *jm;
+    uint32_t def;
+    const zw_ir_func *ir;
+    /* once compiled */
+    uint8_t *code;             /* executable address */
+    uint32_t code_len;
+    uint32_t *insn_off;        /* per IR instruction: its offset in the code */
+} zw_jfunc;
+
+/* A chunk of executable memory, mapped twice (a writable view and an
+ * executable one: no page is ever writable and executable at once). */
+typedef struct zw_jchunk {
+    uint8_t *w, *x;            /* the two views (w == NULL: x was mprotect'ed, never written again) */
+    size_t size, used;
+    struct zw_jchunk *next;
+} zw_jchunk;
+
+/* Where code goes: chunks appended to (under the module's lock). */
+typedef struct zw_jcode {
+    zw_jchunk *chunks;
+} zw_jcode;
+/* Copy n bytes of position-independent code into executable memory;
+ * returns its executable address, or NULL on out of memory. */
+uint8_t *zw_jcode_add(zw_jcode *c, const uint8_t *code, size_t n);
+void zw_jcode_free(zw_jcode *c);
+
+/* The per-module stubs every function's code jumps to (architecture code,
+ * built once per module). */
+typedef struct zw_jstubs {
+    void *enter;        /* int (*)(zw_jctx *, zw_slot *fp, zw_instance *, zw_jfunc *) */
+    void *lazy;         /* a zw_jfunc's entry until compiled */
+    void *call_any;     /* call a zw_funcinst: host, other instance, same instance */
+    void *trap;         /* raise a trap: kind and IR position in registers */
+} zw_jstubs;
+
+typedef struct zw_jmod {
+    pthread_mutex_t lock;      /* compilation, code memory */
+    zw_module *m;
+    zw_jcode code;
+    zw_jstubs stubs;
+    zw_jfunc f[];              /* one per defined function */
+} zw_jmod;
+
+/* ---- the register allocator (regalloc.c) -------------------------------------------
+ * Linear scan over the slots of a function: each (slot, class) pair is a
+ * virtual register (slot * 3 + class) with one live interval (the hull of
+ * where it is live, loops included); an interval that does not fit in the
+ * registers lives in its slot in the frame.  Classes: 0 general (i32,
+ * i64, references: the general registers), 1 scalar float (f32, f64) and
+ * 2 vector (v128), which share the float/vector registers (two classes so
+ * that a saved value's width is known).
+ *
+ * The code generator says which instructions clobber every register (calls,
+ * helpers); for each of them the allocator lists the virtual registers in
+ * registers that are live across it (live after it and not written by it):
+ * the code generator saves them to their slots before and reloads them
+ * after.  Liveness there is exact, so a slot is never live in both classes
+ * at once and the two cannot overwrite each other's saved value. */
+#define ZW_RA_NCLASS 3
+#define ZW_RA_V(slot, cls) ((slot) * ZW_RA_NCLASS + (uint32_t)(cls))
+#define ZW_RA_FILE(cls) ((cls) ? 1 : 0)
+typedef struct zw_ra {
+    uint32_t nslots;
+    int8_t *reg[ZW_RA_NCLASS];   /* per slot and class: the register (0..n-1) or -1 */
+    uint32_t *start[ZW_RA_NCLASS], *end[ZW_RA_NCLASS]; /* per slot and class: the live interval */
+    /* instruction i clobbers: across[across_at[i] .. across_at[i+1]) */
+    uint32_t *across_at, *across;
+    /* virtual registers in registers that are live on entry */
+    uint32_t *entry, nentry;
+} zw_ra;
+/* Positions: instruction i reads at 2i and writes at 2i+1. */
+#define ZW_RA_USE(i) (2 * (i))
+#define ZW_RA_DEF(i) (2 * (i) + 1)
+typedef bool (*zw_ra_clobbers)(const zw_ir_func *f, uint32_t pc);
+/* Allocate f's slots to ngp general and nfp float registers (fewer for
+ * the stress mode).  False on out of memory. */
+bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_clobbers clob,
+               zw_ra *out);
+void zw_ra_free(zw_ra *ra);
+static inline int zw_ra_class(zw_valtype t) {
+    return t == ZW_V128 ? 2 : t == ZW_F32 || t == ZW_F64 ? 1 : 0;
+}
+
+/* ---- helpers compiled code calls (helpers.c) ------------------------------------------ */
+/* An operation the code generator does not inline: the instruction at ip
+ * of the IR runs on the frame in memory (fp).  Returns a trap kind, 0 when
+ * none, ZW_JIT_TRAP_ERR with ctx->err filled.  memory.grow updates
+ * ctx->memsize. */
+typedef uint32_t (*zw_jhelper)(zw_jctx *ctx, zw_slot *fp, const uint32_t *ip, zw_instance *inst);
+/* The helper of IR op `op` (every op that is not control flow or a call
+ * has one), or NULL. */
+zw_jhelper zw_jit_helper(uint32_t op);
+/* Call host function f (a zw_funcinst) with its frame at fp; 0, or 1 with
+ * ctx->err filled. */
+uint32_t zw_jit_call_host(zw_jctx *ctx, zw_funcinst *f, zw_slot *fp, zw_instance *caller);
+/* Compile jf on its first call; its entry, or NULL with ctx->err filled. */
+void *zw_jit_compile_lazy(zw_jctx *ctx, zw_jfunc *jf);
+/* Fill ctx->err for the trap in ctx (kind, location, backtrace). */
+void zw_jit_trap(zw_jctx *ctx);
+/* Print a trace line (--trace) for instruction pc of f. */
+void zw_jit_trace(const zw_ir_func *f, uint32_t pc, const zw_slot *fp);
+
+/* ---- the architecture's code generator (x64/emit.c) ------------------------------------ */
+/* Compile jf (its IR in jf->ir) into *code (malloc'ed, position
+ * independent) and fill jf->insn_off; false with err filled on failure. */
+bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *len,
+                         zwasm_error_t *err);
+/* Build the module's stubs into executable memory. */
+bool zw_jit_arch_stubs(zw_jmod *jm);
+/* Whether the CPU has what the code generator needs. */
+bool zw_jit_arch_supported(void);
+
+#endif

@@ -1,0 +1,1276 @@
+/*
+ * emit.c — the x86-64 code generator of the JIT (jit_int.h, "the
+ * architecture's code generator"): a function's register IR to machine
+ * code, and the per-module stubs (entry, lazy compilation, calls through a
+ * zw_funcinst, traps).  The conventions (docs/jit.md):
+ *
+ *   rbx   the frame: slot k at [rbx + 8k]      r13  the zw_jctx
+ *   r14   the running zw_instance              r15  memory 0's base
+ *   rbp   frame-pointer chain; [rbp-8] holds the running zw_jfunc
+ *   rsi rdi r8 r9 r10 r12, xmm0-13   allocated to slots (regalloc.c)
+ *   rax rcx rdx r11, xmm14 xmm15     scratch
+ *
+ * A call passes the callee's zw_jfunc in rax and its frame in rbx (the
+ * caller's + 8B); the callee keeps rbx, r13, r14, r15 and leaves its
+ * results in its frame.  Every allocated register is caller-saved: around
+ * a call or helper the values live across it go to their slots and come
+ * back after (the allocator lists them).
+ *
+ * op_class() sorts every IR op into what emit_insn does with it; an op
+ * without an inline form calls its helper (helpers.c) with the frame in
+ * memory.  Traps jump to cold stubs at the end of the function, which
+ * pass the trap kind and the IR position to the module's trap stub.
+ */
+#include <cpuid.h>
+#include <stddef.h>
+
+#include "../jit_int.h"
+#include "asm.h"
+
+#define NGP 6
+#define NFP 14
+static const int8_t gp_map[NGP] = {RSI, RDI, R8, R9, R10, R12};
+#define XS0 14 /* scratch xmm registers */
+#define XS1 15
+
+#define SLOT(s) x64_m(RBX, (int32_t)((s) * 8))
+#define CTX(field) x64_m(R13, (int32_t)offsetof(zw_jctx, field))
+#define B (&J->b)
+
+typedef struct { uint32_t at, pc; } jfix;                  /* rel32 at `at` -> instruction at pc */
+typedef struct { uint32_t at, kind, pc; bool elem; } jcold; /* rel32 at `at` -> a trap stub */
+typedef struct { uint32_t at, pc; } jtable;                 /* br_table at pc, its lea at `at` */
+
+/* The state of compiling one function. */
+typedef struct jc {
+    x64_buf b;
+    zw_jmod *jm;
+    zw_jfunc *jf;
+    const zw_module *m;
+    const zw_ir_func *f;
+    zw_ra ra;
+    uint32_t *at;            /* code position -> instruction index + 1 */
+    uint32_t *insn_off;      /* per instruction: its code offset */
+    uint32_t i, pc;          /* the instruction being compiled */
+    const uint32_t *ip;
+    ZW_VEC(zw_ir_opnd) ops;  /* its slot operands */
+    ZW_VEC(jfix) fix;
+    ZW_VEC(jcold) cold;
+    ZW_VEC(jtable) tables;
+    bool oom;
+} jc;
+
+/* ---- the classes of operations ---------------------------------------------------- */
+typedef enum {
+    OC_HELPER,   /* call the helper */
+    OC_CONST, OC_MOV, OC_BINOP, OC_CMP, OC_UNOP, OC_DIV, OC_FBINOP, OC_FUNOP, OC_FCMP,
+    OC_CONVERT, OC_LOAD, OC_STORE, OC_SELECT, OC_GLOBAL, OC_BRANCH, OC_BR_TABLE,
+    OC_RETURN, OC_CALL, OC_FUEL, OC_TRACE, OC_TRAP, OC_REF_IS_NULL,
+} opclass;
+
+static opclass op_class(uint32_t op) {
+    uint32_t bop = zw_ir_base_op(op);
+    switch (zw_ir_form_of(op)) {
+    case ZW_IR_FORM_BR: case ZW_IR_FORM_BRK: return OC_BRANCH;
+    case ZW_IR_FORM_K: op = bop; break;
+    case ZW_IR_FORM_ABS: {
+        opclass c = op_class(bop);
+        return c == OC_LOAD || c == OC_STORE ? c : OC_HELPER;
+    }
+    default: break;
+    }
+    switch (op) {
+    case ZW_IR_CONST32: case ZW_IR_CONST64: case ZW_IR_CONST64_U32: case ZW_IR_CONST_F32:
+    case ZW_IR_CONST_F64: case ZW_IR_CONST128: case ZW_IR_CONST_NULL:
+        return OC_CONST;
+    case ZW_IR_MOV_I32: case ZW_IR_MOV_I64: case ZW_IR_MOV_F32: case ZW_IR_MOV_F64:
+    case ZW_IR_MOV_REF: case ZW_IR_MOV128:
+        return OC_MOV;
+    case ZW_OP_I32_ADD: case ZW_OP_I32_SUB: case ZW_OP_I32_MUL: case ZW_OP_I32_AND:
+    case ZW_OP_I32_OR: case ZW_OP_I32_XOR: case ZW_OP_I32_SHL: case ZW_OP_I32_SHR_S:
+    case ZW_OP_I32_SHR_U: case ZW_OP_I32_ROTL: case ZW_OP_I32_ROTR:
+    case ZW_OP_I64_ADD: case ZW_OP_I64_SUB: case ZW_OP_I64_MUL: case ZW_OP_I64_AND:
+    case ZW_OP_I64_OR: case ZW_OP_I64_XOR: case ZW_OP_I64_SHL: case ZW_OP_I64_SHR_S:
+    case ZW_OP_I64_SHR_U: case ZW_OP_I64_ROTL: case ZW_OP_I64_ROTR:
+        return OC_BINOP;
+    case ZW_OP_I32_EQ: case ZW_OP_I32_NE: case ZW_OP_I32_LT_S: case ZW_OP_I32_LT_U:
+    case ZW_OP_I32_GT_S: case ZW_OP_I32_GT_U: case ZW_OP_I32_LE_S: case ZW_OP_I32_LE_U:
+    case ZW_OP_I32_GE_S: case ZW_OP_I32_GE_U:
+    case ZW_OP_I64_EQ: case ZW_OP_I64_NE: case ZW_OP_I64_LT_S: case ZW_OP_I64_LT_U:
+    case ZW_OP_I64_GT_S: case ZW_OP_I64_GT_U: case ZW_OP_I64_LE_S: case ZW_OP_I64_LE_U:
+    case ZW_OP_I64_GE_S: case ZW_OP_I64_GE_U:
+        return OC_CMP;
+    case ZW_OP_I32_EQZ: case ZW_OP_I64_EQZ: case ZW_OP_I32_CLZ: case ZW_OP_I32_CTZ:
+    case ZW_OP_I32_POPCNT: case ZW_OP_I64_CLZ: case ZW_OP_I64_CTZ: case ZW_OP_I64_POPCNT:
+    case ZW_OP_I32_WRAP_I64: case ZW_OP_I64_EXTEND_I32_S: case ZW_OP_I64_EXTEND_I32_U:
+    case ZW_OP_I32_EXTEND8_S: case ZW_OP_I32_EXTEND16_S: case ZW_OP_I64_EXTEND8_S:
+    case ZW_OP_I64_EXTEND16_S: case ZW_OP_I64_EXTEND32_S:
+        return OC_UNOP;
+    case ZW_OP_I32_DIV_S: case ZW_OP_I32_DIV_U: case ZW_OP_I32_REM_S: case ZW_OP_I32_REM_U:
+    case ZW_OP_I64_DIV_S: case ZW_OP_I64_DIV_U: case ZW_OP_I64_REM_S: case ZW_OP_I64_REM_U:
+        return OC_DIV;
+    case ZW_OP_F32_ADD: case ZW_OP_F32_SUB: case ZW_OP_F32_MUL: case ZW_OP_F32_DIV:
+    case ZW_OP_F64_ADD: case ZW_OP_F64_SUB: case ZW_OP_F64_MUL: case ZW_OP_F64_DIV:
+        return OC_FBINOP;
+    case ZW_OP_F32_SQRT: case ZW_OP_F64_SQRT: case ZW_OP_F32_CEIL: case ZW_OP_F32_FLOOR:
+    case ZW_OP_F32_TRUNC: case ZW_OP_F32_NEAREST: case ZW_OP_F64_CEIL: case ZW_OP_F64_FLOOR:
+    case ZW_OP_F64_TRUNC: case ZW_OP_F64_NEAREST: case ZW_OP_F32_ABS: case ZW_OP_F32_NEG:
+    case ZW_OP_F64_ABS: case ZW_OP_F64_NEG:
+        return OC_FUNOP;
+    case ZW_OP_F32_EQ: case ZW_OP_F32_NE: case ZW_OP_F32_LT: case ZW_OP_F32_GT:
+    case ZW_OP_F32_LE: case ZW_OP_F32_GE:
+    case ZW_OP_F64_EQ: case ZW_OP_F64_NE: case ZW_OP_F64_LT: case ZW_OP_F64_GT:
+    case ZW_OP_F64_LE: case ZW_OP_F64_GE:
+        return OC_FCMP;
+    case ZW_OP_F32_CONVERT_I32_S: case ZW_OP_F32_CONVERT_I32_U: case ZW_OP_F32_CONVERT_I64_S:
+    case ZW_OP_F64_CONVERT_I32_S: case ZW_OP_F64_CONVERT_I32_U: case ZW_OP_F64_CONVERT_I64_S:
+    case ZW_OP_F32_DEMOTE_F64: case ZW_OP_F64_PROMOTE_F32:
+    case ZW_OP_I32_REINTERPRET_F32: case ZW_OP_I64_REINTERPRET_F64:
+    case ZW_OP_F32_REINTERPRET_I32: case ZW_OP_F64_REINTERPRET_I64:
+        return OC_CONVERT;
+    case ZW_OP_I32_LOAD: case ZW_OP_I64_LOAD: case ZW_OP_F32_LOAD: case ZW_OP_F64_LOAD:
+    case ZW_OP_I32_LOAD8_S: case ZW_OP_I32_LOAD8_U: case ZW_OP_I32_LOAD16_S: case ZW_OP_I32_LOAD16_U:
+    case ZW_OP_I64_LOAD8_S: case ZW_OP_I64_LOAD8_U: case ZW_OP_I64_LOAD16_S: case ZW_OP_I64_LOAD16_U:
+    case ZW_OP_I64_LOAD32_S: case ZW_OP_I64_LOAD32_U: case ZW_OP_V128_LOAD:
+        return OC_LOAD;
+    case ZW_OP_I32_STORE: case ZW_OP_I64_STORE: case ZW_OP_F32_STORE: case ZW_OP_F64_STORE:
+    case ZW_OP_I32_STORE8: case ZW_OP_I32_STORE16: case ZW_OP_I64_STORE8: case ZW_OP_I64_STORE16:
+    case ZW_OP_I64_STORE32: case ZW_OP_V128_STORE:
+        return OC_STORE;
+    case ZW_OP_SELECT: case ZW_IR_SELECT_I64: case ZW_IR_SELECT_F32: case ZW_IR_SELECT_F64:
+    case ZW_IR_SELECT_REF:
+        return OC_SELECT;
+    case ZW_OP_GLOBAL_GET: case ZW_OP_GLOBAL_SET:
+        return OC_GLOBAL;
+    case ZW_IR_BR: case ZW_IR_BR_NZ: case ZW_IR_BR_Z: case ZW_IR_BR_NZ64: case ZW_IR_BR_Z64:
+    case ZW_IR_BR_NONNULL: case ZW_IR_BR_NULL:
+        return OC_BRANCH;
+    case ZW_IR_BR_TABLE: return OC_BR_TABLE;
+    case ZW_IR_RETURN: case ZW_IR_RETURN1: case ZW_IR_RETURN_PAD: return OC_RETURN;
+    case ZW_IR_CALL_LOCAL: case ZW_OP_CALL: case ZW_OP_CALL_INDIRECT: return OC_CALL;
+    case ZW_IR_FUEL: return OC_FUEL;
+    case ZW_IR_TRACE: return OC_TRACE;
+    case ZW_OP_UNREACHABLE: return OC_TRAP;
+    case ZW_IR_REF_IS_NULL: return OC_REF_IS_NULL;
+    }
+    return OC_HELPER;
+}
+
+/* The instructions that clobber every allocated register. */
+static bool clobbers(const zw_ir_func *f, uint32_t pc) {
+    opclass c = op_class(f->code[pc]);
+    return c == OC_HELPER || c == OC_CALL || c == OC_TRACE;
+}
+
+/* ---- bookkeeping --------------------------------------------------------------------- */
+static void fix(jc *J, uint32_t at, uint32_t target_pc) {
+    if (!ZW_VEC_PUSH(&J->fix, ((jfix){at, target_pc}))) J->oom = true;
+}
+/* A conditional jump (or, with cc < 0, a jump) to a stub raising trap
+ * `kind` (0: the kind is in eax) at the current instruction. */
+static void trap_if(jc *J, int cc, uint32_t kind) {
+    uint32_t at = cc < 0 ? x64_jmp_rel32(B) : x64_jcc_rel32(B, (x64_cc)cc);
+    if (!ZW_VEC_PUSH(&J->cold, ((jcold){at, kind, J->pc, false}))) J->oom = true;
+}
+static uint32_t target(const jc *J, uint32_t word) { return J->pc + (uint32_t)(int32_t)J->ip[word]; }
+static uint64_t imm64_at(const uint32_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+/* ---- where values are ---------------------------------------------------------------- */
+static int greg(const jc *J, uint32_t s) {
+    int r = J->ra.reg[0][s];
+    return r < 0 ? -1 : gp_map[r];
+}
+static int fcls(zw_valtype t) { return t == ZW_V128 ? 2 : 1; }
+static int xreg(const jc *J, uint32_t s, zw_valtype t) { return J->ra.reg[fcls(t)][s]; }
+
+/* general registers: load slot s into dst; the register holding s (its own
+ * or scratch, loaded); store src into s (a 64-bit store: i32 values are
+ * kept zero-extended) */
+static void gload(jc *J, int dst, uint32_t s, bool w64) {
+    int r = greg(J, s);
+    if (r < 0) x64_mov_rm(B, w64, dst, SLOT(s));
+    else if (r != dst) x64_mov_rr(B, w64, dst, r);
+}
+static int gread(jc *J, uint32_t s, bool w64, int scratch) {
+    int r = greg(J, s);
+    if (r >= 0) return r;
+    x64_mov_rm(B, w64, scratch, SLOT(s));
+    return scratch;
+}
+static void gstore(jc *J, uint32_t s, int src, bool w64) {
+    int r = greg(J, s);
+    if (r < 0) x64_mov_mr(B, true, SLOT(s), src);
+    else if (r != src) x64_mov_rr(B, w64, r, src);
+}
+/* the register to compute slot s's new value in: its own, or scratch */
+static int gdst(const jc *J, uint32_t s, int scratch) {
+    int r = greg(J, s);
+    return r >= 0 ? r : scratch;
+}
+
+/* float/vector registers: the same, by value type */
+static void xmov(jc *J, int dst, int src) {
+    if (dst != src) x64_sse_rr(B, 0, 0x28, dst, src); /* movaps */
+}
+static void xload_mem(jc *J, int x, x64_mem m, zw_valtype t) {
+    if (t == ZW_F32) x64_sse_rm(B, 0xF3, 0x10, x, m);      /* movss */
+    else if (t == ZW_F64) x64_sse_rm(B, 0xF2, 0x10, x, m); /* movsd */
+    else x64_sse_rm(B, 0xF3, 0x6F, x, m);                  /* movdqu */
+}
+static void xstore_mem(jc *J, x64_mem m, zw_valtype t, int x) {
+    if (t == ZW_F32) x64_sse_mr(B, 0xF3, 0x11, m, x);
+    else if (t == ZW_F64) x64_sse_mr(B, 0xF2, 0x11, m, x);
+    else x64_sse_mr(B, 0xF3, 0x7F, m, x);
+}
+static void xload(jc *J, int x, uint32_t s, zw_valtype t) {
+    int r = xreg(J, s, t);
+    if (r < 0) xload_mem(J, x, SLOT(s), t);
+    else xmov(J, x, r);
+}
+static int xread(jc *J, uint32_t s, zw_valtype t, int scratch) {
+    int r = xreg(J, s, t);
+    if (r >= 0) return r;
+    xload_mem(J, scratch, SLOT(s), t);
+    return scratch;
+}
+static void xstore(jc *J, uint32_t s, zw_valtype t, int x) {
+    int r = xreg(J, s, t);
+    if (r < 0) xstore_mem(J, SLOT(s), t, x);
+    else xmov(J, r, x);
+}
+static int xdst(const jc *J, uint32_t s, zw_valtype t, int scratch) {
+    int r = xreg(J, s, t);
+    return r >= 0 ? r : scratch;
+}
+
+/* Save (or reload) virtual register v (regalloc's slot * 3 + class) to its slot. */
+static void vreg_move(jc *J, uint32_t v, bool reload) {
+    uint32_t s = v / ZW_RA_NCLASS, c = v % ZW_RA_NCLASS;
+    int r = J->ra.reg[c][s];
+    if (r < 0) return;
+    if (c == 0) {
+        if (reload) x64_mov_rm(B, true, gp_map[r], SLOT(s));
+        else x64_mov_mr(B, true, SLOT(s), gp_map[r]);
+    } else {
+        zw_valtype t = c == 2 ? ZW_V128 : ZW_F64; /* a whole slot: f32s too */
+        if (reload) xload_mem(J, r, SLOT(s), t);
+        else xstore_mem(J, SLOT(s), t, r);
+    }
+}
+static void across(jc *J, bool reload) {
+    if (!J->ra.across) return;
+    for (uint32_t k = J->ra.across_at[J->i]; k < J->ra.across_at[J->i + 1]; k++)
+        vreg_move(J, J->ra.across[k], reload);
+}
+/* the instruction's operands in registers: reads to their slots, writes back */
+static void spill_reads(jc *J) {
+    for (uint32_t k = 0; k < J->ops.n; k++)
+        if (!J->ops.v[k].def) vreg_move(J, ZW_RA_V(J->ops.v[k].slot, zw_ra_class(J->ops.v[k].type)), false);
+}
+static void reload_defs(jc *J) {
+    for (uint32_t k = 0; k < J->ops.n; k++)
+        if (J->ops.v[k].def) vreg_move(J, ZW_RA_V(J->ops.v[k].slot, zw_ra_class(J->ops.v[k].type)), true);
+}
+static zw_valtype optype(const jc *J, uint32_t k) { return k < J->ops.n ? J->ops.v[k].type : 0; }
+
+/* load r15 and ctx->memsize for the instance in r14 */
+static void load_mem(x64_buf *b) {
+    x64_mov_rm(b, true, RAX, x64_m(R14, (int32_t)offsetof(zw_instance, mem0)));
+    x64_alu_rr(b, ALU_XOR, false, R15, R15);
+    x64_alu_rr(b, ALU_XOR, false, RCX, RCX);
+    x64_test_rr(b, true, RAX, RAX);
+    uint32_t skip = x64_jcc_rel32(b, CC_E);
+    x64_mov_rm(b, true, R15, x64_m(RAX, (int32_t)offsetof(zw_memory, base)));
+    x64_mov_rm(b, true, RCX, x64_m(RAX, (int32_t)offsetof(zw_memory, size)));
+    x64_patch_rel32(b, skip, b->len);
+    x64_mov_mr(b, true, x64_m(R13, (int32_t)offsetof(zw_jctx, memsize)), RCX);
+}
+static void call_abs(x64_buf *b, const void *fn) {
+    x64_mov_ri(b, RAX, (uint64_t)(uintptr_t)fn);
+    x64_call_r(b, RAX);
+}
+
+/* ---- constants and moves ----------------------------------------------------------------- */
+/* store the 64-bit constant v at m */
+static void mem_const(jc *J, x64_mem m, uint64_t v) {
+    if (fits32((int64_t)v)) {
+        x64_mov_mi(B, true, m, (int32_t)v);
+    } else {
+        x64_mov_ri(B, RAX, v);
+        x64_mov_mr(B, true, m, RAX);
+    }
+}
+static void gconst(jc *J, uint32_t s, uint64_t v) {
+    int r = greg(J, s);
+    if (r >= 0) x64_mov_ri(B, r, v);
+    else mem_const(J, SLOT(s), v);
+}
+static void emit_const(jc *J, uint32_t op) {
+    const uint32_t *ip = J->ip;
+    uint32_t d = ip[1];
+    switch (op) {
+    case ZW_IR_CONST32: case ZW_IR_CONST64_U32:
+        /* zero-extended: a negative imm32 would sign-extend */
+        gconst(J, d, ip[2]);
+        return;
+    case ZW_IR_CONST64: gconst(J, d, imm64_at(ip + 2)); return;
+    case ZW_IR_CONST_NULL: gconst(J, d, 0); return;
+    case ZW_IR_CONST_F32: case ZW_IR_CONST_F64: {
+        zw_valtype t = op == ZW_IR_CONST_F32 ? ZW_F32 : ZW_F64;
+        uint64_t v = t == ZW_F32 ? ip[2] : imm64_at(ip + 2);
+        int r = xreg(J, d, t);
+        if (r < 0) {
+            mem_const(J, SLOT(d), v);
+        } else if (v == 0) {
+            x64_sse_rr(B, 0, 0x57, r, r); /* xorps */
+        } else {
+            x64_mov_ri(B, RAX, v);
+            x64_sse_rr_gp(B, 0x66, 0x6E, true, r, RAX); /* movq */
+        }
+        return;
+    }
+    case ZW_IR_CONST128: {
+        uint64_t lo = imm64_at(ip + 2), hi = imm64_at(ip + 4);
+        int r = xreg(J, d, ZW_V128);
+        if (r < 0) {
+            mem_const(J, SLOT(d), lo);
+            mem_const(J, SLOT(d + 1), hi);
+        } else {
+            x64_mov_ri(B, RAX, lo);
+            x64_sse_rr_gp(B, 0x66, 0x6E, true, r, RAX);
+            x64_mov_ri(B, RAX, hi);
+            x64_sse_rr_gp(B, 0x66, 0x6E, true, XS1, RAX);
+            x64_sse_rr(B, 0x66, 0x6C, r, XS1); /* punpcklqdq */
+        }
+        return;
+    }
+    }
+}
+
+static void emit_mov(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], s = J->ip[2];
+    if (op == ZW_IR_MOV_F32 || op == ZW_IR_MOV_F64 || op == ZW_IR_MOV128) {
+        zw_valtype t = op == ZW_IR_MOV_F32 ? ZW_F32 : op == ZW_IR_MOV_F64 ? ZW_F64 : ZW_V128;
+        int x = xdst(J, d, t, XS0);
+        xload(J, x, s, t);
+        xstore(J, d, t, x);
+        return;
+    }
+    bool w64 = op != ZW_IR_MOV_I32;
+    int rd = greg(J, d);
+    if (rd >= 0) {
+        gload(J, rd, s, w64);
+    } else {
+        int r = gread(J, s, w64, RAX);
+        x64_mov_mr(B, true, SLOT(d), r);
+    }
+}
+
+/* ---- integer operations ------------------------------------------------------------- */
+typedef enum { BK_ALU, BK_MUL, BK_SHIFT } binkind;
+/* How an integer binary op is done: kind, the ALU/shift code, width. */
+static void binop_info(uint32_t op, binkind *k, int *code, bool *w64) {
+    *w64 = op >= ZW_OP_I64_ADD && op <= ZW_OP_I64_ROTR;
+    switch (op) {
+    case ZW_OP_I32_ADD: case ZW_OP_I64_ADD: *k = BK_ALU; *code = ALU_ADD; return;
+    case ZW_OP_I32_SUB: case ZW_OP_I64_SUB: *k = BK_ALU; *code = ALU_SUB; return;
+    case ZW_OP_I32_AND: case ZW_OP_I64_AND: *k = BK_ALU; *code = ALU_AND; return;
+    case ZW_OP_I32_OR: case ZW_OP_I64_OR: *k = BK_ALU; *code = ALU_OR; return;
+    case ZW_OP_I32_XOR: case ZW_OP_I64_XOR: *k = BK_ALU; *code = ALU_XOR; return;
+    case ZW_OP_I32_MUL: case ZW_OP_I64_MUL: *k = BK_MUL; *code = 0; return;
+    case ZW_OP_I32_SHL: case ZW_OP_I64_SHL: *k = BK_SHIFT; *code = SH_SHL; return;
+    case ZW_OP_I32_SHR_S: case ZW_OP_I64_SHR_S: *k = BK_SHIFT; *code = SH_SAR; return;
+    case ZW_OP_I32_SHR_U: case ZW_OP_I64_SHR_U: *k = BK_SHIFT; *code = SH_SHR; return;
+    case ZW_OP_I32_ROTL: case ZW_OP_I64_ROTL: *k = BK_SHIFT; *code = SH_ROL; return;
+    default: *k = BK_SHIFT; *code = SH_ROR; return;
+    }
+}
+
+/* d = a op b, or d = a op imm (kimm) */
+static void emit_binop(jc *J, uint32_t op, bool kimm) {
+    const uint32_t *ip = J->ip;
+    binkind k;
+    int code;
+    bool w64;
+    binop_info(zw_ir_base_op(op), &k, &code, &w64);
+    uint32_t d = ip[1], a = ip[2], b = ip[3];
+    int64_t imm = 0;
+    if (kimm) imm = w64 ? (int64_t)imm64_at(ip + 3) : (int64_t)(int32_t)ip[3];
+    int rb = kimm ? -1 : greg(J, b);
+    int rd = greg(J, d);
+    /* compute in d's register unless that would overwrite b before it is read */
+    int t = rd >= 0 && (kimm || rd != rb || greg(J, a) == rb) ? rd : RAX;
+    gload(J, t, a, w64);
+    switch (k) {
+    case BK_ALU:
+        if (kimm && fits32(imm)) x64_alu_ri(B, (x64_alu)code, w64, t, (int32_t)imm);
+        else if (kimm) { x64_mov_ri(B, RCX, (uint64_t)imm); x64_alu_rr(B, (x64_alu)code, w64, t, RCX); }
+        else if (rb >= 0) x64_alu_rr(B, (x64_alu)code, w64, t, rb);
+        else x64_alu_rm(B, (x64_alu)code, w64, t, SLOT(b));
+        break;
+    case BK_MUL:
+        if (kimm && fits32(imm)) x64_imul_rri(B, w64, t, t, (int32_t)imm);
+        else {
+            int r = kimm ? (x64_mov_ri(B, RCX, (uint64_t)imm), RCX) : gread(J, b, w64, RCX);
+            x64_imul_rr(B, w64, t, r);
+        }
+        break;
+    case BK_SHIFT:
+        if (kimm) x64_shift_ri(B, (x64_shift)code, w64, t, (uint8_t)(imm & (w64 ? 63 : 31)));
+        else {
+            gload(J, RCX, b, false);
+            x64_shift_cl(B, (x64_shift)code, w64, t);
+        }
+        break;
+    }
+    gstore(J, d, t, w64);
+}
+
+static x64_cc cmp_cc(uint32_t op, bool *w64) {
+    *w64 = op >= ZW_OP_I64_EQZ && op <= ZW_OP_I64_GE_U;
+    switch (op) {
+    case ZW_OP_I32_EQ: case ZW_OP_I64_EQ: return CC_E;
+    case ZW_OP_I32_NE: case ZW_OP_I64_NE: return CC_NE;
+    case ZW_OP_I32_LT_S: case ZW_OP_I64_LT_S: return CC_L;
+    case ZW_OP_I32_LT_U: case ZW_OP_I64_LT_U: return CC_B;
+    case ZW_OP_I32_GT_S: case ZW_OP_I64_GT_S: return CC_G;
+    case ZW_OP_I32_GT_U: case ZW_OP_I64_GT_U: return CC_A;
+    case ZW_OP_I32_LE_S: case ZW_OP_I64_LE_S: return CC_LE;
+    case ZW_OP_I32_LE_U: case ZW_OP_I64_LE_U: return CC_BE;
+    case ZW_OP_I32_GE_S: case ZW_OP_I64_GE_S: return CC_GE;
+    default: return CC_AE;
+    }
+}
+
+/* compare slot a with slot b (or imm); sets the flags */
+static void emit_compare(jc *J, bool w64, uint32_t a, uint32_t b, bool kimm, int64_t imm) {
+    int ra = gread(J, a, w64, RAX);
+    if (kimm) {
+        if (fits32(imm)) x64_alu_ri(B, ALU_CMP, w64, ra, (int32_t)imm);
+        else {
+            x64_mov_ri(B, RCX, (uint64_t)imm);
+            x64_alu_rr(B, ALU_CMP, w64, ra, RCX);
+        }
+    } else {
+        int rb = greg(J, b);
+        if (rb >= 0) x64_alu_rr(B, ALU_CMP, w64, ra, rb);
+        else x64_alu_rm(B, ALU_CMP, w64, ra, SLOT(b));
+    }
+}
+
+/* d = flags(cc) as 0/1 */
+static void set_bool(jc *J, uint32_t d, x64_cc cc) {
+    x64_setcc(B, cc, RCX);
+    x64_movzx8_rr(B, RCX, RCX);
+    gstore(J, d, RCX, false);
+}
+
+static void emit_cmp(jc *J, uint32_t op, bool kimm) {
+    const uint32_t *ip = J->ip;
+    bool w64;
+    x64_cc cc = cmp_cc(zw_ir_base_op(op), &w64);
+    int64_t imm = kimm ? (w64 ? (int64_t)imm64_at(ip + 3) : (int64_t)(int32_t)ip[3]) : 0;
+    emit_compare(J, w64, ip[2], ip[3], kimm, imm);
+    set_bool(J, ip[1], cc);
+}
+
+static void emit_unop(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2];
+    switch (op) {
+    case ZW_OP_I32_EQZ: case ZW_OP_I64_EQZ: {
+        bool w64 = op == ZW_OP_I64_EQZ;
+        int ra = gread(J, a, w64, RAX);
+        x64_test_rr(B, w64, ra, ra);
+        set_bool(J, d, CC_E);
+        return;
+    }
+    case ZW_OP_I32_CLZ: case ZW_OP_I64_CLZ: {
+        bool w64 = op == ZW_OP_I64_CLZ;
+        int ra = gread(J, a, w64, RAX);
+        x64_bsr(B, w64, RAX, ra);             /* ZF when a == 0 (rax undefined) */
+        x64_mov_ri(B, RCX, w64 ? 127 : 63);
+        x64_cmov(B, CC_E, w64, RAX, RCX);
+        x64_alu_ri(B, ALU_XOR, w64, RAX, w64 ? 63 : 31);
+        gstore(J, d, RAX, w64);
+        return;
+    }
+    case ZW_OP_I32_CTZ: case ZW_OP_I64_CTZ: {
+        bool w64 = op == ZW_OP_I64_CTZ;
+        int ra = gread(J, a, w64, RAX);
+        x64_bsf(B, w64, RAX, ra);
+        x64_mov_ri(B, RCX, w64 ? 64 : 32);
+        x64_cmov(B, CC_E, w64, RAX, RCX);
+        gstore(J, d, RAX, w64);
+        return;
+    }
+    case ZW_OP_I32_POPCNT: case ZW_OP_I64_POPCNT: {
+        bool w64 = op == ZW_OP_I64_POPCNT;
+        int ra = gread(J, a, w64, RAX);
+        x64_bitcount(B, 0xB8, w64, RAX, ra);
+        gstore(J, d, RAX, w64);
+        return;
+    }
+    }
+    int rd = gdst(J, d, RAX);
+    int ra = gread(J, a, op != ZW_OP_I64_EXTEND_I32_S && op != ZW_OP_I64_EXTEND_I32_U &&
+                             op != ZW_OP_I32_EXTEND8_S && op != ZW_OP_I32_EXTEND16_S, RCX);
+    bool w64 = true;
+    switch (op) {
+    case ZW_OP_I32_WRAP_I64: case ZW_OP_I64_EXTEND_I32_U: x64_mov_rr(B, false, rd, ra); w64 = false; break;
+    case ZW_OP_I64_EXTEND_I32_S: case ZW_OP_I64_EXTEND32_S: x64_movsxd_rr(B, rd, ra); break;
+    case ZW_OP_I32_EXTEND8_S: x64_movsx8_rr(B, false, rd, ra); w64 = false; break;
+    case ZW_OP_I32_EXTEND16_S: x64_movsx16_rr(B, false, rd, ra); w64 = false; break;
+    case ZW_OP_I64_EXTEND8_S: x64_movsx8_rr(B, true, rd, ra); break;
+    case ZW_OP_I64_EXTEND16_S: x64_movsx16_rr(B, true, rd, ra); break;
+    }
+    gstore(J, d, rd, w64);
+}
+
+/* div/rem: rax = a, rcx = b; traps on b == 0 and (signed div) overflow */
+static void emit_div(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1];
+    bool w64 = op >= ZW_OP_I64_DIV_S, sgn = op == ZW_OP_I32_DIV_S || op == ZW_OP_I32_REM_S ||
+                                        op == ZW_OP_I64_DIV_S || op == ZW_OP_I64_REM_S;
+    bool rem = op == ZW_OP_I32_REM_S || op == ZW_OP_I32_REM_U || op == ZW_OP_I64_REM_S || op == ZW_OP_I64_REM_U;
+    gload(J, RAX, J->ip[2], w64);
+    gload(J, RCX, J->ip[3], w64);
+    x64_test_rr(B, w64, RCX, RCX);
+    trap_if(J, CC_E, ZWASM_TRAP_INT_DIV_ZERO);
+    if (sgn) {
+        uint32_t done = 0;
+        x64_alu_ri(B, ALU_CMP, w64, RCX, -1);
+        uint32_t normal = x64_jcc_rel32(B, CC_NE);
+        if (rem) { /* x rem -1 = 0 */
+            x64_alu_rr(B, ALU_XOR, false, RDX, RDX);
+            done = x64_jmp_rel32(B);
+        } else { /* INT_MIN / -1 overflows; x / -1 = -x otherwise */
+            if (w64) {
+                x64_mov_ri(B, RDX, (uint64_t)INT64_MIN);
+                x64_alu_rr(B, ALU_CMP, true, RAX, RDX);
+            } else {
+                x64_alu_ri(B, ALU_CMP, false, RAX, INT32_MIN);
+            }
+            trap_if(J, CC_E, ZWASM_TRAP_INT_OVERFLOW);
+        }
+        x64_patch_rel32(B, normal, B->len);
+        x64_cdq(B, w64);
+        x64_grp3_r(B, G3_IDIV, w64, RCX);
+        if (rem) x64_patch_rel32(B, done, B->len);
+    } else {
+        x64_alu_rr(B, ALU_XOR, false, RDX, RDX);
+        x64_grp3_r(B, G3_DIV, w64, RCX);
+    }
+    gstore(J, d, rem ? RDX : RAX, w64);
+}
+
+/* ---- floating point --------------------------------------------------------------------- */
+static void emit_fbinop(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    bool f64 = op >= ZW_OP_F64_ADD;
+    zw_valtype t = f64 ? ZW_F64 : ZW_F32;
+    uint8_t pfx = f64 ? 0xF2 : 0xF3;
+    uint8_t code = 0;
+    switch (op) {
+    case ZW_OP_F32_ADD: case ZW_OP_F64_ADD: code = 0x58; break;
+    case ZW_OP_F32_MUL: case ZW_OP_F64_MUL: code = 0x59; break;
+    case ZW_OP_F32_SUB: case ZW_OP_F64_SUB: code = 0x5C; break;
+    default: code = 0x5E; break;
+    }
+    int rb = xreg(J, b, t), rd = xreg(J, d, t);
+    int x = rd >= 0 && (rd != rb || xreg(J, a, t) == rb) ? rd : XS0;
+    xload(J, x, a, t);
+    if (rb >= 0) x64_sse_rr(B, pfx, code, x, rb);
+    else x64_sse_rm(B, pfx, code, x, SLOT(b));
+    xstore(J, d, t, x);
+}
+
+static void emit_funop(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2];
+    bool f64 = op >= ZW_OP_F64_ABS;
+    zw_valtype t = f64 ? ZW_F64 : ZW_F32;
+    switch (op) {
+    case ZW_OP_F32_ABS: case ZW_OP_F32_NEG: case ZW_OP_F64_ABS: case ZW_OP_F64_NEG: {
+        /* on the bits, in rax */
+        bool abs = op == ZW_OP_F32_ABS || op == ZW_OP_F64_ABS;
+        int ra = xreg(J, a, t);
+        if (ra >= 0) x64_sse_rr_gp(B, 0x66, 0x7E, f64, ra, RAX);
+        else x64_mov_rm(B, f64, RAX, SLOT(a));
+        if (f64) {
+            x64_mov_ri(B, RCX, abs ? 0x7FFFFFFFFFFFFFFFull : 0x8000000000000000ull);
+            x64_alu_rr(B, abs ? ALU_AND : ALU_XOR, true, RAX, RCX);
+        } else {
+            x64_alu_ri(B, abs ? ALU_AND : ALU_XOR, false, RAX, abs ? 0x7FFFFFFF : INT32_MIN);
+        }
+        int rd = xreg(J, d, t);
+        if (rd >= 0) x64_sse_rr_gp(B, 0x66, 0x6E, f64, rd, RAX);
+        else x64_mov_mr(B, true, SLOT(d), RAX);
+        return;
+    }
+    }
+    int x = xdst(J, d, t, XS0);
+    int ra = xread(J, a, t, XS1);
+    if (op == ZW_OP_F32_SQRT || op == ZW_OP_F64_SQRT) {
+        x64_sse_rr(B, f64 ? 0xF2 : 0xF3, 0x51, x, ra);
+    } else {
+        uint8_t mode = op == ZW_OP_F32_NEAREST || op == ZW_OP_F64_NEAREST ? 0
+                       : op == ZW_OP_F32_FLOOR || op == ZW_OP_F64_FLOOR   ? 1
+                       : op == ZW_OP_F32_CEIL || op == ZW_OP_F64_CEIL     ? 2 : 3;
+        x64_sse_rri(B, 0x66, f64 ? 0x3A0B : 0x3A0A, x, ra, (uint8_t)(mode | 8)); /* roundsd/ss */
+    }
+    xstore(J, d, t, x);
+}
+
+static void emit_fcmp(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    bool f64 = op >= ZW_OP_F64_EQ;
+    zw_valtype t = f64 ? ZW_F64 : ZW_F32;
+    uint32_t base = f64 ? ZW_OP_F64_EQ : ZW_OP_F32_EQ, k = op - base; /* eq ne lt gt le ge */
+    /* lt and le compare b with a (seta/setae are false when unordered) */
+    bool swap = k == 2 || k == 4;
+    uint32_t x = swap ? b : a, y = swap ? a : b;
+    int rx = xread(J, x, t, XS0), ry = xreg(J, y, t);
+    if (ry >= 0) x64_sse_rr(B, f64 ? 0x66 : 0, 0x2E, rx, ry); /* ucomisd/ss */
+    else x64_sse_rm(B, f64 ? 0x66 : 0, 0x2E, rx, SLOT(y));
+    switch (k) {
+    case 0: /* equal and ordered */
+        x64_setcc(B, CC_E, RCX);
+        x64_setcc(B, CC_NP, RDX);
+        x64_alu_rr(B, ALU_AND, false, RCX, RDX);
+        x64_movzx8_rr(B, RCX, RCX);
+        gstore(J, d, RCX, false);
+        return;
+    case 1: /* not equal or unordered */
+        x64_setcc(B, CC_NE, RCX);
+        x64_setcc(B, CC_P, RDX);
+        x64_alu_rr(B, ALU_OR, false, RCX, RDX);
+        x64_movzx8_rr(B, RCX, RCX);
+        gstore(J, d, RCX, false);
+        return;
+    case 2: case 3: set_bool(J, d, CC_A); return;
+    default: set_bool(J, d, CC_AE); return;
+    }
+}
+
+static void emit_convert(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2];
+    switch (op) {
+    case ZW_OP_F32_CONVERT_I32_S: case ZW_OP_F32_CONVERT_I32_U: case ZW_OP_F32_CONVERT_I64_S:
+    case ZW_OP_F64_CONVERT_I32_S: case ZW_OP_F64_CONVERT_I32_U: case ZW_OP_F64_CONVERT_I64_S: {
+        bool f64 = op >= ZW_OP_F64_CONVERT_I32_S;
+        zw_valtype t = f64 ? ZW_F64 : ZW_F32;
+        bool src64 = op == ZW_OP_F32_CONVERT_I64_S || op == ZW_OP_F64_CONVERT_I64_S;
+        bool uns = op == ZW_OP_F32_CONVERT_I32_U || op == ZW_OP_F64_CONVERT_I32_U;
+        gload(J, RAX, a, src64); /* a 32-bit load zero-extends: i32_u converts as i64 */
+        int x = xdst(J, d, t, XS0);
+        x64_sse_rr(B, 0, 0x57, x, x); /* xorps: no dependency on the old value */
+        x64_sse_rr_gp(B, f64 ? 0xF2 : 0xF3, 0x2A, src64 || uns, x, RAX); /* cvtsi2sd/ss */
+        xstore(J, d, t, x);
+        return;
+    }
+    case ZW_OP_F32_DEMOTE_F64: case ZW_OP_F64_PROMOTE_F32: {
+        bool to64 = op == ZW_OP_F64_PROMOTE_F32;
+        zw_valtype ts = to64 ? ZW_F32 : ZW_F64, td = to64 ? ZW_F64 : ZW_F32;
+        int x = xdst(J, d, td, XS0);
+        int ra = xread(J, a, ts, XS1);
+        x64_sse_rr(B, to64 ? 0xF3 : 0xF2, 0x5A, x, ra); /* cvtss2sd / cvtsd2ss */
+        xstore(J, d, td, x);
+        return;
+    }
+    case ZW_OP_I32_REINTERPRET_F32: case ZW_OP_I64_REINTERPRET_F64: {
+        bool w64 = op == ZW_OP_I64_REINTERPRET_F64;
+        int ra = xreg(J, a, w64 ? ZW_F64 : ZW_F32), rd = gdst(J, d, RAX);
+        if (ra >= 0) x64_sse_rr_gp(B, 0x66, 0x7E, w64, ra, rd); /* movd/movq r, xmm */
+        else x64_mov_rm(B, w64, rd, SLOT(a));
+        gstore(J, d, rd, w64);
+        return;
+    }
+    default: { /* f32/f64.reinterpret */
+        bool w64 = op == ZW_OP_F64_REINTERPRET_I64;
+        zw_valtype t = w64 ? ZW_F64 : ZW_F32;
+        int ra = greg(J, a), rd = xreg(J, d, t);
+        if (rd >= 0) {
+            if (ra >= 0) x64_sse_rr_gp(B, 0x66, 0x6E, w64, rd, ra);
+            else xload_mem(J, rd, SLOT(a), t);
+        } else {
+            int r = gread(J, a, w64, RAX);
+            x64_mov_mr(B, true, SLOT(d), r);
+        }
+        return;
+    }
+    }
+}
+
+/* ---- memory ---------------------------------------------------------------------------- */
+/* The address of an access of n bytes at (slot addr, zero-extended) + off
+ * (or at the constant address off when abs): bounds-checked against
+ * ctx->memsize; returns the memory operand (base r15, index rax). */
+static x64_mem mem_addr(jc *J, bool abs, uint32_t addr, uint64_t off, uint32_t n) {
+    if (abs) {
+        uint64_t end = off + n;
+        if (end <= INT32_MAX) {
+            x64_alu_mi(B, ALU_CMP, true, CTX(memsize), (int32_t)end);
+            trap_if(J, CC_B, ZWASM_TRAP_MEMORY_OOB);
+            return x64_m(R15, (int32_t)off);
+        }
+        x64_mov_ri(B, RAX, off);
+        off = 0;
+    } else {
+        gload(J, RAX, addr, false); /* zero-extends */
+        if (off > INT32_MAX - 16) {
+            x64_mov_ri(B, RCX, off);
+            x64_alu_rr(B, ALU_ADD, true, RAX, RCX);
+            off = 0;
+        }
+    }
+    x64_lea(B, true, RCX, x64_m(RAX, (int32_t)(off + n)));
+    x64_alu_rm(B, ALU_CMP, true, RCX, CTX(memsize));
+    trap_if(J, CC_A, ZWASM_TRAP_MEMORY_OOB);
+    return x64_mi(R15, RAX, 1, (int32_t)off);
+}
+
+static void emit_load(jc *J, uint32_t op) {
+    const uint32_t *ip = J->ip;
+    bool abs = zw_ir_form_of(op) == ZW_IR_FORM_ABS;
+    uint32_t bop = zw_ir_base_op(op), d = ip[1];
+    /* [d][addr][M: mem, off] or [d][M: mem, address] */
+    uint64_t off = abs ? imm64_at(ip + 3) : imm64_at(ip + 4);
+    x64_mem m = mem_addr(J, abs, abs ? 0 : ip[2], off, zw_opinfos[bop].access);
+    switch (bop) {
+    case ZW_OP_F32_LOAD: case ZW_OP_F64_LOAD: case ZW_OP_V128_LOAD: {
+        zw_valtype t = bop == ZW_OP_F32_LOAD ? ZW_F32 : bop == ZW_OP_F64_LOAD ? ZW_F64 : ZW_V128;
+        int x = xdst(J, d, t, XS0);
+        xload_mem(J, x, m, t);
+        xstore(J, d, t, x);
+        return;
+    }
+    }
+    int rd = gdst(J, d, RCX);
+    bool w64 = true;
+    switch (bop) {
+    case ZW_OP_I32_LOAD: case ZW_OP_I64_LOAD32_U: x64_mov_rm(B, false, rd, m); w64 = false; break;
+    case ZW_OP_I64_LOAD: x64_mov_rm(B, true, rd, m); break;
+    case ZW_OP_I32_LOAD8_S: x64_movsx8_rm(B, false, rd, m); w64 = false; break;
+    case ZW_OP_I32_LOAD8_U: case ZW_OP_I64_LOAD8_U: x64_movzx8_rm(B, rd, m); w64 = false; break;
+    case ZW_OP_I32_LOAD16_S: x64_movsx16_rm(B, false, rd, m); w64 = false; break;
+    case ZW_OP_I32_LOAD16_U: case ZW_OP_I64_LOAD16_U: x64_movzx16_rm(B, rd, m); w64 = false; break;
+    case ZW_OP_I64_LOAD8_S: x64_movsx8_rm(B, true, rd, m); break;
+    case ZW_OP_I64_LOAD16_S: x64_movsx16_rm(B, true, rd, m); break;
+    case ZW_OP_I64_LOAD32_S: x64_movsxd_rm(B, rd, m); break;
+    }
+    gstore(J, d, rd, w64);
+}
+
+static void emit_store(jc *J, uint32_t op) {
+    const uint32_t *ip = J->ip;
+    bool abs = zw_ir_form_of(op) == ZW_IR_FORM_ABS;
+    uint32_t bop = zw_ir_base_op(op);
+    /* [addr][v][M: mem, off] or [v][M: mem, address] */
+    uint32_t v = abs ? ip[1] : ip[2];
+    uint64_t off = abs ? imm64_at(ip + 3) : imm64_at(ip + 4);
+    switch (bop) {
+    case ZW_OP_F32_STORE: case ZW_OP_F64_STORE: case ZW_OP_V128_STORE: {
+        zw_valtype t = bop == ZW_OP_F32_STORE ? ZW_F32 : bop == ZW_OP_F64_STORE ? ZW_F64 : ZW_V128;
+        int x = xread(J, v, t, XS0);
+        x64_mem m = mem_addr(J, abs, abs ? 0 : ip[1], off, zw_opinfos[bop].access);
+        xstore_mem(J, m, t, x);
+        return;
+    }
+    }
+    int rv = gread(J, v, bop == ZW_OP_I64_STORE, RDX);
+    x64_mem m = mem_addr(J, abs, abs ? 0 : ip[1], off, zw_opinfos[bop].access);
+    switch (bop) {
+    case ZW_OP_I32_STORE: case ZW_OP_I64_STORE32: x64_mov_mr(B, false, m, rv); break;
+    case ZW_OP_I64_STORE: x64_mov_mr(B, true, m, rv); break;
+    case ZW_OP_I32_STORE8: case ZW_OP_I64_STORE8: x64_mov8_mr(B, m, rv); break;
+    default: x64_mov16_mr(B, m, rv); break;
+    }
+}
+
+/* ---- select, globals, references ---------------------------------------------------------- */
+static void emit_select(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3], c = J->ip[4];
+    if (op == ZW_IR_SELECT_F32 || op == ZW_IR_SELECT_F64) {
+        zw_valtype t = op == ZW_IR_SELECT_F32 ? ZW_F32 : ZW_F64;
+        xload(J, XS0, a, t);
+        int rc = gread(J, c, false, RAX);
+        x64_test_rr(B, false, rc, rc);
+        uint32_t keep = x64_jcc_rel32(B, CC_NE);
+        xload(J, XS0, b, t);
+        x64_patch_rel32(B, keep, B->len);
+        xstore(J, d, t, XS0);
+        return;
+    }
+    bool w64 = op != ZW_OP_SELECT;
+    gload(J, RAX, a, w64);
+    int rb = gread(J, b, w64, RCX);
+    int rc = gread(J, c, false, RDX);
+    x64_test_rr(B, false, rc, rc);
+    x64_cmov(B, CC_E, w64, RAX, rb);
+    gstore(J, d, RAX, w64);
+}
+
+static void emit_global(jc *J, uint32_t op) {
+    const uint32_t *ip = J->ip;
+    bool get = op == ZW_OP_GLOBAL_GET;
+    uint32_t s = ip[1];
+    zw_valtype t = optype(J, 0);
+    x64_mov_rm(B, true, RAX, x64_m(R14, (int32_t)offsetof(zw_instance, globals)));
+    x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)(ip[2] * 8)));
+    x64_mem val = x64_m(RAX, (int32_t)offsetof(zw_globalinst, val));
+    if (t == ZW_F32 || t == ZW_F64) {
+        if (get) {
+            int x = xdst(J, s, t, XS0);
+            xload_mem(J, x, val, t);
+            xstore(J, s, t, x);
+        } else {
+            xstore_mem(J, val, t, xread(J, s, t, XS0));
+        }
+        return;
+    }
+    bool w64 = t != ZW_I32;
+    if (get) {
+        int r = gdst(J, s, RCX);
+        x64_mov_rm(B, w64, r, val);
+        gstore(J, s, r, w64);
+    } else {
+        x64_mov_mr(B, true, val, gread(J, s, true, RCX));
+    }
+}
+
+/* ---- control ---------------------------------------------------------------------------- */
+static void jump_to(jc *J, int cc, uint32_t pc) {
+    fix(J, cc < 0 ? x64_jmp_rel32(B) : x64_jcc_rel32(B, (x64_cc)cc), pc);
+}
+
+static void emit_branch(jc *J, uint32_t op) {
+    const uint32_t *ip = J->ip;
+    switch (zw_ir_form_of(op)) {
+    case ZW_IR_FORM_BR: case ZW_IR_FORM_BRK: {
+        bool kimm = zw_ir_form_of(op) == ZW_IR_FORM_BRK, w64;
+        x64_cc cc = cmp_cc(zw_ir_base_op(op), &w64);
+        int64_t imm = kimm ? (w64 ? (int64_t)imm64_at(ip + 2) : (int64_t)(int32_t)ip[2]) : 0;
+        emit_compare(J, w64, ip[1], ip[2], kimm, imm);
+        jump_to(J, cc, target(J, kimm ? 2 + (w64 ? 2 : 1) : 3));
+        return;
+    }
+    default: break;
+    }
+    if (op == ZW_IR_BR) {
+        jump_to(J, -1, target(J, 1));
+        return;
+    }
+    bool w64 = op != ZW_IR_BR_NZ && op != ZW_IR_BR_Z;
+    bool nz = op == ZW_IR_BR_NZ || op == ZW_IR_BR_NZ64 || op == ZW_IR_BR_NONNULL;
+    int r = greg(J, ip[1]);
+    if (r >= 0) x64_test_rr(B, w64, r, r);
+    else x64_alu_mi(B, ALU_CMP, w64, SLOT(ip[1]), 0);
+    jump_to(J, nz ? CC_NE : CC_E, target(J, 2));
+}
+
+static void emit_br_table(jc *J) {
+    uint32_t n = J->ip[2];
+    gload(J, RAX, J->ip[1], false);
+    x64_mov_ri(B, RCX, n);
+    x64_alu_rr(B, ALU_CMP, false, RAX, RCX);
+    x64_cmov(B, CC_A, false, RAX, RCX); /* clamp to the default */
+    uint32_t at = x64_lea_rip(B, RCX);
+    if (!ZW_VEC_PUSH(&J->tables, ((jtable){at, J->pc}))) J->oom = true;
+    x64_movsxd_rm(B, RAX, x64_mi(RCX, RAX, 4, 0));
+    x64_alu_rr(B, ALU_ADD, true, RAX, RCX);
+    x64_jmp_r(B, RAX);
+}
+
+static void epilogue(jc *J) {
+    x64_alu_mi(B, ALU_SUB, false, CTX(depth), 1);
+    x64_leave(B);
+    x64_ret(B);
+}
+
+static void emit_return(jc *J, uint32_t op) {
+    if (op == ZW_IR_RETURN1) {
+        uint32_t s = J->ip[1];
+        zw_valtype t = optype(J, 0);
+        if (zw_ra_class(t) == 0) {
+            int r = gread(J, s, true, RAX);
+            x64_mov_mr(B, true, SLOT(0), r);
+        } else {
+            xstore_mem(J, SLOT(0), t, xread(J, s, t, XS0));
+        }
+    } else {
+        spill_reads(J); /* the results, in slots 0.. */
+    }
+    epilogue(J);
+}
+
+static void emit_call(jc *J, uint32_t op) {
+    const uint32_t *ip = J->ip;
+    across(J, false);
+    spill_reads(J);
+    uint32_t base;
+    if (op == ZW_IR_CALL_LOCAL) {
+        base = ip[2];
+        x64_lea(B, true, RBX, SLOT(base));
+        x64_mov_ri(B, RAX, (uint64_t)(uintptr_t)&J->jm->f[ip[1]]);
+        x64_call_m(B, x64_m(RAX, 0));
+    } else {
+        if (op == ZW_OP_CALL) {
+            base = ip[2];
+            x64_mov_rm(B, true, RAX, x64_m(R14, (int32_t)offsetof(zw_instance, funcs)));
+            x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)(ip[1] * 8)));
+        } else { /* call_indirect type table B index */
+            base = ip[3];
+            gload(J, RAX, ip[4], false);
+            x64_mov_rm(B, true, RCX, x64_m(R14, (int32_t)offsetof(zw_instance, tables)));
+            x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)(ip[2] * 8)));
+            x64_alu_rm(B, ALU_CMP, true, RAX, x64_m(RCX, (int32_t)offsetof(zw_tableinst, size)));
+            trap_if(J, CC_AE, ZWASM_TRAP_UNDEFINED_ELEMENT);
+            x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_tableinst, elems)));
+            x64_mov_rm(B, true, RDX, x64_mi(RCX, RAX, 8, 0));
+            x64_test_rr(B, true, RDX, RDX);
+            uint32_t at = x64_jcc_rel32(B, CC_E);
+            if (!ZW_VEC_PUSH(&J->cold, ((jcold){at, ZWASM_TRAP_UNINITIALIZED_ELEMENT, J->pc, true})))
+                J->oom = true;
+            x64_mov_rm(B, true, RCX, x64_m(R14, (int32_t)offsetof(zw_instance, type_ids)));
+            x64_mov_rm(B, false, RCX, x64_m(RCX, (int32_t)(ip[1] * 4)));
+            x64_alu_rm(B, ALU_CMP, false, RCX, x64_m(RDX, (int32_t)offsetof(zw_funcinst, type_id)));
+            trap_if(J, CC_NE, ZWASM_TRAP_INDIRECT_CALL_TYPE);
+            x64_mov_rr(B, true, RAX, RDX);
+        }
+        x64_lea(B, true, RBX, SLOT(base));
+        x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.call_any);
+        x64_call_r(B, RCX);
+    }
+    x64_lea(B, true, RBX, x64_m(RBX, -(int32_t)(base * 8)));
+    reload_defs(J);
+    across(J, true);
+}
+
+static void emit_helper(jc *J, uint32_t op) {
+    zw_jhelper h = zw_jit_helper(op);
+    across(J, false);
+    spill_reads(J);
+    x64_mov_rr(B, true, RDI, R13);
+    x64_mov_rr(B, true, RSI, RBX);
+    x64_mov_ri(B, RDX, (uint64_t)(uintptr_t)J->ip);
+    x64_mov_rr(B, true, RCX, R14);
+    call_abs(B, (const void *)h);
+    x64_test_rr(B, false, RAX, RAX);
+    trap_if(J, CC_NE, 0);
+    reload_defs(J);
+    across(J, true);
+}
+
+static void emit_fuel(jc *J) {
+    x64_mov_rm(B, true, RAX, CTX(fuel));
+    x64_test_rr(B, true, RAX, RAX);
+    trap_if(J, CC_E, ZWASM_TRAP_OUT_OF_FUEL);
+    x64_alu_ri(B, ALU_SUB, true, RAX, 1);
+    x64_mov_mr(B, true, CTX(fuel), RAX);
+    x64_mov_rm(B, true, RAX, CTX(interrupt));
+    x64_alu_mi(B, ALU_CMP, false, x64_m(RAX, 0), 0);
+    trap_if(J, CC_NE, ZWASM_TRAP_INTERRUPTED);
+}
+
+static void emit_trace(jc *J) {
+    /* registers are off in trace mode: the frame is all in memory */
+    x64_mov_ri(B, RDI, (uint64_t)(uintptr_t)J->f);
+    x64_mov_ri(B, RSI, J->pc + 1);
+    x64_mov_rr(B, true, RDX, RBX);
+    call_abs(B, (const void *)zw_jit_trace);
+}
+
+static bool emit_insn(jc *J) {
+    uint32_t op = J->ip[0];
+    switch (op_class(op)) {
+    case OC_HELPER:
+        if (!zw_jit_helper(op)) return false;
+        emit_helper(J, op);
+        break;
+    case OC_CONST: emit_const(J, op); break;
+    case OC_MOV: emit_mov(J, op); break;
+    case OC_BINOP: emit_binop(J, op, zw_ir_form_of(op) == ZW_IR_FORM_K); break;
+    case OC_CMP: emit_cmp(J, op, zw_ir_form_of(op) == ZW_IR_FORM_K); break;
+    case OC_UNOP: emit_unop(J, op); break;
+    case OC_DIV: emit_div(J, op); break;
+    case OC_FBINOP: emit_fbinop(J, op); break;
+    case OC_FUNOP: emit_funop(J, op); break;
+    case OC_FCMP: emit_fcmp(J, op); break;
+    case OC_CONVERT: emit_convert(J, op); break;
+    case OC_LOAD: emit_load(J, op); break;
+    case OC_STORE: emit_store(J, op); break;
+    case OC_SELECT: emit_select(J, op); break;
+    case OC_GLOBAL: emit_global(J, op); break;
+    case OC_BRANCH: emit_branch(J, op); break;
+    case OC_BR_TABLE: emit_br_table(J); break;
+    case OC_RETURN: emit_return(J, op); break;
+    case OC_CALL: emit_call(J, op); break;
+    case OC_FUEL: emit_fuel(J); break;
+    case OC_TRACE: emit_trace(J); break;
+    case OC_TRAP: trap_if(J, -1, ZWASM_TRAP_UNREACHABLE); break;
+    case OC_REF_IS_NULL: {
+        int r = gread(J, J->ip[2], true, RAX);
+        x64_test_rr(B, true, r, r);
+        set_bool(J, J->ip[1], CC_E);
+        break;
+    }
+    }
+    return true;
+}
+
+/* ---- a function ------------------------------------------------------------------------- */
+static void prologue(jc *J) {
+    const zw_ir_func *f = J->f;
+    x64_push(B, RBP);
+    x64_mov_rr(B, true, RBP, RSP);
+    x64_push(B, RAX); /* the zw_jfunc, for backtraces */
+    x64_push(B, RAX); /* (alignment) */
+    /* call depth, native stack, value stack */
+    x64_mov_rm(B, false, RAX, CTX(depth));
+    x64_alu_rm(B, ALU_CMP, false, RAX, CTX(max_depth));
+    trap_if(J, CC_AE, ZWASM_TRAP_STACK_EXHAUSTED);
+    x64_alu_ri(B, ALU_ADD, false, RAX, 1);
+    x64_mov_mr(B, false, CTX(depth), RAX);
+    x64_alu_rm(B, ALU_CMP, true, RSP, CTX(native_floor));
+    trap_if(J, CC_B, ZWASM_TRAP_STACK_EXHAUSTED);
+    x64_lea(B, true, RAX, SLOT(f->frame_slots));
+    x64_alu_rm(B, ALU_CMP, true, RAX, CTX(stack_end));
+    trap_if(J, CC_A, ZWASM_TRAP_STACK_EXHAUSTED);
+    /* declared locals are zero: in memory, and in their registers */
+    if (f->nlocal_slots > f->nparam_slots) {
+        x64_alu_rr(B, ALU_XOR, false, RAX, RAX);
+        for (uint32_t s = f->nparam_slots; s < f->nlocal_slots; s++) x64_mov_mr(B, true, SLOT(s), RAX);
+    }
+    for (uint32_t k = 0; k < J->ra.nentry; k++) {
+        uint32_t v = J->ra.entry[k], s = v / ZW_RA_NCLASS;
+        if (s < f->nparam_slots) vreg_move(J, v, true);
+        else if (s < f->nlocal_slots) {
+            uint32_t c = v % ZW_RA_NCLASS;
+            int r = J->ra.reg[c][s];
+            if (c == 0) x64_alu_rr(B, ALU_XOR, false, gp_map[r], gp_map[r]);
+            else x64_sse_rr(B, 0, 0x57, r, r);
+        }
+    }
+}
+
+static void finish(jc *J) {
+    /* cold trap stubs, sharing one jump to the module's trap stub */
+    uint32_t tail = 0;
+    for (uint32_t k = 0; k < J->cold.n; k++) {
+        jcold *c = &J->cold.v[k];
+        x64_patch_rel32(B, c->at, B->len);
+        if (c->elem) x64_mov_mr(B, false, CTX(trap_elem), RAX);
+        if (c->kind) x64_mov_ri(B, RAX, c->kind);
+        x64_mov_ri(B, RDX, c->pc);
+        if (k == 0) {
+            tail = B->len;
+            x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.trap);
+            x64_jmp_r(B, RCX);
+        } else {
+            x64_jmp_to(B, tail);
+        }
+    }
+    /* br_table jump tables: offsets from the table */
+    for (uint32_t k = 0; k < J->tables.n; k++) {
+        while (B->len % 4) x64_int3(B);
+        uint32_t tab = B->len, pc = J->tables.v[k].pc, n = J->f->code[pc + 2];
+        x64_patch_rel32(B, J->tables.v[k].at, tab);
+        for (uint32_t t = 0; t <= n; t++) {
+            uint32_t tpc = pc + (uint32_t)(int32_t)J->f->code[pc + 3 + t];
+            uint32_t ti = J->at[tpc] - 1;
+            x64_u32(B, J->insn_off[ti] - tab);
+        }
+    }
+    for (uint32_t k = 0; k < J->fix.n; k++)
+        x64_patch_rel32(B, J->fix.v[k].at, J->insn_off[J->at[J->fix.v[k].pc] - 1]);
+}
+
+bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *len,
+                         zwasm_error_t *err) {
+    const zw_ir_func *f = jf->ir;
+    jc J;
+    memset(&J, 0, sizeof J);
+    J.jm = jm;
+    J.jf = jf;
+    J.m = jm->m;
+    J.f = f;
+    bool ok = false;
+    int ngp = jm->m->trace ? 0 : NGP, nfp = jm->m->trace ? 0 : NFP;
+    if (!zw_ra_run(J.m, f, ngp, nfp, clobbers, &J.ra)) goto nomem;
+    J.at = zw_calloc((size_t)f->len + 1, sizeof *J.at);
+    J.insn_off = zw_calloc((size_t)f->ninsn + 1, sizeof *J.insn_off);
+    if (!J.at || !J.insn_off) goto nomem;
+    for (uint32_t i = 0; i < f->ninsn; i++) J.at[f->insn[i]] = i + 1;
+    prologue(&J);
+    for (uint32_t i = 0; i < f->ninsn; i++) {
+        J.i = i;
+        J.pc = f->insn[i];
+        J.ip = f->code + J.pc;
+        J.insn_off[i] = J.b.len;
+        uint32_t n = zw_ir_operands(J.m, f, J.pc, J.ops.v, J.ops.cap);
+        if (n > J.ops.cap) {
+            zw_ir_opnd *p = realloc(J.ops.v, (size_t)n * sizeof *p);
+            if (!p) goto nomem;
+            J.ops.v = p;
+            J.ops.cap = n;
+            zw_ir_operands(J.m, f, J.pc, J.ops.v, J.ops.cap);
+        }
+        J.ops.n = n;
+        if (!emit_insn(&J)) {
+            zw_err_set(err, ZWASM_ERR_UNSUPPORTED, ZWASM_NO_OFFSET, f->func_idx,
+                       "the JIT cannot compile %s", zw_ir_name(J.ip[0]));
+            goto out;
+        }
+    }
+    J.insn_off[f->ninsn] = J.b.len;
+    finish(&J);
+    if (J.oom || J.b.oom) goto nomem;
+    free(jf->insn_off);
+    jf->insn_off = J.insn_off;
+    J.insn_off = NULL;
+    *code = J.b.p;
+    *len = J.b.len;
+    J.b.p = NULL;
+    ok = true;
+    goto out;
+nomem:
+    zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, f->func_idx, "out of memory");
+out:
+    zw_ra_free(&J.ra);
+    free(J.at);
+    free(J.insn_off);
+    ZW_VEC_FREE(&J.ops);
+    ZW_VEC_FREE(&J.fix);
+    ZW_VEC_FREE(&J.cold);
+    ZW_VEC_FREE(&J.tables);
+    x64_free(&J.b);
+    return ok;
+}
+
+/* ---- the module's stubs ------------------------------------------------------------------- */
+bool zw_jit_arch_stubs(zw_jmod *jm) {
+    x64_buf b = {0};
+    x64_buf *bb = &b;
+    /* enter(ctx rdi, fp rsi, inst rdx, jfunc rcx) -> 0, or 1 after a trap */
+    uint32_t enter = b.len;
+    x64_push(bb, RBP);
+    x64_mov_rr(bb, true, RBP, RSP);
+    x64_push_i8(bb, 0); /* no zw_jfunc: where backtraces stop */
+    x64_push(bb, RBX);
+    x64_push(bb, R12);
+    x64_push(bb, R13);
+    x64_push(bb, R14);
+    x64_push(bb, R15);
+    x64_mov_rr(bb, true, R13, RDI);
+    x64_mov_rr(bb, true, RBX, RSI);
+    x64_mov_rr(bb, true, R14, RDX);
+    x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, entry_sp)), RSP);
+    x64_push(bb, RCX);
+    load_mem(bb);
+    x64_pop(bb, RAX);
+    x64_call_m(bb, x64_m(RAX, 0));
+    x64_alu_rr(bb, ALU_XOR, false, RAX, RAX);
+    uint32_t exit = b.len;
+    x64_pop(bb, R15);
+    x64_pop(bb, R14);
+    x64_pop(bb, R13);
+    x64_pop(bb, R12);
+    x64_pop(bb, RBX);
+    x64_leave(bb);
+    x64_ret(bb);
+
+    /* trap: eax = kind, edx = IR position (or -1: [rsp] is a return
+     * address in the trapping function), rbp = its frame */
+    while (b.len % 16) x64_int3(bb);
+    uint32_t trap = b.len;
+    x64_mov_mr(bb, false, x64_m(R13, (int32_t)offsetof(zw_jctx, trap_kind)), RAX);
+    x64_mov_mr(bb, false, x64_m(R13, (int32_t)offsetof(zw_jctx, trap_pc)), RDX);
+    x64_mov_rm(bb, true, RCX, x64_m(RSP, 0));
+    x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, trap_ret)), RCX);
+    x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, trap_fp)), RBP);
+    x64_mov_rr(bb, true, RDI, R13);
+    x64_alu_ri(bb, ALU_AND, true, RSP, -16);
+    call_abs(bb, (const void *)zw_jit_trap);
+    x64_mov_rm(bb, true, RSP, x64_m(R13, (int32_t)offsetof(zw_jctx, entry_sp)));
+    x64_lea(bb, true, RBP, x64_m(RSP, 48)); /* the entry's frame: above the marker and 5 saved registers */
+    x64_mov_ri(bb, RAX, 1);
+    x64_jmp_to(bb, exit);
+
+    /* lazy: rax = the zw_jfunc to compile, then run */
+    while (b.len % 16) x64_int3(bb);
+    uint32_t lazy = b.len;
+    x64_push(bb, RAX);
+    x64_mov_rr(bb, true, RDI, R13);
+    x64_mov_rr(bb, true, RSI, RAX);
+    call_abs(bb, (const void *)zw_jit_compile_lazy);
+    x64_pop(bb, RCX);
+    x64_test_rr(bb, true, RAX, RAX);
+    uint32_t lazy_fail = x64_jcc_rel32(bb, CC_E);
+    x64_mov_rr(bb, true, RDX, RAX);
+    x64_mov_rr(bb, true, RAX, RCX);
+    x64_jmp_r(bb, RDX);
+    x64_patch_rel32(bb, lazy_fail, b.len);
+    x64_mov_ri(bb, RAX, ZW_JIT_TRAP_ERR);
+    x64_mov_ri(bb, RDX, UINT32_MAX);
+    x64_jmp_to(bb, trap);
+
+    /* call_any: rax = a zw_funcinst, rbx = its frame */
+    while (b.len % 16) x64_int3(bb);
+    uint32_t call_any = b.len;
+    x64_mov_rm(bb, true, RCX, x64_m(RAX, (int32_t)offsetof(zw_funcinst, code)));
+    x64_test_rr(bb, true, RCX, RCX);
+    uint32_t to_host = x64_jcc_rel32(bb, CC_E);
+    x64_alu_rm(bb, ALU_CMP, true, R14, x64_m(RAX, (int32_t)offsetof(zw_funcinst, inst)));
+    uint32_t to_other = x64_jcc_rel32(bb, CC_NE);
+    x64_mov_rr(bb, true, RAX, RCX);
+    x64_jmp_m(bb, x64_m(RAX, 0));
+    /* another instance: switch r14/r15 around the call */
+    x64_patch_rel32(bb, to_other, b.len);
+    x64_push(bb, R14);
+    x64_mov_rm(bb, true, R14, x64_m(RAX, (int32_t)offsetof(zw_funcinst, inst)));
+    x64_push(bb, RCX);
+    x64_push(bb, RCX);
+    load_mem(bb);
+    x64_pop(bb, RAX);
+    x64_pop(bb, RAX);
+    x64_call_m(bb, x64_m(RAX, 0));
+    x64_pop(bb, R14);
+    load_mem(bb);
+    x64_ret(bb);
+    /* a host function */
+    x64_patch_rel32(bb, to_host, b.len);
+    x64_alu_ri(bb, ALU_SUB, true, RSP, 8);
+    x64_mov_rr(bb, true, RDI, R13);
+    x64_mov_rr(bb, true, RSI, RAX);
+    x64_mov_rr(bb, true, RDX, RBX);
+    x64_mov_rr(bb, true, RCX, R14);
+    call_abs(bb, (const void *)zw_jit_call_host);
+    x64_alu_ri(bb, ALU_ADD, true, RSP, 8);
+    x64_test_rr(bb, false, RAX, RAX);
+    uint32_t host_fail = x64_jcc_rel32(bb, CC_NE);
+    load_mem(bb); /* the host may have grown memory */
+    x64_ret(bb);
+    x64_patch_rel32(bb, host_fail, b.len);
+    x64_mov_ri(bb, RAX, ZW_JIT_TRAP_ERR);
+    x64_mov_ri(bb, RDX, UINT32_MAX);
+    x64_jmp_to(bb, trap);
+
+    if (b.oom) {
+        x64_free(&b);
+        return false;
+    }
+    uint8_t *x = zw_jcode_add(&jm->code, b.p, b.len);
+    x64_free(&b);
+    if (!x) return false;
+    jm->stubs.enter = x + enter;
+    jm->stubs.trap = x + trap;
+    jm->stubs.lazy = x + lazy;
+    jm->stubs.call_any = x + call_any;
+    return true;
+}
+
+bool zw_jit_arch_supported(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+    return (c & bit_SSE4_1) && (c & bit_POPCNT);
+}
