@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """bench/run.py — run the benchmark corpus under node (V8, the reference),
-zwasm and wasm2c+gcc -O2 side by side, and report per-benchmark ratios to node
-plus their geometric means.
+zwasm's two engines (interp, jit) and wasm2c+gcc -O2 side by side, and report
+per-benchmark ratios to node plus their geometric means, and each zwasm
+engine's geometric mean against wasm2c (native speed).
 
 What is timed is the whole process (startup, module load/compile, run, exit),
 measured as wall time around each subprocess. The tools are interleaved inside
@@ -32,7 +33,8 @@ DEFAULT_MANIFEST = os.path.normpath(os.path.join(REPO, "..", "shared", "bench", 
 WORK = os.path.join(BENCH_DIR, "work")
 W2C_SRC = os.path.join(BENCH_DIR, "wasm2c")
 FULL_ONLY = {"st_seqhash"}  # ~50 s under V8: only with --full
-TOOLS = ("node", "zwasm", "wasm2c")
+TOOLS = ("node", "interp", "jit", "wasm2c")
+ZWASM_TOOLS = ("interp", "jit")  # zwasm run --engine <tool>
 
 
 class Bench:
@@ -245,10 +247,11 @@ def tool_command(tool, bench, ctx):
     if tool == "node":
         base = [ctx["node"], "--no-warnings", os.path.join(BENCH_DIR, "node_run.mjs"), bench.kind, bench.file]
         return base + ([bench.func] if bench.kind == "invoke" else []) + bench.args
-    if tool == "zwasm":
+    if tool in ZWASM_TOOLS:
+        base = [ctx["zwasm"], "run", "--engine", tool]
         if bench.kind == "invoke":
-            return [ctx["zwasm"], "run", "--invoke", bench.func, bench.file] + bench.args
-        return [ctx["zwasm"], "run", bench.file] + bench.args
+            return base + ["--invoke", bench.func, bench.file] + bench.args
+        return base + [bench.file] + bench.args
     exe = ctx["w2c_bins"].get(bench.name)
     return [exe] + bench.args
 
@@ -350,13 +353,14 @@ def cpu_model():
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Run the benchmark corpus under node, zwasm and wasm2c+gcc.")
+    ap = argparse.ArgumentParser(description="Run the benchmark corpus under node, zwasm (interp, jit) and wasm2c+gcc.")
     ap.add_argument("--runs", type=int, default=3, help="repetitions per tool (default 3)")
     ap.add_argument("--only", metavar="REGEX", help="only benchmarks whose name matches (re.search)")
     ap.add_argument("--kind", choices=("invoke", "wasi", "all"), default="all")
     ap.add_argument("--full", action="store_true", help="include the long ones (st_seqhash)")
     ap.add_argument("--zwasm", default="build/zwasm", help="zwasm binary (relative to the repo root)")
-    ap.add_argument("--tools", default="node,zwasm,wasm2c", help="comma list of tools to run (node always runs)")
+    ap.add_argument("--tools", default="node,interp,jit,wasm2c",
+                    help="comma list of tools to run (node always runs; interp and jit are zwasm's engines)")
     ap.add_argument("--timeout", type=float, default=300, help="seconds per process (default 300)")
     ap.add_argument("--manifest", default=DEFAULT_MANIFEST)
     ap.add_argument("--no-startup", action="store_true", help="leave out the (startup) baseline row")
@@ -382,10 +386,11 @@ def main():
     ctx = {"node": shutil.which("node") or "node", "zwasm": zwasm, "w2c_bins": {}}
     results = {b.name: {t: Result() for t in tools} for b in benches}
 
-    if "zwasm" in tools and not os.access(zwasm, os.X_OK):
-        for b in benches:
-            r = results[b.name]["zwasm"]
-            r.status, r.reason = "fail", f"no executable {os.path.relpath(zwasm, REPO)}"
+    for t in ZWASM_TOOLS:
+        if t in tools and not os.access(zwasm, os.X_OK):
+            for b in benches:
+                r = results[b.name][t]
+                r.status, r.reason = "fail", f"no executable {os.path.relpath(zwasm, REPO)}"
 
     w2c = Wasm2c() if "wasm2c" in tools else None
     if w2c:
@@ -462,8 +467,8 @@ def report(opt, tools, benches, results, ctx, w2c, elapsed):
     vers = [f"node {first_line([ctx['node'], '--version'])}"]
     if w2c:
         vers.append(f"wasm2c {w2c.version} + {w2c.gcc_version} -O2")
-    if "zwasm" in tools:
-        vers.append(f"zwasm `{os.path.relpath(ctx['zwasm'], REPO)}`")
+    if any(t in tools for t in ZWASM_TOOLS):
+        vers.append(f"zwasm `{os.path.relpath(ctx['zwasm'], REPO)}` (interp = `--engine interp`, jit = `--engine jit`)")
     L.append(f"- Tools: {', '.join(vers)}")
     L.append(f"- Command: `{' '.join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0])] + sys.argv[1:])}`")
     L.append(f"- Runs per tool: {opt.runs}, interleaved (tool order rotates each repetition); timeout {opt.timeout:g} s; "
@@ -518,6 +523,30 @@ def report(opt, tools, benches, results, ctx, w2c, elapsed):
             gm = geomean([ratio(results[b.name][t], results[b.name]["node"], "med") for b in common])
             gn = geomean([ratio(results[b.name][t], results[b.name]["node"], "min") for b in common])
             L.append(f"| {t}/node, only the benchmarks every tool finished | {gm:.3f} | {gn:.3f} | {len(common)} | |")
+    if "wasm2c" in tools:
+        L.append("")
+        L.append("## Against native code (wasm2c + gcc -O2)")
+        L.append("")
+        L.append("Ratio of medians, zwasm engine time / wasm2c time (1 = native speed), over the benchmarks "
+                 "both finished with node's output; the compute-bound ones (wasm2c median at least 0.2 s) "
+                 "are the fair comparison, the short ones are dominated by start-up.")
+        L.append("")
+        L.append("| engine | geomean, all | benchmarks | geomean, wasm2c >= 0.2 s | benchmarks |")
+        L.append("|---|---:|---:|---:|---:|")
+        for t in ZWASM_TOOLS:
+            if t not in tools:
+                continue
+            allr, longr = [], []
+            for b in benches:
+                row = results[b.name]
+                if b.baseline or not (row[t].ok() and row[t].agree and row["wasm2c"].ok() and row["wasm2c"].agree):
+                    continue
+                rr = row[t].tmed() / row["wasm2c"].tmed()
+                allr.append(rr)
+                if row["wasm2c"].tmed() >= 0.2:
+                    longr.append(rr)
+            ga, gl = geomean(allr), geomean(longr)
+            L.append(f"| {t} | {f'{ga:.2f}' if ga else '-'} | {len(allr)} | {f'{gl:.2f}' if gl else '-'} | {len(longr)} |")
     L.append("")
     L.append("A benchmark is excluded from a tool's geomean when that tool or node failed, timed out, "
              "or printed a result different from node's. "
