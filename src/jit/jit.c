@@ -192,6 +192,9 @@ static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_e
     if (!ex->engine_state) ex->engine_state = zw_calloc(1, sizeof(zw_jctx));
     zw_jctx *ctx = ex->engine_state;
     if (!ctx) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    if (!zw_jit_signal_ready())
+        return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "cannot set up the JIT's signal handling");
     zw_jfunc *jf = (zw_jfunc *)f->code;
     zwasm_error_t local;
     /* an entry from a host function nests: the outer one's state comes back after */
@@ -206,8 +209,13 @@ static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_e
     ctx->store = s;
     ctx->err = err ? err : &local;
     ctx->rc = ZWASM_OK;
+    ctx->trap_stub = jf->jm->stubs.trap;
     typedef int (*enter_fn)(zw_jctx *, zw_slot *, zw_instance *, zw_jfunc *);
+    zw_jctx *outer = zw_jit_signal_enter(ctx);
+    ctx->native = 0;
     int trapped = ((enter_fn)jf->jm->stubs.enter)(ctx, fp, f->inst, jf);
+    ctx->native = 1;
+    zw_jit_signal_leave(outer);
     zwasm_result_t r = trapped ? ctx->rc : ZWASM_OK;
     if (ex->fuel_on) ex->fuel = ctx->fuel;
     ctx->entry_sp = saved_sp;
@@ -294,6 +302,7 @@ bool zw_jit_supported(void) { return zw_jit_arch_supported(); }
 
 const zw_backend zw_jit_backend = {
     .name = "jit",
+    .guarded_memories = true,
     .prepare = jit_prepare,
     .func_code = jit_func_code,
     .call = jit_call,

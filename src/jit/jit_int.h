@@ -25,6 +25,8 @@ typedef struct zw_jctx {
     uint64_t memsize;          /* size of memory 0 of the running instance */
     uint32_t depth;            /* wasm call depth */
     uint32_t max_depth;
+    uint32_t native;           /* 0 while compiled code runs, 1 while C does (signal.c) */
+    void *trap_stub;           /* a trap stub (every module's is the same code) */
     void *entry_sp;            /* native stack pointer of the innermost entry (unwinding) */
     /* a trap being raised: its kind (or ZW_JIT_TRAP_ERR: err is filled),
      * the IR position of the trapping instruction (or UINT32_MAX: find it
@@ -153,6 +155,15 @@ void zw_jit_trap(zw_jctx *ctx);
 /* Print a trace line (--trace) for instruction pc of f. */
 void zw_jit_trace(const zw_ir_func *f, uint32_t pc, const zw_slot *fp);
 
+/* ---- faults (signal.c) --------------------------------------------------------------- */
+/* Install the SIGSEGV handler (once) and give the calling thread an
+ * alternate signal stack; false if either cannot be done. */
+bool zw_jit_signal_ready(void);
+/* The context of the compiled code the calling thread runs: set on entry
+ * (returns the previous one), restored on exit. */
+zw_jctx *zw_jit_signal_enter(zw_jctx *ctx);
+void zw_jit_signal_leave(zw_jctx *old);
+
 /* ---- the architecture's code generator (x64/emit.c) ------------------------------------ */
 /* Compile jf (its IR in jf->ir) into *code (malloc'ed, position
  * independent) and fill jf->insn_off; false with err filled on failure. */
@@ -162,5 +173,10 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
 bool zw_jit_arch_stubs(zw_jmod *jm);
 /* Whether the CPU has what the code generator needs. */
 bool zw_jit_arch_supported(void);
+/* A SIGSEGV at addr with context uc (a ucontext_t) while compiled code
+ * runs: if it is an access to the running code's memory reservation, make
+ * the thread continue in ctx->trap_stub (a memory-out-of-bounds trap at the
+ * faulting instruction) and return true. */
+bool zw_jit_arch_fault(zw_jctx *ctx, void *addr, void *uc);
 
 #endif

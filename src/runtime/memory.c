@@ -67,6 +67,13 @@ zwasm_result_t zw_memory_create(zw_store *s, const zw_memtype *t, zw_memory **ou
     uint64_t floor = round_up(min_bytes + ZW_GUARD_BYTES, sys_page);
     if (want < floor) want = floor;
     void *base = reserve(want);
+    /* compiled code relies on the guard region of a 32-bit memory of big pages */
+    if (!base && s->engine->backend->guarded_memories && !t->is64 && pl >= 12) {
+        zw_store_release(s, min_bytes);
+        return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "out of memory: cannot reserve the %llu GiB of address space a "
+                          "memory needs under the JIT", (unsigned long long)(ZW_FULL_RESERVE >> 30));
+    }
     if (!base) {
         if (max_bytes < want - ZW_GUARD_BYTES) want = round_up(max_bytes + ZW_GUARD_BYTES, sys_page);
         if (want < floor) want = floor;

@@ -178,6 +178,9 @@ struct zw_store {
  * created with; its functions' instances get the engine's code pointer. */
 typedef struct zw_backend {
     const char *name;
+    /* The engine's code does not bounds-check 32-bit memories (of pages of
+     * 4 KiB or more): their full reservation is required (zw_memory.guarded). */
+    bool guarded_memories;
     /* Set up m->engine_code for m's defined functions (the engine builds
      * each one's code when it is first called: zw_ir_get lowers it). */
     zwasm_result_t (*prepare)(zw_module *m, zwasm_error_t *err);

@@ -21,8 +21,10 @@
  * memory.  Traps jump to cold stubs at the end of the function, which
  * pass the trap kind and the IR position to the module's trap stub.
  */
+#define _GNU_SOURCE
 #include <cpuid.h>
 #include <stddef.h>
+#include <ucontext.h>
 
 #include "../jit_int.h"
 #include "asm.h"
@@ -57,6 +59,7 @@ typedef struct jc {
     ZW_VEC(jfix) fix;
     ZW_VEC(jcold) cold;
     ZW_VEC(jtable) tables;
+    bool guarded;            /* memory 0 faults beyond its size: no bounds checks */
     bool oom;
 } jc;
 
@@ -289,6 +292,16 @@ static void load_mem(x64_buf *b) {
 static void call_abs(x64_buf *b, const void *fn) {
     x64_mov_ri(b, RAX, (uint64_t)(uintptr_t)fn);
     x64_call_r(b, RAX);
+}
+/* ctx->native: set while C code runs (signal.c claims no fault then) */
+static void set_native(x64_buf *b, int v) {
+    x64_mov_mi(b, false, x64_m(R13, (int32_t)offsetof(zw_jctx, native)), v);
+}
+/* call C function fn with ctx->native set around it */
+static void call_c(x64_buf *b, const void *fn) {
+    set_native(b, 1);
+    call_abs(b, fn);
+    x64_mov_mi(b, false, x64_m(R13, (int32_t)offsetof(zw_jctx, native)), 0); /* flags untouched */
 }
 
 /* ---- constants and moves ----------------------------------------------------------------- */
@@ -706,6 +719,11 @@ static void emit_convert(jc *J, uint32_t op) {
  * (or at the constant address off when abs): bounds-checked against
  * ctx->memsize; returns the memory operand (base r15, index rax). */
 static x64_mem mem_addr(jc *J, bool abs, uint32_t addr, uint64_t off, uint32_t n) {
+    if (J->guarded && off <= INT32_MAX - 16) { /* a fault is the check (signal.c) */
+        if (abs) return x64_m(R15, (int32_t)off);
+        gload(J, RAX, addr, false);
+        return x64_mi(R15, RAX, 1, (int32_t)off);
+    }
     if (abs) {
         uint64_t end = off + n;
         if (end <= INT32_MAX) {
@@ -954,7 +972,7 @@ static void emit_helper(jc *J, uint32_t op) {
     x64_mov_rr(B, true, RSI, RBX);
     x64_mov_ri(B, RDX, (uint64_t)(uintptr_t)J->ip);
     x64_mov_rr(B, true, RCX, R14);
-    call_abs(B, (const void *)h);
+    call_c(B, (const void *)h);
     x64_test_rr(B, false, RAX, RAX);
     trap_if(J, CC_NE, 0);
     reload_defs(J);
@@ -977,7 +995,7 @@ static void emit_trace(jc *J) {
     x64_mov_ri(B, RDI, (uint64_t)(uintptr_t)J->f);
     x64_mov_ri(B, RSI, J->pc + 1);
     x64_mov_rr(B, true, RDX, RBX);
-    call_abs(B, (const void *)zw_jit_trace);
+    call_c(B, (const void *)zw_jit_trace);
 }
 
 static bool emit_insn(jc *J) {
@@ -1094,6 +1112,9 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
     J.jf = jf;
     J.m = jm->m;
     J.f = f;
+    /* a 32-bit memory of pages no smaller than the OS's, in a JIT engine's
+     * full reservation (runtime/memory.c), faults beyond its size */
+    J.guarded = J.m->nmems && !J.m->mems[0].type.is64 && J.m->mems[0].type.page_log2 >= 12;
     bool ok = false;
     int ngp = jm->m->trace ? 0 : NGP, nfp = jm->m->trace ? 0 : NFP;
     if (!zw_ra_run(J.m, f, ngp, nfp, clobbers, &J.ra)) goto nomem;
@@ -1190,6 +1211,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, trap_fp)), RBP);
     x64_mov_rr(bb, true, RDI, R13);
     x64_alu_ri(bb, ALU_AND, true, RSP, -16);
+    set_native(bb, 1);
     call_abs(bb, (const void *)zw_jit_trap);
     x64_mov_rm(bb, true, RSP, x64_m(R13, (int32_t)offsetof(zw_jctx, entry_sp)));
     x64_lea(bb, true, RBP, x64_m(RSP, 48)); /* the entry's frame: above the marker and 5 saved registers */
@@ -1202,7 +1224,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_push(bb, RAX);
     x64_mov_rr(bb, true, RDI, R13);
     x64_mov_rr(bb, true, RSI, RAX);
-    call_abs(bb, (const void *)zw_jit_compile_lazy);
+    call_c(bb, (const void *)zw_jit_compile_lazy);
     x64_pop(bb, RCX);
     x64_test_rr(bb, true, RAX, RAX);
     uint32_t lazy_fail = x64_jcc_rel32(bb, CC_E);
@@ -1244,7 +1266,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_mov_rr(bb, true, RSI, RAX);
     x64_mov_rr(bb, true, RDX, RBX);
     x64_mov_rr(bb, true, RCX, R14);
-    call_abs(bb, (const void *)zw_jit_call_host);
+    call_c(bb, (const void *)zw_jit_call_host);
     x64_alu_ri(bb, ALU_ADD, true, RSP, 8);
     x64_test_rr(bb, false, RAX, RAX);
     uint32_t host_fail = x64_jcc_rel32(bb, CC_NE);
@@ -1266,6 +1288,22 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     jm->stubs.trap = x + trap;
     jm->stubs.lazy = x + lazy;
     jm->stubs.call_any = x + call_any;
+    return true;
+}
+
+bool zw_jit_arch_fault(zw_jctx *ctx, void *addr, void *ucv) {
+    ucontext_t *uc = ucv;
+    greg_t *g = uc->uc_mcontext.gregs;
+    /* r15 is memory 0's base; compiled code forms base + u32 + disp32 */
+    uintptr_t base = (uintptr_t)g[REG_R15], a = (uintptr_t)addr;
+    if (!base || a < base || a - base >= ((uint64_t)1 << 33)) return false;
+    /* continue in the trap stub, as if the access had called it */
+    uintptr_t sp = (uintptr_t)g[REG_RSP] - 8;
+    *(uintptr_t *)sp = (uintptr_t)g[REG_RIP] + 1;
+    g[REG_RSP] = (greg_t)sp;
+    g[REG_RAX] = ZWASM_TRAP_MEMORY_OOB;
+    g[REG_RDX] = UINT32_MAX;
+    g[REG_RIP] = (greg_t)(uintptr_t)ctx->trap_stub;
     return true;
 }
 
