@@ -23,6 +23,14 @@ LIB_SRC  := $(wildcard src/*.c src/decode/*.c src/validate/*.c src/ir/*.c src/in
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 
+# The CLI disassembles --dump-jit through capstone when it is installed
+# (Debian libcapstone-dev); without it, machine code is printed as hex.
+HAVE_CAPSTONE := $(shell test -f /usr/include/capstone/capstone.h && echo 1)
+CLI_LIBS :=
+ifeq ($(HAVE_CAPSTONE),1)
+CLI_LIBS += -lcapstone
+endif
+
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
@@ -43,7 +51,11 @@ $(BUILD)/libzwasm.so: $(LIB_OBJ)
 	$(CC) $(SAN) -shared -o $@ $^ $(LDFLAGS) $(LIBS)
 
 $(BUILD)/zwasm: $(CLI_OBJ) $(BUILD)/libzwasm.a
-	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
+	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS) $(CLI_LIBS)
+
+ifeq ($(HAVE_CAPSTONE),1)
+$(CLI_OBJ): ALL_CFLAGS += -DZW_HAVE_CAPSTONE
+endif
 
 $(BUILD)/embed: examples/embed.c $(BUILD)/libzwasm.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)

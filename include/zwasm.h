@@ -233,6 +233,8 @@ typedef struct zwasm_config {
     bool trace;               /* print every executed IR instruction to stderr */
     uint64_t fuel;            /* 0: no fuel; else the fuel each store starts with */
     bool interruptible;       /* compile interruption checks (zwasm_store_interrupt) */
+    bool perf_map;            /* JIT: append each compiled function (address, size, name)
+                                 to /tmp/perf-<pid>.map, for perf */
     zwasm_store_limits_t limits; /* the limits each store starts with */
 } zwasm_config_t;
 
@@ -291,6 +293,17 @@ ZWASM_API bool zwasm_module_extern_type(const zwasm_module_t *module, zwasm_exte
                                         uint32_t i, zwasm_externtype_t *out);
 /* Print the register IR of every defined function to f (a FILE*). */
 ZWASM_API void zwasm_module_dump_ir(const zwasm_module_t *module, void *file);
+/* The machine code of a module of a JIT engine (zwasm run --dump-jit):
+ * compiles every defined function and calls fn for each piece of its code,
+ * in order: ir_text is the IR instruction the bytes were compiled from (one
+ * line of --dump-ir, without the newline), NULL for the function's
+ * prologue and for its out-of-line code at the end (trap paths, jump
+ * tables); address is where the bytes run.  ZWASM_ERR_UNSUPPORTED for an
+ * engine without machine code. */
+typedef void (*zwasm_code_fn)(void *env, uint32_t func_index, const char *ir_text,
+                              const uint8_t *code, size_t len, uint64_t address);
+ZWASM_API zwasm_result_t zwasm_module_code(const zwasm_module_t *module, zwasm_code_fn fn, void *env,
+                                           zwasm_error_t *err);
 
 /* ---- instances ------------------------------------------------------------------ */
 /* imports[i] satisfies the module's i-th import (zwasm_module_import order);

@@ -239,6 +239,7 @@ typedef struct zw_module {
     void (*dispose)(struct zw_module *m);
     bool trace; /* set by the API before lowering: emit per-instruction trace hooks */
     bool fuel;  /* set by the API before lowering: emit fuel checks (loops, function entry) */
+    bool perf_map; /* set by the API: the JIT announces compiled code in /tmp/perf-<pid>.map */
     /* Set by the API: 1 for the zwasm_module_t handle plus 1 per live
      * instance, so zwasm_module_delete before zwasm_store_delete is safe.
      * 0 (as left by zw_decode) means "not reference counted".  Changed

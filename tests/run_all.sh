@@ -37,7 +37,9 @@ run_suite cli sh "$here/cli/run.sh" "$BUILD/zwasm"
 run_suite wasi sh "$here/wasi/run.sh" "$BUILD/zwasm"
 run_suite programs sh "$here/programs/run.sh" "$BUILD/zwasm"
 run_suite regress sh "$here/regress/run.sh" "$BUILD/zwasm"
-# the same suites on the JIT
+# the same suites on the JIT, and the JIT's own cases on both engines
+run_suite jit-cases "$BUILD/zwasm" wast "$here"/jit/*.wast
+run_suite jit-cases-jit "$BUILD/zwasm" wast --engine jit "$here"/jit/*.wast
 run_suite spec-2.0-jit "$BUILD/zwasm" wast --engine jit --known-failures "$here/spec/known-failures-2.0.txt" "$SPEC_DIR"/wasm-2.0/*.wast
 ZWASM_TEST_ENGINE=jit run_suite wasi-jit sh "$here/wasi/run.sh" "$BUILD/zwasm"
 ZWASM_TEST_ENGINE=jit run_suite programs-jit sh "$here/programs/run.sh" "$BUILD/zwasm"

@@ -35,6 +35,7 @@ ZWASM_API zwasm_result_t zwasm_module_new(zwasm_engine_t *engine, const uint8_t 
     r = zw_validate(m, err);
     if (r == ZWASM_OK) {
         m->trace = engine->cfg.trace;
+        m->perf_map = engine->cfg.perf_map;
         m->fuel = engine->cfg.fuel != 0 || engine->cfg.interruptible;
         m->engine = engine;
         m->dispose = dispose;
@@ -207,6 +208,16 @@ ZWASM_API bool zwasm_module_extern_type(const zwasm_module_t *module, zwasm_exte
     if (!out || i >= zwasm_module_extern_count(module, kind)) return false;
     externtype_of(MOD(module), (zw_extkind)kind, i, out);
     return true;
+}
+
+ZWASM_API zwasm_result_t zwasm_module_code(const zwasm_module_t *module, zwasm_code_fn fn, void *env,
+                                           zwasm_error_t *err) {
+    if (!module || !fn) return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "null argument");
+    const zw_backend *b = MOD(module)->backend;
+    if (!b || !b->code)
+        return zw_err_set(err, ZWASM_ERR_UNSUPPORTED, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
+                          "the %s engine makes no machine code", b ? b->name : "module's");
+    return b->code((zw_module *)MOD(module), fn, env, err);
 }
 
 ZWASM_API void zwasm_module_dump_ir(const zwasm_module_t *module, void *file) {

@@ -18,6 +18,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#ifdef ZW_HAVE_CAPSTONE
+#include <capstone/capstone.h>
+#endif
 #include "text/text.h"
 
 static const char usage_text[] =
@@ -36,6 +39,10 @@ static const char usage_text[] =
     "        --inherit-env         pass the whole host environment to the guest\n"
     "        --engine interp|jit   execution engine (default interp)\n"
     "        --dump-ir             print the register IR of every function and exit\n"
+    "        --dump-jit            print every function's machine code under the IR\n"
+    "                              instruction it came from (implies --engine jit)\n"
+    "        --perfmap             JIT: list compiled functions in /tmp/perf-PID.map\n"
+    "                              for perf\n"
     "        --trace               trace every executed IR instruction to stderr\n"
     "        --max-call-depth N    wasm frames before \"call stack exhausted\"\n"
     "                              (1 to 1000000, default 100000)\n"
@@ -215,13 +222,64 @@ static bool load_binary(const char *path, zw_buf *bin, zwasm_error_t *err) {
     return true;
 }
 
+/* ---- --dump-jit ---------------------------------------------------------------- */
+typedef struct {
+    FILE *out;
+    uint32_t func;  /* the function being printed */
+    bool body;      /* its IR instructions have started */
+} dump_code_state;
+
+/* Print machine code: disassembled with capstone when the build found it,
+ * else as hex, one line per 16 bytes. */
+static void print_machine_code(FILE *out, const uint8_t *code, size_t len, uint64_t addr) {
+#ifdef ZW_HAVE_CAPSTONE
+    csh h;
+    if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK) {
+        cs_insn *insn;
+        size_t n = cs_disasm(h, code, len, addr, 0, &insn);
+        size_t done = 0;
+        for (size_t i = 0; i < n; i++) {
+            fprintf(out, "        %" PRIx64 ":  %-8s %s\n", insn[i].address, insn[i].mnemonic, insn[i].op_str);
+            done += insn[i].size;
+        }
+        if (n) cs_free(insn, n);
+        cs_close(&h);
+        code += done;
+        addr += done;
+        len -= done;
+    }
+#endif
+    for (size_t i = 0; i < len; i += 16) {
+        fprintf(out, "        %" PRIx64 ":  ", addr + i);
+        for (size_t k = i; k < len && k < i + 16; k++) fprintf(out, "%02x ", code[k]);
+        fputc('\n', out);
+    }
+}
+
+static void dump_code(void *env, uint32_t func, const char *ir_text, const uint8_t *code, size_t len,
+                      uint64_t addr) {
+    dump_code_state *ds = env;
+    if (func != ds->func) {
+        fprintf(ds->out, "func %u:\n", func);
+        ds->func = func;
+        ds->body = false;
+    }
+    if (ir_text) {
+        fprintf(ds->out, "%s\n", ir_text);
+        ds->body = true;
+    } else if (len) {
+        fprintf(ds->out, "      (%s)\n", ds->body ? "out of line" : "prologue");
+    }
+    print_machine_code(ds->out, code, len, addr);
+}
+
 /* ---- run ------------------------------------------------------------------- */
 typedef struct {
     const char *invoke;
     const char *file;
     int nargs;
     char **args;
-    bool dump_ir;
+    bool dump_ir, dump_jit;
     uint64_t timeout_ns;       /* --timeout; 0: none */
     const char *timeout_text;
     zwasm_config_t cfg;
@@ -281,6 +339,10 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
             if (!zwasm_wasi_config_inherit_env(o->wasi)) return CLI_EXIT_ERROR;
         } else if (strcmp(a, "--dump-ir") == 0) {
             o->dump_ir = true;
+        } else if (strcmp(a, "--dump-jit") == 0) {
+            o->dump_jit = true;
+        } else if (strcmp(a, "--perfmap") == 0) {
+            o->cfg.perf_map = true;
         } else if (strcmp(a, "--trace") == 0) {
             o->cfg.trace = true;
         } else if (strcmp(a, "--max-call-depth") == 0) {
@@ -313,6 +375,7 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
         }
     }
     if (i >= argc) return usage_error("%s", "run: missing FILE");
+    if (o->dump_jit) o->cfg.engine = ZWASM_ENGINE_JIT;
     o->file = argv[i];
     o->args = argv + i + 1;
     o->nargs = argc - i - 1;
@@ -559,6 +622,15 @@ static int cmd_run(int argc, char **argv) {
     }
     if (o.dump_ir) {
         zwasm_module_dump_ir(module, stdout);
+        status = CLI_EXIT_OK;
+        goto out;
+    }
+    if (o.dump_jit) {
+        dump_code_state ds = {stdout, UINT32_MAX, false};
+        if (zwasm_module_code(module, dump_code, &ds, &err) != ZWASM_OK) {
+            report_error(o.file, &err);
+            goto out;
+        }
         status = CLI_EXIT_OK;
         goto out;
     }

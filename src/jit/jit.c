@@ -19,12 +19,12 @@
  * code gets pages of its own, made executable once written. */
 #define ZW_JCHUNK ((size_t)256 << 10)
 
-static zw_jchunk *chunk_new(size_t need) {
+static zw_jchunk *chunk_new(size_t need, bool anon) {
     size_t pg = (size_t)sysconf(_SC_PAGESIZE);
     size_t size = need > ZW_JCHUNK ? (need + pg - 1) / pg * pg : ZW_JCHUNK;
     zw_jchunk *c = zw_calloc(1, sizeof *c);
     if (!c) return NULL;
-    int fd = memfd_create("zwasm-jit", MFD_CLOEXEC);
+    int fd = anon ? -1 : memfd_create("zwasm-jit", MFD_CLOEXEC);
     if (fd >= 0) {
         if (ftruncate(fd, (off_t)size) == 0) {
             void *w = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -53,10 +53,10 @@ static zw_jchunk *chunk_new(size_t need) {
     return c;
 }
 
-uint8_t *zw_jcode_add(zw_jcode *jc, const uint8_t *code, size_t n) {
+uint8_t *zw_jcode_add(zw_jcode *jc, const uint8_t *code, size_t n, bool anon) {
     zw_jchunk *c = jc->chunks;
-    if (!c || !c->w || c->size - c->used < n) {
-        c = chunk_new(n);
+    if (anon || !c || !c->w || c->size - c->used < n) {
+        c = chunk_new(n, anon);
         if (!c) return NULL;
         c->next = jc->chunks;
         jc->chunks = c;
@@ -118,6 +118,30 @@ static const void *jit_func_code(const zw_module *m, uint32_t def) {
     return &((const zw_jmod *)m->engine_code)->f[def];
 }
 
+/* Announce code to perf (cfg.perf_map): a line "ADDRESS SIZE NAME" appended
+ * to /tmp/perf-<pid>.map; the name is "wasm[N]" plus the function's name
+ * from the name section, if any, with everything but [A-Za-z0-9_.$] as '_'. */
+static void perf_map_add(const zw_module *m, uint32_t fi, const uint8_t *code, size_t len) {
+    char path[64], name[96];
+    snprintf(path, sizeof path, "/tmp/perf-%ld.map", (long)getpid());
+    size_t k = 0;
+    if (m->func_names && fi < m->nfuncs && m->func_names[fi].str) {
+        const zw_name *nm = &m->func_names[fi];
+        name[k++] = ' ';
+        for (uint32_t i = 0; i < nm->len && k + 1 < sizeof name; i++) {
+            char ch = (char)nm->str[i];
+            bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                      ch == '_' || ch == '.' || ch == '$';
+            name[k++] = ok ? ch : '_';
+        }
+    }
+    name[k] = 0;
+    FILE *f = fopen(path, "a");
+    if (!f) return;
+    fprintf(f, "%lx %zx wasm[%u]%s\n", (unsigned long)(uintptr_t)code, len, fi, name);
+    fclose(f);
+}
+
 /* Compile jf under the module's lock (whoever comes first); its entry is
  * published last. */
 static zwasm_result_t compile(zw_jfunc *jf, zwasm_error_t *err) {
@@ -137,13 +161,14 @@ static zwasm_result_t compile(zw_jfunc *jf, zwasm_error_t *err) {
             }
         }
         if (r == ZWASM_OK) {
-            uint8_t *x = zw_jcode_add(&jm->code, buf, len);
+            uint8_t *x = zw_jcode_add(&jm->code, buf, len, jm->m->perf_map);
             if (!x) {
                 r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, f->func_idx,
                                "out of memory (executable memory for the JIT)");
             } else {
                 jf->code = x;
                 jf->code_len = len;
+                if (jm->m->perf_map) perf_map_add(jm->m, f->func_idx, x, len);
                 __atomic_store_n(&jf->entry, (void *)x, __ATOMIC_RELEASE);
             }
         }
@@ -160,6 +185,35 @@ void *zw_jit_compile_lazy(zw_jctx *ctx, zw_jfunc *jf) {
         return NULL;
     }
     return jf->entry;
+}
+
+/* zwasm_module_code: compile everything, then hand out the code per IR instruction */
+static zwasm_result_t jit_code(zw_module *m, zwasm_code_fn fn, void *env, zwasm_error_t *err) {
+    zw_jmod *jm = m->engine_code;
+    uint32_t n = m->nfuncs - m->nfunc_imports;
+    for (uint32_t d = 0; d < n; d++) {
+        zw_jfunc *jf = &jm->f[d];
+        zwasm_result_t r = compile(jf, err);
+        if (r != ZWASM_OK) return r;
+        const zw_ir_func *f = jf->ir;
+        uint32_t idx = m->nfunc_imports + d;
+        fn(env, idx, NULL, jf->code, jf->insn_off[0], (uintptr_t)jf->code);
+        for (uint32_t i = 0; i < f->ninsn; i++) {
+            char *text = NULL;
+            size_t tlen = 0;
+            FILE *o = open_memstream(&text, &tlen);
+            if (!o) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, idx, "out of memory");
+            zw_ir_print_insn(o, f, f->insn[i], NULL);
+            fclose(o);
+            if (tlen && text[tlen - 1] == '\n') text[tlen - 1] = 0;
+            uint32_t a = jf->insn_off[i], e = i + 1 < f->ninsn ? jf->insn_off[i + 1] : jf->insn_off[f->ninsn];
+            fn(env, idx, text ? text : "", jf->code + a, e - a, (uintptr_t)jf->code + a);
+            free(text);
+        }
+        uint32_t tail = jf->insn_off[f->ninsn];
+        fn(env, idx, NULL, jf->code + tail, jf->code_len - tail, (uintptr_t)jf->code + tail);
+    }
+    return ZWASM_OK;
 }
 
 /* ---- calls ------------------------------------------------------------------------ */
@@ -199,13 +253,14 @@ static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_e
     zwasm_error_t local;
     /* an entry from a host function nests: the outer one's state comes back after */
     void *saved_sp = ctx->entry_sp;
-    uint32_t saved_depth = ctx->depth;
+    uint32_t saved_depth = ctx->depth_left;
     zwasm_error_t *saved_err = ctx->err;
     ctx->native_floor = ex->native_floor;
     ctx->stack_end = ex->stack_end;
     ctx->fuel = ex->fuel_on ? ex->fuel : UINT64_MAX;
     ctx->interrupt = &s->interrupt;
-    ctx->max_depth = s->engine->cfg.max_call_depth ? s->engine->cfg.max_call_depth : 10000;
+    /* the outermost entry starts the budget; a nested one continues it */
+    if (ex->nest <= 1) ctx->depth_left = s->engine->cfg.max_call_depth ? s->engine->cfg.max_call_depth : 10000;
     ctx->store = s;
     ctx->err = err ? err : &local;
     ctx->rc = ZWASM_OK;
@@ -219,7 +274,7 @@ static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_e
     zwasm_result_t r = trapped ? ctx->rc : ZWASM_OK;
     if (ex->fuel_on) ex->fuel = ctx->fuel;
     ctx->entry_sp = saved_sp;
-    ctx->depth = saved_depth;
+    ctx->depth_left = saved_depth;
     ctx->err = saved_err;
     return r;
 }
@@ -306,6 +361,7 @@ const zw_backend zw_jit_backend = {
     .prepare = jit_prepare,
     .func_code = jit_func_code,
     .call = jit_call,
+    .code = jit_code,
     .free_module = jit_free_module,
     .free_exec = jit_free_exec,
 };

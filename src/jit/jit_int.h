@@ -23,8 +23,7 @@ typedef struct zw_jctx {
     uint64_t fuel;             /* fuel left (UINT64_MAX without fuel) */
     const uint32_t *interrupt; /* &store->interrupt */
     uint64_t memsize;          /* size of memory 0 of the running instance */
-    uint32_t depth;            /* wasm call depth */
-    uint32_t max_depth;
+    uint32_t depth_left;       /* wasm calls that may still nest (cfg.max_call_depth) */
     uint32_t native;           /* 0 while compiled code runs, 1 while C does (signal.c) */
     void *trap_stub;           /* a trap stub (every module's is the same code) */
     void *entry_sp;            /* native stack pointer of the innermost entry (unwinding) */
@@ -75,8 +74,10 @@ typedef struct zw_jcode {
     zw_jchunk *chunks;
 } zw_jcode;
 /* Copy n bytes of position-independent code into executable memory;
- * returns its executable address, or NULL on out of memory. */
-uint8_t *zw_jcode_add(zw_jcode *c, const uint8_t *code, size_t n);
+ * returns its executable address, or NULL on out of memory.  anon: in
+ * private anonymous pages of its own (made executable after the write), which
+ * perf attributes through /tmp/perf-<pid>.map; otherwise shared chunks. */
+uint8_t *zw_jcode_add(zw_jcode *c, const uint8_t *code, size_t n, bool anon);
 void zw_jcode_free(zw_jcode *c);
 
 /* The per-module stubs every function's code jumps to (architecture code,
@@ -97,10 +98,10 @@ typedef struct zw_jmod {
 } zw_jmod;
 
 /* ---- the register allocator (regalloc.c) -------------------------------------------
- * Linear scan over the slots of a function: each (slot, class) pair is a
- * virtual register (slot * 3 + class) with one live interval (the hull of
- * where it is live, loops included); an interval that does not fit in the
- * registers lives in its slot in the frame.  Classes: 0 general (i32,
+ * Over the slots of a function: each (slot, class) pair is a virtual
+ * register (slot * 3 + class) that gets one machine register for its whole
+ * life (or lives in its slot in the frame); virtual registers whose exact
+ * live ranges never meet share registers, the hottest choose first.  Classes: 0 general (i32,
  * i64, references: the general registers), 1 scalar float (f32, f64) and
  * 2 vector (v128), which share the float/vector registers (two classes so
  * that a saved value's width is known).
@@ -117,7 +118,6 @@ typedef struct zw_jmod {
 typedef struct zw_ra {
     uint32_t nslots;
     int8_t *reg[ZW_RA_NCLASS];   /* per slot and class: the register (0..n-1) or -1 */
-    uint32_t *start[ZW_RA_NCLASS], *end[ZW_RA_NCLASS]; /* per slot and class: the live interval */
     /* instruction i clobbers: across[across_at[i] .. across_at[i+1]) */
     uint32_t *across_at, *across;
     /* virtual registers in registers that are live on entry */

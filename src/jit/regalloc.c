@@ -1,92 +1,401 @@
 /*
- * regalloc.c — linear-scan register allocation over the IR's slots (see
- * jit_int.h).  Architecture-independent: it hands out register numbers
- * 0..n-1 of two classes, the code generator maps them to machine
- * registers.
+ * regalloc.c — register allocation over the IR's slots (see jit_int.h).
+ * Architecture-independent: it hands out register numbers 0..n-1 of two
+ * register files, the code generator maps them to machine registers.
  *
- * 1. Basic blocks: they start at instruction 0, at branch targets and after
+ * A virtual register is a (slot, class) pair: every value the function
+ * keeps in that slot with that class.  It gets one register (or none: it
+ * lives in its slot) for its whole life, but its life has holes, so two
+ * virtual registers share a register whenever they are never live at the
+ * same position.
+ *
+ * 1. Operands: each instruction's slot operands as virtual registers.
+ * 2. Basic blocks: they start at instruction 0, at branch targets and after
  *    instructions that branch or do not fall through.
- * 2. Liveness: per block the virtual registers (slot * 3 + class) read
- *    before written (use) and written (def), then live-in/live-out to a
- *    fixpoint, backwards (bitsets).
- * 3. Intervals: the hull of every position where a virtual register is
- *    live: its reads and writes, and the whole of every block it is live
- *    in or out of (so a value live around a loop covers the loop).
- * 4. Linear scan by start; when a class runs out, the interval that ends
- *    last (the new one or an active one) goes to memory: its slot in the
- *    frame, for its whole life.
- * A function too large for the bitsets (frame slots times blocks) gets no
- * registers at all: everything stays in its slot, which is always correct.
+ * 3. Liveness per block (bitsets, backwards to a fixpoint).
+ * 4. Live ranges: walking each block backwards from its live-out set, each
+ *    virtual register's exact set of live positions, as sorted ranges.
+ *    Positions: instruction i reads at 2i and writes at 2i+1.
+ * 5. Allocation by priority: hottest first (uses weighted by loop depth,
+ *    loops found from backward branches); each takes a register whose
+ *    occupancy (a bitmap of positions) it does not meet, preferring the
+ *    register of a value it is moved from or computed from (so the move
+ *    disappears), else stays in memory.
+ * 6. What is live across each clobbering instruction, and on entry.
+ *
+ * Functions too large for the bounded work (bitset and bitmap sizes, the
+ * fixpoint's passes) get no registers: everything stays in its slot, which
+ * is always correct.
  */
 #include <string.h>
 
 #include "jit_int.h"
 
-#define NONE UINT32_MAX
-/* Largest liveness problem solved (bits of the per-block sets, in total). */
-#define ZW_RA_MAX_BITS ((uint64_t)1 << 28)
+/* Bounds on the work for one function (bits of per-block sets, passes of
+ * the fixpoint, bits of register occupancy maps). */
+#define ZW_RA_MAX_BITS ((uint64_t)1 << 26)
+#define ZW_RA_MAX_PASSES 64
+#define ZW_RA_MAX_MAP_BITS ((uint64_t)1 << 27)
 
 typedef uint64_t word;
 
 static void bit_set(word *s, uint32_t v) { s[v / 64] |= (word)1 << (v % 64); }
+static void bit_clr(word *s, uint32_t v) { s[v / 64] &= ~((word)1 << (v % 64)); }
 static bool bit_get(const word *s, uint32_t v) { return s[v / 64] >> (v % 64) & 1; }
 
-void zw_ra_free(zw_ra *ra) {
-    for (int c = 0; c < ZW_RA_NCLASS; c++) {
-        free(ra->reg[c]);
-        free(ra->start[c]);
-        free(ra->end[c]);
+/* Whether any bit of [a, b) is set; set them all. */
+static bool map_any(const word *m, uint32_t a, uint32_t b) {
+    for (uint32_t p = a; p < b;) {
+        uint32_t w = p / 64, lo = p % 64, n = b - p < 64 - lo ? b - p : 64 - lo;
+        word mask = (n == 64 ? ~(word)0 : (((word)1 << n) - 1)) << lo;
+        if (m[w] & mask) return true;
+        p += n;
     }
+    return false;
+}
+static void map_set(word *m, uint32_t a, uint32_t b) {
+    for (uint32_t p = a; p < b;) {
+        uint32_t w = p / 64, lo = p % 64, n = b - p < 64 - lo ? b - p : 64 - lo;
+        word mask = (n == 64 ? ~(word)0 : (((word)1 << n) - 1)) << lo;
+        m[w] |= mask;
+        p += n;
+    }
+}
+
+void zw_ra_free(zw_ra *ra) {
+    for (int c = 0; c < ZW_RA_NCLASS; c++) free(ra->reg[c]);
     free(ra->across_at);
     free(ra->across);
     free(ra->entry);
     memset(ra, 0, sizeof *ra);
 }
 
-/* Extend virtual register v's interval over [a, b]. */
-static void cover(uint32_t *start, uint32_t *end, uint32_t v, uint32_t a, uint32_t b) {
-    if (start[v] == NONE || a < start[v]) start[v] = a;
-    if (end[v] == NONE || b > end[v]) end[v] = b;
+typedef struct { uint32_t v, a, b; } range; /* virtual register v is live in [a, b) */
+
+static int by_vreg_start(const void *x, const void *y) {
+    const range *p = x, *q = y;
+    if (p->v != q->v) return p->v < q->v ? -1 : 1;
+    return p->a < q->a ? -1 : p->a > q->a;
 }
 
+/* The allocation state shared by the steps. */
 typedef struct {
-    uint32_t v;     /* virtual register: slot * 3 + class */
-    uint32_t start, end;
-} ival;
+    const zw_module *m;
+    const zw_ir_func *f;
+    zw_ra *out;
+    uint32_t ni, ns, nv, nb, nw;
+    uint32_t *opat, *opv;     /* operands of instruction i: opv[opat[i] .. opat[i+1]) = vreg | DEF */
+    uint32_t *lead, *block;   /* block b starts at instruction lead[b]; instruction i is in block[i] */
+    word *use, *def, *lin, *lout;
+    range *r;                 /* live ranges, sorted by (vreg, start), merged */
+    uint32_t nr, capr;
+    uint32_t *rat;            /* ranges of vreg v: r[rat[v] .. rat[v+1]) */
+} ra_state;
 
-static int by_start(const void *a, const void *b) {
-    const ival *x = a, *y = b;
-    return x->start < y->start ? -1 : x->start > y->start ? 1 : (x->v > y->v) - (x->v < y->v);
+#define DEF_BIT 0x80000000u
+
+static bool push_range(ra_state *S, uint32_t v, uint32_t a, uint32_t b) {
+    if (S->nr == S->capr) {
+        uint32_t nc = S->capr ? S->capr * 2 : 256;
+        range *p = realloc(S->r, (size_t)nc * sizeof *p);
+        if (!p) return false;
+        S->r = p;
+        S->capr = nc;
+    }
+    S->r[S->nr++] = (range){v, a, b};
+    return true;
+}
+
+/* 1. the operands of every instruction, as virtual registers */
+static bool collect_operands(ra_state *S) {
+    const zw_ir_func *f = S->f;
+    uint32_t n = 0, cap = f->ninsn * 3 + 16;
+    zw_ir_opnd ops[256];
+    S->opat = zw_calloc((size_t)S->ni + 1, sizeof *S->opat);
+    S->opv = malloc((size_t)cap * sizeof *S->opv);
+    if (!S->opat || !S->opv) return false;
+    for (uint32_t i = 0; i < S->ni; i++) {
+        uint32_t k = zw_ir_operands(S->m, f, f->insn[i], ops, 256);
+        if (k > 256) return false; /* a call with that many values: no registers */
+        S->opat[i] = n;
+        if (n + k > cap) {
+            cap = (n + k) * 2;
+            uint32_t *p = realloc(S->opv, (size_t)cap * sizeof *p);
+            if (!p) return false;
+            S->opv = p;
+        }
+        for (uint32_t j = 0; j < k; j++)
+            if (ops[j].slot < S->ns)
+                S->opv[n++] = ZW_RA_V(ops[j].slot, zw_ra_class(ops[j].type)) | (ops[j].def ? DEF_BIT : 0);
+    }
+    S->opat[S->ni] = n;
+    return true;
+}
+
+/* 2. basic blocks */
+static bool find_blocks(ra_state *S) {
+    const zw_ir_func *f = S->f;
+    uint32_t ni = S->ni;
+    bool ok = false;
+    uint32_t *at = zw_calloc((size_t)f->len + 1, sizeof *at); /* code position -> instruction + 1 */
+    uint32_t *tbuf = zw_calloc((size_t)f->len + 2, sizeof *tbuf);
+    uint8_t *mark = zw_calloc(ni + 1, 1);
+    S->lead = zw_calloc(ni + 1, sizeof *S->lead);
+    S->block = zw_calloc(ni + 1, sizeof *S->block);
+    if (!at || !tbuf || !mark || !S->lead || !S->block) goto out;
+    for (uint32_t i = 0; i < ni; i++) at[f->insn[i]] = i + 1;
+    mark[0] = 1;
+    for (uint32_t i = 0; i < ni; i++) {
+        uint32_t pc = f->insn[i], nt = zw_ir_targets(f, pc, tbuf, f->len);
+        for (uint32_t k = 0; k < nt; k++)
+            if (tbuf[k] < f->len && at[tbuf[k]]) mark[at[tbuf[k]] - 1] = 1;
+        if ((nt || !zw_ir_falls_through(f->code[pc])) && i + 1 < ni) mark[i + 1] = 1;
+    }
+    S->nb = 0;
+    for (uint32_t i = 0; i < ni; i++) {
+        if (mark[i]) S->lead[S->nb++] = i;
+        S->block[i] = S->nb - 1;
+    }
+    ok = true;
+out:
+    free(at);
+    free(tbuf);
+    free(mark);
+    return ok;
+}
+
+/* The successors of block b (instruction indices of their first instructions). */
+static uint32_t successors(const ra_state *S, uint32_t b, uint32_t *tbuf, const uint32_t *at, uint32_t *succ) {
+    const zw_ir_func *f = S->f;
+    uint32_t last = (b + 1 < S->nb ? S->lead[b + 1] : S->ni) - 1, pc = f->insn[last], n = 0;
+    uint32_t nt = zw_ir_targets(f, pc, tbuf, f->len);
+    for (uint32_t k = 0; k < nt; k++)
+        if (tbuf[k] < f->len && at[tbuf[k]]) succ[n++] = S->block[at[tbuf[k]] - 1];
+    if (zw_ir_falls_through(f->code[pc]) && last + 1 < S->ni) succ[n++] = S->block[last + 1];
+    return n;
+}
+
+/* 3. liveness: false when it does not settle within the bound (no registers) */
+static int liveness(ra_state *S) {
+    const zw_ir_func *f = S->f;
+    size_t sz = (size_t)S->nb * S->nw;
+    S->use = zw_calloc(sz + 1, sizeof(word));
+    S->def = zw_calloc(sz + 1, sizeof(word));
+    S->lin = zw_calloc(sz + 1, sizeof(word));
+    S->lout = zw_calloc(sz + 1, sizeof(word));
+    uint32_t *at = zw_calloc((size_t)f->len + 1, sizeof *at);
+    uint32_t *tbuf = zw_calloc((size_t)f->len + 2, sizeof *tbuf);
+    uint32_t *succ = zw_calloc((size_t)f->len + 2, sizeof *succ);
+    int rc = -1;
+    if (!S->use || !S->def || !S->lin || !S->lout || !at || !tbuf || !succ) goto out;
+    for (uint32_t i = 0; i < S->ni; i++) at[f->insn[i]] = i + 1;
+    for (uint32_t i = 0; i < S->ni; i++) {
+        word *u = S->use + (size_t)S->block[i] * S->nw, *d = S->def + (size_t)S->block[i] * S->nw;
+        for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++)
+            if (!(S->opv[k] & DEF_BIT) && !bit_get(d, S->opv[k])) bit_set(u, S->opv[k]);
+        for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++)
+            if (S->opv[k] & DEF_BIT) bit_set(d, S->opv[k] & ~DEF_BIT);
+    }
+    rc = 0;
+    for (uint32_t pass = 0;; pass++) {
+        if (pass == ZW_RA_MAX_PASSES) goto out;
+        bool changed = false;
+        for (uint32_t b = S->nb; b-- > 0;) {
+            word *lo = S->lout + (size_t)b * S->nw, *li = S->lin + (size_t)b * S->nw;
+            uint32_t n = successors(S, b, tbuf, at, succ);
+            for (uint32_t k = 0; k < n; k++) {
+                const word *si = S->lin + (size_t)succ[k] * S->nw;
+                for (uint32_t w = 0; w < S->nw; w++) lo[w] |= si[w];
+            }
+            const word *u = S->use + (size_t)b * S->nw, *d = S->def + (size_t)b * S->nw;
+            for (uint32_t w = 0; w < S->nw; w++) {
+                word nin = u[w] | (lo[w] & ~d[w]);
+                if (nin != li[w]) {
+                    li[w] = nin;
+                    changed = true;
+                }
+            }
+        }
+        if (!changed) break;
+    }
+    rc = 1;
+out:
+    free(at);
+    free(tbuf);
+    free(succ);
+    return rc;
+}
+
+/* 4. live ranges */
+static bool live_ranges(ra_state *S) {
+    word *live = zw_calloc(S->nw + 1, sizeof *live);
+    uint32_t *end = zw_calloc(S->nv + 1, sizeof *end);
+    bool ok = false;
+    if (!live || !end) goto out;
+    for (uint32_t b = 0; b < S->nb; b++) {
+        uint32_t first = S->lead[b], last = (b + 1 < S->nb ? S->lead[b + 1] : S->ni) - 1;
+        memcpy(live, S->lout + (size_t)b * S->nw, S->nw * sizeof *live);
+        for (uint32_t w = 0; w < S->nw; w++)
+            for (word x = live[w]; x; x &= x - 1) end[w * 64 + (uint32_t)__builtin_ctzll(x)] = 2 * last + 2;
+        for (uint32_t i = last + 1; i-- > first;) {
+            for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++) {
+                if (!(S->opv[k] & DEF_BIT)) continue;
+                uint32_t v = S->opv[k] & ~DEF_BIT;
+                if (bit_get(live, v)) {
+                    if (!push_range(S, v, 2 * i + 1, end[v])) goto out;
+                    bit_clr(live, v);
+                } else if (!push_range(S, v, 2 * i + 1, 2 * i + 2)) { /* written, never read */
+                    goto out;
+                }
+            }
+            for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++) {
+                uint32_t v = S->opv[k];
+                if ((v & DEF_BIT) || bit_get(live, v)) continue;
+                bit_set(live, v);
+                end[v] = 2 * i + 1;
+            }
+        }
+        for (uint32_t w = 0; w < S->nw; w++)
+            for (word x = live[w]; x; x &= x - 1) {
+                uint32_t v = w * 64 + (uint32_t)__builtin_ctzll(x);
+                if (!push_range(S, v, 2 * first, end[v])) goto out;
+            }
+    }
+    /* sort by vreg and start, merge touching ranges, index by vreg */
+    qsort(S->r, S->nr, sizeof *S->r, by_vreg_start);
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < S->nr; k++) {
+        if (n && S->r[n - 1].v == S->r[k].v && S->r[k].a <= S->r[n - 1].b) {
+            if (S->r[k].b > S->r[n - 1].b) S->r[n - 1].b = S->r[k].b;
+        } else {
+            S->r[n++] = S->r[k];
+        }
+    }
+    S->nr = n;
+    S->rat = zw_calloc(S->nv + 2, sizeof *S->rat);
+    if (!S->rat) goto out;
+    for (uint32_t k = 0; k < n; k++) S->rat[S->r[k].v + 1]++;
+    for (uint32_t v = 0; v < S->nv; v++) S->rat[v + 1] += S->rat[v];
+    ok = true;
+out:
+    free(live);
+    free(end);
+    return ok;
+}
+
+typedef struct { uint32_t v; uint64_t w; uint32_t len; } prio;
+static int by_priority(const void *x, const void *y) {
+    const prio *p = x, *q = y;
+    if (p->w != q->w) return p->w > q->w ? -1 : 1;
+    if (p->len != q->len) return p->len < q->len ? -1 : 1;
+    return p->v < q->v ? -1 : p->v > q->v;
+}
+
+/* 5. allocation */
+static bool allocate(ra_state *S, int ngp, int nfp) {
+    const zw_ir_func *f = S->f;
+    uint32_t ni = S->ni, npos = 2 * ni + 2, mw = (npos + 63) / 64;
+    int nreg[2] = {ngp > 32 ? 32 : ngp, nfp > 32 ? 32 : nfp};
+    bool ok = false;
+    uint32_t *depth = zw_calloc(ni + 2, sizeof *depth);
+    prio *pr = zw_calloc(S->nv + 1, sizeof *pr);
+    uint32_t *hint = zw_calloc(S->nv + 1, sizeof *hint); /* a vreg this one is moved/computed from, + 1 */
+    uint32_t *tbuf = zw_calloc((size_t)f->len + 2, sizeof *tbuf);
+    uint32_t *at = zw_calloc((size_t)f->len + 1, sizeof *at);
+    word *map = zw_calloc((size_t)(nreg[0] + nreg[1]) * mw + 1, sizeof *map);
+    if (!depth || !pr || !hint || !tbuf || !at || !map) goto out;
+    /* loop depth: backward branches enclose loops */
+    int32_t *diff = (int32_t *)depth;
+    for (uint32_t i = 0; i < ni; i++) at[f->insn[i]] = i + 1;
+    for (uint32_t i = 0; i < ni; i++) {
+        uint32_t nt = zw_ir_targets(f, f->insn[i], tbuf, f->len);
+        for (uint32_t k = 0; k < nt; k++)
+            if (tbuf[k] < f->len && at[tbuf[k]] && at[tbuf[k]] - 1 <= i) {
+                diff[at[tbuf[k]] - 1]++;
+                diff[i + 1]--;
+            }
+    }
+    for (uint32_t i = 1; i <= ni; i++) diff[i] += diff[i - 1];
+    /* priorities: uses and writes, 8x per loop level */
+    for (uint32_t v = 0; v < S->nv; v++) pr[v].v = v;
+    for (uint32_t i = 0; i < ni; i++) {
+        uint32_t d = diff[i] < 0 ? 0 : (uint32_t)diff[i];
+        uint64_t w = (uint64_t)1 << (3 * (d > 7 ? 7 : d));
+        uint32_t first = UINT32_MAX;
+        for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++) {
+            uint32_t v = S->opv[k] & ~DEF_BIT;
+            pr[v].w += w;
+            if (!(S->opv[k] & DEF_BIT) && first == UINT32_MAX) first = v;
+        }
+        /* hint: a written value prefers the register of the first value read */
+        for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++)
+            if ((S->opv[k] & DEF_BIT) && first != UINT32_MAX) {
+                uint32_t v = S->opv[k] & ~DEF_BIT;
+                if (v % ZW_RA_NCLASS == first % ZW_RA_NCLASS && !hint[v]) hint[v] = first + 1;
+                if (v % ZW_RA_NCLASS == first % ZW_RA_NCLASS && !hint[first]) hint[first] = v + 1;
+            }
+    }
+    uint32_t np = 0;
+    for (uint32_t v = 0; v < S->nv; v++) {
+        if (S->rat[v] == S->rat[v + 1]) continue;
+        uint32_t len = 0;
+        for (uint32_t k = S->rat[v]; k < S->rat[v + 1]; k++) len += S->r[k].b - S->r[k].a;
+        pr[np++] = (prio){v, pr[v].w, len};
+    }
+    qsort(pr, np, sizeof *pr, by_priority);
+    for (uint32_t k = 0; k < np; k++) {
+        uint32_t v = pr[k].v, c = v % ZW_RA_NCLASS, s = v / ZW_RA_NCLASS, fl = ZW_RA_FILE(c);
+        int chosen = -1;
+        /* the hinted register first, then the lowest free one */
+        int h = hint[v] ? S->out->reg[(hint[v] - 1) % ZW_RA_NCLASS][(hint[v] - 1) / ZW_RA_NCLASS] : -1;
+        for (int t = -1; t < nreg[fl] && chosen < 0; t++) {
+            int r = t < 0 ? h : t;
+            if (r < 0) continue;
+            word *m = map + (size_t)((fl ? nreg[0] : 0) + r) * mw;
+            bool clash = false;
+            for (uint32_t q = S->rat[v]; q < S->rat[v + 1] && !clash; q++)
+                clash = map_any(m, S->r[q].a, S->r[q].b);
+            if (!clash) chosen = r;
+        }
+        if (chosen < 0) continue; /* in its slot */
+        word *m = map + (size_t)((fl ? nreg[0] : 0) + chosen) * mw;
+        for (uint32_t q = S->rat[v]; q < S->rat[v + 1]; q++) map_set(m, S->r[q].a, S->r[q].b);
+        S->out->reg[c][s] = (int8_t)chosen;
+    }
+    ok = true;
+out:
+    free(depth);
+    free(pr);
+    free(hint);
+    free(tbuf);
+    free(at);
+    free(map);
+    return ok;
 }
 
 /* The register of virtual register v, or -1. */
 static int vreg(const zw_ra *ra, uint32_t v) { return ra->reg[v % ZW_RA_NCLASS][v / ZW_RA_NCLASS]; }
 
-/* Fill ra->across_at/across (walking each block backwards from its
- * live-out set) and ra->entry (the first block's live-in set). */
-static bool live_lists(const zw_module *m, const zw_ir_func *f, zw_ra_clobbers clob, zw_ra *ra,
-                       uint32_t nb, uint32_t nw, const uint32_t *lead, const word *lin,
-                       const word *lout) {
-    uint32_t ni = f->ninsn, ns = ra->nslots, cap = 0, n = 0;
+/* 6. what is live across each clobbering instruction (walking each block
+ * backwards from its live-out set), and on entry */
+static bool live_lists(ra_state *S, zw_ra_clobbers clob) {
+    zw_ra *ra = S->out;
+    uint32_t cap = 0, n = 0;
     uint32_t *pairs = NULL; /* (instruction, vreg) */
-    word *live = zw_calloc(nw ? nw : 1, sizeof *live);
-    zw_ir_opnd ops[256];
+    word *live = zw_calloc(S->nw + 1, sizeof *live);
     bool ok = false;
     if (!live) return false;
-    for (uint32_t b = 0; b < nb; b++) {
-        uint32_t first = lead[b], last = (b + 1 < nb ? lead[b + 1] : ni) - 1;
-        memcpy(live, lout + (size_t)b * nw, nw * sizeof *live);
+    for (uint32_t b = 0; b < S->nb; b++) {
+        uint32_t first = S->lead[b], last = (b + 1 < S->nb ? S->lead[b + 1] : S->ni) - 1;
+        memcpy(live, S->lout + (size_t)b * S->nw, S->nw * sizeof *live);
         for (uint32_t i = last + 1; i-- > first;) {
-            uint32_t pc = f->insn[i], k = zw_ir_operands(m, f, pc, ops, 256);
-            if (k > 256) goto out;
-            if (clob && clob(f, pc))
-                for (uint32_t w = 0; w < nw; w++)
+            if (clob && clob(S->f, S->f->insn[i]))
+                for (uint32_t w = 0; w < S->nw; w++)
                     for (word x = live[w]; x; x &= x - 1) {
                         uint32_t v = w * 64 + (uint32_t)__builtin_ctzll(x);
                         bool defd = false;
-                        for (uint32_t j = 0; j < k; j++)
-                            if (ops[j].def && ZW_RA_V(ops[j].slot, zw_ra_class(ops[j].type)) == v)
-                                defd = true;
+                        for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++)
+                            if (S->opv[k] == (v | DEF_BIT)) defd = true;
                         if (defd || vreg(ra, v) < 0) continue;
                         if (n + 2 > cap) {
                             uint32_t nc = cap ? cap * 2 : 64;
@@ -98,34 +407,29 @@ static bool live_lists(const zw_module *m, const zw_ir_func *f, zw_ra_clobbers c
                         pairs[n++] = i;
                         pairs[n++] = v;
                     }
-            for (uint32_t j = 0; j < k; j++)
-                if (ops[j].def && ops[j].slot < ns) {
-                    uint32_t v = ZW_RA_V(ops[j].slot, zw_ra_class(ops[j].type));
-                    live[v / 64] &= ~((word)1 << (v % 64));
-                }
-            for (uint32_t j = 0; j < k; j++)
-                if (!ops[j].def && ops[j].slot < ns)
-                    bit_set(live, ZW_RA_V(ops[j].slot, zw_ra_class(ops[j].type)));
+            for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++)
+                if (S->opv[k] & DEF_BIT) bit_clr(live, S->opv[k] & ~DEF_BIT);
+            for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++)
+                if (!(S->opv[k] & DEF_BIT)) bit_set(live, S->opv[k]);
         }
     }
     /* counting sort of the pairs by instruction */
     ra->across = zw_calloc(n / 2 + 1, sizeof *ra->across);
-    if (!ra->across) goto out;
-    for (uint32_t p = 0; p < n; p += 2) ra->across_at[pairs[p] + 1]++;
-    for (uint32_t i = 0; i < ni; i++) ra->across_at[i + 1] += ra->across_at[i];
-    {
-        uint32_t *fill = zw_calloc((size_t)ni + 1, sizeof *fill);
-        if (!fill) goto out;
-        for (uint32_t p = 0; p < n; p += 2)
-            ra->across[ra->across_at[pairs[p]] + fill[pairs[p]]++] = pairs[p + 1];
+    uint32_t *fill = zw_calloc((size_t)S->ni + 1, sizeof *fill);
+    if (!ra->across || !fill) {
         free(fill);
+        goto out;
     }
+    for (uint32_t p = 0; p < n; p += 2) ra->across_at[pairs[p] + 1]++;
+    for (uint32_t i = 0; i < S->ni; i++) ra->across_at[i + 1] += ra->across_at[i];
+    for (uint32_t p = 0; p < n; p += 2) ra->across[ra->across_at[pairs[p]] + fill[pairs[p]]++] = pairs[p + 1];
+    free(fill);
     /* live on entry */
-    ra->entry = zw_calloc((size_t)nw * 64 + 1, sizeof *ra->entry);
+    ra->entry = zw_calloc((size_t)S->nw * 64 + 1, sizeof *ra->entry);
     if (!ra->entry) goto out;
-    if (nb)
-        for (uint32_t w = 0; w < nw; w++)
-            for (word x = lin[w]; x; x &= x - 1) {
+    if (S->nb)
+        for (uint32_t w = 0; w < S->nw; w++)
+            for (word x = S->lin[w]; x; x &= x - 1) {
                 uint32_t v = w * 64 + (uint32_t)__builtin_ctzll(x);
                 if (vreg(ra, v) >= 0) ra->entry[ra->nentry++] = v;
             }
@@ -139,224 +443,52 @@ out:
 bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_clobbers clob,
                zw_ra *out) {
     memset(out, 0, sizeof *out);
-    uint32_t ns = f->frame_slots, nv = ZW_RA_NCLASS * ns, ni = f->ninsn;
-    out->nslots = ns;
-    out->across_at = zw_calloc((size_t)ni + 1, sizeof(uint32_t));
-    if (!out->across_at) return false;
-    for (int c = 0; c < ZW_RA_NCLASS; c++) {
-        out->reg[c] = malloc(ns + 1);
-        out->start[c] = malloc((ns + 1) * sizeof(uint32_t));
-        out->end[c] = malloc((ns + 1) * sizeof(uint32_t));
-        if (!out->reg[c] || !out->start[c] || !out->end[c]) {
-            zw_ra_free(out);
-            return false;
-        }
-        memset(out->reg[c], -1, ns + 1);
-        memset(out->start[c], 0xFF, (ns + 1) * sizeof(uint32_t));
-        memset(out->end[c], 0xFF, (ns + 1) * sizeof(uint32_t));
+    ra_state S;
+    memset(&S, 0, sizeof S);
+    S.m = m;
+    S.f = f;
+    S.out = out;
+    S.ni = f->ninsn;
+    S.ns = f->frame_slots;
+    S.nv = ZW_RA_NCLASS * S.ns;
+    S.nw = (S.nv + 63) / 64;
+    out->nslots = S.ns;
+    out->across_at = zw_calloc((size_t)S.ni + 2, sizeof(uint32_t));
+    bool ok = out->across_at != NULL;
+    for (int c = 0; c < ZW_RA_NCLASS && ok; c++) {
+        out->reg[c] = malloc(S.ns + 1);
+        if (out->reg[c]) memset(out->reg[c], -1, S.ns + 1);
+        else ok = false;
     }
-    if (!ni || !ns) return true;
-
-    bool ok = false;
-    uint32_t *block = NULL, *lead = NULL, *tbuf = NULL, *start = NULL, *end = NULL;
-    uint8_t *mark = NULL;
-    word *use = NULL, *def = NULL, *lin = NULL, *lout = NULL;
-    ival *iv = NULL;
-    zw_ir_opnd ops[256];
-
-    /* 1. basic blocks */
-    block = zw_calloc(ni + 1, sizeof *block);
-    lead = zw_calloc(ni + 1, sizeof *lead);
-    mark = zw_calloc(ni + 1, 1);
-    tbuf = zw_calloc((size_t)f->len + 2, sizeof *tbuf);
-    if (!block || !lead || !mark || !tbuf) goto out;
-    uint32_t *at = zw_calloc((size_t)f->len + 1, sizeof *at); /* code position -> instruction + 1 */
-    if (!at) goto out;
-    for (uint32_t i = 0; i < ni; i++) at[f->insn[i]] = i + 1;
-    mark[0] = 1;
-    for (uint32_t i = 0; i < ni; i++) {
-        uint32_t pc = f->insn[i], nt = zw_ir_targets(f, pc, tbuf, f->len);
-        for (uint32_t k = 0; k < nt; k++)
-            if (tbuf[k] < f->len && at[tbuf[k]]) mark[at[tbuf[k]] - 1] = 1;
-        if ((nt || !zw_ir_falls_through(f->code[pc])) && i + 1 < ni) mark[i + 1] = 1;
-    }
-    uint32_t nb = 0;
-    for (uint32_t i = 0; i < ni; i++) {
-        if (mark[i]) lead[nb++] = i;
-        block[i] = nb - 1;
-    }
-    uint32_t nw = (nv + 63) / 64;
-    if ((uint64_t)nw * 64 * nb * 4 > ZW_RA_MAX_BITS) { /* too big: no registers */
-        free(at);
-        ok = true;
+    if (!ok) goto out;
+    if (!S.ni || !S.ns || (ngp <= 0 && nfp <= 0)) goto out; /* nothing to allocate */
+    if (!collect_operands(&S)) {
+        /* out of memory, or a call with too many values: no registers */
+        ok = S.opat && S.opv;
         goto out;
     }
-
-    /* 2. liveness */
-    use = zw_calloc((size_t)nb * nw, sizeof *use);
-    def = zw_calloc((size_t)nb * nw, sizeof *def);
-    lin = zw_calloc((size_t)nb * nw, sizeof *lin);
-    lout = zw_calloc((size_t)nb * nw, sizeof *lout);
-    start = zw_calloc(nv + 1, sizeof *start);
-    end = zw_calloc(nv + 1, sizeof *end);
-    if (!use || !def || !lin || !lout || !start || !end) {
-        free(at);
+    if (!find_blocks(&S)) {
+        ok = false;
         goto out;
     }
-    memset(start, 0xFF, (nv + 1) * sizeof *start);
-    memset(end, 0xFF, (nv + 1) * sizeof *end);
-    for (uint32_t i = 0; i < ni; i++) {
-        word *u = use + (size_t)block[i] * nw, *d = def + (size_t)block[i] * nw;
-        uint32_t n = zw_ir_operands(m, f, f->insn[i], ops, 256);
-        if (n > 256) { /* a call with that many values: keep it simple, no registers */
-            free(at);
-            ok = true;
-            goto out;
-        }
-        for (uint32_t k = 0; k < n; k++) {
-            uint32_t v = ZW_RA_V(ops[k].slot, zw_ra_class(ops[k].type));
-            if (ops[k].slot >= ns) continue;
-            if (!ops[k].def) {
-                if (!bit_get(d, v)) bit_set(u, v);
-                cover(start, end, v, ZW_RA_USE(i), ZW_RA_USE(i));
-            }
-        }
-        for (uint32_t k = 0; k < n; k++) {
-            uint32_t v = ZW_RA_V(ops[k].slot, zw_ra_class(ops[k].type));
-            if (ops[k].slot >= ns || !ops[k].def) continue;
-            bit_set(d, v);
-            cover(start, end, v, ZW_RA_DEF(i), ZW_RA_DEF(i));
-        }
-    }
-    /* params and declared locals are defined on entry (position 0) */
-    {
-        uint32_t s = 0;
-        for (uint32_t i = 0; i < f->type->nparams; s += zw_slots(f->type->params[i]), i++) {
-            uint32_t v = ZW_RA_V(s, zw_ra_class(f->type->params[i]));
-            if (bit_get(use, v)) cover(start, end, v, 0, 0);
-        }
-        const zw_func *fn = &m->funcs[f->func_idx];
-        for (uint32_t i = 0; i < fn->nlocals; s += zw_slots(fn->locals[i]), i++) {
-            uint32_t v = ZW_RA_V(s, zw_ra_class(fn->locals[i]));
-            if (bit_get(use, v)) cover(start, end, v, 0, 0);
-        }
-    }
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (uint32_t b = nb; b-- > 0;) {
-            word *lo = lout + (size_t)b * nw, *li = lin + (size_t)b * nw;
-            uint32_t last = (b + 1 < nb ? lead[b + 1] : ni) - 1, pc = f->insn[last];
-            uint32_t nt = zw_ir_targets(f, pc, tbuf, f->len);
-            if (zw_ir_falls_through(f->code[pc]) && last + 1 < ni) tbuf[nt++] = f->insn[last + 1];
-            for (uint32_t k = 0; k < nt; k++) {
-                if (tbuf[k] >= f->len || !at[tbuf[k]]) continue;
-                const word *si = lin + (size_t)block[at[tbuf[k]] - 1] * nw;
-                for (uint32_t w = 0; w < nw; w++) lo[w] |= si[w];
-            }
-            const word *u = use + (size_t)b * nw, *d = def + (size_t)b * nw;
-            for (uint32_t w = 0; w < nw; w++) {
-                word nin = u[w] | (lo[w] & ~d[w]);
-                if (nin != li[w]) {
-                    li[w] = nin;
-                    changed = true;
-                }
-            }
-        }
-    }
-    free(at);
-
-    /* 3. intervals: blocks a register is live into or out of */
-    for (uint32_t b = 0; b < nb; b++) {
-        uint32_t first = lead[b], last = (b + 1 < nb ? lead[b + 1] : ni) - 1;
-        const word *li = lin + (size_t)b * nw, *lo = lout + (size_t)b * nw;
-        for (uint32_t w = 0; w < nw; w++) {
-            for (word x = li[w]; x; x &= x - 1)
-                cover(start, end, w * 64 + (uint32_t)__builtin_ctzll(x), ZW_RA_USE(first), ZW_RA_USE(first));
-            for (word x = lo[w]; x; x &= x - 1)
-                cover(start, end, w * 64 + (uint32_t)__builtin_ctzll(x), ZW_RA_USE(first), ZW_RA_DEF(last));
-        }
-    }
-    /* a register live into a block reaches from the block's start */
-    for (uint32_t b = 0; b < nb; b++) {
-        uint32_t first = lead[b];
-        const word *li = lin + (size_t)b * nw;
-        for (uint32_t w = 0; w < nw; w++)
-            for (word x = li[w]; x; x &= x - 1) {
-                uint32_t v = w * 64 + (uint32_t)__builtin_ctzll(x);
-                cover(start, end, v, ZW_RA_USE(first), ZW_RA_USE(first));
-            }
-    }
-
-    /* 4. linear scan */
-    uint32_t n = 0;
-    iv = zw_calloc(nv + 1, sizeof *iv);
-    if (!iv) goto out;
-    for (uint32_t v = 0; v < nv; v++)
-        if (start[v] != NONE) iv[n++] = (ival){v, start[v], end[v]};
-    qsort(iv, n, sizeof *iv, by_start);
-    int nreg[2] = {ngp, nfp};
-    /* per register file (general, float/vector) and register: the interval
-     * holding it (index into iv) */
-    uint32_t held[2][32];
-    for (int c = 0; c < 2; c++)
-        for (int r = 0; r < 32; r++) held[c][r] = NONE;
-    for (uint32_t k = 0; k < n; k++) {
-        uint32_t c = ZW_RA_FILE(iv[k].v % ZW_RA_NCLASS);
-        int free_r = -1;
-        uint32_t far = NONE;
-        int far_r = -1;
-        for (int r = 0; r < nreg[c] && r < 32; r++) {
-            uint32_t h = held[c][r];
-            if (h != NONE && iv[h].end < iv[k].start) h = held[c][r] = NONE; /* expired */
-            if (h == NONE) {
-                if (free_r < 0) free_r = r;
-            } else if (far == NONE || iv[h].end > iv[far].end) {
-                far = h;
-                far_r = r;
-            }
-        }
-        if (free_r >= 0) {
-            held[c][free_r] = k;
-        } else if (far != NONE && iv[far].end > iv[k].end) {
-            /* the active interval that lives longest gives its register up */
-            held[c][far_r] = k;
-            iv[far].v |= 0x80000000u; /* spilled */
-        } else {
-            iv[k].v |= 0x80000000u;
-        }
-    }
-    /* the registers: replay the scan's outcome */
-    for (int c = 0; c < 2; c++)
-        for (int r = 0; r < 32; r++) held[c][r] = NONE;
-    for (uint32_t k = 0; k < n; k++) {
-        uint32_t v = iv[k].v & 0x7FFFFFFFu, c = v % ZW_RA_NCLASS, s = v / ZW_RA_NCLASS, fl = ZW_RA_FILE(c);
-        out->start[c][s] = iv[k].start;
-        out->end[c][s] = iv[k].end;
-        if (iv[k].v & 0x80000000u) continue;
-        for (int r = 0; r < nreg[fl] && r < 32; r++) {
-            uint32_t h = held[fl][r];
-            if (h == NONE || iv[h].end < iv[k].start) {
-                held[fl][r] = k;
-                out->reg[c][s] = (int8_t)r;
-                break;
-            }
-        }
-    }
-    /* 5. what is live across each clobbering instruction, and on entry */
-    if (!live_lists(m, f, clob, out, nb, nw, lead, lin, lout)) goto out;
-    ok = true;
+    uint64_t npos = 2 * (uint64_t)S.ni + 2;
+    if ((uint64_t)S.nw * 64 * S.nb * 4 > ZW_RA_MAX_BITS || npos * (uint64_t)(ngp + nfp) > ZW_RA_MAX_MAP_BITS)
+        goto out; /* too big: no registers */
+    int lv = liveness(&S);
+    if (lv < 0) ok = false;
+    if (lv <= 0) goto out;
+    ok = live_ranges(&S) && allocate(&S, ngp, nfp) && live_lists(&S, clob);
 out:
-    free(block);
-    free(lead);
-    free(mark);
-    free(tbuf);
-    free(use);
-    free(def);
-    free(lin);
-    free(lout);
-    free(start);
-    free(end);
-    free(iv);
+    free(S.opat);
+    free(S.opv);
+    free(S.lead);
+    free(S.block);
+    free(S.use);
+    free(S.def);
+    free(S.lin);
+    free(S.lout);
+    free(S.r);
+    free(S.rat);
     if (!ok) zw_ra_free(out);
     return ok;
 }

@@ -189,6 +189,8 @@ typedef struct zw_backend {
     /* Run f (not a host function) with its frame at fp on the store's
      * value stack, arguments in place; results come back from slot 0. */
     zwasm_result_t (*call)(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_error_t *err);
+    /* zwasm_module_code (NULL: no machine code) */
+    zwasm_result_t (*code)(zw_module *m, zwasm_code_fn fn, void *env, zwasm_error_t *err);
     void (*free_module)(zw_module *m);         /* m->engine_code */
     void (*free_exec)(zw_exec *e);             /* e->engine_state */
 } zw_backend;

@@ -410,8 +410,15 @@ static void emit_binop(jc *J, uint32_t op, bool kimm) {
     uint32_t d = ip[1], a = ip[2], b = ip[3];
     int64_t imm = 0;
     if (kimm) imm = w64 ? (int64_t)imm64_at(ip + 3) : (int64_t)(int32_t)ip[3];
-    int rb = kimm ? -1 : greg(J, b);
     int rd = greg(J, d);
+    /* d = a op d with a commutative op: d op= a */
+    bool commutative = k == BK_MUL || (k == BK_ALU && code != ALU_SUB);
+    if (!kimm && commutative && rd >= 0 && greg(J, b) == rd && greg(J, a) != rd) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    int rb = kimm ? -1 : greg(J, b);
     /* compute in d's register unless that would overwrite b before it is read */
     int t = rd >= 0 && (kimm || rd != rb || greg(J, a) == rb) ? rd : RAX;
     gload(J, t, a, w64);
@@ -474,9 +481,10 @@ static void emit_compare(jc *J, bool w64, uint32_t a, uint32_t b, bool kimm, int
 
 /* d = flags(cc) as 0/1 */
 static void set_bool(jc *J, uint32_t d, x64_cc cc) {
-    x64_setcc(B, cc, RCX);
-    x64_movzx8_rr(B, RCX, RCX);
-    gstore(J, d, RCX, false);
+    int r = gdst(J, d, RCX);
+    x64_setcc(B, cc, r);
+    x64_movzx8_rr(B, r, r);
+    gstore(J, d, r, false);
 }
 
 static void emit_cmp(jc *J, uint32_t op, bool kimm) {
@@ -900,7 +908,7 @@ static void emit_br_table(jc *J) {
 }
 
 static void epilogue(jc *J) {
-    x64_alu_mi(B, ALU_SUB, false, CTX(depth), 1);
+    x64_alu_mi(B, ALU_ADD, false, CTX(depth_left), 1);
     x64_leave(B);
     x64_ret(B);
 }
@@ -1044,20 +1052,23 @@ static void prologue(jc *J) {
     x64_push(B, RAX); /* the zw_jfunc, for backtraces */
     x64_push(B, RAX); /* (alignment) */
     /* call depth, native stack, value stack */
-    x64_mov_rm(B, false, RAX, CTX(depth));
-    x64_alu_rm(B, ALU_CMP, false, RAX, CTX(max_depth));
-    trap_if(J, CC_AE, ZWASM_TRAP_STACK_EXHAUSTED);
-    x64_alu_ri(B, ALU_ADD, false, RAX, 1);
-    x64_mov_mr(B, false, CTX(depth), RAX);
+    x64_alu_mi(B, ALU_SUB, false, CTX(depth_left), 1);
+    trap_if(J, CC_B, ZWASM_TRAP_STACK_EXHAUSTED);
     x64_alu_rm(B, ALU_CMP, true, RSP, CTX(native_floor));
     trap_if(J, CC_B, ZWASM_TRAP_STACK_EXHAUSTED);
     x64_lea(B, true, RAX, SLOT(f->frame_slots));
     x64_alu_rm(B, ALU_CMP, true, RAX, CTX(stack_end));
     trap_if(J, CC_A, ZWASM_TRAP_STACK_EXHAUSTED);
-    /* declared locals are zero: in memory, and in their registers */
-    if (f->nlocal_slots > f->nparam_slots) {
-        x64_alu_rr(B, ALU_XOR, false, RAX, RAX);
-        for (uint32_t s = f->nparam_slots; s < f->nlocal_slots; s++) x64_mov_mr(B, true, SLOT(s), RAX);
+    /* declared locals are zero: in memory (unless a register holds the
+     * local all its life), and in their registers */
+    bool zeroed = false;
+    const zw_func *fn = &J->m->funcs[f->func_idx];
+    for (uint32_t i = 0, s = f->nparam_slots; i < fn->nlocals; s += zw_slots(fn->locals[i]), i++) {
+        zw_valtype t = fn->locals[i];
+        if (J->ra.reg[zw_ra_class(t)][s] >= 0) continue;
+        if (!zeroed) x64_alu_rr(B, ALU_XOR, false, RAX, RAX);
+        zeroed = true;
+        for (uint32_t k = 0; k < zw_slots(t); k++) x64_mov_mr(B, true, SLOT(s + k), RAX);
     }
     for (uint32_t k = 0; k < J->ra.nentry; k++) {
         uint32_t v = J->ra.entry[k], s = v / ZW_RA_NCLASS;
@@ -1281,7 +1292,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
         x64_free(&b);
         return false;
     }
-    uint8_t *x = zw_jcode_add(&jm->code, b.p, b.len);
+    uint8_t *x = zw_jcode_add(&jm->code, b.p, b.len, false);
     x64_free(&b);
     if (!x) return false;
     jm->stubs.enter = x + enter;
