@@ -23,12 +23,13 @@ LIB_SRC  := $(wildcard src/*.c src/decode/*.c src/validate/*.c src/ir/*.c src/in
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 
-# The CLI disassembles --dump-jit through capstone when it is installed
-# (Debian libcapstone-dev); without it, machine code is printed as hex.
+# The CLI disassembles --dump-jit through capstone when its header is
+# installed (Debian libcapstone-dev), loading the library only then
+# (dlopen); without it, machine code is printed as hex.
 HAVE_CAPSTONE := $(shell test -f /usr/include/capstone/capstone.h && echo 1)
 CLI_LIBS :=
 ifeq ($(HAVE_CAPSTONE),1)
-CLI_LIBS += -lcapstone
+CLI_LIBS += -ldl
 endif
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)

@@ -20,6 +20,7 @@
 #include "cli.h"
 #ifdef ZW_HAVE_CAPSTONE
 #include <capstone/capstone.h>
+#include <dlfcn.h>
 #endif
 #include "text/text.h"
 
@@ -223,27 +224,59 @@ static bool load_binary(const char *path, zw_buf *bin, zwasm_error_t *err) {
 }
 
 /* ---- --dump-jit ---------------------------------------------------------------- */
+
+/* Print machine code: disassembled with capstone when the build found its
+ * header and the library loads (dlopen, so that only --dump-jit pays for
+ * it), else as hex, one line per 16 bytes. */
+#ifdef ZW_HAVE_CAPSTONE
+typedef struct {
+    cs_err (*open)(cs_arch, cs_mode, csh *);
+    size_t (*disasm)(csh, const uint8_t *, size_t, uint64_t, size_t, cs_insn **);
+    void (*free)(cs_insn *, size_t);
+    cs_err (*close)(csh *);
+} capstone_api;
+
+static bool capstone_load(capstone_api *api) {
+    char name[32];
+    snprintf(name, sizeof name, "libcapstone.so.%d", CS_API_MAJOR);
+    void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (!h) h = dlopen("libcapstone.so", RTLD_NOW | RTLD_LOCAL);
+    if (!h) return false;
+    *(void **)&api->open = dlsym(h, "cs_open");
+    *(void **)&api->disasm = dlsym(h, "cs_disasm");
+    *(void **)&api->free = dlsym(h, "cs_free");
+    *(void **)&api->close = dlsym(h, "cs_close");
+    return api->open && api->disasm && api->free && api->close;
+}
+#endif
+
 typedef struct {
     FILE *out;
     uint32_t func;  /* the function being printed */
     bool body;      /* its IR instructions have started */
+#ifdef ZW_HAVE_CAPSTONE
+    int loaded;     /* -1: not tried yet */
+    capstone_api api;
+#endif
 } dump_code_state;
 
-/* Print machine code: disassembled with capstone when the build found it,
- * else as hex, one line per 16 bytes. */
-static void print_machine_code(FILE *out, const uint8_t *code, size_t len, uint64_t addr) {
+static void print_machine_code(dump_code_state *ds, const uint8_t *code, size_t len, uint64_t addr) {
+    FILE *out = ds->out;
 #ifdef ZW_HAVE_CAPSTONE
+    capstone_api api;
     csh h;
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK) {
+    if (ds->loaded < 0) ds->loaded = capstone_load(&ds->api);
+    api = ds->api;
+    if (ds->loaded && api.open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK) {
         cs_insn *insn;
-        size_t n = cs_disasm(h, code, len, addr, 0, &insn);
+        size_t n = api.disasm(h, code, len, addr, 0, &insn);
         size_t done = 0;
         for (size_t i = 0; i < n; i++) {
             fprintf(out, "        %" PRIx64 ":  %-8s %s\n", insn[i].address, insn[i].mnemonic, insn[i].op_str);
             done += insn[i].size;
         }
-        if (n) cs_free(insn, n);
-        cs_close(&h);
+        if (n) api.free(insn, n);
+        api.close(&h);
         code += done;
         addr += done;
         len -= done;
@@ -270,7 +303,7 @@ static void dump_code(void *env, uint32_t func, const char *ir_text, const uint8
     } else if (len) {
         fprintf(ds->out, "      (%s)\n", ds->body ? "out of line" : "prologue");
     }
-    print_machine_code(ds->out, code, len, addr);
+    print_machine_code(ds, code, len, addr);
 }
 
 /* ---- run ------------------------------------------------------------------- */
@@ -626,7 +659,13 @@ static int cmd_run(int argc, char **argv) {
         goto out;
     }
     if (o.dump_jit) {
-        dump_code_state ds = {stdout, UINT32_MAX, false};
+        dump_code_state ds;
+        memset(&ds, 0, sizeof ds);
+        ds.out = stdout;
+        ds.func = UINT32_MAX;
+#ifdef ZW_HAVE_CAPSTONE
+        ds.loaded = -1;
+#endif
         if (zwasm_module_code(module, dump_code, &ds, &err) != ZWASM_OK) {
             report_error(o.file, &err);
             goto out;

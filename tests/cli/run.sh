@@ -150,5 +150,18 @@ expect deep-validate 0 '^$' -- small_stack "$Z" validate "$T/deep.wat"
 expect deep-wast 0 '^2 passed, 0 failed$' -- small_stack "$Z" wast "$T/deep.wast"
 expect too-deep 1 'too-deep.wat: 1:1000001: nesting too deep' -- "$Z" validate "$T/too-deep.wat"
 
+# The JIT's views of its code: --dump-jit lists machine code under each IR
+# instruction (disassembled when capstone is there, else hex); --perfmap
+# announces compiled functions to perf, named after the name section.
+expect dump-jit 0 'i64.mul s1, s0, s2' -- "$Z" run --dump-jit "$D/../../examples/fac.wat"
+expect dump-jit-prologue 0 '\(prologue\)' -- "$Z" run --dump-jit "$D/../../examples/fac.wat"
+pid=$(sh -c 'echo $$; exec "$0" run --engine jit --perfmap --invoke outer "$1" 5 >/dev/null 2>&1' "$Z" "$D/backtrace.wat")
+if grep -qE '^[0-9a-f]+ [0-9a-f]+ wasm\[1\] middle$' "/tmp/perf-$pid.map" 2>/dev/null; then
+    pass=$((pass + 1))
+else
+    fail=$((fail + 1)); echo "FAIL perfmap: /tmp/perf-$pid.map:"; head -3 "/tmp/perf-$pid.map" 2>&1
+fi
+rm -f "/tmp/perf-$pid.map"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
