@@ -119,7 +119,8 @@ typedef struct zw_ir_func zw_ir_func;
 
 /* Binary integer ops with a register-immediate form ZW_IR_K_<id>
  * (operands d, s, i|I: second operand constant). */
-#define ZW_IR_KOPS(X)                                                          \
+#define ZW_IR_KOPS(X) ZW_IR_KOPS_PURE(X) ZW_IR_KDIVS(X)
+#define ZW_IR_KOPS_PURE(X)                                                     \
     X(I32_ADD, i) X(I32_SUB, i) X(I32_MUL, i) X(I32_AND, i) X(I32_OR, i)       \
     X(I32_XOR, i) X(I32_SHL, i) X(I32_SHR_S, i) X(I32_SHR_U, i) X(I32_ROTL, i) \
     X(I32_ROTR, i) X(I32_EQ, i) X(I32_NE, i) X(I32_LT_S, i) X(I32_LT_U, i)     \
@@ -130,6 +131,12 @@ typedef struct zw_ir_func zw_ir_func;
     X(I64_ROTR, l) X(I64_EQ, l) X(I64_NE, l) X(I64_LT_S, l) X(I64_LT_U, l)     \
     X(I64_GT_S, l) X(I64_GT_U, l) X(I64_LE_S, l) X(I64_LE_U, l) X(I64_GE_S, l) \
     X(I64_GE_U, l)
+/* Division by a constant other than 0 (a compiler turns it into a
+ * multiplication; never folded: x / -1 may still trap). */
+#define ZW_IR_KDIVS(X)                                                         \
+    X(I32_DIV_S, i) X(I32_DIV_U, i) X(I32_REM_S, i) X(I32_REM_U, i)             \
+    X(I64_DIV_S, l) X(I64_DIV_U, l) X(I64_REM_S, l) X(I64_REM_U, l)
+#define ZW_IR_K_LAST_ ZW_IR_K_I64_REM_U
 
 /* Memory ops (IMM_MEMARG) with a constant address get an absolute form
  * ZW_IR_A_<id>: loads [d][o], stores [s][o] where o = address + offset. */

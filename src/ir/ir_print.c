@@ -100,7 +100,7 @@ static const char *const a_desc[] = {
 #define FIRST_IR (ZW_IR_BASE_ + 1)
 #define FIRST_BR ZW_IR_BR_I32_EQ
 #define FIRST_K ZW_IR_K_I32_ADD
-#define FIRST_A (ZW_IR_K_I64_GE_U + 1)
+#define FIRST_A (ZW_IR_K_LAST_ + 1)
 
 const char *zw_ir_desc(uint32_t op) {
     if (op < ZW_OP_COUNT) {

@@ -63,7 +63,7 @@ zw_ir_form zw_ir_form_of(uint32_t op) {
     if (zw_ir_base_op(op) == op) return ZW_IR_FORM_ONLY;
     if (op >= ZW_IR_BR_I32_EQ && op <= ZW_IR_BRK_I64_GE_U)
         return (op - ZW_IR_BR_I32_EQ) % 2 ? ZW_IR_FORM_BRK : ZW_IR_FORM_BR;
-    if (op <= ZW_IR_K_I64_GE_U) return ZW_IR_FORM_K;
+    if (op <= ZW_IR_K_LAST_) return ZW_IR_FORM_K;
     return ZW_IR_FORM_ABS;
 }
 
@@ -131,7 +131,7 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
         const zw_opinfo *oi = &zw_opinfos[bop];
         if (op >= ZW_IR_BR_I32_EQ && op <= ZW_IR_BRK_I64_GE_U)
             types = oi->params;                  /* compare-and-branch: the operands */
-        else if (op > ZW_IR_K_I64_GE_U && !oi->results[0])
+        else if (op > ZW_IR_K_LAST_ && !oi->results[0])
             types = oi->params + 1;              /* absolute store: the value */
         else {
             /* [d for the result][s per param] (register-immediate and

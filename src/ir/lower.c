@@ -535,7 +535,7 @@ static bool fold_binop(L *l, uint32_t op) {
 #define X(id, ty) case ZW_OP_##id: r = (uint64_t)SEM_##id((FT_##ty)x, (FT_##ty)y); break;
 #define FT_i uint32_t
 #define FT_l uint64_t
-            ZW_IR_KOPS(X)
+            ZW_IR_KOPS_PURE(X)
 #undef FT_i
 #undef FT_l
 #undef X
@@ -599,7 +599,14 @@ static void lower_generic(L *l, uint32_t op) {
         vent *a = &l->vs.v[l->vs.n - 2], *b = &l->vs.v[l->vs.n - 1];
         uint32_t kop = NONE;
         vent x, kc;
-        if (b->kind == V_CONST) {
+        bool is_div = false;
+        switch (op) {
+#define X(id, ty) case ZW_OP_##id: is_div = true; break;
+            ZW_IR_KDIVS(X)
+#undef X
+        }
+        uint64_t bmask = oi->params[0] == 'l' ? ~0ull : 0xFFFFFFFFull;
+        if (b->kind == V_CONST && (!is_div || (b->c[0] & bmask) != 0)) {
             kop = op;
         } else if (a->kind == V_CONST && swap_op(op) != NONE) {
             kop = swap_op(op);

@@ -7,8 +7,8 @@
  *   rbx   the frame: slot k at [rbx + 8k]      r13  the zw_jctx
  *   r14   the running zw_instance              r15  memory 0's base
  *   rbp   frame-pointer chain; [rbp-8] holds the running zw_jfunc
- *   rsi rdi r8 r9 r10 r12, xmm0-13   allocated to slots (regalloc.c)
- *   rax rcx rdx r11, xmm14 xmm15     scratch
+ *   rsi rdi r8 r9 r10 r11 r12, xmm0-13   allocated to slots (regalloc.c)
+ *   rax rcx rdx, xmm14 xmm15         scratch
  *
  * A call passes the callee's zw_jfunc in rax and its frame in rbx (the
  * caller's + 8B); the callee keeps rbx, r13, r14, r15 and leaves its
@@ -29,9 +29,9 @@
 #include "../jit_int.h"
 #include "asm.h"
 
-#define NGP 6
+#define NGP 7
 #define NFP 14
-static const int8_t gp_map[NGP] = {RSI, RDI, R8, R9, R10, R12};
+static const int8_t gp_map[NGP] = {RSI, RDI, R8, R9, R10, R11, R12};
 #define XS0 14 /* scratch xmm registers */
 #define XS1 15
 
@@ -424,7 +424,8 @@ static void emit_binop(jc *J, uint32_t op, bool kimm) {
     gload(J, t, a, w64);
     switch (k) {
     case BK_ALU:
-        if (kimm && fits32(imm)) x64_alu_ri(B, (x64_alu)code, w64, t, (int32_t)imm);
+        if (kimm && code == ALU_AND && imm == 0xFFFFFFFF && w64) x64_mov_rr(B, false, t, t); /* zero-extend */
+        else if (kimm && fits32(imm)) x64_alu_ri(B, (x64_alu)code, w64, t, (int32_t)imm);
         else if (kimm) { x64_mov_ri(B, RCX, (uint64_t)imm); x64_alu_rr(B, (x64_alu)code, w64, t, RCX); }
         else if (rb >= 0) x64_alu_rr(B, (x64_alu)code, w64, t, rb);
         else x64_alu_rm(B, (x64_alu)code, w64, t, SLOT(b));
@@ -548,16 +549,114 @@ static void emit_unop(jc *J, uint32_t op) {
     gstore(J, d, rd, w64);
 }
 
+/* x / c and x % c for a constant c != 0 (the IR's k forms): shifts for
+ * powers of two, a multiplication by a 64-bit reciprocal for 32-bit
+ * divisors, the divide instruction otherwise.  False: not handled here. */
+static bool emit_div_const(jc *J, bool w64, bool sgn, bool rem, uint64_t c) {
+    uint32_t d = J->ip[1], a = J->ip[2];
+    uint64_t mask = w64 ? ~0ull : 0xFFFFFFFFull;
+    c &= mask;
+    int64_t sc = w64 ? (int64_t)c : (int64_t)(int32_t)c;
+    bool pow2 = c && !(c & (c - 1));
+    unsigned k = pow2 ? (unsigned)__builtin_ctzll(c) : 0;
+    if (!sgn && pow2) { /* x >> k, x & (c - 1) */
+        gload(J, RAX, a, w64);
+        if (rem) {
+            if (fits32((int64_t)(c - 1))) x64_alu_ri(B, ALU_AND, w64, RAX, (int32_t)(c - 1));
+            else {
+                x64_mov_ri(B, RCX, c - 1);
+                x64_alu_rr(B, ALU_AND, true, RAX, RCX);
+            }
+        } else if (k) {
+            x64_shift_ri(B, SH_SHR, w64, RAX, (uint8_t)k);
+        }
+        gstore(J, d, RAX, w64);
+        return true;
+    }
+    if (sgn && sc > 0 && pow2) { /* round toward zero: add c - 1 to negative x first */
+        unsigned bits = w64 ? 64 : 32;
+        gload(J, RAX, a, w64);
+        x64_mov_rr(B, w64, RCX, RAX);
+        if (k) {
+            x64_shift_ri(B, SH_SAR, w64, RCX, (uint8_t)(bits - 1));
+            x64_shift_ri(B, SH_SHR, w64, RCX, (uint8_t)(bits - k));
+        } else {
+            x64_alu_rr(B, ALU_XOR, false, RCX, RCX);
+        }
+        x64_alu_rr(B, ALU_ADD, w64, RCX, RAX); /* x + bias */
+        if (rem) { /* x - ((x + bias) & -c) */
+            if (fits32(-(int64_t)c)) x64_alu_ri(B, ALU_AND, w64, RCX, (int32_t)-(int64_t)c);
+            else {
+                x64_mov_ri(B, RDX, (uint64_t)-(int64_t)c);
+                x64_alu_rr(B, ALU_AND, true, RCX, RDX);
+            }
+            x64_alu_rr(B, ALU_SUB, w64, RAX, RCX);
+        } else {
+            x64_mov_rr(B, w64, RAX, RCX);
+            if (k) x64_shift_ri(B, SH_SAR, w64, RAX, (uint8_t)k);
+        }
+        gstore(J, d, RAX, w64);
+        return true;
+    }
+    if (!w64 && !sgn) {
+        /* q = (x * ceil(2^64 / c)) >> 64, exact for every 32-bit x and c > 1 */
+        gload(J, RAX, a, false);
+        x64_mov_ri(B, RCX, UINT64_MAX / c + 1);
+        x64_grp3_r(B, G3_MUL, true, RCX);
+        if (rem) {
+            x64_mov_ri(B, RCX, c);
+            x64_imul_rr(B, false, RDX, RCX);
+            gload(J, RAX, a, false);
+            x64_alu_rr(B, ALU_SUB, false, RAX, RDX);
+            gstore(J, d, RAX, false);
+        } else {
+            gstore(J, d, RDX, false);
+        }
+        return true;
+    }
+    if (!w64 && sgn && sc != -1 && sc != 1) {
+        /* |x| / |c| as above, then the sign */
+        uint64_t ac = sc < 0 ? (uint64_t)-sc : (uint64_t)sc;
+        gload(J, RAX, a, false);
+        x64_mov_rr(B, false, RCX, RAX);
+        x64_shift_ri(B, SH_SAR, false, RCX, 31); /* x's sign: 0 or -1 */
+        x64_alu_rr(B, ALU_XOR, false, RAX, RCX);
+        x64_alu_rr(B, ALU_SUB, false, RAX, RCX); /* |x| (INT_MIN: 2^31) */
+        x64_mov_ri(B, RDX, UINT64_MAX / ac + 1);
+        x64_grp3_r(B, G3_MUL, true, RDX);        /* rdx = |x| / |c| */
+        if (sc < 0) x64_grp3_r(B, G3_NOT, false, RCX); /* the quotient's sign */
+        x64_alu_rr(B, ALU_XOR, false, RDX, RCX);
+        x64_alu_rr(B, ALU_SUB, false, RDX, RCX); /* q */
+        if (rem) { /* x - q * c */
+            x64_imul_rri(B, false, RDX, RDX, (int32_t)sc);
+            gload(J, RAX, a, false);
+            x64_alu_rr(B, ALU_SUB, false, RAX, RDX);
+            gstore(J, d, RAX, false);
+        } else {
+            gstore(J, d, RDX, false);
+        }
+        return true;
+    }
+    return false;
+}
+
 /* div/rem: rax = a, rcx = b; traps on b == 0 and (signed div) overflow */
-static void emit_div(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1];
+static void emit_div(jc *J, uint32_t irop) {
+    uint32_t d = J->ip[1], op = zw_ir_base_op(irop);
+    bool kimm = zw_ir_form_of(irop) == ZW_IR_FORM_K;
     bool w64 = op >= ZW_OP_I64_DIV_S, sgn = op == ZW_OP_I32_DIV_S || op == ZW_OP_I32_REM_S ||
                                         op == ZW_OP_I64_DIV_S || op == ZW_OP_I64_REM_S;
     bool rem = op == ZW_OP_I32_REM_S || op == ZW_OP_I32_REM_U || op == ZW_OP_I64_REM_S || op == ZW_OP_I64_REM_U;
+    uint64_t c = kimm ? (w64 ? imm64_at(J->ip + 3) : J->ip[3]) : 0;
+    if (kimm && emit_div_const(J, w64, sgn, rem, c)) return;
     gload(J, RAX, J->ip[2], w64);
-    gload(J, RCX, J->ip[3], w64);
-    x64_test_rr(B, w64, RCX, RCX);
-    trap_if(J, CC_E, ZWASM_TRAP_INT_DIV_ZERO);
+    if (kimm) {
+        x64_mov_ri(B, RCX, w64 ? c : (uint64_t)(uint32_t)c);
+    } else {
+        gload(J, RCX, J->ip[3], w64);
+        x64_test_rr(B, w64, RCX, RCX);
+        trap_if(J, CC_E, ZWASM_TRAP_INT_DIV_ZERO);
+    }
     if (sgn) {
         uint32_t done = 0;
         x64_alu_ri(B, ALU_CMP, w64, RCX, -1);
