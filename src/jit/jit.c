@@ -253,17 +253,22 @@ static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_e
     zwasm_error_t local;
     /* an entry from a host function nests: the outer one's state comes back after */
     void *saved_sp = ctx->entry_sp;
-    uint32_t saved_depth = ctx->depth_left;
+    uintptr_t saved_floor = ctx->native_floor;
     zwasm_error_t *saved_err = ctx->err;
-    ctx->native_floor = ex->native_floor;
+    /* The call depth is bounded through the native stack: the entry stub
+     * of the outermost entry puts the floor max_call_depth frames below
+     * itself (unless the thread's own limit is higher); a nested entry
+     * keeps the outer floor, so frames of host functions count too. */
+    uint64_t depth = s->engine->cfg.max_call_depth ? s->engine->cfg.max_call_depth : 10000;
+    ctx->depth_span = ex->nest > 1 ? 0 : depth * ZW_JIT_FRAME_BYTES;
+    ctx->native_floor = ex->nest > 1 && saved_floor > ex->native_floor ? saved_floor : ex->native_floor;
     ctx->stack_end = ex->stack_end;
     ctx->fuel = ex->fuel_on ? ex->fuel : UINT64_MAX;
     ctx->interrupt = &s->interrupt;
-    /* the outermost entry starts the budget; a nested one continues it */
-    if (ex->nest <= 1) ctx->depth_left = s->engine->cfg.max_call_depth ? s->engine->cfg.max_call_depth : 10000;
     ctx->store = s;
     ctx->err = err ? err : &local;
     ctx->rc = ZWASM_OK;
+    ctx->trap_callee = NULL;
     ctx->trap_stub = jf->jm->stubs.trap;
     typedef int (*enter_fn)(zw_jctx *, zw_slot *, zw_instance *, zw_jfunc *);
     zw_jctx *outer = zw_jit_signal_enter(ctx);
@@ -274,7 +279,7 @@ static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_e
     zwasm_result_t r = trapped ? ctx->rc : ZWASM_OK;
     if (ex->fuel_on) ex->fuel = ctx->fuel;
     ctx->entry_sp = saved_sp;
-    ctx->depth_left = saved_depth;
+    ctx->native_floor = saved_floor;
     ctx->err = saved_err;
     return r;
 }
@@ -324,16 +329,27 @@ void zw_jit_trap(zw_jctx *ctx) {
     err->backtrace[0] = 0;
     for (uint32_t k = 0, line = 0; fpn; k++) {
         const zw_jfunc *jf = *(zw_jfunc *const *)(fpn - 8);
-        if (!jf || !jf->ir) break;
-        uint32_t pc = k == 0 && ctx->trap_pc != UINT32_MAX ? ctx->trap_pc : pc_of(jf, ctx->trap_ret);
+        uint32_t pc;
+        if (k == 0 && !jf && ctx->trap_callee && ctx->trap_callee->ir) {
+            /* the first call from the entry could not start: the callee, at its start */
+            jf = ctx->trap_callee;
+            pc = 0;
+            fpn = 0;
+        } else if (!jf || !jf->ir) {
+            break;
+        } else {
+            pc = k == 0 && ctx->trap_pc != UINT32_MAX ? ctx->trap_pc : pc_of(jf, ctx->trap_ret);
+        }
         zw_ir_loc loc = zw_ir_locate(jf->ir, pc);
         const zw_module *m = jf->jm->m;
         if (k == 0) {
             err->func = loc.inlined_func != ZWASM_NO_FUNC ? loc.inlined_func : jf->ir->func_idx;
             err->offset = loc.offset;
         }
-        if (line >= 12) {
-            snprintf(err->backtrace + len, sizeof err->backtrace - len, "  ... more frames\n");
+        if (line >= 12) { /* count the rest */
+            uint32_t more = 0;
+            for (uintptr_t p = fpn; p && *(zw_jfunc *const *)(p - 8); p = *(const uintptr_t *)p) more++;
+            snprintf(err->backtrace + len, sizeof err->backtrace - len, "  ... %u more frames\n", more);
             break;
         }
         if (loc.inlined_func != ZWASM_NO_FUNC) {
@@ -342,6 +358,7 @@ void zw_jit_trap(zw_jctx *ctx) {
         }
         if (!bt_line(err, &len, line++, m, jf->ir->func_idx, loc.offset, false)) break;
         /* the caller: its return address is above this frame's saved frame pointer */
+        if (!fpn) break;
         ctx->trap_ret = *(const uintptr_t *)(fpn + 8);
         fpn = *(const uintptr_t *)fpn;
     }

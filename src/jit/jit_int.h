@@ -18,15 +18,15 @@
  * compiled code runs (r13 on x86-64).  Compiled code reads and writes the
  * fields below by offset (offsetof). */
 typedef struct zw_jctx {
-    uintptr_t native_floor;    /* the native stack must stay above */
+    uintptr_t native_floor;    /* the native stack must stay above (call depth included) */
     zw_slot *stack_end;        /* the value stack's end */
     uint64_t fuel;             /* fuel left (UINT64_MAX without fuel) */
     const uint32_t *interrupt; /* &store->interrupt */
     uint64_t memsize;          /* size of memory 0 of the running instance */
-    uint32_t depth_left;       /* wasm calls that may still nest (cfg.max_call_depth) */
     uint32_t native;           /* 0 while compiled code runs, 1 while C does (signal.c) */
     void *trap_stub;           /* a trap stub (every module's is the same code) */
     void *entry_sp;            /* native stack pointer of the innermost entry (unwinding) */
+    uint64_t depth_span;       /* the entry stub raises native_floor to entry_sp - depth_span */
     /* a trap being raised: its kind (or ZW_JIT_TRAP_ERR: err is filled),
      * the IR position of the trapping instruction (or UINT32_MAX: find it
      * from trap_ret, a return address inside the trapping function), and
@@ -36,10 +36,16 @@ typedef struct zw_jctx {
     uintptr_t trap_ret;
     uintptr_t trap_fp;
     uint32_t trap_elem;        /* the element index of "uninitialized element" */
+    struct zw_jfunc *trap_callee; /* a call that could not start: the callee (jit.c) */
     zwasm_result_t rc;         /* the result of a trap (ZWASM_ERR_TRAP, or a helper's) */
     zw_store *store;
     zwasm_error_t *err;
 } zw_jctx;
+
+/* Native stack one wasm frame of compiled code takes (return address,
+ * saved frame pointer, zw_jfunc, padding): cfg.max_call_depth becomes a
+ * floor for the stack pointer, checked with the native stack's own. */
+#define ZW_JIT_FRAME_BYTES 32
 
 /* trap_kind: the error is already in ctx->err (a helper or host function failed) */
 #define ZW_JIT_TRAP_ERR 0xFFFFu

@@ -150,6 +150,13 @@ expect deep-validate 0 '^$' -- small_stack "$Z" validate "$T/deep.wat"
 expect deep-wast 0 '^2 passed, 0 failed$' -- small_stack "$Z" wast "$T/deep.wast"
 expect too-deep 1 'too-deep.wat: 1:1000001: nesting too deep' -- "$Z" validate "$T/too-deep.wat"
 
+# --max-call-depth is exact in both engines (rec(n) takes n + 1 frames), and
+# the trap is reported at the call that could not be made.
+for e in interp jit; do
+    expect depth-$e-fits 0 '^999$' -- "$Z" run --engine $e --max-call-depth 1000 --invoke rec "$D/depth.wat" 999
+    expect depth-$e-over 3 'call stack exhausted \(func 0, offset 0x2f\)' -- "$Z" run --engine $e --max-call-depth 1000 --invoke rec "$D/depth.wat" 1000
+done
+
 # The JIT's views of its code: --dump-jit lists machine code under each IR
 # instruction (disassembled when capstone is there, else hex); --perfmap
 # announces compiled functions to perf, named after the name section.

@@ -40,7 +40,7 @@ static const int8_t gp_map[NGP] = {RSI, RDI, R8, R9, R10, R11, R12};
 #define B (&J->b)
 
 typedef struct { uint32_t at, pc; } jfix;                  /* rel32 at `at` -> instruction at pc */
-typedef struct { uint32_t at, kind, pc; bool elem; } jcold; /* rel32 at `at` -> a trap stub */
+typedef struct { uint32_t at, kind, pc; bool elem, callee; } jcold; /* rel32 at `at` -> a trap stub */
 typedef struct { uint32_t at, pc; } jtable;                 /* br_table at pc, its lea at `at` */
 
 /* The state of compiling one function. */
@@ -173,7 +173,7 @@ static void fix(jc *J, uint32_t at, uint32_t target_pc) {
  * `kind` (0: the kind is in eax) at the current instruction. */
 static void trap_if(jc *J, int cc, uint32_t kind) {
     uint32_t at = cc < 0 ? x64_jmp_rel32(B) : x64_jcc_rel32(B, (x64_cc)cc);
-    if (!ZW_VEC_PUSH(&J->cold, ((jcold){at, kind, J->pc, false}))) J->oom = true;
+    if (!ZW_VEC_PUSH(&J->cold, ((jcold){at, kind, J->pc, false, false}))) J->oom = true;
 }
 static uint32_t target(const jc *J, uint32_t word) { return J->pc + (uint32_t)(int32_t)J->ip[word]; }
 static uint64_t imm64_at(const uint32_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
@@ -1007,7 +1007,6 @@ static void emit_br_table(jc *J) {
 }
 
 static void epilogue(jc *J) {
-    x64_alu_mi(B, ALU_ADD, false, CTX(depth_left), 1);
     x64_leave(B);
     x64_ret(B);
 }
@@ -1054,7 +1053,7 @@ static void emit_call(jc *J, uint32_t op) {
             x64_mov_rm(B, true, RDX, x64_mi(RCX, RAX, 8, 0));
             x64_test_rr(B, true, RDX, RDX);
             uint32_t at = x64_jcc_rel32(B, CC_E);
-            if (!ZW_VEC_PUSH(&J->cold, ((jcold){at, ZWASM_TRAP_UNINITIALIZED_ELEMENT, J->pc, true})))
+            if (!ZW_VEC_PUSH(&J->cold, ((jcold){at, ZWASM_TRAP_UNINITIALIZED_ELEMENT, J->pc, true, false})))
                 J->oom = true;
             x64_mov_rm(B, true, RCX, x64_m(R14, (int32_t)offsetof(zw_instance, type_ids)));
             x64_mov_rm(B, false, RCX, x64_m(RCX, (int32_t)(ip[1] * 4)));
@@ -1146,18 +1145,23 @@ static bool emit_insn(jc *J) {
 /* ---- a function ------------------------------------------------------------------------- */
 static void prologue(jc *J) {
     const zw_ir_func *f = J->f;
+    /* Native stack (which bounds the call depth too, jit.c) and value
+     * stack, before the frame exists: the trap is the caller's, at its call
+     * (IR position -1: from the return address), as in the interpreter;
+     * the cold path keeps rax, the callee, for a call from the entry stub. */
+    J->pc = UINT32_MAX;
+    x64_alu_rm(B, ALU_CMP, true, RSP, CTX(native_floor));
+    trap_if(J, CC_B, ZWASM_TRAP_STACK_EXHAUSTED);
+    J->cold.v[J->cold.n - 1].callee = true;
+    x64_lea(B, true, RCX, SLOT(f->frame_slots));
+    x64_alu_rm(B, ALU_CMP, true, RCX, CTX(stack_end));
+    trap_if(J, CC_A, ZWASM_TRAP_STACK_EXHAUSTED);
+    J->cold.v[J->cold.n - 1].callee = true;
+    J->pc = 0;
     x64_push(B, RBP);
     x64_mov_rr(B, true, RBP, RSP);
     x64_push(B, RAX); /* the zw_jfunc, for backtraces */
     x64_push(B, RAX); /* (alignment) */
-    /* call depth, native stack, value stack */
-    x64_alu_mi(B, ALU_SUB, false, CTX(depth_left), 1);
-    trap_if(J, CC_B, ZWASM_TRAP_STACK_EXHAUSTED);
-    x64_alu_rm(B, ALU_CMP, true, RSP, CTX(native_floor));
-    trap_if(J, CC_B, ZWASM_TRAP_STACK_EXHAUSTED);
-    x64_lea(B, true, RAX, SLOT(f->frame_slots));
-    x64_alu_rm(B, ALU_CMP, true, RAX, CTX(stack_end));
-    trap_if(J, CC_A, ZWASM_TRAP_STACK_EXHAUSTED);
     /* declared locals are zero: in memory (unless a register holds the
      * local all its life), and in their registers */
     bool zeroed = false;
@@ -1188,6 +1192,7 @@ static void finish(jc *J) {
         jcold *c = &J->cold.v[k];
         x64_patch_rel32(B, c->at, B->len);
         if (c->elem) x64_mov_mr(B, false, CTX(trap_elem), RAX);
+        if (c->callee) x64_mov_mr(B, true, CTX(trap_callee), RAX);
         if (c->kind) x64_mov_ri(B, RAX, c->kind);
         x64_mov_ri(B, RDX, c->pc);
         if (k == 0) {
@@ -1296,6 +1301,15 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_mov_rr(bb, true, RBX, RSI);
     x64_mov_rr(bb, true, R14, RDX);
     x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, entry_sp)), RSP);
+    /* the call depth as a native stack floor: rsp - depth_span, if higher */
+    x64_mov_rr(bb, true, RAX, RSP);
+    x64_alu_rm(bb, ALU_SUB, true, RAX, x64_m(R13, (int32_t)offsetof(zw_jctx, depth_span)));
+    uint32_t no_floor = x64_jcc_rel32(bb, CC_B);
+    x64_alu_rm(bb, ALU_CMP, true, RAX, x64_m(R13, (int32_t)offsetof(zw_jctx, native_floor)));
+    uint32_t lower = x64_jcc_rel32(bb, CC_BE);
+    x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, native_floor)), RAX);
+    x64_patch_rel32(bb, no_floor, bb->len);
+    x64_patch_rel32(bb, lower, bb->len);
     x64_push(bb, RCX);
     load_mem(bb);
     x64_pop(bb, RAX);
