@@ -37,7 +37,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 
-.PHONY: all test unit spec asan test-asan demo bench fuzz clean
+.PHONY: all test unit spec asan test-asan test-jit-stress demo bench fuzz clean
 all: $(BUILD)/zwasm $(BUILD)/libzwasm.a $(BUILD)/libzwasm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -68,7 +68,9 @@ SPEC_DIR ?= ../shared/spec
 
 # The whole test suite; the last line of output is "N passed, N failed".
 test: all $(BUILD)/unit_tests $(BUILD)/embed
-	@BUILD=$(BUILD) SPEC_DIR=$(SPEC_DIR) sh tests/run_all.sh
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)-stress CFLAGS="$(CFLAGS) -DZW_JIT_STRESS" \
+	    SAN="$(SAN)" OPT="$(OPT)" $(BUILD)-stress/zwasm >/dev/null
+	@BUILD=$(BUILD) STRESS_ZWASM=$(BUILD)-stress/zwasm SPEC_DIR=$(SPEC_DIR) sh tests/run_all.sh
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
@@ -84,6 +86,14 @@ asan:
 
 test-asan:
 	$(MAKE) $(ASAN_FLAGS) test
+
+# The JIT with two registers per file (spills and reloads everywhere), on
+# the spec suite and the JIT's own cases (make test runs it too).
+STRESS_FLAGS = BUILD=build-stress CFLAGS=-DZW_JIT_STRESS
+test-jit-stress:
+	$(MAKE) $(STRESS_FLAGS) build-stress/zwasm
+	build-stress/zwasm wast --engine jit --known-failures tests/spec/known-failures-2.0.txt \
+	    $(SPEC_DIR)/wasm-2.0/*.wast tests/jit/*.wast
 
 demo: $(BUILD)/zwasm $(BUILD)/embed
 	$(BUILD)/zwasm run --invoke fac examples/fac.wat 20
@@ -103,6 +113,6 @@ fuzz:
 	sh fuzz/seed_corpus.sh build-fuzz $(SPEC_DIR)/..
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-stress build-asan-stress
 
 -include $(DEPS)

@@ -43,6 +43,11 @@ run_suite jit-cases-jit "$BUILD/zwasm" wast --engine jit "$here"/jit/*.wast
 run_suite spec-2.0-jit "$BUILD/zwasm" wast --engine jit --known-failures "$here/spec/known-failures-2.0.txt" "$SPEC_DIR"/wasm-2.0/*.wast
 ZWASM_TEST_ENGINE=jit run_suite wasi-jit sh "$here/wasi/run.sh" "$BUILD/zwasm"
 ZWASM_TEST_ENGINE=jit run_suite programs-jit sh "$here/programs/run.sh" "$BUILD/zwasm"
+# the JIT built with two registers per file (make test-jit-stress)
+if [ -n "$STRESS_ZWASM" ]; then
+    run_suite jit-stress "$STRESS_ZWASM" wast --engine jit --known-failures "$here/spec/known-failures-2.0.txt" \
+        "$SPEC_DIR"/wasm-2.0/*.wast "$here"/jit/*.wast
+fi
 
 if [ "$total_s" -gt 0 ]; then
     echo "$total_p passed, $total_f failed, $total_s skipped"

@@ -1232,6 +1232,12 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
     J.guarded = J.m->nmems && !J.m->mems[0].type.is64 && J.m->mems[0].type.page_log2 >= 12;
     bool ok = false;
     int ngp = jm->m->trace ? 0 : NGP, nfp = jm->m->trace ? 0 : NFP;
+#ifdef ZW_JIT_STRESS
+    /* the stress build (make test-jit-stress): two registers of each file,
+     * so that values compete for them and spill and reload paths run */
+    if (ngp > 2) ngp = 2;
+    if (nfp > 2) nfp = 2;
+#endif
     if (!zw_ra_run(J.m, f, ngp, nfp, clobbers, &J.ra)) goto nomem;
     J.at = zw_calloc((size_t)f->len + 1, sizeof *J.at);
     J.insn_off = zw_calloc((size_t)f->ninsn + 1, sizeof *J.insn_off);
