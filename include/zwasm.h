@@ -192,7 +192,17 @@ typedef struct zwasm_extern {
 } zwasm_extern_t;
 
 /* ---- engine and store --------------------------------------------------------- */
-typedef enum zwasm_engine_kind { ZWASM_ENGINE_INTERP = 0, ZWASM_ENGINE_JIT = 1 } zwasm_engine_kind_t;
+/* The execution engine.  INTERP: the interpreter, everywhere.  JIT: compile
+ * each function to machine code (x86-64 with SSE4.1 and POPCNT) before it
+ * first runs; zwasm_engine_new fails where the machine cannot run it, and a
+ * function the JIT cannot compile is an error, never interpreted.  AUTO
+ * (zwasm_config_init's default): the JIT where the machine supports it,
+ * else the interpreter. */
+typedef enum zwasm_engine_kind {
+    ZWASM_ENGINE_INTERP = 0,
+    ZWASM_ENGINE_JIT = 1,
+    ZWASM_ENGINE_AUTO = 2,
+} zwasm_engine_kind_t;
 
 /* Resource limits of one store.  memory_bytes bounds the sum of the current
  * sizes of every linear memory (bytes) and every table (8 bytes per

@@ -32,17 +32,22 @@ run_suite() { # name, command...
 
 run_suite layers python3 "$here/layers.py"
 run_suite unit "$BUILD/unit_tests"
-run_suite spec-2.0 "$BUILD/zwasm" wast --known-failures "$here/spec/known-failures-2.0.txt" "$SPEC_DIR"/wasm-2.0/*.wast
+run_suite spec-2.0 "$BUILD/zwasm" wast --engine interp --known-failures "$here/spec/known-failures-2.0.txt" "$SPEC_DIR"/wasm-2.0/*.wast
 run_suite cli sh "$here/cli/run.sh" "$BUILD/zwasm"
+export ZWASM_TEST_ENGINE=interp   # the WASI and program suites' engine (their run scripts)
 run_suite wasi sh "$here/wasi/run.sh" "$BUILD/zwasm"
 run_suite programs sh "$here/programs/run.sh" "$BUILD/zwasm"
+unset ZWASM_TEST_ENGINE
 run_suite regress sh "$here/regress/run.sh" "$BUILD/zwasm"
-# the same suites on the JIT, and the JIT's own cases on both engines
-run_suite jit-cases "$BUILD/zwasm" wast "$here"/jit/*.wast
+# the same suites on the JIT, and the JIT's own cases on both engines (the
+# other suites run with the default engine, auto)
+run_suite jit-cases "$BUILD/zwasm" wast --engine interp "$here"/jit/*.wast
 run_suite jit-cases-jit "$BUILD/zwasm" wast --engine jit "$here"/jit/*.wast
 run_suite spec-2.0-jit "$BUILD/zwasm" wast --engine jit --known-failures "$here/spec/known-failures-2.0.txt" "$SPEC_DIR"/wasm-2.0/*.wast
-ZWASM_TEST_ENGINE=jit run_suite wasi-jit sh "$here/wasi/run.sh" "$BUILD/zwasm"
-ZWASM_TEST_ENGINE=jit run_suite programs-jit sh "$here/programs/run.sh" "$BUILD/zwasm"
+export ZWASM_TEST_ENGINE=jit
+run_suite wasi-jit sh "$here/wasi/run.sh" "$BUILD/zwasm"
+run_suite programs-jit sh "$here/programs/run.sh" "$BUILD/zwasm"
+unset ZWASM_TEST_ENGINE
 # the JIT built with two registers per file (make test-jit-stress)
 if [ -n "$STRESS_ZWASM" ]; then
     run_suite jit-stress "$STRESS_ZWASM" wast --engine jit --known-failures "$here/spec/known-failures-2.0.txt" \

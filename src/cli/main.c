@@ -38,7 +38,8 @@ static const char usage_text[] =
     "        --dir HOST[::GUEST]   preopen host directory HOST as GUEST (default HOST)\n"
     "        --env KEY=VALUE       set a guest environment variable\n"
     "        --inherit-env         pass the whole host environment to the guest\n"
-    "        --engine interp|jit   execution engine (default interp)\n"
+    "        --engine auto|jit|interp  execution engine (default auto: the JIT\n"
+    "                              where the machine supports it)\n"
     "        --dump-ir             print the register IR of every function and exit\n"
     "        --dump-jit            print every function's machine code under the IR\n"
     "                              instruction it came from (implies --engine jit)\n"
@@ -58,7 +59,8 @@ static const char usage_text[] =
     "  inspect FILE               list imports, exports, memories, tables, globals\n"
     "                             and custom sections\n"
     "  wast [OPTIONS] FILE.wast...  run WebAssembly spec test scripts\n"
-    "        --engine interp|jit   execution engine (default interp)\n"
+    "        --engine auto|jit|interp  execution engine (default auto: the JIT\n"
+    "                              where the machine supports it)\n"
     "        -v                    verbose: print every command and phase mismatch\n"
     "        --known-failures LIST skip the failures listed in LIST\n"
     "        --timeout SECS        kill a script running longer (default 300, 0 = never)\n"
@@ -338,8 +340,10 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
                 o->cfg.engine = ZWASM_ENGINE_INTERP;
             } else if (strcmp(e, "jit") == 0) {
                 o->cfg.engine = ZWASM_ENGINE_JIT;
+            } else if (strcmp(e, "auto") == 0) {
+                o->cfg.engine = ZWASM_ENGINE_AUTO;
             } else {
-                return usage_error("unknown engine '%s' (expected interp or jit)", e);
+                return usage_error("unknown engine '%s' (expected auto, jit or interp)", e);
             }
         } else if (strcmp(a, "--dir") == 0) {
             if (!has_val) return usage_error("%s needs a directory", a);

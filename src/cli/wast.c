@@ -1093,13 +1093,14 @@ int cli_wast_main(int argc, char **argv) {
             o.fork = false;
         } else if (strcmp(a, "--engine") == 0 && i + 1 < argc) {
             const char *e = argv[++i];
-            if (strcmp(e, "interp") != 0 && strcmp(e, "jit") != 0) {
+            if (strcmp(e, "interp") != 0 && strcmp(e, "jit") != 0 && strcmp(e, "auto") != 0) {
                 char ee[256];
-                fprintf(stderr, "zwasm: unknown engine '%s' (expected interp or jit)\n", cli_esc(ee, sizeof ee, e));
+                fprintf(stderr, "zwasm: unknown engine '%s' (expected auto, jit or interp)\n", cli_esc(ee, sizeof ee, e));
                 status = CLI_EXIT_USAGE;
                 goto out;
             }
-            o.cfg.engine = strcmp(e, "jit") == 0 ? ZWASM_ENGINE_JIT : ZWASM_ENGINE_INTERP;
+            o.cfg.engine = strcmp(e, "jit") == 0 ? ZWASM_ENGINE_JIT
+                           : strcmp(e, "auto") == 0 ? ZWASM_ENGINE_AUTO : ZWASM_ENGINE_INTERP;
         } else if (strcmp(a, "--known-failures") == 0 && i + 1 < argc) {
             if (!load_known(&o, argv[++i])) {
                 status = CLI_EXIT_USAGE;

@@ -260,7 +260,7 @@ static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_e
      * itself (unless the thread's own limit is higher); a nested entry
      * keeps the outer floor, so frames of host functions count too. */
     uint64_t depth = s->engine->cfg.max_call_depth ? s->engine->cfg.max_call_depth : 10000;
-    ctx->depth_span = ex->nest > 1 ? 0 : depth * ZW_JIT_FRAME_BYTES;
+    ctx->depth_span = ex->nest > 1 ? UINT64_MAX : depth * ZW_JIT_FRAME_BYTES; /* max: no floor */
     ctx->native_floor = ex->nest > 1 && saved_floor > ex->native_floor ? saved_floor : ex->native_floor;
     ctx->stack_end = ex->stack_end;
     ctx->fuel = ex->fuel_on ? ex->fuel : UINT64_MAX;

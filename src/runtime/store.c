@@ -13,7 +13,7 @@
 ZWASM_API void zwasm_config_init(zwasm_config_t *cfg) {
     if (!cfg) return;
     memset(cfg, 0, sizeof *cfg);
-    cfg->engine = ZWASM_ENGINE_INTERP;
+    cfg->engine = ZWASM_ENGINE_AUTO;
     cfg->max_call_depth = 100000;
     cfg->stack_bytes = (uint64_t)256 << 20; /* reserved lazily by the interpreter */
     cfg->trace = false;

@@ -231,7 +231,7 @@ TEST(api_version_and_names) {
     CHECK(strcmp(zwasm_result_name(ZWASM_ERR_TRAP), "trap") == 0);
     zwasm_config_t c;
     zwasm_config_init(&c);
-    CHECK(c.engine == ZWASM_ENGINE_INTERP);
+    CHECK(c.engine == ZWASM_ENGINE_AUTO);
     CHECK_EQ_INT(c.max_call_depth, 100000);
     CHECK(c.stack_bytes == (uint64_t)256 << 20);
     CHECK(!c.trace);
