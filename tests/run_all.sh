@@ -32,6 +32,7 @@ run_suite() { # name, command...
 
 run_suite layers python3 "$here/layers.py"
 run_suite unit "$BUILD/unit_tests"
+run_suite unit-interp "$BUILD/unit_tests" --engine interp
 run_suite spec-2.0 "$BUILD/zwasm" wast --engine interp --known-failures "$here/spec/known-failures-2.0.txt" "$SPEC_DIR"/wasm-2.0/*.wast
 run_suite cli sh "$here/cli/run.sh" "$BUILD/zwasm"
 export ZWASM_TEST_ENGINE=interp   # the WASI and program suites' engine (their run scripts)

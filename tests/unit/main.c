@@ -7,6 +7,7 @@
 #define MAX_TESTS 1024
 static struct { const char *name; zw_test_fn fn; } tests[MAX_TESTS];
 static int ntests;
+zwasm_engine_kind_t zw_test_engine = ZWASM_ENGINE_AUTO;
 
 void zw_test_register(const char *name, zw_test_fn fn) {
     if (ntests < MAX_TESTS) {
@@ -16,8 +17,17 @@ void zw_test_register(const char *name, zw_test_fn fn) {
     }
 }
 
+/* unit_tests [--engine interp|jit|auto] [NAME-SUBSTRING] */
 int main(int argc, char **argv) {
     int passed = 0, failed = 0;
+    const char *engine = "auto";
+    if (argc > 2 && strcmp(argv[1], "--engine") == 0) {
+        engine = argv[2];
+        zw_test_engine = strcmp(engine, "interp") == 0 ? ZWASM_ENGINE_INTERP
+                         : strcmp(engine, "jit") == 0  ? ZWASM_ENGINE_JIT : ZWASM_ENGINE_AUTO;
+        argc -= 2;
+        argv += 2;
+    }
     for (int i = 0; i < ntests; i++) {
         if (argc > 1 && !strstr(tests[i].name, argv[1])) continue;
         int f = 0;
@@ -25,6 +35,6 @@ int main(int argc, char **argv) {
         if (f) { failed++; fprintf(stderr, "FAIL %s\n", tests[i].name); }
         else passed++;
     }
-    printf("unit: %d passed, %d failed\n", passed, failed);
+    printf("unit %s: %d passed, %d failed\n", engine, passed, failed);
     return failed ? 1 : 0;
 }

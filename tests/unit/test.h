@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "zwasm.h"
+
 typedef void (*zw_test_fn)(int *failed);
 void zw_test_register(const char *name, zw_test_fn fn);
 
@@ -16,6 +18,18 @@ void zw_test_register(const char *name, zw_test_fn fn);
         zw_test_register(#name, test_##name);                                   \
     }                                                                           \
     static void test_##name(int *zw_failed_)
+
+/* The engine the tests run on (main: --engine interp|jit|auto; default
+ * auto): test_engine_new is zwasm_engine_new with that engine wherever the
+ * configuration leaves the choice to auto. */
+extern zwasm_engine_kind_t zw_test_engine;
+static inline zwasm_engine_t *test_engine_new(const zwasm_config_t *cfg) {
+    zwasm_config_t c;
+    if (cfg) c = *cfg;
+    else zwasm_config_init(&c);
+    if (c.engine == ZWASM_ENGINE_AUTO) c.engine = zw_test_engine;
+    return zwasm_engine_new(&c);
+}
 
 #define CHECK(cond)                                                             \
     do {                                                                        \

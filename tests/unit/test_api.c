@@ -169,7 +169,7 @@ typedef struct env {
 
 static env env_new(void) {
     env e;
-    e.engine = zwasm_engine_new(NULL);
+    e.engine = test_engine_new(NULL);
     e.store = zwasm_store_new(e.engine);
     return e;
 }

@@ -31,7 +31,7 @@ static bool tmod_open(tmod *t, const char *wat, const zwasm_config_t *cfg, const
         zw_buf_free(&b);
         return false;
     }
-    t->eng = zwasm_engine_new(cfg);
+    t->eng = test_engine_new(cfg);
     t->store = zwasm_store_new(t->eng);
     zwasm_result_t r = zwasm_module_new(t->eng, b.data, b.len, &t->mod, &t->err);
     zw_buf_free(&b);
@@ -301,7 +301,7 @@ static zwasm_result_t host_add(void *env, zwasm_caller_t *caller, const zwasm_va
 }
 
 TEST(ir_host_calls) {
-    zwasm_engine_t *eng = zwasm_engine_new(NULL);
+    zwasm_engine_t *eng = test_engine_new(NULL);
     zwasm_store_t *store = zwasm_store_new(eng);
     int calls = 0;
     uint32_t params[2] = {ZWASM_I32, ZWASM_I64}, results[1] = {ZWASM_I64};

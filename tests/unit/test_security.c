@@ -75,7 +75,7 @@ static bool has_byte(const char *s, size_t n, unsigned char c) {
  * may name () -> funcref: call_indirect would accept it and turn an i64
  * into a pointer.  Every handle from another store is refused. */
 TEST(sec_foreign_store_objects_are_refused) {
-    zwasm_engine_t *e = zwasm_engine_new(NULL);
+    zwasm_engine_t *e = test_engine_new(NULL);
     zwasm_store_t *a = zwasm_store_new(e), *b = zwasm_store_new(e);
     zwasm_functype_t ft = {0, 1, NULL, k_i64};
     zwasm_func_t *fa = zwasm_func_new(a, &ft, ret_4141, NULL, NULL);
@@ -155,7 +155,7 @@ static zwasm_result_t ret_ref(void *env, zwasm_caller_t *c, const zwasm_val_t *a
 }
 
 TEST(sec_host_result_of_another_store) {
-    zwasm_engine_t *e = zwasm_engine_new(NULL);
+    zwasm_engine_t *e = test_engine_new(NULL);
     zwasm_store_t *a = zwasm_store_new(e), *b = zwasm_store_new(e);
     zwasm_functype_t fi = {0, 1, NULL, k_i64}, fr = {0, 1, NULL, k_funcref};
     zwasm_func_t *fa = zwasm_func_new(a, &fi, ret_4141, NULL, NULL);
@@ -171,7 +171,7 @@ TEST(sec_host_result_of_another_store) {
 /* ---- handles of a deleted store -------------------------------------------------- */
 
 TEST(sec_deleted_store_handles_are_refused) {
-    zwasm_engine_t *e = zwasm_engine_new(NULL);
+    zwasm_engine_t *e = test_engine_new(NULL);
     zwasm_store_t *s = zwasm_store_new(e);
     zwasm_module_t *m = compile(e, "(module (func (export \"f\") (result i32) i32.const 7))", NULL);
     zwasm_instance_t *inst = NULL;
@@ -203,7 +203,7 @@ TEST(sec_module_of_another_engine) {
     zwasm_config_t cfg;
     zwasm_config_init(&cfg);
     cfg.fuel = 100;
-    zwasm_engine_t *plain = zwasm_engine_new(NULL), *fueled = zwasm_engine_new(&cfg);
+    zwasm_engine_t *plain = test_engine_new(NULL), *fueled = test_engine_new(&cfg);
     zwasm_store_t *s = zwasm_store_new(fueled);
     /* lowered without fuel checks: running it in a fuel store would escape fuel */
     zwasm_module_t *m = compile(plain, "(module (func (export \"spin\") (loop (br 0))))", NULL);
@@ -220,13 +220,13 @@ TEST(sec_engine_config_ranges) {
     zwasm_config_t cfg;
     zwasm_config_init(&cfg);
     cfg.max_call_depth = 4294967295u;
-    CHECK(zwasm_engine_new(&cfg) == NULL);
+    CHECK(test_engine_new(&cfg) == NULL);
     cfg.max_call_depth = 1000000;
-    zwasm_engine_t *e = zwasm_engine_new(&cfg);
+    zwasm_engine_t *e = test_engine_new(&cfg);
     CHECK(e != NULL);
     zwasm_engine_delete(e);
     cfg.stack_bytes = (uint64_t)1 << 40;
-    CHECK(zwasm_engine_new(&cfg) == NULL);
+    CHECK(test_engine_new(&cfg) == NULL);
 }
 
 /* ---- what host functions return ---------------------------------------------------- */
@@ -240,7 +240,7 @@ static zwasm_result_t ret_v128(void *env, zwasm_caller_t *c, const zwasm_val_t *
 }
 
 TEST(sec_host_result_kind_is_checked) {
-    zwasm_engine_t *e = zwasm_engine_new(NULL);
+    zwasm_engine_t *e = test_engine_new(NULL);
     zwasm_store_t *s = zwasm_store_new(e);
     zwasm_functype_t ft = {0, 1, NULL, k_i32};
     zwasm_func_t *h = zwasm_func_new(s, &ft, ret_v128, NULL, NULL);
@@ -290,7 +290,7 @@ typedef struct {
 /* A guest that recurses through a host import up to a million levels. */
 static void *run_reentry(void *p) {
     reenter_result *out = p;
-    zwasm_engine_t *e = zwasm_engine_new(NULL);
+    zwasm_engine_t *e = test_engine_new(NULL);
     zwasm_store_t *s = zwasm_store_new(e);
     reenter_env re = {0};
     zwasm_functype_t ft = {1, 1, k_i32, k_i32};
@@ -355,7 +355,7 @@ static void *call_rec(void *p) {
 }
 
 TEST(sec_reentry_store_moves_to_smaller_thread) {
-    zwasm_engine_t *e = zwasm_engine_new(NULL);
+    zwasm_engine_t *e = test_engine_new(NULL);
     zwasm_store_t *s = zwasm_store_new(e);
     reenter_env re = {0};
     zwasm_functype_t ft = {1, 1, k_i32, k_i32};
@@ -392,7 +392,7 @@ TEST(sec_limits_memory_bomb) {
     zwasm_config_t cfg;
     zwasm_config_init(&cfg);
     cfg.limits.memory_bytes = 16 << 20;
-    zwasm_engine_t *e = zwasm_engine_new(&cfg);
+    zwasm_engine_t *e = test_engine_new(&cfg);
     zwasm_store_t *s = zwasm_store_new(e);
     /* grow a page at a time until memory.grow fails; return the pages */
     zwasm_module_t *m = compile(e,
@@ -428,7 +428,7 @@ TEST(sec_limits_table_bomb) {
     zwasm_config_t cfg;
     zwasm_config_init(&cfg);
     cfg.limits.memory_bytes = 64 << 20;
-    zwasm_engine_t *e = zwasm_engine_new(&cfg);
+    zwasm_engine_t *e = test_engine_new(&cfg);
     zwasm_store_t *s = zwasm_store_new(e);
     /* 64 tables of 10M references: 5 GB */
     zw_buf wat = {0};
@@ -462,7 +462,7 @@ TEST(sec_limits_counts) {
     zwasm_config_init(&cfg);
     cfg.limits.instances = 2;
     cfg.limits.memories = 1;
-    zwasm_engine_t *e = zwasm_engine_new(&cfg);
+    zwasm_engine_t *e = test_engine_new(&cfg);
     zwasm_store_t *s = zwasm_store_new(e);
     zwasm_module_t *m = compile(e, "(module)", NULL);
     zwasm_instance_t *inst;
@@ -483,7 +483,7 @@ TEST(sec_fuel_charges_bulk_memory) {
     zwasm_config_t cfg;
     zwasm_config_init(&cfg);
     cfg.fuel = 1000;
-    zwasm_engine_t *e = zwasm_engine_new(&cfg);
+    zwasm_engine_t *e = test_engine_new(&cfg);
     zwasm_store_t *s = zwasm_store_new(e);
     zwasm_module_t *m = compile(e,
         "(module (memory (export \"mem\") 1024) (table 100000 funcref)"
@@ -543,7 +543,7 @@ TEST(sec_interrupt_from_another_thread) {
     zwasm_config_t cfg;
     zwasm_config_init(&cfg);
     cfg.interruptible = true;
-    zwasm_engine_t *e = zwasm_engine_new(&cfg);
+    zwasm_engine_t *e = test_engine_new(&cfg);
     zwasm_store_t *s = zwasm_store_new(e);
     zwasm_module_t *m = compile(e,
         "(module (func (export \"spin\") (loop (br 0)))"
@@ -598,7 +598,7 @@ static zwasm_result_t evil_trap(void *env, zwasm_caller_t *c, const zwasm_val_t 
 }
 
 TEST(sec_untrusted_text_is_escaped) {
-    zwasm_engine_t *e = zwasm_engine_new(NULL);
+    zwasm_engine_t *e = test_engine_new(NULL);
     zwasm_store_t *s = zwasm_store_new(e);
     zw_buf names = {0};
     name_section(&names, "f\x1b[2J\x1b[32mall checks passed\xe2\x80\xae");
@@ -640,7 +640,7 @@ TEST(sec_escape_function) {
 /* ---- a WASI context deleted before its store ---------------------------------------------- */
 
 TEST(sec_wasi_deleted_before_store) {
-    zwasm_engine_t *e = zwasm_engine_new(NULL);
+    zwasm_engine_t *e = test_engine_new(NULL);
     zwasm_store_t *s = zwasm_store_new(e);
     zwasm_wasi_t *w;
     zwasm_error_t err;
@@ -681,7 +681,7 @@ static zwasm_result_t delete_caller_store(void *env, zwasm_caller_t *c, const zw
 }
 
 TEST(sec_store_deleted_by_host_function) {
-    zwasm_engine_t *e = zwasm_engine_new(NULL);
+    zwasm_engine_t *e = test_engine_new(NULL);
     zwasm_store_t *s = zwasm_store_new(e);
     zwasm_functype_t ft = {0, 0, NULL, NULL};
     zwasm_func_t *h = zwasm_func_new(s, &ft, delete_caller_store, NULL, NULL);
@@ -722,7 +722,7 @@ static zwasm_result_t delete_engine(void *env, zwasm_caller_t *c, const zwasm_va
 }
 
 TEST(sec_engine_deleted_by_host_function) {
-    zwasm_engine_t *e = zwasm_engine_new(NULL);
+    zwasm_engine_t *e = test_engine_new(NULL);
     zwasm_store_t *s = zwasm_store_new(e);
     zwasm_functype_t ft = {0, 0, NULL, NULL};
     zwasm_func_t *h = zwasm_func_new(s, &ft, delete_engine, e, NULL);
@@ -748,7 +748,7 @@ TEST(sec_failed_instantiation_gives_back_its_budget) {
     zwasm_config_init(&cfg);
     cfg.limits.memory_bytes = 4 << 20;
     cfg.limits.instances = 3;
-    zwasm_engine_t *e = zwasm_engine_new(&cfg);
+    zwasm_engine_t *e = test_engine_new(&cfg);
     zwasm_store_t *s = zwasm_store_new(e);
     /* a table of 1M elements (8 MB) would fit a bigger limit; then a memory
      * of 64 pages; here the memory does not fit after the table */

@@ -38,7 +38,7 @@ static bool fixture_init(fixture *f, int out_fd) {
     memset(f, 0, sizeof *f);
     snprintf(f->dir, sizeof f->dir, "/tmp/zwasm-wasi-unit-XXXXXX");
     if (!mkdtemp(f->dir)) return false;
-    f->engine = zwasm_engine_new(NULL);
+    f->engine = test_engine_new(NULL);
     f->store = zwasm_store_new(f->engine);
     zwasm_wasi_config_t *cfg = zwasm_wasi_config_new();
     const char *argv[] = {"prog", "a b", ""};
@@ -414,7 +414,7 @@ TEST(wasi_sandbox_resolution) {
 TEST(wasi_sockets) {
     int sv[2];
     CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-    zwasm_engine_t *engine = zwasm_engine_new(NULL);
+    zwasm_engine_t *engine = test_engine_new(NULL);
     zwasm_store_t *store = zwasm_store_new(engine);
     zwasm_wasi_config_t *cfg = zwasm_wasi_config_new();
     zwasm_error_t err;
@@ -496,7 +496,7 @@ TEST(wasi_random_arguments) {
     memset(&f, 0, sizeof f);
     snprintf(f.dir, sizeof f.dir, "/tmp/zwasm-wasi-unit-XXXXXX");
     CHECK(mkdtemp(f.dir) != NULL);
-    f.engine = zwasm_engine_new(NULL);
+    f.engine = test_engine_new(NULL);
     f.store = zwasm_store_new(f.engine);
     zwasm_wasi_config_t *cfg = zwasm_wasi_config_new();
     zwasm_wasi_config_set_stdio(cfg, -1, -1, -1);
@@ -562,7 +562,7 @@ TEST(wasi_random_arguments) {
 /* A closed stdio slot (-1) stays closed: the other streams keep their guest
  * fd numbers, and the preopen is still fd 3. */
 TEST(wasi_closed_stdio_slots) {
-    zwasm_engine_t *engine = zwasm_engine_new(NULL);
+    zwasm_engine_t *engine = test_engine_new(NULL);
     zwasm_store_t *store = zwasm_store_new(engine);
     zwasm_wasi_config_t *cfg = zwasm_wasi_config_new();
     zwasm_wasi_config_set_stdio(cfg, -1, 1, -1);
