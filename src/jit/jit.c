@@ -269,6 +269,7 @@ static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_e
     ctx->err = err ? err : &local;
     ctx->rc = ZWASM_OK;
     ctx->trap_callee = NULL;
+    ctx->trap_jf = NULL;
     ctx->trap_stub = jf->jm->stubs.trap;
     typedef int (*enter_fn)(zw_jctx *, zw_slot *, zw_instance *, zw_jfunc *);
     zw_jctx *outer = zw_jit_signal_enter(ctx);
@@ -313,8 +314,47 @@ static bool bt_line(zwasm_error_t *err, size_t *len, uint32_t k, const zw_module
     return true;
 }
 
+/* Whether addr is the return address of a call_any into another instance. */
+static bool cross_ret(const zw_jctx *ctx, uintptr_t addr) {
+    const zw_store *s = ctx->store;
+    for (uint32_t i = 0; i < s->objs_cap; i++) {
+        uintptr_t o = s->objs[i];
+        if (!o || (zw_objkind)(o & 7) != ZW_OBJ_INSTANCE) continue;
+        const zw_module *m = ((const zw_instance *)(o & ~(uintptr_t)7))->module;
+        const zw_jmod *jm = m->engine_code;
+        if (jm && m->backend == (const void *)&zw_jit_backend && (uintptr_t)jm->stubs.call_any_ret == addr)
+            return true;
+    }
+    return false;
+}
+
+/* The compiled function whose code holds addr, among the modules of the
+ * store's instances; NULL if none (the entry stub, C code). */
+static const zw_jfunc *find_jfunc(const zw_jctx *ctx, uintptr_t addr) {
+    const zw_store *s = ctx->store;
+    for (uint32_t i = 0; i < s->objs_cap; i++) {
+        uintptr_t o = s->objs[i];
+        if (!o || (zw_objkind)(o & 7) != ZW_OBJ_INSTANCE) continue;
+        const zw_instance *inst = (const zw_instance *)(o & ~(uintptr_t)7);
+        const zw_module *m = inst->module;
+        const zw_jmod *jm = m->engine_code;
+        if (!jm || m->backend != (const void *)&zw_jit_backend) continue;
+        bool inside = false;
+        for (const zw_jchunk *c = jm->code.chunks; c && !inside; c = c->next)
+            inside = addr >= (uintptr_t)c->x && addr < (uintptr_t)c->x + c->size;
+        if (!inside) continue;
+        for (uint32_t d = 0; d < m->nfuncs - m->nfunc_imports; d++) {
+            const zw_jfunc *jf = &jm->f[d];
+            if (jf->code && addr >= (uintptr_t)jf->code && addr < (uintptr_t)jf->code + jf->code_len) return jf;
+        }
+    }
+    return NULL;
+}
+
 void zw_jit_trap(zw_jctx *ctx) {
     zwasm_error_t *err = ctx->err;
+    const zw_jfunc *first = ctx->trap_jf;
+    ctx->trap_jf = NULL;
     if (ctx->trap_kind == ZW_JIT_TRAP_ERR) return; /* ctx->rc and err are set */
     zwasm_trap_kind_t kind = (zwasm_trap_kind_t)ctx->trap_kind;
     ctx->rc = ZWASM_ERR_TRAP;
@@ -322,13 +362,16 @@ void zw_jit_trap(zw_jctx *ctx) {
         zw_trap_set(err, kind, "%s %u", zw_trap_message(kind), ctx->trap_elem);
     else
         zw_trap_set(err, kind, NULL);
-    /* walk the frames: each keeps its zw_jfunc below the saved frame
-     * pointer; the entry stub's frame has NULL there */
-    uintptr_t fpn = ctx->trap_fp;
+    /* Walk the frames: frame 0 is the trapping function (known to the trap
+     * site, else found from the return address into it), rbp its frame;
+     * each frame holds the caller's frame pointer and the return address
+     * into the caller.  The walk ends at code that is not compiled wasm
+     * (the entry stub). */
+    uintptr_t fpn = ctx->trap_fp, ret = ctx->trap_ret;
     size_t len = 0;
     err->backtrace[0] = 0;
-    for (uint32_t k = 0, line = 0; fpn; k++) {
-        const zw_jfunc *jf = *(zw_jfunc *const *)(fpn - 8);
+    for (uint32_t k = 0, line = 0;; k++) {
+        const zw_jfunc *jf = k == 0 && first ? first : find_jfunc(ctx, ret - 1);
         uint32_t pc;
         if (k == 0 && !jf && ctx->trap_callee && ctx->trap_callee->ir) {
             /* the first call from the entry could not start: the callee, at its start */
@@ -338,7 +381,7 @@ void zw_jit_trap(zw_jctx *ctx) {
         } else if (!jf || !jf->ir) {
             break;
         } else {
-            pc = k == 0 && ctx->trap_pc != UINT32_MAX ? ctx->trap_pc : pc_of(jf, ctx->trap_ret);
+            pc = k == 0 && ctx->trap_pc != UINT32_MAX ? ctx->trap_pc : pc_of(jf, ret);
         }
         zw_ir_loc loc = zw_ir_locate(jf->ir, pc);
         const zw_module *m = jf->jm->m;
@@ -348,7 +391,13 @@ void zw_jit_trap(zw_jctx *ctx) {
         }
         if (line >= 12) { /* count the rest */
             uint32_t more = 0;
-            for (uintptr_t p = fpn; p && *(zw_jfunc *const *)(p - 8); p = *(const uintptr_t *)p) more++;
+            for (uintptr_t p = fpn; p;) {
+                uintptr_t r = *(const uintptr_t *)(p + 8);
+                if (cross_ret(ctx, r)) r = *(const uintptr_t *)(p + ZW_JIT_CROSS_RET);
+                if (!find_jfunc(ctx, r - 1)) break;
+                more++;
+                p = *(const uintptr_t *)p;
+            }
             snprintf(err->backtrace + len, sizeof err->backtrace - len, "  ... %u more frames\n", more);
             break;
         }
@@ -357,9 +406,11 @@ void zw_jit_trap(zw_jctx *ctx) {
             loc.offset = loc.call_offset;
         }
         if (!bt_line(err, &len, line++, m, jf->ir->func_idx, loc.offset, false)) break;
-        /* the caller: its return address is above this frame's saved frame pointer */
+        /* the caller: the return address above this frame's saved frame
+         * pointer (for a call into another instance, further up) */
         if (!fpn) break;
-        ctx->trap_ret = *(const uintptr_t *)(fpn + 8);
+        ret = *(const uintptr_t *)(fpn + 8);
+        if (cross_ret(ctx, ret)) ret = *(const uintptr_t *)(fpn + ZW_JIT_CROSS_RET);
         fpn = *(const uintptr_t *)fpn;
     }
 }

@@ -37,15 +37,20 @@ typedef struct zw_jctx {
     uintptr_t trap_fp;
     uint32_t trap_elem;        /* the element index of "uninitialized element" */
     struct zw_jfunc *trap_callee; /* a call that could not start: the callee (jit.c) */
+    struct zw_jfunc *trap_jf;  /* the trapping function when the trap site knows it, else NULL */
     zwasm_result_t rc;         /* the result of a trap (ZWASM_ERR_TRAP, or a helper's) */
     zw_store *store;
     zwasm_error_t *err;
 } zw_jctx;
 
 /* Native stack one wasm frame of compiled code takes (return address,
- * saved frame pointer, zw_jfunc, padding): cfg.max_call_depth becomes a
- * floor for the stack pointer, checked with the native stack's own. */
-#define ZW_JIT_FRAME_BYTES 32
+ * saved frame pointer): cfg.max_call_depth becomes a floor for the stack
+ * pointer, checked with the native stack's own. */
+#define ZW_JIT_FRAME_BYTES 16
+/* Where call_any's call into another instance keeps the caller's return
+ * address, from the callee's frame pointer: above the callee's return
+ * address (at 8) comes the saved r14 (at 16). */
+#define ZW_JIT_CROSS_RET 24
 
 /* trap_kind: the error is already in ctx->err (a helper or host function failed) */
 #define ZW_JIT_TRAP_ERR 0xFFFFu
@@ -54,8 +59,7 @@ typedef struct zw_jctx {
 /* A defined function's compiled state.  Calls go through `entry`: the
  * lazy-compile stub until the function is compiled, then its code.  The
  * calling convention passes the zw_jfunc in a register (rax on x86-64),
- * which is how the stub knows what to compile, and every frame keeps it
- * (backtraces). */
+ * which is how the stub knows what to compile. */
 typedef struct zw_jfunc {
     void *entry;
     struct zw_jmod *jm;
@@ -92,6 +96,9 @@ typedef struct zw_jstubs {
     void *enter;        /* int (*)(zw_jctx *, zw_slot *fp, zw_instance *, zw_jfunc *) */
     void *lazy;         /* a zw_jfunc's entry until compiled */
     void *call_any;     /* call a zw_funcinst: host, other instance, same instance */
+    void *call_any_ret; /* the return address of its call into another instance, whose
+                         * frame holds r14 and the caller's return address above the
+                         * callee's frame (ZW_JIT_CROSS_RET) */
     void *trap;         /* raise a trap: kind and IR position in registers */
 } zw_jstubs;
 

@@ -6,7 +6,7 @@
  *
  *   rbx   the frame: slot k at [rbx + 8k]      r13  the zw_jctx
  *   r14   the running zw_instance              r15  memory 0's base
- *   rbp   frame-pointer chain; [rbp-8] holds the running zw_jfunc
+ *   rbp   frame-pointer chain (frames of 16 bytes: return address, saved rbp)
  *   rsi rdi r8 r9 r10 r11 r12, xmm0-13   allocated to slots (regalloc.c)
  *   rax rcx rdx, xmm14 xmm15         scratch
  *
@@ -60,6 +60,7 @@ typedef struct jc {
     ZW_VEC(jcold) cold;
     ZW_VEC(jtable) tables;
     bool guarded;            /* memory 0 faults beyond its size: no bounds checks */
+    bool frameless;          /* no native frame (frameless()) */
     bool oom;
 } jc;
 
@@ -1007,7 +1008,7 @@ static void emit_br_table(jc *J) {
 }
 
 static void epilogue(jc *J) {
-    x64_leave(B);
+    if (!J->frameless) x64_pop(B, RBP);
     x64_ret(B);
 }
 
@@ -1143,6 +1144,21 @@ static bool emit_insn(jc *J) {
 }
 
 /* ---- a function ------------------------------------------------------------------------- */
+/* A function that cannot trap or call (nothing but arithmetic, moves,
+ * compares, branches, globals) needs no frame on the native stack. */
+static bool frameless(const zw_ir_func *f) {
+    for (uint32_t i = 0; i < f->ninsn; i++)
+        switch (op_class(f->code[f->insn[i]])) {
+        case OC_CONST: case OC_MOV: case OC_BINOP: case OC_CMP: case OC_UNOP: case OC_FBINOP:
+        case OC_FUNOP: case OC_FCMP: case OC_CONVERT: case OC_SELECT: case OC_GLOBAL:
+        case OC_BRANCH: case OC_BR_TABLE: case OC_RETURN: case OC_REF_IS_NULL:
+            break;
+        default:
+            return false;
+        }
+    return true;
+}
+
 static void prologue(jc *J) {
     const zw_ir_func *f = J->f;
     /* Native stack (which bounds the call depth too, jit.c) and value
@@ -1158,10 +1174,10 @@ static void prologue(jc *J) {
     trap_if(J, CC_A, ZWASM_TRAP_STACK_EXHAUSTED);
     J->cold.v[J->cold.n - 1].callee = true;
     J->pc = 0;
-    x64_push(B, RBP);
-    x64_mov_rr(B, true, RBP, RSP);
-    x64_push(B, RAX); /* the zw_jfunc, for backtraces */
-    x64_push(B, RAX); /* (alignment) */
+    if (!J->frameless) { /* the frame-pointer chain backtraces follow */
+        x64_push(B, RBP);
+        x64_mov_rr(B, true, RBP, RSP);
+    }
     /* declared locals are zero: in memory (unless a register holds the
      * local all its life), and in their registers */
     bool zeroed = false;
@@ -1186,8 +1202,10 @@ static void prologue(jc *J) {
 }
 
 static void finish(jc *J) {
-    /* cold trap stubs, sharing one jump to the module's trap stub */
-    uint32_t tail = 0;
+    /* Cold trap stubs, sharing one jump to the module's trap stub; those
+     * inside the function name it, the prologue's (before the frame, the
+     * caller's trap) do not. */
+    uint32_t tail = UINT32_MAX, tail_caller = UINT32_MAX;
     for (uint32_t k = 0; k < J->cold.n; k++) {
         jcold *c = &J->cold.v[k];
         x64_patch_rel32(B, c->at, B->len);
@@ -1195,13 +1213,18 @@ static void finish(jc *J) {
         if (c->callee) x64_mov_mr(B, true, CTX(trap_callee), RAX);
         if (c->kind) x64_mov_ri(B, RAX, c->kind);
         x64_mov_ri(B, RDX, c->pc);
-        if (k == 0) {
-            tail = B->len;
-            x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.trap);
-            x64_jmp_r(B, RCX);
-        } else {
-            x64_jmp_to(B, tail);
+        uint32_t *t = c->pc == UINT32_MAX ? &tail_caller : &tail;
+        if (*t != UINT32_MAX) {
+            x64_jmp_to(B, *t);
+            continue;
         }
+        *t = B->len;
+        if (c->pc != UINT32_MAX) {
+            x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jf);
+            x64_mov_mr(B, true, CTX(trap_jf), RCX);
+        }
+        x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.trap);
+        x64_jmp_r(B, RCX);
     }
     /* br_table jump tables: offsets from the table */
     for (uint32_t k = 0; k < J->tables.n; k++) {
@@ -1230,6 +1253,7 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
     /* a 32-bit memory of pages no smaller than the OS's, in a JIT engine's
      * full reservation (runtime/memory.c), faults beyond its size */
     J.guarded = J.m->nmems && !J.m->mems[0].type.is64 && J.m->mems[0].type.page_log2 >= 12;
+    J.frameless = frameless(f);
     bool ok = false;
     int ngp = jm->m->trace ? 0 : NGP, nfp = jm->m->trace ? 0 : NFP;
 #ifdef ZW_JIT_STRESS
@@ -1386,6 +1410,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_pop(bb, RAX);
     x64_pop(bb, RAX);
     x64_call_m(bb, x64_m(RAX, 0));
+    uint32_t call_any_ret = b.len; /* backtraces step over this frame (jit.c) */
     x64_pop(bb, R14);
     load_mem(bb);
     x64_ret(bb);
@@ -1418,6 +1443,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     jm->stubs.trap = x + trap;
     jm->stubs.lazy = x + lazy;
     jm->stubs.call_any = x + call_any;
+    jm->stubs.call_any_ret = x + call_any_ret;
     return true;
 }
 
