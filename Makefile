@@ -109,6 +109,7 @@ fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 SAN="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libzwasm.a
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/fuzz_module.c build-fuzz/libzwasm.a -lm -pthread -o build-fuzz/fuzz_module
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/fuzz_wat.c build-fuzz/libzwasm.a -lm -pthread -o build-fuzz/fuzz_wat
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/fuzz_diff.c build-fuzz/libzwasm.a -lm -pthread -o build-fuzz/fuzz_diff
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Iinclude -Isrc fuzz/seed_corpus.c build-fuzz/libzwasm.a -lm -pthread -o build-fuzz/seed_corpus
 	sh fuzz/seed_corpus.sh build-fuzz $(SPEC_DIR)/..
 
