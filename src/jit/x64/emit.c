@@ -70,7 +70,55 @@ typedef enum {
     OC_CONST, OC_MOV, OC_BINOP, OC_CMP, OC_UNOP, OC_DIV, OC_FBINOP, OC_FUNOP, OC_FCMP,
     OC_CONVERT, OC_LOAD, OC_STORE, OC_SELECT, OC_GLOBAL, OC_BRANCH, OC_BR_TABLE,
     OC_RETURN, OC_CALL, OC_FUEL, OC_TRACE, OC_TRAP, OC_REF_IS_NULL,
+    OC_VBINOP, OC_VUNOP, OC_VSPLAT, OC_VEXTRACT, OC_VREPLACE, OC_VBITSELECT, OC_VANYTRUE,
 } opclass;
+
+/* SIMD operations that are one SSE instruction on two registers (SSE4.1):
+ * the instruction (mandatory prefix, opcode after 0F, 0x38xx/0x3Axx for
+ * the three-byte maps), whether the operands are swapped (dst = b op a),
+ * and cmpps/cmppd's predicate (or -1).  Exactly the Wasm semantics: the
+ * float min/max, whose NaN and zero rules differ, are not here. */
+typedef struct { uint8_t pfx; uint16_t code; bool swap; int8_t imm; } sse_op;
+static bool simd_binop(uint32_t op, sse_op *o) {
+    switch (op) {
+#define S(id, p, c, sw, im) case ZW_OP_##id: *o = (sse_op){p, c, sw, im}; return true;
+    S(I8X16_ADD, 0x66, 0xFC, false, -1) S(I8X16_SUB, 0x66, 0xF8, false, -1)
+    S(I8X16_ADD_SAT_S, 0x66, 0xEC, false, -1) S(I8X16_ADD_SAT_U, 0x66, 0xDC, false, -1)
+    S(I8X16_SUB_SAT_S, 0x66, 0xE8, false, -1) S(I8X16_SUB_SAT_U, 0x66, 0xD8, false, -1)
+    S(I8X16_MIN_S, 0x66, 0x3838, false, -1) S(I8X16_MIN_U, 0x66, 0xDA, false, -1)
+    S(I8X16_MAX_S, 0x66, 0x383C, false, -1) S(I8X16_MAX_U, 0x66, 0xDE, false, -1)
+    S(I8X16_AVGR_U, 0x66, 0xE0, false, -1)
+    S(I8X16_EQ, 0x66, 0x74, false, -1) S(I8X16_GT_S, 0x66, 0x64, false, -1) S(I8X16_LT_S, 0x66, 0x64, true, -1)
+    S(I16X8_ADD, 0x66, 0xFD, false, -1) S(I16X8_SUB, 0x66, 0xF9, false, -1) S(I16X8_MUL, 0x66, 0xD5, false, -1)
+    S(I16X8_ADD_SAT_S, 0x66, 0xED, false, -1) S(I16X8_ADD_SAT_U, 0x66, 0xDD, false, -1)
+    S(I16X8_SUB_SAT_S, 0x66, 0xE9, false, -1) S(I16X8_SUB_SAT_U, 0x66, 0xD9, false, -1)
+    S(I16X8_MIN_S, 0x66, 0xEA, false, -1) S(I16X8_MIN_U, 0x66, 0x383A, false, -1)
+    S(I16X8_MAX_S, 0x66, 0xEE, false, -1) S(I16X8_MAX_U, 0x66, 0x383E, false, -1)
+    S(I16X8_AVGR_U, 0x66, 0xE3, false, -1)
+    S(I16X8_EQ, 0x66, 0x75, false, -1) S(I16X8_GT_S, 0x66, 0x65, false, -1) S(I16X8_LT_S, 0x66, 0x65, true, -1)
+    S(I32X4_ADD, 0x66, 0xFE, false, -1) S(I32X4_SUB, 0x66, 0xFA, false, -1) S(I32X4_MUL, 0x66, 0x3840, false, -1)
+    S(I32X4_MIN_S, 0x66, 0x3839, false, -1) S(I32X4_MIN_U, 0x66, 0x383B, false, -1)
+    S(I32X4_MAX_S, 0x66, 0x383D, false, -1) S(I32X4_MAX_U, 0x66, 0x383F, false, -1)
+    S(I32X4_DOT_I16X8_S, 0x66, 0xF5, false, -1)
+    S(I32X4_EQ, 0x66, 0x76, false, -1) S(I32X4_GT_S, 0x66, 0x66, false, -1) S(I32X4_LT_S, 0x66, 0x66, true, -1)
+    S(I64X2_ADD, 0x66, 0xD4, false, -1) S(I64X2_SUB, 0x66, 0xFB, false, -1) S(I64X2_EQ, 0x66, 0x3829, false, -1)
+    S(V128_AND, 0x66, 0xDB, false, -1) S(V128_OR, 0x66, 0xEB, false, -1) S(V128_XOR, 0x66, 0xEF, false, -1)
+    S(V128_ANDNOT, 0x66, 0xDF, true, -1) /* pandn: ~dst & src, so dst = b */
+    S(F32X4_ADD, 0, 0x58, false, -1) S(F32X4_SUB, 0, 0x5C, false, -1)
+    S(F32X4_MUL, 0, 0x59, false, -1) S(F32X4_DIV, 0, 0x5E, false, -1)
+    S(F64X2_ADD, 0x66, 0x58, false, -1) S(F64X2_SUB, 0x66, 0x5C, false, -1)
+    S(F64X2_MUL, 0x66, 0x59, false, -1) S(F64X2_DIV, 0x66, 0x5E, false, -1)
+    /* pmin(a, b) = b < a ? b : a = minps(b, a); pmax likewise */
+    S(F32X4_PMIN, 0, 0x5D, true, -1) S(F32X4_PMAX, 0, 0x5F, true, -1)
+    S(F64X2_PMIN, 0x66, 0x5D, true, -1) S(F64X2_PMAX, 0x66, 0x5F, true, -1)
+    S(F32X4_EQ, 0, 0xC2, false, 0) S(F32X4_NE, 0, 0xC2, false, 4) S(F32X4_LT, 0, 0xC2, false, 1)
+    S(F32X4_LE, 0, 0xC2, false, 2) S(F32X4_GT, 0, 0xC2, true, 1) S(F32X4_GE, 0, 0xC2, true, 2)
+    S(F64X2_EQ, 0x66, 0xC2, false, 0) S(F64X2_NE, 0x66, 0xC2, false, 4) S(F64X2_LT, 0x66, 0xC2, false, 1)
+    S(F64X2_LE, 0x66, 0xC2, false, 2) S(F64X2_GT, 0x66, 0xC2, true, 1) S(F64X2_GE, 0x66, 0xC2, true, 2)
+#undef S
+    }
+    return false;
+}
 
 static opclass op_class(uint32_t op) {
     uint32_t bop = zw_ir_base_op(op);
@@ -156,7 +204,25 @@ static opclass op_class(uint32_t op) {
     case ZW_IR_TRACE: return OC_TRACE;
     case ZW_OP_UNREACHABLE: return OC_TRAP;
     case ZW_IR_REF_IS_NULL: return OC_REF_IS_NULL;
+    case ZW_OP_V128_NOT: case ZW_OP_I8X16_ABS: case ZW_OP_I16X8_ABS: case ZW_OP_I32X4_ABS:
+    case ZW_OP_I8X16_NEG: case ZW_OP_I16X8_NEG: case ZW_OP_I32X4_NEG: case ZW_OP_I64X2_NEG:
+    case ZW_OP_F32X4_SQRT: case ZW_OP_F64X2_SQRT:
+        return OC_VUNOP;
+    case ZW_OP_I8X16_SPLAT: case ZW_OP_I16X8_SPLAT: case ZW_OP_I32X4_SPLAT: case ZW_OP_I64X2_SPLAT:
+    case ZW_OP_F32X4_SPLAT: case ZW_OP_F64X2_SPLAT:
+        return OC_VSPLAT;
+    case ZW_OP_I32X4_EXTRACT_LANE: case ZW_OP_I64X2_EXTRACT_LANE: case ZW_OP_F32X4_EXTRACT_LANE:
+    case ZW_OP_F64X2_EXTRACT_LANE: case ZW_OP_I8X16_EXTRACT_LANE_S: case ZW_OP_I8X16_EXTRACT_LANE_U:
+    case ZW_OP_I16X8_EXTRACT_LANE_S: case ZW_OP_I16X8_EXTRACT_LANE_U:
+        return OC_VEXTRACT;
+    case ZW_OP_I32X4_REPLACE_LANE: case ZW_OP_I64X2_REPLACE_LANE: case ZW_OP_F32X4_REPLACE_LANE:
+    case ZW_OP_F64X2_REPLACE_LANE: case ZW_OP_I8X16_REPLACE_LANE: case ZW_OP_I16X8_REPLACE_LANE:
+        return OC_VREPLACE;
+    case ZW_OP_V128_BITSELECT: return OC_VBITSELECT;
+    case ZW_OP_V128_ANY_TRUE: return OC_VANYTRUE;
     }
+    sse_op so;
+    if (simd_binop(op, &so)) return OC_VBINOP;
     return OC_HELPER;
 }
 
@@ -1105,6 +1171,175 @@ static void emit_trace(jc *J) {
     call_c(B, (const void *)zw_jit_trace);
 }
 
+/* ---- SIMD ------------------------------------------------------------------------------ */
+#define V ZW_V128
+/* the register holding v128 slot s, loaded into scratch when in memory
+ * (SSE's memory operands need 16-byte alignment; slots have 8) */
+static int vread(jc *J, uint32_t s, int scratch) { return xread(J, s, V, scratch); }
+
+static void emit_vbinop(jc *J, uint32_t op) {
+    sse_op o;
+    simd_binop(op, &o);
+    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    if (o.swap) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    int rd = xreg(J, d, V), rb = xreg(J, b, V);
+    int x = rd >= 0 && (rd != rb || xreg(J, a, V) == rb) ? rd : XS0;
+    xload(J, x, a, V);
+    int y = rb >= 0 ? rb : vread(J, b, XS1);
+    if (o.imm >= 0) x64_sse_rri(B, o.pfx, o.code, x, y, (uint8_t)o.imm);
+    else x64_sse_rr(B, o.pfx, o.code, x, y);
+    xstore(J, d, V, x);
+}
+
+static void emit_vunop(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2];
+    int x = xdst(J, d, V, XS0);
+    switch (op) {
+    case ZW_OP_V128_NOT: /* a ^ all ones */
+        xload(J, x, a, V);
+        x64_sse_rr(B, 0x66, 0x76, XS1, XS1); /* pcmpeqd: all ones */
+        x64_sse_rr(B, 0x66, 0xEF, x, XS1);
+        break;
+    case ZW_OP_I8X16_ABS: case ZW_OP_I16X8_ABS: case ZW_OP_I32X4_ABS:
+        x64_sse_rr(B, 0x66, op == ZW_OP_I8X16_ABS ? 0x381C : op == ZW_OP_I16X8_ABS ? 0x381D : 0x381E, x,
+                   vread(J, a, XS1));
+        break;
+    case ZW_OP_F32X4_SQRT: case ZW_OP_F64X2_SQRT:
+        x64_sse_rr(B, op == ZW_OP_F64X2_SQRT ? 0x66 : 0, 0x51, x, vread(J, a, XS1));
+        break;
+    default: { /* neg: 0 - a */
+        int ra = vread(J, a, XS1);
+        uint16_t sub = op == ZW_OP_I8X16_NEG ? 0xF8 : op == ZW_OP_I16X8_NEG ? 0xF9
+                     : op == ZW_OP_I32X4_NEG ? 0xFA : 0xFB;
+        if (x == ra) { /* a is in d's register: negate a copy */
+            xmov(J, XS1, ra);
+            ra = XS1;
+        }
+        x64_sse_rr(B, 0x66, 0xEF, x, x); /* pxor: 0 */
+        x64_sse_rr(B, 0x66, sub, x, ra);
+        break;
+    }
+    }
+    xstore(J, d, V, x);
+}
+
+static void emit_vsplat(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2];
+    int x = xdst(J, d, V, XS0);
+    switch (op) {
+    case ZW_OP_F32X4_SPLAT: case ZW_OP_F64X2_SPLAT: {
+        bool f64 = op == ZW_OP_F64X2_SPLAT;
+        xload(J, x, a, f64 ? ZW_F64 : ZW_F32);
+        x64_sse_rri(B, 0x66, 0x70, x, x, f64 ? 0x44 : 0x00); /* pshufd */
+        break;
+    }
+    default: {
+        bool w64 = op == ZW_OP_I64X2_SPLAT;
+        int r = gread(J, a, w64, RAX);
+        x64_sse_rr_gp(B, 0x66, 0x6E, w64, x, r); /* movd/movq */
+        if (op == ZW_OP_I8X16_SPLAT) {
+            x64_sse_rr(B, 0x66, 0xEF, XS1, XS1);   /* zero indices */
+            x64_sse_rr(B, 0x66, 0x3800, x, XS1);   /* pshufb: byte 0 everywhere */
+        } else if (op == ZW_OP_I16X8_SPLAT) {
+            x64_sse_rri(B, 0xF2, 0x70, x, x, 0);    /* pshuflw */
+            x64_sse_rri(B, 0x66, 0x70, x, x, 0);    /* pshufd */
+        } else {
+            x64_sse_rri(B, 0x66, 0x70, x, x, w64 ? 0x44 : 0x00);
+        }
+        break;
+    }
+    }
+    xstore(J, d, V, x);
+}
+
+static void emit_vextract(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2];
+    uint8_t lane = (uint8_t)J->ip[3];
+    int ra = vread(J, a, XS0);
+    switch (op) {
+    case ZW_OP_F32X4_EXTRACT_LANE: case ZW_OP_F64X2_EXTRACT_LANE: {
+        bool f64 = op == ZW_OP_F64X2_EXTRACT_LANE;
+        zw_valtype t = f64 ? ZW_F64 : ZW_F32;
+        int x = xdst(J, d, t, XS1);
+        uint8_t sel = f64 ? (lane ? 0xEE : 0x44) : (uint8_t)(lane * 0x55);
+        x64_sse_rri(B, 0x66, 0x70, x, ra, sel); /* pshufd: the lane to the bottom */
+        xstore(J, d, t, x);
+        return;
+    }
+    }
+    int rd = gdst(J, d, RAX);
+    bool w64 = op == ZW_OP_I64X2_EXTRACT_LANE;
+    switch (op) {
+    case ZW_OP_I32X4_EXTRACT_LANE: case ZW_OP_I64X2_EXTRACT_LANE:
+        x64_sse_rr_gp(B, 0x66, 0x3A16, w64, ra, rd); /* pextrd/q r, xmm, lane */
+        x64_byte(B, lane);
+        break;
+    case ZW_OP_I8X16_EXTRACT_LANE_S: case ZW_OP_I8X16_EXTRACT_LANE_U:
+        x64_sse_rr_gp(B, 0x66, 0x3A14, false, ra, rd); /* pextrb: zero-extended */
+        x64_byte(B, lane);
+        if (op == ZW_OP_I8X16_EXTRACT_LANE_S) x64_movsx8_rr(B, false, rd, rd);
+        break;
+    default:
+        x64_sse_rr_gp(B, 0x66, 0xC5, false, rd, ra); /* pextrw r, xmm, lane (zero-extended) */
+        x64_byte(B, lane);
+        if (op == ZW_OP_I16X8_EXTRACT_LANE_S) x64_movsx16_rr(B, false, rd, rd);
+        break;
+    }
+    gstore(J, d, rd, w64);
+}
+
+static void emit_vreplace(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2], v = J->ip[3];
+    uint8_t lane = (uint8_t)J->ip[4];
+    int x = xdst(J, d, V, XS0);
+    switch (op) {
+    case ZW_OP_F32X4_REPLACE_LANE: case ZW_OP_F64X2_REPLACE_LANE: {
+        bool f64 = op == ZW_OP_F64X2_REPLACE_LANE;
+        zw_valtype t = f64 ? ZW_F64 : ZW_F32;
+        int rv = xreg(J, v, t);
+        if (rv == x) { /* the value is in d's register: keep a copy */
+            xmov(J, XS1, rv);
+            rv = XS1;
+        }
+        xload(J, x, a, V);
+        if (rv < 0) rv = xread(J, v, t, XS1);
+        if (f64) x64_sse_rr(B, lane ? 0 : 0xF2, lane ? 0x16 : 0x10, x, rv); /* movlhps / movsd */
+        else x64_sse_rri(B, 0x66, 0x3A21, x, rv, (uint8_t)(lane << 4));  /* insertps */
+        break;
+    }
+    default: {
+        bool w64 = op == ZW_OP_I64X2_REPLACE_LANE;
+        int r = gread(J, v, w64, RAX);
+        xload(J, x, a, V);
+        uint16_t code = op == ZW_OP_I8X16_REPLACE_LANE ? 0x3A20 : op == ZW_OP_I16X8_REPLACE_LANE ? 0xC4 : 0x3A22;
+        x64_sse_rr_gp(B, 0x66, code, w64, x, r); /* pinsrb/w/d/q xmm, r, lane */
+        x64_byte(B, lane);
+        break;
+    }
+    }
+    xstore(J, d, V, x);
+}
+
+static void emit_vbitselect(jc *J) {
+    /* ((b ^ a) & c) ^ b: a where c has ones, b elsewhere */
+    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3], c = J->ip[4];
+    xload(J, XS1, b, V);
+    x64_sse_rr(B, 0x66, 0xEF, XS1, vread(J, a, XS0)); /* pxor */
+    x64_sse_rr(B, 0x66, 0xDB, XS1, vread(J, c, XS0)); /* pand */
+    x64_sse_rr(B, 0x66, 0xEF, XS1, vread(J, b, XS0)); /* pxor */
+    xstore(J, d, V, XS1);
+}
+
+static void emit_vanytrue(jc *J) {
+    int r = vread(J, J->ip[2], XS0);
+    x64_sse_rr(B, 0x66, 0x3817, r, r); /* ptest: ZF when all zero */
+    set_bool(J, J->ip[1], CC_NE);
+}
+
 static bool emit_insn(jc *J) {
     uint32_t op = J->ip[0];
     switch (op_class(op)) {
@@ -1133,6 +1368,13 @@ static bool emit_insn(jc *J) {
     case OC_FUEL: emit_fuel(J); break;
     case OC_TRACE: emit_trace(J); break;
     case OC_TRAP: trap_if(J, -1, ZWASM_TRAP_UNREACHABLE); break;
+    case OC_VBINOP: emit_vbinop(J, op); break;
+    case OC_VUNOP: emit_vunop(J, op); break;
+    case OC_VSPLAT: emit_vsplat(J, op); break;
+    case OC_VEXTRACT: emit_vextract(J, op); break;
+    case OC_VREPLACE: emit_vreplace(J, op); break;
+    case OC_VBITSELECT: emit_vbitselect(J); break;
+    case OC_VANYTRUE: emit_vanytrue(J); break;
     case OC_REF_IS_NULL: {
         int r = gread(J, J->ip[2], true, RAX);
         x64_test_rr(B, true, r, r);
