@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <ucontext.h>
 
+#include "../../sem/numeric.h"
 #include "../jit_int.h"
 #include "asm.h"
 
@@ -71,6 +72,7 @@ typedef enum {
     OC_CONVERT, OC_LOAD, OC_STORE, OC_SELECT, OC_GLOBAL, OC_BRANCH, OC_BR_TABLE,
     OC_RETURN, OC_CALL, OC_FUEL, OC_TRACE, OC_TRAP, OC_REF_IS_NULL,
     OC_VBINOP, OC_VUNOP, OC_VSPLAT, OC_VEXTRACT, OC_VREPLACE, OC_VBITSELECT, OC_VANYTRUE,
+    OC_FMINMAX, OC_FCOPYSIGN, OC_FTRUNC, OC_CONVERT_U64,
 } opclass;
 
 /* SIMD operations that are one SSE instruction on two registers (SSE4.1):
@@ -218,6 +220,13 @@ static opclass op_class(uint32_t op) {
     case ZW_OP_I32X4_REPLACE_LANE: case ZW_OP_I64X2_REPLACE_LANE: case ZW_OP_F32X4_REPLACE_LANE:
     case ZW_OP_F64X2_REPLACE_LANE: case ZW_OP_I8X16_REPLACE_LANE: case ZW_OP_I16X8_REPLACE_LANE:
         return OC_VREPLACE;
+    case ZW_OP_F32_MIN: case ZW_OP_F32_MAX: case ZW_OP_F64_MIN: case ZW_OP_F64_MAX: return OC_FMINMAX;
+    case ZW_OP_F32_COPYSIGN: case ZW_OP_F64_COPYSIGN: return OC_FCOPYSIGN;
+    case ZW_OP_I32_TRUNC_F32_S: case ZW_OP_I32_TRUNC_F32_U: case ZW_OP_I32_TRUNC_F64_S:
+    case ZW_OP_I32_TRUNC_F64_U: case ZW_OP_I64_TRUNC_F32_S: case ZW_OP_I64_TRUNC_F32_U:
+    case ZW_OP_I64_TRUNC_F64_S: case ZW_OP_I64_TRUNC_F64_U:
+        return OC_FTRUNC;
+    case ZW_OP_F32_CONVERT_I64_U: case ZW_OP_F64_CONVERT_I64_U: return OC_CONVERT_U64;
     case ZW_OP_V128_BITSELECT: return OC_VBITSELECT;
     case ZW_OP_V128_ANY_TRUE: return OC_VANYTRUE;
     }
@@ -1171,6 +1180,128 @@ static void emit_trace(jc *J) {
     call_c(B, (const void *)zw_jit_trace);
 }
 
+/* float min/max with Wasm's rules: a NaN operand gives a (quiet) NaN; equal
+ * operands (+0 and -0) combine their bits (min: or, max: and) */
+static void emit_fminmax(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    bool f64 = op == ZW_OP_F64_MIN || op == ZW_OP_F64_MAX, mx = op == ZW_OP_F32_MAX || op == ZW_OP_F64_MAX;
+    zw_valtype t = f64 ? ZW_F64 : ZW_F32;
+    uint8_t pfx = f64 ? 0xF2 : 0xF3, ppfx = f64 ? 0x66 : 0;
+    xload(J, XS0, a, t);
+    int y = xread(J, b, t, XS1);
+    x64_sse_rr(B, ppfx, 0x2E, XS0, y);               /* ucomis */
+    uint32_t nan = x64_jcc_rel32(B, CC_P);
+    uint32_t ne = x64_jcc_rel32(B, CC_NE);
+    x64_sse_rr(B, 0, mx ? 0x54 : 0x56, XS0, y);      /* equal: andps / orps */
+    uint32_t done1 = x64_jmp_rel32(B);
+    x64_patch_rel32(B, ne, B->len);
+    x64_sse_rr(B, pfx, mx ? 0x5F : 0x5D, XS0, y);    /* maxs / mins */
+    uint32_t done2 = x64_jmp_rel32(B);
+    x64_patch_rel32(B, nan, B->len);
+    x64_sse_rr(B, pfx, 0x58, XS0, y);                /* adds: the NaN, quieted */
+    x64_patch_rel32(B, done1, B->len);
+    x64_patch_rel32(B, done2, B->len);
+    xstore(J, d, t, XS0);
+}
+
+/* copysign on the bits, in rax and rcx */
+static void emit_fcopysign(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    bool f64 = op == ZW_OP_F64_COPYSIGN;
+    zw_valtype t = f64 ? ZW_F64 : ZW_F32;
+    int ra = xreg(J, a, t), rb = xreg(J, b, t);
+    if (ra >= 0) x64_sse_rr_gp(B, 0x66, 0x7E, f64, ra, RAX);
+    else x64_mov_rm(B, f64, RAX, SLOT(a));
+    if (rb >= 0) x64_sse_rr_gp(B, 0x66, 0x7E, f64, rb, RCX);
+    else x64_mov_rm(B, f64, RCX, SLOT(b));
+    if (f64) {
+        x64_mov_ri(B, RDX, 0x7FFFFFFFFFFFFFFFull);
+        x64_alu_rr(B, ALU_AND, true, RAX, RDX);  /* |a| */
+        x64_grp3_r(B, G3_NOT, true, RDX);
+        x64_alu_rr(B, ALU_AND, true, RCX, RDX);  /* b's sign */
+    } else {
+        x64_alu_ri(B, ALU_AND, false, RAX, 0x7FFFFFFF);
+        x64_alu_ri(B, ALU_AND, false, RCX, INT32_MIN);
+    }
+    x64_alu_rr(B, ALU_OR, f64, RAX, RCX);
+    int rd = xreg(J, d, t);
+    if (rd >= 0) x64_sse_rr_gp(B, 0x66, 0x6E, f64, rd, RAX);
+    else x64_mov_mr(B, true, SLOT(d), RAX);
+}
+
+/* float -> integer, trapping: NaN is an invalid conversion, a value whose
+ * truncation does not fit overflows (bounds exact in the source type) */
+static void emit_ftrunc(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2];
+    bool f64 = op == ZW_OP_I32_TRUNC_F64_S || op == ZW_OP_I32_TRUNC_F64_U ||
+               op == ZW_OP_I64_TRUNC_F64_S || op == ZW_OP_I64_TRUNC_F64_U;
+    bool to64 = op >= ZW_OP_I64_TRUNC_F32_S;
+    bool sgn = op == ZW_OP_I32_TRUNC_F32_S || op == ZW_OP_I32_TRUNC_F64_S ||
+               op == ZW_OP_I64_TRUNC_F32_S || op == ZW_OP_I64_TRUNC_F64_S;
+    zw_valtype t = f64 ? ZW_F64 : ZW_F32;
+    uint8_t cpfx = f64 ? 0x66 : 0, spfx = f64 ? 0xF2 : 0xF3;
+    /* the bounds: lo exclusive (or inclusive: lo_incl), hi exclusive */
+    double lo = !sgn ? -1.0 : to64 ? -9223372036854775808.0 : f64 ? -2147483649.0 : -2147483648.0;
+    double hi = !sgn ? (to64 ? 18446744073709551616.0 : 4294967296.0) : to64 ? 9223372036854775808.0 : 2147483648.0;
+    bool lo_incl = sgn && (to64 || !f64);
+    int x = xread(J, a, t, XS0);
+    x64_sse_rr(B, cpfx, 0x2E, x, x);
+    trap_if(J, CC_P, ZWASM_TRAP_INVALID_CONVERSION);
+    for (int k = 0; k < 2; k++) {
+        double v = k ? hi : lo;
+        if (f64) x64_mov_ri(B, RAX, zw_f64_bits(v));
+        else x64_mov_ri(B, RAX, zw_f32_bits((float)v));
+        x64_sse_rr_gp(B, 0x66, 0x6E, f64, XS1, RAX);
+        x64_sse_rr(B, cpfx, 0x2E, x, XS1);
+        trap_if(J, k ? CC_AE : lo_incl ? CC_B : CC_BE, ZWASM_TRAP_INT_OVERFLOW);
+    }
+    if (to64 && !sgn) { /* at or above 2^63: convert x - 2^63, then set the top bit */
+        if (f64) x64_mov_ri(B, RAX, zw_f64_bits(9223372036854775808.0));
+        else x64_mov_ri(B, RAX, zw_f32_bits(9223372036854775808.0f));
+        x64_sse_rr_gp(B, 0x66, 0x6E, f64, XS1, RAX);
+        x64_sse_rr(B, cpfx, 0x2E, x, XS1);
+        uint32_t big = x64_jcc_rel32(B, CC_AE);
+        x64_sse_rr_gp(B, spfx, 0x2C, true, RAX, x); /* cvtts?2si rax */
+        uint32_t done = x64_jmp_rel32(B);
+        x64_patch_rel32(B, big, B->len);
+        if (x != XS0) xmov(J, XS0, x);
+        x64_sse_rr(B, spfx, 0x5C, XS0, XS1);        /* subs */
+        x64_sse_rr_gp(B, spfx, 0x2C, true, RAX, XS0);
+        x64_mov_ri(B, RCX, 0x8000000000000000ull);
+        x64_alu_rr(B, ALU_XOR, true, RAX, RCX);
+        x64_patch_rel32(B, done, B->len);
+    } else {
+        /* i32_u converts through a 64-bit integer (its range fits) */
+        x64_sse_rr_gp(B, spfx, 0x2C, to64 || !sgn, RAX, x);
+    }
+    gstore(J, d, RAX, to64);
+}
+
+/* f32/f64.convert_i64_u: a value with the top bit set is halved (keeping
+ * the lowest bit for rounding), converted, and doubled */
+static void emit_convert_u64(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1];
+    bool f64 = op == ZW_OP_F64_CONVERT_I64_U;
+    zw_valtype t = f64 ? ZW_F64 : ZW_F32;
+    uint8_t spfx = f64 ? 0xF2 : 0xF3;
+    int x = xdst(J, d, t, XS0);
+    gload(J, RAX, J->ip[2], true);
+    x64_sse_rr(B, 0, 0x57, x, x); /* xorps */
+    x64_test_rr(B, true, RAX, RAX);
+    uint32_t big = x64_jcc_rel32(B, CC_S);
+    x64_sse_rr_gp(B, spfx, 0x2A, true, x, RAX);
+    uint32_t done = x64_jmp_rel32(B);
+    x64_patch_rel32(B, big, B->len);
+    x64_mov_rr(B, true, RCX, RAX);
+    x64_shift_ri(B, SH_SHR, true, RCX, 1);
+    x64_alu_ri(B, ALU_AND, false, RAX, 1);
+    x64_alu_rr(B, ALU_OR, true, RCX, RAX);
+    x64_sse_rr_gp(B, spfx, 0x2A, true, x, RCX);
+    x64_sse_rr(B, spfx, 0x58, x, x); /* adds: double it */
+    x64_patch_rel32(B, done, B->len);
+    xstore(J, d, t, x);
+}
+
 /* ---- SIMD ------------------------------------------------------------------------------ */
 #define V ZW_V128
 /* the register holding v128 slot s, loaded into scratch when in memory
@@ -1368,6 +1499,10 @@ static bool emit_insn(jc *J) {
     case OC_FUEL: emit_fuel(J); break;
     case OC_TRACE: emit_trace(J); break;
     case OC_TRAP: trap_if(J, -1, ZWASM_TRAP_UNREACHABLE); break;
+    case OC_FMINMAX: emit_fminmax(J, op); break;
+    case OC_FCOPYSIGN: emit_fcopysign(J, op); break;
+    case OC_FTRUNC: emit_ftrunc(J, op); break;
+    case OC_CONVERT_U64: emit_convert_u64(J, op); break;
     case OC_VBINOP: emit_vbinop(J, op); break;
     case OC_VUNOP: emit_vunop(J, op); break;
     case OC_VSPLAT: emit_vsplat(J, op); break;
@@ -1394,6 +1529,8 @@ static bool frameless(const zw_ir_func *f) {
         case OC_CONST: case OC_MOV: case OC_BINOP: case OC_CMP: case OC_UNOP: case OC_FBINOP:
         case OC_FUNOP: case OC_FCMP: case OC_CONVERT: case OC_SELECT: case OC_GLOBAL:
         case OC_BRANCH: case OC_BR_TABLE: case OC_RETURN: case OC_REF_IS_NULL:
+        case OC_FMINMAX: case OC_FCOPYSIGN: case OC_CONVERT_U64: case OC_VBINOP: case OC_VUNOP:
+        case OC_VSPLAT: case OC_VEXTRACT: case OC_VREPLACE: case OC_VBITSELECT: case OC_VANYTRUE:
             break;
         default:
             return false;
