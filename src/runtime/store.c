@@ -151,8 +151,13 @@ static void store_clear(zw_store *s) {
     }
     ZW_VEC_FREE(&s->types);
     free(s->type_index);
+    /* the record stays taken (live) until zwasm_store_delete releases it
+     * under the engine's lock: another thread's zwasm_store_new must not
+     * reuse it before */
+    bool live = s->live;
     memset(s, 0, sizeof *s);
     s->engine = engine;
+    s->live = live;
 }
 
 ZWASM_API void zwasm_store_delete(zwasm_store_t *s) {

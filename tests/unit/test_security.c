@@ -770,3 +770,52 @@ TEST(sec_failed_instantiation_gives_back_its_budget) {
     zwasm_module_delete(ok);
     zwasm_engine_delete(e);
 }
+
+/* Threads sharing one engine, each creating, calling and deleting stores of
+ * its own: a deleted store's record is reused only after it is released
+ * (store_clear used to mark it free before zwasm_store_delete's locked
+ * release, so two threads could end up with one record). */
+typedef struct {
+    zwasm_engine_t *e;
+    zwasm_module_t *m;
+    int bad;
+} store_churn;
+
+static void *churn(void *p) {
+    store_churn *c = p;
+    for (int i = 0; i < 300; i++) {
+        zwasm_store_t *s = zwasm_store_new(c->e);
+        zwasm_instance_t *in = NULL;
+        zwasm_error_t err;
+        if (!s || zwasm_instance_new(s, c->m, NULL, 0, &in, &err) != ZWASM_OK) {
+            c->bad++;
+            zwasm_store_delete(s);
+            continue;
+        }
+        zwasm_func_t *f = export_func(in, "f");
+        zwasm_val_t a = I32(i), r;
+        for (int j = 0; j < 5; j++)
+            if (zwasm_func_call(s, f, &a, 1, &r, 1, &err) != ZWASM_OK || r.of.i32 != i + 1) c->bad++;
+        zwasm_store_delete(s);
+    }
+    return NULL;
+}
+
+TEST(sec_stores_on_threads_share_an_engine) {
+    zwasm_engine_t *e = test_engine_new(NULL);
+    zwasm_module_t *m = compile(e, "(module (func (export \"f\") (param i32) (result i32)"
+                                   "  (i32.add (local.get 0) (i32.const 1))))", NULL);
+    CHECK(m != NULL);
+    store_churn c[6];
+    pthread_t t[6];
+    for (int i = 0; i < 6; i++) {
+        c[i] = (store_churn){e, m, 0};
+        CHECK(pthread_create(&t[i], NULL, churn, &c[i]) == 0);
+    }
+    for (int i = 0; i < 6; i++) {
+        pthread_join(t[i], NULL);
+        CHECK_EQ_INT(c[i].bad, 0);
+    }
+    zwasm_module_delete(m);
+    zwasm_engine_delete(e);
+}
