@@ -260,10 +260,10 @@ void zw_module_free(zw_module *m);
 /* Take / drop a reference of a reference-counted module (refs != 0); the
  * last release frees it. */
 static inline void zw_module_retain(zw_module *m) {
-    if (m->refs) ZW_ATOMIC_ADD_FETCH(&m->refs, 1u);
+    if (ZW_ATOMIC_LOAD(&m->refs)) ZW_ATOMIC_ADD_FETCH(&m->refs, 1u);
 }
 static inline void zw_module_release(zw_module *m) {
-    if (m->refs && ZW_ATOMIC_SUB_FETCH(&m->refs, 1u) == 0) zw_module_free(m);
+    if (ZW_ATOMIC_LOAD(&m->refs) && ZW_ATOMIC_SUB_FETCH(&m->refs, 1u) == 0) zw_module_free(m);
 }
 
 /* validate/validate.c: the validation algorithm of the specification.

@@ -136,7 +136,11 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
         else {
             /* [d for the result][s per param] (register-immediate and
              * absolute-load forms just have fewer slots) */
-            snprintf(sig, sizeof sig, "%s%s", oi->results, oi->params);
+            size_t nr = strlen(oi->results), np = strlen(oi->params);
+            if (nr + np < sizeof sig) {
+                memcpy(sig, oi->results, nr);
+                memcpy(sig + nr, oi->params, np + 1);
+            }
             types = sig;
         }
     } else {

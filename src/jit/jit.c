@@ -56,10 +56,16 @@ static zw_jchunk *chunk_new(size_t need, bool anon) {
 uint8_t *zw_jcode_add(zw_jcode *jc, const uint8_t *code, size_t n, bool anon) {
     zw_jchunk *c = jc->chunks;
     if (anon || !c || !c->w || c->size - c->used < n) {
+        zw_jchunk *full = c;
         c = chunk_new(n, anon);
         if (!c) return NULL;
         c->next = jc->chunks;
-        jc->chunks = c;
+        __atomic_store_n(&jc->chunks, c, __ATOMIC_RELEASE); /* read by backtraces (find_jfunc) */
+        /* the writable view of a chunk nothing more goes into: gone */
+        if (full && full->w && full->w != full->x) {
+            munmap(full->w, full->size);
+            full->w = NULL;
+        }
     }
     memcpy(c->w + c->used, code, n);
     uint8_t *x = c->x + c->used;
@@ -166,8 +172,9 @@ static zwasm_result_t compile(zw_jfunc *jf, zwasm_error_t *err) {
                 r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, f->func_idx,
                                "out of memory (executable memory for the JIT)");
             } else {
-                jf->code = x;
                 jf->code_len = len;
+                /* published for backtraces on other threads (find_jfunc) */
+                __atomic_store_n(&jf->code, x, __ATOMIC_RELEASE);
                 if (jm->m->perf_map) perf_map_add(jm->m, f->func_idx, x, len);
                 __atomic_store_n(&jf->entry, (void *)x, __ATOMIC_RELEASE);
             }
@@ -187,14 +194,23 @@ void *zw_jit_compile_lazy(zw_jctx *ctx, zw_jfunc *jf) {
     return jf->entry;
 }
 
+zwasm_result_t zw_jit_compile_module(zw_module *m, zwasm_error_t *err) {
+    zw_jmod *jm = m->engine_code;
+    for (uint32_t d = 0; d < m->nfuncs - m->nfunc_imports; d++) {
+        zwasm_result_t r = compile(&jm->f[d], err);
+        if (r != ZWASM_OK) return r;
+    }
+    return ZWASM_OK;
+}
+
 /* zwasm_module_code: compile everything, then hand out the code per IR instruction */
 static zwasm_result_t jit_code(zw_module *m, zwasm_code_fn fn, void *env, zwasm_error_t *err) {
     zw_jmod *jm = m->engine_code;
     uint32_t n = m->nfuncs - m->nfunc_imports;
+    zwasm_result_t r = zw_jit_compile_module(m, err);
+    if (r != ZWASM_OK) return r;
     for (uint32_t d = 0; d < n; d++) {
         zw_jfunc *jf = &jm->f[d];
-        zwasm_result_t r = compile(jf, err);
-        if (r != ZWASM_OK) return r;
         const zw_ir_func *f = jf->ir;
         uint32_t idx = m->nfunc_imports + d;
         fn(env, idx, NULL, jf->code, jf->insn_off[0], (uintptr_t)jf->code);
@@ -260,8 +276,12 @@ static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_e
      * itself (unless the thread's own limit is higher); a nested entry
      * keeps the outer floor, so frames of host functions count too. */
     uint64_t depth = s->engine->cfg.max_call_depth ? s->engine->cfg.max_call_depth : 10000;
-    ctx->depth_span = ex->nest > 1 ? UINT64_MAX : depth * ZW_JIT_FRAME_BYTES; /* max: no floor */
-    ctx->native_floor = ex->nest > 1 && saved_floor > ex->native_floor ? saved_floor : ex->native_floor;
+    uintptr_t saved_host_sp = ctx->host_sp;
+    bool nested = ex->nest > 1;
+    ctx->depth_span = nested ? UINT64_MAX : depth * ZW_JIT_FRAME_BYTES; /* max: no floor */
+    ctx->hard_floor = ex->native_floor;
+    ctx->native_floor = nested && saved_floor > ex->native_floor ? saved_floor : ex->native_floor;
+    if (!nested) ctx->host_sp = 0;
     ctx->stack_end = ex->stack_end;
     ctx->fuel = ex->fuel_on ? ex->fuel : UINT64_MAX;
     ctx->interrupt = &s->interrupt;
@@ -281,6 +301,7 @@ static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_e
     if (ex->fuel_on) ex->fuel = ctx->fuel;
     ctx->entry_sp = saved_sp;
     ctx->native_floor = saved_floor;
+    ctx->host_sp = saved_host_sp;
     ctx->err = saved_err;
     return r;
 }
@@ -328,6 +349,20 @@ static bool cross_ret(const zw_jctx *ctx, uintptr_t addr) {
     return false;
 }
 
+bool zw_jit_code_contains(const zw_jctx *ctx, uintptr_t addr) {
+    const zw_store *s = ctx->store;
+    for (uint32_t i = 0; i < s->objs_cap; i++) {
+        uintptr_t o = s->objs[i];
+        if (!o || (zw_objkind)(o & 7) != ZW_OBJ_INSTANCE) continue;
+        const zw_module *m = ((const zw_instance *)(o & ~(uintptr_t)7))->module;
+        const zw_jmod *jm = m->engine_code;
+        if (!jm || m->backend != (const void *)&zw_jit_backend) continue;
+        for (const zw_jchunk *c = __atomic_load_n(&jm->code.chunks, __ATOMIC_ACQUIRE); c; c = c->next)
+            if (addr >= (uintptr_t)c->x && addr < (uintptr_t)c->x + c->size) return true;
+    }
+    return false;
+}
+
 /* The compiled function whose code holds addr, among the modules of the
  * store's instances; NULL if none (the entry stub, C code). */
 static const zw_jfunc *find_jfunc(const zw_jctx *ctx, uintptr_t addr) {
@@ -340,12 +375,15 @@ static const zw_jfunc *find_jfunc(const zw_jctx *ctx, uintptr_t addr) {
         const zw_jmod *jm = m->engine_code;
         if (!jm || m->backend != (const void *)&zw_jit_backend) continue;
         bool inside = false;
-        for (const zw_jchunk *c = jm->code.chunks; c && !inside; c = c->next)
+        for (const zw_jchunk *c = __atomic_load_n(&jm->code.chunks, __ATOMIC_ACQUIRE); c && !inside; c = c->next)
             inside = addr >= (uintptr_t)c->x && addr < (uintptr_t)c->x + c->size;
         if (!inside) continue;
+        /* another thread may be compiling functions of this module: code is
+         * published last (compile) */
         for (uint32_t d = 0; d < m->nfuncs - m->nfunc_imports; d++) {
             const zw_jfunc *jf = &jm->f[d];
-            if (jf->code && addr >= (uintptr_t)jf->code && addr < (uintptr_t)jf->code + jf->code_len) return jf;
+            const uint8_t *code = __atomic_load_n(&jf->code, __ATOMIC_ACQUIRE);
+            if (code && addr >= (uintptr_t)code && addr < (uintptr_t)code + jf->code_len) return jf;
         }
     }
     return NULL;
@@ -389,15 +427,10 @@ void zw_jit_trap(zw_jctx *ctx) {
             err->func = loc.inlined_func != ZWASM_NO_FUNC ? loc.inlined_func : jf->ir->func_idx;
             err->offset = loc.offset;
         }
-        if (line >= 12) { /* count the rest */
+        if (line >= 12) { /* count this frame and its callers up to the entry stub's */
             uint32_t more = 0;
-            for (uintptr_t p = fpn; p;) {
-                uintptr_t r = *(const uintptr_t *)(p + 8);
-                if (cross_ret(ctx, r)) r = *(const uintptr_t *)(p + ZW_JIT_CROSS_RET);
-                if (!find_jfunc(ctx, r - 1)) break;
-                more++;
-                p = *(const uintptr_t *)p;
-            }
+            uintptr_t entry_fp = (uintptr_t)ctx->entry_sp + ZW_JIT_ENTRY_FP;
+            for (uintptr_t p = fpn; p && p != entry_fp; p = *(const uintptr_t *)p) more++;
             snprintf(err->backtrace + len, sizeof err->backtrace - len, "  ... %u more frames\n", more);
             break;
         }

@@ -10,7 +10,9 @@
 
 extern const zw_backend zw_jit_backend;
 
-/* Whether this machine can run the JIT (x86-64 with SSE4.1). */
+/* Whether this machine can run the JIT (x86-64 with SSE4.1 and POPCNT). */
 bool zw_jit_supported(void);
+/* Compile every function of m (a module of a JIT engine) now. */
+zwasm_result_t zw_jit_compile_module(zw_module *m, zwasm_error_t *err);
 
 #endif

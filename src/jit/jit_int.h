@@ -27,6 +27,10 @@ typedef struct zw_jctx {
     void *trap_stub;           /* a trap stub (every module's is the same code) */
     void *entry_sp;            /* native stack pointer of the innermost entry (unwinding) */
     uint64_t depth_span;       /* the entry stub raises native_floor to entry_sp - depth_span */
+    uintptr_t host_sp;         /* the stack pointer when compiled code last called a host
+                                * function: a nested entry lowers the floor by the native stack
+                                * the host used, so only wasm frames count as call depth */
+    uintptr_t hard_floor;      /* the thread's own limit: the floor never goes below */
     /* a trap being raised: its kind (or ZW_JIT_TRAP_ERR: err is filled),
      * the IR position of the trapping instruction (or UINT32_MAX: find it
      * from trap_ret, a return address inside the trapping function), and
@@ -51,6 +55,9 @@ typedef struct zw_jctx {
  * address, from the callee's frame pointer: above the callee's return
  * address (at 8) comes the saved r14 (at 16). */
 #define ZW_JIT_CROSS_RET 24
+/* The entry stub's frame pointer, from entry_sp (above the five saved
+ * registers and a word of padding). */
+#define ZW_JIT_ENTRY_FP 48
 
 /* trap_kind: the error is already in ctx->err (a helper or host function failed) */
 #define ZW_JIT_TRAP_ERR 0xFFFFu
@@ -165,6 +172,9 @@ uint32_t zw_jit_call_host(zw_jctx *ctx, zw_funcinst *f, zw_slot *fp, zw_instance
 void *zw_jit_compile_lazy(zw_jctx *ctx, zw_jfunc *jf);
 /* Fill ctx->err for the trap in ctx (kind, location, backtrace). */
 void zw_jit_trap(zw_jctx *ctx);
+/* Whether addr is inside code compiled for the modules of ctx's store
+ * (for the signal handler: no locks taken). */
+bool zw_jit_code_contains(const zw_jctx *ctx, uintptr_t addr);
 /* Print a trace line (--trace) for instruction pc of f. */
 void zw_jit_trace(const zw_ir_func *f, uint32_t pc, const zw_slot *fp);
 

@@ -36,6 +36,12 @@
 #define ZW_RA_MAX_BITS ((uint64_t)1 << 26)
 #define ZW_RA_MAX_PASSES 64
 #define ZW_RA_MAX_MAP_BITS ((uint64_t)1 << 27)
+#define ZW_RA_MAX_RANGES (1u << 22)
+/* words of occupancy maps tested while choosing registers */
+#define ZW_RA_MAX_SCAN ((uint64_t)1 << 26)
+/* values saved and reloaded around calls and helpers, per instruction of
+ * the function (beyond it, the code would grow more than registers gain) */
+#define ZW_RA_MAX_ACROSS_PER_INSN 2
 
 typedef uint64_t word;
 
@@ -84,17 +90,23 @@ typedef struct {
     const zw_ir_func *f;
     zw_ra *out;
     uint32_t ni, ns, nv, nb, nw;
+    int ngp;                  /* general registers (the float file's numbers follow) */
     uint32_t *opat, *opv;     /* operands of instruction i: opv[opat[i] .. opat[i+1]) = vreg | DEF */
     uint32_t *lead, *block;   /* block b starts at instruction lead[b]; instruction i is in block[i] */
     word *use, *def, *lin, *lout;
     range *r;                 /* live ranges, sorted by (vreg, start), merged */
     uint32_t nr, capr;
     uint32_t *rat;            /* ranges of vreg v: r[rat[v] .. rat[v+1]) */
+    bool too_big;             /* a bound on the work was reached: no registers */
 } ra_state;
 
 #define DEF_BIT 0x80000000u
 
 static bool push_range(ra_state *S, uint32_t v, uint32_t a, uint32_t b) {
+    if (S->nr >= ZW_RA_MAX_RANGES) { /* too many: no registers (not out of memory) */
+        S->too_big = true;
+        return false;
+    }
     if (S->nr == S->capr) {
         uint32_t nc = S->capr ? S->capr * 2 : 256;
         range *p = realloc(S->r, (size_t)nc * sizeof *p);
@@ -164,14 +176,21 @@ out:
     return ok;
 }
 
-/* The successors of block b (instruction indices of their first instructions). */
-static uint32_t successors(const ra_state *S, uint32_t b, uint32_t *tbuf, const uint32_t *at, uint32_t *succ) {
+/* The successors of block b, each once (seen: per block, the stamp of the
+ * last listing that included it; stamp: unique per call). */
+static uint32_t successors(const ra_state *S, uint32_t b, uint32_t *tbuf, const uint32_t *at, uint32_t *succ,
+                           uint32_t *seen, uint32_t stamp) {
     const zw_ir_func *f = S->f;
     uint32_t last = (b + 1 < S->nb ? S->lead[b + 1] : S->ni) - 1, pc = f->insn[last], n = 0;
     uint32_t nt = zw_ir_targets(f, pc, tbuf, f->len);
-    for (uint32_t k = 0; k < nt; k++)
-        if (tbuf[k] < f->len && at[tbuf[k]]) succ[n++] = S->block[at[tbuf[k]] - 1];
-    if (zw_ir_falls_through(f->code[pc]) && last + 1 < S->ni) succ[n++] = S->block[last + 1];
+    if (zw_ir_falls_through(f->code[pc]) && last + 1 < S->ni) tbuf[nt++] = f->insn[last + 1];
+    for (uint32_t k = 0; k < nt; k++) {
+        if (tbuf[k] >= f->len || !at[tbuf[k]]) continue;
+        uint32_t t = S->block[at[tbuf[k]] - 1];
+        if (seen[t] == stamp) continue;
+        seen[t] = stamp;
+        succ[n++] = t;
+    }
     return n;
 }
 
@@ -186,8 +205,9 @@ static int liveness(ra_state *S) {
     uint32_t *at = zw_calloc((size_t)f->len + 1, sizeof *at);
     uint32_t *tbuf = zw_calloc((size_t)f->len + 2, sizeof *tbuf);
     uint32_t *succ = zw_calloc((size_t)f->len + 2, sizeof *succ);
+    uint32_t *seen = zw_calloc((size_t)S->nb + 1, sizeof *seen);
     int rc = -1;
-    if (!S->use || !S->def || !S->lin || !S->lout || !at || !tbuf || !succ) goto out;
+    if (!S->use || !S->def || !S->lin || !S->lout || !at || !tbuf || !succ || !seen) goto out;
     for (uint32_t i = 0; i < S->ni; i++) at[f->insn[i]] = i + 1;
     for (uint32_t i = 0; i < S->ni; i++) {
         word *u = S->use + (size_t)S->block[i] * S->nw, *d = S->def + (size_t)S->block[i] * S->nw;
@@ -202,7 +222,7 @@ static int liveness(ra_state *S) {
         bool changed = false;
         for (uint32_t b = S->nb; b-- > 0;) {
             word *lo = S->lout + (size_t)b * S->nw, *li = S->lin + (size_t)b * S->nw;
-            uint32_t n = successors(S, b, tbuf, at, succ);
+            uint32_t n = successors(S, b, tbuf, at, succ, seen, pass * S->nb + b + 1);
             for (uint32_t k = 0; k < n; k++) {
                 const word *si = S->lin + (size_t)succ[k] * S->nw;
                 for (uint32_t w = 0; w < S->nw; w++) lo[w] |= si[w];
@@ -223,6 +243,7 @@ out:
     free(at);
     free(tbuf);
     free(succ);
+    free(seen);
     return rc;
 }
 
@@ -235,8 +256,10 @@ static bool live_ranges(ra_state *S) {
     for (uint32_t b = 0; b < S->nb; b++) {
         uint32_t first = S->lead[b], last = (b + 1 < S->nb ? S->lead[b + 1] : S->ni) - 1;
         memcpy(live, S->lout + (size_t)b * S->nw, S->nw * sizeof *live);
+        /* live out: up to and including the position after the block's last
+         * instruction (so a value is live "after" a call that ends a block) */
         for (uint32_t w = 0; w < S->nw; w++)
-            for (word x = live[w]; x; x &= x - 1) end[w * 64 + (uint32_t)__builtin_ctzll(x)] = 2 * last + 2;
+            for (word x = live[w]; x; x &= x - 1) end[w * 64 + (uint32_t)__builtin_ctzll(x)] = 2 * last + 3;
         for (uint32_t i = last + 1; i-- > first;) {
             for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++) {
                 if (!(S->opv[k] & DEF_BIT)) continue;
@@ -262,7 +285,7 @@ static bool live_ranges(ra_state *S) {
             }
     }
     /* sort by vreg and start, merge touching ranges, index by vreg */
-    qsort(S->r, S->nr, sizeof *S->r, by_vreg_start);
+    if (S->nr) qsort(S->r, S->nr, sizeof *S->r, by_vreg_start);
     uint32_t n = 0;
     for (uint32_t k = 0; k < S->nr; k++) {
         if (n && S->r[n - 1].v == S->r[k].v && S->r[k].a <= S->r[n - 1].b) {
@@ -343,7 +366,8 @@ static bool allocate(ra_state *S, int ngp, int nfp) {
         pr[np++] = (prio){v, pr[v].w, len};
     }
     qsort(pr, np, sizeof *pr, by_priority);
-    for (uint32_t k = 0; k < np; k++) {
+    uint64_t scanned = 0;
+    for (uint32_t k = 0; k < np && scanned < ZW_RA_MAX_SCAN; k++) { /* past the bound: the rest in memory */
         uint32_t v = pr[k].v, c = v % ZW_RA_NCLASS, s = v / ZW_RA_NCLASS, fl = ZW_RA_FILE(c);
         int chosen = -1;
         /* the hinted register first, then the lowest free one */
@@ -353,8 +377,10 @@ static bool allocate(ra_state *S, int ngp, int nfp) {
             if (r < 0) continue;
             word *m = map + (size_t)((fl ? nreg[0] : 0) + r) * mw;
             bool clash = false;
-            for (uint32_t q = S->rat[v]; q < S->rat[v + 1] && !clash; q++)
+            for (uint32_t q = S->rat[v]; q < S->rat[v + 1] && !clash; q++) {
                 clash = map_any(m, S->r[q].a, S->r[q].b);
+                scanned += (S->r[q].b - S->r[q].a) / 64 + 1;
+            }
             if (!clash) chosen = r;
         }
         if (chosen < 0) continue; /* in its slot */
@@ -376,68 +402,105 @@ out:
 /* The register of virtual register v, or -1. */
 static int vreg(const zw_ra *ra, uint32_t v) { return ra->reg[v % ZW_RA_NCLASS][v / ZW_RA_NCLASS]; }
 
-/* 6. what is live across each clobbering instruction (walking each block
- * backwards from its live-out set), and on entry */
-static bool live_lists(ra_state *S, zw_ra_clobbers clob) {
+/* 6. what is live across each clobbering instruction, and on entry: per
+ * register, the ranges of the virtual registers it holds (disjoint),
+ * sorted; the one holding it just after the instruction (position 2i+2)
+ * is live across it unless the instruction writes it. */
+typedef struct { uint32_t a, b, v; } held;
+static int by_held_start(const void *x, const void *y) {
+    const held *p = x, *q = y;
+    return p->a < q->a ? -1 : p->a > q->a;
+}
+/* The virtual register whose range in h[0..n) holds position p, or NONE. */
+static uint32_t holder(const held *h, uint32_t n, uint32_t p) {
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) { /* the first range starting after p */
+        uint32_t mid = (lo + hi) / 2;
+        if (h[mid].a <= p) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo && h[lo - 1].b > p ? h[lo - 1].v : UINT32_MAX;
+}
+
+static int live_lists(ra_state *S, zw_ra_clobbers clob, int nregs) {
     zw_ra *ra = S->out;
-    uint32_t cap = 0, n = 0;
-    uint32_t *pairs = NULL; /* (instruction, vreg) */
-    word *live = zw_calloc(S->nw + 1, sizeof *live);
-    bool ok = false;
-    if (!live) return false;
-    for (uint32_t b = 0; b < S->nb; b++) {
-        uint32_t first = S->lead[b], last = (b + 1 < S->nb ? S->lead[b + 1] : S->ni) - 1;
-        memcpy(live, S->lout + (size_t)b * S->nw, S->nw * sizeof *live);
-        for (uint32_t i = last + 1; i-- > first;) {
-            if (clob && clob(S->f, S->f->insn[i]))
-                for (uint32_t w = 0; w < S->nw; w++)
-                    for (word x = live[w]; x; x &= x - 1) {
-                        uint32_t v = w * 64 + (uint32_t)__builtin_ctzll(x);
-                        bool defd = false;
-                        for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++)
-                            if (S->opv[k] == (v | DEF_BIT)) defd = true;
-                        if (defd || vreg(ra, v) < 0) continue;
-                        if (n + 2 > cap) {
-                            uint32_t nc = cap ? cap * 2 : 64;
-                            uint32_t *np = realloc(pairs, (size_t)nc * sizeof *np);
-                            if (!np) goto out;
-                            pairs = np;
-                            cap = nc;
-                        }
-                        pairs[n++] = i;
-                        pairs[n++] = v;
-                    }
-            for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++)
-                if (S->opv[k] & DEF_BIT) bit_clr(live, S->opv[k] & ~DEF_BIT);
-            for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++)
-                if (!(S->opv[k] & DEF_BIT)) bit_set(live, S->opv[k]);
+    int rc = -1;
+    uint32_t *cnt = zw_calloc((size_t)nregs + 1, sizeof *cnt), *at = zw_calloc((size_t)nregs + 2, sizeof *at);
+    held *h = NULL;
+    uint32_t total = 0;
+    if (!cnt || !at) goto out;
+    /* the registers' ranges, grouped by register (files: general 0.., then float) */
+    for (uint32_t v = 0; v < S->nv; v++) {
+        int r = vreg(ra, v);
+        if (r < 0) continue;
+        int g = ZW_RA_FILE(v % ZW_RA_NCLASS) ? S->ngp + r : r;
+        cnt[g] += S->rat[v + 1] - S->rat[v];
+        total += S->rat[v + 1] - S->rat[v];
+    }
+    for (int g = 0; g < nregs; g++) at[g + 1] = at[g] + cnt[g];
+    h = malloc(((size_t)total + 1) * sizeof *h);
+    if (!h) goto out;
+    memset(cnt, 0, (size_t)nregs * sizeof *cnt);
+    for (uint32_t v = 0; v < S->nv; v++) {
+        int r = vreg(ra, v);
+        if (r < 0) continue;
+        int g = ZW_RA_FILE(v % ZW_RA_NCLASS) ? S->ngp + r : r;
+        for (uint32_t q = S->rat[v]; q < S->rat[v + 1]; q++)
+            h[at[g] + cnt[g]++] = (held){S->r[q].a, S->r[q].b, v};
+    }
+    for (int g = 0; g < nregs; g++)
+        if (cnt[g]) qsort(h + at[g], cnt[g], sizeof *h, by_held_start);
+    /* count, then fill */
+    uint64_t limit = (uint64_t)S->ni * ZW_RA_MAX_ACROSS_PER_INSN + 4096, n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        n = 0;
+        for (uint32_t i = 0; i < S->ni; i++) {
+            if (pass) ra->across_at[i] = (uint32_t)n;
+            if (!clob || !clob(S->f, S->f->insn[i])) continue;
+            for (int g = 0; g < nregs; g++) {
+                uint32_t v = holder(h + at[g], cnt[g], 2 * i + 2);
+                if (v == UINT32_MAX) continue;
+                bool defd = false;
+                for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++)
+                    if (S->opv[k] == (v | DEF_BIT)) defd = true;
+                if (defd) continue;
+                if (pass) ra->across[n] = v;
+                n++;
+            }
+        }
+        if (n > limit) { /* saving would cost more code than registers gain */
+            rc = 0;
+            goto out;
+        }
+        if (!pass) {
+            ra->across = malloc((size_t)(n + 1) * sizeof *ra->across);
+            if (!ra->across) goto out;
         }
     }
-    /* counting sort of the pairs by instruction */
-    ra->across = zw_calloc(n / 2 + 1, sizeof *ra->across);
-    uint32_t *fill = zw_calloc((size_t)S->ni + 1, sizeof *fill);
-    if (!ra->across || !fill) {
-        free(fill);
-        goto out;
-    }
-    for (uint32_t p = 0; p < n; p += 2) ra->across_at[pairs[p] + 1]++;
-    for (uint32_t i = 0; i < S->ni; i++) ra->across_at[i + 1] += ra->across_at[i];
-    for (uint32_t p = 0; p < n; p += 2) ra->across[ra->across_at[pairs[p]] + fill[pairs[p]]++] = pairs[p + 1];
-    free(fill);
-    /* live on entry */
-    ra->entry = zw_calloc((size_t)S->nw * 64 + 1, sizeof *ra->entry);
+    ra->across_at[S->ni] = (uint32_t)n;
+    /* live on entry: held at position 0 */
+    ra->entry = zw_calloc((size_t)nregs + 1, sizeof *ra->entry);
     if (!ra->entry) goto out;
-    if (S->nb)
-        for (uint32_t w = 0; w < S->nw; w++)
-            for (word x = S->lin[w]; x; x &= x - 1) {
-                uint32_t v = w * 64 + (uint32_t)__builtin_ctzll(x);
-                if (vreg(ra, v) >= 0) ra->entry[ra->nentry++] = v;
-            }
-    ok = true;
+    for (int g = 0; g < nregs; g++) {
+        uint32_t v = holder(h + at[g], cnt[g], 0);
+        if (v != UINT32_MAX) ra->entry[ra->nentry++] = v;
+    }
+    rc = 1;
 out:
-    free(pairs);
-    free(live);
-    return ok;
+    free(cnt);
+    free(at);
+    free(h);
+    return rc;
+}
+
+/* Undo every assignment: the function runs with everything in memory. */
+static void no_registers(zw_ra *ra) {
+    for (int c = 0; c < ZW_RA_NCLASS; c++) memset(ra->reg[c], -1, ra->nslots + 1);
+    free(ra->across);
+    free(ra->entry);
+    ra->across = ra->entry = NULL;
+    ra->nentry = 0;
+    if (ra->across_at) memset(ra->across_at, 0, sizeof(uint32_t));
 }
 
 bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_clobbers clob,
@@ -477,7 +540,18 @@ bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_
     int lv = liveness(&S);
     if (lv < 0) ok = false;
     if (lv <= 0) goto out;
-    ok = live_ranges(&S) && allocate(&S, ngp, nfp) && live_lists(&S, clob);
+    S.ngp = ngp > 32 ? 32 : ngp < 0 ? 0 : ngp;
+    if (!live_ranges(&S)) {
+        ok = S.too_big; /* past the bound: no registers */
+        goto out;
+    }
+    if (!allocate(&S, ngp, nfp)) {
+        ok = false;
+        goto out;
+    }
+    int ll = live_lists(&S, clob, S.ngp + (nfp > 32 ? 32 : nfp < 0 ? 0 : nfp));
+    if (ll < 0) ok = false;
+    else if (ll == 0) no_registers(out);
 out:
     free(S.opat);
     free(S.opv);

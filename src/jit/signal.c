@@ -4,11 +4,12 @@
  * Compiled code does not bounds-check loads and stores of a guarded memory
  * (runtime.h, zw_memory.guarded): an access beyond the memory's size lands
  * in the inaccessible rest of its 8 GiB reservation and raises SIGSEGV.
- * The handler claims a fault only when the faulting thread is running
- * compiled code (its zw_jctx, found through a thread-local pointer, has
- * `native` clear: compiled code sets it around every call into C) and the
- * address lies in the reservation of the memory that code is using (the
- * architecture code checks that); it then makes the thread continue in the
+ * The handler claims a fault only when the kernel raised it, the faulting
+ * thread is running compiled code (its zw_jctx, found through a
+ * thread-local pointer, has `native` clear: compiled code sets it around
+ * every call into C), the instruction is in code compiled for the store,
+ * and the address lies in the reservation of the memory that code is using
+ * (the architecture code checks the last two); it then makes the thread continue in the
  * trap stub as if the faulting instruction had called it, so the trap
  * reports that instruction.  Every other fault goes to the handler that
  * was installed before ours, or gets the default action.
@@ -50,7 +51,8 @@ static void chain(int sig, siginfo_t *si, void *uc) {
 
 static void on_segv(int sig, siginfo_t *si, void *uc) {
     zw_jctx *ctx = tls_ctx;
-    if (ctx && !ctx->native && zw_jit_arch_fault(ctx, si->si_addr, uc)) return;
+    /* from the kernel (not kill/sigqueue), in compiled code, in its memory */
+    if (ctx && !ctx->native && si->si_code > 0 && zw_jit_arch_fault(ctx, si->si_addr, uc)) return;
     chain(sig, si, uc);
 }
 

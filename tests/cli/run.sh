@@ -99,6 +99,16 @@ expect bomb-blocks 0 '' -- timeout 10 "$Z" run --invoke f "$T/blocks.wasm"
 expect bomb-brtable 0 '' -- timeout 10 "$Z" run --invoke f "$T/brtable.wasm"
 expect bomb-moves 1 'implementation limit' -- timeout 10 "$Z" run --invoke f "$T/moves.wasm"
 
+# The JIT stays within a small factor of the interpreter on hostile shapes
+# (each took 15-170 s, or gigabytes, before; tests/cli/jit_bombs.py).
+python3 "$D/jit_bombs.py" "$T"
+expect jit-bomb-coldlocals 0 '^800020089$' -- timeout 20 "$Z" run --engine jit --invoke f "$T/coldlocals.wasm"
+expect jit-bomb-callslive 0 '^199990000$' -- timeout 20 "$Z" run --engine jit --invoke f "$T/callslive.wasm"
+expect jit-bomb-brtable 0 '^0$' -- timeout 20 "$Z" run --engine jit --invoke f "$T/brtable.wasm"
+expect jit-bomb-across 0 '^210$' -- timeout 20 "$Z" run --engine jit --invoke f "$T/across.wasm"
+expect jit-bomb-ranges 0 '^0$' -- timeout 20 "$Z" run --engine jit --invoke f "$T/ranges.wasm"
+expect jit-bomb-trapwalk 3 'more frames' -- timeout 20 "$Z" run --engine jit --invoke f "$T/trapwalk.wasm"
+
 # stdout redirected to a file: the guest may append, not truncate or rewind.
 printf 'old\n' > "$T/out.txt"
 expect stdout-file 0 '' -- sh -c '"$1" run "$2" >> "$3"' sh "$Z" "$D/stdout_file.wat" "$T/out.txt"

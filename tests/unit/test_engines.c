@@ -75,3 +75,59 @@ TEST(engines_cross_instance_backtrace) {
     /* B's two functions (the divide inlined into f), then A's two */
     CHECK(strstr(ej.backtrace, "#3") != NULL);
 }
+
+/* max_call_depth counts wasm frames only: a chain of host -> wasm
+ * re-entries gets as deep in both engines (the JIT bounds depth through the
+ * native stack and must not count the host's). */
+static zwasm_func_t *reenter_rec;
+static zwasm_result_t reenter_host(void *env, zwasm_caller_t *c, const zwasm_val_t *a, zwasm_val_t *r,
+                                   zwasm_error_t *err) {
+    (void)env;
+    zwasm_val_t x = a[0];
+    x.of.i32 -= 1;
+    if (x.of.i32 <= 0) {
+        r[0] = a[0];
+        return ZWASM_OK;
+    }
+    return zwasm_func_call(zwasm_caller_store(c), reenter_rec, &x, 1, r, 1, err);
+}
+
+static int deepest_reentry(zwasm_engine_kind_t kind, uint32_t max_depth) {
+    zwasm_config_t cfg;
+    zwasm_config_init(&cfg);
+    cfg.engine = kind;
+    cfg.max_call_depth = max_depth;
+    zwasm_engine_t *e = zwasm_engine_new(&cfg);
+    zwasm_store_t *s = zwasm_store_new(e);
+    zwasm_module_t *m = wat_module(e,
+        "(module (import \"e\" \"h\" (func $h (param i32) (result i32)))"
+        "  (func (export \"rec\") (param i32) (result i32)"
+        "    (if (result i32) (i32.le_s (local.get 0) (i32.const 0)) (then (i32.const 0))"
+        "      (else (call $h (local.get 0))))))");
+    static const uint32_t k[] = {ZWASM_I32};
+    zwasm_functype_t ft = {1, 1, k, k};
+    zwasm_extern_t imp = {.kind = ZWASM_EXTERN_FUNC, .of.func = zwasm_func_new(s, &ft, reenter_host, NULL, NULL)};
+    zwasm_instance_t *in = NULL;
+    zwasm_error_t err;
+    int lo = 0;
+    if (m && zwasm_instance_new(s, m, &imp, 1, &in, &err) == ZWASM_OK) {
+        reenter_rec = export_of(in, "rec");
+        int hi = (int)max_depth + 50;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) / 2;
+            zwasm_val_t a = {.kind = ZWASM_I32}, r;
+            a.of.i32 = mid;
+            if (zwasm_func_call(s, reenter_rec, &a, 1, &r, 1, &err) == ZWASM_OK) lo = mid;
+            else hi = mid - 1;
+        }
+    }
+    if (m) zwasm_module_delete(m);
+    zwasm_engine_delete(e);
+    return lo;
+}
+
+TEST(engines_depth_counts_wasm_frames_only) {
+    CHECK_EQ_INT(deepest_reentry(ZWASM_ENGINE_INTERP, 100), 100);
+    CHECK_EQ_INT(deepest_reentry(ZWASM_ENGINE_JIT, 100), 100);
+    CHECK_EQ_INT(deepest_reentry(ZWASM_ENGINE_JIT, 1000), deepest_reentry(ZWASM_ENGINE_INTERP, 1000));
+}

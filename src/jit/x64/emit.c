@@ -1700,7 +1700,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     uint32_t enter = b.len;
     x64_push(bb, RBP);
     x64_mov_rr(bb, true, RBP, RSP);
-    x64_push_i8(bb, 0); /* no zw_jfunc: where backtraces stop */
+    x64_push_i8(bb, 0); /* padding (alignment) */
     x64_push(bb, RBX);
     x64_push(bb, R12);
     x64_push(bb, R13);
@@ -1719,6 +1719,23 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, native_floor)), RAX);
     x64_patch_rel32(bb, no_floor, bb->len);
     x64_patch_rel32(bb, lower, bb->len);
+    /* a nested entry (from a host function): the floor moves down by the
+     * native stack used since compiled code called the host, not below the
+     * thread's own limit */
+    x64_mov_rm(bb, true, RAX, x64_m(R13, (int32_t)offsetof(zw_jctx, host_sp)));
+    x64_test_rr(bb, true, RAX, RAX);
+    uint32_t not_nested = x64_jcc_rel32(bb, CC_E);
+    x64_alu_rr(bb, ALU_SUB, true, RAX, RSP);          /* host's stack use */
+    x64_mov_rm(bb, true, RDX, x64_m(R13, (int32_t)offsetof(zw_jctx, native_floor)));
+    x64_alu_rr(bb, ALU_SUB, true, RDX, RAX);
+    uint32_t clamp = x64_jcc_rel32(bb, CC_B);
+    x64_alu_rm(bb, ALU_CMP, true, RDX, x64_m(R13, (int32_t)offsetof(zw_jctx, hard_floor)));
+    uint32_t keep = x64_jcc_rel32(bb, CC_AE);
+    x64_patch_rel32(bb, clamp, bb->len);
+    x64_mov_rm(bb, true, RDX, x64_m(R13, (int32_t)offsetof(zw_jctx, hard_floor)));
+    x64_patch_rel32(bb, keep, bb->len);
+    x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, native_floor)), RDX);
+    x64_patch_rel32(bb, not_nested, bb->len);
     x64_push(bb, RCX);
     load_mem(bb);
     x64_pop(bb, RAX);
@@ -1747,7 +1764,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     set_native(bb, 1);
     call_abs(bb, (const void *)zw_jit_trap);
     x64_mov_rm(bb, true, RSP, x64_m(R13, (int32_t)offsetof(zw_jctx, entry_sp)));
-    x64_lea(bb, true, RBP, x64_m(RSP, 48)); /* the entry's frame: above the marker and 5 saved registers */
+    x64_lea(bb, true, RBP, x64_m(RSP, ZW_JIT_ENTRY_FP)); /* the entry stub's frame */
     x64_mov_ri(bb, RAX, 1);
     x64_jmp_to(bb, exit);
 
@@ -1793,8 +1810,10 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_pop(bb, R14);
     load_mem(bb);
     x64_ret(bb);
-    /* a host function */
+    /* a host function: its native stack does not count as call depth */
     x64_patch_rel32(bb, to_host, b.len);
+    x64_lea(bb, true, RDX, x64_m(RSP, 8)); /* as before the call into call_any */
+    x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, host_sp)), RDX);
     x64_alu_ri(bb, ALU_SUB, true, RSP, 8);
     x64_mov_rr(bb, true, RDI, R13);
     x64_mov_rr(bb, true, RSI, RAX);
@@ -1832,6 +1851,7 @@ bool zw_jit_arch_fault(zw_jctx *ctx, void *addr, void *ucv) {
     /* r15 is memory 0's base; compiled code forms base + u32 + disp32 */
     uintptr_t base = (uintptr_t)g[REG_R15], a = (uintptr_t)addr;
     if (!base || a < base || a - base >= ((uint64_t)1 << 33)) return false;
+    if (!zw_jit_code_contains(ctx, (uintptr_t)g[REG_RIP])) return false;
     /* continue in the trap stub, as if the access had called it */
     uintptr_t sp = (uintptr_t)g[REG_RSP] - 8;
     *(uintptr_t *)sp = (uintptr_t)g[REG_RIP] + 1;
