@@ -37,7 +37,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 
-.PHONY: all test unit spec asan test-asan test-jit-stress demo bench fuzz clean
+.PHONY: all test unit spec asan test-asan test-jit-stress demo bench bench-compile fuzz clean
 all: $(BUILD)/zwasm $(BUILD)/libzwasm.a $(BUILD)/libzwasm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -101,6 +101,12 @@ demo: $(BUILD)/zwasm $(BUILD)/embed
 
 bench: $(BUILD)/zwasm
 	sh bench/run.sh
+
+# Compile speed of both engines over the benchmark corpus' modules.
+$(BUILD)/compile_speed: bench/compile_speed.c $(BUILD)/libzwasm.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
+bench-compile: $(BUILD)/compile_speed
+	$(BUILD)/compile_speed $(SPEC_DIR)/../bench/*/*.wasm
 
 # interp.c is built at -O0: at -O1 clang needs over 10 CPU minutes for the
 # instrumented threaded interpreter (about 5 s at -O0).
