@@ -129,5 +129,6 @@ static int deepest_reentry(zwasm_engine_kind_t kind, uint32_t max_depth) {
 TEST(engines_depth_counts_wasm_frames_only) {
     CHECK_EQ_INT(deepest_reentry(ZWASM_ENGINE_INTERP, 100), 100);
     CHECK_EQ_INT(deepest_reentry(ZWASM_ENGINE_JIT, 100), 100);
-    CHECK_EQ_INT(deepest_reentry(ZWASM_ENGINE_JIT, 1000), deepest_reentry(ZWASM_ENGINE_INTERP, 1000));
+    /* deeper, the thread's stack binds first, at a point that depends on
+     * each engine's C frames (and on the sanitizers) */
 }
