@@ -61,13 +61,17 @@ endif
 $(BUILD)/embed: examples/embed.c $(BUILD)/libzwasm.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
 
+# The two engines side by side on one module (fuzz/fuzz_diff.c).
+$(BUILD)/diff_engines: fuzz/fuzz_diff.c $(BUILD)/libzwasm.a
+	$(CC) $(ALL_CFLAGS) -DZWASM_DIFF_MAIN -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
+
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libzwasm.a
 	$(CC) $(SAN) -o $@ $(UNIT_OBJ) $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
 
 SPEC_DIR ?= ../shared/spec
 
 # The whole test suite; the last line of output is "N passed, N failed".
-test: all $(BUILD)/unit_tests $(BUILD)/embed
+test: all $(BUILD)/unit_tests $(BUILD)/embed $(BUILD)/diff_engines
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)-stress CFLAGS="$(CFLAGS) -DZW_JIT_STRESS" \
 	    SAN="$(SAN)" OPT="$(OPT)" $(BUILD)-stress/zwasm >/dev/null
 	@BUILD=$(BUILD) STRESS_ZWASM=$(BUILD)-stress/zwasm SPEC_DIR=$(SPEC_DIR) sh tests/run_all.sh

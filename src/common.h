@@ -51,6 +51,14 @@
 #error "zwasm needs GCC or Clang atomics (__atomic builtins)"
 #endif
 
+/* x86-64 inline assembly (GNU syntax): sem/ pins the operand order of
+ * commutative float instructions with it */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#define ZW_X86_64_ASM 1
+#else
+#define ZW_X86_64_ASM 0
+#endif
+
 #define ZW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- values ----------------------------------------------------------- */

@@ -260,16 +260,21 @@ static bool fuse_first(uint32_t op) {
 #define FBODY_R(id, t, o) (fp[ip[(o) + 1]] = (uint64_t)SEM_##id(RD_##t(ip[(o) + 2]), RD_##t(ip[(o) + 3])))
 #define FBODY_K(id, t, o) (fp[ip[(o) + 1]] = (uint64_t)SEM_##id(RD_##t(ip[(o) + 2]), (TY_##t)IMM_##t((o) + 3)))
 #define FBODY_U(id, t, o) (fp[ip[(o) + 1]] = (uint64_t)SEM_##id(RD_##t(ip[(o) + 2])))
+/* a trap in B is reported at B: ip moves to it first */
+#define FMEMCHECK(ea, n, o)                                                    \
+    do {                                                                       \
+        if (ZW_UNLIKELY((ea) + (n) > memsize)) { ip += (o); TRAP(ZWASM_TRAP_MEMORY_OOB); } \
+    } while (0)
 #define FBODY_LD(id, t, o)                                                     \
     do {                                                                       \
         uint64_t fea_ = (uint64_t)(uint32_t)fp[ip[(o) + 2]] + imm64(ip + (o) + 4); \
-        MEMCHECK(fea_, ZW_ACCESS_##id);                                        \
+        FMEMCHECK(fea_, ZW_ACCESS_##id, o);                                    \
         fp[ip[(o) + 1]] = LD_##id(membase + fea_);                             \
     } while (0)
 #define FBODY_ST(id, t, o)                                                     \
     do {                                                                       \
         uint64_t fea_ = (uint64_t)(uint32_t)fp[ip[(o) + 1]] + imm64(ip + (o) + 4); \
-        MEMCHECK(fea_, ZW_ACCESS_##id);                                        \
+        FMEMCHECK(fea_, ZW_ACCESS_##id, o);                                    \
         ST_##id(membase + fea_, fp[ip[(o) + 2]]);                              \
     } while (0)
 #define FBODY_MV(id, t, o) (fp[ip[(o) + 1]] = fp[ip[(o) + 2]])

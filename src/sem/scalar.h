@@ -132,6 +132,26 @@ static inline void zw_st64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 #define SEM_F64_GE SEM_F32_GE
 
 /* ---- float arithmetic ---- */
+/* Float add and mul with both operands NaN: x86 returns the first
+ * operand's NaN (quieted), and the JIT computes a op b in that order.  A C
+ * compiler may swap the operands of a commutative + or *, so on x86-64 the
+ * order is pinned here: both engines return the same bits (the spec allows
+ * either NaN, but the engines must agree). */
+#if ZW_X86_64_ASM
+#define ZW_PINNED_FOP(name, T, insn, op)                                       \
+    static inline T name(T a, T b) {                                           \
+        __asm__(#insn " %1, %0" : "+x"(a) : "xm"(b));                          \
+        return a;                                                              \
+    }
+#else
+#define ZW_PINNED_FOP(name, T, insn, op)                                       \
+    static inline T name(T a, T b) { return a op b; }
+#endif
+ZW_PINNED_FOP(zw_f32_add, float, addss, +)
+ZW_PINNED_FOP(zw_f32_mul, float, mulss, *)
+ZW_PINNED_FOP(zw_f64_add, double, addsd, +)
+ZW_PINNED_FOP(zw_f64_mul, double, mulsd, *)
+
 #define SEM_F32_ABS(a) zw_f32_abs(a)
 #define SEM_F32_NEG(a) zw_f32_neg(a)
 #define SEM_F32_CEIL(a) zw_f32_ceil(a)
@@ -139,9 +159,9 @@ static inline void zw_st64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 #define SEM_F32_TRUNC(a) zw_f32_trunc(a)
 #define SEM_F32_NEAREST(a) zw_f32_nearest(a)
 #define SEM_F32_SQRT(a) sqrtf(a)
-#define SEM_F32_ADD(a, b) ((a) + (b))
+#define SEM_F32_ADD(a, b) zw_f32_add(a, b)
 #define SEM_F32_SUB(a, b) ((a) - (b))
-#define SEM_F32_MUL(a, b) ((a) * (b))
+#define SEM_F32_MUL(a, b) zw_f32_mul(a, b)
 #define SEM_F32_DIV(a, b) ((a) / (b))
 #define SEM_F32_MIN(a, b) zw_f32_min(a, b)
 #define SEM_F32_MAX(a, b) zw_f32_max(a, b)
@@ -153,9 +173,9 @@ static inline void zw_st64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 #define SEM_F64_TRUNC(a) zw_f64_trunc(a)
 #define SEM_F64_NEAREST(a) zw_f64_nearest(a)
 #define SEM_F64_SQRT(a) sqrt(a)
-#define SEM_F64_ADD(a, b) ((a) + (b))
+#define SEM_F64_ADD(a, b) zw_f64_add(a, b)
 #define SEM_F64_SUB(a, b) ((a) - (b))
-#define SEM_F64_MUL(a, b) ((a) * (b))
+#define SEM_F64_MUL(a, b) zw_f64_mul(a, b)
 #define SEM_F64_DIV(a, b) ((a) / (b))
 #define SEM_F64_MIN(a, b) zw_f64_min(a, b)
 #define SEM_F64_MAX(a, b) zw_f64_max(a, b)

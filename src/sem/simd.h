@@ -500,13 +500,29 @@ ZW_SIMD_LOOP2(I32X4_DOT_I16X8_S, 4, u32,
                   (uint32_t)((int32_t)a.i16[2 * i + 1] * b.i16[2 * i + 1]))
 
 /* ---- float arithmetic ---------------------------------------------------------- */
-ZW_SIMD_VV(F32X4_ADD, f32, a.f32 + b.f32)
+/* add and mul: NaN operands as in sem/scalar.h (ZW_PINNED_FOP); b in a
+ * register (a packed SSE memory operand must be 16-byte aligned) */
+#if ZW_X86_64_ASM
+#define ZW_PINNED_VOP(name, T, insn, op)                                       \
+    static inline T name(T a, T b) {                                           \
+        __asm__(#insn " %1, %0" : "+x"(a) : "x"(b));                           \
+        return a;                                                              \
+    }
+#else
+#define ZW_PINNED_VOP(name, T, insn, op)                                       \
+    static inline T name(T a, T b) { return a op b; }
+#endif
+ZW_PINNED_VOP(zw_vf32_add, zw_vf32, addps, +)
+ZW_PINNED_VOP(zw_vf32_mul, zw_vf32, mulps, *)
+ZW_PINNED_VOP(zw_vf64_add, zw_vf64, addpd, +)
+ZW_PINNED_VOP(zw_vf64_mul, zw_vf64, mulpd, *)
+ZW_SIMD_VV(F32X4_ADD, f32, zw_vf32_add(a.f32, b.f32))
 ZW_SIMD_VV(F32X4_SUB, f32, a.f32 - b.f32)
-ZW_SIMD_VV(F32X4_MUL, f32, a.f32 * b.f32)
+ZW_SIMD_VV(F32X4_MUL, f32, zw_vf32_mul(a.f32, b.f32))
 ZW_SIMD_VV(F32X4_DIV, f32, a.f32 / b.f32)
-ZW_SIMD_VV(F64X2_ADD, f64, a.f64 + b.f64)
+ZW_SIMD_VV(F64X2_ADD, f64, zw_vf64_add(a.f64, b.f64))
 ZW_SIMD_VV(F64X2_SUB, f64, a.f64 - b.f64)
-ZW_SIMD_VV(F64X2_MUL, f64, a.f64 * b.f64)
+ZW_SIMD_VV(F64X2_MUL, f64, zw_vf64_mul(a.f64, b.f64))
 ZW_SIMD_VV(F64X2_DIV, f64, a.f64 / b.f64)
 ZW_SIMD_LOOP1(F32X4_SQRT, 4, f32, __builtin_sqrtf(a.f32[i]))
 ZW_SIMD_LOOP1(F64X2_SQRT, 2, f64, __builtin_sqrt(a.f64[i]))
