@@ -220,6 +220,10 @@ typedef struct zw_ir_opnd {
     zw_valtype type;  /* its value type */
     bool def;         /* written (else read) */
 } zw_ir_opnd;
+/* The B operand (call base slot) of the instruction at f->code[pc], or
+ * UINT32_MAX if it has none: the callee's frame starts there, so every
+ * slot from it up may change during the call. */
+uint32_t zw_ir_call_base(const zw_ir_func *f, uint32_t pc);
 /* The slot operands of the instruction at f->code[pc] of module m, in
  * descriptor order; a call's B operand stands for its arguments (reads)
  * and then its results (writes) in the callee frame at B, `return` for the

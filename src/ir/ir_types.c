@@ -117,6 +117,17 @@ zw_valtype zw_ir_module_type(const zw_module *m, uint32_t op, const uint32_t *ni
     return 0;
 }
 
+/* Words of the operand with descriptor letter d at c[k]. */
+static uint32_t operand_words(char d, const uint32_t *c, uint32_t k) {
+    switch (d) {
+    case 'I': return 2;
+    case 'M': return 3;
+    case 'V': return 4;
+    case 'N': return c[k] + 2;
+    default: return 1;
+    }
+}
+
 uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw_ir_opnd *out,
                         uint32_t cap) {
     const uint32_t *c = f->code + pc;
@@ -170,11 +181,7 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
             k++;
             break;
         }
-        case 'I': k += 2; break;
-        case 'M': k += 3; break;
-        case 'V': k += 4; break;
-        case 'N': k += c[k] + 2; break;
-        default: k++; break;
+        default: k += operand_words(*desc, c, k); break;
         }
     }
     /* what else the module knows */
@@ -188,6 +195,16 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
     }
     }
     return o.n;
+}
+
+uint32_t zw_ir_call_base(const zw_ir_func *f, uint32_t pc) {
+    const uint32_t *c = f->code + pc;
+    const char *desc = zw_ir_desc(c[0]);
+    for (uint32_t k = 1; *desc; desc++) {
+        if (*desc == 'B') return c[k];
+        k += operand_words(*desc, c, k);
+    }
+    return UINT32_MAX;
 }
 
 uint32_t zw_ir_type_slots(zw_valtype t) { return zw_slots(t); }

@@ -142,6 +142,9 @@ typedef struct zw_ra {
     uint32_t *across_at, *across;
     /* virtual registers in registers that are live on entry */
     uint32_t *entry, nentry;
+    /* per slot: 1 if its memory always holds its value (a parameter never
+     * written, below every call's frame): saving its register is needless */
+    uint8_t *clean;
 } zw_ra;
 /* Positions: instruction i reads at 2i and writes at 2i+1. */
 #define ZW_RA_USE(i) (2 * (i))

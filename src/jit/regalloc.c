@@ -73,6 +73,7 @@ void zw_ra_free(zw_ra *ra) {
     free(ra->across_at);
     free(ra->across);
     free(ra->entry);
+    free(ra->clean);
     memset(ra, 0, sizeof *ra);
 }
 
@@ -136,9 +137,15 @@ static bool collect_operands(ra_state *S) {
             if (!p) return false;
             S->opv = p;
         }
-        for (uint32_t j = 0; j < k; j++)
-            if (ops[j].slot < S->ns)
-                S->opv[n++] = ZW_RA_V(ops[j].slot, zw_ra_class(ops[j].type)) | (ops[j].def ? DEF_BIT : 0);
+        for (uint32_t j = 0; j < k; j++) {
+            if (ops[j].slot >= S->ns) continue;
+            S->opv[n++] = ZW_RA_V(ops[j].slot, zw_ra_class(ops[j].type)) | (ops[j].def ? DEF_BIT : 0);
+            if (ops[j].def)
+                for (uint32_t w = 0; w < zw_slots(ops[j].type) && ops[j].slot + w < S->ns; w++)
+                    S->out->clean[ops[j].slot + w] = 0;
+        }
+        uint32_t base = zw_ir_call_base(f, f->insn[i]);
+        for (uint32_t s = base; s < f->nparam_slots; s++) S->out->clean[s] = 0;
     }
     S->opat[S->ni] = n;
     return true;
@@ -523,7 +530,10 @@ bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_
         if (out->reg[c]) memset(out->reg[c], -1, S.ns + 1);
         else ok = false;
     }
+    out->clean = malloc(S.ns + 1);
+    if (!out->clean) ok = false;
     if (!ok) goto out;
+    for (uint32_t s = 0; s <= S.ns; s++) out->clean[s] = s < f->nparam_slots;
     if (!S.ni || !S.ns || (ngp <= 0 && nfp <= 0)) goto out; /* nothing to allocate */
     if (!collect_operands(&S)) {
         /* out of memory, or a call with too many values: no registers */

@@ -327,7 +327,7 @@ static int xdst(const jc *J, uint32_t s, zw_valtype t, int scratch) {
 static void vreg_move(jc *J, uint32_t v, bool reload) {
     uint32_t s = v / ZW_RA_NCLASS, c = v % ZW_RA_NCLASS;
     int r = J->ra.reg[c][s];
-    if (r < 0) return;
+    if (r < 0 || (!reload && J->ra.clean[s])) return;
     if (c == 0) {
         if (reload) x64_mov_rm(B, true, gp_map[r], SLOT(s));
         else x64_mov_mr(B, true, SLOT(s), gp_map[r]);
@@ -1111,8 +1111,14 @@ static void emit_call(jc *J, uint32_t op) {
     if (op == ZW_IR_CALL_LOCAL) {
         base = ip[2];
         x64_lea(B, true, RBX, SLOT(base));
-        x64_mov_ri(B, RAX, (uint64_t)(uintptr_t)&J->jm->f[ip[1]]);
-        x64_call_m(B, x64_m(RAX, 0));
+        if (&J->jm->f[ip[1]] == J->jf) {
+            /* recursion: straight to this code's start (rax, the callee, is
+             * only read by a prologue trap of a call from the entry stub) */
+            x64_patch_rel32(B, x64_call_rel32(B), 0);
+        } else {
+            x64_mov_ri(B, RAX, (uint64_t)(uintptr_t)&J->jm->f[ip[1]]);
+            x64_call_m(B, x64_m(RAX, 0));
+        }
     } else {
         if (op == ZW_OP_CALL) {
             base = ip[2];
