@@ -271,6 +271,7 @@ static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_e
     void *saved_sp = ctx->entry_sp;
     uintptr_t saved_floor = ctx->native_floor;
     zwasm_error_t *saved_err = ctx->err;
+    zw_instance *saved_inst = ctx->inst;
     /* The call depth is bounded through the native stack: the entry stub
      * of the outermost entry puts the floor max_call_depth frames below
      * itself (unless the thread's own limit is higher); a nested entry
@@ -286,6 +287,7 @@ static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_e
     ctx->fuel = ex->fuel_on ? ex->fuel : UINT64_MAX;
     ctx->interrupt = &s->interrupt;
     ctx->store = s;
+    ctx->inst = f->inst;
     ctx->err = err ? err : &local;
     ctx->rc = ZWASM_OK;
     ctx->trap_callee = NULL;
@@ -303,6 +305,7 @@ static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_e
     ctx->native_floor = saved_floor;
     ctx->host_sp = saved_host_sp;
     ctx->err = saved_err;
+    ctx->inst = saved_inst;
     return r;
 }
 

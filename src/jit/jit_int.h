@@ -45,6 +45,7 @@ typedef struct zw_jctx {
     zwasm_result_t rc;         /* the result of a trap (ZWASM_ERR_TRAP, or a helper's) */
     zw_store *store;
     zwasm_error_t *err;
+    zw_instance *inst;         /* the running instance (call_any switches it) */
 } zw_jctx;
 
 /* Native stack one wasm frame of compiled code takes (return address,
@@ -53,7 +54,7 @@ typedef struct zw_jctx {
 #define ZW_JIT_FRAME_BYTES 16
 /* Where call_any's call into another instance keeps the caller's return
  * address, from the callee's frame pointer: above the callee's return
- * address (at 8) comes the saved r14 (at 16). */
+ * address (at 8) comes the caller's ctx->inst (at 16). */
 #define ZW_JIT_CROSS_RET 24
 /* The entry stub's frame pointer, from entry_sp (above the five saved
  * registers and a word of padding). */
@@ -104,7 +105,7 @@ typedef struct zw_jstubs {
     void *lazy;         /* a zw_jfunc's entry until compiled */
     void *call_any;     /* call a zw_funcinst: host, other instance, same instance */
     void *call_any_ret; /* the return address of its call into another instance, whose
-                         * frame holds r14 and the caller's return address above the
+                         * frame holds the caller's ctx->inst and the caller's return address above the
                          * callee's frame (ZW_JIT_CROSS_RET) */
     void *trap;         /* raise a trap: kind and IR position in registers */
 } zw_jstubs;

@@ -5,13 +5,13 @@
  * zw_funcinst, traps).  The conventions (docs/jit.md):
  *
  *   rbx   the frame: slot k at [rbx + 8k]      r13  the zw_jctx
- *   r14   the running zw_instance              r15  memory 0's base
+ *   r15   memory 0's base (of ctx->inst, the running zw_instance)
  *   rbp   frame-pointer chain (frames of 16 bytes: return address, saved rbp)
- *   rsi rdi r8 r9 r10 r11 r12, xmm0-13   allocated to slots (regalloc.c)
+ *   rsi rdi r8 r9 r10 r11 r12 r14, xmm0-13   allocated to slots (regalloc.c)
  *   rax rcx rdx, xmm14 xmm15         scratch
  *
  * A call passes the callee's zw_jfunc in rax and its frame in rbx (the
- * caller's + 8B); the callee keeps rbx, r13, r14, r15 and leaves its
+ * caller's + 8B); the callee keeps rbx, r13, r15 and leaves its
  * results in its frame.  Every allocated register is caller-saved: around
  * a call or helper the values live across it go to their slots and come
  * back after (the allocator lists them).
@@ -30,9 +30,9 @@
 #include "../jit_int.h"
 #include "asm.h"
 
-#define NGP 7
+#define NGP 8
 #define NFP 14
-static const int8_t gp_map[NGP] = {RSI, RDI, R8, R9, R10, R11, R12};
+static const int8_t gp_map[NGP] = {RSI, RDI, R8, R9, R10, R11, R12, R14};
 #define XS0 14 /* scratch xmm registers */
 #define XS1 15
 
@@ -353,9 +353,14 @@ static void reload_defs(jc *J) {
 }
 static zw_valtype optype(const jc *J, uint32_t k) { return k < J->ops.n ? J->ops.v[k].type : 0; }
 
-/* load r15 and ctx->memsize for the instance in r14 */
+/* r = the running instance (ctx->inst) */
+static void load_inst(x64_buf *b, int r) {
+    x64_mov_rm(b, true, r, x64_m(R13, (int32_t)offsetof(zw_jctx, inst)));
+}
+/* load r15 and ctx->memsize for the running instance */
 static void load_mem(x64_buf *b) {
-    x64_mov_rm(b, true, RAX, x64_m(R14, (int32_t)offsetof(zw_instance, mem0)));
+    load_inst(b, RAX);
+    x64_mov_rm(b, true, RAX, x64_m(RAX, (int32_t)offsetof(zw_instance, mem0)));
     x64_alu_rr(b, ALU_XOR, false, R15, R15);
     x64_alu_rr(b, ALU_XOR, false, RCX, RCX);
     x64_test_rr(b, true, RAX, RAX);
@@ -1016,7 +1021,8 @@ static void emit_global(jc *J, uint32_t op) {
     bool get = op == ZW_OP_GLOBAL_GET;
     uint32_t s = ip[1];
     zw_valtype t = optype(J, 0);
-    x64_mov_rm(B, true, RAX, x64_m(R14, (int32_t)offsetof(zw_instance, globals)));
+    load_inst(B, RAX);
+    x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)offsetof(zw_instance, globals)));
     x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)(ip[2] * 8)));
     x64_mem val = x64_m(RAX, (int32_t)offsetof(zw_globalinst, val));
     if (t == ZW_F32 || t == ZW_F64) {
@@ -1122,12 +1128,14 @@ static void emit_call(jc *J, uint32_t op) {
     } else {
         if (op == ZW_OP_CALL) {
             base = ip[2];
-            x64_mov_rm(B, true, RAX, x64_m(R14, (int32_t)offsetof(zw_instance, funcs)));
+            load_inst(B, RAX);
+            x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)offsetof(zw_instance, funcs)));
             x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)(ip[1] * 8)));
         } else { /* call_indirect type table B index */
             base = ip[3];
             gload(J, RAX, ip[4], false);
-            x64_mov_rm(B, true, RCX, x64_m(R14, (int32_t)offsetof(zw_instance, tables)));
+            load_inst(B, RCX);
+            x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_instance, tables)));
             x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)(ip[2] * 8)));
             x64_alu_rm(B, ALU_CMP, true, RAX, x64_m(RCX, (int32_t)offsetof(zw_tableinst, size)));
             trap_if(J, CC_AE, ZWASM_TRAP_UNDEFINED_ELEMENT);
@@ -1137,7 +1145,8 @@ static void emit_call(jc *J, uint32_t op) {
             uint32_t at = x64_jcc_rel32(B, CC_E);
             if (!ZW_VEC_PUSH(&J->cold, ((jcold){at, ZWASM_TRAP_UNINITIALIZED_ELEMENT, J->pc, true, false})))
                 J->oom = true;
-            x64_mov_rm(B, true, RCX, x64_m(R14, (int32_t)offsetof(zw_instance, type_ids)));
+            load_inst(B, RCX);
+            x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_instance, type_ids)));
             x64_mov_rm(B, false, RCX, x64_m(RCX, (int32_t)(ip[1] * 4)));
             x64_alu_rm(B, ALU_CMP, false, RCX, x64_m(RDX, (int32_t)offsetof(zw_funcinst, type_id)));
             trap_if(J, CC_NE, ZWASM_TRAP_INDIRECT_CALL_TYPE);
@@ -1159,7 +1168,7 @@ static void emit_helper(jc *J, uint32_t op) {
     x64_mov_rr(B, true, RDI, R13);
     x64_mov_rr(B, true, RSI, RBX);
     x64_mov_ri(B, RDX, (uint64_t)(uintptr_t)J->ip);
-    x64_mov_rr(B, true, RCX, R14);
+    load_inst(B, RCX);
     call_c(B, (const void *)h);
     x64_test_rr(B, false, RAX, RAX);
     trap_if(J, CC_NE, 0);
@@ -1713,8 +1722,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_push(bb, R14);
     x64_push(bb, R15);
     x64_mov_rr(bb, true, R13, RDI);
-    x64_mov_rr(bb, true, RBX, RSI);
-    x64_mov_rr(bb, true, R14, RDX);
+    x64_mov_rr(bb, true, RBX, RSI); /* (rdx, the instance, is ctx->inst already) */
     x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, entry_sp)), RSP);
     /* the call depth as a native stack floor: rsp - depth_span, if higher */
     x64_mov_rr(bb, true, RAX, RSP);
@@ -1798,14 +1806,16 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_mov_rm(bb, true, RCX, x64_m(RAX, (int32_t)offsetof(zw_funcinst, code)));
     x64_test_rr(bb, true, RCX, RCX);
     uint32_t to_host = x64_jcc_rel32(bb, CC_E);
-    x64_alu_rm(bb, ALU_CMP, true, R14, x64_m(RAX, (int32_t)offsetof(zw_funcinst, inst)));
+    load_inst(bb, RDX);
+    x64_alu_rm(bb, ALU_CMP, true, RDX, x64_m(RAX, (int32_t)offsetof(zw_funcinst, inst)));
     uint32_t to_other = x64_jcc_rel32(bb, CC_NE);
     x64_mov_rr(bb, true, RAX, RCX);
     x64_jmp_m(bb, x64_m(RAX, 0));
-    /* another instance: switch r14/r15 around the call */
+    /* another instance: switch ctx->inst and r15 around the call */
     x64_patch_rel32(bb, to_other, b.len);
-    x64_push(bb, R14);
-    x64_mov_rm(bb, true, R14, x64_m(RAX, (int32_t)offsetof(zw_funcinst, inst)));
+    x64_push(bb, RDX);
+    x64_mov_rm(bb, true, RDX, x64_m(RAX, (int32_t)offsetof(zw_funcinst, inst)));
+    x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, inst)), RDX);
     x64_push(bb, RCX);
     x64_push(bb, RCX);
     load_mem(bb);
@@ -1813,7 +1823,8 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_pop(bb, RAX);
     x64_call_m(bb, x64_m(RAX, 0));
     uint32_t call_any_ret = b.len; /* backtraces step over this frame (jit.c) */
-    x64_pop(bb, R14);
+    x64_pop(bb, RDX);
+    x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, inst)), RDX);
     load_mem(bb);
     x64_ret(bb);
     /* a host function: its native stack does not count as call depth */
@@ -1824,7 +1835,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_mov_rr(bb, true, RDI, R13);
     x64_mov_rr(bb, true, RSI, RAX);
     x64_mov_rr(bb, true, RDX, RBX);
-    x64_mov_rr(bb, true, RCX, R14);
+    load_inst(bb, RCX);
     call_c(bb, (const void *)zw_jit_call_host);
     x64_alu_ri(bb, ALU_ADD, true, RSP, 8);
     x64_test_rr(bb, false, RAX, RAX);
