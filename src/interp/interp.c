@@ -443,21 +443,6 @@ static bool fuse_first(uint32_t op) {
         ifs = ((zw_imod *)inst->module->engine_code)->f;                       \
     } while (0)
 
-/* Append one backtrace line for function fi of module m at byte offset off. */
-static bool bt_line(zwasm_error_t *err, size_t *len, uint32_t k, const zw_module *m, uint32_t fi,
-                    uint32_t off, bool inlined) {
-    size_t cap = sizeof err->backtrace;
-    const zw_name *nm = m && m->func_names && fi < m->nfuncs && m->func_names[fi].str
-                            ? &m->func_names[fi] : NULL;
-    char name[96]; /* the name section is the guest's: escaped, at most ~80 bytes */
-    if (nm) zw_escape(name, sizeof name, nm->str, nm->len > 80 ? 80 : nm->len);
-    int w = snprintf(err->backtrace + *len, cap - *len, "  #%u %s%sfunc %u, offset 0x%x%s%s\n", k,
-                     nm ? name : "", nm ? " (" : "", fi, off, inlined ? ", inlined" : "", nm ? ")" : "");
-    if (w < 0 || (size_t)w >= cap - *len) return false;
-    *len += (size_t)w;
-    return true;
-}
-
 /* Format the wasm call stack of a trap into err->backtrace: f[0..n] are
  * the frame records above the entry sentinel, f[n] the trapping frame (its
  * ip at the trapping instruction; the others' at their return address);
@@ -476,10 +461,10 @@ static void backtrace(zwasm_error_t *err, const zw_frame *f, uint32_t n) {
         uint32_t pc = (uint32_t)(r->ip - (const uint32_t *)r->fn->tcode) - (k ? 1 : 0);
         zw_ir_loc loc = zw_ir_locate(r->fn->ir, pc);
         if (loc.inlined_func != ZWASM_NO_FUNC) {
-            if (!bt_line(err, &len, line++, m, loc.inlined_func, loc.offset, true)) break;
+            if (!zw_backtrace_line(err, &len, line++, m, loc.inlined_func, loc.offset, true)) break;
             loc.offset = loc.call_offset;
         }
-        if (!bt_line(err, &len, line++, m, r->fn->ir->func_idx, loc.offset, false)) break;
+        if (!zw_backtrace_line(err, &len, line++, m, r->fn->ir->func_idx, loc.offset, false)) break;
     }
 }
 

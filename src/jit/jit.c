@@ -323,66 +323,49 @@ static uint32_t pc_of(const zw_jfunc *jf, uintptr_t ret) {
     return jf->ir->insn[lo];
 }
 
-/* Append one backtrace line (the interpreter's format). */
-static bool bt_line(zwasm_error_t *err, size_t *len, uint32_t k, const zw_module *m, uint32_t fi,
-                    uint32_t off, bool inlined) {
-    size_t cap = sizeof err->backtrace;
-    const zw_name *nm = m && m->func_names && fi < m->nfuncs && m->func_names[fi].str
-                            ? &m->func_names[fi] : NULL;
-    char name[96]; /* the name section is the guest's: escaped, at most ~80 bytes */
-    if (nm) zw_escape(name, sizeof name, nm->str, nm->len > 80 ? 80 : nm->len);
-    int w = snprintf(err->backtrace + *len, cap - *len, "  #%u %s%sfunc %u, offset 0x%x%s%s\n", k,
-                     nm ? name : "", nm ? " (" : "", fi, off, inlined ? ", inlined" : "", nm ? ")" : "");
-    if (w < 0 || (size_t)w >= cap - *len) return false;
-    *len += (size_t)w;
-    return true;
+/* The JIT-compiled modules of the store's instances, one by one (a module
+ * instantiated twice comes twice): start with *i = 0; NULL at the end. */
+static const zw_jmod *next_jmod(const zw_store *s, uint32_t *i) {
+    while (*i < s->objs_cap) {
+        uintptr_t o = s->objs[(*i)++];
+        if (!o || (zw_objkind)(o & 7) != ZW_OBJ_INSTANCE) continue;
+        const zw_module *m = ((const zw_instance *)(o & ~(uintptr_t)7))->module;
+        if (m->engine_code && m->backend == (const void *)&zw_jit_backend) return m->engine_code;
+    }
+    return NULL;
+}
+
+/* Whether addr lies in jm's executable code. */
+static bool jmod_holds(const zw_jmod *jm, uintptr_t addr) {
+    for (const zw_jchunk *c = __atomic_load_n(&jm->code.chunks, __ATOMIC_ACQUIRE); c; c = c->next)
+        if (addr >= (uintptr_t)c->x && addr < (uintptr_t)c->x + c->size) return true;
+    return false;
 }
 
 /* Whether addr is the return address of a call_any into another instance. */
 static bool cross_ret(const zw_jctx *ctx, uintptr_t addr) {
-    const zw_store *s = ctx->store;
-    for (uint32_t i = 0; i < s->objs_cap; i++) {
-        uintptr_t o = s->objs[i];
-        if (!o || (zw_objkind)(o & 7) != ZW_OBJ_INSTANCE) continue;
-        const zw_module *m = ((const zw_instance *)(o & ~(uintptr_t)7))->module;
-        const zw_jmod *jm = m->engine_code;
-        if (jm && m->backend == (const void *)&zw_jit_backend && (uintptr_t)jm->stubs.call_any_ret == addr)
-            return true;
-    }
+    const zw_jmod *jm;
+    for (uint32_t i = 0; (jm = next_jmod(ctx->store, &i));)
+        if ((uintptr_t)jm->stubs.call_any_ret == addr) return true;
     return false;
 }
 
 bool zw_jit_code_contains(const zw_jctx *ctx, uintptr_t addr) {
-    const zw_store *s = ctx->store;
-    for (uint32_t i = 0; i < s->objs_cap; i++) {
-        uintptr_t o = s->objs[i];
-        if (!o || (zw_objkind)(o & 7) != ZW_OBJ_INSTANCE) continue;
-        const zw_module *m = ((const zw_instance *)(o & ~(uintptr_t)7))->module;
-        const zw_jmod *jm = m->engine_code;
-        if (!jm || m->backend != (const void *)&zw_jit_backend) continue;
-        for (const zw_jchunk *c = __atomic_load_n(&jm->code.chunks, __ATOMIC_ACQUIRE); c; c = c->next)
-            if (addr >= (uintptr_t)c->x && addr < (uintptr_t)c->x + c->size) return true;
-    }
+    const zw_jmod *jm;
+    for (uint32_t i = 0; (jm = next_jmod(ctx->store, &i));)
+        if (jmod_holds(jm, addr)) return true;
     return false;
 }
 
 /* The compiled function whose code holds addr, among the modules of the
  * store's instances; NULL if none (the entry stub, C code). */
 static const zw_jfunc *find_jfunc(const zw_jctx *ctx, uintptr_t addr) {
-    const zw_store *s = ctx->store;
-    for (uint32_t i = 0; i < s->objs_cap; i++) {
-        uintptr_t o = s->objs[i];
-        if (!o || (zw_objkind)(o & 7) != ZW_OBJ_INSTANCE) continue;
-        const zw_instance *inst = (const zw_instance *)(o & ~(uintptr_t)7);
-        const zw_module *m = inst->module;
-        const zw_jmod *jm = m->engine_code;
-        if (!jm || m->backend != (const void *)&zw_jit_backend) continue;
-        bool inside = false;
-        for (const zw_jchunk *c = __atomic_load_n(&jm->code.chunks, __ATOMIC_ACQUIRE); c && !inside; c = c->next)
-            inside = addr >= (uintptr_t)c->x && addr < (uintptr_t)c->x + c->size;
-        if (!inside) continue;
+    const zw_jmod *jm;
+    for (uint32_t i = 0; (jm = next_jmod(ctx->store, &i));) {
+        if (!jmod_holds(jm, addr)) continue;
         /* another thread may be compiling functions of this module: code is
          * published last (compile) */
+        const zw_module *m = jm->m;
         for (uint32_t d = 0; d < m->nfuncs - m->nfunc_imports; d++) {
             const zw_jfunc *jf = &jm->f[d];
             const uint8_t *code = __atomic_load_n(&jf->code, __ATOMIC_ACQUIRE);
@@ -438,10 +421,10 @@ void zw_jit_trap(zw_jctx *ctx) {
             break;
         }
         if (loc.inlined_func != ZWASM_NO_FUNC) {
-            if (!bt_line(err, &len, line++, m, loc.inlined_func, loc.offset, true)) break;
+            if (!zw_backtrace_line(err, &len, line++, m, loc.inlined_func, loc.offset, true)) break;
             loc.offset = loc.call_offset;
         }
-        if (!bt_line(err, &len, line++, m, jf->ir->func_idx, loc.offset, false)) break;
+        if (!zw_backtrace_line(err, &len, line++, m, jf->ir->func_idx, loc.offset, false)) break;
         /* the caller: the return address above this frame's saved frame
          * pointer (for a call into another instance, further up) */
         if (!fpn) break;

@@ -153,3 +153,17 @@ zwasm_result_t zw_call(zw_store *s, zw_funcinst *f, const zw_slot *args, zw_slot
     if (r == ZWASM_OK && nr) memcpy(results, fp, nr * sizeof(zw_slot));
     return r;
 }
+
+bool zw_backtrace_line(zwasm_error_t *err, size_t *len, uint32_t k, const zw_module *m, uint32_t fi,
+                       uint32_t off, bool inlined) {
+    size_t cap = sizeof err->backtrace;
+    const zw_name *nm = m && m->func_names && fi < m->nfuncs && m->func_names[fi].str
+                            ? &m->func_names[fi] : NULL;
+    char name[96]; /* the name section is the guest's: escaped, at most ~80 bytes */
+    if (nm) zw_escape(name, sizeof name, nm->str, nm->len > 80 ? 80 : nm->len);
+    int w = snprintf(err->backtrace + *len, cap - *len, "  #%u %s%sfunc %u, offset 0x%x%s%s\n", k,
+                     nm ? name : "", nm ? " (" : "", fi, off, inlined ? ", inlined" : "", nm ? ")" : "");
+    if (w < 0 || (size_t)w >= cap - *len) return false;
+    *len += (size_t)w;
+    return true;
+}

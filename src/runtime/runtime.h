@@ -280,6 +280,12 @@ zwasm_result_t zw_call_host(zw_store *s, zw_funcinst *f, zw_instance *caller_ins
                             zwasm_error_t *err);
 /* Free a store's value stack and engine state (zwasm_store_delete). */
 void zw_exec_free(zw_store *s);
+/* Append line k of a trap's backtrace to err->backtrace at *len: function
+ * fi of module m (its escaped name when the name section has one) at byte
+ * offset off.  Both engines format with it, so their backtraces are the
+ * same text.  False when the buffer is full. */
+bool zw_backtrace_line(zwasm_error_t *err, size_t *len, uint32_t k, const zw_module *m, uint32_t fi,
+                       uint32_t off, bool inlined);
 
 /* ---- runtime/values.c: globals and value helpers ----------------------------------- */
 zw_globalinst *zw_global_create(zw_store *s, const zw_globaltype *t, const zw_value *init);

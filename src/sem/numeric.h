@@ -240,4 +240,18 @@ static inline double zw_convert_i64_f64_u(uint64_t x) { return (double)x; }
 static inline float zw_f32_demote_f64(double x) { return (float)x; }
 static inline double zw_f64_promote_f32(float x) { return (double)x; }
 
+/* name(a, b) = a op b computed by the x86-64 SSE instruction insn with a
+ * as its first operand (b's constraint: "x" a register, "xm" or memory),
+ * so that the operand order cannot change (sem/scalar.h says why). */
+#if ZW_X86_64_ASM
+#define ZW_PINNED_OP(name, T, insn, op, bcons)                                 \
+    static inline T name(T a, T b) {                                           \
+        __asm__(#insn " %1, %0" : "+x"(a) : bcons(b));                         \
+        return a;                                                              \
+    }
+#else
+#define ZW_PINNED_OP(name, T, insn, op, bcons)                                 \
+    static inline T name(T a, T b) { return a op b; }
+#endif
+
 #endif

@@ -137,20 +137,10 @@ static inline void zw_st64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
  * compiler may swap the operands of a commutative + or *, so on x86-64 the
  * order is pinned here: both engines return the same bits (the spec allows
  * either NaN, but the engines must agree). */
-#if ZW_X86_64_ASM
-#define ZW_PINNED_FOP(name, T, insn, op)                                       \
-    static inline T name(T a, T b) {                                           \
-        __asm__(#insn " %1, %0" : "+x"(a) : "xm"(b));                          \
-        return a;                                                              \
-    }
-#else
-#define ZW_PINNED_FOP(name, T, insn, op)                                       \
-    static inline T name(T a, T b) { return a op b; }
-#endif
-ZW_PINNED_FOP(zw_f32_add, float, addss, +)
-ZW_PINNED_FOP(zw_f32_mul, float, mulss, *)
-ZW_PINNED_FOP(zw_f64_add, double, addsd, +)
-ZW_PINNED_FOP(zw_f64_mul, double, mulsd, *)
+ZW_PINNED_OP(zw_f32_add, float, addss, +, "xm")
+ZW_PINNED_OP(zw_f32_mul, float, mulss, *, "xm")
+ZW_PINNED_OP(zw_f64_add, double, addsd, +, "xm")
+ZW_PINNED_OP(zw_f64_mul, double, mulsd, *, "xm")
 
 #define SEM_F32_ABS(a) zw_f32_abs(a)
 #define SEM_F32_NEG(a) zw_f32_neg(a)

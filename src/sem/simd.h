@@ -500,22 +500,12 @@ ZW_SIMD_LOOP2(I32X4_DOT_I16X8_S, 4, u32,
                   (uint32_t)((int32_t)a.i16[2 * i + 1] * b.i16[2 * i + 1]))
 
 /* ---- float arithmetic ---------------------------------------------------------- */
-/* add and mul: NaN operands as in sem/scalar.h (ZW_PINNED_FOP); b in a
+/* add and mul: NaN operands as in sem/scalar.h (ZW_PINNED_OP); b in a
  * register (a packed SSE memory operand must be 16-byte aligned) */
-#if ZW_X86_64_ASM
-#define ZW_PINNED_VOP(name, T, insn, op)                                       \
-    static inline T name(T a, T b) {                                           \
-        __asm__(#insn " %1, %0" : "+x"(a) : "x"(b));                           \
-        return a;                                                              \
-    }
-#else
-#define ZW_PINNED_VOP(name, T, insn, op)                                       \
-    static inline T name(T a, T b) { return a op b; }
-#endif
-ZW_PINNED_VOP(zw_vf32_add, zw_vf32, addps, +)
-ZW_PINNED_VOP(zw_vf32_mul, zw_vf32, mulps, *)
-ZW_PINNED_VOP(zw_vf64_add, zw_vf64, addpd, +)
-ZW_PINNED_VOP(zw_vf64_mul, zw_vf64, mulpd, *)
+ZW_PINNED_OP(zw_vf32_add, zw_vf32, addps, +, "x")
+ZW_PINNED_OP(zw_vf32_mul, zw_vf32, mulps, *, "x")
+ZW_PINNED_OP(zw_vf64_add, zw_vf64, addpd, +, "x")
+ZW_PINNED_OP(zw_vf64_mul, zw_vf64, mulpd, *, "x")
 ZW_SIMD_VV(F32X4_ADD, f32, zw_vf32_add(a.f32, b.f32))
 ZW_SIMD_VV(F32X4_SUB, f32, a.f32 - b.f32)
 ZW_SIMD_VV(F32X4_MUL, f32, zw_vf32_mul(a.f32, b.f32))
