@@ -160,7 +160,8 @@ gen_csmith() {
     local fl="" o=${CS_OPT[$((RANDOM % 6))]} m=${CS_FEAT[$((RANDOM % 4))]}
     [ $((RANDOM % 3)) = 0 ] && fl=--float
     # shellcheck disable=SC2086
-    timeout 30 csmith --seed "$RANDOM$RANDOM" $fl --max-funcs 8 -o "$W/p$1.c" >/dev/null 2>&1 || return 1
+    # (in the work folder: csmith writes platform.info where it runs)
+    (cd "$W" && timeout 30 csmith --seed "$RANDOM$RANDOM" $fl --max-funcs 8 -o "$W/p$1.c") >/dev/null 2>&1 || return 1
     # shellcheck disable=SC2086
     timeout 120 clang --target=wasm32 $o $m -nostdlib -ffreestanding -w -I"$OUT/inc" \
         -c "$W/p$1.c" -o "$W/p$1.o" 2>/dev/null &&
