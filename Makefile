@@ -62,7 +62,7 @@ $(BUILD)/embed: examples/embed.c $(BUILD)/libzwasm.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
 
 # The two engines side by side on one module (fuzz/fuzz_diff.c).
-$(BUILD)/diff_engines: fuzz/fuzz_diff.c $(BUILD)/libzwasm.a
+$(BUILD)/diff_engines: fuzz/fuzz_diff.c fuzz/imports.h $(BUILD)/libzwasm.a
 	$(CC) $(ALL_CFLAGS) -DZWASM_DIFF_MAIN -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
 
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libzwasm.a

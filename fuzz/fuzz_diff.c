@@ -42,6 +42,7 @@
 
 #include "zwasm.h"
 #include "runtime/runtime.h" /* internal: every global, memory and table of an instance */
+#include "imports.h"
 
 #define FUEL 100000  /* per call; ZWASM_DIFF_FUEL=N in the environment changes it */
 #define MAX_EXPORT_CALLS 64
@@ -199,11 +200,15 @@ static zwasm_result_t stub(void *env, zwasm_caller_t *caller, const zwasm_val_t 
     return ZWASM_OK;
 }
 
-static zwasm_val_t zero(uint32_t kind) {
-    zwasm_val_t v;
-    memset(&v, 0, sizeof v);
-    v.kind = kind;
-    return v;
+/* an imported function: the stub, recording into r */
+typedef struct { run *r; hostimp *hosts; } hostenv;
+static zwasm_func_t *stub_of(zwasm_store_t *store, uint32_t i, const zwasm_functype_t *t, void *arg) {
+    hostenv *he = arg;
+    hostimp *h = &he->hosts[i];
+    h->type = *t;
+    h->index = i;
+    h->r = he->r;
+    return zwasm_func_new(store, &h->type, stub, h, NULL);
 }
 
 /* The argument of parameter k in round 0 (zeros), 1 (small values) or 2 (edge values). */
@@ -216,7 +221,7 @@ static zwasm_val_t arg_of(uint32_t kind, uint32_t round, uint32_t k) {
     static const uint64_t ef64[] = {0x7FF8000000000001ull, 0xFFF0000000000000ull, 0x8000000000000000ull,
                                     0x43E0000000000000ull /* 2^63 */, 0xFFF4000000000000ull,
                                     0x41DFFFFFFFC00000ull /* 2^31 - 1 */};
-    zwasm_val_t v = zero(kind);
+    zwasm_val_t v = fuzz_zero(kind);
     if (round == 0) return v;
     uint32_t j = k % 6;
     switch (kind) {
@@ -319,7 +324,7 @@ static bool run_engine(zwasm_engine_kind_t kind, const uint8_t *data, size_t siz
     zwasm_module_t *module = NULL;
     zwasm_error_t err;
     memset(&err, 0, sizeof err);
-    hostimp hosts[64];
+    hostimp hosts[FUZZ_MAX_IMPORTS];
     bool valid = false;
     zwasm_result_t rc = zwasm_module_new(engine, data, size, &module, &err);
     tprintf(&r->t, "module: ");
@@ -328,46 +333,10 @@ static bool run_engine(zwasm_engine_kind_t kind, const uint8_t *data, size_t siz
     if (rc != ZWASM_OK) goto out;
     valid = true;
 
-    uint32_t nimports = zwasm_module_import_count(module);
-    zwasm_extern_t imports[64];
-    if (nimports > 64) {
-        tprintf(&r->t, "too many imports\n");
-        goto out;
-    }
-    for (uint32_t i = 0; i < nimports; i++) {
-        zwasm_importtype_t it;
-        zwasm_module_import(module, i, &it);
-        imports[i].kind = it.type.kind;
-        switch (it.type.kind) {
-        case ZWASM_EXTERN_FUNC:
-            hosts[i].type = it.type.of.func;
-            hosts[i].index = i;
-            hosts[i].r = r;
-            imports[i].of.func = zwasm_func_new(store, &hosts[i].type, stub, &hosts[i], NULL);
-            break;
-        case ZWASM_EXTERN_MEMORY: {
-            zwasm_limits_t l = it.type.of.memory.limits;
-            if (l.min > 16) goto unsupported;
-            imports[i].of.memory = zwasm_memory_new(store, l.min, l.max, l.has_max);
-            break;
-        }
-        case ZWASM_EXTERN_TABLE: {
-            zwasm_limits_t l = it.type.of.table.limits;
-            if (l.min > 10000) goto unsupported;
-            imports[i].of.table = zwasm_table_new(store, it.type.of.table.elem, l.min, l.max,
-                                                  l.has_max, zero(it.type.of.table.elem));
-            break;
-        }
-        case ZWASM_EXTERN_GLOBAL:
-            imports[i].of.global = zwasm_global_new(store, it.type.of.global.type,
-                                                    it.type.of.global.mut,
-                                                    zero(it.type.of.global.type));
-            break;
-        default:
-            goto unsupported;
-        }
-        if (!imports[i].of.func) goto unsupported;
-    }
+    uint32_t nimports;
+    zwasm_extern_t imports[FUZZ_MAX_IMPORTS];
+    hostenv he = {r, hosts};
+    if (!fuzz_imports(store, module, imports, &nimports, stub_of, &he)) goto unsupported;
     zwasm_instance_t *inst = NULL;
     rc = zwasm_instance_new(store, module, imports, nimports, &inst, &err);
     r->inst = inst;

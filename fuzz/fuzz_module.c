@@ -17,6 +17,7 @@
 
 #include "zwasm.h"
 #include "module.h" /* internal: has_start, for the no-exec mode */
+#include "imports.h"
 
 #ifndef ZWASM_FUZZ_EXEC
 #define ZWASM_FUZZ_EXEC 1
@@ -41,11 +42,11 @@ static zwasm_result_t stub(void *env, zwasm_caller_t *caller, const zwasm_val_t 
     return ZWASM_OK;
 }
 
-static zwasm_val_t zero(uint32_t kind) {
-    zwasm_val_t v;
-    memset(&v, 0, sizeof v);
-    v.kind = kind;
-    return v;
+/* an imported function: the stub, with its type as the environment */
+static zwasm_func_t *stub_of(zwasm_store_t *store, uint32_t i, const zwasm_functype_t *t, void *arg) {
+    zwasm_functype_t *types = arg;
+    types[i] = *t;
+    return zwasm_func_new(store, &types[i], stub, &types[i], NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -64,42 +65,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     if (!exec_mode && ((const zw_module *)module)->has_start) goto out;
 
-    uint32_t nimports = zwasm_module_import_count(module);
-    zwasm_extern_t imports[64];
-    zwasm_functype_t types[64];
-    if (nimports > 64) goto out;
-    for (uint32_t i = 0; i < nimports; i++) {
-        zwasm_importtype_t it;
-        zwasm_module_import(module, i, &it);
-        imports[i].kind = it.type.kind;
-        switch (it.type.kind) {
-        case ZWASM_EXTERN_FUNC:
-            types[i] = it.type.of.func;
-            imports[i].of.func = zwasm_func_new(store, &types[i], stub, &types[i], NULL);
-            break;
-        case ZWASM_EXTERN_MEMORY: {
-            zwasm_limits_t l = it.type.of.memory.limits;
-            if (l.min > 16) goto out;
-            imports[i].of.memory = zwasm_memory_new(store, l.min, l.max, l.has_max);
-            break;
-        }
-        case ZWASM_EXTERN_TABLE: {
-            zwasm_limits_t l = it.type.of.table.limits;
-            if (l.min > 10000) goto out;
-            imports[i].of.table = zwasm_table_new(store, it.type.of.table.elem, l.min, l.max,
-                                                  l.has_max, zero(it.type.of.table.elem));
-            break;
-        }
-        case ZWASM_EXTERN_GLOBAL:
-            imports[i].of.global = zwasm_global_new(store, it.type.of.global.type,
-                                                    it.type.of.global.mut,
-                                                    zero(it.type.of.global.type));
-            break;
-        default:
-            goto out;
-        }
-        if (!imports[i].of.func) goto out;
-    }
+    uint32_t nimports;
+    zwasm_extern_t imports[FUZZ_MAX_IMPORTS];
+    zwasm_functype_t types[FUZZ_MAX_IMPORTS];
+    if (!fuzz_imports(store, module, imports, &nimports, stub_of, types)) goto out;
     zwasm_instance_t *inst = NULL;
     if (zwasm_instance_new(store, module, imports, nimports, &inst, &err) != ZWASM_OK) goto out;
 
@@ -115,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         zwasm_func_type(ext.of.func, &ft);
         zwasm_val_t args[16], results[16];
         if (ft.nparams > 16 || ft.nresults > 16) continue;
-        for (uint32_t k = 0; k < ft.nparams; k++) args[k] = zero(ft.params[k]);
+        for (uint32_t k = 0; k < ft.nparams; k++) args[k] = fuzz_zero(ft.params[k]);
         zwasm_store_set_fuel(store, 10000, NULL); /* fuel is the store's: refill per export */
         zwasm_func_call(store, ext.of.func, args, ft.nparams, results, ft.nresults, &err);
     }
