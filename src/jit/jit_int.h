@@ -105,8 +105,8 @@ typedef struct zw_jstubs {
     void *lazy;         /* a zw_jfunc's entry until compiled */
     void *call_any;     /* call a zw_funcinst: host, other instance, same instance */
     void *call_any_ret; /* the return address of its call into another instance, whose
-                         * frame holds the caller's ctx->inst and the caller's return address above the
-                         * callee's frame (ZW_JIT_CROSS_RET) */
+                         * frame holds the caller's ctx->inst and return address above
+                         * the callee's frame (ZW_JIT_CROSS_RET) */
     void *trap;         /* raise a trap: kind and IR position in registers */
 } zw_jstubs;
 
@@ -144,7 +144,9 @@ typedef struct zw_ra {
     /* virtual registers in registers that are live on entry */
     uint32_t *entry, nentry;
     /* per slot: 1 if its memory always holds its value (a parameter never
-     * written, below every call's frame): saving its register is needless */
+     * written, below every call's frame): saving its register is needless.
+     * Computed with the operands, so meaningful only for slots given a
+     * register (a function that gets none may have it half done). */
     uint8_t *clean;
 } zw_ra;
 /* Positions: instruction i reads at 2i and writes at 2i+1. */

@@ -79,7 +79,6 @@ void zw_ra_free(zw_ra *ra) {
 
 typedef struct { uint32_t v, a, b; } range; /* virtual register v is live in [a, b) */
 
-
 /* The allocation state shared by the steps. */
 typedef struct {
     const zw_module *m;
