@@ -229,7 +229,7 @@ typedef struct zw_module {
     /* Lowered code, one per defined function, filled by ir/ (index
      * nfunc_imports + i is ir[i]). */
     struct zw_ir_func **ir;
-    uint8_t *inlinable; /* per defined function: 0 unknown, 1 yes, 2 no (ir/) */
+    uint8_t *inlinable; /* per defined function: how calls of it are inlined, 0 unknown (ir/lower.c) */
     /* The execution engine's form of the code (its own layout), and the
      * engine interface that made it (a zw_backend; it outlives engines). */
     void *engine_code;

@@ -452,9 +452,12 @@ static void backtrace(zwasm_error_t *err, const zw_frame *f, uint32_t n) {
     err->backtrace[0] = 0;
     for (uint32_t k = 0, line = 0; k <= n; k++) {
         const zw_frame *r = &f[n - k];
-        if (!r->fn || !r->ip) break;
-        if (line >= 12) {
-            snprintf(err->backtrace + len, sizeof err->backtrace - len, "  ... %u more frames\n", n + 1 - k);
+        if (!r->ip) break;
+        if (!r->fn) continue; /* an inlined body's marker (INLINE_ENTER) */
+        if (line >= 12) { /* this frame and its callers, calls not inlined (as the JIT counts) */
+            uint32_t more = 0;
+            for (uint32_t j = k; j <= n; j++) more += f[n - j].fn != NULL;
+            snprintf(err->backtrace + len, sizeof err->backtrace - len, "  ... %u more frames\n", more);
             break;
         }
         const zw_module *m = r->inst ? r->inst->module : NULL;
@@ -596,6 +599,15 @@ L_base:
         if (ZW_UNLIKELY(fuel == 0)) TRAP(ZWASM_TRAP_OUT_OF_FUEL);
         fuel--;
         if (ZW_UNLIKELY(ZW_ATOMIC_LOAD(&s->interrupt))) TRAP(ZWASM_TRAP_INTERRUPTED);
+        NEXT(1);
+    /* An inlined body counts as a frame, so that max_call_depth holds
+     * exactly: a marker record (no function) that backtraces skip. */
+    LIR(INLINE_ENTER):
+        if (ZW_UNLIKELY(depth >= maxd)) TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
+        frames[depth++] = (zw_frame){ip, fp, NULL, inst};
+        NEXT(1);
+    LIR(INLINE_LEAVE):
+        depth--;
         NEXT(1);
     LIR(TRACE):
         trace_insn(fn->ir, (uint32_t)(ip + 1 - (const uint32_t *)fn->tcode), fp);

@@ -45,6 +45,8 @@ typedef struct zw_ir_func zw_ir_func;
     X(INVALID, "invalid", "", "")                                              \
     X(TRACE, "trace", "", "")          /* print the next instruction */        \
     X(FUEL, "fuel", "", "")            /* burn a unit, honour an interrupt */  \
+    X(INLINE_ENTER, "inline.enter", "", "") /* an inlined call: one frame deeper */ \
+    X(INLINE_LEAVE, "inline.leave", "", "") /* ... and back */                  \
     X(CONST32, "const.i32", "di", "i")                                         \
     X(CONST64, "const.i64", "dI", "l")                                         \
     X(CONST64_U32, "const.i64.u32", "di", "l") /* an i64 from 0 to 2^32-1 */  \

@@ -45,7 +45,7 @@ typedef struct cond {
     uint64_t imm;
 } cond;
 
-enum { C_FUNC, C_BLOCK, C_LOOP, C_IF };
+enum { C_FUNC, C_BLOCK, C_LOOP, C_IF, C_INLINE };
 typedef struct ctl {
     uint8_t kind;
     bool unreachable, has_else, bt1;
@@ -60,6 +60,15 @@ typedef struct ctl {
     uint32_t head_ci, head_len;
     cond head;
     ZW_VEC(uint32_t) patches; /* words holding a target to resolve at end */
+    /* C_INLINE (a callee's body lowered in place, see lower_inline_body):
+     * the caller's reading position and locals, restored at its end */
+    struct {
+        const uint8_t *p, *end;
+        uint32_t *lslot;
+        zw_valtype *ltype;
+        uint32_t nlocals, vfloor, floor_home;
+        uint32_t func, call_off, first; /* the callee, the call's offset, its first insn */
+    } caller;
 } ctl;
 
 
@@ -99,6 +108,8 @@ typedef struct L {
     bool inlining;
     uint32_t inl_base; /* callee frame base; slots below are the caller's */
     vent *alias;       /* per callee local: V_CONST/V_LOCAL alias, or kind V_SLOT (none) */
+    uint32_t in_body;  /* > 0 while a callee's body is lowered in place (C_INLINE) */
+    uint32_t inlined_bytes; /* code bytes of the bodies lowered in place so far */
 } L;
 
 /* ---- compare tables ---------------------------------------------------- */
@@ -852,17 +863,53 @@ static bool inlinable_body(const zw_module *m, uint32_t fidx) {
     return true;
 }
 
-/* Whether defined function fidx can be inlined; the answer is cached in
- * m->inlinable (a byte per function, stored atomically: several threads
- * may lower functions of one module, and they compute the same answer). */
-static bool inlinable(L *l, uint32_t fidx) {
+/* A call of a small function with control flow (BODY_INLINE_MAX_BYTES of
+ * code at most, up to BODY_INLINE_MAX_TOTAL bytes of such bodies per
+ * caller) has the callee's whole body lowered in place, in a C_INLINE
+ * control frame that plays the callee's function frame (lower_inline_body).
+ * Inside it nothing more is inlined (so an inlined stretch never holds
+ * another: zw_ir_locate names one callee), which is why a callee that calls
+ * a function inlined as a leaf stays a call.  A function calling itself
+ * (fib) gets one level of its own body: half as many calls. */
+#define BODY_INLINE_MAX_BYTES 80
+#define BODY_INLINE_MAX_TOTAL 640
+
+enum { INL_UNKNOWN, INL_LEAF, INL_NO, INL_BODY };
+static uint8_t inline_kind(L *l, uint32_t fidx);
+
+static bool body_inlinable(L *l, uint32_t fidx) {
+    const zw_module *m = l->m;
+    const zw_func *fn = &m->funcs[fidx];
+    if (fn->code_len > BODY_INLINE_MAX_BYTES || zw_func_type(m, fidx)->nparams + fn->nlocals > INLINE_MAX_LOCALS)
+        return false;
+    const uint8_t *p = fn->code, *end = fn->code + fn->code_len;
+    zw_instr in;
+    zwasm_error_t err;
+    while (p < end) {
+        if (zw_read_instr(m->bytes, &p, end, fidx, &in, &err) != ZWASM_OK) return false;
+        if (in.op == ZW_OP_CALL && in.a != fidx && in.a >= m->nfunc_imports &&
+            inline_kind(l, in.a) == INL_LEAF)
+            return false;
+    }
+    return true;
+}
+
+/* How a call of defined function fidx is lowered (INL_LEAF, INL_BODY or
+ * INL_NO); the answer is cached in m->inlinable (a byte per function,
+ * stored atomically: several threads may lower functions of one module,
+ * and they compute the same answer). */
+static uint8_t inline_kind(L *l, uint32_t fidx) {
     zw_module *m = l->m;
     uint32_t d = fidx - m->nfunc_imports;
     uint8_t known = ZW_ATOMIC_LOAD(&m->inlinable[d]);
-    if (known) return known == 1;
-    bool ok = inlinable_body(m, fidx);
-    ZW_ATOMIC_STORE(&m->inlinable[d], (uint8_t)(ok ? 1 : 2));
-    return ok;
+    if (known) return known;
+    known = inlinable_body(m, fidx) ? INL_LEAF : INL_NO;
+    ZW_ATOMIC_STORE(&m->inlinable[d], known);
+    if (known == INL_NO && body_inlinable(l, fidx)) {
+        known = INL_BODY;
+        ZW_ATOMIC_STORE(&m->inlinable[d], known);
+    }
+    return known;
 }
 
 
@@ -1012,6 +1059,126 @@ static void lower_inline(L *l, uint32_t fidx) {
     }
 }
 
+/* ---- inlining a body with control flow -------------------------------------------- */
+static void reset_stack(L *l, ctl *c, uint32_t n, const zw_valtype *t);
+static void mark_unreachable(L *l);
+
+/* Lower the callee's body in place: the arguments are materialized at the
+ * call's base exactly as for a call, the callee's locals follow them and
+ * its stack above; its declared locals are zeroed by moves.  Reading
+ * switches to the callee's code (*pp, *pend) until end_inline_body. */
+static void lower_inline_body(L *l, uint32_t fidx, const uint8_t **pp, const uint8_t **pend) {
+    zw_module *m = l->m;
+    const zw_func *fn = &m->funcs[fidx];
+    const zw_functype *ft = zw_func_type(m, fidx);
+    uint32_t np = ft->nparams, nloc = np + fn->nlocals;
+    uint32_t *slot = zw_calloc(nloc + 1, sizeof *slot);
+    zw_valtype *type = zw_calloc(nloc + 1, sizeof *type);
+    if (!slot || !type) {
+        free(slot);
+        free(type);
+        l->oom = true;
+        return;
+    }
+    uint32_t call_off = l->cur_off;
+    uint32_t base = call_args(l, np), top = base;
+    for (uint32_t i = 0; i < nloc; i++) {
+        type[i] = i < np ? ft->params[i] : fn->locals[i - np];
+        slot[i] = top;
+        top += zw_slots(type[i]);
+    }
+    if (top - l->temp_base > l->max_h) l->max_h = top - l->temp_base;
+    ctl c;
+    memset(&c, 0, sizeof c);
+    c.kind = C_INLINE;
+    c.else_patch = NONE;
+    c.nresults = ft->nresults;
+    c.results = ft->results;
+    c.height = l->vs.n;
+    c.base_home = base;
+    c.caller.p = *pp;
+    c.caller.end = *pend;
+    c.caller.lslot = l->lslot;
+    c.caller.ltype = l->ltype;
+    c.caller.nlocals = l->nlocals;
+    c.caller.vfloor = l->vfloor;
+    c.caller.floor_home = l->floor_home;
+    c.caller.func = fidx;
+    c.caller.call_off = call_off;
+    emit(l, ZW_IR_INLINE_ENTER); /* at the call: its stack check is the call's */
+    c.caller.first = l->insn.n;
+    if (!ZW_VEC_PUSH(&l->cs, c)) {
+        free(slot);
+        free(type);
+        l->oom = true;
+        return;
+    }
+    l->vfloor = l->vs.n;
+    l->floor_home = top;
+    l->lslot = slot;
+    l->ltype = type;
+    l->nlocals = nloc;
+    l->in_body++;
+    l->inlined_bytes += fn->code_len;
+    uint64_t budget = (uint64_t)l->budget + ZW_LOWER_WORDS_PER_BYTE * (uint64_t)fn->code_len + 64;
+    l->budget = budget < UINT32_MAX ? (uint32_t)budget : UINT32_MAX;
+    l->cur_off = (uint32_t)fn->code_offset;
+    for (uint32_t i = np; i < nloc; i++) {
+        vent z = {0};
+        z.kind = V_CONST;
+        z.type = type[i];
+        z.nsl = (uint8_t)zw_slots(type[i]);
+        emit_const(l, slot[i], &z);
+    }
+    if (m->fuel) emit(l, ZW_IR_FUEL); /* the callee's entry, as in a call */
+    l->last_dst = NONE;
+    l->cmp_valid = false;
+    *pp = fn->code;
+    *pend = fn->code + fn->code_len;
+}
+
+/* The end of an inlined body: its results go to the call's base, as a
+ * call's would, and reading goes back to the caller. */
+static void end_inline_body(L *l, const uint8_t **pp, const uint8_t **pend) {
+    ctl *c = &l->cs.v[l->cs.n - 1];
+    if (!c->unreachable) {
+        prep_moves(l, c->nresults, c->base_home);
+        do_moves(l, c->nresults, c->base_home);
+    }
+    bool dead_after = c->unreachable && c->patches.n == 0;
+    bind(l, c);
+    if (l->insn.n > c->caller.first) {
+        zw_ir_inline r = {c->caller.first, l->insn.n, c->caller.func, c->caller.call_off};
+        if (!ZW_VEC_PUSH(&l->inls, r)) l->oom = true;
+    }
+    l->cur_off = c->caller.call_off;
+    if (!dead_after) emit(l, ZW_IR_INLINE_LEAVE);
+    free(l->lslot);
+    free(l->ltype);
+    l->lslot = c->caller.lslot;
+    l->ltype = c->caller.ltype;
+    l->nlocals = c->caller.nlocals;
+    l->vfloor = c->caller.vfloor;
+    l->floor_home = c->caller.floor_home;
+    l->in_body--;
+    *pp = c->caller.p;
+    *pend = c->caller.end;
+    ctl done = *c;
+    ZW_VEC_FREE(&c->patches);
+    l->cs.n--;
+    reset_stack(l, &done, done.nresults, done.results);
+    l->last_dst = NONE;
+    l->cmp_valid = false;
+    if (dead_after) mark_unreachable(l);
+}
+
+/* The control frame a `return` leaves: the function's, or an inlined body's. */
+static uint32_t return_target(const L *l) {
+    for (uint32_t i = l->cs.n; i-- > 1;)
+        if (l->cs.v[i].kind == C_INLINE) return i;
+    return 0;
+}
+
 /* ---- blocks -------------------------------------------------------------------- */
 static bool push_ctl(L *l, uint8_t kind, const zw_instr *in) {
     ctl c;
@@ -1153,7 +1320,10 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             reset_stack(l, c, c->nparams, c->params);
             break;
         }
-        case ZW_OP_END: lower_end(l); break;
+        case ZW_OP_END:
+            if (top->kind == C_INLINE) end_inline_body(l, &p, &end);
+            else lower_end(l);
+            break;
         case ZW_OP_BR:
             branch(l, l->cs.n - 1 - in.a);
             mark_unreachable(l);
@@ -1239,14 +1409,22 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             break;
         }
         case ZW_OP_RETURN:
-            branch(l, 0);
+            branch(l, return_target(l));
             mark_unreachable(l);
             break;
         case ZW_OP_CALL: {
             const zw_functype *t = zw_func_type(m, in.a);
-            if (in.a >= m->nfunc_imports && !l->trace && inlinable(l, in.a)) {
-                lower_inline(l, in.a);
-                break;
+            if (in.a >= m->nfunc_imports && !l->trace && !l->in_body) {
+                uint8_t k = inline_kind(l, in.a);
+                if (k == INL_LEAF) {
+                    lower_inline(l, in.a);
+                    break;
+                }
+                if (k == INL_BODY &&
+                    l->inlined_bytes + m->funcs[in.a].code_len <= BODY_INLINE_MAX_TOTAL) {
+                    lower_inline_body(l, in.a, &p, &end);
+                    break;
+                }
             }
             uint32_t base = call_args(l, t->nparams);
             if (in.a >= m->nfunc_imports) {
@@ -1444,7 +1622,15 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, 
     f = NULL;
 done:
     free_func(f);
-    for (uint32_t i = 0; i < l.cs.n; i++) ZW_VEC_FREE(&l.cs.v[i].patches);
+    for (uint32_t i = l.cs.n; i-- > 0;) {
+        ZW_VEC_FREE(&l.cs.v[i].patches);
+        if (l.cs.v[i].kind == C_INLINE) { /* stopped inside an inlined body */
+            free(l.lslot);
+            free(l.ltype);
+            l.lslot = l.cs.v[i].caller.lslot;
+            l.ltype = l.cs.v[i].caller.ltype;
+        }
+    }
     ZW_VEC_FREE(&l.cs);
     ZW_VEC_FREE(&l.vs);
     ZW_VEC_FREE(&l.code);

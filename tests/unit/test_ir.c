@@ -89,11 +89,16 @@ TEST(ir_fib_lowering_and_run) {
     CHECK(tmod_open(&t, fib_wat, NULL, NULL, 0));
     if (t.inst) {
         const zw_ir_func *f = ir_of(&t, 0);
-        CHECK_EQ_INT(count_op(f, ZW_IR_BRK_I32_GE_S), 1); /* lt_s + if fused and negated */
+        /* both calls get one level of fib's own body (lower.c, inlining a
+         * body with control flow), each between inline.enter and .leave */
+        CHECK_EQ_INT(count_op(f, ZW_IR_BRK_I32_GE_S), 3); /* lt_s + if fused and negated */
         CHECK_EQ_INT(count_op(f, ZW_OP_I32_LT_S), 0);
-        CHECK_EQ_INT(count_op(f, ZW_IR_K_I32_SUB), 2);
-        CHECK_EQ_INT(count_op(f, ZW_IR_CALL_LOCAL), 2);
+        CHECK_EQ_INT(count_op(f, ZW_IR_K_I32_SUB), 6);
+        CHECK_EQ_INT(count_op(f, ZW_IR_CALL_LOCAL), 4);
+        CHECK_EQ_INT(count_op(f, ZW_IR_INLINE_ENTER), 2);
+        CHECK_EQ_INT(count_op(f, ZW_IR_INLINE_LEAVE), 2);
         CHECK_EQ_INT(count_op(f, ZW_IR_CONST32), 0);
+        CHECK_EQ_INT(f->ninlined, 2);
         zwasm_val_t a = I32(20), r;
         CHECK(tcall(&t, "fib", &a, 1, &r, 1) == ZWASM_OK);
         CHECK_EQ_INT(r.of.i32, 6765);
@@ -375,7 +380,7 @@ TEST(ir_printer_and_trace) {
         zwasm_module_dump_ir(t.mod, f); /* lowers every function first */
         fclose(f);
         CHECK(buf && strstr(buf, "br_if.i32.ge_s_k s0, 2, @"));
-        CHECK(buf && strstr(buf, "call_local #0, base=s1"));
+        CHECK(buf && strstr(buf, "inline.enter\n") && strstr(buf, "call_local #0, base=s2"));
         free(buf);
         /* every instruction's length is consistent with the layout */
         const zw_ir_func *fn = ir_of(&t, 0);
@@ -559,7 +564,8 @@ TEST(ir_operand_types) {
     tmod t;
     CHECK(tmod_open(&t,
                     "(module (memory 1) (table 2 funcref) (global $g (mut f64) (f64.const 1))"
-                    "  (func $callee (param i64 v128) (result f32) f32.const 1)"
+                    "  (func $leaf)" /* inlined as a leaf, so that $callee is not inlined */
+                    "  (func $callee (param i64 v128) (result f32) call $leaf f32.const 1)"
                     "  (func (export \"f\") (param $x i32) (param $r funcref) (result f32) (local $d f64) (local $v v128)"
                     "    (local.set $d (f64.load offset=8 (local.get $x)))"
                     "    (global.set $g (local.get $d))"
@@ -568,7 +574,7 @@ TEST(ir_operand_types) {
                     "    (call $callee (i64.const 5) (local.get $v))))",
                     NULL, NULL, 0));
     if (t.inst) {
-        const zw_ir_func *f = ir_of(&t, 1);
+        const zw_ir_func *f = ir_of(&t, 2);
         zw_ir_opnd o[8];
         CHECK_EQ_INT(opnds_of(&t, f, ZW_OP_F64_LOAD, o, 8), 2);
         CHECK(o[0].def && o[0].type == ZW_F64 && o[0].slot == 2); /* straight into $d */

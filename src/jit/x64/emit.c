@@ -70,7 +70,7 @@ typedef enum {
     OC_HELPER,   /* call the helper */
     OC_CONST, OC_MOV, OC_BINOP, OC_CMP, OC_UNOP, OC_DIV, OC_FBINOP, OC_FUNOP, OC_FCMP,
     OC_CONVERT, OC_LOAD, OC_STORE, OC_SELECT, OC_GLOBAL, OC_BRANCH, OC_BR_TABLE,
-    OC_RETURN, OC_CALL, OC_FUEL, OC_TRACE, OC_TRAP, OC_REF_IS_NULL,
+    OC_RETURN, OC_CALL, OC_FUEL, OC_INLINE, OC_TRACE, OC_TRAP, OC_REF_IS_NULL,
     OC_VBINOP, OC_VUNOP, OC_VSPLAT, OC_VEXTRACT, OC_VREPLACE, OC_VBITSELECT, OC_VANYTRUE,
     OC_FMINMAX, OC_FCOPYSIGN, OC_FTRUNC, OC_CONVERT_U64,
 } opclass;
@@ -203,6 +203,7 @@ static opclass op_class(uint32_t op) {
     case ZW_IR_RETURN: case ZW_IR_RETURN1: case ZW_IR_RETURN_PAD: return OC_RETURN;
     case ZW_IR_CALL_LOCAL: case ZW_OP_CALL: case ZW_OP_CALL_INDIRECT: return OC_CALL;
     case ZW_IR_FUEL: return OC_FUEL;
+    case ZW_IR_INLINE_ENTER: case ZW_IR_INLINE_LEAVE: return OC_INLINE;
     case ZW_IR_TRACE: return OC_TRACE;
     case ZW_OP_UNREACHABLE: return OC_TRAP;
     case ZW_IR_REF_IS_NULL: return OC_REF_IS_NULL;
@@ -1187,6 +1188,20 @@ static void emit_fuel(jc *J) {
     trap_if(J, CC_NE, ZWASM_TRAP_INTERRUPTED);
 }
 
+/* An inlined body takes a frame's worth of native stack, as a call would,
+ * so that the prologue checks of the calls it makes (and its own check
+ * here) bound the call depth exactly (jit.c). */
+static void emit_inline(jc *J, uint32_t op) {
+    if (op == ZW_IR_INLINE_LEAVE) {
+        x64_alu_ri(B, ALU_ADD, true, RSP, ZW_JIT_FRAME_BYTES);
+        return;
+    }
+    x64_lea(B, true, RCX, x64_m(RSP, -ZW_JIT_FRAME_BYTES));
+    x64_alu_rm(B, ALU_CMP, true, RCX, CTX(native_floor));
+    trap_if(J, CC_B, ZWASM_TRAP_STACK_EXHAUSTED);
+    x64_alu_ri(B, ALU_SUB, true, RSP, ZW_JIT_FRAME_BYTES);
+}
+
 static void emit_trace(jc *J) {
     /* registers are off in trace mode: the frame is all in memory */
     x64_mov_ri(B, RDI, (uint64_t)(uintptr_t)J->f);
@@ -1512,6 +1527,7 @@ static bool emit_insn(jc *J) {
     case OC_RETURN: emit_return(J, op); break;
     case OC_CALL: emit_call(J, op); break;
     case OC_FUEL: emit_fuel(J); break;
+    case OC_INLINE: emit_inline(J, op); break;
     case OC_TRACE: emit_trace(J); break;
     case OC_TRAP: trap_if(J, -1, ZWASM_TRAP_UNREACHABLE); break;
     case OC_FMINMAX: emit_fminmax(J, op); break;
