@@ -11,7 +11,8 @@
  * the value.  Integer compares fuse with br_if/if.  Control flow becomes
  * jumps with resolved relative targets; values carried by branches are moved
  * into the target label's slots first.  Integer ops on constants fold;
- * calls of small straight-line leaf functions are inlined.  With m->fuel a
+ * calls of small functions are inlined (straight-line leaves with aliased
+ * locals, others as a whole body in a C_INLINE frame).  With m->fuel a
  * fuel check is emitted at function entry and loop heads.  See docs/ir.md.
  */
 #include <string.h>

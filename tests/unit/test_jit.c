@@ -1869,6 +1869,58 @@ TEST(jit_boundary_trap_reports_match) {
     }
 }
 
+/* A body with control flow inlined into its caller (lower.c) still shows
+ * as a frame: a trap in a function it calls has the same backtrace in
+ * both engines, naming it inlined, and a depth limit that leaves no room
+ * for it traps at the call, as without inlining. */
+TEST(jit_boundary_inlined_body_frames) {
+    static const char *wat =
+        "(module (memory 1)\n"
+        " (func $t (param i32) (result i32) (if (result i32) (local.get 0) (then (i32.load (local.get 0))) (else (i32.const 0))))\n"
+        " (func $cf (param i32) (result i32)\n"
+        "  (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 7)) (else (i32.add (i32.const 1) (call $t (local.get 0))))))\n"
+        " (func (export \"run\") (param i32) (result i32) (call $cf (local.get 0))))";
+    zwasm_error_t e[NKINDS];
+    bool have[NKINDS] = {false, false};
+    FOR_ENGINES(k) {
+        for (uint32_t depth = 1; depth <= 3; depth++) {
+            zwasm_config_t c;
+            zwasm_config_init(&c);
+            c.max_call_depth = depth;
+            rt r;
+            if (!rt_begin(&r, k, &c) || !rt_inst(&r, wat, NULL, 0)) {
+                EXPECT(false, k, "module");
+                rt_close(&r);
+                continue;
+            }
+            zwasm_error_t err;
+            memset(&err, 0, sizeof err);
+            zwasm_val_t a = I32(0), res;
+            /* run -> cf (inlined) -> 7: depth 2 */
+            zwasm_result_t rc = zwasm_func_call(r.s, func_of(r.i, "run"), &a, 1, &res, 1, &err);
+            if (depth < 2) EXPECT(rc == ZWASM_ERR_TRAP && err.trap == ZWASM_TRAP_STACK_EXHAUSTED, k, "depth %u: %d %s", depth, rc, err.message);
+            else EXPECT(rc == ZWASM_OK && res.of.i32 == 7, k, "depth %u: %d %s", depth, rc, err.message);
+            /* run -> cf (inlined) -> t: depth 3, t traps */
+            memset(&err, 0, sizeof err);
+            a = I32(70000);
+            rc = zwasm_func_call(r.s, func_of(r.i, "run"), &a, 1, &res, 1, &err);
+            zwasm_trap_kind_t want = depth < 3 ? ZWASM_TRAP_STACK_EXHAUSTED : ZWASM_TRAP_MEMORY_OOB;
+            EXPECT(rc == ZWASM_ERR_TRAP && err.trap == want, k, "depth %u: %d %s", depth, rc, err.message);
+            if (depth == 3) {
+                EXPECT(strstr(err.backtrace, "func 1") && strstr(err.backtrace, "inlined") &&
+                       strstr(err.backtrace, "func 2") && err.func == 0, k, "backtrace:\n%s", err.backtrace);
+                e[k] = err;
+                have[k] = true;
+            }
+            rt_close(&r);
+        }
+    }
+    if (have[0] && have[1]) {
+        CHECK(!strcmp(e[0].backtrace, e[1].backtrace));
+        CHECK_EQ_INT(e[0].offset, e[1].offset);
+    }
+}
+
 /* ---- many parameters and results, exact bits ------------------------------------------------- */
 
 #define NMANY 20 /* four groups of i32 i64 f32 f64 v128 */
