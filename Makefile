@@ -37,7 +37,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 
-.PHONY: all test unit spec asan test-asan test-jit-stress demo bench bench-compile fuzz clean
+.PHONY: all examples test unit spec asan test-asan test-jit-stress demo bench bench-compile fuzz clean
 all: $(BUILD)/zwasm $(BUILD)/libzwasm.a $(BUILD)/libzwasm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -61,6 +61,15 @@ endif
 $(BUILD)/embed: examples/embed.c $(BUILD)/libzwasm.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
 
+# The examples of the standard C API (include/wasm.h), each with its .wat;
+# tests/examples/run.sh runs them and compares with examples/expected/.
+EXAMPLES = hello callback memory global table trap multi reflect finalize serialize start
+EXAMPLE_BINS = $(EXAMPLES:%=$(BUILD)/examples/%)
+$(BUILD)/examples/%: examples/%.c examples/example.h include/wasm.h include/zwasm.h $(BUILD)/libzwasm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
+examples: $(EXAMPLE_BINS)
+
 # The two engines side by side on one module (fuzz/fuzz_diff.c).
 $(BUILD)/diff_engines: fuzz/fuzz_diff.c fuzz/imports.h $(BUILD)/libzwasm.a
 	$(CC) $(ALL_CFLAGS) -DZWASM_DIFF_MAIN -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
@@ -71,7 +80,7 @@ $(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libzwasm.a
 SPEC_DIR ?= ../shared/spec
 
 # The whole test suite; the last line of output is "N passed, N failed".
-test: all $(BUILD)/unit_tests $(BUILD)/embed $(BUILD)/diff_engines
+test: all $(BUILD)/unit_tests $(BUILD)/embed $(BUILD)/diff_engines $(EXAMPLE_BINS)
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)-stress CFLAGS="$(CFLAGS) -DZW_JIT_STRESS" \
 	    SAN="$(SAN)" OPT="$(OPT)" $(BUILD)-stress/zwasm >/dev/null
 	@BUILD=$(BUILD) STRESS_ZWASM=$(BUILD)-stress/zwasm SPEC_DIR=$(SPEC_DIR) sh tests/run_all.sh

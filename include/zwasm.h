@@ -426,6 +426,14 @@ ZWASM_API zwasm_result_t zwasm_wasi_define_imports(zwasm_wasi_t *wasi, const zwa
 /* True once the guest called proc_exit; *code (may be NULL) gets its status. */
 ZWASM_API bool zwasm_wasi_exited(const zwasm_wasi_t *wasi, int32_t *code);
 
+/* ---- text ---------------------------------------------------------------------------------- */
+/* The binary of a module in the text format (a .wat file: one (module ...)
+ * or its fields).  *bytes is freed with zwasm_bytes_delete.  Errors are
+ * ZWASM_ERR_MALFORMED with "line:col: message". */
+ZWASM_API zwasm_result_t zwasm_wat2wasm(const char *text, size_t len, uint8_t **bytes, size_t *bytes_len,
+                                        zwasm_error_t *err);
+ZWASM_API void zwasm_bytes_delete(uint8_t *bytes);
+
 /* ---- misc --------------------------------------------------------------------------------- */
 ZWASM_API const char *zwasm_result_name(zwasm_result_t r);
 ZWASM_API const char *zwasm_version(void);

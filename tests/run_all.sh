@@ -35,6 +35,8 @@ run_suite unit "$BUILD/unit_tests"
 run_suite unit-interp "$BUILD/unit_tests" --engine interp
 run_suite spec-2.0 "$BUILD/zwasm" wast --engine interp --known-failures "$here/spec/known-failures-2.0.txt" "$SPEC_DIR"/wasm-2.0/*.wast
 run_suite cli sh "$here/cli/run.sh" "$BUILD/zwasm"
+run_suite examples sh "$here/examples/run.sh" "$BUILD"
+run_suite symbols sh "$here/symbols.sh" "$BUILD"
 export ZWASM_TEST_ENGINE=interp   # the WASI and program suites' engine (their run scripts)
 run_suite wasi sh "$here/wasi/run.sh" "$BUILD/zwasm"
 run_suite programs sh "$here/programs/run.sh" "$BUILD/zwasm"

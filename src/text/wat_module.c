@@ -890,3 +890,23 @@ static zwasm_result_t compile_text(const char *src, size_t len, zw_buf *out, boo
 zwasm_result_t zw_wat_compile(const char *src, size_t len, zw_buf *out, zwasm_error_t *err) {
     return compile_text(src, len, out, true, err);
 }
+
+/* ---- the public entry --------------------------------------------------------- */
+ZWASM_API zwasm_result_t zwasm_wat2wasm(const char *text, size_t len, uint8_t **bytes, size_t *bytes_len,
+                                        zwasm_error_t *err) {
+    zw_buf b = {0};
+    if (!bytes || !bytes_len || (!text && len))
+        return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "zwasm_wat2wasm: no text or no output");
+    *bytes = NULL;
+    *bytes_len = 0;
+    zwasm_result_t r = zw_wat_compile(text ? text : "", len, &b, err);
+    if (r != ZWASM_OK) {
+        free(b.data);
+        return r;
+    }
+    *bytes = b.data;
+    *bytes_len = b.len;
+    return ZWASM_OK;
+}
+
+ZWASM_API void zwasm_bytes_delete(uint8_t *bytes) { free(bytes); }

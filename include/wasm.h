@@ -1,0 +1,507 @@
+/*
+ * wasm.h — the standard WebAssembly C API (github.com/WebAssembly/wasm-c-api),
+ * as implemented by libzwasm over its native API (zwasm.h).  Source
+ * compatible with the upstream header: a program written against another
+ * runtime's wasm.h compiles and runs against libzwasm unchanged.
+ *
+ * Ownership (the API's rules): a parameter or result marked `own` passes
+ * ownership: the receiver must delete it (wasm_X_delete), exactly once.
+ * Everything else is borrowed.  Vectors (wasm_X_vec_t) own their elements
+ * when the element type is a pointer or holds references.
+ *
+ * Lifetimes in libzwasm: an engine outlives its stores and modules; every
+ * object made in a store (instances, functions, globals, tables, memories,
+ * foreign objects) dies with the store, and the handles to them must not be
+ * used after it (deleting a handle is always allowed).  A handle is a
+ * small record of its own: two handles to one object compare equal with
+ * wasm_X_same, and host info is kept per handle.
+ *
+ * Threads: an engine and a module may be used from several threads at
+ * once; a store and everything in it by one thread at a time (so one store
+ * per thread).  wasm_module_share/obtain move a module between stores of
+ * one engine.
+ *
+ * Values: i32, i64, f32, f64, funcref and externref (WASM_ANYREF, 128, also
+ * spelled WASM_EXTERNREF).  v128 has no kind in this API: functions and
+ * globals of that type can be used from wasm but not through wasm.h.
+ */
+#ifndef WASM_H
+#define WASM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef WASM_API_EXTERN
+#if defined(__GNUC__) || defined(__clang__)
+#define WASM_API_EXTERN __attribute__((visibility("default")))
+#else
+#define WASM_API_EXTERN
+#endif
+#endif
+
+/* ---- auxiliaries ------------------------------------------------------------- */
+typedef char byte_t;
+typedef float float32_t;
+typedef double float64_t;
+
+/* `own` marks a transfer of ownership (documentation only). */
+#define own
+
+/* A vector: size elements at data (data may be NULL when size is 0).
+ *   wasm_X_vec_new_empty(out)             size 0
+ *   wasm_X_vec_new_uninitialized(out, n)  n elements, zeroed
+ *   wasm_X_vec_new(out, n, data)          takes over n elements from data
+ *   wasm_X_vec_copy(out, v)               a deep copy
+ *   wasm_X_vec_delete(v)                  deletes the elements it owns, then itself */
+#define WASM_DECLARE_VEC(name, ptr_or_none)                                                  \
+    typedef struct wasm_##name##_vec_t {                                                     \
+        size_t size;                                                                         \
+        wasm_##name##_t ptr_or_none *data;                                                   \
+    } wasm_##name##_vec_t;                                                                   \
+    WASM_API_EXTERN void wasm_##name##_vec_new_empty(own wasm_##name##_vec_t *out);          \
+    WASM_API_EXTERN void wasm_##name##_vec_new_uninitialized(own wasm_##name##_vec_t *out,   \
+                                                             size_t size);                   \
+    WASM_API_EXTERN void wasm_##name##_vec_new(own wasm_##name##_vec_t *out, size_t size,    \
+                                               own wasm_##name##_t ptr_or_none const data[]); \
+    WASM_API_EXTERN void wasm_##name##_vec_copy(own wasm_##name##_vec_t *out,                \
+                                                const wasm_##name##_vec_t *src);             \
+    WASM_API_EXTERN void wasm_##name##_vec_delete(own wasm_##name##_vec_t *v);
+
+/* An owned object type: wasm_X_delete. */
+#define WASM_DECLARE_OWN(name)                      \
+    typedef struct wasm_##name##_t wasm_##name##_t; \
+    WASM_API_EXTERN void wasm_##name##_delete(own wasm_##name##_t *);
+
+/* Byte vectors and names (names are byte vectors, not NUL-terminated). */
+typedef byte_t wasm_byte_t;
+WASM_DECLARE_VEC(byte, )
+
+typedef wasm_byte_vec_t wasm_name_t;
+#define wasm_name wasm_byte_vec
+#define wasm_name_new wasm_byte_vec_new
+#define wasm_name_new_empty wasm_byte_vec_new_empty
+#define wasm_name_new_new_uninitialized wasm_byte_vec_new_uninitialized
+#define wasm_name_copy wasm_byte_vec_copy
+#define wasm_name_delete wasm_byte_vec_delete
+
+static inline void wasm_name_new_from_string(own wasm_name_t *out, const char *s) {
+    wasm_name_new(out, strlen(s), s);
+}
+/* The same, counting the terminating NUL. */
+static inline void wasm_name_new_from_string_nt(own wasm_name_t *out, const char *s) {
+    wasm_name_new(out, strlen(s) + 1, s);
+}
+
+/* ---- engine and store ------------------------------------------------------------ */
+WASM_DECLARE_OWN(config)
+/* A configuration: the defaults of zwasm_config_init (zwasm.h) */
+WASM_API_EXTERN own wasm_config_t *wasm_config_new(void);
+
+WASM_DECLARE_OWN(engine)
+/* NULL on out of memory. */
+WASM_API_EXTERN own wasm_engine_t *wasm_engine_new(void);
+WASM_API_EXTERN own wasm_engine_t *wasm_engine_new_with_config(own wasm_config_t *);
+
+WASM_DECLARE_OWN(store)
+WASM_API_EXTERN own wasm_store_t *wasm_store_new(wasm_engine_t *);
+
+/* ---- types ------------------------------------------------------------------------ */
+typedef uint8_t wasm_mutability_t;
+enum wasm_mutability_enum { WASM_CONST, WASM_VAR };
+
+typedef struct wasm_limits_t {
+    uint32_t min;
+    uint32_t max;
+} wasm_limits_t;
+/* max of limits without a maximum */
+static const uint32_t wasm_limits_max_default = 0xffffffff;
+
+/* An owned type with a vector and a deep copy. */
+#define WASM_DECLARE_TYPE(name)     \
+    WASM_DECLARE_OWN(name)          \
+    WASM_DECLARE_VEC(name, *)       \
+    WASM_API_EXTERN own wasm_##name##_t *wasm_##name##_copy(const wasm_##name##_t *);
+
+WASM_DECLARE_TYPE(valtype)
+typedef uint8_t wasm_valkind_t;
+enum wasm_valkind_enum {
+    WASM_I32,
+    WASM_I64,
+    WASM_F32,
+    WASM_F64,
+    WASM_ANYREF = 128,
+    WASM_FUNCREF,
+};
+#define WASM_EXTERNREF WASM_ANYREF
+
+WASM_API_EXTERN own wasm_valtype_t *wasm_valtype_new(wasm_valkind_t);
+WASM_API_EXTERN wasm_valkind_t wasm_valtype_kind(const wasm_valtype_t *);
+
+static inline bool wasm_valkind_is_num(wasm_valkind_t k) { return k < WASM_ANYREF; }
+static inline bool wasm_valkind_is_ref(wasm_valkind_t k) { return k >= WASM_ANYREF; }
+static inline bool wasm_valtype_is_num(const wasm_valtype_t *t) { return wasm_valkind_is_num(wasm_valtype_kind(t)); }
+static inline bool wasm_valtype_is_ref(const wasm_valtype_t *t) { return wasm_valkind_is_ref(wasm_valtype_kind(t)); }
+
+WASM_DECLARE_TYPE(functype)
+/* Takes over both vectors. */
+WASM_API_EXTERN own wasm_functype_t *wasm_functype_new(own wasm_valtype_vec_t *params,
+                                                       own wasm_valtype_vec_t *results);
+WASM_API_EXTERN const wasm_valtype_vec_t *wasm_functype_params(const wasm_functype_t *);
+WASM_API_EXTERN const wasm_valtype_vec_t *wasm_functype_results(const wasm_functype_t *);
+
+WASM_DECLARE_TYPE(globaltype)
+WASM_API_EXTERN own wasm_globaltype_t *wasm_globaltype_new(own wasm_valtype_t *, wasm_mutability_t);
+WASM_API_EXTERN const wasm_valtype_t *wasm_globaltype_content(const wasm_globaltype_t *);
+WASM_API_EXTERN wasm_mutability_t wasm_globaltype_mutability(const wasm_globaltype_t *);
+
+WASM_DECLARE_TYPE(tabletype)
+WASM_API_EXTERN own wasm_tabletype_t *wasm_tabletype_new(own wasm_valtype_t *, const wasm_limits_t *);
+WASM_API_EXTERN const wasm_valtype_t *wasm_tabletype_element(const wasm_tabletype_t *);
+WASM_API_EXTERN const wasm_limits_t *wasm_tabletype_limits(const wasm_tabletype_t *);
+
+WASM_DECLARE_TYPE(memorytype)
+WASM_API_EXTERN own wasm_memorytype_t *wasm_memorytype_new(const wasm_limits_t *);
+WASM_API_EXTERN const wasm_limits_t *wasm_memorytype_limits(const wasm_memorytype_t *);
+
+WASM_DECLARE_TYPE(externtype)
+typedef uint8_t wasm_externkind_t;
+enum wasm_externkind_enum {
+    WASM_EXTERN_FUNC,
+    WASM_EXTERN_GLOBAL,
+    WASM_EXTERN_TABLE,
+    WASM_EXTERN_MEMORY,
+};
+WASM_API_EXTERN wasm_externkind_t wasm_externtype_kind(const wasm_externtype_t *);
+
+/* Views of one type object as another (no copy; NULL when the kind differs). */
+WASM_API_EXTERN wasm_externtype_t *wasm_functype_as_externtype(wasm_functype_t *);
+WASM_API_EXTERN wasm_externtype_t *wasm_globaltype_as_externtype(wasm_globaltype_t *);
+WASM_API_EXTERN wasm_externtype_t *wasm_tabletype_as_externtype(wasm_tabletype_t *);
+WASM_API_EXTERN wasm_externtype_t *wasm_memorytype_as_externtype(wasm_memorytype_t *);
+WASM_API_EXTERN wasm_functype_t *wasm_externtype_as_functype(wasm_externtype_t *);
+WASM_API_EXTERN wasm_globaltype_t *wasm_externtype_as_globaltype(wasm_externtype_t *);
+WASM_API_EXTERN wasm_tabletype_t *wasm_externtype_as_tabletype(wasm_externtype_t *);
+WASM_API_EXTERN wasm_memorytype_t *wasm_externtype_as_memorytype(wasm_externtype_t *);
+WASM_API_EXTERN const wasm_externtype_t *wasm_functype_as_externtype_const(const wasm_functype_t *);
+WASM_API_EXTERN const wasm_externtype_t *wasm_globaltype_as_externtype_const(const wasm_globaltype_t *);
+WASM_API_EXTERN const wasm_externtype_t *wasm_tabletype_as_externtype_const(const wasm_tabletype_t *);
+WASM_API_EXTERN const wasm_externtype_t *wasm_memorytype_as_externtype_const(const wasm_memorytype_t *);
+WASM_API_EXTERN const wasm_functype_t *wasm_externtype_as_functype_const(const wasm_externtype_t *);
+WASM_API_EXTERN const wasm_globaltype_t *wasm_externtype_as_globaltype_const(const wasm_externtype_t *);
+WASM_API_EXTERN const wasm_tabletype_t *wasm_externtype_as_tabletype_const(const wasm_externtype_t *);
+WASM_API_EXTERN const wasm_memorytype_t *wasm_externtype_as_memorytype_const(const wasm_externtype_t *);
+
+WASM_DECLARE_TYPE(importtype)
+WASM_API_EXTERN own wasm_importtype_t *wasm_importtype_new(own wasm_name_t *module, own wasm_name_t *name,
+                                                           own wasm_externtype_t *);
+WASM_API_EXTERN const wasm_name_t *wasm_importtype_module(const wasm_importtype_t *);
+WASM_API_EXTERN const wasm_name_t *wasm_importtype_name(const wasm_importtype_t *);
+WASM_API_EXTERN const wasm_externtype_t *wasm_importtype_type(const wasm_importtype_t *);
+
+WASM_DECLARE_TYPE(exporttype)
+WASM_API_EXTERN own wasm_exporttype_t *wasm_exporttype_new(own wasm_name_t *, own wasm_externtype_t *);
+WASM_API_EXTERN const wasm_name_t *wasm_exporttype_name(const wasm_exporttype_t *);
+WASM_API_EXTERN const wasm_externtype_t *wasm_exporttype_type(const wasm_exporttype_t *);
+
+/* ---- values ------------------------------------------------------------------------ */
+struct wasm_ref_t;
+
+typedef struct wasm_val_t {
+    wasm_valkind_t kind;
+    union {
+        int32_t i32;
+        int64_t i64;
+        float32_t f32;
+        float64_t f64;
+        struct wasm_ref_t *ref; /* NULL is the null reference */
+    } of;
+} wasm_val_t;
+
+/* Deletes the reference a value owns (nothing for numbers). */
+WASM_API_EXTERN void wasm_val_delete(own wasm_val_t *v);
+WASM_API_EXTERN void wasm_val_copy(own wasm_val_t *out, const wasm_val_t *);
+
+WASM_DECLARE_VEC(val, )
+
+/* ---- references ---------------------------------------------------------------------- */
+/* Every object is a reference: it can be copied (a new handle), compared
+ * (same object) and carry host info (with a finalizer run when the handle
+ * is deleted). */
+#define WASM_DECLARE_REF_BASE(name)                                                                \
+    WASM_DECLARE_OWN(name)                                                                         \
+    WASM_API_EXTERN own wasm_##name##_t *wasm_##name##_copy(const wasm_##name##_t *);              \
+    WASM_API_EXTERN bool wasm_##name##_same(const wasm_##name##_t *, const wasm_##name##_t *);     \
+    WASM_API_EXTERN void *wasm_##name##_get_host_info(const wasm_##name##_t *);                    \
+    WASM_API_EXTERN void wasm_##name##_set_host_info(wasm_##name##_t *, void *);                   \
+    WASM_API_EXTERN void wasm_##name##_set_host_info_with_finalizer(wasm_##name##_t *, void *,     \
+                                                                    void (*)(void *));
+
+#define WASM_DECLARE_REF(name)                                                                     \
+    WASM_DECLARE_REF_BASE(name)                                                                    \
+    WASM_API_EXTERN wasm_ref_t *wasm_##name##_as_ref(wasm_##name##_t *);                           \
+    WASM_API_EXTERN wasm_##name##_t *wasm_ref_as_##name(wasm_ref_t *);                             \
+    WASM_API_EXTERN const wasm_ref_t *wasm_##name##_as_ref_const(const wasm_##name##_t *);         \
+    WASM_API_EXTERN const wasm_##name##_t *wasm_ref_as_##name##_const(const wasm_ref_t *);
+
+#define WASM_DECLARE_SHARABLE_REF(name)                                                            \
+    WASM_DECLARE_REF(name)                                                                         \
+    WASM_DECLARE_OWN(shared_##name)                                                                \
+    WASM_API_EXTERN own wasm_shared_##name##_t *wasm_##name##_share(const wasm_##name##_t *);      \
+    WASM_API_EXTERN own wasm_##name##_t *wasm_##name##_obtain(wasm_store_t *,                      \
+                                                              const wasm_shared_##name##_t *);
+
+WASM_DECLARE_REF_BASE(ref)
+
+/* ---- frames and traps ---------------------------------------------------------------- */
+WASM_DECLARE_OWN(frame)
+WASM_DECLARE_VEC(frame, *)
+WASM_API_EXTERN own wasm_frame_t *wasm_frame_copy(const wasm_frame_t *);
+struct wasm_instance_t;
+WASM_API_EXTERN struct wasm_instance_t *wasm_frame_instance(const wasm_frame_t *);
+WASM_API_EXTERN uint32_t wasm_frame_func_index(const wasm_frame_t *);
+WASM_API_EXTERN size_t wasm_frame_func_offset(const wasm_frame_t *);
+WASM_API_EXTERN size_t wasm_frame_module_offset(const wasm_frame_t *);
+
+typedef wasm_name_t wasm_message_t;
+
+WASM_DECLARE_REF(trap)
+/* A trap with message (a host function returns one to trap). */
+WASM_API_EXTERN own wasm_trap_t *wasm_trap_new(wasm_store_t *store, const wasm_message_t *);
+/* The message, NUL-terminated (the NUL is counted in out->size). */
+WASM_API_EXTERN void wasm_trap_message(const wasm_trap_t *, own wasm_message_t *out);
+/* The innermost wasm frame of a trap from wasm code, else NULL. */
+WASM_API_EXTERN own wasm_frame_t *wasm_trap_origin(const wasm_trap_t *);
+/* Every wasm frame, innermost first (a dozen at most; empty for a host's trap). */
+WASM_API_EXTERN void wasm_trap_trace(const wasm_trap_t *, own wasm_frame_vec_t *out);
+
+/* ---- foreign objects ------------------------------------------------------------------- */
+WASM_DECLARE_REF(foreign)
+/* A host object wasm code can hold as an externref. */
+WASM_API_EXTERN own wasm_foreign_t *wasm_foreign_new(wasm_store_t *);
+
+/* ---- modules ----------------------------------------------------------------------------- */
+WASM_DECLARE_SHARABLE_REF(module)
+/* NULL when the binary is malformed or invalid (wasm_module_validate says
+ * which; zwasm_module_new gives the error). */
+WASM_API_EXTERN own wasm_module_t *wasm_module_new(wasm_store_t *, const wasm_byte_vec_t *binary);
+WASM_API_EXTERN bool wasm_module_validate(wasm_store_t *, const wasm_byte_vec_t *binary);
+WASM_API_EXTERN void wasm_module_imports(const wasm_module_t *, own wasm_importtype_vec_t *out);
+WASM_API_EXTERN void wasm_module_exports(const wasm_module_t *, own wasm_exporttype_vec_t *out);
+/* zwasm compiles on first call, so a serialized module is its binary. */
+WASM_API_EXTERN void wasm_module_serialize(const wasm_module_t *, own wasm_byte_vec_t *out);
+WASM_API_EXTERN own wasm_module_t *wasm_module_deserialize(wasm_store_t *, const wasm_byte_vec_t *);
+
+/* ---- functions ----------------------------------------------------------------------------- */
+WASM_DECLARE_REF(func)
+/* A host function: fills results (already sized to the result count) and
+ * returns NULL, or returns a trap (owned by the runtime from then on). */
+typedef own wasm_trap_t *(*wasm_func_callback_t)(const wasm_val_vec_t *args, own wasm_val_vec_t *results);
+typedef own wasm_trap_t *(*wasm_func_callback_with_env_t)(void *env, const wasm_val_vec_t *args,
+                                                          own wasm_val_vec_t *results);
+
+WASM_API_EXTERN own wasm_func_t *wasm_func_new(wasm_store_t *, const wasm_functype_t *, wasm_func_callback_t);
+/* finalizer(env) runs when the store is deleted. */
+WASM_API_EXTERN own wasm_func_t *wasm_func_new_with_env(wasm_store_t *, const wasm_functype_t *type,
+                                                        wasm_func_callback_with_env_t, void *env,
+                                                        void (*finalizer)(void *));
+WASM_API_EXTERN own wasm_functype_t *wasm_func_type(const wasm_func_t *);
+WASM_API_EXTERN size_t wasm_func_param_arity(const wasm_func_t *);
+WASM_API_EXTERN size_t wasm_func_result_arity(const wasm_func_t *);
+/* Call: args and results must have the function's arity (results are
+ * written, references in them owned by the caller).  NULL, or the trap. */
+WASM_API_EXTERN own wasm_trap_t *wasm_func_call(const wasm_func_t *, const wasm_val_vec_t *args,
+                                                wasm_val_vec_t *results);
+
+/* ---- globals ----------------------------------------------------------------------------------- */
+WASM_DECLARE_REF(global)
+WASM_API_EXTERN own wasm_global_t *wasm_global_new(wasm_store_t *, const wasm_globaltype_t *, const wasm_val_t *);
+WASM_API_EXTERN own wasm_globaltype_t *wasm_global_type(const wasm_global_t *);
+WASM_API_EXTERN void wasm_global_get(const wasm_global_t *, own wasm_val_t *out);
+/* Ignored when the global is immutable or the value has another type. */
+WASM_API_EXTERN void wasm_global_set(wasm_global_t *, const wasm_val_t *);
+
+/* ---- tables --------------------------------------------------------------------------------------- */
+WASM_DECLARE_REF(table)
+typedef uint32_t wasm_table_size_t;
+WASM_API_EXTERN own wasm_table_t *wasm_table_new(wasm_store_t *, const wasm_tabletype_t *, wasm_ref_t *init);
+WASM_API_EXTERN own wasm_tabletype_t *wasm_table_type(const wasm_table_t *);
+/* NULL for a null element or an index out of bounds. */
+WASM_API_EXTERN own wasm_ref_t *wasm_table_get(const wasm_table_t *, wasm_table_size_t index);
+WASM_API_EXTERN bool wasm_table_set(wasm_table_t *, wasm_table_size_t index, wasm_ref_t *);
+WASM_API_EXTERN wasm_table_size_t wasm_table_size(const wasm_table_t *);
+WASM_API_EXTERN bool wasm_table_grow(wasm_table_t *, wasm_table_size_t delta, wasm_ref_t *init);
+
+/* ---- memories ------------------------------------------------------------------------------------- */
+WASM_DECLARE_REF(memory)
+typedef uint32_t wasm_memory_pages_t;
+static const size_t MEMORY_PAGE_SIZE = 0x10000;
+WASM_API_EXTERN own wasm_memory_t *wasm_memory_new(wasm_store_t *, const wasm_memorytype_t *);
+WASM_API_EXTERN own wasm_memorytype_t *wasm_memory_type(const wasm_memory_t *);
+/* The bytes, valid until the memory grows. */
+WASM_API_EXTERN byte_t *wasm_memory_data(wasm_memory_t *);
+WASM_API_EXTERN size_t wasm_memory_data_size(const wasm_memory_t *);
+WASM_API_EXTERN wasm_memory_pages_t wasm_memory_size(const wasm_memory_t *);
+WASM_API_EXTERN bool wasm_memory_grow(wasm_memory_t *, wasm_memory_pages_t delta);
+
+/* ---- externals --------------------------------------------------------------------------------------- */
+WASM_DECLARE_REF(extern)
+WASM_DECLARE_VEC(extern, *)
+WASM_API_EXTERN wasm_externkind_t wasm_extern_kind(const wasm_extern_t *);
+WASM_API_EXTERN own wasm_externtype_t *wasm_extern_type(const wasm_extern_t *);
+
+/* Views of one object as another (no copy; NULL when the kind differs). */
+WASM_API_EXTERN wasm_extern_t *wasm_func_as_extern(wasm_func_t *);
+WASM_API_EXTERN wasm_extern_t *wasm_global_as_extern(wasm_global_t *);
+WASM_API_EXTERN wasm_extern_t *wasm_table_as_extern(wasm_table_t *);
+WASM_API_EXTERN wasm_extern_t *wasm_memory_as_extern(wasm_memory_t *);
+WASM_API_EXTERN wasm_func_t *wasm_extern_as_func(wasm_extern_t *);
+WASM_API_EXTERN wasm_global_t *wasm_extern_as_global(wasm_extern_t *);
+WASM_API_EXTERN wasm_table_t *wasm_extern_as_table(wasm_extern_t *);
+WASM_API_EXTERN wasm_memory_t *wasm_extern_as_memory(wasm_extern_t *);
+WASM_API_EXTERN const wasm_extern_t *wasm_func_as_extern_const(const wasm_func_t *);
+WASM_API_EXTERN const wasm_extern_t *wasm_global_as_extern_const(const wasm_global_t *);
+WASM_API_EXTERN const wasm_extern_t *wasm_table_as_extern_const(const wasm_table_t *);
+WASM_API_EXTERN const wasm_extern_t *wasm_memory_as_extern_const(const wasm_memory_t *);
+WASM_API_EXTERN const wasm_func_t *wasm_extern_as_func_const(const wasm_extern_t *);
+WASM_API_EXTERN const wasm_global_t *wasm_extern_as_global_const(const wasm_extern_t *);
+WASM_API_EXTERN const wasm_table_t *wasm_extern_as_table_const(const wasm_extern_t *);
+WASM_API_EXTERN const wasm_memory_t *wasm_extern_as_memory_const(const wasm_extern_t *);
+
+/* ---- instances ------------------------------------------------------------------------------------------ */
+WASM_DECLARE_REF(instance)
+/* imports in the module's import order.  NULL on failure; *trap (if trap
+ * is not NULL) then gets what went wrong: the start function's trap, or a
+ * link error as a trap with its message. */
+WASM_API_EXTERN own wasm_instance_t *wasm_instance_new(wasm_store_t *, const wasm_module_t *,
+                                                       const wasm_extern_vec_t *imports,
+                                                       own wasm_trap_t **trap);
+WASM_API_EXTERN void wasm_instance_exports(const wasm_instance_t *, own wasm_extern_vec_t *out);
+
+/* ---- convenience ------------------------------------------------------------------------------------------- */
+static inline own wasm_valtype_t *wasm_valtype_new_i32(void) { return wasm_valtype_new(WASM_I32); }
+static inline own wasm_valtype_t *wasm_valtype_new_i64(void) { return wasm_valtype_new(WASM_I64); }
+static inline own wasm_valtype_t *wasm_valtype_new_f32(void) { return wasm_valtype_new(WASM_F32); }
+static inline own wasm_valtype_t *wasm_valtype_new_f64(void) { return wasm_valtype_new(WASM_F64); }
+static inline own wasm_valtype_t *wasm_valtype_new_anyref(void) { return wasm_valtype_new(WASM_ANYREF); }
+static inline own wasm_valtype_t *wasm_valtype_new_funcref(void) { return wasm_valtype_new(WASM_FUNCREF); }
+
+static inline own wasm_functype_t *wasm_functype_new_0_0(void) {
+    wasm_valtype_vec_t p, r;
+    wasm_valtype_vec_new_empty(&p);
+    wasm_valtype_vec_new_empty(&r);
+    return wasm_functype_new(&p, &r);
+}
+static inline own wasm_functype_t *wasm_functype_new_1_0(own wasm_valtype_t *p1) {
+    wasm_valtype_t *ps[1] = {p1};
+    wasm_valtype_vec_t p, r;
+    wasm_valtype_vec_new(&p, 1, ps);
+    wasm_valtype_vec_new_empty(&r);
+    return wasm_functype_new(&p, &r);
+}
+static inline own wasm_functype_t *wasm_functype_new_2_0(own wasm_valtype_t *p1, own wasm_valtype_t *p2) {
+    wasm_valtype_t *ps[2] = {p1, p2};
+    wasm_valtype_vec_t p, r;
+    wasm_valtype_vec_new(&p, 2, ps);
+    wasm_valtype_vec_new_empty(&r);
+    return wasm_functype_new(&p, &r);
+}
+static inline own wasm_functype_t *wasm_functype_new_3_0(own wasm_valtype_t *p1, own wasm_valtype_t *p2,
+                                                         own wasm_valtype_t *p3) {
+    wasm_valtype_t *ps[3] = {p1, p2, p3};
+    wasm_valtype_vec_t p, r;
+    wasm_valtype_vec_new(&p, 3, ps);
+    wasm_valtype_vec_new_empty(&r);
+    return wasm_functype_new(&p, &r);
+}
+static inline own wasm_functype_t *wasm_functype_new_0_1(own wasm_valtype_t *r1) {
+    wasm_valtype_t *rs[1] = {r1};
+    wasm_valtype_vec_t p, r;
+    wasm_valtype_vec_new_empty(&p);
+    wasm_valtype_vec_new(&r, 1, rs);
+    return wasm_functype_new(&p, &r);
+}
+static inline own wasm_functype_t *wasm_functype_new_1_1(own wasm_valtype_t *p1, own wasm_valtype_t *r1) {
+    wasm_valtype_t *ps[1] = {p1}, *rs[1] = {r1};
+    wasm_valtype_vec_t p, r;
+    wasm_valtype_vec_new(&p, 1, ps);
+    wasm_valtype_vec_new(&r, 1, rs);
+    return wasm_functype_new(&p, &r);
+}
+static inline own wasm_functype_t *wasm_functype_new_2_1(own wasm_valtype_t *p1, own wasm_valtype_t *p2,
+                                                         own wasm_valtype_t *r1) {
+    wasm_valtype_t *ps[2] = {p1, p2}, *rs[1] = {r1};
+    wasm_valtype_vec_t p, r;
+    wasm_valtype_vec_new(&p, 2, ps);
+    wasm_valtype_vec_new(&r, 1, rs);
+    return wasm_functype_new(&p, &r);
+}
+static inline own wasm_functype_t *wasm_functype_new_3_1(own wasm_valtype_t *p1, own wasm_valtype_t *p2,
+                                                         own wasm_valtype_t *p3, own wasm_valtype_t *r1) {
+    wasm_valtype_t *ps[3] = {p1, p2, p3}, *rs[1] = {r1};
+    wasm_valtype_vec_t p, r;
+    wasm_valtype_vec_new(&p, 3, ps);
+    wasm_valtype_vec_new(&r, 1, rs);
+    return wasm_functype_new(&p, &r);
+}
+static inline own wasm_functype_t *wasm_functype_new_0_2(own wasm_valtype_t *r1, own wasm_valtype_t *r2) {
+    wasm_valtype_t *rs[2] = {r1, r2};
+    wasm_valtype_vec_t p, r;
+    wasm_valtype_vec_new_empty(&p);
+    wasm_valtype_vec_new(&r, 2, rs);
+    return wasm_functype_new(&p, &r);
+}
+static inline own wasm_functype_t *wasm_functype_new_1_2(own wasm_valtype_t *p1, own wasm_valtype_t *r1,
+                                                         own wasm_valtype_t *r2) {
+    wasm_valtype_t *ps[1] = {p1}, *rs[2] = {r1, r2};
+    wasm_valtype_vec_t p, r;
+    wasm_valtype_vec_new(&p, 1, ps);
+    wasm_valtype_vec_new(&r, 2, rs);
+    return wasm_functype_new(&p, &r);
+}
+static inline own wasm_functype_t *wasm_functype_new_2_2(own wasm_valtype_t *p1, own wasm_valtype_t *p2,
+                                                         own wasm_valtype_t *r1, own wasm_valtype_t *r2) {
+    wasm_valtype_t *ps[2] = {p1, p2}, *rs[2] = {r1, r2};
+    wasm_valtype_vec_t p, r;
+    wasm_valtype_vec_new(&p, 2, ps);
+    wasm_valtype_vec_new(&r, 2, rs);
+    return wasm_functype_new(&p, &r);
+}
+
+static inline void wasm_val_init_ptr(own wasm_val_t *out, void *p) {
+#if UINTPTR_MAX == UINT32_MAX
+    out->kind = WASM_I32;
+    out->of.i32 = (intptr_t)p;
+#else
+    out->kind = WASM_I64;
+    out->of.i64 = (intptr_t)p;
+#endif
+}
+static inline void *wasm_val_ptr(const wasm_val_t *v) {
+#if UINTPTR_MAX == UINT32_MAX
+    return (void *)(intptr_t)v->of.i32;
+#else
+    return (void *)(intptr_t)v->of.i64;
+#endif
+}
+
+#define WASM_I32_VAL(i) {.kind = WASM_I32, .of = {.i32 = i}}
+#define WASM_I64_VAL(i) {.kind = WASM_I64, .of = {.i64 = i}}
+#define WASM_F32_VAL(z) {.kind = WASM_F32, .of = {.f32 = z}}
+#define WASM_F64_VAL(z) {.kind = WASM_F64, .of = {.f64 = z}}
+#define WASM_REF_VAL(r) {.kind = WASM_ANYREF, .of = {.ref = r}}
+#define WASM_INIT_VAL {.kind = WASM_ANYREF, .of = {.ref = NULL}}
+
+#define WASM_ARRAY_VEC(array) {sizeof(array) / sizeof(*(array)), array}
+#define WASM_EMPTY_VEC {0, NULL}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
