@@ -6,6 +6,8 @@
 #   make demo       build and run the bundled example
 #   make bench      benchmark harness (see bench/README.md)
 #   make fuzz       libFuzzer targets and their seed corpora in build-fuzz/ (fuzz/seed_corpus.sh)
+#   make install    PREFIX=/usr/local (DESTDIR too): headers, libzwasm.a, libzwasm.so.$(ABI),
+#                   zwasm.pc, the CLI; make uninstall removes them
 
 CC      ?= cc
 BUILD   ?= build
@@ -37,7 +39,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 
-.PHONY: all examples test unit spec asan test-asan test-jit-stress demo bench bench-compile fuzz clean
+.PHONY: all examples install uninstall test unit spec asan test-asan test-jit-stress demo bench bench-compile fuzz clean
 all: $(BUILD)/zwasm $(BUILD)/libzwasm.a $(BUILD)/libzwasm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -48,8 +50,12 @@ $(BUILD)/libzwasm.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+# The shared library's version: ABI changes with every incompatible change
+# of the public headers (the soname is libzwasm.so.$(ABI)).
+VERSION = $(shell sed -n 's/^\#define ZWASM_VERSION "\(.*\)"/\1/p' include/zwasm.h)
+ABI     = 0
 $(BUILD)/libzwasm.so: $(LIB_OBJ)
-	$(CC) $(SAN) -shared -o $@ $^ $(LDFLAGS) $(LIBS)
+	$(CC) $(SAN) -shared -Wl,-soname,libzwasm.so.$(ABI) -o $@ $^ $(LDFLAGS) $(LIBS)
 
 $(BUILD)/zwasm: $(CLI_OBJ) $(BUILD)/libzwasm.a
 	$(CC) $(SAN) -o $@ $(CLI_OBJ) $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS) $(CLI_LIBS)
@@ -107,6 +113,26 @@ test-jit-stress:
 	$(MAKE) $(STRESS_FLAGS) build-stress/zwasm
 	build-stress/zwasm wast --engine jit --known-failures tests/spec/known-failures-2.0.txt \
 	    $(SPEC_DIR)/wasm-2.0/*.wast tests/jit/*.wast
+
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+install: all
+	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(BINDIR)
+	install -m 644 include/zwasm.h include/wasm.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(BUILD)/libzwasm.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(BUILD)/libzwasm.so $(DESTDIR)$(LIBDIR)/libzwasm.so.$(VERSION)
+	ln -sf libzwasm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libzwasm.so.$(ABI)
+	ln -sf libzwasm.so.$(ABI) $(DESTDIR)$(LIBDIR)/libzwasm.so
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
+	    zwasm.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/zwasm.pc
+	install -m 755 $(BUILD)/zwasm $(DESTDIR)$(BINDIR)/
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/zwasm.h $(DESTDIR)$(INCLUDEDIR)/wasm.h $(DESTDIR)$(LIBDIR)/libzwasm.a \
+	    $(DESTDIR)$(LIBDIR)/libzwasm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libzwasm.so.$(ABI) \
+	    $(DESTDIR)$(LIBDIR)/libzwasm.so $(DESTDIR)$(LIBDIR)/pkgconfig/zwasm.pc $(DESTDIR)$(BINDIR)/zwasm
 
 demo: $(BUILD)/zwasm $(BUILD)/embed
 	$(BUILD)/zwasm run --invoke fac examples/fac.wat 20

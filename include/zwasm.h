@@ -436,6 +436,8 @@ ZWASM_API void zwasm_bytes_delete(uint8_t *bytes);
 
 /* ---- misc --------------------------------------------------------------------------------- */
 ZWASM_API const char *zwasm_result_name(zwasm_result_t r);
+/* The version, ZWASM_VERSION (the Makefile reads it from here). */
+#define ZWASM_VERSION "0.1.0"
 ZWASM_API const char *zwasm_version(void);
 
 #ifdef __cplusplus

@@ -37,6 +37,7 @@ run_suite spec-2.0 "$BUILD/zwasm" wast --engine interp --known-failures "$here/s
 run_suite cli sh "$here/cli/run.sh" "$BUILD/zwasm"
 run_suite examples sh "$here/examples/run.sh" "$BUILD"
 run_suite symbols sh "$here/symbols.sh" "$BUILD"
+run_suite install sh "$here/install.sh" "$BUILD"
 export ZWASM_TEST_ENGINE=interp   # the WASI and program suites' engine (their run scripts)
 run_suite wasi sh "$here/wasi/run.sh" "$BUILD/zwasm"
 run_suite programs sh "$here/programs/run.sh" "$BUILD/zwasm"

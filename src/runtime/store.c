@@ -419,4 +419,4 @@ ZWASM_API const char *zwasm_result_name(zwasm_result_t r) {
     return "unknown result";
 }
 
-ZWASM_API const char *zwasm_version(void) { return "0.1.0"; }
+ZWASM_API const char *zwasm_version(void) { return ZWASM_VERSION; }
