@@ -69,7 +69,7 @@ $(BUILD)/embed: examples/embed.c $(BUILD)/libzwasm.a
 
 # The examples of the standard C API (include/wasm.h), each with its .wat;
 # tests/examples/run.sh runs them and compares with examples/expected/.
-EXAMPLES = hello callback memory global table trap multi reflect finalize serialize start
+EXAMPLES = hello callback memory global table trap multi reflect finalize serialize start threads interrupt
 EXAMPLE_BINS = $(EXAMPLES:%=$(BUILD)/examples/%)
 $(BUILD)/examples/%: examples/%.c examples/example.h include/wasm.h include/zwasm.h $(BUILD)/libzwasm.a
 	@mkdir -p $(dir $@)

@@ -434,6 +434,16 @@ ZWASM_API zwasm_result_t zwasm_wat2wasm(const char *text, size_t len, uint8_t **
                                         zwasm_error_t *err);
 ZWASM_API void zwasm_bytes_delete(uint8_t *bytes);
 
+/* ---- the standard C API's objects (wasm.h) ------------------------------------------------ */
+/* What a wasm.h program needs from this header: the native configuration
+ * behind a wasm_config_t (engine choice, limits, fuel, interruption; set it
+ * before wasm_engine_new_with_config), and the native store behind a
+ * wasm_store_t (fuel, limits, zwasm_store_interrupt). */
+struct wasm_config_t;
+struct wasm_store_t;
+ZWASM_API zwasm_config_t *zwasm_config_from_wasm(struct wasm_config_t *config);
+ZWASM_API zwasm_store_t *zwasm_store_from_wasm(struct wasm_store_t *store);
+
 /* ---- misc --------------------------------------------------------------------------------- */
 ZWASM_API const char *zwasm_result_name(zwasm_result_t r);
 /* The version, ZWASM_VERSION (the Makefile reads it from here). */

@@ -358,6 +358,9 @@ wasm_config_t *wasm_config_new(void) {
 }
 void wasm_config_delete(wasm_config_t *c) { free(c); }
 
+ZWASM_API zwasm_config_t *zwasm_config_from_wasm(wasm_config_t *c) { return c ? &c->c : NULL; }
+ZWASM_API zwasm_store_t *zwasm_store_from_wasm(wasm_store_t *s) { return s ? s->s : NULL; }
+
 wasm_engine_t *wasm_engine_new_with_config(wasm_config_t *c) {
     wasm_engine_t *e = NEW(wasm_engine_t);
     if (e && !(e->e = zwasm_engine_new(c ? &c->c : NULL))) {
