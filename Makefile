@@ -69,9 +69,9 @@ $(BUILD)/embed: examples/embed.c $(BUILD)/libzwasm.a
 
 # The examples of the standard C API (include/wasm.h), each with its .wat;
 # tests/examples/run.sh runs them and compares with examples/expected/.
-EXAMPLES = hello callback memory global table trap multi reflect finalize serialize start threads interrupt
+EXAMPLES = hello callback memory global table trap multi reflect finalize serialize start threads interrupt wasi
 EXAMPLE_BINS = $(EXAMPLES:%=$(BUILD)/examples/%)
-$(BUILD)/examples/%: examples/%.c examples/example.h include/wasm.h include/zwasm.h $(BUILD)/libzwasm.a
+$(BUILD)/examples/%: examples/%.c examples/example.h include/wasm.h include/wasi.h include/zwasm.h $(BUILD)/libzwasm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
 examples: $(EXAMPLE_BINS)
@@ -121,7 +121,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 BINDIR     ?= $(PREFIX)/bin
 install: all
 	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(BINDIR)
-	install -m 644 include/zwasm.h include/wasm.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 include/zwasm.h include/wasm.h include/wasi.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 $(BUILD)/libzwasm.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(BUILD)/libzwasm.so $(DESTDIR)$(LIBDIR)/libzwasm.so.$(VERSION)
 	ln -sf libzwasm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libzwasm.so.$(ABI)
@@ -130,7 +130,7 @@ install: all
 	    zwasm.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/zwasm.pc
 	install -m 755 $(BUILD)/zwasm $(DESTDIR)$(BINDIR)/
 uninstall:
-	rm -f $(DESTDIR)$(INCLUDEDIR)/zwasm.h $(DESTDIR)$(INCLUDEDIR)/wasm.h $(DESTDIR)$(LIBDIR)/libzwasm.a \
+	rm -f $(DESTDIR)$(INCLUDEDIR)/zwasm.h $(DESTDIR)$(INCLUDEDIR)/wasm.h $(DESTDIR)$(INCLUDEDIR)/wasi.h $(DESTDIR)$(LIBDIR)/libzwasm.a \
 	    $(DESTDIR)$(LIBDIR)/libzwasm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libzwasm.so.$(ABI) \
 	    $(DESTDIR)$(LIBDIR)/libzwasm.so $(DESTDIR)$(LIBDIR)/pkgconfig/zwasm.pc $(DESTDIR)$(BINDIR)/zwasm
 

@@ -19,7 +19,7 @@ fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
 if make -s -C "$root" install PREFIX="$prefix" >"$tmp/log" 2>&1; then ok "make install"; else bad "make install"; cat "$tmp/log"; fi
-for f in include/wasm.h include/zwasm.h lib/libzwasm.a lib/libzwasm.so lib/pkgconfig/zwasm.pc bin/zwasm; do
+for f in include/wasm.h include/wasi.h include/zwasm.h lib/libzwasm.a lib/libzwasm.so lib/pkgconfig/zwasm.pc bin/zwasm; do
     if [ -e "$prefix/$f" ]; then ok "installed $f"; else bad "missing $f"; fi
 done
 soname=$(readelf -d "$prefix/lib/libzwasm.so" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')

@@ -1,5 +1,6 @@
 /*
- * wasm_c_api.c — the standard WebAssembly C API (include/wasm.h), written
+ * wasm_c_api.c — the standard WebAssembly C API (include/wasm.h) and its
+ * WASI companion (include/wasi.h), written
  * over the native API (include/zwasm.h) and nothing else: every operation
  * has one implementation, the native one; this file converts types,
  * values and ownership.  Owner: API engineer.
@@ -14,10 +15,13 @@
  * Type objects (valtype, functype, ...) are one record too,
  * `struct wasm_externtype_t`, for the same reason (as_externtype views).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../../include/wasi.h"
 #include "../../include/wasm.h"
 #include "../../include/zwasm.h"
 
@@ -1043,3 +1047,113 @@ void wasm_instance_exports(const wasm_instance_t *i, wasm_extern_vec_t *out) {
         out->data[k] = (wasm_extern_t *)ref_new(rk, i->r.store, obj);
     }
 }
+
+/* ---- WASI (include/wasi.h) ------------------------------------------------------------------- */
+struct wasi_config_t {
+    zwasm_wasi_config_t *c;
+    char **argv;
+    size_t argc;
+    int fd[3]; /* files opened for stdio (-1: inherit) */
+    bool failed; /* an allocation failed: wasi_env_new refuses the config */
+};
+struct wasi_env_t { zwasm_wasi_t *w; };
+
+wasi_config_t *wasi_config_new(const char *program) {
+    wasi_config_t *c = NEW(wasi_config_t);
+    if (!c) return NULL;
+    c->fd[0] = c->fd[1] = c->fd[2] = -1;
+    if (!(c->c = zwasm_wasi_config_new())) {
+        free(c);
+        return NULL;
+    }
+    wasi_config_arg(c, program ? program : "");
+    return c;
+}
+void wasi_config_delete(wasi_config_t *c) {
+    if (!c) return;
+    zwasm_wasi_config_delete(c->c);
+    for (size_t i = 0; i < c->argc; i++) free(c->argv[i]);
+    free(c->argv);
+    for (int i = 0; i < 3; i++)
+        if (c->fd[i] >= 0) close(c->fd[i]);
+    free(c);
+}
+void wasi_config_arg(wasi_config_t *c, const char *arg) {
+    char **v = realloc(c->argv, (c->argc + 1) * sizeof *v);
+    char *a = v ? strdup(arg) : NULL;
+    if (v) c->argv = v;
+    if (!a) {
+        c->failed = true;
+        return;
+    }
+    c->argv[c->argc++] = a;
+    if (!zwasm_wasi_config_set_args(c->c, c->argc, (const char *const *)c->argv)) c->failed = true;
+}
+void wasi_config_env(wasi_config_t *c, const char *key, const char *value) {
+    if (!zwasm_wasi_config_add_env(c->c, key, value)) c->failed = true;
+}
+void wasi_config_inherit_env(wasi_config_t *c) {
+    if (!zwasm_wasi_config_inherit_env(c->c)) c->failed = true;
+}
+bool wasi_config_preopen_dir(wasi_config_t *c, const char *host_dir, const char *guest_dir) {
+    return zwasm_wasi_config_preopen_dir(c->c, host_dir, guest_dir, NULL) == ZWASM_OK;
+}
+static void set_stdio(wasi_config_t *c, int which, int fd) {
+    if (c->fd[which] >= 0) close(c->fd[which]);
+    c->fd[which] = fd;
+    zwasm_wasi_config_set_stdio(c->c, c->fd[0] >= 0 ? c->fd[0] : 0, c->fd[1] >= 0 ? c->fd[1] : 1,
+                                c->fd[2] >= 0 ? c->fd[2] : 2);
+}
+void wasi_config_inherit_stdin(wasi_config_t *c) { set_stdio(c, 0, -1); }
+void wasi_config_inherit_stdout(wasi_config_t *c) { set_stdio(c, 1, -1); }
+void wasi_config_inherit_stderr(wasi_config_t *c) { set_stdio(c, 2, -1); }
+static bool stdio_file(wasi_config_t *c, int which, const char *path) {
+    int fd = open(path, which == 0 ? O_RDONLY | O_CLOEXEC : O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return false;
+    set_stdio(c, which, fd);
+    return true;
+}
+bool wasi_config_set_stdin_file(wasi_config_t *c, const char *path) { return stdio_file(c, 0, path); }
+bool wasi_config_set_stdout_file(wasi_config_t *c, const char *path) { return stdio_file(c, 1, path); }
+bool wasi_config_set_stderr_file(wasi_config_t *c, const char *path) { return stdio_file(c, 2, path); }
+
+wasi_env_t *wasi_env_new(wasm_store_t *s, wasi_config_t *c) {
+    wasi_env_t *e = NULL;
+    if (s && c && !c->failed && (e = NEW(wasi_env_t)) && zwasm_wasi_new(s->s, c->c, &e->w, NULL) != ZWASM_OK) {
+        free(e);
+        e = NULL;
+    }
+    wasi_config_delete(c); /* the context has its own copies (fds duplicated) */
+    return e;
+}
+void wasi_env_delete(wasi_env_t *e) {
+    if (!e) return;
+    zwasm_wasi_delete(e->w);
+    free(e);
+}
+bool wasi_get_imports(const wasm_store_t *s, wasi_env_t *e, const wasm_module_t *m, wasm_extern_vec_t *out) {
+    zwasm_module_t *n = native_module(m);
+    uint32_t count = zwasm_module_import_count(n);
+    wasm_extern_vec_new_uninitialized(out, count);
+    zwasm_extern_t *x = calloc(count + 1, sizeof *x);
+    bool *resolved = calloc(count + 1, sizeof *resolved);
+    bool ok = s && e && x && resolved && out->size == count &&
+              zwasm_wasi_define_imports(e->w, n, x, resolved, NULL) == ZWASM_OK;
+    for (uint32_t i = 0; ok && i < count; i++)
+        if (resolved[i] && !(out->data[i] = (wasm_extern_t *)ref_new(R_FUNC, (wasm_store_t *)s, x[i].of.func)))
+            ok = false;
+    if (!ok)
+        for (uint32_t i = 0; i < out->size; i++) {
+            wasm_extern_delete(out->data[i]);
+            out->data[i] = NULL;
+        }
+    free(x);
+    free(resolved);
+    return ok;
+}
+wasm_func_t *wasi_get_start_function(wasm_instance_t *i) {
+    zwasm_extern_t x;
+    if (!i || !zwasm_instance_export(i->r.obj, "_start", 6, &x) || x.kind != ZWASM_EXTERN_FUNC) return NULL;
+    return (wasm_func_t *)ref_new(R_FUNC, i->r.store, x.of.func);
+}
+bool wasi_env_exited(const wasi_env_t *e, int32_t *code) { return e && zwasm_wasi_exited(e->w, code); }
