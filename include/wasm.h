@@ -22,8 +22,13 @@
  * one engine.
  *
  * Values: i32, i64, f32, f64, funcref and externref (WASM_ANYREF, 128, also
- * spelled WASM_EXTERNREF).  v128 has no kind in this API: functions and
- * globals of that type can be used from wasm but not through wasm.h.
+ * spelled WASM_EXTERNREF).  A reference value converts by what it holds (a
+ * function, a foreign object, or null), whatever its kind says.  v128 shows
+ * in types as WASM_V128 but no wasm_val_t can hold one: a call with a v128
+ * result returns a trap saying so.  Foreign objects live until their store
+ * is deleted.  Frames of a trap give the function index and module offset
+ * (wasm_frame_func_offset is 0, wasm_frame_instance NULL); a host
+ * function's trap message travels through wasm cut to 255 bytes.
  */
 #ifndef WASM_H
 #define WASM_H
@@ -135,6 +140,7 @@ enum wasm_valkind_enum {
     WASM_I64,
     WASM_F32,
     WASM_F64,
+    WASM_V128, /* zwasm: how types show v128; no wasm_val_t holds one */
     WASM_ANYREF = 128,
     WASM_FUNCREF,
 };
@@ -473,6 +479,16 @@ static inline own wasm_functype_t *wasm_functype_new_2_2(own wasm_valtype_t *p1,
     return wasm_functype_new(&p, &r);
 }
 
+static inline own wasm_functype_t *wasm_functype_new_3_2(own wasm_valtype_t *p1, own wasm_valtype_t *p2,
+                                                         own wasm_valtype_t *p3, own wasm_valtype_t *r1,
+                                                         own wasm_valtype_t *r2) {
+    wasm_valtype_t *ps[3] = {p1, p2, p3}, *rs[2] = {r1, r2};
+    wasm_valtype_vec_t p, r;
+    wasm_valtype_vec_new(&p, 3, ps);
+    wasm_valtype_vec_new(&r, 2, rs);
+    return wasm_functype_new(&p, &r);
+}
+
 static inline void wasm_val_init_ptr(own wasm_val_t *out, void *p) {
 #if UINTPTR_MAX == UINT32_MAX
     out->kind = WASM_I32;
@@ -499,6 +515,8 @@ static inline void *wasm_val_ptr(const wasm_val_t *v) {
 
 #define WASM_ARRAY_VEC(array) {sizeof(array) / sizeof(*(array)), array}
 #define WASM_EMPTY_VEC {0, NULL}
+
+#undef own
 
 #ifdef __cplusplus
 }

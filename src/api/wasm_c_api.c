@@ -277,7 +277,7 @@ static bool kind_from_native(uint32_t k, wasm_valkind_t *out) {
     case ZWASM_FUNCREF: *out = WASM_FUNCREF; return true;
     case ZWASM_EXTERNREF: *out = WASM_ANYREF; return true;
     }
-    *out = WASM_I32;
+    *out = WASM_V128; /* in types only */
     return false;
 }
 static wasm_valtype_t *valtype_from_native(uint32_t k) {
@@ -470,7 +470,6 @@ static wasm_ref_t *ref_copy(const wasm_ref_t *s) {
 }
 static bool ref_same(const wasm_ref_t *a, const wasm_ref_t *b) {
     if (!a || !b) return a == b;
-    if (a->rk == R_TRAP) return a == b; /* a trap is its own object */
     return a->rk == b->rk && a->obj == b->obj;
 }
 
@@ -539,23 +538,33 @@ void wasm_val_copy(wasm_val_t *out, const wasm_val_t *v) {
     *out = *v;
     if (wasm_valkind_is_ref(v->kind) && v->of.ref) out->of.ref = ref_copy(v->of.ref);
 }
-/* A native value of v (references borrowed); false when v cannot be one. */
-static bool val_to_native(const wasm_val_t *v, zwasm_val_t *out) {
+/* A native value of kind want (a zwasm.h kind) of v, references borrowed;
+ * false when v cannot be one: a number of another kind, or a reference of
+ * another kind or to another store's foreign object.  A reference
+ * converts by what it holds, whatever its kind says (WASM_REF_VAL makes
+ * WASM_ANYREF values): a function is a funcref, a foreign object an
+ * externref, null either. */
+static bool val_to_native(const wasm_store_t *s, const wasm_val_t *v, uint32_t want, zwasm_val_t *out) {
     memset(out, 0, sizeof *out);
-    out->kind = kind_to_native(v->kind);
+    out->kind = want;
+    if (wasm_valkind_is_ref(v->kind)) {
+        const wasm_ref_t *r = v->of.ref;
+        if (want == ZWASM_FUNCREF && (!r || r->rk == R_FUNC)) {
+            out->of.funcref = r ? r->obj : NULL;
+            return true;
+        }
+        if (want == ZWASM_EXTERNREF && (!r || (r->rk == R_FOREIGN && r->store == s))) {
+            out->of.externref = r ? r->obj : NULL;
+            return true;
+        }
+        return false;
+    }
+    if (kind_to_native(v->kind) != want) return false;
     switch (v->kind) {
     case WASM_I32: out->of.i32 = v->of.i32; return true;
     case WASM_I64: out->of.i64 = v->of.i64; return true;
     case WASM_F32: out->of.f32 = v->of.f32; return true;
     case WASM_F64: out->of.f64 = v->of.f64; return true;
-    case WASM_FUNCREF:
-        if (v->of.ref && v->of.ref->rk != R_FUNC) return false;
-        out->of.funcref = v->of.ref ? v->of.ref->obj : NULL;
-        return true;
-    case WASM_ANYREF:
-        if (v->of.ref && v->of.ref->rk != R_FOREIGN) return false;
-        out->of.externref = v->of.ref ? v->of.ref->obj : NULL;
-        return true;
     }
     return false;
 }
@@ -598,8 +607,9 @@ size_t wasm_frame_module_offset(const wasm_frame_t *f) { return f->f.module_offs
 static wasm_trap_t *trap_with(wasm_store_t *s, const char *msg, size_t len) {
     wasm_ref_t *r = ref_new(R_TRAP, s, NULL);
     if (!r) return NULL;
+    r->obj = r; /* its identity, which copies keep (wasm_trap_same) */
     wasm_byte_vec_new_uninitialized(&r->msg, len + 1);
-    if (r->msg.size) memcpy(r->msg.data, msg, len);
+    if (r->msg.size && len) memcpy(r->msg.data, msg, len);
     return (wasm_trap_t *)r;
 }
 wasm_trap_t *wasm_trap_new(wasm_store_t *s, const wasm_message_t *m) {
@@ -613,15 +623,20 @@ void wasm_trap_message(const wasm_trap_t *t, wasm_message_t *out) { wasm_byte_ve
  * ("  #0 name (func 3, offset 0x1a4)" or "  #1 func 4, offset 0x2b"; the
  * last "func " of a line is the index, names come before it). */
 static void trap_frames(wasm_ref_t *r, const zwasm_error_t *err) {
-    size_t n = 0;
-    for (const char *p = err->backtrace; (p = strchr(p, '\n')); p++) n++;
+    size_t len = strnlen(err->backtrace, sizeof err->backtrace), n = 0;
+    const char *bt = err->backtrace, *stop = bt + len;
+    for (const char *p = bt; p < stop; p++) n += *p == '\n';
     r->frames = calloc(n + 1, sizeof *r->frames);
     if (!r->frames) return;
-    for (const char *line = err->backtrace; *line && r->nframes < n;) {
-        const char *end = strchr(line, '\n'), *f = NULL;
-        for (const char *p = line; (p = strstr(p, "func ")) && p < end; p++) f = p;
-        const char *o = f ? strstr(f, "offset 0x") : NULL;
-        if (f && o && o < end && f[5] >= '0' && f[5] <= '9')
+    for (const char *line = bt; line < stop && r->nframes < n;) {
+        const char *end = memchr(line, '\n', (size_t)(stop - line)), *f = NULL;
+        if (!end) break;
+        for (const char *p = line; p + 5 <= end; p++)
+            if (!memcmp(p, "func ", 5)) f = p;
+        const char *o = NULL;
+        for (const char *p = f; p && p + 9 <= end; p++)
+            if (!memcmp(p, "offset 0x", 9)) { o = p; break; }
+        if (f && o && f[5] >= '0' && f[5] <= '9')
             r->frames[r->nframes++] = (frame_rec){(uint32_t)strtoul(f + 5, NULL, 10), (size_t)strtoull(o + 9, NULL, 16)};
         line = end + 1;
     }
@@ -630,7 +645,8 @@ static void trap_frames(wasm_ref_t *r, const zwasm_error_t *err) {
 }
 static wasm_trap_t *trap_of_error(wasm_store_t *s, const zwasm_error_t *err) {
     wasm_trap_t *t = trap_with(s, err->message, strlen(err->message));
-    if (t && err->code == ZWASM_ERR_TRAP && err->trap != ZWASM_TRAP_HOST) trap_frames(&t->r, err);
+    if (t && err->code == ZWASM_ERR_TRAP && err->trap != ZWASM_TRAP_HOST && err->trap != ZWASM_TRAP_EXIT)
+        trap_frames(&t->r, err);
     return t;
 }
 wasm_frame_t *wasm_trap_origin(const wasm_trap_t *t) {
@@ -777,8 +793,8 @@ static zwasm_result_t host_call(void *env, zwasm_caller_t *caller, const zwasm_v
         goto out;
     }
     for (uint32_t i = 0; i < h->nr; i++)
-        if (!val_to_native(&r.data[i], &results[i])) {
-            snprintf(err->message, sizeof err->message, "host function result %u: a reference of the wrong kind", i + 1);
+        if (!val_to_native(h->store, &r.data[i], kind_to_native(h->rkinds[i]), &results[i])) {
+            snprintf(err->message, sizeof err->message, "host function result %u: not a value of the result's type", i + 1);
             rc = ZWASM_ERR_TRAP;
             goto out;
         }
@@ -794,7 +810,7 @@ out:
 
 static wasm_func_t *func_new(wasm_store_t *s, const wasm_functype_t *type, wasm_func_callback_t cb,
                              wasm_func_callback_with_env_t cb_env, void *env, void (*fin)(void *)) {
-    if (!s || !type) return NULL;
+    if (!s || !type || (!cb && !cb_env)) return NULL;
     hostfn *h = NEW(hostfn);
     zwasm_functype_t ft;
     uint32_t *buf = NULL;
@@ -856,13 +872,15 @@ wasm_trap_t *wasm_func_call(const wasm_func_t *f, const wasm_val_vec_t *args, wa
     zwasm_val_t *a = na <= 8 ? abuf : calloc(na, sizeof *a), *r = t.nresults <= 8 ? rbuf : calloc(t.nresults, sizeof *r);
     wasm_trap_t *trap = NULL;
     zwasm_error_t err;
+    memset(&err, 0, sizeof err);
     if (!a || !r) {
         trap = trap_with(s, "out of memory", 13);
         goto out;
     }
     for (size_t i = 0; i < na; i++)
-        if (!val_to_native(&args->data[i], &a[i])) {
-            const char *m = "wasm_func_call: an argument reference of the wrong kind";
+        if (!val_to_native(s, &args->data[i], t.params[i], &a[i])) {
+            char m[96];
+            snprintf(m, sizeof m, "wasm_func_call: argument %zu: not a value of the parameter's type", i + 1);
             trap = trap_with(s, m, strlen(m));
             goto out;
         }
@@ -870,7 +888,14 @@ wasm_trap_t *wasm_func_call(const wasm_func_t *f, const wasm_val_vec_t *args, wa
         trap = trap_of_error(s, &err);
         goto out;
     }
-    for (uint32_t i = 0; i < t.nresults; i++) val_from_native(s, &r[i], &results->data[i]);
+    for (uint32_t i = 0; i < t.nresults; i++)
+        if (!val_from_native(s, &r[i], &results->data[i])) {
+            for (uint32_t k = 0; k < i; k++) wasm_val_delete(&results->data[k]);
+            const char *m = r[i].kind == ZWASM_V128 ? "wasm_func_call: a v128 result, which wasm.h cannot express"
+                                                    : "out of memory";
+            trap = trap_with(s, m, strlen(m));
+            goto out;
+        }
 out:
     if (a != abuf) free(a);
     if (r != rbuf) free(r);
@@ -880,8 +905,9 @@ out:
 /* ---- globals ------------------------------------------------------------------------------- */
 wasm_global_t *wasm_global_new(wasm_store_t *s, const wasm_globaltype_t *type, const wasm_val_t *v) {
     zwasm_val_t n;
-    if (!s || !type || !v || v->kind != type->t.content->t.valkind || !val_to_native(v, &n)) return NULL;
-    zwasm_global_t *g = zwasm_global_new(s->s, kind_to_native(v->kind), type->t.mut == WASM_VAR, n);
+    uint32_t want = type ? kind_to_native(type->t.content->t.valkind) : 0;
+    if (!s || !type || !v || !val_to_native(s, v, want, &n)) return NULL;
+    zwasm_global_t *g = zwasm_global_new(s->s, want, type->t.mut == WASM_VAR, n);
     return g ? (wasm_global_t *)ref_new(R_GLOBAL, s, g) : NULL;
 }
 wasm_globaltype_t *wasm_global_type(const wasm_global_t *g) {
@@ -895,14 +921,16 @@ void wasm_global_get(const wasm_global_t *g, wasm_val_t *out) {
     val_from_native(g->r.store, &n, out);
 }
 void wasm_global_set(wasm_global_t *g, const wasm_val_t *v) {
+    zwasm_externtype_t x;
     zwasm_val_t n;
-    if (val_to_native(v, &n)) zwasm_global_set(g->r.obj, n);
+    zwasm_global_type(g->r.obj, &x);
+    if (val_to_native(g->r.store, v, x.of.global.type, &n)) zwasm_global_set(g->r.obj, n);
 }
 
 /* ---- tables -------------------------------------------------------------------------------- */
-static bool ref_to_native(wasm_valkind_t kind, const wasm_ref_t *r, zwasm_val_t *out) {
-    wasm_val_t v = {.kind = kind, .of = {.ref = (wasm_ref_t *)r}};
-    return val_to_native(&v, out);
+static bool ref_to_native(const wasm_store_t *s, uint32_t want, const wasm_ref_t *r, zwasm_val_t *out) {
+    wasm_val_t v = {.kind = WASM_ANYREF, .of = {.ref = (wasm_ref_t *)r}};
+    return val_to_native(s, &v, want, out);
 }
 static uint32_t table_kind(const wasm_table_t *t) {
     zwasm_externtype_t x;
@@ -911,7 +939,7 @@ static uint32_t table_kind(const wasm_table_t *t) {
 }
 wasm_table_t *wasm_table_new(wasm_store_t *s, const wasm_tabletype_t *type, wasm_ref_t *init) {
     zwasm_val_t n;
-    if (!s || !type || !ref_to_native(type->t.content->t.valkind, init, &n)) return NULL;
+    if (!s || !type || !ref_to_native(s, kind_to_native(type->t.content->t.valkind), init, &n)) return NULL;
     const wasm_limits_t *l = &type->t.limits;
     zwasm_table_t *t = zwasm_table_new(s->s, kind_to_native(type->t.content->t.valkind), l->min, l->max,
                                        l->max != wasm_limits_max_default, n);
@@ -930,9 +958,7 @@ wasm_ref_t *wasm_table_get(const wasm_table_t *t, wasm_table_size_t i) {
 }
 bool wasm_table_set(wasm_table_t *t, wasm_table_size_t i, wasm_ref_t *r) {
     zwasm_val_t n;
-    wasm_valkind_t k;
-    kind_from_native(table_kind(t), &k);
-    return ref_to_native(k, r, &n) && zwasm_table_set(t->r.obj, i, n);
+    return ref_to_native(t->r.store, table_kind(t), r, &n) && zwasm_table_set(t->r.obj, i, n);
 }
 wasm_table_size_t wasm_table_size(const wasm_table_t *t) {
     uint64_t n = zwasm_table_size(t->r.obj);
@@ -940,9 +966,7 @@ wasm_table_size_t wasm_table_size(const wasm_table_t *t) {
 }
 bool wasm_table_grow(wasm_table_t *t, wasm_table_size_t delta, wasm_ref_t *init) {
     zwasm_val_t n;
-    wasm_valkind_t k;
-    kind_from_native(table_kind(t), &k);
-    return ref_to_native(k, init, &n) && zwasm_table_grow(t->r.obj, delta, n) >= 0;
+    return ref_to_native(t->r.store, table_kind(t), init, &n) && zwasm_table_grow(t->r.obj, delta, n) >= 0;
 }
 
 /* ---- memories ------------------------------------------------------------------------------ */
@@ -1006,6 +1030,7 @@ wasm_instance_t *wasm_instance_new(wasm_store_t *s, const wasm_module_t *m, cons
     size_t n = imports ? imports->size : 0;
     zwasm_extern_t *x = calloc(n + 1, sizeof *x);
     zwasm_error_t err;
+    memset(&err, 0, sizeof err);
     zwasm_instance_t *inst = NULL;
     zwasm_result_t rc;
     if (!x) {

@@ -103,6 +103,7 @@ ZW_NOINLINE zwasm_result_t zw_call_host(zw_store *s, zw_funcinst *f, zw_instance
     err->code = ZWASM_OK;
     err->trap = ZWASM_TRAP_NONE;
     err->message[0] = 0;
+    err->backtrace[0] = 0;
     rc = f->host(f->host_env, &caller, a, r, err);
     if (rc != ZWASM_OK) {
         if (err->trap == ZWASM_TRAP_NONE) err->trap = ZWASM_TRAP_HOST;
