@@ -248,12 +248,14 @@ typedef struct zwasm_config {
     zwasm_store_limits_t limits; /* the limits each store starts with */
 } zwasm_config_t;
 
+/* Fill cfg with the defaults (engine AUTO, the limits below, no fuel). */
 ZWASM_API void zwasm_config_init(zwasm_config_t *cfg);
 /* NULL when cfg is out of range (see the fields) or on out of memory. */
 ZWASM_API zwasm_engine_t *zwasm_engine_new(const zwasm_config_t *cfg /* NULL: defaults */);
 /* Deletes the engine and every store it still has (delete the engine last:
  * after its stores, modules and WASI contexts). */
 ZWASM_API void zwasm_engine_delete(zwasm_engine_t *engine);
+/* A store of engine: where instances and their objects live; NULL on out of memory. */
 ZWASM_API zwasm_store_t *zwasm_store_new(zwasm_engine_t *engine);
 /* Deletes the store and everything it owns: its instances, functions,
  * memories, tables and globals (and their host finalizers run).  A deleted
@@ -266,6 +268,7 @@ ZWASM_API void zwasm_store_delete(zwasm_store_t *store);
 ZWASM_API zwasm_result_t zwasm_store_set_limits(zwasm_store_t *store,
                                                 const zwasm_store_limits_t *limits,
                                                 zwasm_error_t *err);
+/* The store's current limits. */
 ZWASM_API void zwasm_store_get_limits(const zwasm_store_t *store, zwasm_store_limits_t *out);
 /* Bytes of linear memory and table storage the store holds now. */
 ZWASM_API uint64_t zwasm_store_memory_used(const zwasm_store_t *store);
@@ -288,17 +291,25 @@ ZWASM_API zwasm_result_t zwasm_module_new(zwasm_engine_t *engine, const uint8_t 
 /* Decode and validate only. */
 ZWASM_API zwasm_result_t zwasm_module_validate(zwasm_engine_t *engine, const uint8_t *bytes,
                                                size_t len, zwasm_error_t *err);
+/* Delete a module (instances made from it keep what they need). */
 ZWASM_API void zwasm_module_delete(zwasm_module_t *module);
+/* How many imports the module has. */
 ZWASM_API uint32_t zwasm_module_import_count(const zwasm_module_t *module);
+/* Import i: module and field names (not NUL-terminated) and type; false if i is out of range. */
 ZWASM_API bool zwasm_module_import(const zwasm_module_t *module, uint32_t i, zwasm_importtype_t *out);
+/* How many exports the module has. */
 ZWASM_API uint32_t zwasm_module_export_count(const zwasm_module_t *module);
+/* Export i: its name (not NUL-terminated) and type; false if i is out of range. */
 ZWASM_API bool zwasm_module_export(const zwasm_module_t *module, uint32_t i, zwasm_exporttype_t *out);
+/* How many custom sections the module has. */
 ZWASM_API uint32_t zwasm_module_custom_count(const zwasm_module_t *module);
+/* Custom section i: its name and contents (valid while the module lives). */
 ZWASM_API bool zwasm_module_custom(const zwasm_module_t *module, uint32_t i, const char **name,
                                    size_t *name_len, const uint8_t **data, size_t *data_len);
 /* The module's whole index space of a kind (imports first, then
  * definitions): its size, and the type of entry i. */
 ZWASM_API uint32_t zwasm_module_extern_count(const zwasm_module_t *module, zwasm_externkind_t kind);
+/* The type of entry i of the index space of kind (false if out of range). */
 ZWASM_API bool zwasm_module_extern_type(const zwasm_module_t *module, zwasm_externkind_t kind,
                                         uint32_t i, zwasm_externtype_t *out);
 /* Print the register IR of every defined function to f (a FILE*). */
@@ -325,9 +336,12 @@ ZWASM_API zwasm_result_t zwasm_module_code(const zwasm_module_t *module, zwasm_c
 ZWASM_API zwasm_result_t zwasm_instance_new(zwasm_store_t *store, const zwasm_module_t *module,
                                             const zwasm_extern_t *imports, size_t nimports,
                                             zwasm_instance_t **out, zwasm_error_t *err);
+/* The export called name (name_len bytes) of inst in *out; false if there is none. */
 ZWASM_API bool zwasm_instance_export(const zwasm_instance_t *inst, const char *name, size_t name_len,
                                      zwasm_extern_t *out);
+/* How many exports inst has. */
 ZWASM_API uint32_t zwasm_instance_export_count(const zwasm_instance_t *inst);
+/* Export i of inst: its name and the object; false if i is out of range. */
 ZWASM_API bool zwasm_instance_export_nth(const zwasm_instance_t *inst, uint32_t i, const char **name,
                                          size_t *name_len, zwasm_extern_t *out);
 
@@ -335,8 +349,10 @@ ZWASM_API bool zwasm_instance_export_nth(const zwasm_instance_t *inst, uint32_t 
 typedef zwasm_result_t (*zwasm_host_func_t)(void *env, zwasm_caller_t *caller,
                                             const zwasm_val_t *args, zwasm_val_t *results,
                                             zwasm_error_t *err);
+/* A host function of type (copied) in store: fn(env, ...) runs on each call, finalizer(env) when the store is deleted. */
 ZWASM_API zwasm_func_t *zwasm_func_new(zwasm_store_t *store, const zwasm_functype_t *type,
                                        zwasm_host_func_t fn, void *env, void (*finalizer)(void *));
+/* f's type (its arrays valid while f lives). */
 ZWASM_API void zwasm_func_type(const zwasm_func_t *f, zwasm_functype_t *out);
 /* Call f.  Arguments are checked against f's type (count and kinds). */
 ZWASM_API zwasm_result_t zwasm_func_call(zwasm_store_t *store, zwasm_func_t *f,
@@ -344,6 +360,7 @@ ZWASM_API zwasm_result_t zwasm_func_call(zwasm_store_t *store, zwasm_func_t *f,
                                          zwasm_val_t *results, size_t nresults, zwasm_error_t *err);
 /* Inside a host function: the calling instance's memory (NULL if none). */
 ZWASM_API zwasm_memory_t *zwasm_caller_memory(zwasm_caller_t *caller, uint32_t index);
+/* Inside a host function: the store of the call. */
 ZWASM_API zwasm_store_t *zwasm_caller_store(zwasm_caller_t *caller);
 /* A name for f from the module's name section, or NULL. */
 ZWASM_API const char *zwasm_func_name(const zwasm_func_t *f);
@@ -351,25 +368,33 @@ ZWASM_API const char *zwasm_func_name(const zwasm_func_t *f);
 /* ---- memories ------------------------------------------------------------------------ */
 ZWASM_API zwasm_memory_t *zwasm_memory_new(zwasm_store_t *store, uint64_t min_pages,
                                            uint64_t max_pages, bool has_max);
+/* The memory's bytes (valid until it grows). */
 ZWASM_API uint8_t *zwasm_memory_data(zwasm_memory_t *m);
 ZWASM_API uint64_t zwasm_memory_size(const zwasm_memory_t *m); /* bytes */
 ZWASM_API uint64_t zwasm_memory_pages(const zwasm_memory_t *m);
 /* Returns the old size in pages, or -1 when it cannot grow. */
 ZWASM_API int64_t zwasm_memory_grow(zwasm_memory_t *m, uint64_t delta_pages);
+/* The memory's type (limits.min is its current size in pages). */
 ZWASM_API void zwasm_memory_type(const zwasm_memory_t *m, zwasm_externtype_t *out);
 
 /* ---- tables --------------------------------------------------------------------------- */
 ZWASM_API zwasm_table_t *zwasm_table_new(zwasm_store_t *store, uint32_t elem_kind, uint64_t min,
                                          uint64_t max, bool has_max, zwasm_val_t init);
+/* The number of elements. */
 ZWASM_API uint64_t zwasm_table_size(const zwasm_table_t *t);
+/* Element i in *out; false if i is out of range. */
 ZWASM_API bool zwasm_table_get(const zwasm_table_t *t, uint64_t i, zwasm_val_t *out);
+/* Set element i (v of the element type, a live object of the store); false otherwise. */
 ZWASM_API bool zwasm_table_set(zwasm_table_t *t, uint64_t i, zwasm_val_t v);
+/* Add delta elements set to init; the old size, or -1 when it cannot grow. */
 ZWASM_API int64_t zwasm_table_grow(zwasm_table_t *t, uint64_t delta, zwasm_val_t init);
+/* The table's type (limits.min is its current size). */
 ZWASM_API void zwasm_table_type(const zwasm_table_t *t, zwasm_externtype_t *out);
 
 /* ---- globals ---------------------------------------------------------------------------- */
 ZWASM_API zwasm_global_t *zwasm_global_new(zwasm_store_t *store, uint32_t kind, bool mut,
                                            zwasm_val_t init);
+/* The global's value. */
 ZWASM_API void zwasm_global_get(const zwasm_global_t *g, zwasm_val_t *out);
 ZWASM_API bool zwasm_global_set(zwasm_global_t *g, zwasm_val_t v); /* false if immutable or wrong kind */
 ZWASM_API void zwasm_global_type(const zwasm_global_t *g, zwasm_externtype_t *out);
@@ -384,7 +409,9 @@ ZWASM_API void zwasm_global_type(const zwasm_global_t *g, zwasm_externtype_t *ou
 typedef struct zwasm_wasi_config zwasm_wasi_config_t;
 typedef struct zwasm_wasi zwasm_wasi_t;
 
+/* An empty WASI configuration (no arguments, no environment, stdio 0/1/2, no preopens). */
 ZWASM_API zwasm_wasi_config_t *zwasm_wasi_config_new(void);
+/* Delete a configuration (contexts made from it keep their own copies). */
 ZWASM_API void zwasm_wasi_config_delete(zwasm_wasi_config_t *cfg);
 /* The guest's argv (argv[0] is the program name it sees).  Strings are copied. */
 ZWASM_API bool zwasm_wasi_config_set_args(zwasm_wasi_config_t *cfg, size_t argc,
@@ -409,8 +436,10 @@ ZWASM_API void zwasm_wasi_config_set_stdio(zwasm_wasi_config_t *cfg, int in_fd, 
 ZWASM_API zwasm_result_t zwasm_wasi_config_add_socket(zwasm_wasi_config_t *cfg, int host_fd,
                                                       zwasm_error_t *err);
 
+/* A WASI context for store from cfg (copied; stdio fds duplicated). */
 ZWASM_API zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_config_t *cfg,
                                         zwasm_wasi_t **out, zwasm_error_t *err);
+/* Delete the context (after the store whose functions use it). */
 ZWASM_API void zwasm_wasi_delete(zwasm_wasi_t *wasi);
 /* The host function wasi_snapshot_preview1.NAME (created in the context's
  * store on first use); false if there is no such function. */
@@ -432,6 +461,7 @@ ZWASM_API bool zwasm_wasi_exited(const zwasm_wasi_t *wasi, int32_t *code);
  * ZWASM_ERR_MALFORMED with "line:col: message". */
 ZWASM_API zwasm_result_t zwasm_wat2wasm(const char *text, size_t len, uint8_t **bytes, size_t *bytes_len,
                                         zwasm_error_t *err);
+/* Free bytes returned by zwasm_wat2wasm. */
 ZWASM_API void zwasm_bytes_delete(uint8_t *bytes);
 
 /* ---- the standard C API's objects (wasm.h) ------------------------------------------------ */
@@ -441,13 +471,16 @@ ZWASM_API void zwasm_bytes_delete(uint8_t *bytes);
  * wasm_store_t (fuel, limits, zwasm_store_interrupt). */
 struct wasm_config_t;
 struct wasm_store_t;
+/* The native configuration inside a wasm_config_t. */
 ZWASM_API zwasm_config_t *zwasm_config_from_wasm(struct wasm_config_t *config);
+/* The native store inside a wasm_store_t. */
 ZWASM_API zwasm_store_t *zwasm_store_from_wasm(struct wasm_store_t *store);
 
 /* ---- misc --------------------------------------------------------------------------------- */
 ZWASM_API const char *zwasm_result_name(zwasm_result_t r);
 /* The version, ZWASM_VERSION (the Makefile reads it from here). */
 #define ZWASM_VERSION "0.1.0"
+/* The library version, ZWASM_VERSION. */
 ZWASM_API const char *zwasm_version(void);
 
 #ifdef __cplusplus
