@@ -1,5 +1,5 @@
 /* example.h — what the wasm.h examples share: loading a module from its
- * .wat file.  The only zwasm-specific call of the examples is
+ * .wat file, printing a trap.  The only zwasm-specific call of the examples is
  * zwasm_wat2wasm (zwasm.h), which turns the text into the binary that
  * wasm_module_new takes; a program given a .wasm file reads it instead. */
 #ifndef EXAMPLE_H
@@ -45,6 +45,15 @@ static inline bool example_load(const char *path, wasm_byte_vec_t *out) {
     wasm_byte_vec_new(out, blen, (const wasm_byte_t *)bytes);
     zwasm_bytes_delete(bytes);
     return true;
+}
+
+/* Print "<what> traps: <message>" and delete the trap. */
+static inline void example_print_trap(const char *what, wasm_trap_t *trap) {
+    wasm_message_t m;
+    wasm_trap_message(trap, &m);
+    printf("%s traps: %s\n", what, m.data);
+    wasm_byte_vec_delete(&m);
+    wasm_trap_delete(trap);
 }
 
 #endif

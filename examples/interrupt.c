@@ -19,11 +19,7 @@ static void report(const char *what, wasm_trap_t *trap, wasm_val_t *r) {
         printf("%s = %d\n", what, r->of.i32);
         return;
     }
-    wasm_message_t m;
-    wasm_trap_message(trap, &m);
-    printf("%s traps: %s\n", what, m.data);
-    wasm_byte_vec_delete(&m);
-    wasm_trap_delete(trap);
+    example_print_trap(what, trap);
 }
 
 int main(void) {

@@ -12,11 +12,7 @@ static void check_trap(wasm_trap_t *trap, const char *what) {
         printf("> %s: no trap!\n", what);
         exit(1);
     }
-    wasm_message_t m;
-    wasm_trap_message(trap, &m);
-    printf("%s traps: %s\n", what, m.data);
-    wasm_byte_vec_delete(&m);
-    wasm_trap_delete(trap);
+    example_print_trap(what, trap);
 }
 
 static int32_t call_i32(const wasm_func_t *f, int32_t a, int32_t b, size_t nargs, wasm_trap_t **trap) {

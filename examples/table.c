@@ -18,11 +18,9 @@ static void call(const wasm_func_t *f, int32_t i, int32_t x) {
         printf("call(%d, %d) = %d\n", i, x, rs[0].of.i32);
         return;
     }
-    wasm_message_t m;
-    wasm_trap_message(trap, &m);
-    printf("call(%d, %d) traps: %s\n", i, x, m.data);
-    wasm_byte_vec_delete(&m);
-    wasm_trap_delete(trap);
+    char what[64];
+    snprintf(what, sizeof what, "call(%d, %d)", i, x);
+    example_print_trap(what, trap);
 }
 
 int main(void) {
