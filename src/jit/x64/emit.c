@@ -72,7 +72,7 @@ typedef enum {
     OC_CONVERT, OC_LOAD, OC_STORE, OC_SELECT, OC_GLOBAL, OC_BRANCH, OC_BR_TABLE,
     OC_RETURN, OC_CALL, OC_FUEL, OC_INLINE, OC_TRACE, OC_TRAP, OC_REF_IS_NULL,
     OC_VBINOP, OC_VUNOP, OC_VSPLAT, OC_VEXTRACT, OC_VREPLACE, OC_VBITSELECT, OC_VANYTRUE,
-    OC_FMINMAX, OC_FCOPYSIGN, OC_FTRUNC, OC_CONVERT_U64,
+    OC_FMINMAX, OC_FCOPYSIGN, OC_FTRUNC, OC_CONVERT_U64, OC_VFMINMAX,
 } opclass;
 
 /* SIMD operations that are one SSE instruction on two registers (SSE4.1):
@@ -233,6 +233,8 @@ static opclass op_class(uint32_t op) {
     }
     sse_op so;
     if (simd_binop(op, &so)) return OC_VBINOP;
+    if (op == ZW_OP_F32X4_MIN || op == ZW_OP_F32X4_MAX || op == ZW_OP_F64X2_MIN || op == ZW_OP_F64X2_MAX)
+        return OC_VFMINMAX;
     return OC_HELPER;
 }
 
@@ -1356,6 +1358,58 @@ static void emit_vbinop(jc *J, uint32_t op) {
     xstore(J, d, V, x);
 }
 
+/* An SSE operation dst op= an operand in register reg, or at m when reg < 0. */
+static void sse_op_rm(jc *J, uint8_t pfx, uint16_t code, int dst, int reg, x64_mem m, int imm) {
+    if (reg >= 0 && imm >= 0) x64_sse_rri(B, pfx, code, dst, reg, (uint8_t)imm);
+    else if (reg >= 0) x64_sse_rr(B, pfx, code, dst, reg);
+    else if (imm >= 0) x64_sse_rmi(B, pfx, code, dst, m, (uint8_t)imm);
+    else x64_sse_rm(B, pfx, code, dst, m);
+}
+
+/* f32x4/f64x2 min and max with Wasm's rules, lane by lane (sem/simd.h): a
+ * lane with a NaN gives the first NaN operand, quieted; equal lanes (+0
+ * and -0) combine their bits (min: or, max: and).  m1 = min(a, b) and
+ * m2 = min(b, a) (x86 returns the second operand for NaNs and equal
+ * lanes) differ only there: r = m1 | m2 (max: m1 & m2) is the answer but
+ * in NaN lanes, where a + b is (x86 returns the first NaN, quieted).  So
+ * result = r ^ ((r ^ (a + b)) & unordered(a, b)).  The mask, and a or b
+ * when not in a register, go to a 16-byte-aligned area below rsp (SSE
+ * memory operands need the alignment); rax keeps rsp, nothing is called. */
+static void emit_vfminmax(jc *J, uint32_t op) {
+    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    bool f64 = op == ZW_OP_F64X2_MIN || op == ZW_OP_F64X2_MAX, mx = op == ZW_OP_F32X4_MAX || op == ZW_OP_F64X2_MAX;
+    uint8_t p = f64 ? 0x66 : 0;
+    uint16_t mm_op = mx ? 0x5F : 0x5D;
+    x64_mem ma = x64_m(RSP, 0), mb = x64_m(RSP, 16), mmask = x64_m(RSP, 32);
+    int ra = xreg(J, a, V), rb = xreg(J, b, V);
+    x64_mov_rr(B, true, RAX, RSP);
+    x64_alu_ri(B, ALU_AND, true, RSP, -16);
+    x64_alu_ri(B, ALU_SUB, true, RSP, 48);
+    if (ra < 0) {
+        xload_mem(J, XS0, SLOT(a), V);
+        x64_sse_mr(B, 0, 0x29, ma, XS0);
+    }
+    if (rb < 0) {
+        xload_mem(J, XS0, SLOT(b), V);
+        x64_sse_mr(B, 0, 0x29, mb, XS0);
+    }
+    sse_op_rm(J, 0, 0x28, XS1, ra, ma, -1);             /* a */
+    sse_op_rm(J, p, 0xC2, XS1, rb, mb, 3);              /* cmpunord: the NaN lanes */
+    x64_sse_mr(B, 0, 0x29, mmask, XS1);
+    sse_op_rm(J, 0, 0x28, XS0, rb, mb, -1);
+    sse_op_rm(J, p, mm_op, XS0, ra, ma, -1);            /* m2 = min(b, a) */
+    sse_op_rm(J, 0, 0x28, XS1, ra, ma, -1);
+    sse_op_rm(J, p, mm_op, XS1, rb, mb, -1);            /* m1 = min(a, b) */
+    x64_sse_rr(B, p, mx ? 0x54 : 0x56, XS0, XS1);       /* r = m1 & m2 / m1 | m2 */
+    sse_op_rm(J, 0, 0x28, XS1, ra, ma, -1);
+    sse_op_rm(J, p, 0x58, XS1, rb, mb, -1);             /* a + b */
+    x64_sse_rr(B, p, 0x57, XS1, XS0);                   /* ^ r */
+    x64_sse_rm(B, p, 0x54, XS1, mmask);                 /* & mask */
+    x64_sse_rr(B, p, 0x57, XS0, XS1);                   /* r ^ that */
+    x64_mov_rr(B, true, RSP, RAX);
+    xstore(J, d, V, XS0);
+}
+
 static void emit_vunop(jc *J, uint32_t op) {
     uint32_t d = J->ip[1], a = J->ip[2];
     int x = xdst(J, d, V, XS0);
@@ -1535,6 +1589,7 @@ static bool emit_insn(jc *J) {
     case OC_FTRUNC: emit_ftrunc(J, op); break;
     case OC_CONVERT_U64: emit_convert_u64(J, op); break;
     case OC_VBINOP: emit_vbinop(J, op); break;
+    case OC_VFMINMAX: emit_vfminmax(J, op); break;
     case OC_VUNOP: emit_vunop(J, op); break;
     case OC_VSPLAT: emit_vsplat(J, op); break;
     case OC_VEXTRACT: emit_vextract(J, op); break;
