@@ -72,7 +72,7 @@ typedef enum {
     OC_CONVERT, OC_LOAD, OC_STORE, OC_SELECT, OC_GLOBAL, OC_BRANCH, OC_BR_TABLE,
     OC_RETURN, OC_CALL, OC_FUEL, OC_INLINE, OC_TRACE, OC_TRAP, OC_REF_IS_NULL,
     OC_VBINOP, OC_VUNOP, OC_VSPLAT, OC_VEXTRACT, OC_VREPLACE, OC_VBITSELECT, OC_VANYTRUE,
-    OC_FMINMAX, OC_FCOPYSIGN, OC_FTRUNC, OC_CONVERT_U64, OC_VFMINMAX,
+    OC_FMINMAX, OC_FCOPYSIGN, OC_FTRUNC, OC_CONVERT_U64, OC_VFMINMAX, OC_VSWIZZLE,
 } opclass;
 
 /* SIMD operations that are one SSE instruction on two registers (SSE4.1):
@@ -235,6 +235,7 @@ static opclass op_class(uint32_t op) {
     if (simd_binop(op, &so)) return OC_VBINOP;
     if (op == ZW_OP_F32X4_MIN || op == ZW_OP_F32X4_MAX || op == ZW_OP_F64X2_MIN || op == ZW_OP_F64X2_MAX)
         return OC_VFMINMAX;
+    if (op == ZW_OP_I8X16_SWIZZLE) return OC_VSWIZZLE;
     return OC_HELPER;
 }
 
@@ -1410,6 +1411,21 @@ static void emit_vfminmax(jc *J, uint32_t op) {
     xstore(J, d, V, XS0);
 }
 
+/* i8x16.swizzle: pshufb zeroes a lane whose index has its top bit set and
+ * otherwise takes the index's low four bits; adding 0x70 with unsigned
+ * saturation keeps 0..15 in 0x70..0x7f and sends every index from 16 up
+ * to 0x80 or more, as Wasm wants (0 for an index out of range). */
+static void emit_vswizzle(jc *J) {
+    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    x64_mov_ri(B, RAX, 0x70707070u);
+    x64_sse_rr_gp(B, 0x66, 0x6E, false, XS1, RAX);  /* movd */
+    x64_sse_rri(B, 0x66, 0x70, XS1, XS1, 0);        /* pshufd: 0x70 in every byte */
+    x64_sse_rr(B, 0x66, 0xDC, XS1, vread(J, b, XS0)); /* paddusb */
+    xload(J, XS0, a, V);
+    x64_sse_rr(B, 0x66, 0x3800, XS0, XS1);          /* pshufb */
+    xstore(J, d, V, XS0);
+}
+
 static void emit_vunop(jc *J, uint32_t op) {
     uint32_t d = J->ip[1], a = J->ip[2];
     int x = xdst(J, d, V, XS0);
@@ -1590,6 +1606,7 @@ static bool emit_insn(jc *J) {
     case OC_CONVERT_U64: emit_convert_u64(J, op); break;
     case OC_VBINOP: emit_vbinop(J, op); break;
     case OC_VFMINMAX: emit_vfminmax(J, op); break;
+    case OC_VSWIZZLE: emit_vswizzle(J); break;
     case OC_VUNOP: emit_vunop(J, op); break;
     case OC_VSPLAT: emit_vsplat(J, op); break;
     case OC_VEXTRACT: emit_vextract(J, op); break;
