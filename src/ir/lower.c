@@ -876,7 +876,14 @@ static bool inlinable_body(const zw_module *m, uint32_t fidx) {
 #define BODY_INLINE_MAX_TOTAL 640
 
 enum { INL_UNKNOWN, INL_LEAF, INL_NO, INL_BODY };
-static uint8_t inline_kind(L *l, uint32_t fidx);
+
+/* Whether defined function fidx is inlined as a leaf: the cached kind when
+ * known, else the leaf scan alone (never the body check, so that asking
+ * about a callee cannot recurse down a chain of calls). */
+static bool leaf_inlinable(L *l, uint32_t fidx) {
+    uint8_t known = ZW_ATOMIC_LOAD(&l->m->inlinable[fidx - l->m->nfunc_imports]);
+    return known ? known == INL_LEAF : inlinable_body(l->m, fidx);
+}
 
 static bool body_inlinable(L *l, uint32_t fidx) {
     const zw_module *m = l->m;
@@ -888,8 +895,7 @@ static bool body_inlinable(L *l, uint32_t fidx) {
     zwasm_error_t err;
     while (p < end) {
         if (zw_read_instr(m->bytes, &p, end, fidx, &in, &err) != ZWASM_OK) return false;
-        if (in.op == ZW_OP_CALL && in.a != fidx && in.a >= m->nfunc_imports &&
-            inline_kind(l, in.a) == INL_LEAF)
+        if (in.op == ZW_OP_CALL && in.a != fidx && in.a >= m->nfunc_imports && leaf_inlinable(l, in.a))
             return false;
     }
     return true;
@@ -904,12 +910,8 @@ static uint8_t inline_kind(L *l, uint32_t fidx) {
     uint32_t d = fidx - m->nfunc_imports;
     uint8_t known = ZW_ATOMIC_LOAD(&m->inlinable[d]);
     if (known) return known;
-    known = inlinable_body(m, fidx) ? INL_LEAF : INL_NO;
+    known = inlinable_body(m, fidx) ? INL_LEAF : body_inlinable(l, fidx) ? INL_BODY : INL_NO;
     ZW_ATOMIC_STORE(&m->inlinable[d], known);
-    if (known == INL_NO && body_inlinable(l, fidx)) {
-        known = INL_BODY;
-        ZW_ATOMIC_STORE(&m->inlinable[d], known);
-    }
     return known;
 }
 

@@ -12,7 +12,11 @@ each under a time limit):
                 used to walk the whole stack to materialize it)
   brtable.wasm  a br_table of 4,000,000 targets over 10,000 labels (each
                 target used to be compared with every other)
-Each exports "f" () -> ().
+  chain.wasm    300,000 small functions with control flow, each calling the
+                next: deciding whether a call's body may be inlined used to
+                ask the same of every function down the chain, recursively,
+                and overflow the C stack; "f" (i32) -> i32 returns 7 for 0
+The others export "f" () -> ().
 """
 import os, sys
 
@@ -64,6 +68,20 @@ def brtable(labels, targets):
     return module([VOID], body)
 
 
+def chain(n):
+    ii = b'\x60\x01\x7f\x01\x7f'
+    bodies = []
+    for k in range(n):
+        if k + 1 < n:  # local.get 0 if (result i32) local.get 0 call k+1 else i32.const 7 end
+            body = b'\x20\x00\x04\x7f\x20\x00\x10' + uleb(k + 1) + b'\x05\x41\x07\x0b'
+        else:
+            body = b'\x41\x07'
+        code = b'\x00' + body + b'\x0b'
+        bodies.append(uleb(len(code)) + code)
+    return (b'\x00asm\x01\x00\x00\x00' + section(1, vec([ii])) + section(3, vec([uleb(0)] * n)) +
+            section(7, vec([uleb(1) + b'f\x00' + uleb(0)])) + section(10, vec(bodies)))
+
+
 def main():
     d = sys.argv[1]
     files = {
@@ -71,6 +89,7 @@ def main():
         'localset.wasm': deep_stack(300000, b'\x41\x00\x21\x00', 300000),
         'blocks.wasm': deep_stack(200000, b'\x02\x40\x0b', 200000),
         'brtable.wasm': brtable(10000, 4000000),
+        'chain.wasm': chain(300000),
     }
     for name, data in files.items():
         with open(os.path.join(d, name), 'wb') as f:

@@ -98,6 +98,8 @@ expect bomb-localset 0 '' -- timeout 10 "$Z" run --invoke f "$T/localset.wasm"
 expect bomb-blocks 0 '' -- timeout 10 "$Z" run --invoke f "$T/blocks.wasm"
 expect bomb-brtable 0 '' -- timeout 10 "$Z" run --invoke f "$T/brtable.wasm"
 expect bomb-moves 1 'implementation limit' -- timeout 10 "$Z" run --invoke f "$T/moves.wasm"
+expect bomb-chain 0 '^7$' -- timeout 10 "$Z" run --invoke f "$T/chain.wasm" 0
+expect bomb-chain-jit 0 '^7$' -- timeout 10 "$Z" run --engine jit --invoke f "$T/chain.wasm" 0
 
 # The JIT stays within a small factor of the interpreter on hostile shapes
 # (each took 15-170 s, or gigabytes, before; tests/cli/jit_bombs.py).
