@@ -1023,6 +1023,25 @@ EXTERN_VIEW(table, R_TABLE)
 EXTERN_VIEW(memory, R_MEMORY)
 
 /* ---- instances ----------------------------------------------------------------------------- */
+/* The native extern behind handle r (a func, global, table or memory; any
+ * other handle becomes a func the native checks refuse). */
+static zwasm_extern_t extern_to_native(const wasm_ref_t *r) {
+    zwasm_extern_t x = {.kind = ZWASM_EXTERN_FUNC, .of.func = r->obj};
+    if (r->rk == R_GLOBAL) x = (zwasm_extern_t){.kind = ZWASM_EXTERN_GLOBAL, .of.global = r->obj};
+    else if (r->rk == R_TABLE) x = (zwasm_extern_t){.kind = ZWASM_EXTERN_TABLE, .of.table = r->obj};
+    else if (r->rk == R_MEMORY) x = (zwasm_extern_t){.kind = ZWASM_EXTERN_MEMORY, .of.memory = r->obj};
+    return x;
+}
+/* A new handle, in store s, to the native extern x; NULL on out of memory. */
+static wasm_extern_t *extern_from_native(wasm_store_t *s, const zwasm_extern_t *x) {
+    switch (x->kind) {
+    case ZWASM_EXTERN_GLOBAL: return (wasm_extern_t *)ref_new(R_GLOBAL, s, x->of.global);
+    case ZWASM_EXTERN_TABLE: return (wasm_extern_t *)ref_new(R_TABLE, s, x->of.table);
+    case ZWASM_EXTERN_MEMORY: return (wasm_extern_t *)ref_new(R_MEMORY, s, x->of.memory);
+    default: return (wasm_extern_t *)ref_new(R_FUNC, s, x->of.func);
+    }
+}
+
 wasm_instance_t *wasm_instance_new(wasm_store_t *s, const wasm_module_t *m, const wasm_extern_vec_t *imports,
                                    wasm_trap_t **trap) {
     if (trap) *trap = NULL;
@@ -1038,16 +1057,8 @@ wasm_instance_t *wasm_instance_new(wasm_store_t *s, const wasm_module_t *m, cons
         snprintf(err.message, sizeof err.message, "out of memory");
         err.code = rc;
     } else {
-        for (size_t i = 0; i < n; i++) {
-            const wasm_ref_t *r = imports->data[i] ? &imports->data[i]->r : NULL;
-            if (!r) continue; /* kind 0 and NULL: refused by the native check */
-            x[i].kind = r->rk == R_GLOBAL ? ZWASM_EXTERN_GLOBAL : r->rk == R_TABLE ? ZWASM_EXTERN_TABLE
-                      : r->rk == R_MEMORY ? ZWASM_EXTERN_MEMORY : ZWASM_EXTERN_FUNC;
-            x[i].of.func = r->obj; /* the union's members are all pointers */
-            if (r->rk == R_GLOBAL) x[i].of.global = r->obj;
-            else if (r->rk == R_TABLE) x[i].of.table = r->obj;
-            else if (r->rk == R_MEMORY) x[i].of.memory = r->obj;
-        }
+        for (size_t i = 0; i < n; i++) /* a NULL import stays a NULL func: refused natively */
+            if (imports->data[i]) x[i] = extern_to_native(&imports->data[i]->r);
         rc = zwasm_instance_new(s->s, native_module(m), x, n, &inst, &err);
     }
     free(x);
@@ -1064,12 +1075,8 @@ void wasm_instance_exports(const wasm_instance_t *i, wasm_extern_vec_t *out) {
         zwasm_extern_t x;
         const char *name;
         size_t len;
-        if (!zwasm_instance_export_nth(i->r.obj, k, &name, &len, &x)) continue;
-        uint8_t rk = x.kind == ZWASM_EXTERN_GLOBAL ? R_GLOBAL : x.kind == ZWASM_EXTERN_TABLE ? R_TABLE
-                   : x.kind == ZWASM_EXTERN_MEMORY ? R_MEMORY : R_FUNC;
-        void *obj = rk == R_GLOBAL ? (void *)x.of.global : rk == R_TABLE ? (void *)x.of.table
-                  : rk == R_MEMORY ? (void *)x.of.memory : (void *)x.of.func;
-        out->data[k] = (wasm_extern_t *)ref_new(rk, i->r.store, obj);
+        if (zwasm_instance_export_nth(i->r.obj, k, &name, &len, &x))
+            out->data[k] = extern_from_native(i->r.store, &x);
     }
 }
 
@@ -1165,7 +1172,7 @@ bool wasi_get_imports(const wasm_store_t *s, wasi_env_t *e, const wasm_module_t 
     bool ok = s && e && x && resolved && out->size == count &&
               zwasm_wasi_define_imports(e->w, n, x, resolved, NULL) == ZWASM_OK;
     for (uint32_t i = 0; ok && i < count; i++)
-        if (resolved[i] && !(out->data[i] = (wasm_extern_t *)ref_new(R_FUNC, (wasm_store_t *)s, x[i].of.func)))
+        if (resolved[i] && !(out->data[i] = extern_from_native((wasm_store_t *)s, &x[i])))
             ok = false;
     if (!ok)
         for (uint32_t i = 0; i < out->size; i++) {

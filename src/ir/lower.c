@@ -753,6 +753,33 @@ static void set_local(L *l, uint32_t idx, vent v) {
     else emit_const(l, slot, &v);
 }
 
+/* ---- a function's locals ---------------------------------------------------------- */
+/* The slots of function fidx's locals (parameters first) laid out from
+ * slot base, and their types: (*slot)[i], (*type)[i] for each local, and
+ * (*slot)[nlocals] the slot after them.  false on out of memory. */
+static bool layout_locals(const zw_module *m, uint32_t fidx, uint32_t base, uint32_t **slot, zw_valtype **type) {
+    const zw_func *fn = &m->funcs[fidx];
+    const zw_functype *ft = zw_func_type(m, fidx);
+    uint32_t np = ft->nparams, nloc = np + fn->nlocals;
+    *slot = zw_calloc(nloc + 1, sizeof **slot);
+    *type = zw_calloc(nloc + 1, sizeof **type);
+    if (!*slot || !*type) {
+        free(*slot);
+        free(*type);
+        *slot = NULL;
+        *type = NULL;
+        return false;
+    }
+    uint32_t top = base;
+    for (uint32_t i = 0; i < nloc; i++) {
+        (*type)[i] = i < np ? ft->params[i] : fn->locals[i - np];
+        (*slot)[i] = top;
+        top += zw_slots((*type)[i]);
+    }
+    (*slot)[nloc] = top;
+    return true;
+}
+
 /* ---- inlining ------------------------------------------------------------------ */
 /* A call of a small straight-line leaf function (no control flow, no calls:
  * locals, constants, globals, numeric ops, loads and stores) is lowered in
@@ -959,26 +986,22 @@ static void lower_inline(L *l, uint32_t fidx) {
     uint32_t np = ft->nparams, nloc = np + fn->nlocals;
     uint32_t p0 = l->vs.n - np;
     uint32_t base = np ? l->vs.v[p0].home : next_home(l);
-    uint32_t *slot = zw_calloc(nloc + 1, sizeof *slot);
-    zw_valtype *type = zw_calloc(nloc + 1, sizeof *type);
+    uint32_t *slot;
+    zw_valtype *type;
     vent *alias = zw_calloc(nloc + 1, sizeof *alias);
-    if (!slot || !type || !alias) {
-        free(slot); free(type); free(alias);
+    if (!alias || !layout_locals(m, fidx, base, &slot, &type)) {
+        free(alias);
         l->oom = true;
         return;
     }
-    uint32_t top = base;
+    uint32_t top = slot[nloc];
     for (uint32_t i = 0; i < nloc; i++) {
-        zw_valtype t = i < np ? ft->params[i] : fn->locals[i - np];
-        slot[i] = top;
-        type[i] = t;
-        top += zw_slots(t);
         if (i < np) {
             alias[i] = l->vs.v[p0 + i];
         } else {
             alias[i].kind = V_CONST;
             alias[i].nsl = 1;
-            alias[i].type = t;
+            alias[i].type = type[i];
         }
     }
     if (top - l->temp_base > l->max_h) l->max_h = top - l->temp_base;
@@ -1075,21 +1098,15 @@ static void lower_inline_body(L *l, uint32_t fidx, const uint8_t **pp, const uin
     const zw_func *fn = &m->funcs[fidx];
     const zw_functype *ft = zw_func_type(m, fidx);
     uint32_t np = ft->nparams, nloc = np + fn->nlocals;
-    uint32_t *slot = zw_calloc(nloc + 1, sizeof *slot);
-    zw_valtype *type = zw_calloc(nloc + 1, sizeof *type);
-    if (!slot || !type) {
-        free(slot);
-        free(type);
+    uint32_t call_off = l->cur_off;
+    uint32_t base = call_args(l, np);
+    uint32_t *slot;
+    zw_valtype *type;
+    if (!layout_locals(m, fidx, base, &slot, &type)) {
         l->oom = true;
         return;
     }
-    uint32_t call_off = l->cur_off;
-    uint32_t base = call_args(l, np), top = base;
-    for (uint32_t i = 0; i < nloc; i++) {
-        type[i] = i < np ? ft->params[i] : fn->locals[i - np];
-        slot[i] = top;
-        top += zw_slots(type[i]);
-    }
+    uint32_t top = slot[nloc];
     if (top - l->temp_base > l->max_h) l->max_h = top - l->temp_base;
     ctl c;
     memset(&c, 0, sizeof c);
@@ -1584,20 +1601,14 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, 
     uint64_t budget = (l.trace ? 2u : 1u) * (ZW_LOWER_WORDS_PER_BYTE * (uint64_t)fn->code_len + 1024);
     l.budget = budget < UINT32_MAX ? (uint32_t)budget : UINT32_MAX;
     l.nlocals = l.ft->nparams + fn->nlocals;
-    l.lslot = zw_calloc(l.nlocals + 1, sizeof *l.lslot);
-    l.ltype = zw_calloc(l.nlocals + 1, sizeof *l.ltype);
     zw_ir_func *f = zw_calloc(1, sizeof *f);
     zwasm_result_t r = ZWASM_OK;
-    if (!l.lslot || !l.ltype || !f) { r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, fidx, "out of memory"); goto done; }
-    uint32_t s = 0;
-    for (uint32_t i = 0; i < l.nlocals; i++) {
-        zw_valtype t = i < l.ft->nparams ? l.ft->params[i] : fn->locals[i - l.ft->nparams];
-        l.lslot[i] = s;
-        l.ltype[i] = t;
-        s += zw_slots(t);
-        if (i + 1 == l.ft->nparams) f->nparam_slots = s;
+    if (!f || !layout_locals(m, fidx, 0, &l.lslot, &l.ltype)) {
+        r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, fidx, "out of memory");
+        goto done;
     }
-    f->nlocal_slots = s;
+    f->nparam_slots = l.lslot[l.ft->nparams];
+    uint32_t s = f->nlocal_slots = l.lslot[l.nlocals];
     l.temp_base = s;
     l.floor_home = s;
     r = lower_body(&l, err);
