@@ -4,7 +4,7 @@
 #   make asan       the same binaries under ASan+UBSan in build-asan/
 #   make test-asan  the test suite against the sanitizer build
 #   make demo       build and run the bundled example
-#   make bench      benchmark harness (see bench/README.md)
+#   make bench      benchmark harness (see bench/README.md); bench-compile, bench-call
 #   make fuzz       libFuzzer targets and their seed corpora in build-fuzz/ (fuzz/seed_corpus.sh)
 #   make install    PREFIX=/usr/local (DESTDIR too): headers, libzwasm.a, libzwasm.so.$(ABI),
 #                   zwasm.pc, the CLI; make uninstall removes them
@@ -39,7 +39,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 
-.PHONY: all examples install uninstall test unit spec asan test-asan test-jit-stress demo bench bench-compile fuzz clean
+.PHONY: all examples install uninstall test unit spec asan test-asan test-jit-stress demo bench bench-compile bench-call fuzz clean
 all: $(BUILD)/zwasm $(BUILD)/libzwasm.a $(BUILD)/libzwasm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -80,8 +80,11 @@ examples: $(EXAMPLE_BINS)
 $(BUILD)/diff_engines: fuzz/fuzz_diff.c fuzz/imports.h $(BUILD)/libzwasm.a
 	$(CC) $(ALL_CFLAGS) -DZWASM_DIFF_MAIN -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
 
+# Linked with the C library's allocator wrapped, so that tests/unit/test_alloc.c
+# can see whether the library calls it behind an engine's allocator.
+UNIT_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(BUILD)/libzwasm.a
-	$(CC) $(SAN) -o $@ $(UNIT_OBJ) $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
+	$(CC) $(SAN) -o $@ $(UNIT_OBJ) $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS) $(UNIT_WRAP)
 
 SPEC_DIR ?= ../shared/spec
 
@@ -146,6 +149,12 @@ $(BUILD)/compile_speed: bench/compile_speed.c $(BUILD)/libzwasm.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
 bench-compile: $(BUILD)/compile_speed
 	$(BUILD)/compile_speed $(SPEC_DIR)/../bench/*/*.wasm
+
+# What a call from C into a small export costs (wasm_func_call, zwasm_func_call).
+$(BUILD)/call_cost: bench/call_cost.c $(BUILD)/libzwasm.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libzwasm.a $(LDFLAGS) $(LIBS)
+bench-call: $(BUILD)/call_cost
+	$(BUILD)/call_cost
 
 # interp.c is built at -O0: at -O1 clang needs over 10 CPU minutes for the
 # instrumented threaded interpreter (about 5 s at -O0).

@@ -234,6 +234,28 @@ typedef struct zwasm_store_limits {
  * same places fuel is burnt); if none runs, the next call does.  The request
  * is consumed when the outermost call returns.  Neither costs anything when
  * off: the checks are compiled into the code only when enabled. */
+/* Allocator.  Every allocation of an engine, of its modules and of its
+ * stores (instances, functions, tables, globals, WASI contexts, compiled
+ * code's bookkeeping) goes through fn, as Lua's lua_newstate takes one:
+ *   fn(user, NULL, size)  allocate size bytes (size > 0);
+ *   fn(user, ptr, size)   resize ptr to size bytes (size > 0), keeping its
+ *                         contents up to the smaller size; on failure
+ *                         return NULL and leave ptr as it was;
+ *   fn(user, ptr, 0)      free ptr (never NULL); the result is ignored.
+ * Memory must be aligned as malloc's.  Failing (NULL) is always allowed:
+ * the call that needed it fails with ZWASM_ERR_NOMEM, or a trap when wasm
+ * was running, and nothing leaks.  fn is called from the thread that uses
+ * the object being allocated: with stores on several threads it must be
+ * thread-safe.  Not through fn: linear memories, value stacks and JIT
+ * machine code are mapped with mmap (they need guard pages or execute
+ * rights; the store's limits and the engine's configuration bound them),
+ * and objects made without an engine (zwasm_wasi_config_t, zwasm_wat2wasm's
+ * bytes, the wasm.h type objects) use the C library. */
+typedef struct zwasm_allocator {
+    void *(*fn)(void *user, void *ptr, size_t size); /* NULL: the C library's */
+    void *user;
+} zwasm_allocator_t;
+
 typedef struct zwasm_config {
     zwasm_engine_kind_t engine;
     uint32_t max_call_depth;  /* wasm frames before "call stack exhausted"
@@ -246,6 +268,7 @@ typedef struct zwasm_config {
     bool perf_map;            /* JIT: append each compiled function (address, size, name)
                                  to /tmp/perf-<pid>.map, for perf */
     zwasm_store_limits_t limits; /* the limits each store starts with */
+    zwasm_allocator_t allocator; /* default: the C library's (fn NULL) */
 } zwasm_config_t;
 
 /* Fill cfg with the defaults (engine AUTO, the limits below, no fuel). */
@@ -255,8 +278,13 @@ ZWASM_API zwasm_engine_t *zwasm_engine_new(const zwasm_config_t *cfg /* NULL: de
 /* Deletes the engine and every store it still has (delete the engine last:
  * after its stores, modules and WASI contexts). */
 ZWASM_API void zwasm_engine_delete(zwasm_engine_t *engine);
+/* The allocator the engine uses (cfg.allocator, or the C library's: fn is
+ * never NULL); layers built over this API (WASI, wasm.h) allocate with it. */
+ZWASM_API const zwasm_allocator_t *zwasm_engine_allocator(const zwasm_engine_t *engine);
 /* A store of engine: where instances and their objects live; NULL on out of memory. */
 ZWASM_API zwasm_store_t *zwasm_store_new(zwasm_engine_t *engine);
+/* The engine store was made by. */
+ZWASM_API zwasm_engine_t *zwasm_store_engine(const zwasm_store_t *store);
 /* Deletes the store and everything it owns: its instances, functions,
  * memories, tables and globals (and their host finalizers run).  A deleted
  * store handle stays safe to pass to the calls that take a store until its

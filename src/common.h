@@ -82,12 +82,24 @@ ZW_INLINE uint64_t zw_f64_bits(double f) { uint64_t u; memcpy(&u, &f, 8); return
 ZW_INLINE double zw_bits_f64(uint64_t u) { double f; memcpy(&f, &u, 8); return f; }
 
 /* ---- memory ------------------------------------------------------------ */
-/* Allocation helpers: return NULL on failure like malloc (callers report
- * ZWASM_ERR_NOMEM).  zw_calloc checks n*size for overflow. */
-void *zw_calloc(size_t n, size_t size);
-void *zw_realloc_array(void *p, size_t n, size_t size);
+/* Every allocation goes through an allocator (zwasm_allocator_t, given by
+ * the embedder in zwasm_config_t): an engine keeps its own, and modules,
+ * stores and everything in them use it.  A NULL allocator means the C
+ * library's (used where no engine exists: the text format, the CLI).
+ * The helpers return NULL on failure like malloc (callers report
+ * ZWASM_ERR_NOMEM); zw_calloc and zw_realloc_array check n*size for
+ * overflow; a request for 0 bytes allocates 1. */
+typedef zwasm_allocator_t zw_alloc;
+void *zw_malloc(const zw_alloc *a, size_t n);
+void *zw_calloc(const zw_alloc *a, size_t n, size_t size);
+void *zw_realloc_array(const zw_alloc *a, void *p, size_t n, size_t size);
+void zw_free(const zw_alloc *a, void *p);
+char *zw_strdup(const zw_alloc *a, const char *s);
+/* The C library's allocator function (what a NULL allocator means). */
+void *zw_libc_alloc(void *user, void *ptr, size_t size);
 
-/* Growable byte buffer. */
+/* Growable byte buffer (the C library's allocator: the text format and
+ * the CLI use it, never an engine). */
 typedef struct zw_buf {
     uint8_t *data;
     size_t len, cap;
@@ -102,15 +114,15 @@ void zw_buf_uleb(zw_buf *b, uint64_t v);
 void zw_buf_sleb(zw_buf *b, int64_t v);
 void zw_buf_printf(zw_buf *b, const char *fmt, ...) ZW_PRINTF(2, 3);
 
-/* Growable typed array: struct { T *v; uint32_t n, cap; }.
- * ZW_VEC_PUSH returns false on allocation failure. */
+/* Growable typed array: struct { T *v; uint32_t n, cap; }, allocated with
+ * the allocator a.  ZW_VEC_PUSH returns false on allocation failure. */
 #define ZW_VEC(T) struct { T *v; uint32_t n, cap; }
-#define ZW_VEC_GROW(vec)                                                       \
+#define ZW_VEC_GROW(a, vec)                                                    \
     ((vec)->n < (vec)->cap ||                                                   \
-     zw_vec_grow_((void **)&(vec)->v, &(vec)->cap, sizeof(*(vec)->v)))
-#define ZW_VEC_PUSH(vec, x) (ZW_VEC_GROW(vec) ? ((vec)->v[(vec)->n++] = (x), true) : false)
-#define ZW_VEC_FREE(vec) (free((vec)->v), (vec)->v = NULL, (vec)->n = (vec)->cap = 0)
-bool zw_vec_grow_(void **v, uint32_t *cap, size_t elem);
+     zw_vec_grow_((a), (void **)&(vec)->v, &(vec)->cap, sizeof(*(vec)->v)))
+#define ZW_VEC_PUSH(a, vec, x) (ZW_VEC_GROW(a, vec) ? ((vec)->v[(vec)->n++] = (x), true) : false)
+#define ZW_VEC_FREE(a, vec) (zw_free((a), (vec)->v), (vec)->v = NULL, (vec)->n = (vec)->cap = 0)
+bool zw_vec_grow_(const zw_alloc *a, void **v, uint32_t *cap, size_t elem);
 
 /* ---- errors ------------------------------------------------------------ */
 /* Fill *err (may be NULL) and return code.  offset is a byte offset in the

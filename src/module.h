@@ -182,6 +182,7 @@ typedef struct zw_custom {
 struct zw_ir_func; /* ir/ir.h */
 
 typedef struct zw_module {
+    zw_alloc al; /* every allocation of the module and its code (the engine's) */
     uint8_t *bytes; /* owned copy of the binary */
     size_t nbytes;
 
@@ -255,7 +256,8 @@ typedef struct zw_module {
  * ZWASM_ERR_MALFORMED with the byte offset; Wasm 2.0 validity rules that
  * the decoder can check cheaply (counts, indices inside sections) are left to
  * the validator. */
-zwasm_result_t zw_decode(const uint8_t *bytes, size_t len, zw_module **out, zwasm_error_t *err);
+zwasm_result_t zw_decode(const zw_alloc *al, const uint8_t *bytes, size_t len, zw_module **out,
+                         zwasm_error_t *err);
 void zw_module_free(zw_module *m);
 /* Take / drop a reference of a reference-counted module (refs != 0); the
  * last release frees it. */

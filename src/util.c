@@ -7,21 +7,53 @@
 
 #include "common.h"
 
-void *zw_calloc(size_t n, size_t size) {
-    if (n == 0 || size == 0) return calloc(1, 1);
-    return calloc(n, size);
+void *zw_libc_alloc(void *user, void *ptr, size_t size) {
+    (void)user;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, size);
 }
 
-void *zw_realloc_array(void *p, size_t n, size_t size) {
+static void *alloc_call(const zw_alloc *a, void *p, size_t size) {
+    if (!a || !a->fn) return zw_libc_alloc(NULL, p, size);
+    return a->fn(a->user, p, size);
+}
+
+void *zw_malloc(const zw_alloc *a, size_t n) { return alloc_call(a, NULL, n ? n : 1); }
+
+void *zw_calloc(const zw_alloc *a, size_t n, size_t size) {
     if (size && n > SIZE_MAX / size) return NULL;
     size_t bytes = n * size;
-    return realloc(p, bytes ? bytes : 1);
+    /* the C library's calloc gets fresh pages from the kernel already zeroed */
+    if (!a || !a->fn || a->fn == zw_libc_alloc) return calloc(bytes ? n : 1, bytes ? size : 1);
+    void *p = alloc_call(a, NULL, bytes ? bytes : 1);
+    if (p) memset(p, 0, bytes ? bytes : 1);
+    return p;
 }
 
-bool zw_vec_grow_(void **v, uint32_t *cap, size_t elem) {
+void *zw_realloc_array(const zw_alloc *a, void *p, size_t n, size_t size) {
+    if (size && n > SIZE_MAX / size) return NULL;
+    size_t bytes = n * size;
+    return alloc_call(a, p, bytes ? bytes : 1);
+}
+
+void zw_free(const zw_alloc *a, void *p) {
+    if (p) alloc_call(a, p, 0);
+}
+
+char *zw_strdup(const zw_alloc *a, const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = zw_malloc(a, n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+bool zw_vec_grow_(const zw_alloc *a, void **v, uint32_t *cap, size_t elem) {
     uint32_t ncap = *cap ? *cap * 2 : 8;
     if (ncap < *cap) return false;
-    void *nv = zw_realloc_array(*v, ncap, elem);
+    void *nv = zw_realloc_array(a, *v, ncap, elem);
     if (!nv) return false;
     *v = nv;
     *cap = ncap;
@@ -29,7 +61,7 @@ bool zw_vec_grow_(void **v, uint32_t *cap, size_t elem) {
 }
 
 void zw_buf_free(zw_buf *b) {
-    free(b->data);
+    zw_free(NULL, b->data);
     b->data = NULL;
     b->len = b->cap = 0;
     b->oom = false;
@@ -44,7 +76,7 @@ bool zw_buf_reserve(zw_buf *b, size_t extra) {
         if (ncap > SIZE_MAX / 2) { b->oom = true; return false; }
         ncap *= 2;
     }
-    uint8_t *nd = realloc(b->data, ncap);
+    uint8_t *nd = zw_realloc_array(NULL, b->data, ncap, 1);
     if (!nd) { b->oom = true; return false; }
     b->data = nd;
     b->cap = ncap;

@@ -91,20 +91,20 @@ ZWASM_API zwasm_func_t *zwasm_func_new(zwasm_store_t *store, const zwasm_functyp
         if (!zw_valkind_ok(type->params[i])) return NULL;
     for (uint32_t i = 0; i < type->nresults; i++)
         if (!zw_valkind_ok(type->results[i])) return NULL;
-    zw_funcinst *f = calloc(1, sizeof *f);
+    zw_funcinst *f = zw_calloc(store->al, 1, sizeof *f);
     if (!f) return NULL;
     /* zwasm_functype_t and zw_functype have the same element type (uint32_t). */
     zw_functype src = {.nparams = type->nparams, .nresults = type->nresults,
                        .params = (zw_valtype *)type->params, .results = (zw_valtype *)type->results};
-    if (!zw_functype_copy(&f->host_type, &src)) {
-        free(f);
+    if (!zw_functype_copy(store->al, &f->host_type, &src)) {
+        zw_free(store->al, f);
         return NULL;
     }
     f->type = &f->host_type;
     f->type_id = zw_store_type_id(store, &f->host_type);
     if (f->type_id == UINT32_MAX || !zw_store_adopt(store, ZW_OBJ_FUNC, f)) {
-        free(f->host_type.params);
-        free(f);
+        zw_free(store->al, f->host_type.params);
+        zw_free(store->al, f);
         return NULL;
     }
     f->store = store;
@@ -158,8 +158,8 @@ ZWASM_API zwasm_result_t zwasm_func_call(zwasm_store_t *store, zwasm_func_t *f,
     uint32_t nin = zw_types_slots(t->params, t->nparams);
     uint32_t nout = zw_types_slots(t->results, t->nresults);
     zw_slot small_in[16], small_out[16];
-    zw_slot *in = nin <= 16 ? small_in : zw_calloc(nin, sizeof(zw_slot));
-    zw_slot *outs = nout <= 16 ? small_out : zw_calloc(nout, sizeof(zw_slot));
+    zw_slot *in = nin <= 16 ? small_in : zw_calloc(store->al, nin, sizeof(zw_slot));
+    zw_slot *outs = nout <= 16 ? small_out : zw_calloc(store->al, nout, sizeof(zw_slot));
     zwasm_result_t r;
     if (!in || !outs) {
         r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
@@ -174,8 +174,8 @@ ZWASM_API zwasm_result_t zwasm_func_call(zwasm_store_t *store, zwasm_func_t *f,
             zw_slots_to_val(t->results[i], outs + k, &results[i]);
     zw_store_settle(store); /* a host function may have deleted the store */
 done:
-    if (in != small_in) free(in);
-    if (outs != small_out) free(outs);
+    if (in != small_in) zw_free(store->al, in);
+    if (outs != small_out) zw_free(store->al, outs);
     return r;
 }
 
@@ -188,8 +188,8 @@ ZWASM_API zwasm_store_t *zwasm_caller_store(zwasm_caller_t *caller) {
     return caller ? caller->store : NULL;
 }
 
-static char *dup_name(const char *s, size_t n) {
-    char *c = malloc(n + 1);
+static char *dup_name(const zw_alloc *al, const char *s, size_t n) {
+    char *c = zw_malloc(al, n + 1);
     if (!c) return NULL;
     memcpy(c, s, n);
     c[n] = 0;
@@ -204,11 +204,11 @@ ZWASM_API const char *zwasm_func_name(const zwasm_func_t *cf) {
     if (f->name) return f->name;
     const zw_module *m = f->inst->module;
     if (m->func_names && f->index < m->nfuncs && m->func_names[f->index].str)
-        return f->name = dup_name(m->func_names[f->index].str, m->func_names[f->index].len);
+        return f->name = dup_name(f->store->al, m->func_names[f->index].str, m->func_names[f->index].len);
     for (uint32_t i = 0; i < m->nexports; i++) {
         const zw_export *ex = &m->exports[i];
         if (ex->kind == ZW_EXT_FUNC && ex->index < m->nfuncs && f->inst->funcs[ex->index] == f)
-            return f->name = dup_name(ex->name.str, ex->name.len);
+            return f->name = dup_name(f->store->al, ex->name.str, ex->name.len);
     }
     return NULL;
 }

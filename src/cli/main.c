@@ -427,8 +427,8 @@ static bool resolve_imports(const char *file, const zwasm_module_t *m, zwasm_was
     char pe[1024];
     const char *path = cli_esc(pe, sizeof pe, file);
     uint32_t n = zwasm_module_import_count(m);
-    zwasm_extern_t *imports = zw_calloc(n + 1, sizeof *imports);
-    bool *resolved = zw_calloc(n + 1, sizeof *resolved);
+    zwasm_extern_t *imports = zw_calloc(NULL, n + 1, sizeof *imports);
+    bool *resolved = zw_calloc(NULL, n + 1, sizeof *resolved);
     zwasm_error_t err = {0};
     bool ok = imports && resolved;
     if (!ok) fprintf(stderr, "zwasm: %s: out of memory\n", path);
@@ -508,8 +508,8 @@ static int call_export(const run_opts *o, zwasm_store_t *store, zwasm_instance_t
                 ft.nparams, ft.nparams == 1 ? "" : "s", types, nargs);
         return CLI_EXIT_ERROR;
     }
-    zwasm_val_t *args = zw_calloc(ft.nparams + 1, sizeof *args);
-    zwasm_val_t *results = zw_calloc(ft.nresults + 1, sizeof *results);
+    zwasm_val_t *args = zw_calloc(NULL, ft.nparams + 1, sizeof *args);
+    zwasm_val_t *results = zw_calloc(NULL, ft.nresults + 1, sizeof *results);
     int status = CLI_EXIT_OK;
     if (!args || !results) {
         fprintf(stderr, "zwasm: %s: out of memory\n", file);
@@ -688,7 +688,7 @@ static int cmd_run(int argc, char **argv) {
     }
     {
         /* the guest's argv: FILE exactly as given, then ARGS */
-        const char **gargv = zw_calloc((size_t)o.nargs + 2, sizeof *gargv);
+        const char **gargv = zw_calloc(NULL, (size_t)o.nargs + 2, sizeof *gargv);
         bool ok = gargv != NULL;
         if (ok) {
             gargv[0] = o.file;

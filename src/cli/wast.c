@@ -80,7 +80,7 @@ static void free_known(wast_opts *o) {
         free(o->known.v[i].path);
         free(o->known.v[i].reason);
     }
-    ZW_VEC_FREE(&o->known);
+    ZW_VEC_FREE(NULL, &o->known);
 }
 
 /* Lines "PATH:LINE reason"; blank lines and #-comments are ignored. */
@@ -130,7 +130,7 @@ static bool load_known(wast_opts *o, const char *list_path) {
         zw_escape(reason, sizeof reason, r, (size_t)(e - r));
         ke.reason = dup_range(reason, strlen(reason));
         ke.skip = strncmp(ke.reason ? ke.reason : "", "skip", 4) == 0;
-        if (!ke.path || !ke.reason || !ZW_VEC_PUSH(&o->known, ke)) {
+        if (!ke.path || !ke.reason || !ZW_VEC_PUSH(NULL, &o->known, ke)) {
             free(ke.path);
             free(ke.reason);
             fprintf(stderr, "zwasm: %s: out of memory\n", list);
@@ -307,7 +307,7 @@ static zwasm_result_t compile_module(script *s, const zw_sx *form, zwasm_module_
         *out = NULL;
         return r;
     }
-    if (!ZW_VEC_PUSH(&s->modules, *out)) {
+    if (!ZW_VEC_PUSH(NULL, &s->modules, *out)) {
         zwasm_module_delete(*out);
         *out = NULL;
         return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
@@ -330,7 +330,7 @@ static zwasm_instance_t *find_binding(const binding_vec *v, const char *name, si
 static bool add_binding(binding_vec *v, const char *name, size_t len, zwasm_instance_t *inst) {
     binding b = {.name = dup_range(name, len), .name_len = len, .inst = inst};
     if (!b.name) return false;
-    if (!ZW_VEC_PUSH(v, b)) {
+    if (!ZW_VEC_PUSH(NULL, v, b)) {
         free(b.name);
         return false;
     }
@@ -344,7 +344,7 @@ static zwasm_result_t instantiate(script *s, const zwasm_module_t *m, zwasm_inst
                                   zwasm_error_t *err) {
     *out = NULL;
     uint32_t n = zwasm_module_import_count(m);
-    zwasm_extern_t *imports = zw_calloc(n + 1, sizeof *imports);
+    zwasm_extern_t *imports = zw_calloc(NULL, n + 1, sizeof *imports);
     if (!imports) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     zwasm_result_t r = ZWASM_OK;
     for (uint32_t i = 0; i < n && r == ZWASM_OK; i++) {
@@ -580,10 +580,10 @@ static zwasm_result_t do_action(script *s, const zw_sx *act, vals *out, zwasm_er
         return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "export \"%.*s\" is not a function",
                           printable_len(name->len), name->text);
     uint32_t nargs = act->nitems - idx;
-    zwasm_val_t *args = zw_calloc(nargs + 1, sizeof *args);
+    zwasm_val_t *args = zw_calloc(NULL, nargs + 1, sizeof *args);
     zwasm_functype_t ft;
     zwasm_func_type(ext.of.func, &ft);
-    out->v = zw_calloc(ft.nresults + 1, sizeof *out->v);
+    out->v = zw_calloc(NULL, ft.nresults + 1, sizeof *out->v);
     if (!args || !out->v) {
         free(args);
         free(out->v);
@@ -717,7 +717,7 @@ static void cmd_assert_return(script *s, const zw_sx *cmd) {
     }
     zwasm_error_t err = {0};
     uint32_t nexp = cmd->nitems - 2;
-    zw_wvalue *exp = zw_calloc(nexp + 1, sizeof *exp);
+    zw_wvalue *exp = zw_calloc(NULL, nexp + 1, sizeof *exp);
     if (!exp) {
         FAIL(s, cmd->line, "assert_return: out of memory");
         return;
@@ -910,7 +910,7 @@ static void run_inline_module(script *s, const char *src, size_t len, uint32_t l
     zwasm_result_t r = zw_wat_compile(src, len, &bin, &err);
     if (r == ZWASM_OK) r = zwasm_module_new(s->engine, bin.data, bin.len, &m, &err);
     zw_buf_free(&bin);
-    if (r == ZWASM_OK && !ZW_VEC_PUSH(&s->modules, m)) {
+    if (r == ZWASM_OK && !ZW_VEC_PUSH(NULL, &s->modules, m)) {
         zwasm_module_delete(m);
         r = zw_err_set(&err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     }
@@ -965,11 +965,11 @@ static void run_script(const wast_opts *o, const char *path, int out_fd, file_ta
 out:
     if (s.store) zwasm_store_delete(s.store);
     for (uint32_t i = 0; i < s.modules.n; i++) zwasm_module_delete(s.modules.v[i]);
-    ZW_VEC_FREE(&s.modules);
+    ZW_VEC_FREE(NULL, &s.modules);
     for (uint32_t i = 0; i < s.ids.n; i++) free(s.ids.v[i].name);
-    ZW_VEC_FREE(&s.ids);
+    ZW_VEC_FREE(NULL, &s.ids);
     for (uint32_t i = 0; i < s.registered.n; i++) free(s.registered.v[i].name);
-    ZW_VEC_FREE(&s.registered);
+    ZW_VEC_FREE(NULL, &s.registered);
     if (s.spectest) cli_spectest_free(s.spectest);
     if (s.engine) zwasm_engine_delete(s.engine);
     zw_sx_free(top);

@@ -135,7 +135,7 @@ static bool scan_code(dec *d, zw_rd *r, bool mark_refs, bool in_func) {
             kind = 1;
             /* fall through */
         case ZW_OP_BLOCK: case ZW_OP_LOOP:
-            if (!ZW_VEC_PUSH(&blocks, kind)) { ok = nomem(d); goto out; }
+            if (!ZW_VEC_PUSH(&d->m->al, &blocks, kind)) { ok = nomem(d); goto out; }
             break;
         case ZW_OP_ELSE:
             if (blocks.n == 0 || blocks.v[blocks.n - 1] != 1) {
@@ -162,7 +162,7 @@ static bool scan_code(dec *d, zw_rd *r, bool mark_refs, bool in_func) {
         }
     }
 out:
-    ZW_VEC_FREE(&blocks);
+    ZW_VEC_FREE(&d->m->al, &blocks);
     return ok;
 }
 
@@ -184,7 +184,7 @@ static bool sec_type(dec *d) {
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
-    m->types = zw_calloc(n, sizeof *m->types);
+    m->types = zw_calloc(&d->m->al, n, sizeof *m->types);
     if (!m->types) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
         const uint8_t *at = r->p;
@@ -197,14 +197,14 @@ static bool sec_type(dec *d) {
         m->ntypes = i + 1; /* from here on zw_module_free frees ft->params */
         uint32_t np, nr;
         if (!rd_count(r, &np, 1)) return false;
-        ft->params = zw_calloc(np, sizeof(zw_valtype));
+        ft->params = zw_calloc(&d->m->al, np, sizeof(zw_valtype));
         if (!ft->params) return nomem(d);
         ft->results = ft->params;
         for (uint32_t k = 0; k < np; k++)
             if (!rd_valtype(r, &ft->params[k])) return false;
         ft->nparams = np;
         if (!rd_count(r, &nr, 1)) return false;
-        zw_valtype *nv = zw_realloc_array(ft->params, (size_t)np + nr, sizeof(zw_valtype));
+        zw_valtype *nv = zw_realloc_array(&d->m->al, ft->params, (size_t)np + nr, sizeof(zw_valtype));
         if (!nv) return nomem(d);
         ft->params = nv;
         ft->results = nv + np;
@@ -220,7 +220,7 @@ static bool sec_import(dec *d) {
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
-    m->imports = zw_calloc(n, sizeof *m->imports);
+    m->imports = zw_calloc(&d->m->al, n, sizeof *m->imports);
     if (!m->imports) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
         zw_import *im = &m->imports[i];
@@ -263,7 +263,7 @@ static bool sec_function(dec *d) {
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
-    m->funcs = zw_calloc((size_t)m->nfunc_imports + n, sizeof *m->funcs);
+    m->funcs = zw_calloc(&d->m->al, (size_t)m->nfunc_imports + n, sizeof *m->funcs);
     if (!m->funcs) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
         if (!zw_rd_u32(r, &m->funcs[m->nfunc_imports + i].type_idx)) return false;
@@ -278,7 +278,7 @@ static bool sec_table(dec *d) {
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
-    m->tables = zw_calloc((size_t)m->ntable_imports + n, sizeof *m->tables);
+    m->tables = zw_calloc(&d->m->al, (size_t)m->ntable_imports + n, sizeof *m->tables);
     if (!m->tables) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
         if (!rd_tabletype(r, &m->tables[m->ntable_imports + i].type)) return false;
@@ -292,7 +292,7 @@ static bool sec_memory(dec *d) {
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
-    m->mems = zw_calloc((size_t)m->nmem_imports + n, sizeof *m->mems);
+    m->mems = zw_calloc(&d->m->al, (size_t)m->nmem_imports + n, sizeof *m->mems);
     if (!m->mems) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
         if (!rd_memtype(r, &m->mems[m->nmem_imports + i].type)) return false;
@@ -306,7 +306,7 @@ static bool sec_global(dec *d) {
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
-    m->globals = zw_calloc((size_t)m->nglobal_imports + n, sizeof *m->globals);
+    m->globals = zw_calloc(&d->m->al, (size_t)m->nglobal_imports + n, sizeof *m->globals);
     if (!m->globals) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
         zw_global *g = &m->globals[m->nglobal_imports + i];
@@ -321,7 +321,7 @@ static bool sec_export(dec *d) {
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
-    m->exports = zw_calloc(n, sizeof *m->exports);
+    m->exports = zw_calloc(&d->m->al, n, sizeof *m->exports);
     if (!m->exports) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
         zw_export *e = &m->exports[i];
@@ -347,7 +347,7 @@ static bool sec_elem(dec *d) {
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
-    m->elems = zw_calloc(n, sizeof *m->elems);
+    m->elems = zw_calloc(&d->m->al, n, sizeof *m->elems);
     if (!m->elems) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
         zw_elem *e = &m->elems[i];
@@ -383,12 +383,12 @@ static bool sec_elem(dec *d) {
         if (!rd_count(r, &cnt, 1)) return false;
         e->count = cnt;
         if (exprs) {
-            e->exprs = zw_calloc(cnt, sizeof *e->exprs);
+            e->exprs = zw_calloc(&d->m->al, cnt, sizeof *e->exprs);
             if (!e->exprs) return nomem(d);
             for (uint32_t k = 0; k < cnt; k++)
                 if (!rd_expr(d, &e->exprs[k])) return false;
         } else {
-            e->funcs = zw_calloc(cnt, sizeof *e->funcs);
+            e->funcs = zw_calloc(&d->m->al, cnt, sizeof *e->funcs);
             if (!e->funcs) return nomem(d);
             for (uint32_t k = 0; k < cnt; k++)
                 if (!zw_rd_u32(r, &e->funcs[k])) return false;
@@ -443,7 +443,7 @@ static bool sec_code(dec *d) {
         if (total > ZW_MAX_LOCALS || d->total_locals > ZW_MAX_MODULE_LOCALS)
             return zw_rd_fail(&b, runs, "too many locals");
         f->nlocals = (uint32_t)total;
-        f->locals = zw_calloc(total, sizeof(zw_valtype));
+        f->locals = zw_calloc(&d->m->al, total, sizeof(zw_valtype));
         if (!f->locals) return nomem(d);
         const uint8_t *after = b.p;
         b.p = runs;
@@ -461,7 +461,7 @@ static bool sec_code(dec *d) {
         bool ok = scan_code(d, &b, false, true);
         if (ok && b.p != b.end) ok = zw_rd_fail(&b, b.end, "section size mismatch");
         f->code_len = (uint32_t)(b.p - f->code);
-        if (f == &scratch) free(scratch.locals);
+        if (f == &scratch) zw_free(&d->m->al, scratch.locals);
         if (!ok) return false;
     }
     return true;
@@ -476,7 +476,7 @@ static bool sec_data(dec *d) {
     if (m->has_datacount && n != m->datacount)
         return zw_rd_fail(r, at, "data count and data section have inconsistent lengths");
     if ((size_t)(r->end - r->p) / 2 < n) return zw_rd_fail(r, r->end, r->eof_msg);
-    m->datas = zw_calloc(n, sizeof *m->datas);
+    m->datas = zw_calloc(&d->m->al, n, sizeof *m->datas);
     if (!m->datas) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
         zw_data *s = &m->datas[i];
@@ -512,7 +512,7 @@ static bool sec_custom(dec *d, const uint8_t *sec_start) {
     c.data = r->p;
     c.len = (uint32_t)(r->end - r->p);
     r->p = r->end;
-    zw_custom *nv = zw_realloc_array(m->customs, (size_t)m->ncustoms + 1, sizeof *nv);
+    zw_custom *nv = zw_realloc_array(&d->m->al, m->customs, (size_t)m->ncustoms + 1, sizeof *nv);
     if (!nv) return nomem(d);
     m->customs = nv;
     m->customs[m->ncustoms++] = c;
@@ -539,7 +539,7 @@ static void parse_names(zw_module *m, const zw_custom *c) {
         } else if (id == 1) {
             uint32_t n;
             if (!rd_count(&s, &n, 2)) goto bad;
-            if (!fn) fn = zw_calloc(m->nfuncs, sizeof *fn);
+            if (!fn) fn = zw_calloc(&m->al, m->nfuncs, sizeof *fn);
             if (!fn) goto bad;
             int64_t last = -1;
             for (uint32_t i = 0; i < n; i++) {
@@ -557,7 +557,7 @@ static void parse_names(zw_module *m, const zw_custom *c) {
     m->func_names = fn;
     return;
 bad:
-    free(fn);
+    zw_free(&m->al, fn);
 }
 
 /* ---- the module ------------------------------------------------------------- */
@@ -618,7 +618,7 @@ static bool decode_sections(dec *d) {
 
 /* An index space declared only by imports still needs its array. */
 static bool import_space(dec *d, void **v, uint32_t *n, uint32_t nimports, size_t elem) {
-    if (!*v && nimports && !(*v = zw_calloc(nimports, elem))) return nomem(d);
+    if (!*v && nimports && !(*v = zw_calloc(&d->m->al, nimports, elem))) return nomem(d);
     if (*n < nimports) *n = nimports;
     return true;
 }
@@ -634,12 +634,12 @@ static bool mark_refs(dec *d, zw_rd *r, const zw_expr *e) {
 static bool finish(dec *d) {
     zw_module *m = d->m;
     if (!m->funcs) {
-        m->funcs = zw_calloc(m->nfunc_imports, sizeof *m->funcs);
+        m->funcs = zw_calloc(&d->m->al, m->nfunc_imports, sizeof *m->funcs);
         if (!m->funcs) return nomem(d);
     }
     m->nfuncs = m->nfunc_imports + d->nfunc_decls;
     if (!m->func_declared) {
-        m->func_declared = zw_calloc(m->nfuncs, sizeof(bool));
+        m->func_declared = zw_calloc(&d->m->al, m->nfuncs, sizeof(bool));
         if (!m->func_declared) return nomem(d);
     }
     if (!import_space(d, (void **)&m->tables, &m->ntables, m->ntable_imports, sizeof *m->tables) ||
@@ -699,7 +699,8 @@ static bool finish(dec *d) {
     return true;
 }
 
-zwasm_result_t zw_decode(const uint8_t *bytes, size_t len, zw_module **out, zwasm_error_t *err) {
+zwasm_result_t zw_decode(const zw_alloc *al, const uint8_t *bytes, size_t len, zw_module **out,
+                         zwasm_error_t *err) {
     *out = NULL;
     if (len > UINT32_MAX)
         return zw_err_set(err, ZWASM_ERR_UNSUPPORTED, 0, ZWASM_NO_FUNC,
@@ -710,11 +711,12 @@ zwasm_result_t zw_decode(const uint8_t *bytes, size_t len, zw_module **out, zwas
     if (len < 8) return zw_err_set(err, ZWASM_ERR_MALFORMED, len, ZWASM_NO_FUNC, "unexpected end");
     if (memcmp(bytes + 4, "\1\0\0\0", 4) != 0)
         return zw_err_set(err, ZWASM_ERR_MALFORMED, 4, ZWASM_NO_FUNC, "unknown binary version");
-    zw_module *m = calloc(1, sizeof *m);
+    zw_module *m = zw_calloc(al, 1, sizeof *m);
     if (!m) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
-    m->bytes = malloc(len);
+    if (al) m->al = *al;
+    m->bytes = zw_malloc(al, len);
     if (!m->bytes) {
-        free(m);
+        zw_free(al, m);
         return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     }
     memcpy(m->bytes, bytes, len);
@@ -736,28 +738,29 @@ void zw_module_free(zw_module *m) {
     if (!m) return;
     if (m->dispose) m->dispose(m); /* what later stages attached */
     if (m->types)
-        for (uint32_t i = 0; i < m->ntypes; i++) free(m->types[i].func.params);
-    free(m->types);
-    free(m->imports);
+        for (uint32_t i = 0; i < m->ntypes; i++) zw_free(&m->al, m->types[i].func.params);
+    zw_free(&m->al, m->types);
+    zw_free(&m->al, m->imports);
     if (m->funcs)
-        for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) free(m->funcs[i].locals);
-    free(m->funcs);
-    free(m->tables);
-    free(m->mems);
-    free(m->globals);
-    free(m->exports);
+        for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) zw_free(&m->al, m->funcs[i].locals);
+    zw_free(&m->al, m->funcs);
+    zw_free(&m->al, m->tables);
+    zw_free(&m->al, m->mems);
+    zw_free(&m->al, m->globals);
+    zw_free(&m->al, m->exports);
     if (m->elems)
         for (uint32_t i = 0; i < m->nelems; i++) {
-            free(m->elems[i].funcs);
-            free(m->elems[i].exprs);
+            zw_free(&m->al, m->elems[i].funcs);
+            zw_free(&m->al, m->elems[i].exprs);
         }
-    free(m->elems);
-    free(m->datas);
-    free(m->customs);
-    free(m->func_names);
-    free(m->func_declared);
-    free(m->bytes);
-    free(m);
+    zw_free(&m->al, m->elems);
+    zw_free(&m->al, m->datas);
+    zw_free(&m->al, m->customs);
+    zw_free(&m->al, m->func_names);
+    zw_free(&m->al, m->func_declared);
+    zw_free(&m->al, m->bytes);
+    zw_alloc al = m->al;
+    zw_free(&al, m);
 }
 
 const char *zw_valtype_name(zw_valtype t) {

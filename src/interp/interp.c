@@ -69,12 +69,12 @@ static uint32_t max_depth(const zw_store *s) {
 /* The store's frame records (the engine state of zw_exec), on first use. */
 static bool frames_init(zw_store *s) {
     zw_exec *e = &s->exec;
-    if (!e->engine_state) e->engine_state = zw_calloc((size_t)max_depth(s) + 2, sizeof(zw_frame));
+    if (!e->engine_state) e->engine_state = zw_calloc(e->al, (size_t)max_depth(s) + 2, sizeof(zw_frame));
     return e->engine_state != NULL;
 }
 
 static void interp_free_exec(zw_exec *e) {
-    free(e->engine_state);
+    zw_free(e->al, e->engine_state);
     e->engine_state = NULL;
 }
 
@@ -910,11 +910,11 @@ do_trap:
 
 /* Thread f's IR into interpreter code: opcode words become handler
  * offsets, and hot pairs get fused handlers.  NULL on out of memory. */
-static int32_t *thread_code(const zw_ir_func *f) {
+static int32_t *thread_code(const zw_alloc *al, const zw_ir_func *f) {
     const int32_t *table;
     const int32_t (*fuse)[FI_N];
     run(NULL, NULL, NULL, NULL, NULL, &table, &fuse);
-    int32_t *t = malloc(((size_t)f->len + 1) * sizeof *t);
+    int32_t *t = zw_malloc(al, ((size_t)f->len + 1) * sizeof *t);
     if (!t) return NULL;
     memcpy(t, f->code, (size_t)f->len * sizeof *t);
     if (table)
@@ -943,17 +943,17 @@ bool zw_interp_has_handler(uint32_t op) {
 static void interp_free_module(zw_module *m) {
     zw_imod *im = m->engine_code;
     if (!im) return;
-    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) free((void *)im->f[i].tcode);
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) zw_free(&m->al, (void *)im->f[i].tcode);
     pthread_mutex_destroy(&im->lock);
-    free(im);
+    zw_free(&m->al, im);
     m->engine_code = NULL;
 }
 
 static zwasm_result_t interp_prepare(zw_module *m, zwasm_error_t *err) {
     uint32_t n = m->nfuncs - m->nfunc_imports;
-    zw_imod *im = zw_calloc(1, sizeof *im + ((size_t)n + 1) * sizeof(zw_ifunc));
+    zw_imod *im = zw_calloc(&m->al, 1, sizeof *im + ((size_t)n + 1) * sizeof(zw_ifunc));
     if (!im || pthread_mutex_init(&im->lock, NULL) != 0) {
-        free(im);
+        zw_free(&m->al, im);
         return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -974,7 +974,7 @@ static ZW_NOINLINE zwasm_result_t ifunc_build(zw_ifunc *fi, zwasm_error_t *err) 
     if (!__atomic_load_n(&fi->tcode, __ATOMIC_ACQUIRE)) {
         const zw_ir_func *f;
         r = zw_ir_get(fi->m, fi->def, &f, err);
-        int32_t *t = r == ZWASM_OK ? thread_code(f) : NULL;
+        int32_t *t = r == ZWASM_OK ? thread_code(&fi->m->al, f) : NULL;
         if (r == ZWASM_OK && !t)
             r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, f->func_idx, "out of memory");
         if (t) {

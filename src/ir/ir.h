@@ -268,9 +268,9 @@ zw_ir_loc zw_ir_locate(const zw_ir_func *f, uint32_t pc);
 /* Whether op may appear in lowered code (Wasm control, locals, constants,
  * drop and the like are lowered away). */
 bool zw_ir_op_in_ir(uint32_t op);
-/* Check that f (of module m) is well-formed and well-typed; false with a
- * one-line reason in why. */
-bool zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, size_t cap);
+/* Check that f (of module m) is well-formed and well-typed: ZWASM_OK, or
+ * ZWASM_ERR_INVALID (or ZWASM_ERR_NOMEM) with a one-line reason in why. */
+zwasm_result_t zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, size_t cap);
 
 /* Functions are lowered when first needed.  zw_ir_init_module prepares a
  * validated module for that (false on out of memory); zw_ir_get gives the

@@ -107,17 +107,17 @@ static bool meet(uint32_t *into, const uint32_t *in, uint32_t n, bool first) {
     return changed;
 }
 
-bool zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, size_t cap) {
+zwasm_result_t zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, size_t cap) {
     ver v = {m, f, why, cap, NULL};
-    bool ok = false;
+    zwasm_result_t r = ZWASM_ERR_INVALID;
     uint32_t n = f->frame_slots, ni = f->ninsn;
-    uint32_t *block = zw_calloc(ni + 1, sizeof *block); /* per instruction: its block */
-    uint32_t *lead = zw_calloc(ni + 1, sizeof *lead);   /* per block: its first instruction */
-    uint32_t *in = NULL, *work = NULL, *stamp = NULL, *st = zw_calloc(n + 2, sizeof *st);
+    uint32_t *block = zw_calloc(&m->al, ni + 1, sizeof *block); /* per instruction: its block */
+    uint32_t *lead = zw_calloc(&m->al, ni + 1, sizeof *lead);   /* per block: its first instruction */
+    uint32_t *in = NULL, *work = NULL, *stamp = NULL, *st = zw_calloc(&m->al, n + 2, sizeof *st);
     uint8_t *seen = NULL, *mark = NULL;
-    uint32_t *tbuf = zw_calloc((size_t)f->len + 2, sizeof *tbuf); /* branch targets of one instruction */
-    zw_ir_opnd *ops = zw_calloc(4096, sizeof *ops);
-    v.start_of = zw_calloc((size_t)f->len + 1, sizeof *v.start_of);
+    uint32_t *tbuf = zw_calloc(&m->al, (size_t)f->len + 2, sizeof *tbuf); /* branch targets of one instruction */
+    zw_ir_opnd *ops = zw_calloc(&m->al, 4096, sizeof *ops);
+    v.start_of = zw_calloc(&m->al, (size_t)f->len + 1, sizeof *v.start_of);
     if (!block || !lead || !st || !ops || !v.start_of || !tbuf) goto nomem;
     /* structure: instruction starts, opcodes, lengths */
     for (uint32_t i = 0, pc = 0; i < ni; i++) {
@@ -138,11 +138,11 @@ bool zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, size_t cap
         }
     }
     if (!ni) {
-        ok = true;
+        r = ZWASM_OK;
         goto out;
     }
     /* basic blocks: they start at 0, at branch targets and after branches */
-    mark = zw_calloc(ni + 1, 1);
+    mark = zw_calloc(&m->al, ni + 1, 1);
     if (!mark) goto nomem;
     mark[0] = 1;
     for (uint32_t i = 0; i < ni; i++) {
@@ -162,10 +162,10 @@ bool zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, size_t cap
         if (mark[i]) lead[nb++] = i;
         block[i] = nb - 1;
     }
-    in = zw_calloc((size_t)nb * (n ? n : 1) + 1, sizeof *in);
-    work = zw_calloc(nb + 1, sizeof *work);
-    seen = zw_calloc(nb + 1, 1);
-    stamp = zw_calloc(nb + 1, sizeof *stamp);
+    in = zw_calloc(&m->al, (size_t)nb * (n ? n : 1) + 1, sizeof *in);
+    work = zw_calloc(&m->al, nb + 1, sizeof *work);
+    seen = zw_calloc(&m->al, nb + 1, 1);
+    stamp = zw_calloc(&m->al, nb + 1, sizeof *stamp);
     uint32_t stamp_now = 0;
     if (!in || !work || !seen || !stamp) goto nomem;
     /* types on entry: params and declared locals; temporaries undefined */
@@ -212,21 +212,22 @@ bool zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, size_t cap
             }
         }
     }
-    ok = true;
+    r = ZWASM_OK;
     goto out;
 nomem:
     snprintf(why, cap, "func %u: out of memory", f->func_idx);
+    r = ZWASM_ERR_NOMEM;
 out:
-    free(stamp);
-    free(tbuf);
-    free(mark);
-    free(block);
-    free(lead);
-    free(in);
-    free(seen);
-    free(work);
-    free(st);
-    free(ops);
-    free(v.start_of);
-    return ok;
+    zw_free(&m->al, stamp);
+    zw_free(&m->al, tbuf);
+    zw_free(&m->al, mark);
+    zw_free(&m->al, block);
+    zw_free(&m->al, lead);
+    zw_free(&m->al, in);
+    zw_free(&m->al, seen);
+    zw_free(&m->al, work);
+    zw_free(&m->al, st);
+    zw_free(&m->al, ops);
+    zw_free(&m->al, v.start_of);
+    return r;
 }

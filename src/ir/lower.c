@@ -23,7 +23,7 @@
 
 #define NONE UINT32_MAX
 
-static void free_func(zw_ir_func *f);
+static void free_func(const zw_alloc *al, zw_ir_func *f);
 /* Implementation limit: words of register code per byte of a body. */
 #define ZW_LOWER_WORDS_PER_BYTE 16
 
@@ -199,7 +199,7 @@ static void W(L *l, uint32_t w) {
         l->too_big = true;
         return;
     }
-    if (!ZW_VEC_PUSH(&l->code, w)) l->oom = true;
+    if (!ZW_VEC_PUSH(&l->m->al, &l->code, w)) l->oom = true;
 }
 static void W64(L *l, uint64_t v) {
     W(l, (uint32_t)v);
@@ -207,11 +207,11 @@ static void W64(L *l, uint64_t v) {
 }
 static uint32_t emit(L *l, uint32_t op) {
     if (l->trace) {
-        if (!ZW_VEC_PUSH(&l->insn, l->code.n) || !ZW_VEC_PUSH(&l->src, l->cur_off)) l->oom = true;
+        if (!ZW_VEC_PUSH(&l->m->al, &l->insn, l->code.n) || !ZW_VEC_PUSH(&l->m->al, &l->src, l->cur_off)) l->oom = true;
         W(l, ZW_IR_TRACE);
     }
     uint32_t at = l->code.n;
-    if (!ZW_VEC_PUSH(&l->insn, at) || !ZW_VEC_PUSH(&l->src, l->cur_off)) l->oom = true;
+    if (!ZW_VEC_PUSH(&l->m->al, &l->insn, at) || !ZW_VEC_PUSH(&l->m->al, &l->src, l->cur_off)) l->oom = true;
     W(l, op);
     l->last_dst = NONE;
     l->cmp_valid = false;
@@ -228,7 +228,7 @@ static void W_mem(L *l, uint32_t mem, uint64_t offset) {
 static void W_target(L *l, uint32_t at, uint32_t target) { W(l, target - at); }
 /* A target resolved later by bind(): the word holds the instruction start. */
 static void W_patch(L *l, uint32_t at, ctl *c) {
-    if (!ZW_VEC_PUSH(&c->patches, l->code.n)) l->oom = true;
+    if (!ZW_VEC_PUSH(&l->m->al, &c->patches, l->code.n)) l->oom = true;
     W(l, at);
 }
 static void bind_patch(L *l, uint32_t p) { l->code.v[p] = l->code.n - l->code.v[p]; }
@@ -253,7 +253,7 @@ static vent *push(L *l, uint8_t kind, zw_valtype t) {
     e.home = next_home(l);
     e.read_of = e.prev_read = NONE;
     if (e.home + e.nsl - l->temp_base > l->max_h) l->max_h = e.home + e.nsl - l->temp_base;
-    if (!ZW_VEC_PUSH(&l->vs, e)) { l->oom = true; return NULL; }
+    if (!ZW_VEC_PUSH(&l->m->al, &l->vs, e)) { l->oom = true; return NULL; }
     return &l->vs.v[l->vs.n - 1];
 }
 /* Push a pending read of slot `ref` and put it on the slot's chain. */
@@ -261,7 +261,7 @@ static vent *push_read(L *l, zw_valtype t, uint32_t ref) {
     if (ref >= l->nreads) {
         uint32_t n = l->nreads ? l->nreads : 64;
         while (n <= ref) n *= 2;
-        void *r = zw_realloc_array(l->reads, n, sizeof *l->reads);
+        void *r = zw_realloc_array(&l->m->al, l->reads, n, sizeof *l->reads);
         if (!r) { l->oom = true; return NULL; }
         l->reads = r;
         for (uint32_t i = l->nreads; i < n; i++) {
@@ -761,11 +761,11 @@ static bool layout_locals(const zw_module *m, uint32_t fidx, uint32_t base, uint
     const zw_func *fn = &m->funcs[fidx];
     const zw_functype *ft = zw_func_type(m, fidx);
     uint32_t np = ft->nparams, nloc = np + fn->nlocals;
-    *slot = zw_calloc(nloc + 1, sizeof **slot);
-    *type = zw_calloc(nloc + 1, sizeof **type);
+    *slot = zw_calloc(&m->al, nloc + 1, sizeof **slot);
+    *type = zw_calloc(&m->al, nloc + 1, sizeof **type);
     if (!*slot || !*type) {
-        free(*slot);
-        free(*type);
+        zw_free(&m->al, *slot);
+        zw_free(&m->al, *type);
         *slot = NULL;
         *type = NULL;
         return false;
@@ -988,9 +988,9 @@ static void lower_inline(L *l, uint32_t fidx) {
     uint32_t base = np ? l->vs.v[p0].home : next_home(l);
     uint32_t *slot;
     zw_valtype *type;
-    vent *alias = zw_calloc(nloc + 1, sizeof *alias);
+    vent *alias = zw_calloc(&l->m->al, nloc + 1, sizeof *alias);
     if (!alias || !layout_locals(m, fidx, base, &slot, &type)) {
-        free(alias);
+        zw_free(&l->m->al, alias);
         l->oom = true;
         return;
     }
@@ -1042,7 +1042,7 @@ static void lower_inline(L *l, uint32_t fidx) {
     /* what came from the callee's body; the rest belongs to the call */
     if (l->insn.n > first) {
         zw_ir_inline r = {first, l->insn.n, fidx, call_off};
-        if (!ZW_VEC_PUSH(&l->inls, r)) l->oom = true;
+        if (!ZW_VEC_PUSH(&l->m->al, &l->inls, r)) l->oom = true;
     }
     l->cur_off = call_off;
 
@@ -1076,9 +1076,9 @@ static void lower_inline(L *l, uint32_t fidx) {
     l->inlining = false;
     l->last_dst = NONE;
     l->cmp_valid = false;
-    free(slot);
-    free(type);
-    free(alias);
+    zw_free(&l->m->al, slot);
+    zw_free(&l->m->al, type);
+    zw_free(&l->m->al, alias);
     if (has_r) {
         push_like(l, &r, ft->results[0]);
         l->last_dst = rdst;
@@ -1127,9 +1127,9 @@ static void lower_inline_body(L *l, uint32_t fidx, const uint8_t **pp, const uin
     c.caller.call_off = call_off;
     emit(l, ZW_IR_INLINE_ENTER); /* at the call: its stack check is the call's */
     c.caller.first = l->insn.n;
-    if (!ZW_VEC_PUSH(&l->cs, c)) {
-        free(slot);
-        free(type);
+    if (!ZW_VEC_PUSH(&l->m->al, &l->cs, c)) {
+        zw_free(&l->m->al, slot);
+        zw_free(&l->m->al, type);
         l->oom = true;
         return;
     }
@@ -1169,12 +1169,12 @@ static void end_inline_body(L *l, const uint8_t **pp, const uint8_t **pend) {
     bind(l, c);
     if (l->insn.n > c->caller.first) {
         zw_ir_inline r = {c->caller.first, l->insn.n, c->caller.func, c->caller.call_off};
-        if (!ZW_VEC_PUSH(&l->inls, r)) l->oom = true;
+        if (!ZW_VEC_PUSH(&l->m->al, &l->inls, r)) l->oom = true;
     }
     l->cur_off = c->caller.call_off;
     if (!dead_after) emit(l, ZW_IR_INLINE_LEAVE);
-    free(l->lslot);
-    free(l->ltype);
+    zw_free(&l->m->al, l->lslot);
+    zw_free(&l->m->al, l->ltype);
     l->lslot = c->caller.lslot;
     l->ltype = c->caller.ltype;
     l->nlocals = c->caller.nlocals;
@@ -1184,7 +1184,7 @@ static void end_inline_body(L *l, const uint8_t **pp, const uint8_t **pend) {
     *pp = c->caller.p;
     *pend = c->caller.end;
     ctl done = *c;
-    ZW_VEC_FREE(&c->patches);
+    ZW_VEC_FREE(&l->m->al, &c->patches);
     l->cs.n--;
     reset_stack(l, &done, done.nresults, done.results);
     l->last_dst = NONE;
@@ -1218,7 +1218,7 @@ static bool push_ctl(L *l, uint8_t kind, const zw_instr *in) {
     }
     c.height = l->vs.n - c.nparams;
     c.base_home = c.height < l->vs.n ? l->vs.v[c.height].home : next_home(l);
-    if (!ZW_VEC_PUSH(&l->cs, c)) { l->oom = true; return false; }
+    if (!ZW_VEC_PUSH(&l->m->al, &l->cs, c)) { l->oom = true; return false; }
     return true;
 }
 /* Reset the stack to the frame's height and push `n` values as homes. */
@@ -1253,7 +1253,7 @@ static void lower_end(L *l) {
     }
     bind(l, c);
     ctl done = *c;
-    ZW_VEC_FREE(&c->patches);
+    ZW_VEC_FREE(&l->m->al, &c->patches);
     l->cs.n--;
     reset_stack(l, &done, done.nresults, ctl_results(&done));
     if (dead_after) mark_unreachable(l);
@@ -1275,7 +1275,7 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
         c.nresults = l->ft->nresults;
         c.results = l->ft->results;
         c.base_home = 0;
-        if (!ZW_VEC_PUSH(&l->cs, c)) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, l->fidx, "out of memory");
+        if (!ZW_VEC_PUSH(&l->m->al, &l->cs, c)) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, l->fidx, "out of memory");
     }
     l->cur_off = (uint32_t)fn->code_offset;
     if (m->fuel) emit(l, ZW_IR_FUEL); /* function entry */
@@ -1384,12 +1384,12 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
              * through a stub of moves, and where its stub is; every
              * per-label step runs once, however many targets repeat it. */
             uint32_t nl = l->cs.n;
-            uint32_t *deps = zw_calloc(n + 1, sizeof *deps);
-            uint32_t *tw = zw_calloc(n + 1, sizeof *tw);
-            uint8_t *how = zw_calloc(nl, 1);        /* 0 unseen, 1 direct, 2 stub */
-            uint32_t *stub_at = zw_calloc(nl, sizeof *stub_at);
+            uint32_t *deps = zw_calloc(&l->m->al, n + 1, sizeof *deps);
+            uint32_t *tw = zw_calloc(&l->m->al, n + 1, sizeof *tw);
+            uint8_t *how = zw_calloc(&l->m->al, nl, 1);        /* 0 unseen, 1 direct, 2 stub */
+            uint32_t *stub_at = zw_calloc(&l->m->al, nl, sizeof *stub_at);
             if (!deps || !tw || !how || !stub_at) {
-                free(deps); free(tw); free(how); free(stub_at);
+                zw_free(&l->m->al, deps); zw_free(&l->m->al, tw); zw_free(&l->m->al, how); zw_free(&l->m->al, stub_at);
                 l->oom = true;
                 break;
             }
@@ -1421,10 +1421,10 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             }
             for (uint32_t i = 0; i <= n && !l->too_big; i++)
                 if (how[deps[i]] == 2) l->code.v[tw[i]] = stub_at[deps[i]];
-            free(stub_at);
-            free(how);
-            free(deps);
-            free(tw);
+            zw_free(&l->m->al, stub_at);
+            zw_free(&l->m->al, how);
+            zw_free(&l->m->al, deps);
+            zw_free(&l->m->al, tw);
             mark_unreachable(l);
             break;
         }
@@ -1601,7 +1601,7 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, 
     uint64_t budget = (l.trace ? 2u : 1u) * (ZW_LOWER_WORDS_PER_BYTE * (uint64_t)fn->code_len + 1024);
     l.budget = budget < UINT32_MAX ? (uint32_t)budget : UINT32_MAX;
     l.nlocals = l.ft->nparams + fn->nlocals;
-    zw_ir_func *f = zw_calloc(1, sizeof *f);
+    zw_ir_func *f = zw_calloc(&m->al, 1, sizeof *f);
     zwasm_result_t r = ZWASM_OK;
     if (!f || !layout_locals(m, fidx, 0, &l.lslot, &l.ltype)) {
         r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, fidx, "out of memory");
@@ -1635,33 +1635,33 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, 
     *out = f;
     f = NULL;
 done:
-    free_func(f);
+    free_func(&m->al, f);
     for (uint32_t i = l.cs.n; i-- > 0;) {
-        ZW_VEC_FREE(&l.cs.v[i].patches);
+        ZW_VEC_FREE(&m->al, &l.cs.v[i].patches);
         if (l.cs.v[i].kind == C_INLINE) { /* stopped inside an inlined body */
-            free(l.lslot);
-            free(l.ltype);
+            zw_free(&m->al, l.lslot);
+            zw_free(&m->al, l.ltype);
             l.lslot = l.cs.v[i].caller.lslot;
             l.ltype = l.cs.v[i].caller.ltype;
         }
     }
-    ZW_VEC_FREE(&l.cs);
-    ZW_VEC_FREE(&l.vs);
-    ZW_VEC_FREE(&l.code);
-    ZW_VEC_FREE(&l.insn);
-    ZW_VEC_FREE(&l.src);
-    ZW_VEC_FREE(&l.inls);
-    free(l.lslot);
-    free(l.ltype);
-    free(l.reads);
+    ZW_VEC_FREE(&m->al, &l.cs);
+    ZW_VEC_FREE(&m->al, &l.vs);
+    ZW_VEC_FREE(&m->al, &l.code);
+    ZW_VEC_FREE(&m->al, &l.insn);
+    ZW_VEC_FREE(&m->al, &l.src);
+    ZW_VEC_FREE(&m->al, &l.inls);
+    zw_free(&m->al, l.lslot);
+    zw_free(&m->al, l.ltype);
+    zw_free(&m->al, l.reads);
     return r;
 }
 
 bool zw_ir_init_module(zw_module *m) {
     uint32_t n = m->nfuncs - m->nfunc_imports;
     if (m->ir) return true;
-    m->ir = zw_calloc(n + 1, sizeof *m->ir);
-    m->inlinable = zw_calloc(n + 1, 1);
+    m->ir = zw_calloc(&m->al, n + 1, sizeof *m->ir);
+    m->inlinable = zw_calloc(&m->al, n + 1, 1);
     if (m->ir && m->inlinable) return true;
     zw_ir_free_module(m);
     return false;
@@ -1674,10 +1674,13 @@ zwasm_result_t zw_ir_get(zw_module *m, uint32_t def, const zw_ir_func **out, zwa
 #ifdef ZW_VERIFY_IR
         /* debug and sanitizer builds check every function they lower */
         char why[300];
-        if (r == ZWASM_OK && !zw_ir_verify(m, f, why, sizeof why)) {
-            free_func(f);
-            r = zw_err_set(err, ZWASM_ERR_INVALID, ZWASM_NO_OFFSET, m->nfunc_imports + def,
-                           "internal error: the IR does not verify: %s", why);
+        zwasm_result_t v = r == ZWASM_OK ? zw_ir_verify(m, f, why, sizeof why) : ZWASM_OK;
+        if (v != ZWASM_OK) {
+            free_func(&m->al, f);
+            r = v == ZWASM_ERR_NOMEM
+                    ? zw_err_set(err, v, ZWASM_NO_OFFSET, m->nfunc_imports + def, "out of memory")
+                    : zw_err_set(err, v, ZWASM_NO_OFFSET, m->nfunc_imports + def,
+                                 "internal error: the IR does not verify: %s", why);
         }
 #endif
         if (r != ZWASM_OK) return r;
@@ -1685,7 +1688,7 @@ zwasm_result_t zw_ir_get(zw_module *m, uint32_t def, const zw_ir_func **out, zwa
         zw_ir_func *expected = NULL;
         if (!__atomic_compare_exchange_n(&m->ir[def], &expected, f, false, __ATOMIC_ACQ_REL,
                                          __ATOMIC_ACQUIRE)) {
-            free_func(f);
+            free_func(&m->al, f);
             f = expected;
         }
     }
@@ -1704,20 +1707,20 @@ zwasm_result_t zw_lower_module(zw_module *m, zwasm_error_t *err) {
     return ZWASM_OK;
 }
 
-static void free_func(zw_ir_func *f) {
+static void free_func(const zw_alloc *al, zw_ir_func *f) {
     if (!f) return;
-    free(f->code);
-    free(f->insn);
-    free(f->src);
-    free(f->inlined);
-    free(f);
+    zw_free(al, f->code);
+    zw_free(al, f->insn);
+    zw_free(al, f->src);
+    zw_free(al, f->inlined);
+    zw_free(al, f);
 }
 
 void zw_ir_free_module(zw_module *m) {
     if (m->ir)
-        for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) free_func(m->ir[i]);
-    free(m->ir);
-    free(m->inlinable);
+        for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) free_func(&m->al, m->ir[i]);
+    zw_free(&m->al, m->ir);
+    zw_free(&m->al, m->inlinable);
     m->ir = NULL;
     m->inlinable = NULL;
 }

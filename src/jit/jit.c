@@ -19,10 +19,10 @@
  * code gets pages of its own, made executable once written. */
 #define ZW_JCHUNK ((size_t)256 << 10)
 
-static zw_jchunk *chunk_new(size_t need, bool anon) {
+static zw_jchunk *chunk_new(const zw_alloc *al, size_t need, bool anon) {
     size_t pg = (size_t)sysconf(_SC_PAGESIZE);
     size_t size = need > ZW_JCHUNK ? (need + pg - 1) / pg * pg : ZW_JCHUNK;
-    zw_jchunk *c = zw_calloc(1, sizeof *c);
+    zw_jchunk *c = zw_calloc(al, 1, sizeof *c);
     if (!c) return NULL;
     int fd = anon ? -1 : memfd_create("zwasm-jit", MFD_CLOEXEC);
     if (fd >= 0) {
@@ -44,7 +44,7 @@ static zw_jchunk *chunk_new(size_t need, bool anon) {
     size = (need + pg - 1) / pg * pg;
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
-        free(c);
+        zw_free(al, c);
         return NULL;
     }
     c->w = p;
@@ -53,11 +53,11 @@ static zw_jchunk *chunk_new(size_t need, bool anon) {
     return c;
 }
 
-uint8_t *zw_jcode_add(zw_jcode *jc, const uint8_t *code, size_t n, bool anon) {
+uint8_t *zw_jcode_add(const zw_alloc *al, zw_jcode *jc, const uint8_t *code, size_t n, bool anon) {
     zw_jchunk *c = jc->chunks;
     if (anon || !c || !c->w || c->size - c->used < n) {
         zw_jchunk *full = c;
-        c = chunk_new(n, anon);
+        c = chunk_new(al, n, anon);
         if (!c) return NULL;
         c->next = jc->chunks;
         __atomic_store_n(&jc->chunks, c, __ATOMIC_RELEASE); /* read by backtraces (find_jfunc) */
@@ -77,12 +77,12 @@ uint8_t *zw_jcode_add(zw_jcode *jc, const uint8_t *code, size_t n, bool anon) {
     return x;
 }
 
-void zw_jcode_free(zw_jcode *jc) {
+void zw_jcode_free(const zw_alloc *al, zw_jcode *jc) {
     for (zw_jchunk *c = jc->chunks, *next; c; c = next) {
         next = c->next;
         if (c->w && c->w != c->x) munmap(c->w, c->size);
         munmap(c->x, c->size);
-        free(c);
+        zw_free(al, c);
     }
     jc->chunks = NULL;
 }
@@ -91,18 +91,18 @@ void zw_jcode_free(zw_jcode *jc) {
 static void jit_free_module(zw_module *m) {
     zw_jmod *jm = m->engine_code;
     if (!jm) return;
-    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) free(jm->f[i].insn_off);
-    zw_jcode_free(&jm->code);
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) zw_free(&m->al, jm->f[i].insn_off);
+    zw_jcode_free(&m->al, &jm->code);
     pthread_mutex_destroy(&jm->lock);
-    free(jm);
+    zw_free(&m->al, jm);
     m->engine_code = NULL;
 }
 
 static zwasm_result_t jit_prepare(zw_module *m, zwasm_error_t *err) {
     uint32_t n = m->nfuncs - m->nfunc_imports;
-    zw_jmod *jm = zw_calloc(1, sizeof *jm + ((size_t)n + 1) * sizeof(zw_jfunc));
+    zw_jmod *jm = zw_calloc(&m->al, 1, sizeof *jm + ((size_t)n + 1) * sizeof(zw_jfunc));
     if (!jm || pthread_mutex_init(&jm->lock, NULL) != 0) {
-        free(jm);
+        zw_free(&m->al, jm);
         return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     }
     jm->m = m;
@@ -167,7 +167,7 @@ static zwasm_result_t compile(zw_jfunc *jf, zwasm_error_t *err) {
             }
         }
         if (r == ZWASM_OK) {
-            uint8_t *x = zw_jcode_add(&jm->code, buf, len, jm->m->perf_map);
+            uint8_t *x = zw_jcode_add(&jm->m->al, &jm->code, buf, len, jm->m->perf_map);
             if (!x) {
                 r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, f->func_idx,
                                "out of memory (executable memory for the JIT)");
@@ -179,7 +179,7 @@ static zwasm_result_t compile(zw_jfunc *jf, zwasm_error_t *err) {
                 __atomic_store_n(&jf->entry, (void *)x, __ATOMIC_RELEASE);
             }
         }
-        free(buf);
+        zw_free(&jm->m->al, buf);
     }
     pthread_mutex_unlock(&jm->lock);
     return r;
@@ -224,7 +224,7 @@ static zwasm_result_t jit_code(zw_module *m, zwasm_code_fn fn, void *env, zwasm_
             if (tlen && text[tlen - 1] == '\n') text[tlen - 1] = 0;
             uint32_t a = jf->insn_off[i], e = i + 1 < f->ninsn ? jf->insn_off[i + 1] : jf->insn_off[f->ninsn];
             fn(env, idx, text ? text : "", jf->code + a, e - a, (uintptr_t)jf->code + a);
-            free(text);
+            zw_free(NULL, text);
         }
         uint32_t tail = jf->insn_off[f->ninsn];
         fn(env, idx, NULL, jf->code + tail, jf->code_len - tail, (uintptr_t)jf->code + tail);
@@ -234,7 +234,7 @@ static zwasm_result_t jit_code(zw_module *m, zwasm_code_fn fn, void *env, zwasm_
 
 /* ---- calls ------------------------------------------------------------------------ */
 static void jit_free_exec(zw_exec *e) {
-    free(e->engine_state);
+    zw_free(e->al, e->engine_state);
     e->engine_state = NULL;
 }
 
@@ -259,7 +259,7 @@ uint32_t zw_jit_call_host(zw_jctx *ctx, zw_funcinst *f, zw_slot *fp, zw_instance
 
 static zwasm_result_t jit_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwasm_error_t *err) {
     zw_exec *ex = &s->exec;
-    if (!ex->engine_state) ex->engine_state = zw_calloc(1, sizeof(zw_jctx));
+    if (!ex->engine_state) ex->engine_state = zw_calloc(s->al, 1, sizeof(zw_jctx));
     zw_jctx *ctx = ex->engine_state;
     if (!ctx) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     if (!zw_jit_signal_ready())

@@ -95,8 +95,8 @@ typedef struct zw_jcode {
  * returns its executable address, or NULL on out of memory.  anon: in
  * private anonymous pages of its own (made executable after the write), which
  * perf attributes through /tmp/perf-<pid>.map; otherwise shared chunks. */
-uint8_t *zw_jcode_add(zw_jcode *c, const uint8_t *code, size_t n, bool anon);
-void zw_jcode_free(zw_jcode *c);
+uint8_t *zw_jcode_add(const zw_alloc *al, zw_jcode *c, const uint8_t *code, size_t n, bool anon);
+void zw_jcode_free(const zw_alloc *al, zw_jcode *c);
 
 /* The per-module stubs every function's code jumps to (architecture code,
  * built once per module). */
@@ -148,6 +148,7 @@ typedef struct zw_ra {
      * Computed with the operands, so meaningful only for slots given a
      * register (a function that gets none may have it half done). */
     uint8_t *clean;
+    const zw_alloc *al; /* what the arrays were allocated with */
 } zw_ra;
 /* Positions: instruction i reads at 2i and writes at 2i+1. */
 #define ZW_RA_USE(i) (2 * (i))
@@ -194,8 +195,8 @@ zw_jctx *zw_jit_signal_enter(zw_jctx *ctx);
 void zw_jit_signal_leave(zw_jctx *old);
 
 /* ---- the architecture's code generator (x64/emit.c) ------------------------------------ */
-/* Compile jf (its IR in jf->ir) into *code (malloc'ed, position
- * independent) and fill jf->insn_off; false with err filled on failure. */
+/* Compile jf (its IR in jf->ir) into *code (position independent,
+ * allocated with the module's allocator) and fill jf->insn_off; false with err filled on failure. */
 bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *len,
                          zwasm_error_t *err);
 /* Build the module's stubs into executable memory. */

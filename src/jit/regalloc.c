@@ -69,11 +69,11 @@ static void map_set(word *m, uint32_t a, uint32_t b) {
 }
 
 void zw_ra_free(zw_ra *ra) {
-    for (int c = 0; c < ZW_RA_NCLASS; c++) free(ra->reg[c]);
-    free(ra->across_at);
-    free(ra->across);
-    free(ra->entry);
-    free(ra->clean);
+    for (int c = 0; c < ZW_RA_NCLASS; c++) zw_free(ra->al, ra->reg[c]);
+    zw_free(ra->al, ra->across_at);
+    zw_free(ra->al, ra->across);
+    zw_free(ra->al, ra->entry);
+    zw_free(ra->al, ra->clean);
     memset(ra, 0, sizeof *ra);
 }
 
@@ -93,6 +93,7 @@ typedef struct {
     uint32_t nr, capr;
     uint32_t *rat;            /* ranges of vreg v: r[rat[v] .. rat[v+1]) */
     bool too_big;             /* a bound on the work was reached: no registers */
+    const zw_alloc *al;
 } ra_state;
 
 #define DEF_BIT 0x80000000u
@@ -104,7 +105,7 @@ static bool push_range(ra_state *S, uint32_t v, uint32_t a, uint32_t b) {
     }
     if (S->nr == S->capr) {
         uint32_t nc = S->capr ? S->capr * 2 : 256;
-        range *p = realloc(S->r, (size_t)nc * sizeof *p);
+        range *p = zw_realloc_array(S->al, S->r, nc, sizeof *p);
         if (!p) return false;
         S->r = p;
         S->capr = nc;
@@ -118,8 +119,8 @@ static bool collect_operands(ra_state *S) {
     const zw_ir_func *f = S->f;
     uint32_t n = 0, cap = f->ninsn * 3 + 16;
     zw_ir_opnd ops[256];
-    S->opat = zw_calloc((size_t)S->ni + 1, sizeof *S->opat);
-    S->opv = malloc((size_t)cap * sizeof *S->opv);
+    S->opat = zw_calloc(S->al, (size_t)S->ni + 1, sizeof *S->opat);
+    S->opv = zw_malloc(S->al, (size_t)cap * sizeof *S->opv);
     if (!S->opat || !S->opv) return false;
     for (uint32_t i = 0; i < S->ni; i++) {
         uint32_t k = zw_ir_operands(S->m, f, f->insn[i], ops, 256);
@@ -127,7 +128,7 @@ static bool collect_operands(ra_state *S) {
         S->opat[i] = n;
         if (n + k > cap) {
             cap = (n + k) * 2;
-            uint32_t *p = realloc(S->opv, (size_t)cap * sizeof *p);
+            uint32_t *p = zw_realloc_array(S->al, S->opv, cap, sizeof *p);
             if (!p) return false;
             S->opv = p;
         }
@@ -150,11 +151,11 @@ static bool find_blocks(ra_state *S) {
     const zw_ir_func *f = S->f;
     uint32_t ni = S->ni;
     bool ok = false;
-    uint32_t *at = zw_calloc((size_t)f->len + 1, sizeof *at); /* code position -> instruction + 1 */
-    uint32_t *tbuf = zw_calloc((size_t)f->len + 2, sizeof *tbuf);
-    uint8_t *mark = zw_calloc(ni + 1, 1);
-    S->lead = zw_calloc(ni + 1, sizeof *S->lead);
-    S->block = zw_calloc(ni + 1, sizeof *S->block);
+    uint32_t *at = zw_calloc(S->al, (size_t)f->len + 1, sizeof *at); /* code position -> instruction + 1 */
+    uint32_t *tbuf = zw_calloc(S->al, (size_t)f->len + 2, sizeof *tbuf);
+    uint8_t *mark = zw_calloc(S->al, ni + 1, 1);
+    S->lead = zw_calloc(S->al, ni + 1, sizeof *S->lead);
+    S->block = zw_calloc(S->al, ni + 1, sizeof *S->block);
     if (!at || !tbuf || !mark || !S->lead || !S->block) goto out;
     for (uint32_t i = 0; i < ni; i++) at[f->insn[i]] = i + 1;
     mark[0] = 1;
@@ -171,9 +172,9 @@ static bool find_blocks(ra_state *S) {
     }
     ok = true;
 out:
-    free(at);
-    free(tbuf);
-    free(mark);
+    zw_free(S->al, at);
+    zw_free(S->al, tbuf);
+    zw_free(S->al, mark);
     return ok;
 }
 
@@ -199,14 +200,14 @@ static uint32_t successors(const ra_state *S, uint32_t b, uint32_t *tbuf, const 
 static int liveness(ra_state *S) {
     const zw_ir_func *f = S->f;
     size_t sz = (size_t)S->nb * S->nw;
-    S->use = zw_calloc(sz + 1, sizeof(word));
-    S->def = zw_calloc(sz + 1, sizeof(word));
-    S->lin = zw_calloc(sz + 1, sizeof(word));
-    S->lout = zw_calloc(sz + 1, sizeof(word));
-    uint32_t *at = zw_calloc((size_t)f->len + 1, sizeof *at);
-    uint32_t *tbuf = zw_calloc((size_t)f->len + 2, sizeof *tbuf);
-    uint32_t *succ = zw_calloc((size_t)f->len + 2, sizeof *succ);
-    uint32_t *seen = zw_calloc((size_t)S->nb + 1, sizeof *seen);
+    S->use = zw_calloc(S->al, sz + 1, sizeof(word));
+    S->def = zw_calloc(S->al, sz + 1, sizeof(word));
+    S->lin = zw_calloc(S->al, sz + 1, sizeof(word));
+    S->lout = zw_calloc(S->al, sz + 1, sizeof(word));
+    uint32_t *at = zw_calloc(S->al, (size_t)f->len + 1, sizeof *at);
+    uint32_t *tbuf = zw_calloc(S->al, (size_t)f->len + 2, sizeof *tbuf);
+    uint32_t *succ = zw_calloc(S->al, (size_t)f->len + 2, sizeof *succ);
+    uint32_t *seen = zw_calloc(S->al, (size_t)S->nb + 1, sizeof *seen);
     int rc = -1;
     if (!S->use || !S->def || !S->lin || !S->lout || !at || !tbuf || !succ || !seen) goto out;
     for (uint32_t i = 0; i < S->ni; i++) at[f->insn[i]] = i + 1;
@@ -241,10 +242,10 @@ static int liveness(ra_state *S) {
     }
     rc = 1;
 out:
-    free(at);
-    free(tbuf);
-    free(succ);
-    free(seen);
+    zw_free(S->al, at);
+    zw_free(S->al, tbuf);
+    zw_free(S->al, succ);
+    zw_free(S->al, seen);
     return rc;
 }
 
@@ -253,8 +254,8 @@ out:
  * (qsort took a tenth of a small program's whole run). */
 static bool sort_ranges(ra_state *S) {
     uint32_t npos = 2 * S->ni + 2, nkeys = npos > S->nv ? npos : S->nv;
-    range *tmp = malloc(((size_t)S->nr + 1) * sizeof *tmp);
-    uint32_t *cnt = malloc(((size_t)nkeys + 1) * sizeof *cnt);
+    range *tmp = zw_malloc(S->al, ((size_t)S->nr + 1) * sizeof *tmp);
+    uint32_t *cnt = zw_malloc(S->al, ((size_t)nkeys + 1) * sizeof *cnt);
     bool ok = tmp && cnt;
     if (ok) {
         memset(cnt, 0, ((size_t)npos + 1) * sizeof *cnt);
@@ -266,15 +267,15 @@ static bool sort_ranges(ra_state *S) {
         for (uint32_t v = 0; v < S->nv; v++) cnt[v + 1] += cnt[v];
         for (uint32_t k = 0; k < S->nr; k++) S->r[cnt[tmp[k].v]++] = tmp[k];
     }
-    free(tmp);
-    free(cnt);
+    zw_free(S->al, tmp);
+    zw_free(S->al, cnt);
     return ok;
 }
 
 /* 4. live ranges */
 static bool live_ranges(ra_state *S) {
-    word *live = zw_calloc(S->nw + 1, sizeof *live);
-    uint32_t *end = zw_calloc(S->nv + 1, sizeof *end);
+    word *live = zw_calloc(S->al, S->nw + 1, sizeof *live);
+    uint32_t *end = zw_calloc(S->al, S->nv + 1, sizeof *end);
     bool ok = false;
     if (!live || !end) goto out;
     for (uint32_t b = 0; b < S->nb; b++) {
@@ -319,14 +320,14 @@ static bool live_ranges(ra_state *S) {
         }
     }
     S->nr = n;
-    S->rat = zw_calloc(S->nv + 2, sizeof *S->rat);
+    S->rat = zw_calloc(S->al, S->nv + 2, sizeof *S->rat);
     if (!S->rat) goto out;
     for (uint32_t k = 0; k < n; k++) S->rat[S->r[k].v + 1]++;
     for (uint32_t v = 0; v < S->nv; v++) S->rat[v + 1] += S->rat[v];
     ok = true;
 out:
-    free(live);
-    free(end);
+    zw_free(S->al, live);
+    zw_free(S->al, end);
     return ok;
 }
 
@@ -344,12 +345,12 @@ static bool allocate(ra_state *S, int ngp, int nfp) {
     uint32_t ni = S->ni, npos = 2 * ni + 2, mw = (npos + 63) / 64;
     int nreg[2] = {ngp > 32 ? 32 : ngp, nfp > 32 ? 32 : nfp};
     bool ok = false;
-    uint32_t *depth = zw_calloc(ni + 2, sizeof *depth);
-    prio *pr = zw_calloc(S->nv + 1, sizeof *pr);
-    uint32_t *hint = zw_calloc(S->nv + 1, sizeof *hint); /* a vreg this one is moved/computed from, + 1 */
-    uint32_t *tbuf = zw_calloc((size_t)f->len + 2, sizeof *tbuf);
-    uint32_t *at = zw_calloc((size_t)f->len + 1, sizeof *at);
-    word *map = zw_calloc((size_t)(nreg[0] + nreg[1]) * mw + 1, sizeof *map);
+    uint32_t *depth = zw_calloc(S->al, ni + 2, sizeof *depth);
+    prio *pr = zw_calloc(S->al, S->nv + 1, sizeof *pr);
+    uint32_t *hint = zw_calloc(S->al, S->nv + 1, sizeof *hint); /* a vreg this one is moved/computed from, + 1 */
+    uint32_t *tbuf = zw_calloc(S->al, (size_t)f->len + 2, sizeof *tbuf);
+    uint32_t *at = zw_calloc(S->al, (size_t)f->len + 1, sizeof *at);
+    word *map = zw_calloc(S->al, (size_t)(nreg[0] + nreg[1]) * mw + 1, sizeof *map);
     if (!depth || !pr || !hint || !tbuf || !at || !map) goto out;
     /* loop depth: backward branches enclose loops */
     int32_t *diff = (int32_t *)depth;
@@ -414,12 +415,12 @@ static bool allocate(ra_state *S, int ngp, int nfp) {
     }
     ok = true;
 out:
-    free(depth);
-    free(pr);
-    free(hint);
-    free(tbuf);
-    free(at);
-    free(map);
+    zw_free(S->al, depth);
+    zw_free(S->al, pr);
+    zw_free(S->al, hint);
+    zw_free(S->al, tbuf);
+    zw_free(S->al, at);
+    zw_free(S->al, map);
     return ok;
 }
 
@@ -449,7 +450,7 @@ static uint32_t holder(const held *h, uint32_t n, uint32_t p) {
 static int live_lists(ra_state *S, zw_ra_clobbers clob, int nregs) {
     zw_ra *ra = S->out;
     int rc = -1;
-    uint32_t *cnt = zw_calloc((size_t)nregs + 1, sizeof *cnt), *at = zw_calloc((size_t)nregs + 2, sizeof *at);
+    uint32_t *cnt = zw_calloc(S->al, (size_t)nregs + 1, sizeof *cnt), *at = zw_calloc(S->al, (size_t)nregs + 2, sizeof *at);
     held *h = NULL;
     uint32_t total = 0;
     if (!cnt || !at) goto out;
@@ -462,7 +463,7 @@ static int live_lists(ra_state *S, zw_ra_clobbers clob, int nregs) {
         total += S->rat[v + 1] - S->rat[v];
     }
     for (int g = 0; g < nregs; g++) at[g + 1] = at[g] + cnt[g];
-    h = malloc(((size_t)total + 1) * sizeof *h);
+    h = zw_malloc(S->al, ((size_t)total + 1) * sizeof *h);
     if (!h) goto out;
     memset(cnt, 0, (size_t)nregs * sizeof *cnt);
     for (uint32_t v = 0; v < S->nv; v++) {
@@ -497,13 +498,13 @@ static int live_lists(ra_state *S, zw_ra_clobbers clob, int nregs) {
             goto out;
         }
         if (!pass) {
-            ra->across = malloc((size_t)(n + 1) * sizeof *ra->across);
+            ra->across = zw_malloc(S->al, (size_t)(n + 1) * sizeof *ra->across);
             if (!ra->across) goto out;
         }
     }
     ra->across_at[S->ni] = (uint32_t)n;
     /* live on entry: held at position 0 */
-    ra->entry = zw_calloc((size_t)nregs + 1, sizeof *ra->entry);
+    ra->entry = zw_calloc(S->al, (size_t)nregs + 1, sizeof *ra->entry);
     if (!ra->entry) goto out;
     for (int g = 0; g < nregs; g++) {
         uint32_t v = holder(h + at[g], cnt[g], 0);
@@ -511,17 +512,17 @@ static int live_lists(ra_state *S, zw_ra_clobbers clob, int nregs) {
     }
     rc = 1;
 out:
-    free(cnt);
-    free(at);
-    free(h);
+    zw_free(S->al, cnt);
+    zw_free(S->al, at);
+    zw_free(S->al, h);
     return rc;
 }
 
 /* Undo every assignment: the function runs with everything in memory. */
 static void no_registers(zw_ra *ra) {
     for (int c = 0; c < ZW_RA_NCLASS; c++) memset(ra->reg[c], -1, ra->nslots + 1);
-    free(ra->across);
-    free(ra->entry);
+    zw_free(ra->al, ra->across);
+    zw_free(ra->al, ra->entry);
     ra->across = ra->entry = NULL;
     ra->nentry = 0;
     if (ra->across_at) memset(ra->across_at, 0, sizeof(uint32_t));
@@ -533,6 +534,7 @@ bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_
     ra_state S;
     memset(&S, 0, sizeof S);
     S.m = m;
+    S.al = out->al = &m->al;
     S.f = f;
     S.out = out;
     S.ni = f->ninsn;
@@ -540,14 +542,14 @@ bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_
     S.nv = ZW_RA_NCLASS * S.ns;
     S.nw = (S.nv + 63) / 64;
     out->nslots = S.ns;
-    out->across_at = zw_calloc((size_t)S.ni + 2, sizeof(uint32_t));
+    out->across_at = zw_calloc(S.al, (size_t)S.ni + 2, sizeof(uint32_t));
     bool ok = out->across_at != NULL;
     for (int c = 0; c < ZW_RA_NCLASS && ok; c++) {
-        out->reg[c] = malloc(S.ns + 1);
+        out->reg[c] = zw_malloc(S.al, S.ns + 1);
         if (out->reg[c]) memset(out->reg[c], -1, S.ns + 1);
         else ok = false;
     }
-    out->clean = malloc(S.ns + 1);
+    out->clean = zw_malloc(S.al, S.ns + 1);
     if (!out->clean) ok = false;
     if (!ok) goto out;
     for (uint32_t s = 0; s <= S.ns; s++) out->clean[s] = s < f->nparam_slots;
@@ -580,16 +582,16 @@ bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_
     if (ll < 0) ok = false;
     else if (ll == 0) no_registers(out);
 out:
-    free(S.opat);
-    free(S.opv);
-    free(S.lead);
-    free(S.block);
-    free(S.use);
-    free(S.def);
-    free(S.lin);
-    free(S.lout);
-    free(S.r);
-    free(S.rat);
+    zw_free(S.al, S.opat);
+    zw_free(S.al, S.opv);
+    zw_free(S.al, S.lead);
+    zw_free(S.al, S.block);
+    zw_free(S.al, S.use);
+    zw_free(S.al, S.def);
+    zw_free(S.al, S.lin);
+    zw_free(S.al, S.lout);
+    zw_free(S.al, S.r);
+    zw_free(S.al, S.rat);
     if (!ok) zw_ra_free(out);
     return ok;
 }

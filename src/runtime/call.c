@@ -81,8 +81,8 @@ ZW_NOINLINE zwasm_result_t zw_call_host(zw_store *s, zw_funcinst *f, zw_instance
                                         zw_slot *io, zwasm_error_t *err) {
     const zw_functype *t = f->type;
     zwasm_val_t abuf[16], rbuf[16];
-    zwasm_val_t *a = t->nparams <= 16 ? abuf : zw_calloc(t->nparams, sizeof *a);
-    zwasm_val_t *r = t->nresults <= 16 ? rbuf : zw_calloc(t->nresults, sizeof *r);
+    zwasm_val_t *a = t->nparams <= 16 ? abuf : zw_calloc(s->al, t->nparams, sizeof *a);
+    zwasm_val_t *r = t->nresults <= 16 ? rbuf : zw_calloc(s->al, t->nresults, sizeof *r);
     zwasm_error_t local;
     zwasm_result_t rc;
     if (!err) err = &local;
@@ -120,8 +120,8 @@ ZW_NOINLINE zwasm_result_t zw_call_host(zw_store *s, zw_funcinst *f, zw_instance
         k += zw_slots(t->results[i]);
     }
 out:
-    if (a != abuf) free(a);
-    if (r != rbuf) free(r);
+    if (a != abuf) zw_free(s->al, a);
+    if (r != rbuf) zw_free(s->al, r);
     return rc;
 }
 

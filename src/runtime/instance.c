@@ -70,7 +70,7 @@ zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_value *out,
             r = const_bad(err, e, "unsupported instruction");
             goto done;
         }
-        if (!ZW_VEC_PUSH(&st, v)) {
+        if (!ZW_VEC_PUSH(inst->store->al, &st, v)) {
             r = zw_err_set(err, ZWASM_ERR_NOMEM, e->offset, ZWASM_NO_FUNC, "out of memory");
             goto done;
         }
@@ -82,10 +82,10 @@ zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_value *out,
         r = ZWASM_OK;
     }
 done:
-    ZW_VEC_FREE(&st);
+    ZW_VEC_FREE(inst->store->al, &st);
     return r;
 bad:
-    ZW_VEC_FREE(&st);
+    ZW_VEC_FREE(inst->store->al, &st);
     return const_bad(err, e, "malformed instruction");
 }
 
@@ -210,14 +210,14 @@ static zwasm_result_t where(zwasm_error_t *err, const char *what, uint32_t i) {
 }
 
 static bool alloc_arrays(zw_instance *inst, const zw_module *m) {
-    inst->funcs = zw_calloc(m->nfuncs, sizeof *inst->funcs);
-    inst->tables = zw_calloc(m->ntables, sizeof *inst->tables);
-    inst->mems = zw_calloc(m->nmems, sizeof *inst->mems);
-    inst->globals = zw_calloc(m->nglobals, sizeof *inst->globals);
-    inst->type_ids = zw_calloc(m->ntypes, sizeof *inst->type_ids);
-    inst->elem_len = zw_calloc(m->nelems, sizeof *inst->elem_len);
-    inst->elem_refs = zw_calloc(m->nelems, sizeof *inst->elem_refs);
-    inst->data_len = zw_calloc(m->ndatas, sizeof *inst->data_len);
+    inst->funcs = zw_calloc(inst->store->al, m->nfuncs, sizeof *inst->funcs);
+    inst->tables = zw_calloc(inst->store->al, m->ntables, sizeof *inst->tables);
+    inst->mems = zw_calloc(inst->store->al, m->nmems, sizeof *inst->mems);
+    inst->globals = zw_calloc(inst->store->al, m->nglobals, sizeof *inst->globals);
+    inst->type_ids = zw_calloc(inst->store->al, m->ntypes, sizeof *inst->type_ids);
+    inst->elem_len = zw_calloc(inst->store->al, m->nelems, sizeof *inst->elem_len);
+    inst->elem_refs = zw_calloc(inst->store->al, m->nelems, sizeof *inst->elem_refs);
+    inst->data_len = zw_calloc(inst->store->al, m->ndatas, sizeof *inst->data_len);
     return inst->funcs && inst->tables && inst->mems && inst->globals && inst->type_ids &&
            inst->elem_len && inst->elem_refs && inst->data_len;
 }
@@ -252,9 +252,9 @@ static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_mo
     }
     /* Defined functions (before globals: ref.func may appear in initialisers). */
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
-        zw_funcinst *f = calloc(1, sizeof *f);
+        zw_funcinst *f = zw_calloc(s->al, 1, sizeof *f);
         if (!f || !zw_store_adopt(s, ZW_OBJ_FUNC, f)) {
-            free(f);
+            zw_free(s->al, f);
             return nomem(err);
         }
         f->store = s;
@@ -290,7 +290,7 @@ static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_mo
     /* Element segments -> reference arrays. */
     for (uint32_t i = 0; i < m->nelems; i++) {
         const zw_elem *el = &m->elems[i];
-        void **refs = zw_calloc(el->count, sizeof *refs);
+        void **refs = zw_calloc(s->al, el->count, sizeof *refs);
         if (!refs) return nomem(err);
         inst->elem_refs[i] = refs;
         for (uint32_t k = 0; k < el->count; k++) {
@@ -381,14 +381,14 @@ zwasm_result_t zw_instantiate(zw_store *s, const zw_module *m, const zwasm_exter
         return zw_err_set(err, ZWASM_ERR_LIMIT, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
                           "instance limit: the store may create %u instances", s->limits.instances);
 
-    zw_instance *inst = calloc(1, sizeof *inst);
+    zw_instance *inst = zw_calloc(s->al, 1, sizeof *inst);
     if (!inst) return nomem(err);
     inst->store = s;
     inst->module = m;
     if (!alloc_arrays(inst, m) || !zw_store_adopt(s, ZW_OBJ_INSTANCE, inst)) {
-        free(inst->funcs); free(inst->tables); free(inst->mems); free(inst->globals);
-        free(inst->type_ids); free(inst->elem_len); free(inst->elem_refs); free(inst->data_len);
-        free(inst);
+        zw_free(s->al, inst->funcs); zw_free(s->al, inst->tables); zw_free(s->al, inst->mems); zw_free(s->al, inst->globals);
+        zw_free(s->al, inst->type_ids); zw_free(s->al, inst->elem_len); zw_free(s->al, inst->elem_refs); zw_free(s->al, inst->data_len);
+        zw_free(s->al, inst);
         return nomem(err);
     }
     /* From here on the store owns inst and everything created for it;

@@ -88,8 +88,8 @@ zwasm_result_t zw_memory_create(zw_store *s, const zw_memtype *t, zw_memory **ou
     }
     zw_memory *m = NULL;
     if ((min_bytes && mprotect(base, (size_t)min_bytes, PROT_READ | PROT_WRITE) != 0) ||
-        !(m = calloc(1, sizeof *m)) || !zw_store_adopt(s, ZW_OBJ_MEMORY, m)) {
-        free(m);
+        !(m = zw_calloc(s->al, 1, sizeof *m)) || !zw_store_adopt(s, ZW_OBJ_MEMORY, m)) {
+        zw_free(s->al, m);
         munmap(base, (size_t)want);
         zw_store_release(s, min_bytes);
         return nomem(err, t);
@@ -111,7 +111,7 @@ zwasm_result_t zw_memory_create(zw_store *s, const zw_memtype *t, zw_memory **ou
 void zw_memory_destroy(zw_memory *m) {
     if (!m) return;
     if (m->base) munmap(m->base, (size_t)m->reserved);
-    free(m);
+    zw_free(m->store->al, m);
 }
 
 int64_t zw_memory_grow(zw_memory *m, uint64_t delta) {

@@ -129,6 +129,7 @@ struct zw_instance {
  * the interpreter, the native stack floor and fuel.  Host -> wasm re-entry
  * pushes above the current top. */
 typedef struct zw_exec {
+    const zw_alloc *al;        /* the engine's allocator (engine_state) */
     zw_slot *stack;            /* value stack base */
     zw_slot *stack_end;
     zw_slot *sp;               /* first free slot for a new outermost call */
@@ -150,6 +151,7 @@ typedef enum zw_objkind {
 
 struct zw_store {
     zw_engine *engine;
+    const zw_alloc *al;        /* the engine's allocator: every allocation of the store */
     bool live;                 /* false once deleted (the record awaits reuse) */
     bool dying;                /* deleted by a host function during a call: the
                                 * deletion happens when the outermost call returns */
@@ -231,7 +233,7 @@ bool zw_functype_eq(const zw_functype *a, const zw_functype *b);
 
 /* Deep copy of a function type (params and results in one allocation,
  * freed with free(dst->params)).  False on OOM. */
-bool zw_functype_copy(zw_functype *dst, const zw_functype *src);
+bool zw_functype_copy(const zw_alloc *al, zw_functype *dst, const zw_functype *src);
 
 /* ---- runtime/memory.c, table.c ----------------------------------------------- */
 /* Unmap / free one object (used by zwasm_store_delete only). */

@@ -34,12 +34,13 @@ zw_engine *zw_engine_create(const zwasm_config_t *cfg, const zw_backend *backend
     if (!c.stack_bytes) c.stack_bytes = def.stack_bytes;
     if (c.max_call_depth > ZW_MAX_CALL_DEPTH || c.stack_bytes > ZW_MAX_STACK_BYTES) return NULL;
     if (!backend) return NULL;
-    zw_engine *e = calloc(1, sizeof *e);
+    if (!c.allocator.fn) c.allocator = (zw_alloc){zw_libc_alloc, NULL};
+    zw_engine *e = zw_calloc(&c.allocator, 1, sizeof *e);
     if (!e) return NULL;
     e->cfg = c;
     e->backend = backend;
     if (pthread_mutex_init(&e->lock, NULL) != 0) {
-        free(e);
+        zw_free(&c.allocator, e);
         return NULL;
     }
     return e;
@@ -55,6 +56,10 @@ static bool engine_busy(const zw_engine *e) {
     return false;
 }
 
+ZWASM_API const zwasm_allocator_t *zwasm_engine_allocator(const zwasm_engine_t *engine) {
+    return &engine->cfg.allocator;
+}
+
 ZWASM_API void zwasm_engine_delete(zwasm_engine_t *engine) {
     if (!engine) return;
     if (engine_busy(engine)) {
@@ -68,11 +73,12 @@ ZWASM_API void zwasm_engine_delete(zwasm_engine_t *engine) {
     for (uint32_t i = 0; i < engine->stores.n; i++) {
         zw_store *s = engine->stores.v[i];
         if (s->live) store_clear(s);
-        free(s);
+        zw_free(&engine->cfg.allocator, s);
     }
-    ZW_VEC_FREE(&engine->stores);
+    ZW_VEC_FREE(&engine->cfg.allocator, &engine->stores);
     pthread_mutex_destroy(&engine->lock);
-    free(engine);
+    zw_alloc al = engine->cfg.allocator;
+    zw_free(&al, engine);
 }
 
 /* ---- store ------------------------------------------------------------------ */
@@ -84,15 +90,16 @@ ZWASM_API zwasm_store_t *zwasm_store_new(zwasm_engine_t *engine) {
     for (uint32_t i = 0; i < engine->stores.n && !s; i++)
         if (!engine->stores.v[i]->live) s = engine->stores.v[i];
     if (!s) {
-        s = calloc(1, sizeof *s);
-        if (s && !ZW_VEC_PUSH(&engine->stores, s)) {
-            free(s);
+        s = zw_calloc(&engine->cfg.allocator, 1, sizeof *s);
+        if (s && !ZW_VEC_PUSH(&engine->cfg.allocator, &engine->stores, s)) {
+            zw_free(&engine->cfg.allocator, s);
             s = NULL;
         }
     }
     if (s) {
         memset(s, 0, sizeof *s);
         s->engine = engine;
+        s->al = s->exec.al = &engine->cfg.allocator;
         s->limits = engine->cfg.limits;
         s->exec.fuel_on = engine->cfg.fuel != 0;
         s->exec.fuel = engine->cfg.fuel;
@@ -102,37 +109,41 @@ ZWASM_API zwasm_store_t *zwasm_store_new(zwasm_engine_t *engine) {
     return s;
 }
 
+ZWASM_API zwasm_engine_t *zwasm_store_engine(const zwasm_store_t *store) {
+    return store ? store->engine : NULL;
+}
+
 static void free_instance(zw_instance *inst) {
     if (inst->elem_refs) {
-        for (uint32_t i = 0; i < inst->module->nelems; i++) free(inst->elem_refs[i]);
+        for (uint32_t i = 0; i < inst->module->nelems; i++) zw_free(inst->store->al, inst->elem_refs[i]);
     }
-    free(inst->elem_refs);
-    free(inst->elem_len);
-    free(inst->data_len);
-    free(inst->funcs);
-    free(inst->tables);
-    free(inst->mems);
-    free(inst->globals);
-    free(inst->type_ids);
+    zw_free(inst->store->al, inst->elem_refs);
+    zw_free(inst->store->al, inst->elem_len);
+    zw_free(inst->store->al, inst->data_len);
+    zw_free(inst->store->al, inst->funcs);
+    zw_free(inst->store->al, inst->tables);
+    zw_free(inst->store->al, inst->mems);
+    zw_free(inst->store->al, inst->globals);
+    zw_free(inst->store->al, inst->type_ids);
     /* Instances keep their module alive (see zw_module.refs). */
     zw_module_release((zw_module *)inst->module);
-    free(inst);
+    zw_free(inst->store->al, inst);
 }
 
 static void free_func(zw_funcinst *f) {
     if (f->host_finalizer) f->host_finalizer(f->host_env);
-    free(f->host_type.params);
-    free(f->name);
-    free(f);
+    zw_free(f->store->al, f->host_type.params);
+    zw_free(f->store->al, f->name);
+    zw_free(f->store->al, f);
 }
 
-static void free_object(uintptr_t tagged) {
+static void free_object(const zw_store *s, uintptr_t tagged) {
     void *p = (void *)(tagged & ~(uintptr_t)7);
     switch ((zw_objkind)(tagged & 7)) {
     case ZW_OBJ_FUNC: free_func(p); break;
     case ZW_OBJ_MEMORY: zw_memory_destroy(p); break;
     case ZW_OBJ_TABLE: zw_table_destroy(p); break;
-    case ZW_OBJ_GLOBAL: free(p); break;
+    case ZW_OBJ_GLOBAL: zw_free(s->al, p); break;
     case ZW_OBJ_INSTANCE: free_instance(p); break;
     }
 }
@@ -143,14 +154,14 @@ static void store_clear(zw_store *s) {
     zw_engine *engine = s->engine;
     zw_exec_free(s);
     for (uint32_t i = 0; i < s->objs_cap; i++)
-        if (s->objs[i]) free_object(s->objs[i]);
-    free(s->objs);
+        if (s->objs[i]) free_object(s, s->objs[i]);
+    zw_free(s->al, s->objs);
     for (uint32_t i = 0; i < s->types.n; i++) {
-        free(s->types.v[i]->params);
-        free(s->types.v[i]);
+        zw_free(s->al, s->types.v[i]->params);
+        zw_free(s->al, s->types.v[i]);
     }
-    ZW_VEC_FREE(&s->types);
-    free(s->type_index);
+    ZW_VEC_FREE(s->al, &s->types);
+    zw_free(s->al, s->type_index);
     /* the record stays taken (live) until zwasm_store_delete releases it
      * under the engine's lock: another thread's zwasm_store_new must not
      * reuse it before */
@@ -206,11 +217,11 @@ bool zw_store_adopt(zw_store *s, zw_objkind k, void *obj) {
     if ((uint64_t)(s->objs_n + 1) * 2 > s->objs_cap) {
         uint32_t cap = s->objs_cap ? s->objs_cap * 2 : 64;
         if (cap <= s->objs_cap) return false;
-        uintptr_t *set = zw_calloc(cap, sizeof *set);
+        uintptr_t *set = zw_calloc(s->al, cap, sizeof *set);
         if (!set) return false;
         for (uint32_t i = 0; i < s->objs_cap; i++)
             if (s->objs[i]) obj_insert(set, cap, s->objs[i]);
-        free(s->objs);
+        zw_free(s->al, s->objs);
         s->objs = set;
         s->objs_cap = cap;
     }
@@ -256,7 +267,7 @@ void zw_store_discard(zw_store *s, zw_objkind k, void *obj) {
     case ZW_OBJ_INSTANCE: s->ninstances--; break;
     default: break;
     }
-    free_object((uintptr_t)obj | (uintptr_t)k);
+    free_object(s, (uintptr_t)obj | (uintptr_t)k);
 }
 
 bool zw_store_owns(const zw_store *s, zw_objkind k, const void *obj) {
@@ -341,9 +352,9 @@ bool zw_functype_eq(const zw_functype *a, const zw_functype *b) {
 }
 
 /* Deep copy of a function type: params and results in one allocation. */
-bool zw_functype_copy(zw_functype *dst, const zw_functype *src) {
+bool zw_functype_copy(const zw_alloc *al, zw_functype *dst, const zw_functype *src) {
     size_t n = (size_t)src->nparams + src->nresults;
-    zw_valtype *v = zw_calloc(n, sizeof *v);
+    zw_valtype *v = zw_calloc(al, n, sizeof *v);
     if (!v) return false;
     for (uint32_t i = 0; i < src->nparams; i++) v[i] = src->params[i];
     for (uint32_t i = 0; i < src->nresults; i++) v[src->nparams + i] = src->results[i];
@@ -366,14 +377,14 @@ static uint32_t functype_hash(const zw_functype *t) {
 static bool type_index_grow(zw_store *s) {
     uint32_t cap = s->type_index_cap ? s->type_index_cap * 2 : 64;
     if (cap < s->type_index_cap) return false;
-    uint32_t *idx = zw_calloc(cap, sizeof *idx);
+    uint32_t *idx = zw_calloc(s->al, cap, sizeof *idx);
     if (!idx) return false;
     for (uint32_t id = 0; id < s->types.n; id++) {
         uint32_t h = functype_hash(s->types.v[id]) & (cap - 1);
         while (idx[h]) h = (h + 1) & (cap - 1);
         idx[h] = id + 1;
     }
-    free(s->type_index);
+    zw_free(s->al, s->type_index);
     s->type_index = idx;
     s->type_index_cap = cap;
     return true;
@@ -386,15 +397,15 @@ uint32_t zw_store_type_id(zw_store *s, const zw_functype *t) {
     for (; s->type_index[h]; h = (h + 1) & mask)
         if (zw_functype_eq(s->types.v[s->type_index[h] - 1], t)) return s->type_index[h] - 1;
     if (s->types.n >= UINT32_MAX / 4) return UINT32_MAX;
-    zw_functype *c = malloc(sizeof *c);
+    zw_functype *c = zw_malloc(s->al, sizeof *c);
     if (!c) return UINT32_MAX;
-    if (!zw_functype_copy(c, t)) {
-        free(c);
+    if (!zw_functype_copy(s->al, c, t)) {
+        zw_free(s->al, c);
         return UINT32_MAX;
     }
-    if (!ZW_VEC_PUSH(&s->types, c)) {
-        free(c->params);
-        free(c);
+    if (!ZW_VEC_PUSH(s->al, &s->types, c)) {
+        zw_free(s->al, c->params);
+        zw_free(s->al, c);
         return UINT32_MAX;
     }
     s->type_index[h] = s->types.n; /* id + 1 */

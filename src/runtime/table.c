@@ -32,11 +32,11 @@ zwasm_result_t zw_table_create(zw_store *s, const zw_tabletype *t, void *init,
                           (unsigned long long)t->lim.min, (unsigned long long)bytes,
                           (unsigned long long)s->limits.memory_bytes,
                           (unsigned long long)s->mem_used);
-    zw_tableinst *tab = calloc(1, sizeof *tab);
-    if (tab) tab->elems = zw_calloc((size_t)t->lim.min, sizeof(void *));
+    zw_tableinst *tab = zw_calloc(s->al, 1, sizeof *tab);
+    if (tab) tab->elems = zw_calloc(s->al, (size_t)t->lim.min, sizeof(void *));
     if (!tab || !tab->elems || !zw_store_adopt(s, ZW_OBJ_TABLE, tab)) {
-        if (tab) free(tab->elems);
-        free(tab);
+        if (tab) zw_free(s->al, tab->elems);
+        zw_free(s->al, tab);
         zw_store_release(s, bytes);
         return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     }
@@ -53,8 +53,8 @@ zwasm_result_t zw_table_create(zw_store *s, const zw_tabletype *t, void *init,
 
 void zw_table_destroy(zw_tableinst *t) {
     if (!t) return;
-    free(t->elems);
-    free(t);
+    zw_free(t->store->al, t->elems);
+    zw_free(t->store->al, t);
 }
 
 int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init) {
@@ -64,7 +64,7 @@ int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init) {
     uint64_t n = old + delta;
     if (n > ZW_TABLE_MAX_ELEMS) return -1;
     if (!zw_store_charge(t->store, delta * sizeof(void *))) return -1;
-    void **e = zw_realloc_array(t->elems, (size_t)n, sizeof(void *));
+    void **e = zw_realloc_array(t->store->al, t->elems, (size_t)n, sizeof(void *));
     if (!e) {
         zw_store_release(t->store, delta * sizeof(void *));
         return -1;

@@ -67,10 +67,10 @@ void zw_value_to_val(zw_valtype t, const zw_value *in, zwasm_val_t *out) {
 /* ---- globals ------------------------------------------------------------------ */
 
 zw_globalinst *zw_global_create(zw_store *s, const zw_globaltype *t, const zw_value *init) {
-    zw_globalinst *g = calloc(1, sizeof *g);
+    zw_globalinst *g = zw_calloc(s->al, 1, sizeof *g);
     if (!g) return NULL;
     if (!zw_store_adopt(s, ZW_OBJ_GLOBAL, g)) {
-        free(g);
+        zw_free(s->al, g);
         return NULL;
     }
     g->store = s;

@@ -346,7 +346,7 @@ zw_sx *zw_sx_parse(const char *src, size_t len, zwasm_error_t *err) {
                 goto fail;
             }
             if (!(n = sx_node(&l, ZW_SX_LIST, l.p))) goto fail;
-            if (!ZW_VEC_PUSH(&items, n) || !ZW_VEC_PUSH(&open, items.n)) goto nomem;
+            if (!ZW_VEC_PUSH(NULL, &items, n) || !ZW_VEC_PUSH(NULL, &open, items.n)) goto nomem;
             l.p++;
         } else if (c == ')') {
             if (!open.n) {
@@ -361,7 +361,7 @@ zw_sx *zw_sx_parse(const char *src, size_t len, zwasm_error_t *err) {
         } else if (c == '"') {
             if (!(n = sx_node(&l, ZW_SX_STRING, l.p))) goto fail;
             if (!lx_string(&l, n)) goto fail;
-            if (!ZW_VEC_PUSH(&items, n)) goto nomem;
+            if (!ZW_VEC_PUSH(NULL, &items, n)) goto nomem;
             if (!lx_separated(&l)) goto fail;
         } else if (zw_sx_idchar((unsigned char)c)) {
             const char *s = l.p;
@@ -371,7 +371,7 @@ zw_sx *zw_sx_parse(const char *src, size_t len, zwasm_error_t *err) {
             if (!(n->text = sx_alloc(t, n->len + 1))) goto nomem;
             memcpy(n->text, s, n->len);
             n->text[n->len] = 0;
-            if (!ZW_VEC_PUSH(&items, n)) goto nomem;
+            if (!ZW_VEC_PUSH(NULL, &items, n)) goto nomem;
             if (!lx_separated(&l)) goto fail;
         } else {
             lx_fail(&l, l.p, "unexpected character");
@@ -386,14 +386,14 @@ zw_sx *zw_sx_parse(const char *src, size_t len, zwasm_error_t *err) {
     }
     root->src_len = len;
     if (!sx_close(&l, root, &items, 0)) goto fail;
-    ZW_VEC_FREE(&items);
-    ZW_VEC_FREE(&open);
+    ZW_VEC_FREE(NULL, &items);
+    ZW_VEC_FREE(NULL, &open);
     return root;
 nomem:
     lx_nomem(&l);
 fail:
-    ZW_VEC_FREE(&items);
-    ZW_VEC_FREE(&open);
+    ZW_VEC_FREE(NULL, &items);
+    ZW_VEC_FREE(NULL, &open);
     sx_tree_free(t);
     return NULL;
 }

@@ -88,7 +88,7 @@ zwasm_result_t zw_wast_parse_value(const zw_sx *form, bool pattern, zw_wvalue *o
     if (!strcmp(op, "either") && pattern) {
         if (form->nitems < 2) return wv_fail(err, form, "empty either");
         out->kind = ZW_WV_EITHER;
-        out->alts = zw_calloc(form->nitems - 1, sizeof *out->alts);
+        out->alts = zw_calloc(NULL, form->nitems - 1, sizeof *out->alts);
         if (!out->alts) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
         for (uint32_t i = 1; i < form->nitems; i++) {
             /* The alternatives are plain results, so this recursion is one

@@ -52,7 +52,7 @@ bool zw_wt_names_get(const wt_names *ns, const char *id, uint32_t *idx) {
 static bool names_put(wt_names *ns, const char *id, uint32_t idx) {
     if ((ns->n + 1) * 2 > ns->cap) {
         uint32_t ncap = ns->cap ? ns->cap * 2 : 16;
-        struct wt_name_slot *s = zw_calloc(ncap, sizeof *s);
+        struct wt_name_slot *s = zw_calloc(NULL, ncap, sizeof *s);
         if (!s) return false;
         for (uint32_t i = 0; i < ns->cap; i++) {
             if (!ns->slots[i].id) continue;
@@ -140,7 +140,7 @@ uint32_t zw_wt_type_find_or_add(wt_mod *m, const uint8_t *t, uint32_t np, uint32
             return i;
     }
     wt_ft ft = {np, nr, malloc(np + nr + 1)};
-    if (!ft.t || !ZW_VEC_PUSH(&m->types, ft)) {
+    if (!ft.t || !ZW_VEC_PUSH(NULL, &m->types, ft)) {
         free(ft.t);
         *ok = zw_wt_nomem(m);
         return 0;
@@ -151,9 +151,9 @@ uint32_t zw_wt_type_find_or_add(wt_mod *m, const uint8_t *t, uint32_t np, uint32
 
 /* ---- type uses ------------------------------------------------------------------ */
 void zw_wt_sig_free(wt_sig *sig) {
-    ZW_VEC_FREE(&sig->params);
-    ZW_VEC_FREE(&sig->results);
-    ZW_VEC_FREE(&sig->param_ids);
+    ZW_VEC_FREE(NULL, &sig->params);
+    ZW_VEC_FREE(NULL, &sig->results);
+    ZW_VEC_FREE(NULL, &sig->param_ids);
 }
 
 bool zw_wt_sig_parse(wt_mod *m, zw_sx *const *items, uint32_t n, uint32_t *pos, bool allow_ids,
@@ -175,14 +175,14 @@ bool zw_wt_sig_parse(wt_mod *m, zw_sx *const *items, uint32_t n, uint32_t *pos, 
             uint8_t t;
             if (p->nitems != 3) return zw_wt_fail(m, p, "unexpected token in param");
             if (!zw_wt_valtype(m, p->items[2], &t)) return false;
-            if (!ZW_VEC_PUSH(&sig->params, t) || !ZW_VEC_PUSH(&sig->param_ids, p->items[1]))
+            if (!ZW_VEC_PUSH(NULL, &sig->params, t) || !ZW_VEC_PUSH(NULL, &sig->param_ids, p->items[1]))
                 return zw_wt_nomem(m);
         } else {
             for (uint32_t j = 1; j < p->nitems; j++) {
                 uint8_t t;
                 const zw_sx *none = NULL;
                 if (!zw_wt_valtype(m, p->items[j], &t)) return false;
-                if (!ZW_VEC_PUSH(&sig->params, t) || !ZW_VEC_PUSH(&sig->param_ids, none))
+                if (!ZW_VEC_PUSH(NULL, &sig->params, t) || !ZW_VEC_PUSH(NULL, &sig->param_ids, none))
                     return zw_wt_nomem(m);
             }
         }
@@ -194,7 +194,7 @@ bool zw_wt_sig_parse(wt_mod *m, zw_sx *const *items, uint32_t n, uint32_t *pos, 
         for (uint32_t j = 1; j < p->nitems; j++) {
             uint8_t t;
             if (!zw_wt_valtype(m, p->items[j], &t)) return false;
-            if (!ZW_VEC_PUSH(&sig->results, t)) return zw_wt_nomem(m);
+            if (!ZW_VEC_PUSH(NULL, &sig->results, t)) return zw_wt_nomem(m);
         }
         i++;
     }

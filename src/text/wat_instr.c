@@ -50,7 +50,7 @@ static void emit_op(zw_buf *b, int op) {
 
 void zw_wt_func_free(wt_func *f) {
     zw_wt_names_free(&f->locals);
-    ZW_VEC_FREE(&f->labels);
+    ZW_VEC_FREE(NULL, &f->labels);
 }
 
 /* ---- immediates ------------------------------------------------------------------- */
@@ -384,7 +384,7 @@ static bool block_head(wt_func *f, const zw_sx *at, zw_sx *const *items, uint32_
     zw_wt_sig_free(&sig);
     if (!ok) return false;
     wt_label l = {label ? label->text : NULL, kind};
-    if (!ZW_VEC_PUSH(&f->labels, l)) return zw_wt_nomem(m);
+    if (!ZW_VEC_PUSH(NULL, &f->labels, l)) return zw_wt_nomem(m);
     return true;
 }
 
@@ -463,7 +463,7 @@ typedef struct wt_walk {
 } wt_walk;
 
 static bool push(wt_func *f, wt_walk *w, wt_frame fr) {
-    return ZW_VEC_PUSH(&w->fr, fr) || zw_wt_nomem(f->m);
+    return ZW_VEC_PUSH(NULL, &w->fr, fr) || zw_wt_nomem(f->m);
 }
 
 /* Move the pending bytes from `at` on to the output. */
@@ -552,7 +552,7 @@ static bool finish(wt_func *f, wt_walk *w, wt_frame *fr) {
         if (!flush(f, w, fr->pend)) return false;
         wt_label l = fr->label;
         l.kind = 3; /* no flat else inside (then ...) */
-        if (!ZW_VEC_PUSH(&f->labels, l)) return zw_wt_nomem(m);
+        if (!ZW_VEC_PUSH(NULL, &f->labels, l)) return zw_wt_nomem(m);
         walk_body(fr, FR_THEN, th, fr->i + 1, f->labels.n);
         return true;
     }
@@ -594,7 +594,7 @@ bool zw_wt_instrs(wt_func *f, zw_sx *const *items, uint32_t n) {
             ok = flat(f, fr->items, fr->n, &fr->i);
         }
     }
-    ZW_VEC_FREE(&w.fr);
+    ZW_VEC_FREE(NULL, &w.fr);
     zw_buf_free(&w.pend);
     if (ok && f->labels.n) ok = zw_wt_fail(f->m, n ? items[n - 1] : NULL, "unclosed block (missing end)");
     return ok;

@@ -168,7 +168,7 @@ static bool declare(wt_enc *e, const zw_sx *f, const char **seen_def) {
         if (ok) {
             uint32_t np = sig.params.n, nr = sig.results.n;
             wt_ft ft = {np, nr, malloc(np + nr + 1)};
-            if (!ft.t || !ZW_VEC_PUSH(&m->types, ft)) {
+            if (!ft.t || !ZW_VEC_PUSH(NULL, &m->types, ft)) {
                 free(ft.t);
                 ok = zw_wt_nomem(m);
             } else {
@@ -293,14 +293,14 @@ static bool locals_decl(wt_func *fc, const zw_sx *l, wt_bytes *types, wt_lnames 
         if (!zw_wt_valtype(m, l->items[2], &t)) return false;
         if (!zw_wt_names_add(m, &fc->locals, l->items[1], fc->nlocals, "local")) return false;
         wt_lname nm = {fc->nlocals, l->items[1]};
-        if (!ZW_VEC_PUSH(types, t) || !ZW_VEC_PUSH(ln, nm)) return zw_wt_nomem(m);
+        if (!ZW_VEC_PUSH(NULL, types, t) || !ZW_VEC_PUSH(NULL, ln, nm)) return zw_wt_nomem(m);
         fc->nlocals++;
         return true;
     }
     for (uint32_t j = 1; j < l->nitems; j++) {
         uint8_t t;
         if (!zw_wt_valtype(m, l->items[j], &t)) return false;
-        if (!ZW_VEC_PUSH(types, t)) return zw_wt_nomem(m);
+        if (!ZW_VEC_PUSH(NULL, types, t)) return zw_wt_nomem(m);
         fc->nlocals++;
     }
     return true;
@@ -335,7 +335,7 @@ static bool enc_func(wt_enc *e, const zw_sx *f) {
             if (sig.param_ids.v[p]) {
                 wt_lname nm = {p, sig.param_ids.v[p]};
                 ok = zw_wt_names_add(m, &fc.locals, sig.param_ids.v[p], p, "local") &&
-                     (ZW_VEC_PUSH(&ln, nm) || zw_wt_nomem(m));
+                     (ZW_VEC_PUSH(NULL, &ln, nm) || zw_wt_nomem(m));
             }
         fc.nlocals = np;
     }
@@ -373,9 +373,9 @@ static bool enc_func(wt_enc *e, const zw_sx *f) {
             e->nlocfuncs++;
         }
     }
-    ZW_VEC_FREE(&ln);
+    ZW_VEC_FREE(NULL, &ln);
     zw_buf_free(&body);
-    ZW_VEC_FREE(&ltypes);
+    ZW_VEC_FREE(NULL, &ltypes);
     zw_wt_func_free(&fc);
     return ok;
 }
@@ -713,7 +713,7 @@ static void enc_free(wt_enc *e) {
     for (int i = 0; i < S_NSEC; i++) zw_buf_free(&e->sec[i].b);
     for (int i = 0; i < WT_NS; i++) zw_wt_names_free(&e->m.ns[i]);
     for (uint32_t i = 0; i < e->m.types.n; i++) zw_wt_ft_free(&e->m.types.v[i]);
-    ZW_VEC_FREE(&e->m.types);
+    ZW_VEC_FREE(NULL, &e->m.types);
     zw_buf_free(&e->names);
     zw_buf_free(&e->locnames);
 }

@@ -74,7 +74,7 @@ static bool vnomem(vctx *v) {
 /* ---- helpers derived from the opcode table ------------------------------- */
 /* ---- operand and control stacks ------------------------------------------- */
 static bool push(vctx *v, zw_valtype t) {
-    if (!ZW_VEC_PUSH(&v->vals, t)) return vnomem(v);
+    if (!ZW_VEC_PUSH(&v->m->al, &v->vals, t)) return vnomem(v);
     return true;
 }
 
@@ -124,7 +124,7 @@ static const zw_valtype *label_types(const ctrl *c) {
 static bool push_ctrl(vctx *v, ctrl c) {
     c.height = v->vals.n;
     c.unreachable = false;
-    if (!ZW_VEC_PUSH(&v->ctrls, c)) return vnomem(v);
+    if (!ZW_VEC_PUSH(&v->m->al, &v->ctrls, c)) return vnomem(v);
     return push_vals(v, ctrl_params(&v->ctrls.v[v->ctrls.n - 1]), c.np);
 }
 
@@ -341,7 +341,7 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
             for (uint32_t k = arity; k-- > 0;) {
                 zw_valtype got = T_UNKNOWN;
                 if (!pop_expect(v, ts[k], &got)) return false;
-                if (!ZW_VEC_PUSH(&v->tmp, got)) return vnomem(v);
+                if (!ZW_VEC_PUSH(&v->m->al, &v->tmp, got)) return vnomem(v);
             }
             /* push back what was popped (an unknown stays unknown) */
             for (uint32_t k = v->tmp.n; k-- > 0;) {
@@ -439,7 +439,7 @@ static bool validate_body(vctx *v, uint32_t fi) {
     c.p = empty_types;
     c.r = v->ft->results;
     c.nr = v->ft->nresults;
-    if (!ZW_VEC_PUSH(&v->ctrls, c)) return vnomem(v);
+    if (!ZW_VEC_PUSH(&v->m->al, &v->ctrls, c)) return vnomem(v);
     const uint8_t *p = f->code, *end = f->code + f->code_len;
     bool done = false;
     while (p < end) {
@@ -569,16 +569,16 @@ static bool validate_module(vctx *v) {
         }
     }
     if (m->nexports > 1) {
-        const zw_name **names = zw_calloc(m->nexports, sizeof *names);
+        const zw_name **names = zw_calloc(&v->m->al, m->nexports, sizeof *names);
         if (!names) return vnomem(v);
         for (uint32_t i = 0; i < m->nexports; i++) names[i] = &m->exports[i].name;
         qsort(names, m->nexports, sizeof *names, name_cmp);
         for (uint32_t i = 1; i < m->nexports; i++)
             if (!name_cmp(&names[i - 1], &names[i])) {
-                free(names);
+                zw_free(&v->m->al, names);
                 return verr(v, "duplicate export name");
             }
-        free(names);
+        zw_free(&v->m->al, names);
     }
     if (m->has_start) {
         if (!check_func(v, m->start)) return false;
@@ -629,8 +629,8 @@ zwasm_result_t zw_validate(zw_module *m, zwasm_error_t *err) {
     zwasm_error_t local;
     if (!v.err) v.err = &local;
     bool ok = validate_module(&v);
-    ZW_VEC_FREE(&v.vals);
-    ZW_VEC_FREE(&v.ctrls);
-    ZW_VEC_FREE(&v.tmp);
+    ZW_VEC_FREE(&m->al, &v.vals);
+    ZW_VEC_FREE(&m->al, &v.ctrls);
+    ZW_VEC_FREE(&m->al, &v.tmp);
     return ok ? ZWASM_OK : v.err->code;
 }

@@ -34,13 +34,13 @@ struct zwasm_wasi_config {
     int stdio[3];
 };
 
-static void free_strv(char **v, uint32_t n) {
-    for (uint32_t i = 0; i < n; i++) free(v[i]);
-    free(v);
+static void free_strv(const zw_alloc *al, char **v, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) zw_free(al, v[i]);
+    zw_free(al, v);
 }
 
 ZWASM_API zwasm_wasi_config_t *zwasm_wasi_config_new(void) {
-    zwasm_wasi_config_t *c = calloc(1, sizeof *c);
+    zwasm_wasi_config_t *c = zw_calloc(NULL, 1, sizeof *c);
     if (!c) return NULL;
     c->stdio[0] = 0;
     c->stdio[1] = 1;
@@ -50,14 +50,14 @@ ZWASM_API zwasm_wasi_config_t *zwasm_wasi_config_new(void) {
 
 ZWASM_API void zwasm_wasi_config_delete(zwasm_wasi_config_t *c) {
     if (!c) return;
-    free_strv(c->args.v, c->args.n);
-    free_strv(c->env.v, c->env.n);
+    free_strv(NULL, c->args.v, c->args.n);
+    free_strv(NULL, c->env.v, c->env.n);
     for (uint32_t i = 0; i < c->opens.n; i++) {
         close(c->opens.v[i].fd);
-        free(c->opens.v[i].guest);
+        zw_free(NULL, c->opens.v[i].guest);
     }
-    free(c->opens.v);
-    free(c);
+    zw_free(NULL, c->opens.v);
+    zw_free(NULL, c);
 }
 
 ZWASM_API bool zwasm_wasi_config_set_args(zwasm_wasi_config_t *c, size_t argc,
@@ -65,13 +65,13 @@ ZWASM_API bool zwasm_wasi_config_set_args(zwasm_wasi_config_t *c, size_t argc,
     if (!c || (argc && !argv)) return false;
     for (size_t i = 0; i < argc; i++)
         if (!argv[i]) return false;
-    free_strv(c->args.v, c->args.n);
+    free_strv(NULL, c->args.v, c->args.n);
     c->args.v = NULL;
     c->args.n = c->args.cap = 0;
     for (size_t i = 0; i < argc; i++) {
-        char *s = strdup(argv[i]);
-        if (!s || !ZW_VEC_PUSH(&c->args, s)) {
-            free(s);
+        char *s = zw_strdup(NULL, argv[i]);
+        if (!s || !ZW_VEC_PUSH(NULL, &c->args, s)) {
+            zw_free(NULL, s);
             return false;
         }
     }
@@ -80,7 +80,7 @@ ZWASM_API bool zwasm_wasi_config_set_args(zwasm_wasi_config_t *c, size_t argc,
 
 static bool push_env(zwasm_wasi_config_t *c, const char *kv, size_t klen, const char *value) {
     size_t vlen = strlen(value);
-    char *s = malloc(klen + vlen + 2);
+    char *s = zw_malloc(NULL, klen + vlen + 2);
     if (!s) return false;
     memcpy(s, kv, klen);
     s[klen] = '=';
@@ -88,13 +88,13 @@ static bool push_env(zwasm_wasi_config_t *c, const char *kv, size_t klen, const 
     /* a later definition of the same key replaces the earlier one */
     for (uint32_t i = 0; i < c->env.n; i++) {
         if (strncmp(c->env.v[i], s, klen + 1) == 0) {
-            free(c->env.v[i]);
+            zw_free(NULL, c->env.v[i]);
             c->env.v[i] = s;
             return true;
         }
     }
-    if (!ZW_VEC_PUSH(&c->env, s)) {
-        free(s);
+    if (!ZW_VEC_PUSH(NULL, &c->env, s)) {
+        zw_free(NULL, s);
         return false;
     }
     return true;
@@ -130,10 +130,10 @@ ZWASM_API zwasm_result_t zwasm_wasi_config_preopen_dir(zwasm_wasi_config_t *c,
     if (fd < 0)
         return zw_err_set(err, ZWASM_ERR_IO, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
                           "cannot open directory %s: %s", host_path, strerror(errno));
-    zw_cfg_open o = {fd, strdup(guest_path)};
-    if (!o.guest || !ZW_VEC_PUSH(&c->opens, o)) {
+    zw_cfg_open o = {fd, zw_strdup(NULL, guest_path)};
+    if (!o.guest || !ZW_VEC_PUSH(NULL, &c->opens, o)) {
         close(fd);
-        free(o.guest);
+        zw_free(NULL, o.guest);
         return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     }
     return ZWASM_OK;
@@ -155,7 +155,7 @@ ZWASM_API zwasm_result_t zwasm_wasi_config_add_socket(zwasm_wasi_config_t *c, in
         return zw_err_set(err, ZWASM_ERR_IO, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "bad socket fd %d: %s",
                           host_fd, strerror(errno));
     zw_cfg_open o = {fd, NULL};
-    if (!ZW_VEC_PUSH(&c->opens, o)) {
+    if (!ZW_VEC_PUSH(NULL, &c->opens, o)) {
         close(fd);
         return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     }
@@ -294,7 +294,7 @@ int64_t zw_wasi_add_fd(zw_wasi *w, int host, uint8_t type, uint64_t rights, uint
             close(host);
             return -ZW_E_MFILE;
         }
-        if (!ZW_VEC_PUSH(&w->fds, blank)) {
+        if (!ZW_VEC_PUSH(&w->al, &w->fds, blank)) {
             close(host);
             return -ZW_E_NOMEM;
         }
@@ -314,7 +314,7 @@ void zw_wasi_close_entry(zw_wasi *w, zw_wasi_fd *f) {
         w->ndirs--;
     }
     if (f->host >= 0) close(f->host);
-    free(f->preopen);
+    zw_free(&w->al, f->preopen);
     memset(f, 0, sizeof *f);
     f->host = -1;
 }
@@ -367,11 +367,11 @@ static bool append_fd(zw_wasi *w, int host, const char *preopen, bool stdio) {
             else f.rights &= ~ZW_R_FD_FDSTAT_SET_FLAGS;
         }
     }
-    if (!ZW_VEC_PUSH(&w->fds, f)) {
+    if (!ZW_VEC_PUSH(&w->al, &w->fds, f)) {
         if (host >= 0) close(host);
         return false;
     }
-    return !preopen || (w->fds.v[w->fds.n - 1].preopen = strdup(preopen)) != NULL;
+    return !preopen || (w->fds.v[w->fds.n - 1].preopen = zw_strdup(&w->al, preopen)) != NULL;
 }
 
 int zw_wasi_iovecs(const zw_wmem *m, uint32_t iovs, uint32_t n, void **out, int *nout) {
@@ -380,19 +380,19 @@ int zw_wasi_iovecs(const zw_wmem *m, uint32_t iovs, uint32_t n, void **out, int 
     const uint8_t *p = zw_wm_ptr(m, iovs, (uint64_t)n * 8);
     if (!p) return ZW_E_FAULT;
     if (n > 1024) return ZW_E_INVAL; /* IOV_MAX */
-    struct iovec *v = calloc(n ? n : 1, sizeof *v);
+    struct iovec *v = zw_calloc(m->al, n ? n : 1, sizeof *v);
     if (!v) return ZW_E_NOMEM;
     uint64_t total = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t buf = zw_ld32(p + 8 * i), len = zw_ld32(p + 8 * i + 4);
         uint8_t *hp = zw_wm_ptr(m, buf, len);
         if (!hp) {
-            free(v);
+            zw_free(m->al, v);
             return ZW_E_FAULT;
         }
         total += len;
         if (total > INT32_MAX) {
-            free(v);
+            zw_free(m->al, v);
             return ZW_E_INVAL;
         }
         v[i].iov_base = hp;
@@ -602,7 +602,7 @@ static zwasm_result_t trampoline(void *env, zwasm_caller_t *caller, const zwasm_
     if (fe->w->deleted)
         return zw_trap_set(err, ZWASM_TRAP_HOST, "%s: the WASI context has been deleted",
                            fe->def->name);
-    zw_wmem m = {NULL, 0};
+    zw_wmem m = {NULL, 0, &fe->w->al};
     zwasm_memory_t *mem = zwasm_caller_memory(caller, 0);
     if (mem) {
         m.base = zwasm_memory_data(mem);
@@ -647,9 +647,10 @@ static const zw_wasi_def *find_def(const char *name, size_t len, size_t *idx) {
 
 static void wasi_release(zw_wasi *w) {
     if (--w->refs) return;
-    free(w->funcs);
-    free(w->fnenv);
-    free(w);
+    zw_free(&w->al, w->funcs);
+    zw_free(&w->al, w->fnenv);
+    zw_alloc al = w->al;
+    zw_free(&al, w);
 }
 
 /* A function of the context died with its store. */
@@ -728,12 +729,12 @@ ZWASM_API bool zwasm_wasi_exited(const zwasm_wasi_t *w, int32_t *code) {
 }
 
 /* ---- the context ---------------------------------------------------------------------------- */
-static char **copy_strv(char *const *v, size_t n) {
-    char **c = calloc(n + 1, sizeof *c);
+static char **copy_strv(const zw_alloc *al, char *const *v, size_t n) {
+    char **c = zw_calloc(al, n + 1, sizeof *c);
     if (!c) return NULL;
     for (size_t i = 0; i < n; i++) {
-        if (!(c[i] = strdup(v[i]))) {
-            free_strv(c, (uint32_t)i);
+        if (!(c[i] = zw_strdup(al, v[i]))) {
+            free_strv(al, c, (uint32_t)i);
             return NULL;
         }
     }
@@ -744,9 +745,9 @@ ZWASM_API void zwasm_wasi_delete(zwasm_wasi_t *w) {
     if (!w || w->deleted) return;
     for (uint32_t i = 0; i < w->fds.n; i++)
         if (w->fds.v[i].host >= 0) zw_wasi_close_entry(w, &w->fds.v[i]);
-    free(w->fds.v);
-    free_strv(w->argv, (uint32_t)w->argc);
-    free_strv(w->envp, (uint32_t)w->envc);
+    zw_free(&w->al, w->fds.v);
+    free_strv(&w->al, w->argv, (uint32_t)w->argc);
+    free_strv(&w->al, w->envp, (uint32_t)w->envc);
     memset(&w->fds, 0, sizeof w->fds);
     w->argv = w->envp = NULL;
     w->argc = w->envc = 0;
@@ -759,16 +760,18 @@ ZWASM_API zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_c
     if (!out) return arg_err(err, "zwasm_wasi_new: NULL out");
     *out = NULL;
     if (!store) return arg_err(err, "zwasm_wasi_new: NULL store");
-    zw_wasi *w = calloc(1, sizeof *w);
+    const zw_alloc *al = zwasm_engine_allocator(zwasm_store_engine(store));
+    zw_wasi *w = zw_calloc(al, 1, sizeof *w);
     if (!w) goto nomem;
+    w->al = *al;
     w->refs = 1;
     w->store = store;
-    w->funcs = calloc(ZW_WASI_NDEFS, sizeof *w->funcs);
-    w->fnenv = calloc(ZW_WASI_NDEFS, sizeof *w->fnenv);
+    w->funcs = zw_calloc(&w->al, ZW_WASI_NDEFS, sizeof *w->funcs);
+    w->fnenv = zw_calloc(&w->al, ZW_WASI_NDEFS, sizeof *w->fnenv);
     w->argc = cfg ? cfg->args.n : 0;
     w->envc = cfg ? cfg->env.n : 0;
-    w->argv = copy_strv(cfg ? cfg->args.v : NULL, w->argc);
-    w->envp = copy_strv(cfg ? cfg->env.v : NULL, w->envc);
+    w->argv = copy_strv(&w->al, cfg ? cfg->args.v : NULL, w->argc);
+    w->envp = copy_strv(&w->al, cfg ? cfg->env.v : NULL, w->envc);
     if (!w->funcs || !w->fnenv || !w->argv || !w->envp) goto nomem;
     for (int i = 0; i < 3; i++) {
         int src = cfg ? cfg->stdio[i] : i;

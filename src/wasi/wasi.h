@@ -125,6 +125,7 @@ enum { ZW_FST_ATIM = 1, ZW_FST_ATIM_NOW = 2, ZW_FST_MTIM = 4, ZW_FST_MTIM_NOW = 
 typedef struct zw_wmem {
     uint8_t *base;
     uint64_t size;
+    const zw_alloc *al; /* the WASI context's allocator */
 } zw_wmem;
 
 static inline bool zw_wm_ok(const zw_wmem *m, uint64_t ptr, uint64_t len) {
@@ -180,6 +181,7 @@ typedef struct zw_wasi_fd {
  * a call after zwasm_wasi_delete finds `deleted` and traps instead of
  * touching freed state. */
 struct zwasm_wasi {
+    zw_alloc al;         /* its store's engine's allocator: every allocation of the context */
     uint32_t refs;
     bool deleted;
     zwasm_store_t *store;

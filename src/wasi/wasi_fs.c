@@ -34,7 +34,7 @@ static int rw(zw_wasi *w, const zw_wmem *m, const uint64_t *a, bool write, bool 
     ssize_t r;
     if (positioned) {
         if (a[3] > INT64_MAX) {
-            free(v);
+            zw_free(m->al, v);
             return ZW_E_INVAL;
         }
         r = write ? pwritev(f->host, v, n, (off_t)a[3]) : preadv(f->host, v, n, (off_t)a[3]);
@@ -42,7 +42,7 @@ static int rw(zw_wasi *w, const zw_wmem *m, const uint64_t *a, bool write, bool 
         r = write ? writev(f->host, v, n) : readv(f->host, v, n);
     }
     int err = errno;
-    free(v);
+    zw_free(m->al, v);
     if (r < 0) return zw_wasi_errno(err);
     zw_wm_put32(m, outp, (uint32_t)r);
     return ZW_E_SUCCESS;

@@ -67,11 +67,12 @@ typedef struct {
     bool must_dir; /* the guest wrote a trailing slash */
     char *name;    /* final component (no '/'), "." for the directory itself */
     char *buf;     /* storage of name */
+    const zw_alloc *al; /* buf's allocator (the WASI context's) */
 } zw_rpath;
 
 static void rpath_free(zw_rpath *r) {
     if (r->own) close(r->dirfd);
-    free(r->buf);
+    zw_free(r->al, r->buf);
     r->own = false;
     r->buf = r->name = NULL;
 }
@@ -81,27 +82,28 @@ static void rpath_free(zw_rpath *r) {
 typedef struct {
     ZW_VEC(int) fd;
     ZW_VEC(uint32_t) canon;
+    const zw_alloc *al;
 } walk_stack;
 
 static void stack_free(walk_stack *s) {
     for (uint32_t i = 1; i < s->fd.n; i++) close(s->fd.v[i]);
-    ZW_VEC_FREE(&s->fd);
-    ZW_VEC_FREE(&s->canon);
+    ZW_VEC_FREE(s->al, &s->fd);
+    ZW_VEC_FREE(s->al, &s->canon);
 }
 
 /* Replace the already-consumed prefix: rest := target [+ "/" + rest]. */
-static int splice_link(char **rest, const char *target, size_t tlen, const char *after, bool slash) {
+static int splice_link(const zw_alloc *al, char **rest, const char *target, size_t tlen, const char *after, bool slash) {
     size_t alen = strlen(after);
     if (tlen == 0) return ZW_E_NOENT;
     if (target[0] == '/') return ZW_E_NOTCAPABLE;
     if (tlen + alen + 2 > ZW_MAX_PATH) return ZW_E_NAMETOOLONG;
-    char *n = malloc(tlen + alen + 2);
+    char *n = zw_malloc(al, tlen + alen + 2);
     if (!n) return ZW_E_NOMEM;
     memcpy(n, target, tlen);
     size_t k = tlen;
     if (slash || alen) n[k++] = '/';
     memcpy(n + k, after, alen + 1);
-    free(*rest);
+    zw_free(al, *rest);
     *rest = n;
     return ZW_E_SUCCESS;
 }
@@ -148,13 +150,14 @@ enum {
 
 /* One walk of guest path `path` (NUL-terminated, relative) from `start`. */
 static int walk(int start, const char *path, int flags, zw_rpath *out) {
-    char *rest = strdup(path);
+    const zw_alloc *al = out->al;
+    char *rest = zw_strdup(al, path);
     if (!rest) return ZW_E_NOMEM;
-    walk_stack st = {0};
+    walk_stack st = {.al = al};
     char canon[ZW_MAX_PATH];
     uint32_t clen = 0;
     int e = ZW_E_SUCCESS;
-    if (!ZW_VEC_PUSH(&st.fd, start) || !ZW_VEC_PUSH(&st.canon, 0)) {
+    if (!ZW_VEC_PUSH(al, &st.fd, start) || !ZW_VEC_PUSH(al, &st.canon, 0)) {
         e = ZW_E_NOMEM;
         goto fail;
     }
@@ -165,7 +168,7 @@ static int walk(int start, const char *path, int flags, zw_rpath *out) {
         char *s = rest + pos;
         while (*s == '/') s++;
         if (!*s) { /* nothing left: the directory itself */
-            out->buf = strdup(".");
+            out->buf = zw_strdup(al, ".");
             break;
         }
         char *end = strchr(s, '/');
@@ -176,7 +179,7 @@ static int walk(int start, const char *path, int flags, zw_rpath *out) {
         bool slash = end != NULL; /* on the last component: a trailing slash */
         if (n == 1 && s[0] == '.') {
             if (last) {
-                out->buf = strdup(".");
+                out->buf = zw_strdup(al, ".");
                 out->must_dir = slash;
                 break;
             }
@@ -191,7 +194,7 @@ static int walk(int start, const char *path, int flags, zw_rpath *out) {
             close(st.fd.v[--st.fd.n]);
             clen = st.canon.v[--st.canon.n - 1];
             if (last) {
-                out->buf = strdup(".");
+                out->buf = zw_strdup(al, ".");
                 out->must_dir = slash;
                 break;
             }
@@ -214,11 +217,11 @@ static int walk(int start, const char *path, int flags, zw_rpath *out) {
                     e = ZW_E_LOOP;
                     goto fail;
                 }
-                if ((e = splice_link(&rest, link, (size_t)k, "", slash))) goto fail;
+                if ((e = splice_link(al, &rest, link, (size_t)k, "", slash))) goto fail;
                 pos = 0;
                 continue;
             }
-            out->buf = strdup(comp);
+            out->buf = zw_strdup(al, comp);
             out->must_dir = slash;
             break;
         }
@@ -234,13 +237,13 @@ static int walk(int start, const char *path, int flags, zw_rpath *out) {
                 e = ZW_E_LOOP;
                 goto fail;
             }
-            char *tail = strdup(after);
+            char *tail = zw_strdup(al, after);
             if (!tail) {
                 e = ZW_E_NOMEM;
                 goto fail;
             }
-            e = splice_link(&rest, link, (size_t)k, tail, true);
-            free(tail);
+            e = splice_link(al, &rest, link, (size_t)k, tail, true);
+            zw_free(al, tail);
             if (e) goto fail;
             pos = 0;
             continue;
@@ -253,7 +256,7 @@ static int walk(int start, const char *path, int flags, zw_rpath *out) {
         if (clen) canon[clen++] = '/';
         memcpy(canon + clen, comp, n);
         clen += (uint32_t)n;
-        if (st.fd.n > 1024 || !ZW_VEC_PUSH(&st.fd, fd) || !ZW_VEC_PUSH(&st.canon, clen)) {
+        if (st.fd.n > 1024 || !ZW_VEC_PUSH(al, &st.fd, fd) || !ZW_VEC_PUSH(al, &st.canon, clen)) {
             if (st.fd.n && st.fd.v[st.fd.n - 1] == fd) st.fd.n--;
             close(fd);
             e = ZW_E_NOMEM;
@@ -261,7 +264,7 @@ static int walk(int start, const char *path, int flags, zw_rpath *out) {
         }
         pos = (size_t)(after - rest);
     }
-    free(rest);
+    zw_free(al, rest);
     rest = NULL;
     if (!out->buf) {
         e = ZW_E_NOMEM;
@@ -278,16 +281,18 @@ static int walk(int start, const char *path, int flags, zw_rpath *out) {
     stack_free(&st);
     return ZW_E_SUCCESS;
 fail:
-    free(rest);
+    zw_free(al, rest);
     stack_free(&st);
-    free(out->buf);
+    zw_free(al, out->buf);
     memset(out, 0, sizeof *out);
     return e;
 }
 
 /* Resolve guest path [p, p+len) relative to host directory `start`. */
-static int resolve(int start, const uint8_t *p, uint32_t len, int flags, zw_rpath *out) {
+static int resolve(const zw_alloc *al, int start, const uint8_t *p, uint32_t len, int flags,
+                   zw_rpath *out) {
     memset(out, 0, sizeof *out);
+    out->al = al;
     if (len == 0) return ZW_E_NOENT;
     if (memchr(p, 0, len)) return ZW_E_ILSEQ;
     if (!zw_utf8_valid(p, len)) return ZW_E_ILSEQ;
@@ -319,6 +324,8 @@ static bool exists(int dir, const char *name) {
 /* Look up directory fd `fd` with `rights`, bounds-check the path and resolve it. */
 static int lookup(zw_wasi *w, const zw_wmem *m, uint32_t fd, uint64_t rights, uint32_t path,
                   uint32_t path_len, int flags, zw_rpath *out) {
+    memset(out, 0, sizeof *out);
+    out->al = &w->al;
     int e;
     zw_wasi_fd *f = zw_wasi_get_fd(w, fd, 0, &e);
     if (!f) return e;
@@ -326,7 +333,7 @@ static int lookup(zw_wasi *w, const zw_wmem *m, uint32_t fd, uint64_t rights, ui
     if (!p) return ZW_E_FAULT;
     if (f->type != ZW_FT_DIR) return ZW_E_NOTDIR;
     if ((f->rights & rights) != rights) return ZW_E_NOTCAPABLE;
-    return resolve(f->host, p, path_len, flags, out);
+    return resolve(&w->al, f->host, p, path_len, flags, out);
 }
 
 static int result(int r) { return r == 0 ? ZW_E_SUCCESS : zw_wasi_errno(errno); }

@@ -55,11 +55,11 @@ int zw_wasi_poll_oneoff(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     uint8_t *evs = zw_wm_ptr(m, out, (uint64_t)n * 32);
     if (!subs || !evs || !zw_wm_ok(m, neventsp, 4)) return ZW_E_FAULT;
     if (n == 0) return ZW_E_INVAL;
-    struct pollfd *pfd = calloc(n, sizeof *pfd);
-    uint32_t *pidx = calloc(n, sizeof *pidx); /* subscription index of each pollfd */
+    struct pollfd *pfd = zw_calloc(&w->al, n, sizeof *pfd);
+    uint32_t *pidx = zw_calloc(&w->al, n, sizeof *pidx); /* subscription index of each pollfd */
     if (!pfd || !pidx) {
-        free(pfd);
-        free(pidx);
+        zw_free(&w->al, pfd);
+        zw_free(&w->al, pidx);
         return ZW_E_NOMEM;
     }
     uint32_t np = 0, nev = 0;
@@ -153,8 +153,8 @@ int zw_wasi_poll_oneoff(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     }
     zw_wm_put32(m, neventsp, nev);
 out:
-    free(pfd);
-    free(pidx);
+    zw_free(&w->al, pfd);
+    zw_free(&w->al, pidx);
     return rc;
 }
 
@@ -196,7 +196,7 @@ static int sock_io(const zw_wmem *m, int host, bool send, uint32_t iovs, uint32_
     struct msghdr mh = {.msg_iov = v, .msg_iovlen = (size_t)nv};
     ssize_t r = send ? sendmsg(host, &mh, hf) : recvmsg(host, &mh, hf);
     int he = errno;
-    free(v);
+    zw_free(m->al, v);
     if (r < 0) return zw_wasi_errno(he);
     zw_wm_put32(m, lenp, (uint32_t)r);
     *msg_flags = mh.msg_flags;

@@ -10,7 +10,7 @@
 static zwasm_result_t dec(const uint8_t *b, size_t n, zwasm_error_t *err) {
     zw_module *m = NULL;
     memset(err, 0, sizeof *err);
-    zwasm_result_t rc = zw_decode(b, n, &m, err);
+    zwasm_result_t rc = zw_decode(NULL, b, n, &m, err);
     zw_module_free(m);
     return rc;
 }
@@ -30,7 +30,7 @@ TEST(decode_empty_module) {
     static const uint8_t b[] = {HDR};
     zw_module *m = NULL;
     zwasm_error_t err;
-    CHECK_EQ_INT(zw_decode(b, sizeof b, &m, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_decode(NULL, b, sizeof b, &m, &err), ZWASM_OK);
     CHECK(m != NULL);
     if (!m) return;
     CHECK_EQ_INT(m->nfuncs, 0);
@@ -66,7 +66,7 @@ static const uint8_t full_module[] = {
 TEST(decode_full_module) {
     zw_module *m = NULL;
     zwasm_error_t err;
-    CHECK_EQ_INT(zw_decode(full_module, sizeof full_module, &m, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_decode(NULL, full_module, sizeof full_module, &m, &err), ZWASM_OK);
     if (!m) { fprintf(stderr, "  %s @%llu\n", err.message, (unsigned long long)err.offset); return; }
     CHECK_EQ_INT(m->ntypes, 1);
     CHECK_EQ_INT(m->types[0].func.nparams, 1);
@@ -212,7 +212,7 @@ TEST(decode_bad_name_section_is_ignored) {
     static const uint8_t b[] = {HDR, 0x00, 0x08, 0x04, 'n', 'a', 'm', 'e', 0x00, 0x09, 0x05};
     zw_module *m = NULL;
     zwasm_error_t err;
-    CHECK_EQ_INT(zw_decode(b, sizeof b, &m, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_decode(NULL, b, sizeof b, &m, &err), ZWASM_OK);
     if (!m) return;
     CHECK(m->module_name.str == NULL);
     CHECK_EQ_INT(m->ncustoms, 1);
@@ -236,7 +236,7 @@ TEST(decode_elem_forms) {
     };
     zw_module *m = NULL;
     zwasm_error_t err;
-    CHECK_EQ_INT(zw_decode(b, sizeof b, &m, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_decode(NULL, b, sizeof b, &m, &err), ZWASM_OK);
     if (!m) { fprintf(stderr, "  %s @%llu\n", err.message, (unsigned long long)err.offset); return; }
     CHECK_EQ_INT(m->nelems, 4);
     CHECK_EQ_INT(m->elems[0].mode, ZW_SEG_ACTIVE);

@@ -592,7 +592,7 @@ TEST(ir_operand_types) {
         CHECK(o[2].def && o[2].type == ZW_F32 && o[2].slot == o[0].slot);
         CHECK_EQ_INT(zw_ir_type_slots(ZW_V128), 2);
         char why[300];
-        CHECK(zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why));
+        CHECK(zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why) == ZWASM_OK);
     }
     tmod_close(&t);
 }
@@ -607,28 +607,28 @@ TEST(ir_verifier_catches_mistakes) {
     if (t.inst) {
         zw_ir_func *f = (zw_ir_func *)ir_of(&t, 0);
         char why[300];
-        CHECK(zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why));
+        CHECK(zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why) == ZWASM_OK);
         for (uint32_t i = 0; i < f->ninsn; i++) {
             uint32_t *c = f->code + f->insn[i];
             if (c[0] == ZW_OP_I32_ADD) {
                 c[0] = ZW_OP_F32_ADD; /* reads i32 slots as f32 */
-                CHECK(!zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why));
+                CHECK(zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why) != ZWASM_OK);
                 CHECK(strstr(why, "expected type 0x7d") != NULL);
                 c[0] = ZW_OP_I32_ADD;
                 uint32_t src = c[2];
                 c[2] = f->frame_slots + 3; /* outside the frame */
-                CHECK(!zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why));
+                CHECK(zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why) != ZWASM_OK);
                 CHECK(strstr(why, "outside the frame") != NULL);
                 c[2] = src;
             }
             if (c[0] == ZW_IR_BR_Z || c[0] == ZW_IR_BR_NZ) {
                 c[2] += 1; /* a target inside an instruction */
-                CHECK(!zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why));
+                CHECK(zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why) != ZWASM_OK);
                 CHECK(strstr(why, "not an instruction start") != NULL);
                 c[2] -= 1;
             }
         }
-        CHECK(zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why));
+        CHECK(zw_ir_verify((const zw_module *)t.mod, f, why, sizeof why) == ZWASM_OK);
     }
     tmod_close(&t);
 }
@@ -670,12 +670,12 @@ static void verify_dir(const char *dir, int *nfuncs, int *bad, int *zw_failed_) 
         fclose(f);
         zw_module *m;
         zwasm_error_t err;
-        if (zw_decode(b.data, b.len, &m, &err) == ZWASM_OK) {
+        if (zw_decode(NULL, b.data, b.len, &m, &err) == ZWASM_OK) {
             if (zw_validate(m, &err) == ZWASM_OK && zw_lower_module(m, &err) == ZWASM_OK)
                 for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
                     char why[300];
                     (*nfuncs)++;
-                    if (!zw_ir_verify(m, m->ir[i], why, sizeof why)) {
+                    if (zw_ir_verify(m, m->ir[i], why, sizeof why) != ZWASM_OK) {
                         if ((*bad)++ < 5) fprintf(stderr, "  %s: %s\n", path, why);
                         CHECK(false);
                     }

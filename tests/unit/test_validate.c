@@ -36,7 +36,7 @@ static zwasm_result_t run(const uint8_t *type, size_t tn, const uint8_t *extra, 
     put(&m, body, bn);
     memset(err, 0, sizeof *err);
     zw_module *mod = NULL;
-    zwasm_result_t rc = zw_decode(m.b, m.n, &mod, err);
+    zwasm_result_t rc = zw_decode(NULL, m.b, m.n, &mod, err);
     if (rc == ZWASM_OK) rc = zw_validate(mod, err);
     zw_module_free(mod);
     return rc;
@@ -142,7 +142,7 @@ TEST(validate_instruction_rules) {
 static zwasm_result_t whole(const uint8_t *b, size_t n, zwasm_error_t *e) {
     zw_module *m = NULL;
     memset(e, 0, sizeof *e);
-    zwasm_result_t rc = zw_decode(b, n, &m, e);
+    zwasm_result_t rc = zw_decode(NULL, b, n, &m, e);
     if (rc == ZWASM_OK) rc = zw_validate(m, e);
     zw_module_free(m);
     return rc;

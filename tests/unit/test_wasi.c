@@ -348,7 +348,7 @@ TEST(wasi_pointer_bounds_everywhere) {
     CHECK_EQ_INT(zw_wasi_fd_pread(f.wasi, &f.m, (uint64_t[]){0, 0, 1, 0, end}), ZW_E_FAULT);
     CHECK_EQ_INT(zw_wasi_fd_seek(f.wasi, &f.m, (uint64_t[]){3, 0, 0, end - 4}), ZW_E_NOTCAPABLE);
     /* no memory at all (a module without one) */
-    zw_wmem none = {NULL, 0};
+    zw_wmem none = {NULL, 0, NULL};
     CHECK_EQ_INT(zw_wasi_fd_fdstat_get(f.wasi, &none, (uint64_t[]){1, 0}), ZW_E_FAULT);
     fixture_free(&f);
 }
@@ -426,7 +426,7 @@ TEST(wasi_sockets) {
     close(sv[0]);
     if (!w) return;
     uint8_t mem[256] = {0};
-    zw_wmem m = {mem, sizeof mem};
+    zw_wmem m = {mem, sizeof mem, NULL};
     /* guest fd 3 is the socket: send "ping" (iovec at 0 -> 64) */
     memcpy(mem + 64, "ping", 4);
     zw_st32(mem, 64);
@@ -573,7 +573,7 @@ TEST(wasi_closed_stdio_slots) {
     zwasm_wasi_config_delete(cfg);
     if (w) {
         uint8_t mem[64] = {0};
-        zw_wmem m = {mem, sizeof mem};
+        zw_wmem m = {mem, sizeof mem, NULL};
         uint64_t a[2] = {0, 0};
         CHECK_EQ_INT(zw_wasi_fd_fdstat_get(w, &m, a), ZW_E_BADF);
         a[0] = 2;

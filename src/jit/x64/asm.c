@@ -16,7 +16,7 @@ static bool room(x64_buf *b, uint32_t n) {
         }
         cap *= 2;
     }
-    uint8_t *p = realloc(b->p, cap);
+    uint8_t *p = zw_realloc_array(b->al, b->p, cap, 1);
     if (!p) {
         b->oom = true;
         return false;
@@ -40,8 +40,10 @@ void x64_u64(x64_buf *b, uint64_t v) {
     b->len += 8;
 }
 void x64_free(x64_buf *b) {
-    free(b->p);
+    const zw_alloc *al = b->al;
+    zw_free(al, b->p);
     memset(b, 0, sizeof *b);
+    b->al = al;
 }
 
 /* ---- encoding ------------------------------------------------------------------- */

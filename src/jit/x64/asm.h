@@ -47,6 +47,7 @@ typedef struct x64_buf {
     uint8_t *p;
     uint32_t len, cap;
     bool oom;
+    const zw_alloc *al; /* set before the first byte (the module's allocator) */
 } x64_buf;
 void x64_byte(x64_buf *b, uint8_t v);
 void x64_u32(x64_buf *b, uint32_t v);

@@ -247,13 +247,13 @@ static bool clobbers(const zw_ir_func *f, uint32_t pc) {
 
 /* ---- bookkeeping --------------------------------------------------------------------- */
 static void fix(jc *J, uint32_t at, uint32_t target_pc) {
-    if (!ZW_VEC_PUSH(&J->fix, ((jfix){at, target_pc}))) J->oom = true;
+    if (!ZW_VEC_PUSH(&J->jm->m->al, &J->fix, ((jfix){at, target_pc}))) J->oom = true;
 }
 /* A conditional jump (or, with cc < 0, a jump) to a stub raising trap
  * `kind` (0: the kind is in eax) at the current instruction. */
 static void trap_if(jc *J, int cc, uint32_t kind) {
     uint32_t at = cc < 0 ? x64_jmp_rel32(B) : x64_jcc_rel32(B, (x64_cc)cc);
-    if (!ZW_VEC_PUSH(&J->cold, ((jcold){at, kind, J->pc, false, false}))) J->oom = true;
+    if (!ZW_VEC_PUSH(&J->jm->m->al, &J->cold, ((jcold){at, kind, J->pc, false, false}))) J->oom = true;
 }
 static uint32_t target(const jc *J, uint32_t word) { return J->pc + (uint32_t)(int32_t)J->ip[word]; }
 static uint64_t imm64_at(const uint32_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
@@ -1086,7 +1086,7 @@ static void emit_br_table(jc *J) {
     x64_alu_rr(B, ALU_CMP, false, RAX, RCX);
     x64_cmov(B, CC_A, false, RAX, RCX); /* clamp to the default */
     uint32_t at = x64_lea_rip(B, RCX);
-    if (!ZW_VEC_PUSH(&J->tables, ((jtable){at, J->pc}))) J->oom = true;
+    if (!ZW_VEC_PUSH(&J->jm->m->al, &J->tables, ((jtable){at, J->pc}))) J->oom = true;
     x64_movsxd_rm(B, RAX, x64_mi(RCX, RAX, 4, 0));
     x64_alu_rr(B, ALU_ADD, true, RAX, RCX);
     x64_jmp_r(B, RAX);
@@ -1147,7 +1147,7 @@ static void emit_call(jc *J, uint32_t op) {
             x64_mov_rm(B, true, RDX, x64_mi(RCX, RAX, 8, 0));
             x64_test_rr(B, true, RDX, RDX);
             uint32_t at = x64_jcc_rel32(B, CC_E);
-            if (!ZW_VEC_PUSH(&J->cold, ((jcold){at, ZWASM_TRAP_UNINITIALIZED_ELEMENT, J->pc, true, false})))
+            if (!ZW_VEC_PUSH(&J->jm->m->al, &J->cold, ((jcold){at, ZWASM_TRAP_UNINITIALIZED_ELEMENT, J->pc, true, false})))
                 J->oom = true;
             load_inst(B, RCX);
             x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_instance, type_ids)));
@@ -1650,11 +1650,11 @@ static void prologue(jc *J) {
     J->pc = UINT32_MAX;
     x64_alu_rm(B, ALU_CMP, true, RSP, CTX(native_floor));
     trap_if(J, CC_B, ZWASM_TRAP_STACK_EXHAUSTED);
-    J->cold.v[J->cold.n - 1].callee = true;
+    if (!J->oom) J->cold.v[J->cold.n - 1].callee = true; /* (a failed push set oom) */
     x64_lea(B, true, RCX, SLOT(f->frame_slots));
     x64_alu_rm(B, ALU_CMP, true, RCX, CTX(stack_end));
     trap_if(J, CC_A, ZWASM_TRAP_STACK_EXHAUSTED);
-    J->cold.v[J->cold.n - 1].callee = true;
+    if (!J->oom) J->cold.v[J->cold.n - 1].callee = true;
     J->pc = 0;
     if (!J->frameless) { /* the frame-pointer chain backtraces follow */
         x64_push(B, RBP);
@@ -1729,6 +1729,7 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
     jc J;
     memset(&J, 0, sizeof J);
     J.jm = jm;
+    J.b.al = &jm->m->al;
     J.jf = jf;
     J.m = jm->m;
     J.f = f;
@@ -1745,8 +1746,8 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
     if (nfp > 2) nfp = 2;
 #endif
     if (!zw_ra_run(J.m, f, ngp, nfp, clobbers, &J.ra)) goto nomem;
-    J.at = zw_calloc((size_t)f->len + 1, sizeof *J.at);
-    J.insn_off = zw_calloc((size_t)f->ninsn + 1, sizeof *J.insn_off);
+    J.at = zw_calloc(&jm->m->al, (size_t)f->len + 1, sizeof *J.at);
+    J.insn_off = zw_calloc(&jm->m->al, (size_t)f->ninsn + 1, sizeof *J.insn_off);
     if (!J.at || !J.insn_off) goto nomem;
     for (uint32_t i = 0; i < f->ninsn; i++) J.at[f->insn[i]] = i + 1;
     prologue(&J);
@@ -1757,7 +1758,7 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
         J.insn_off[i] = J.b.len;
         uint32_t n = zw_ir_operands(J.m, f, J.pc, J.ops.v, J.ops.cap);
         if (n > J.ops.cap) {
-            zw_ir_opnd *p = realloc(J.ops.v, (size_t)n * sizeof *p);
+            zw_ir_opnd *p = zw_realloc_array(&jm->m->al, J.ops.v, n, sizeof *p);
             if (!p) goto nomem;
             J.ops.v = p;
             J.ops.cap = n;
@@ -1773,7 +1774,7 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
     J.insn_off[f->ninsn] = J.b.len;
     finish(&J);
     if (J.oom || J.b.oom) goto nomem;
-    free(jf->insn_off);
+    zw_free(&jm->m->al, jf->insn_off);
     jf->insn_off = J.insn_off;
     J.insn_off = NULL;
     *code = J.b.p;
@@ -1785,19 +1786,19 @@ nomem:
     zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, f->func_idx, "out of memory");
 out:
     zw_ra_free(&J.ra);
-    free(J.at);
-    free(J.insn_off);
-    ZW_VEC_FREE(&J.ops);
-    ZW_VEC_FREE(&J.fix);
-    ZW_VEC_FREE(&J.cold);
-    ZW_VEC_FREE(&J.tables);
+    zw_free(&jm->m->al, J.at);
+    zw_free(&jm->m->al, J.insn_off);
+    ZW_VEC_FREE(&jm->m->al, &J.ops);
+    ZW_VEC_FREE(&jm->m->al, &J.fix);
+    ZW_VEC_FREE(&jm->m->al, &J.cold);
+    ZW_VEC_FREE(&jm->m->al, &J.tables);
     x64_free(&J.b);
     return ok;
 }
 
 /* ---- the module's stubs ------------------------------------------------------------------- */
 bool zw_jit_arch_stubs(zw_jmod *jm) {
-    x64_buf b = {0};
+    x64_buf b = {.al = &jm->m->al};
     x64_buf *bb = &b;
     /* enter(ctx rdi, fp rsi, inst rdx, jfunc rcx) -> 0, or 1 after a trap */
     uint32_t enter = b.len;
@@ -1939,7 +1940,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
         x64_free(&b);
         return false;
     }
-    uint8_t *x = zw_jcode_add(&jm->code, b.p, b.len, false);
+    uint8_t *x = zw_jcode_add(&jm->m->al, &jm->code, b.p, b.len, false);
     x64_free(&b);
     if (!x) return false;
     jm->stubs.enter = x + enter;
