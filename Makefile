@@ -98,7 +98,10 @@ unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
 spec: $(BUILD)/zwasm
-	$(BUILD)/zwasm wast --known-failures tests/spec/known-failures-2.0.txt $(SPEC_DIR)/wasm-2.0/*.wast
+	$(BUILD)/zwasm wast --wasm 2.0 --known-failures tests/spec/known-failures-2.0.txt $(SPEC_DIR)/wasm-2.0/*.wast
+	$(BUILD)/zwasm wast --known-failures tests/spec/known-failures-3.0.txt $(SPEC_DIR)/wasm-3.0/*.wast \
+	    $(SPEC_DIR)/wasm-3.0/legacy/*.wast $(SPEC_DIR)/wasm-3.0/custom/*.wast \
+	    $(SPEC_DIR)/proposals/wide-arithmetic/*.wast $(SPEC_DIR)/proposals/custom-page-sizes/*.wast
 
 # The sanitizer build also verifies the IR of every function it lowers.
 ASAN_FLAGS = BUILD=build-asan OPT=-O1 CFLAGS=-DZW_VERIFY_IR \
@@ -114,8 +117,10 @@ test-asan:
 STRESS_FLAGS = BUILD=build-stress CFLAGS=-DZW_JIT_STRESS
 test-jit-stress:
 	$(MAKE) $(STRESS_FLAGS) build-stress/zwasm
-	build-stress/zwasm wast --engine jit --known-failures tests/spec/known-failures-2.0.txt \
-	    $(SPEC_DIR)/wasm-2.0/*.wast tests/jit/*.wast
+	build-stress/zwasm wast --engine jit --wasm 2.0 --known-failures tests/spec/known-failures-2.0.txt \
+	    $(SPEC_DIR)/wasm-2.0/*.wast
+	build-stress/zwasm wast --engine jit --known-failures tests/spec/known-failures-3.0.txt \
+	    $(SPEC_DIR)/wasm-3.0/*.wast tests/jit/*.wast
 
 PREFIX     ?= /usr/local
 DESTDIR    ?=

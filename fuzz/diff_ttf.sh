@@ -52,8 +52,9 @@ csmith) BATCH=${BATCH:-10}
     [ -f /usr/include/csmith/safe_math.h ] || { echo "diff_ttf.sh: GEN=csmith needs libcsmith-dev" >&2; exit 2; } ;;
 *) echo "diff_ttf.sh: GEN is ttf or csmith" >&2; exit 2 ;;
 esac
+# (binaryen 108 has tail calls but no multi-memory)
 FEATURES="-mvp --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int
-          --enable-bulk-memory --enable-simd --enable-multivalue"
+          --enable-bulk-memory --enable-simd --enable-multivalue --enable-tail-call"
 # Binaryen 108's reference types are the old proposal's (anyref, funcref <:
 # externref): most modules it generates with them are not valid Wasm 2.0.
 # A few are, so one module in 8 is generated with them.

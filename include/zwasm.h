@@ -256,6 +256,18 @@ typedef struct zwasm_allocator {
     void *user;
 } zwasm_allocator_t;
 
+/* WebAssembly features beyond 2.0 (bits of zwasm_config_t.features).  0
+ * is exactly WebAssembly 2.0; zwasm_config_init turns on every feature
+ * zwasm implements (ZWASM_FEATURES_DEFAULT).  A module using a feature that
+ * is off fails to load as 2.0 says it must (malformed or invalid). */
+#define ZWASM_FEATURE_MULTI_MEMORY   (1u << 0) /* several memories; memory indices */
+#define ZWASM_FEATURE_EXTENDED_CONST (1u << 1) /* i32/i64 add, sub, mul and global.get of
+                                                  any earlier immutable global in
+                                                  constant expressions */
+#define ZWASM_FEATURE_TAIL_CALL      (1u << 2) /* return_call, return_call_indirect */
+#define ZWASM_FEATURES_DEFAULT                                                   \
+    (ZWASM_FEATURE_MULTI_MEMORY | ZWASM_FEATURE_EXTENDED_CONST | ZWASM_FEATURE_TAIL_CALL)
+
 typedef struct zwasm_config {
     zwasm_engine_kind_t engine;
     uint32_t max_call_depth;  /* wasm frames before "call stack exhausted"
@@ -269,6 +281,7 @@ typedef struct zwasm_config {
                                  to /tmp/perf-<pid>.map, for perf */
     zwasm_store_limits_t limits; /* the limits each store starts with */
     zwasm_allocator_t allocator; /* default: the C library's (fn NULL) */
+    uint32_t features;        /* ZWASM_FEATURE_* (default ZWASM_FEATURES_DEFAULT) */
 } zwasm_config_t;
 
 /* Fill cfg with the defaults (engine AUTO, the limits below, no fuel). */

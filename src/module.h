@@ -183,6 +183,7 @@ struct zw_ir_func; /* ir/ir.h */
 
 typedef struct zw_module {
     zw_alloc al; /* every allocation of the module and its code (the engine's) */
+    uint32_t features; /* ZWASM_FEATURE_* the module was decoded and validated with */
     uint8_t *bytes; /* owned copy of the binary */
     size_t nbytes;
 
@@ -256,8 +257,8 @@ typedef struct zw_module {
  * ZWASM_ERR_MALFORMED with the byte offset; Wasm 2.0 validity rules that
  * the decoder can check cheaply (counts, indices inside sections) are left to
  * the validator. */
-zwasm_result_t zw_decode(const zw_alloc *al, const uint8_t *bytes, size_t len, zw_module **out,
-                         zwasm_error_t *err);
+zwasm_result_t zw_decode(const zw_alloc *al, uint32_t features, const uint8_t *bytes, size_t len,
+                         zw_module **out, zwasm_error_t *err);
 void zw_module_free(zw_module *m);
 /* Take / drop a reference of a reference-counted module (refs != 0); the
  * last release frees it. */
@@ -297,8 +298,10 @@ typedef struct zw_instr {
     zw_v128 v;
     const uint8_t *tbl;
 } zw_instr;
-zwasm_result_t zw_read_instr(const uint8_t *base, const uint8_t **pp, const uint8_t *end,
-                             uint32_t func, zw_instr *out, zwasm_error_t *err);
+/* One instruction at *pp (base: the module's bytes, for offsets; features:
+ * ZWASM_FEATURE_* that change the encoding). */
+zwasm_result_t zw_read_instr(const uint8_t *base, uint32_t features, const uint8_t **pp,
+                             const uint8_t *end, uint32_t func, zw_instr *out, zwasm_error_t *err);
 
 /* Function type of function index fi. */
 static inline const zw_functype *zw_func_type(const zw_module *m, uint32_t fi) {

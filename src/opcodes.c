@@ -62,14 +62,14 @@
 #define S_iii_ "iii", ""
 
 const zw_opinfo zw_opinfos[ZW_OP_COUNT] = {
-#define X(id, text, prefix, code, imm, sig, access, lanes) {text, prefix, code, imm, sig, access, lanes},
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) {text, prefix, code, imm, sig, access, lanes, feature},
 #include "opcodes.def"
 #undef X
 };
 
 int zw_op_lookup(uint8_t prefix, uint32_t code) {
     switch (((uint64_t)prefix << 32) | code) {
-#define X(id, text, prefix, code, imm, sig, access, lanes) case ((uint64_t)prefix << 32) | code: return ZW_OP_##id;
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) case ((uint64_t)prefix << 32) | code: return ZW_OP_##id;
 #include "opcodes.def"
 #undef X
     }

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "zwasm.h" /* ZWASM_FEATURE_*: the FEATURE column */
+
 /* Immediate kinds (what follows the opcode in the binary format). */
 typedef enum zw_imm {
     IMM_NONE,
@@ -19,7 +21,7 @@ typedef enum zw_imm {
     IMM_GLOBAL,      /* u32 global index */
     IMM_TABLE,       /* u32 table index */
     IMM_MEMARG,      /* u32 align (bit 6 set: u32 memory index follows), u32/u64 offset */
-    IMM_MEM,         /* u32 memory index (a single 0x00 byte in Wasm 2.0) */
+    IMM_MEM,         /* u32 memory index (a single 0x00 byte in Wasm 2.0): zw_instr.a */
     IMM_I32,         /* s32 */
     IMM_I64,         /* s64 */
     IMM_F32,         /* 4 bytes little-endian */
@@ -34,12 +36,12 @@ typedef enum zw_imm {
     IMM_ELEM_TABLE,  /* u32 elem segment, u32 table */
     IMM_ELEM,        /* u32 elem segment */
     IMM_DATA,        /* u32 data segment */
-    IMM_DATA_MEM,    /* u32 data segment, u32 memory */
-    IMM_MEM_MEM,     /* u32 dst memory, u32 src memory */
+    IMM_DATA_MEM,    /* u32 data segment, u32 memory: a, b */
+    IMM_MEM_MEM,     /* u32 dst memory, u32 src memory: a, b */
 } zw_imm;
 
 typedef enum zw_op {
-#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_OP_##id,
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) ZW_OP_##id,
 #include "opcodes.def"
 #undef X
     ZW_OP_COUNT
@@ -55,11 +57,12 @@ typedef struct zw_opinfo {
     const char *params, *results;
     uint8_t access; /* bytes a memory instruction accesses, else 0 */
     uint8_t lanes;  /* lanes of the shape a lane index refers to, else 0 */
+    uint32_t feature; /* the ZWASM_FEATURE_* bit it belongs to, 0 for Wasm 2.0 */
 } zw_opinfo;
 
 /* The ACCESS column as compile-time constants: ZW_ACCESS_I32_LOAD == 4. */
 enum {
-#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_ACCESS_##id = access,
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) ZW_ACCESS_##id = access,
 #include "opcodes.def"
 #undef X
 };

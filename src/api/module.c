@@ -30,7 +30,7 @@ ZWASM_API zwasm_result_t zwasm_module_new(zwasm_engine_t *engine, const uint8_t 
     if (!bytes && len) return arg_err(err, "zwasm_module_new: NULL bytes");
     static const uint8_t empty[1];
     zw_module *m;
-    zwasm_result_t r = zw_decode(&engine->cfg.allocator, bytes ? bytes : empty, len, &m, err); /* copies the bytes */
+    zwasm_result_t r = zw_decode(&engine->cfg.allocator, engine->cfg.features, bytes ? bytes : empty, len, &m, err); /* copies the bytes */
     if (r != ZWASM_OK) return r;
     r = zw_validate(m, err);
     if (r == ZWASM_OK) {
@@ -61,7 +61,7 @@ ZWASM_API zwasm_result_t zwasm_module_validate(zwasm_engine_t *engine, const uin
     if (!bytes && len) return arg_err(err, "zwasm_module_validate: NULL bytes");
     static const uint8_t empty[1];
     zw_module *m;
-    zwasm_result_t r = zw_decode(&engine->cfg.allocator, bytes ? bytes : empty, len, &m, err);
+    zwasm_result_t r = zw_decode(&engine->cfg.allocator, engine->cfg.features, bytes ? bytes : empty, len, &m, err);
     if (r != ZWASM_OK) return r;
     r = zw_validate(m, err);
     zw_module_free(m);

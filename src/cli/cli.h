@@ -33,6 +33,9 @@ void cli_format_val(char *buf, size_t len, const zwasm_val_t *v);
 /* An untrusted string (a path, a name, a command-line argument, a line of a
  * file) made safe to print: escaped into buf (zw_escape); returns buf. */
 const char *cli_esc(char *buf, size_t cap, const char *s);
+/* --wasm VERSION: "2.0" (no feature beyond 2.0) or "3.0" (every feature
+ * zwasm has); false for anything else. */
+bool cli_wasm_features(const char *version, uint32_t *features);
 /* Print a module's name (n bytes) escaped, with `"` and `\` escaped too
  * so that it can be shown between quotes. */
 void cli_print_name(FILE *f, const char *s, size_t n);

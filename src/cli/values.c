@@ -348,3 +348,10 @@ void cli_print_name(FILE *f, const char *s, size_t n) {
         start = i + 1;
     }
 }
+
+bool cli_wasm_features(const char *version, uint32_t *features) {
+    if (strcmp(version, "2.0") == 0) *features = 0;
+    else if (strcmp(version, "3.0") == 0) *features = ZWASM_FEATURES_DEFAULT;
+    else return false;
+    return true;
+}

@@ -1101,6 +1101,14 @@ int cli_wast_main(int argc, char **argv) {
             }
             o.cfg.engine = strcmp(e, "jit") == 0 ? ZWASM_ENGINE_JIT
                            : strcmp(e, "auto") == 0 ? ZWASM_ENGINE_AUTO : ZWASM_ENGINE_INTERP;
+        } else if (strcmp(a, "--wasm") == 0 && i + 1 < argc) {
+            if (!cli_wasm_features(argv[++i], &o.cfg.features)) {
+                char ve[256];
+                fprintf(stderr, "zwasm: unknown WebAssembly version '%s' (expected 2.0 or 3.0)\n",
+                        cli_esc(ve, sizeof ve, argv[i]));
+                status = CLI_EXIT_USAGE;
+                goto out;
+            }
         } else if (strcmp(a, "--known-failures") == 0 && i + 1 < argc) {
             if (!load_known(&o, argv[++i])) {
                 status = CLI_EXIT_USAGE;

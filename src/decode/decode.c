@@ -125,7 +125,7 @@ static bool scan_code(dec *d, zw_rd *r, bool mark_refs, bool in_func) {
             break;
         }
         const uint8_t *at = r->p;
-        if (zw_read_instr(r->base, &r->p, r->fend, r->func, &in, r->err) != ZWASM_OK) {
+        if (zw_read_instr(r->base, d->m->features, &r->p, r->fend, r->func, &in, r->err) != ZWASM_OK) {
             ok = false;
             break;
         }
@@ -699,8 +699,8 @@ static bool finish(dec *d) {
     return true;
 }
 
-zwasm_result_t zw_decode(const zw_alloc *al, const uint8_t *bytes, size_t len, zw_module **out,
-                         zwasm_error_t *err) {
+zwasm_result_t zw_decode(const zw_alloc *al, uint32_t features, const uint8_t *bytes, size_t len,
+                         zw_module **out, zwasm_error_t *err) {
     *out = NULL;
     if (len > UINT32_MAX)
         return zw_err_set(err, ZWASM_ERR_UNSUPPORTED, 0, ZWASM_NO_FUNC,
@@ -714,6 +714,7 @@ zwasm_result_t zw_decode(const zw_alloc *al, const uint8_t *bytes, size_t len, z
     zw_module *m = zw_calloc(al, 1, sizeof *m);
     if (!m) return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
     if (al) m->al = *al;
+    m->features = features;
     m->bytes = zw_malloc(al, len);
     if (!m->bytes) {
         zw_free(al, m);

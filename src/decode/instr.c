@@ -23,12 +23,17 @@ static bool ir_zero(zw_rd *r) {
     return true;
 }
 
-static bool ir_memarg(zw_rd *r, zw_instr *in) {
+/* memarg: flags (alignment; bit 6: a memory index follows, multi-memory),
+ * [memory index], offset */
+static bool ir_memarg(zw_rd *r, uint32_t features, zw_instr *in) {
     const uint8_t *at = r->p;
     if (!zw_rd_u32(r, &in->align)) return false;
     in->mem = 0;
-    /* bit 6 (a memory index follows) belongs to multi-memory, not Wasm 2.0;
-     * alignments of 2^32 and more cannot be valid anyway */
+    if ((features & ZWASM_FEATURE_MULTI_MEMORY) && (in->align & 0x40)) {
+        in->align &= ~0x40u;
+        if (!zw_rd_u32(r, &in->mem)) return false;
+    }
+    /* alignments of 2^32 and more cannot be valid anyway */
     if (in->align >= 32) return zw_rd_fail(r, at, "malformed memop flags");
     uint32_t off;
     if (!zw_rd_u32(r, &off)) return false;
@@ -36,8 +41,15 @@ static bool ir_memarg(zw_rd *r, zw_instr *in) {
     return true;
 }
 
-zwasm_result_t zw_read_instr(const uint8_t *base, const uint8_t **pp, const uint8_t *end,
-                             uint32_t func, zw_instr *in, zwasm_error_t *err) {
+/* A memory index: a u32 with multi-memory, else the single byte 0x00. */
+static bool ir_memidx(zw_rd *r, uint32_t features, uint32_t *out) {
+    if (features & ZWASM_FEATURE_MULTI_MEMORY) return zw_rd_u32(r, out);
+    *out = 0;
+    return ir_zero(r);
+}
+
+zwasm_result_t zw_read_instr(const uint8_t *base, uint32_t features, const uint8_t **pp,
+                             const uint8_t *end, uint32_t func, zw_instr *in, zwasm_error_t *err) {
     zw_rd r = {base, *pp, end, end, ZW_EOS_MSG, err, func};
     const uint8_t *start = r.p;
     uint8_t b;
@@ -51,7 +63,7 @@ zwasm_result_t zw_read_instr(const uint8_t *base, const uint8_t **pp, const uint
     } else {
         op = zw_op_lookup(0, b);
     }
-    if (op < 0) {
+    if (op < 0 || (zw_opinfos[op].feature & ~features)) {
         zw_rd_fail(&r, start, "illegal opcode");
         return ZWASM_ERR_MALFORMED;
     }
@@ -79,14 +91,14 @@ zwasm_result_t zw_read_instr(const uint8_t *base, const uint8_t **pp, const uint
     case IMM_CALLIND: case IMM_ELEM_TABLE: case IMM_TABLE_TABLE:
         ok = zw_rd_u32(&r, &in->a) && zw_rd_u32(&r, &in->b);
         break;
-    case IMM_DATA_MEM:
-        ok = zw_rd_u32(&r, &in->a) && ir_zero(&r);
+    case IMM_DATA_MEM: /* data segment a, memory b */
+        ok = zw_rd_u32(&r, &in->a) && ir_memidx(&r, features, &in->b);
         break;
-    case IMM_MEM:
-        ok = ir_zero(&r);
+    case IMM_MEM: /* memory a */
+        ok = ir_memidx(&r, features, &in->a);
         break;
-    case IMM_MEM_MEM:
-        ok = ir_zero(&r) && ir_zero(&r);
+    case IMM_MEM_MEM: /* destination memory a, source memory b */
+        ok = ir_memidx(&r, features, &in->a) && ir_memidx(&r, features, &in->b);
         break;
     case IMM_BRTABLE: {
         if (!zw_rd_u32(&r, &in->a)) { ok = false; break; }
@@ -98,10 +110,10 @@ zwasm_result_t zw_read_instr(const uint8_t *base, const uint8_t **pp, const uint
         break;
     }
     case IMM_MEMARG:
-        ok = ir_memarg(&r, in);
+        ok = ir_memarg(&r, features, in);
         break;
     case IMM_MEMARG_LANE:
-        ok = ir_memarg(&r, in) && zw_rd_u8(&r, &in->lane);
+        ok = ir_memarg(&r, features, in) && zw_rd_u8(&r, &in->lane);
         break;
     case IMM_LANE:
         ok = zw_rd_u8(&r, &in->lane);

@@ -109,11 +109,19 @@ static ZW_NOINLINE void trace_insn(const zw_ir_func *fn, uint32_t pc, const zw_s
 #define LOP(id) case ZW_OP_##id
 #define LIR(n) case ZW_IR_##n
 #define DISPATCH() do { PROF(); goto dispatch; } while (0)
+/* a memory access names its memory at ip[k]: not memory 0, the handler
+ * of the other memories (threaded code gets it directly: thread_code) */
+#define MEMK_CHECK(id, k) do { if (ZW_UNLIKELY(ip[k])) goto Lmk_##id; } while (0)
 #else
 #define LOP(id) Lop_##id
 #define LIR(n) Lir_##n
 #define DISPATCH() do { PROF(); goto *(const void *)((const char *)&&L_base + (int32_t)*ip); } while (0)
+#define MEMK_CHECK(id, k) do { } while (0)
 #endif
+#define LMK(id) Lmk_##id
+/* the memory named at ip[k] (not memory 0: that one is membase/memsize) */
+#define MEMK(k) const zw_memory *mk_ = inst->mems[ip[k]]
+#define MEMKCHECK(ea, n) do { if (ZW_UNLIKELY((ea) + (n) > mk_->size)) TRAP(ZWASM_TRAP_MEMORY_OOB); } while (0)
 #ifdef ZW_INTERP_PROFILE
 /* Profiling build (-DZW_INTERP_PROFILE): dynamic counts of every IR opcode
  * and opcode pair, printed to stderr at exit. */
@@ -347,10 +355,13 @@ static bool fuse_first(uint32_t op) {
         NEXT(5);                                                               \
     }
 /* loads [d][addr][M], absolute [d][M]; stores [addr][v][M], [v][M]; an M
- * operand is the memory index (always 0 here: a single memory) and a
- * 64-bit offset or absolute address */
+ * operand is the memory index and a 64-bit offset or absolute address.
+ * Memory 0 is membase/memsize; the others (multi-memory) have handlers of
+ * their own (LMK), which thread_code puts in place; absolute forms are
+ * only made for memory 0. */
 #define HM_P1R1(id, pfx, a, r)                                                 \
     LOP(id): {                                                                 \
+        MEMK_CHECK(id, 3);                                                     \
         uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + imm64(ip + 4);          \
         MEMCHECK(ea_, ZW_ACCESS_##id);                                             \
         LDF(pfx, id, ip[1], membase + ea_);                                    \
@@ -361,9 +372,17 @@ static bool fuse_first(uint32_t op) {
         MEMCHECK(ea_, ZW_ACCESS_##id);                                             \
         LDF(pfx, id, ip[1], membase + ea_);                                    \
         NEXT(5);                                                               \
+    }                                                                          \
+    LMK(id): {                                                                 \
+        MEMK(3);                                                               \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + imm64(ip + 4);          \
+        MEMKCHECK(ea_, ZW_ACCESS_##id);                                        \
+        LDF(pfx, id, ip[1], mk_->base + ea_);                                  \
+        NEXT(6);                                                               \
     }
 #define HM_P2R0(id, pfx, a, b)                                                 \
     LOP(id): {                                                                 \
+        MEMK_CHECK(id, 3);                                                     \
         uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + imm64(ip + 4);          \
         MEMCHECK(ea_, ZW_ACCESS_##id);                                             \
         STF(pfx, id, ip[2], membase + ea_);                                    \
@@ -374,6 +393,13 @@ static bool fuse_first(uint32_t op) {
         MEMCHECK(ea_, ZW_ACCESS_##id);                                             \
         STF(pfx, id, ip[1], membase + ea_);                                    \
         NEXT(5);                                                               \
+    }                                                                          \
+    LMK(id): {                                                                 \
+        MEMK(3);                                                               \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + imm64(ip + 4);          \
+        MEMKCHECK(ea_, ZW_ACCESS_##id);                                        \
+        STF(pfx, id, ip[2], mk_->base + ea_);                                  \
+        NEXT(6);                                                               \
     }
 /* extract [d][v][lane], replace [d][v][x][lane] */
 #define HL_P1R1(id, pfx, a, r)                                                 \
@@ -390,16 +416,32 @@ static bool fuse_first(uint32_t op) {
 /* load lane [d][addr][v][M][lane], store lane [addr][v][M][lane] */
 #define HML_P2R1(id, pfx, a, b, r)                                             \
     LOP(id): {                                                                 \
+        MEMK_CHECK(id, 4);                                                     \
         uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + imm64(ip + 5);          \
         MEMCHECK(ea_, ZW_ACCESS_##id);                                           \
         stv(fp + ip[1], zw_simd_##id(ldv(fp + ip[3]), membase + ea_, ip[7]));  \
         NEXT(8);                                                               \
+    }                                                                          \
+    LMK(id): {                                                                 \
+        MEMK(4);                                                               \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + imm64(ip + 5);          \
+        MEMKCHECK(ea_, ZW_ACCESS_##id);                                        \
+        stv(fp + ip[1], zw_simd_##id(ldv(fp + ip[3]), mk_->base + ea_, ip[7])); \
+        NEXT(8);                                                               \
     }
 #define HML_P2R0(id, pfx, a, b)                                                \
     LOP(id): {                                                                 \
+        MEMK_CHECK(id, 3);                                                     \
         uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + imm64(ip + 4);          \
         MEMCHECK(ea_, ZW_ACCESS_##id);                                           \
         zw_simd_##id(membase + ea_, ldv(fp + ip[2]), ip[6]);                   \
+        NEXT(7);                                                               \
+    }                                                                          \
+    LMK(id): {                                                                 \
+        MEMK(3);                                                               \
+        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + imm64(ip + 4);          \
+        MEMKCHECK(ea_, ZW_ACCESS_##id);                                        \
+        zw_simd_##id(mk_->base + ea_, ldv(fp + ip[2]), ip[6]);                 \
         NEXT(7);                                                               \
     }
 
@@ -413,6 +455,20 @@ static bool fuse_first(uint32_t op) {
 #define T_MLANE(id, pfx, sig) TE_OP(id)
 #define T_SHUF(id, pfx, sig) TE_OP(id)
 #define T_OTHER(id, pfx, sig)
+/* the other memories' handlers of memory instructions (by Wasm op) */
+#define TE_MK(id) [ZW_OP_##id] = (int32_t)((const char *)&&Lmk_##id - (const char *)&&L_base),
+#define TMK_NONE(id, pfx, sig)
+#define TMK_MEMARG(id, pfx, sig) ZW_SIG(sig, TMKM, id, pfx)
+#define TMK_LANE(id, pfx, sig)
+#define TMK_MLANE(id, pfx, sig) TE_MK(id)
+#define TMK_SHUF(id, pfx, sig)
+#define TMK_OTHER(id, pfx, sig)
+#define TMKM_SPECIAL(id, pfx)
+#define TMKM_P0R0(id, pfx)
+#define TMKM_P1R1(id, pfx, a, r) TE_MK(id)
+#define TMKM_P2R0(id, pfx, a, b) TE_MK(id)
+#define TMKM_P2R1(id, pfx, a, b, r)
+#define TMKM_P3R1(id, pfx, a, b, c, r)
 #define TN_SPECIAL(id, pfx)
 #define TN_P0R0(id, pfx)
 #define TN_P1R1(id, pfx, a, r) TE_OP(id)
@@ -430,7 +486,8 @@ static bool fuse_first(uint32_t op) {
 
 /* hand-written handlers present in the table */
 #define HAND_OPS(X)                                                            \
-    X(UNREACHABLE) X(CALL) X(CALL_INDIRECT) X(SELECT) X(GLOBAL_GET) X(GLOBAL_SET) \
+    X(UNREACHABLE) X(CALL) X(CALL_INDIRECT) X(RETURN_CALL) X(RETURN_CALL_INDIRECT)  \
+    X(SELECT) X(GLOBAL_GET) X(GLOBAL_SET)                                      \
     X(TABLE_GET) X(TABLE_SET) X(MEMORY_SIZE) X(MEMORY_GROW) X(MEMORY_INIT)     \
     X(DATA_DROP) X(MEMORY_COPY) X(MEMORY_FILL) X(TABLE_INIT) X(ELEM_DROP)      \
     X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL) X(REF_FUNC)
@@ -475,10 +532,10 @@ static void backtrace(zwasm_error_t *err, const zw_frame *f, uint32_t n) {
  * table_out != NULL only return the handler table. */
 static zwasm_result_t run(zw_store *s, const zw_ifunc *fn, zw_instance *inst, zw_slot *fp,
                           zwasm_error_t *err, const int32_t **table_out,
-                          const int32_t (**fuse_out)[FI_N]) {
+                          const int32_t (**fuse_out)[FI_N], const int32_t **memk_out) {
 #if !ZW_INTERP_SWITCH
     static const int32_t table[ZW_IR_COUNT] = {
-#define X(id, text, prefix, code, imm, sig, access, lanes) GEN(T, id, prefix, imm, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) GEN(T, id, prefix, imm, sig)
 #include "../opcodes.def"
 #undef X
 #define X(id) TE_OP(id)
@@ -499,15 +556,22 @@ static zwasm_result_t run(zw_store *s, const zw_ifunc *fn, zw_instance *inst, zw
     [FI_##ka##ida][FI_##kb##idb] =                                             \
         (int32_t)((const char *)&&Lfuse_##ka##ida##_##kb##idb - (const char *)&&L_base),
     static const int32_t fuse[FI_N][FI_N] = {FUSE_FIRST(FUSE_T_OUTER, ~)};
+    static const int32_t memk[ZW_OP_COUNT] = {
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) GEN(TMK, id, prefix, imm, sig)
+#include "../opcodes.def"
+#undef X
+    };
     if (table_out) {
         *table_out = table;
         *fuse_out = fuse;
+        *memk_out = memk;
         return ZWASM_OK;
     }
 #else
     if (table_out) {
         *table_out = NULL;
         *fuse_out = NULL;
+        *memk_out = NULL;
         return ZWASM_OK;
     }
 #endif
@@ -527,6 +591,7 @@ static zwasm_result_t run(zw_store *s, const zw_ifunc *fn, zw_instance *inst, zw
     zw_funcinst *callee_f;
     const uint32_t *ret_ip;
     uint32_t call_base;
+    bool tail; /* call_indirect: a tail call */
     /* Fuel (only modules lowered with m->fuel have checks) lives in a local
      * and goes back to the store around host calls and on exit; without
      * fuel the checks only look at the interrupt request. */
@@ -550,7 +615,7 @@ L_base:
         TRAP(ZWASM_TRAP_UNREACHABLE);
 
     /* ---- generated handlers ---- */
-#define X(id, text, prefix, code, imm, sig, access, lanes) GEN(H, id, prefix, imm, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) GEN(H, id, prefix, imm, sig)
 #include "../opcodes.def"
 #undef X
 
@@ -673,7 +738,8 @@ L_base:
         __attribute__((fallthrough));
 #endif
     LIR(RETURN_PAD):
-    LIR(RETURN): {
+    LIR(RETURN):
+    do_return: {
         zw_frame *r = &frames[--depth];
         if (ZW_UNLIKELY(!r->ip)) goto done;
         ip = r->ip;
@@ -702,12 +768,35 @@ L_base:
         ip = (const uint32_t *)callee->tcode;
         DISPATCH();
     }
+    /* a tail call: the callee's frame replaces this one (same fp, same
+     * depth, the same return), so tail recursion runs in constant space */
+    LIR(RETURN_CALL_LOCAL): {
+        const zw_ifunc *callee = &ifs[ip[1]];
+        if (ZW_UNLIKELY(!__atomic_load_n(&callee->tcode, __ATOMIC_ACQUIRE)) &&
+            (rc = ifunc_build((zw_ifunc *)callee, err)) != ZWASM_OK)
+            goto host_fail;
+        if (ZW_UNLIKELY(fp + callee->frame_slots > stack_end)) TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
+        memmove(fp, fp + ip[2], (size_t)callee->nparam_slots * sizeof *fp);
+        for (uint32_t i = callee->nparam_slots; i < callee->nlocal_slots; i++) fp[i] = 0;
+        fn = callee;
+        ip = (const uint32_t *)callee->tcode;
+        DISPATCH();
+    }
+    LOP(RETURN_CALL):
+        callee_f = inst->funcs[ip[1]];
+        call_base = ip[2];
+        goto do_tail_call;
     LOP(CALL):
         callee_f = inst->funcs[ip[1]];
         call_base = ip[2];
         ret_ip = ip + 3;
         goto do_call;
-    LOP(CALL_INDIRECT): {
+    LOP(RETURN_CALL_INDIRECT):
+        tail = true;
+        goto call_indirect;
+    LOP(CALL_INDIRECT):
+        tail = false;
+    call_indirect: {
         zw_tableinst *t = inst->tables[ip[2]];
         uint32_t i = (uint32_t)fp[ip[4]];
         if (ZW_UNLIKELY(i >= t->size)) TRAP(ZWASM_TRAP_UNDEFINED_ELEMENT);
@@ -719,6 +808,7 @@ L_base:
         if (ZW_UNLIKELY(callee_f->type_id != inst->type_ids[ip[1]])) TRAP(ZWASM_TRAP_INDIRECT_CALL_TYPE);
         call_base = ip[3];
         ret_ip = ip + 5;
+        if (tail) goto do_tail_call;
         goto do_call;
     }
     LIR(SELECT128): {
@@ -806,12 +896,12 @@ L_base:
     LOP(REF_FUNC):
         fp[ip[1]] = (uintptr_t)inst->funcs[ip[2]];
         NEXT(3);
-    /* memory.* name their memory (always 0 here: a single memory) */
+    /* memory.* name their memory; memory 0 is also membase/memsize */
     LOP(MEMORY_SIZE):
-        fp[ip[1]] = (uint32_t)mem0->pages;
+        fp[ip[1]] = (uint32_t)inst->mems[ip[2]]->pages;
         NEXT(3);
     LOP(MEMORY_GROW): {
-        int64_t r = zw_memory_grow(mem0, (uint32_t)fp[ip[2]]);
+        int64_t r = zw_memory_grow(inst->mems[ip[3]], (uint32_t)fp[ip[2]]);
         fp[ip[1]] = (uint32_t)r;
         membase = mem0->base;
         memsize = mem0->size;
@@ -819,27 +909,30 @@ L_base:
     }
     LOP(MEMORY_INIT): {
         uint32_t di = ip[4];
+        const zw_memory *mm = inst->mems[ip[5]];
         uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
-        if (ZW_UNLIKELY(sr + n > inst->data_len[di] || d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
+        if (ZW_UNLIKELY(sr + n > inst->data_len[di] || d + n > mm->size)) TRAP(ZWASM_TRAP_MEMORY_OOB);
         BURN_BYTES(n);
-        if (n) memcpy(membase + d, inst->module->datas[di].bytes + sr, n);
+        if (n) memcpy(mm->base + d, inst->module->datas[di].bytes + sr, n);
         NEXT(6);
     }
     LOP(DATA_DROP):
         inst->data_len[ip[1]] = 0;
         NEXT(2);
     LOP(MEMORY_COPY): {
+        const zw_memory *md = inst->mems[ip[4]], *ms = inst->mems[ip[5]];
         uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
-        if (ZW_UNLIKELY(d + n > memsize || sr + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
+        if (ZW_UNLIKELY(d + n > md->size || sr + n > ms->size)) TRAP(ZWASM_TRAP_MEMORY_OOB);
         BURN_BYTES(n);
-        if (n) memmove(membase + d, membase + sr, n);
+        if (n) memmove(md->base + d, ms->base + sr, n);
         NEXT(6);
     }
     LOP(MEMORY_FILL): {
+        const zw_memory *mm = inst->mems[ip[4]];
         uint64_t d = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
-        if (ZW_UNLIKELY(d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
+        if (ZW_UNLIKELY(d + n > mm->size)) TRAP(ZWASM_TRAP_MEMORY_OOB);
         BURN_BYTES(n);
-        if (n) memset(membase + d, (int)(uint8_t)fp[ip[2]], n);
+        if (n) memset(mm->base + d, (int)(uint8_t)fp[ip[2]], n);
         NEXT(5);
     }
 #if ZW_INTERP_SWITCH
@@ -880,6 +973,39 @@ do_call: {
     DISPATCH();
 }
 
+do_tail_call: {
+    zw_slot *args = fp + call_base;
+    if (callee_f->host) { /* a host callee: call it, then return its results */
+        ex->depth = depth;
+        ex->sp = fp + fn->frame_slots;
+        if (ex->fuel_on) ex->fuel = fuel;
+        rc = zw_call_host(s, callee_f, inst, args, err);
+        if (ex->fuel_on) fuel = ex->fuel;
+        if (rc != ZWASM_OK) goto host_fail;
+        if (mem0) {
+            membase = mem0->base;
+            memsize = mem0->size;
+        }
+        const zw_functype *t = callee_f->type;
+        memmove(fp, args, (size_t)zw_types_slots(t->results, t->nresults) * sizeof *fp);
+        goto do_return;
+    }
+    const zw_ifunc *callee = callee_f->code;
+    if (ZW_UNLIKELY(!__atomic_load_n(&callee->tcode, __ATOMIC_ACQUIRE)) &&
+        (rc = ifunc_build((zw_ifunc *)callee, err)) != ZWASM_OK)
+        goto host_fail;
+    if (ZW_UNLIKELY(fp + callee->frame_slots > stack_end)) TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
+    memmove(fp, args, (size_t)callee->nparam_slots * sizeof *fp);
+    for (uint32_t i = callee->nparam_slots; i < callee->nlocal_slots; i++) fp[i] = 0;
+    fn = callee;
+    if (callee_f->inst != inst) { /* the return restores the caller's (its frame record) */
+        inst = callee_f->inst;
+        LOAD_INST();
+    }
+    ip = (const uint32_t *)callee->tcode;
+    DISPATCH();
+}
+
 done:
     ex->depth = entry_depth;
     if (ex->fuel_on) ex->fuel = fuel;
@@ -909,22 +1035,28 @@ do_trap:
 }
 
 /* Thread f's IR into interpreter code: opcode words become handler
- * offsets, and hot pairs get fused handlers.  NULL on out of memory. */
+ * offsets (a memory instruction on a memory other than 0 gets that form's
+ * handler), and hot pairs get fused handlers.  NULL on out of memory. */
 static int32_t *thread_code(const zw_alloc *al, const zw_ir_func *f) {
-    const int32_t *table;
+    const int32_t *table, *memk;
     const int32_t (*fuse)[FI_N];
-    run(NULL, NULL, NULL, NULL, NULL, &table, &fuse);
+    run(NULL, NULL, NULL, NULL, NULL, &table, &fuse, &memk);
     int32_t *t = zw_malloc(al, ((size_t)f->len + 1) * sizeof *t);
     if (!t) return NULL;
     memcpy(t, f->code, (size_t)f->len * sizeof *t);
     if (table)
-        for (uint32_t i = 0; i < f->ninsn; i++) t[f->insn[i]] = table[f->code[f->insn[i]]];
-    /* fused pairs: A's handler runs A and B, dispatching after B */
+        for (uint32_t i = 0; i < f->ninsn; i++) {
+            uint32_t op = f->code[f->insn[i]];
+            bool other = op < ZW_OP_COUNT && memk[op] && zw_ir_mem_index(f->code, f->insn[i]);
+            t[f->insn[i]] = other ? memk[op] : table[op];
+        }
+    /* fused pairs: A's handler runs A and B, dispatching after B (memory 0) */
     if (fuse)
         for (uint32_t i = 0; i + 1 < f->ninsn; i++) {
             uint32_t opa = f->code[f->insn[i]];
             int a = fuse_index(opa), b = fuse_index(f->code[f->insn[i + 1]]);
             if (!fuse_first(opa) || a < 0 || b < 0) continue;
+            if (zw_ir_mem_index(f->code, f->insn[i]) || zw_ir_mem_index(f->code, f->insn[i + 1])) continue;
             t[f->insn[i]] = fuse[a][b];
             i++;
         }
@@ -932,9 +1064,9 @@ static int32_t *thread_code(const zw_alloc *al, const zw_ir_func *f) {
 }
 
 bool zw_interp_has_handler(uint32_t op) {
-    const int32_t *table;
+    const int32_t *table, *memk;
     const int32_t (*fuse)[FI_N];
-    run(NULL, NULL, NULL, NULL, NULL, &table, &fuse);
+    run(NULL, NULL, NULL, NULL, NULL, &table, &fuse, &memk);
     /* offset 0 is the INVALID handler, which every missing entry gets */
     return !table || (op < ZW_IR_COUNT && (op == ZW_IR_INVALID || table[op] != 0));
 }
@@ -1000,7 +1132,7 @@ static zwasm_result_t interp_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwas
         zwasm_result_t r = ifunc_build(fi, err);
         if (r != ZWASM_OK) return r;
     }
-    return run(s, fi, f->inst, fp, err, NULL, NULL);
+    return run(s, fi, f->inst, fp, err, NULL, NULL, NULL);
 }
 
 const zw_backend zw_interp_backend = {

@@ -72,6 +72,7 @@ typedef struct zw_ir_func zw_ir_func;
     X(RETURN1, "return1", "s", "*")        /* slot 0 = s; return */            \
     X(RETURN_PAD, "return", "i", "")       /* return (a br threaded in place) */ \
     X(CALL_LOCAL, "call_local", "nB", "")  /* n = defined-function index */    \
+    X(RETURN_CALL_LOCAL, "return_call_local", "nB", "") /* tail call: n's frame replaces this one */ \
     X(SELECT_I64, "select.i64", "dsss", "llli")                                \
     X(SELECT_F32, "select.f32", "dsss", "fffi")                                \
     X(SELECT_F64, "select.f64", "dsss", "dddi")                                \
@@ -92,6 +93,8 @@ typedef struct zw_ir_func zw_ir_func;
     X(UNREACHABLE, "", "")                                                     \
     X(CALL, "nB", "")                  /* B: the callee's arguments/results */ \
     X(CALL_INDIRECT, "nnBs", "i")      /* type, table, B, the element index */ \
+    X(RETURN_CALL, "nB", "")           /* tail calls: the arguments at B; the */ \
+    X(RETURN_CALL_INDIRECT, "nnBs", "i") /* callee's frame replaces this one */ \
     X(SELECT, "dsss", "iiii")          /* the i32 select: d, a, b, cond */     \
     X(GLOBAL_GET, "dn", "g")                                                   \
     X(GLOBAL_SET, "sn", "g")                                                   \
@@ -181,7 +184,7 @@ enum zw_irop {
 #define X(id, l) ZW_IR_K_##id,
     ZW_IR_KOPS(X)
 #undef X
-#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_IR_AMEM_##imm(ZW_IR_A_##id)
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) ZW_IR_AMEM_##imm(ZW_IR_A_##id)
 #include "../opcodes.def"
 #undef X
     ZW_IR_COUNT
@@ -233,6 +236,9 @@ uint32_t zw_ir_call_base(const zw_ir_func *f, uint32_t pc);
  * how many there are. */
 uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw_ir_opnd *out,
                         uint32_t cap);
+/* The memory a memory access (an op with an M operand) at code[pc] names,
+ * or 0 when it has none. */
+uint32_t zw_ir_mem_index(const uint32_t *code, uint32_t pc);
 /* The Wasm operation of a derived IR op (compare-and-branch
  * ZW_IR_BR_/BRK_<cmp>, register-immediate ZW_IR_K_<op>, absolute-address
  * ZW_IR_A_<op>), or op itself; and which form op is. */

@@ -36,7 +36,7 @@
 #define D_OTHER(id, pfx, sig) NULL
 
 static const char *const wasm_desc[ZW_OP_COUNT] = {
-#define X(id, text, prefix, code, imm, sig, access, lanes) [ZW_OP_##id] = ZW_BY_IMM(imm, D, id, prefix, sig),
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) [ZW_OP_##id] = ZW_BY_IMM(imm, D, id, prefix, sig),
 #include "../opcodes.def"
 #undef X
 };
@@ -81,7 +81,7 @@ static const char k_ty[] = {
 #define AB_SHUF(id, pfx, sig)
 #define AB_OTHER(id, pfx, sig)
 static const uint16_t a_base[] = {
-#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_BY_IMM(imm, AB, id, prefix, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) ZW_BY_IMM(imm, AB, id, prefix, sig)
 #include "../opcodes.def"
 #undef X
 };
@@ -92,7 +92,7 @@ static const char *const a_desc[] = {
 #define AD_MLANE(id, pfx, sig)
 #define AD_SHUF(id, pfx, sig)
 #define AD_OTHER(id, pfx, sig)
-#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_BY_IMM(imm, AD, id, prefix, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) ZW_BY_IMM(imm, AD, id, prefix, sig)
 #include "../opcodes.def"
 #undef X
 };
@@ -298,7 +298,8 @@ uint32_t zw_ir_targets(const zw_ir_func *f, uint32_t pc, uint32_t *out, uint32_t
 bool zw_ir_falls_through(uint32_t op) {
     switch (op) {
     case ZW_IR_BR: case ZW_IR_BR_TABLE: case ZW_IR_RETURN: case ZW_IR_RETURN1: case ZW_IR_RETURN_PAD:
-    case ZW_OP_UNREACHABLE:
+    case ZW_OP_UNREACHABLE: case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT:
+    case ZW_IR_RETURN_CALL_LOCAL:
         return false;
     }
     return true;

@@ -30,6 +30,15 @@ static const char *const ir_types[] = {
 #undef X
 };
 
+uint32_t zw_ir_mem_index(const uint32_t *code, uint32_t pc) {
+    uint32_t at = pc + 1;
+    for (const char *d = zw_ir_desc(code[pc]); *d; d++) {
+        if (*d == 'M') return code[at];
+        at += *d == 'I' ? 2 : *d == 'V' ? 4 : 1; /* loads, stores: d, s before M */
+    }
+    return 0;
+}
+
 uint32_t zw_ir_base_op(uint32_t op) {
     if (op < ZW_OP_COUNT) return op;
     switch (op) {
@@ -45,7 +54,7 @@ uint32_t zw_ir_base_op(uint32_t op) {
 #define AB_MLANE(id, pfx, sig)
 #define AB_SHUF(id, pfx, sig)
 #define AB_OTHER(id, pfx, sig)
-#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_BY_IMM(imm, AB, id, prefix, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) ZW_BY_IMM(imm, AB, id, prefix, sig)
 #include "../opcodes.def"
 #undef X
 #undef AB_NONE
@@ -78,9 +87,10 @@ static void add(opnds *o, uint32_t slot, zw_valtype t, bool def) {
 }
 
 /* Arguments (uses) and results (defs) of a call with its frame at base. */
-static void add_call(opnds *o, uint32_t base, const zw_functype *t) {
+static void add_call(opnds *o, uint32_t base, const zw_functype *t, bool results) {
     uint32_t k = base;
     for (uint32_t i = 0; i < t->nparams; k += zw_slots(t->params[i]), i++) add(o, k, t->params[i], false);
+    if (!results) return;
     k = base;
     for (uint32_t i = 0; i < t->nresults; k += zw_slots(t->results[i]), i++) add(o, k, t->results[i], true);
 }
@@ -174,10 +184,15 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
         }
         case 'B': {
             const zw_functype *ft = NULL;
-            if (op == ZW_OP_CALL) ft = zw_func_type(m, c[1]);
-            else if (op == ZW_IR_CALL_LOCAL) ft = zw_func_type(m, m->nfunc_imports + c[1]);
-            else if (op == ZW_OP_CALL_INDIRECT) ft = &m->types[c[1]].func;
-            if (ft) add_call(&o, c[k], ft);
+            if (op == ZW_OP_CALL || op == ZW_OP_RETURN_CALL) ft = zw_func_type(m, c[1]);
+            else if (op == ZW_IR_CALL_LOCAL || op == ZW_IR_RETURN_CALL_LOCAL)
+                ft = zw_func_type(m, m->nfunc_imports + c[1]);
+            else if (op == ZW_OP_CALL_INDIRECT || op == ZW_OP_RETURN_CALL_INDIRECT)
+                ft = &m->types[c[1]].func;
+            /* a tail call only reads its arguments: the results are the callee's to return */
+            bool tail = op == ZW_OP_RETURN_CALL || op == ZW_IR_RETURN_CALL_LOCAL ||
+                        op == ZW_OP_RETURN_CALL_INDIRECT;
+            if (ft) add_call(&o, c[k], ft, !tail);
             k++;
             break;
         }

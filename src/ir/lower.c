@@ -666,13 +666,13 @@ static void lower_memarg(L *l, uint32_t op, const zw_instr *in) {
 #define AB_MLANE(id, pfx, sig)
 #define AB_SHUF(id, pfx, sig)
 #define AB_OTHER(id, pfx, sig)
-#define X(id, text, prefix, code, imm, sig, access, lanes) ZW_BY_IMM(imm, AB, id, prefix, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) ZW_BY_IMM(imm, AB, id, prefix, sig)
 #include "../opcodes.def"
 #undef X
     }
     if (load) {
         vent a = pop(l);
-        if (a.kind == V_CONST && (uint64_t)(uint32_t)a.c[0] + in->offset <= UINT32_MAX) {
+        if (a.kind == V_CONST && in->mem == 0 && (uint64_t)(uint32_t)a.c[0] + in->offset <= UINT32_MAX) {
             emit(l, aop);
             W_dst(l, zw_sig_letter_type(oi->results[0]));
             W_mem(l, in->mem, (uint32_t)a.c[0] + in->offset);
@@ -686,7 +686,7 @@ static void lower_memarg(L *l, uint32_t op, const zw_instr *in) {
     } else {
         vent v = pop(l), a = pop(l);
         uint32_t vs = src_of(l, &v);
-        if (a.kind == V_CONST && (uint64_t)(uint32_t)a.c[0] + in->offset <= UINT32_MAX) {
+        if (a.kind == V_CONST && in->mem == 0 && (uint64_t)(uint32_t)a.c[0] + in->offset <= UINT32_MAX) {
             emit(l, aop);
             W(l, vs);
             W_mem(l, in->mem, (uint32_t)a.c[0] + in->offset);
@@ -881,7 +881,7 @@ static bool inlinable_body(const zw_module *m, uint32_t fidx) {
     zw_instr in;
     zwasm_error_t err;
     for (uint32_t n = 0; p < end; n++) {
-        if (n > INLINE_MAX_INSTRS || zw_read_instr(m->bytes, &p, end, fidx, &in, &err) != ZWASM_OK) return false;
+        if (n > INLINE_MAX_INSTRS || zw_read_instr(m->bytes, m->features, &p, end, fidx, &in, &err) != ZWASM_OK) return false;
         if (in.op == ZW_OP_END) {
             if (p != end) return false;
             break;
@@ -921,7 +921,7 @@ static bool body_inlinable(L *l, uint32_t fidx) {
     zw_instr in;
     zwasm_error_t err;
     while (p < end) {
-        if (zw_read_instr(m->bytes, &p, end, fidx, &in, &err) != ZWASM_OK) return false;
+        if (zw_read_instr(m->bytes, m->features, &p, end, fidx, &in, &err) != ZWASM_OK) return false;
         if (in.op == ZW_OP_CALL && in.a != fidx && in.a >= m->nfunc_imports && leaf_inlinable(l, in.a))
             return false;
     }
@@ -1025,7 +1025,7 @@ static void lower_inline(L *l, uint32_t fidx) {
     uint32_t call_off = l->cur_off, first = l->insn.n;
     while (p < end && !l->oom) {
         l->cur_off = (uint32_t)(p - m->bytes);
-        if (zw_read_instr(m->bytes, &p, end, fidx, &in, &err) != ZWASM_OK) { l->oom = true; break; }
+        if (zw_read_instr(m->bytes, m->features, &p, end, fidx, &in, &err) != ZWASM_OK) { l->oom = true; break; }
         uint32_t op = in.op;
         if (op == ZW_OP_END) break;
         switch (op) {
@@ -1227,6 +1227,43 @@ static void reset_stack(L *l, ctl *c, uint32_t n, const zw_valtype *t) {
     for (uint32_t i = 0; i < n; i++) push(l, V_SLOT, t[i]);
 }
 
+/* return_call f / return_call_indirect: the arguments at the call base,
+ * then the tail-call op, whose callee's frame replaces this one.  Inside a
+ * body inlined in place there is no frame to replace: a call, and the
+ * body's return. */
+static void lower_return_call(L *l, const zw_instr *in) {
+    const zw_module *m = l->m;
+    bool ind = in->op == ZW_OP_RETURN_CALL_INDIRECT;
+    const zw_functype *t = ind ? &m->types[in->a].func : zw_func_type(m, in->a);
+    uint32_t is = 0;
+    if (ind) {
+        vent e = pop(l);
+        is = src_of(l, &e);
+    }
+    uint32_t base = call_args(l, t->nparams);
+    bool tail = !l->in_body;
+    if (ind) {
+        emit(l, tail ? ZW_OP_RETURN_CALL_INDIRECT : ZW_OP_CALL_INDIRECT);
+        W(l, in->a);
+        W(l, in->b);
+        W(l, base);
+        W(l, is);
+    } else if (in->a >= m->nfunc_imports) {
+        emit(l, tail ? ZW_IR_RETURN_CALL_LOCAL : ZW_IR_CALL_LOCAL);
+        W(l, in->a - m->nfunc_imports);
+        W(l, base);
+    } else {
+        emit(l, tail ? ZW_OP_RETURN_CALL : ZW_OP_CALL);
+        W(l, in->a);
+        W(l, base);
+    }
+    if (!tail) {
+        call_results(l, t);
+        branch(l, return_target(l));
+    }
+    mark_unreachable(l);
+}
+
 static void mark_unreachable(L *l) {
     ctl *c = &l->cs.v[l->cs.n - 1];
     c->unreachable = true;
@@ -1281,7 +1318,7 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
     if (m->fuel) emit(l, ZW_IR_FUEL); /* function entry */
     while (p < end && l->cs.n > 0) {
         l->cur_off = (uint32_t)(p - m->bytes);
-        zwasm_result_t r = zw_read_instr(m->bytes, &p, end, l->fidx, &in, err);
+        zwasm_result_t r = zw_read_instr(m->bytes, m->features, &p, end, l->fidx, &in, err);
         if (r != ZWASM_OK) return r;
         if (l->oom || l->too_big) break;
         uint32_t op = in.op;
@@ -1458,6 +1495,9 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             call_results(l, t);
             break;
         }
+        case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT:
+            lower_return_call(l, &in);
+            break;
         case ZW_OP_CALL_INDIRECT: {
             const zw_functype *t = &m->types[in.a].func;
             vent e = pop(l);

@@ -7,9 +7,11 @@
  *
  * A helper h_<ID> (h_K_<ID>, h_A_<ID> for the IR forms) takes the context,
  * the frame, the instruction and the running instance, and returns 0 or a
- * trap kind.  Memory 0 is read from the instance (its base never moves;
- * its size is exact here), so only memory.grow has to tell compiled code
- * (ctx->memsize).
+ * trap kind.  Memories are read from the instance (a base never moves; a
+ * size is exact here), so only memory.grow of memory 0 has to tell
+ * compiled code (ctx->memsize).  A memory instruction names its memory
+ * (the M operand's first word): code for the memories other than 0 always
+ * comes here.
  */
 #include "../ir/ir_sig.h"
 #include "../sem/frame.h"
@@ -19,9 +21,10 @@
 
 #define H(name) static uint32_t h_##name(zw_jctx *ctx, zw_slot *fp, const uint32_t *ip, zw_instance *inst)
 #define TRAP(kind) return (kind)
-#define MEM0()                                                                 \
-    uint8_t *membase = inst->mem0 ? inst->mem0->base : NULL;                   \
-    uint64_t memsize = inst->mem0 ? inst->mem0->size : 0
+/* the memory named by the instruction word ip[k] */
+#define MEMAT(k)                                                               \
+    uint8_t *membase = inst->mems[ip[k]]->base;                                \
+    uint64_t memsize = inst->mems[ip[k]]->size
 #define MEMCHECK(ea, n) do { if (ZW_UNLIKELY((ea) + (n) > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB); } while (0)
 /* Bulk instructions burn fuel for their work (zwasm.h, "Fuel"). */
 #define BURN(units)                                                            \
@@ -75,14 +78,14 @@
 /* loads [d][addr][M], absolute [d][M]; stores [addr][v][M], [v][M] */
 #define HM_P1R1(id, pfx, a, r)                                                 \
     H(id) {                                                                    \
-        MEM0();                                                                \
+        MEMAT(3);                                                                \
         uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + zw_imm64(ip + 4);       \
         MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
         LDF(pfx, id, ip[1], membase + ea_);                                    \
         return 0;                                                              \
     }                                                                          \
     H(A_##id) {                                                                \
-        MEM0();                                                                \
+        MEMAT(2);                                                                \
         uint64_t ea_ = zw_imm64(ip + 3);                                       \
         MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
         LDF(pfx, id, ip[1], membase + ea_);                                    \
@@ -90,14 +93,14 @@
     }
 #define HM_P2R0(id, pfx, a, b)                                                 \
     H(id) {                                                                    \
-        MEM0();                                                                \
+        MEMAT(3);                                                                \
         uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + zw_imm64(ip + 4);       \
         MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
         STF(pfx, id, ip[2], membase + ea_);                                    \
         return 0;                                                              \
     }                                                                          \
     H(A_##id) {                                                                \
-        MEM0();                                                                \
+        MEMAT(2);                                                                \
         uint64_t ea_ = zw_imm64(ip + 3);                                       \
         MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
         STF(pfx, id, ip[1], membase + ea_);                                    \
@@ -116,7 +119,7 @@
     }
 #define HML_P2R1(id, pfx, a, b, r)                                             \
     H(id) {                                                                    \
-        MEM0();                                                                \
+        MEMAT(4);                                                                \
         uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + zw_imm64(ip + 5);       \
         MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
         zw_stv(fp + ip[1], zw_simd_##id(zw_ldv(fp + ip[3]), membase + ea_, ip[7])); \
@@ -124,7 +127,7 @@
     }
 #define HML_P2R0(id, pfx, a, b)                                                \
     H(id) {                                                                    \
-        MEM0();                                                                \
+        MEMAT(3);                                                                \
         uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + zw_imm64(ip + 4);       \
         MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
         zw_simd_##id(membase + ea_, zw_ldv(fp + ip[2]), ip[6]);                \
@@ -135,7 +138,7 @@
 #define GENP_0(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0, sig)
 #define GENP_0xFC(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFC, sig)
 #define GENP_0xFD(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFD, sig)
-#define X(id, text, prefix, code, imm, sig, access, lanes) GEN(HX, id, prefix, imm, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) GEN(HX, id, prefix, imm, sig)
 #include "../opcodes.def"
 #undef X
 
@@ -225,15 +228,15 @@ H(TABLE_INIT) {
 }
 H(ELEM_DROP) { inst->elem_len[ip[1]] = 0; return 0; }
 
-H(MEMORY_SIZE) { fp[ip[1]] = (uint32_t)inst->mem0->pages; return 0; }
+H(MEMORY_SIZE) { fp[ip[1]] = (uint32_t)inst->mems[ip[2]]->pages; return 0; }
 H(MEMORY_GROW) {
-    int64_t r = zw_memory_grow(inst->mem0, (uint32_t)fp[ip[2]]);
+    int64_t r = zw_memory_grow(inst->mems[ip[3]], (uint32_t)fp[ip[2]]);
     fp[ip[1]] = (uint32_t)r;
     ctx->memsize = inst->mem0->size;
     return 0;
 }
 H(MEMORY_INIT) {
-    MEM0();
+    MEMAT(5);
     uint32_t di = ip[4];
     uint64_t d = (uint32_t)fp[ip[1]], s = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
     if (ZW_UNLIKELY(s + n > inst->data_len[di] || d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
@@ -243,15 +246,15 @@ H(MEMORY_INIT) {
 }
 H(DATA_DROP) { inst->data_len[ip[1]] = 0; return 0; }
 H(MEMORY_COPY) {
-    MEM0();
+    const zw_memory *md = inst->mems[ip[4]], *ms = inst->mems[ip[5]];
     uint64_t d = (uint32_t)fp[ip[1]], s = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
-    if (ZW_UNLIKELY(d + n > memsize || s + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
+    if (ZW_UNLIKELY(d + n > md->size || s + n > ms->size)) TRAP(ZWASM_TRAP_MEMORY_OOB);
     BURN_BYTES(n);
-    if (n) memmove(membase + d, membase + s, n);
+    if (n) memmove(md->base + d, ms->base + s, n);
     return 0;
 }
 H(MEMORY_FILL) {
-    MEM0();
+    MEMAT(4);
     uint64_t d = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
     if (ZW_UNLIKELY(d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
     BURN_BYTES(n);
@@ -275,7 +278,7 @@ H(UNREACHABLE) { TRAP(ZWASM_TRAP_UNREACHABLE); }
 #define TN_P3R1(id, pfx, a, b, c, r) TE(ZW_OP_##id, id)
 
 static const zw_jhelper helpers[ZW_IR_COUNT] = {
-#define X(id, text, prefix, code, imm, sig, access, lanes) GEN(TX, id, prefix, imm, sig)
+#define X(id, text, prefix, code, imm, sig, access, lanes, feature) GEN(TX, id, prefix, imm, sig)
 #include "../opcodes.def"
 #undef X
 #define X(id, l) TE(ZW_IR_K_##id, K_##id)

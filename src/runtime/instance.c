@@ -33,7 +33,7 @@ zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_value *out,
             r = const_bad(err, e, "missing end");
             goto done;
         }
-        if (zw_read_instr(m->bytes, &p, end, ZWASM_NO_FUNC, &in, err) != ZWASM_OK) goto bad;
+        if (zw_read_instr(m->bytes, m->features, &p, end, ZWASM_NO_FUNC, &in, err) != ZWASM_OK) goto bad;
         if (in.op == ZW_OP_END) break;
         zw_value v;
         memset(&v, 0, sizeof v);

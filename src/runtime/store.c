@@ -21,6 +21,7 @@ ZWASM_API void zwasm_config_init(zwasm_config_t *cfg) {
     cfg->limits.memories = 10000;
     cfg->limits.tables = 10000;
     cfg->limits.instances = 10000;
+    cfg->features = ZWASM_FEATURES_DEFAULT;
 }
 
 zw_engine *zw_engine_create(const zwasm_config_t *cfg, const zw_backend *backend) {

@@ -79,8 +79,26 @@ static bool local_idx(wt_func *f, const zw_sx *s, uint32_t *out) {
     return zw_wt_u32(f->m, s, out);
 }
 
+/* Whether items[i] is a memory index before a memarg: an identifier, or a
+ * number followed by a memarg field or (with a lane) another number. */
+static bool memidx_first(zw_sx *const *items, uint32_t n, uint32_t i, bool lane) {
+    const zw_sx *s = item(items, n, i), *t = item(items, n, i + 1);
+    if (!zw_wt_is_idx(s)) return false;
+    if (s->text[0] == '$') return true;
+    if (!lane) return true;
+    return t && t->kind == ZW_SX_ATOM &&
+           (!strncmp(t->text, "offset=", 7) || !strncmp(t->text, "align=", 6) || zw_wt_is_idx(t));
+}
+
+/* [memory index] [offset=N] [align=N]: flags (bit 6 when a memory other
+ * than 0 is named, then its index), offset */
 static bool memarg(wt_func *f, int op, zw_sx *const *items, uint32_t n, uint32_t *i, zw_buf *b) {
     uint64_t offset = 0, align = zw_opinfos[op].access; /* natural alignment */
+    uint32_t mem = 0;
+    if (memidx_first(items, n, *i, zw_opinfos[op].imm == IMM_MEMARG_LANE)) {
+        if (!zw_wt_idx(f->m, WT_MEM, items[*i], &mem)) return false;
+        ++*i;
+    }
     const zw_sx *s = item(items, n, *i);
     if (s && s->kind == ZW_SX_ATOM && !strncmp(s->text, "offset=", 7)) {
         zw_num_res r = zw_num_uint(s->text + 7, UINT32_MAX, &offset);
@@ -96,9 +114,23 @@ static bool memarg(wt_func *f, int op, zw_sx *const *items, uint32_t n, uint32_t
     }
     uint32_t a = 0;
     while (((uint64_t)1 << a) < align) a++;
-    zw_buf_uleb(b, a);
+    if (mem) {
+        zw_buf_uleb(b, a | 0x40);
+        zw_buf_uleb(b, mem);
+    } else {
+        zw_buf_uleb(b, a);
+    }
     zw_buf_uleb(b, offset);
     return true;
+}
+
+/* An optional memory index (0 when absent). */
+static bool opt_memidx(wt_mod *m, zw_sx *const *items, uint32_t n, uint32_t *i, uint32_t *out) {
+    *out = 0;
+    const zw_sx *s = item(items, n, *i);
+    if (!zw_wt_is_idx(s)) return true;
+    ++*i;
+    return zw_wt_idx(m, WT_MEM, s, out);
 }
 
 static bool lane_u8(wt_func *f, const zw_sx *s, zw_buf *b) {
@@ -282,7 +314,8 @@ static bool immediates(wt_func *f, int *opp, zw_sx *const *items, uint32_t n, ui
         ++*i;
         return true;
     case IMM_MEM:
-        zw_buf_byte(b, 0);
+        if (!opt_memidx(m, items, n, i, &x)) return false;
+        zw_buf_uleb(b, x);
         return true;
     case IMM_I32:
         if (!num_atom(f, s, 'i', 32, b)) return false;
@@ -344,17 +377,33 @@ static bool immediates(wt_func *f, int *opp, zw_sx *const *items, uint32_t n, ui
         zw_buf_uleb(b, x);
         ++*i;
         return true;
-    case IMM_DATA:
-    case IMM_DATA_MEM:
+    case IMM_DATA_MEM: /* memory.init memidx? dataidx: binary is data, memory */
+        y = 0;
+        if (zw_wt_is_idx(item(items, n, *i + 1))) {
+            if (!zw_wt_idx(m, WT_MEM, s, &y)) return false;
+            s = item(items, n, ++*i);
+        }
         if (!zw_wt_idx(m, WT_DATA, s, &x)) return false;
         zw_buf_uleb(b, x);
-        if (oi->imm == IMM_DATA_MEM) zw_buf_byte(b, 0);
+        zw_buf_uleb(b, y);
         m->uses_data_instr = true;
         ++*i;
         return true;
-    case IMM_MEM_MEM:
-        zw_buf_byte(b, 0);
-        zw_buf_byte(b, 0);
+    case IMM_DATA:
+        if (!zw_wt_idx(m, WT_DATA, s, &x)) return false;
+        zw_buf_uleb(b, x);
+        m->uses_data_instr = true;
+        ++*i;
+        return true;
+    case IMM_MEM_MEM: /* memory.copy (dst src)? */
+        x = y = 0;
+        if (zw_wt_is_idx(s)) {
+            if (!zw_wt_idx(m, WT_MEM, s, &x)) return false;
+            if (!zw_wt_idx(m, WT_MEM, item(items, n, *i + 1), &y)) return false;
+            *i += 2;
+        }
+        zw_buf_uleb(b, x);
+        zw_buf_uleb(b, y);
         return true;
     default:
         return zw_wt_fail(m, s, "internal: unhandled immediate kind");

@@ -16,8 +16,9 @@
 #include "../module.h"
 #include "../opcodes.h"
 
-/* Proposals beyond Wasm 2.0.  All off today; each switch marks the places
- * that will change when the feature is implemented. */
+/* Proposals beyond Wasm 2.0, from the module's ZWASM_FEATURE_* bits (a
+ * switch that is always off marks the places that will change when its
+ * feature is implemented). */
 typedef struct zw_vfeatures {
     bool multi_memory;     /* several memories, memory index in memargs */
     bool memory64;         /* i64 addresses */
@@ -25,7 +26,6 @@ typedef struct zw_vfeatures {
     bool gc_globals;       /* global.get of any earlier immutable global */
 } zw_vfeatures;
 
-static const zw_vfeatures features_2_0 = {false, false, false, false};
 
 #define T_UNKNOWN 0u /* the bottom type of the polymorphic stack */
 static const zw_valtype empty_types[1] = {0};
@@ -209,8 +209,9 @@ static bool check_memarg(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
 static bool check_imm(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
     switch (oi->imm) {
     case IMM_MEMARG: case IMM_MEMARG_LANE: return check_memarg(v, oi, in);
-    case IMM_MEM: case IMM_MEM_MEM: return check_mem(v, 0);
-    case IMM_DATA_MEM: return check_mem(v, 0) && check_data(v, in->a);
+    case IMM_MEM: return check_mem(v, in->a);
+    case IMM_MEM_MEM: return check_mem(v, in->a) && check_mem(v, in->b);
+    case IMM_DATA_MEM: return check_mem(v, in->b) && check_data(v, in->a);
     case IMM_DATA: return check_data(v, in->a);
     case IMM_TABLE: return check_table(v, in->a);
     case IMM_TABLE_TABLE: return check_table(v, in->a) && check_table(v, in->b);
@@ -256,6 +257,18 @@ static bool check_label(vctx *v, uint32_t l) {
 static const ctrl *label_at(vctx *v, uint32_t l) { return &v->ctrls.v[v->ctrls.n - 1 - l]; }
 
 /* ---- one instruction ------------------------------------------------------------ */
+
+/* A tail call's callee returns for the caller: its results must be the
+ * caller's; then, as after return, the rest of the block is unreachable. */
+static bool tail_results(vctx *v, const zw_functype *callee) {
+    const zw_functype *ft = v->ft;
+    bool same = callee->nresults == ft->nresults;
+    for (uint32_t i = 0; same && i < ft->nresults; i++) same = callee->results[i] == ft->results[i];
+    if (!same) return verr(v, "type mismatch: tail call results differ from the function's");
+    set_unreachable(v);
+    return true;
+}
+
 static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
     const zw_module *m = v->m;
     const zw_opinfo *oi = &zw_opinfos[in->op];
@@ -363,7 +376,7 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
         if (!pop_vals(v, ft->params, ft->nparams)) return false;
         return push_vals(v, ft->results, ft->nresults);
     }
-    case ZW_OP_CALL_INDIRECT: {
+    case ZW_OP_CALL_INDIRECT: case ZW_OP_RETURN_CALL_INDIRECT: {
         if (!check_table(v, in->b)) return false;
         if (m->tables[in->b].type.elem != ZW_FUNCREF)
             return verr(v, "type mismatch: call_indirect on a table of %s",
@@ -371,7 +384,13 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
         if (in->a >= m->ntypes) return verr(v, "unknown type %u", in->a);
         const zw_functype *ft = &m->types[in->a].func;
         if (!pop(v, ZW_I32) || !pop_vals(v, ft->params, ft->nparams)) return false;
+        if (in->op == ZW_OP_RETURN_CALL_INDIRECT) return tail_results(v, ft);
         return push_vals(v, ft->results, ft->nresults);
+    }
+    case ZW_OP_RETURN_CALL: {
+        const zw_functype *ft = zw_func_type(m, in->a);
+        if (!pop_vals(v, ft->params, ft->nparams)) return false;
+        return tail_results(v, ft);
     }
     case ZW_OP_DROP:
         return pop_any(v, &t1);
@@ -445,7 +464,7 @@ static bool validate_body(vctx *v, uint32_t fi) {
     while (p < end) {
         zw_instr in;
         v->at = (uint64_t)(p - m->bytes);
-        if (zw_read_instr(m->bytes, &p, end, fi, &in, v->err) != ZWASM_OK) return false;
+        if (zw_read_instr(m->bytes, m->features, &p, end, fi, &in, v->err) != ZWASM_OK) return false;
         if (done) return verr(v, "unexpected instruction after the end of the function");
         if (!validate_instr(v, &in, &done)) return false;
     }
@@ -459,12 +478,11 @@ static bool validate_body(vctx *v, uint32_t fi) {
 static bool validate_const(vctx *v, const zw_expr *e, zw_valtype want, uint32_t nglobals_visible) {
     const zw_module *m = v->m;
     const uint8_t *p = e->code, *end = e->code + e->len;
-    zw_valtype stack[2];
-    uint32_t n = 0;
+    v->tmp.n = 0; /* the operand types */
     while (p < end) {
         zw_instr in;
         v->at = (uint64_t)(p - m->bytes);
-        if (zw_read_instr(m->bytes, &p, end, ZWASM_NO_FUNC, &in, v->err) != ZWASM_OK) return false;
+        if (zw_read_instr(m->bytes, m->features, &p, end, ZWASM_NO_FUNC, &in, v->err) != ZWASM_OK) return false;
         const zw_opinfo *oi = &zw_opinfos[in.op];
         zw_valtype t;
         switch (in.op) {
@@ -484,15 +502,22 @@ static bool validate_const(vctx *v, const zw_expr *e, zw_valtype want, uint32_t 
             if (m->globals[in.a].type.mut) return verr(v, "constant expression required");
             t = m->globals[in.a].type.type;
             break;
+        case ZW_OP_I32_ADD: case ZW_OP_I32_SUB: case ZW_OP_I32_MUL:
+        case ZW_OP_I64_ADD: case ZW_OP_I64_SUB: case ZW_OP_I64_MUL:
+            if (!v->feat->extended_const) return verr(v, "constant expression required");
+            t = zw_sig_letter_type(oi->results[0]);
+            if (v->tmp.n < 2 || v->tmp.v[v->tmp.n - 1] != t || v->tmp.v[v->tmp.n - 2] != t)
+                return verr(v, "type mismatch: constant expression");
+            v->tmp.n -= 2;
+            break;
         case ZW_OP_END:
             if (p != end) return verr(v, "constant expression required");
-            if (n != 1 || stack[0] != want) return verr(v, "type mismatch: constant expression");
+            if (v->tmp.n != 1 || v->tmp.v[0] != want) return verr(v, "type mismatch: constant expression");
             return true;
         default:
             return verr(v, "constant expression required");
         }
-        if (n == 2) return verr(v, "type mismatch: constant expression");
-        stack[n++] = t;
+        if (!ZW_VEC_PUSH(&m->al, &v->tmp, t)) return vnomem(v);
     }
     return verr(v, "constant expression required");
 }
@@ -622,7 +647,12 @@ zwasm_result_t zw_validate(zw_module *m, zwasm_error_t *err) {
     vctx v;
     memset(&v, 0, sizeof v);
     v.m = m;
-    v.feat = &features_2_0;
+    zw_vfeatures feat = {
+        .multi_memory = m->features & ZWASM_FEATURE_MULTI_MEMORY,
+        .extended_const = m->features & ZWASM_FEATURE_EXTENDED_CONST,
+        .gc_globals = m->features & ZWASM_FEATURE_EXTENDED_CONST,
+    };
+    v.feat = &feat;
     v.err = err;
     v.func = ZWASM_NO_FUNC;
     v.at = ZWASM_NO_OFFSET;

@@ -7,13 +7,16 @@
 
 #define HDR 0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00
 
-static zwasm_result_t dec(const uint8_t *b, size_t n, zwasm_error_t *err) {
+/* Decode b as exactly WebAssembly 2.0 (no feature beyond it), or with
+ * features. */
+static zwasm_result_t dec_with(uint32_t features, const uint8_t *b, size_t n, zwasm_error_t *err) {
     zw_module *m = NULL;
     memset(err, 0, sizeof *err);
-    zwasm_result_t rc = zw_decode(NULL, b, n, &m, err);
+    zwasm_result_t rc = zw_decode(NULL, features, b, n, &m, err);
     zw_module_free(m);
     return rc;
 }
+static zwasm_result_t dec(const uint8_t *b, size_t n, zwasm_error_t *err) { return dec_with(0, b, n, err); }
 
 static bool starts(const char *s, const char *prefix) { return !strncmp(s, prefix, strlen(prefix)); }
 
@@ -30,7 +33,7 @@ TEST(decode_empty_module) {
     static const uint8_t b[] = {HDR};
     zw_module *m = NULL;
     zwasm_error_t err;
-    CHECK_EQ_INT(zw_decode(NULL, b, sizeof b, &m, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_decode(NULL, ZWASM_FEATURES_DEFAULT, b, sizeof b, &m, &err), ZWASM_OK);
     CHECK(m != NULL);
     if (!m) return;
     CHECK_EQ_INT(m->nfuncs, 0);
@@ -66,7 +69,7 @@ static const uint8_t full_module[] = {
 TEST(decode_full_module) {
     zw_module *m = NULL;
     zwasm_error_t err;
-    CHECK_EQ_INT(zw_decode(NULL, full_module, sizeof full_module, &m, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_decode(NULL, ZWASM_FEATURES_DEFAULT, full_module, sizeof full_module, &m, &err), ZWASM_OK);
     if (!m) { fprintf(stderr, "  %s @%llu\n", err.message, (unsigned long long)err.offset); return; }
     CHECK_EQ_INT(m->ntypes, 1);
     CHECK_EQ_INT(m->types[0].func.nparams, 1);
@@ -212,7 +215,7 @@ TEST(decode_bad_name_section_is_ignored) {
     static const uint8_t b[] = {HDR, 0x00, 0x08, 0x04, 'n', 'a', 'm', 'e', 0x00, 0x09, 0x05};
     zw_module *m = NULL;
     zwasm_error_t err;
-    CHECK_EQ_INT(zw_decode(NULL, b, sizeof b, &m, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_decode(NULL, ZWASM_FEATURES_DEFAULT, b, sizeof b, &m, &err), ZWASM_OK);
     if (!m) return;
     CHECK(m->module_name.str == NULL);
     CHECK_EQ_INT(m->ncustoms, 1);
@@ -236,7 +239,7 @@ TEST(decode_elem_forms) {
     };
     zw_module *m = NULL;
     zwasm_error_t err;
-    CHECK_EQ_INT(zw_decode(NULL, b, sizeof b, &m, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_decode(NULL, ZWASM_FEATURES_DEFAULT, b, sizeof b, &m, &err), ZWASM_OK);
     if (!m) { fprintf(stderr, "  %s @%llu\n", err.message, (unsigned long long)err.offset); return; }
     CHECK_EQ_INT(m->nelems, 4);
     CHECK_EQ_INT(m->elems[0].mode, ZW_SEG_ACTIVE);
@@ -256,15 +259,15 @@ TEST(decode_instr_reader) {
     const uint8_t *p = code, *end = code + sizeof code;
     zw_instr in;
     zwasm_error_t err;
-    CHECK_EQ_INT(zw_read_instr(code, &p, end, 0, &in, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_read_instr(code, 0, &p, end, 0, &in, &err), ZWASM_OK);
     CHECK_EQ_INT(in.op, ZW_OP_BR_TABLE);
     CHECK_EQ_INT(in.a, 2);
     CHECK_EQ_INT(in.b, 2);
-    CHECK_EQ_INT(zw_read_instr(code, &p, end, 0, &in, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_read_instr(code, 0, &p, end, 0, &in, &err), ZWASM_OK);
     CHECK_EQ_INT(in.op, ZW_OP_I32_LOAD);
     CHECK_EQ_INT(in.align, 2);
     CHECK_EQ_INT(in.offset, 16);
-    CHECK_EQ_INT(zw_read_instr(code, &p, end, 0, &in, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_read_instr(code, 0, &p, end, 0, &in, &err), ZWASM_OK);
     CHECK_EQ_INT(in.op, ZW_OP_V128_CONST);
     CHECK_EQ_INT(in.v.u8[15], 16);
     CHECK(p == end);
@@ -332,6 +335,22 @@ TEST(decode_malformed_code) {
     EXPECT_MALFORMED(no_end, "unexpected end");
     EXPECT_MALFORMED(dcount, "data count section required");
     EXPECT_MALFORMED(else_, "END opcode expected");
+}
+
+/* What 3.0 features change in the encoding: a memory index after
+ * memory.size and in a memarg (flag bit 6), and the tail-call opcodes. */
+TEST(decode_features) {
+    static const uint8_t memsize1[] = FUNC_MODULE(0x00, 0x3F, 0x01, 0x1A, 0x0B);
+    static const uint8_t memarg1[] = FUNC_MODULE(0x00, 0x41, 0x00, 0x28, 0x42, 0x01, 0x00, 0x1A, 0x0B);
+    static const uint8_t tail[] = FUNC_MODULE(0x00, 0x12, 0x00, 0x0B);
+    zwasm_error_t e;
+    CHECK_EQ_INT(dec_with(ZWASM_FEATURE_MULTI_MEMORY, memsize1, sizeof memsize1, &e), ZWASM_OK);
+    CHECK_EQ_INT(dec_with(ZWASM_FEATURE_MULTI_MEMORY, memarg1, sizeof memarg1, &e), ZWASM_OK);
+    CHECK_EQ_INT(dec_with(ZWASM_FEATURE_TAIL_CALL, tail, sizeof tail, &e), ZWASM_OK);
+    CHECK_EQ_INT(dec(tail, sizeof tail, &e), ZWASM_ERR_MALFORMED);
+    CHECK(starts(e.message, "illegal opcode"));
+    CHECK_EQ_INT(dec_with(ZWASM_FEATURES_DEFAULT & ~ZWASM_FEATURE_TAIL_CALL, tail, sizeof tail, &e),
+                 ZWASM_ERR_MALFORMED);
 }
 
 TEST(decode_valtype_names) {

@@ -670,7 +670,7 @@ static void verify_dir(const char *dir, int *nfuncs, int *bad, int *zw_failed_) 
         fclose(f);
         zw_module *m;
         zwasm_error_t err;
-        if (zw_decode(NULL, b.data, b.len, &m, &err) == ZWASM_OK) {
+        if (zw_decode(NULL, ZWASM_FEATURES_DEFAULT, b.data, b.len, &m, &err) == ZWASM_OK) {
             if (zw_validate(m, &err) == ZWASM_OK && zw_lower_module(m, &err) == ZWASM_OK)
                 for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
                     char why[300];

@@ -36,7 +36,7 @@ static zwasm_result_t run(const uint8_t *type, size_t tn, const uint8_t *extra, 
     put(&m, body, bn);
     memset(err, 0, sizeof *err);
     zw_module *mod = NULL;
-    zwasm_result_t rc = zw_decode(NULL, m.b, m.n, &mod, err);
+    zwasm_result_t rc = zw_decode(NULL, ZWASM_FEATURES_DEFAULT, m.b, m.n, &mod, err);
     if (rc == ZWASM_OK) rc = zw_validate(mod, err);
     zw_module_free(mod);
     return rc;
@@ -139,14 +139,16 @@ TEST(validate_instruction_rules) {
 }
 
 /* Module-level rules: whole modules. */
-static zwasm_result_t whole(const uint8_t *b, size_t n, zwasm_error_t *e) {
+/* Decode and validate b as exactly WebAssembly 2.0, or with features. */
+static zwasm_result_t whole_with(uint32_t features, const uint8_t *b, size_t n, zwasm_error_t *e) {
     zw_module *m = NULL;
     memset(e, 0, sizeof *e);
-    zwasm_result_t rc = zw_decode(NULL, b, n, &m, e);
+    zwasm_result_t rc = zw_decode(NULL, features, b, n, &m, e);
     if (rc == ZWASM_OK) rc = zw_validate(m, e);
     zw_module_free(m);
     return rc;
 }
+static zwasm_result_t whole(const uint8_t *b, size_t n, zwasm_error_t *e) { return whole_with(0, b, n, e); }
 
 #define WHOLE_INVALID(msg, ...)                                                        \
     do {                                                                               \
@@ -185,6 +187,33 @@ TEST(validate_module_rules) {
     WHOLE_INVALID("type mismatch",
                   0x04, 0x04, 0x01, 0x70, 0x00, 0x01,
                   0x09, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0x0B, 0x6F, 0x00);
+}
+
+/* What the 3.0 features allow that 2.0 does not, and what they still refuse. */
+TEST(validate_features) {
+    static const uint8_t two_mems[] = {HDR, 0x05, 0x05, 0x02, 0x00, 0x01, 0x00, 0x01};
+    /* global 1 = global 0 (immutable, defined) */
+    static const uint8_t gget[] = {HDR, 0x06, 0x0B, 0x02, 0x7F, 0x00, 0x41, 0x00, 0x0B,
+                                   0x7F, 0x00, 0x23, 0x00, 0x0B};
+    /* i32.const 1 i32.const 2 i32.add; and i32.const 1 i64.const 2 i32.add */
+    static const uint8_t ext[] = {HDR, 0x06, 0x09, 0x01, 0x7F, 0x00, 0x41, 0x01, 0x41, 0x02, 0x6A, 0x0B};
+    static const uint8_t ext_bad[] = {HDR, 0x06, 0x09, 0x01, 0x7F, 0x00, 0x41, 0x01, 0x42, 0x02, 0x6A, 0x0B};
+    zwasm_error_t e;
+    CHECK_EQ_INT(whole_with(ZWASM_FEATURE_MULTI_MEMORY, two_mems, sizeof two_mems, &e), ZWASM_OK);
+    CHECK_EQ_INT(whole_with(ZWASM_FEATURE_EXTENDED_CONST, gget, sizeof gget, &e), ZWASM_OK);
+    CHECK_EQ_INT(whole_with(ZWASM_FEATURE_EXTENDED_CONST, ext, sizeof ext, &e), ZWASM_OK);
+    CHECK_EQ_INT(whole(ext, sizeof ext, &e), ZWASM_ERR_INVALID);
+    CHECK(starts(e.message, "constant expression required"));
+    CHECK_EQ_INT(whole_with(ZWASM_FEATURE_EXTENDED_CONST, ext_bad, sizeof ext_bad, &e), ZWASM_ERR_INVALID);
+    CHECK(starts(e.message, "type mismatch"));
+    /* return_call of a function whose results differ from the caller's:
+     * type 0 [] -> [], type 1 [] -> [i32]; func 0 (type 0) return_calls func 1 */
+    static const uint8_t tail_bad[] = {HDR, 0x01, 0x08, 0x02, 0x60, 0x00, 0x00, 0x60, 0x00, 0x01, 0x7F,
+                                       0x03, 0x03, 0x02, 0x00, 0x01,
+                                       0x0A, 0x0B, 0x02, 0x04, 0x00, 0x12, 0x01, 0x0B,
+                                       0x04, 0x00, 0x41, 0x00, 0x0B};
+    CHECK_EQ_INT(whole_with(ZWASM_FEATURE_TAIL_CALL, tail_bad, sizeof tail_bad, &e), ZWASM_ERR_INVALID);
+    CHECK(starts(e.message, "type mismatch"));
 }
 
 TEST(validate_error_function_index) {

@@ -70,7 +70,7 @@ typedef enum {
     OC_HELPER,   /* call the helper */
     OC_CONST, OC_MOV, OC_BINOP, OC_CMP, OC_UNOP, OC_DIV, OC_FBINOP, OC_FUNOP, OC_FCMP,
     OC_CONVERT, OC_LOAD, OC_STORE, OC_SELECT, OC_GLOBAL, OC_BRANCH, OC_BR_TABLE,
-    OC_RETURN, OC_CALL, OC_FUEL, OC_INLINE, OC_TRACE, OC_TRAP, OC_REF_IS_NULL,
+    OC_RETURN, OC_CALL, OC_TAIL_CALL, OC_FUEL, OC_INLINE, OC_TRACE, OC_TRAP, OC_REF_IS_NULL,
     OC_VBINOP, OC_VUNOP, OC_VSPLAT, OC_VEXTRACT, OC_VREPLACE, OC_VBITSELECT, OC_VANYTRUE,
     OC_FMINMAX, OC_FCOPYSIGN, OC_FTRUNC, OC_CONVERT_U64, OC_VFMINMAX, OC_VSWIZZLE,
 } opclass;
@@ -202,6 +202,8 @@ static opclass op_class(uint32_t op) {
     case ZW_IR_BR_TABLE: return OC_BR_TABLE;
     case ZW_IR_RETURN: case ZW_IR_RETURN1: case ZW_IR_RETURN_PAD: return OC_RETURN;
     case ZW_IR_CALL_LOCAL: case ZW_OP_CALL: case ZW_OP_CALL_INDIRECT: return OC_CALL;
+    case ZW_IR_RETURN_CALL_LOCAL: case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT:
+        return OC_TAIL_CALL;
     case ZW_IR_FUEL: return OC_FUEL;
     case ZW_IR_INLINE_ENTER: case ZW_IR_INLINE_LEAVE: return OC_INLINE;
     case ZW_IR_TRACE: return OC_TRACE;
@@ -240,9 +242,18 @@ static opclass op_class(uint32_t op) {
 }
 
 /* The instructions that clobber every allocated register. */
-static bool clobbers(const zw_ir_func *f, uint32_t pc) {
+/* The class of the instruction at f->code[pc]: its op's, except that a
+ * memory access to a memory other than 0 (multi-memory) goes through the
+ * instance, in its helper (memory 0 is inline). */
+static opclass insn_class(const zw_ir_func *f, uint32_t pc) {
     opclass c = op_class(f->code[pc]);
-    return c == OC_HELPER || c == OC_CALL || c == OC_TRACE;
+    if ((c == OC_LOAD || c == OC_STORE) && zw_ir_mem_index(f->code, pc)) c = OC_HELPER;
+    return c;
+}
+
+static bool clobbers(const zw_ir_func *f, uint32_t pc) {
+    opclass c = insn_class(f, pc);
+    return c == OC_HELPER || c == OC_CALL || c == OC_TAIL_CALL || c == OC_TRACE;
 }
 
 /* ---- bookkeeping --------------------------------------------------------------------- */
@@ -1113,6 +1124,30 @@ static void emit_return(jc *J, uint32_t op) {
     epilogue(J);
 }
 
+/* call_indirect's (and return_call_indirect's) callee in rax: the table
+ * element ip[4] of table ip[2], checked (bounds, null, type ip[1]). */
+static void indirect_callee(jc *J) {
+    const uint32_t *ip = J->ip;
+    gload(J, RAX, ip[4], false);
+    load_inst(B, RCX);
+    x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_instance, tables)));
+    x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)(ip[2] * 8)));
+    x64_alu_rm(B, ALU_CMP, true, RAX, x64_m(RCX, (int32_t)offsetof(zw_tableinst, size)));
+    trap_if(J, CC_AE, ZWASM_TRAP_UNDEFINED_ELEMENT);
+    x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_tableinst, elems)));
+    x64_mov_rm(B, true, RDX, x64_mi(RCX, RAX, 8, 0));
+    x64_test_rr(B, true, RDX, RDX);
+    uint32_t at = x64_jcc_rel32(B, CC_E);
+    if (!ZW_VEC_PUSH(&J->jm->m->al, &J->cold, ((jcold){at, ZWASM_TRAP_UNINITIALIZED_ELEMENT, J->pc, true, false})))
+        J->oom = true;
+    load_inst(B, RCX);
+    x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_instance, type_ids)));
+    x64_mov_rm(B, false, RCX, x64_m(RCX, (int32_t)(ip[1] * 4)));
+    x64_alu_rm(B, ALU_CMP, false, RCX, x64_m(RDX, (int32_t)offsetof(zw_funcinst, type_id)));
+    trap_if(J, CC_NE, ZWASM_TRAP_INDIRECT_CALL_TYPE);
+    x64_mov_rr(B, true, RAX, RDX);
+}
+
 static void emit_call(jc *J, uint32_t op) {
     const uint32_t *ip = J->ip;
     across(J, false);
@@ -1137,24 +1172,7 @@ static void emit_call(jc *J, uint32_t op) {
             x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)(ip[1] * 8)));
         } else { /* call_indirect type table B index */
             base = ip[3];
-            gload(J, RAX, ip[4], false);
-            load_inst(B, RCX);
-            x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_instance, tables)));
-            x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)(ip[2] * 8)));
-            x64_alu_rm(B, ALU_CMP, true, RAX, x64_m(RCX, (int32_t)offsetof(zw_tableinst, size)));
-            trap_if(J, CC_AE, ZWASM_TRAP_UNDEFINED_ELEMENT);
-            x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_tableinst, elems)));
-            x64_mov_rm(B, true, RDX, x64_mi(RCX, RAX, 8, 0));
-            x64_test_rr(B, true, RDX, RDX);
-            uint32_t at = x64_jcc_rel32(B, CC_E);
-            if (!ZW_VEC_PUSH(&J->jm->m->al, &J->cold, ((jcold){at, ZWASM_TRAP_UNINITIALIZED_ELEMENT, J->pc, true, false})))
-                J->oom = true;
-            load_inst(B, RCX);
-            x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_instance, type_ids)));
-            x64_mov_rm(B, false, RCX, x64_m(RCX, (int32_t)(ip[1] * 4)));
-            x64_alu_rm(B, ALU_CMP, false, RCX, x64_m(RDX, (int32_t)offsetof(zw_funcinst, type_id)));
-            trap_if(J, CC_NE, ZWASM_TRAP_INDIRECT_CALL_TYPE);
-            x64_mov_rr(B, true, RAX, RDX);
+            indirect_callee(J);
         }
         x64_lea(B, true, RBX, SLOT(base));
         x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.call_any);
@@ -1163,6 +1181,72 @@ static void emit_call(jc *J, uint32_t op) {
     x64_lea(B, true, RBX, x64_m(RBX, -(int32_t)(base * 8)));
     reload_defs(J);
     across(J, true);
+}
+
+/* Copy n slots from slot `from` down to slot 0 (from > 0: ascending is
+ * safe), through rdx. */
+static void move_slots_down(jc *J, uint32_t from, uint32_t n) {
+    for (uint32_t k = 0; k < n; k++) {
+        x64_mov_rm(B, true, RDX, SLOT(from + k));
+        x64_mov_mr(B, true, SLOT(k), RDX);
+    }
+}
+
+/* return_call / return_call_indirect: the arguments move to slots 0.., this
+ * function's native frame goes, and control jumps to the callee, which
+ * returns to this function's caller: the value stack (same fp), the
+ * native stack and the call depth stay where they were.  A callee of
+ * another instance or the host runs as a call whose results are then
+ * returned (its instance switch needs the frame call_any makes). */
+static void emit_tail_call(jc *J, uint32_t op) {
+    const uint32_t *ip = J->ip;
+    const zw_module *m = J->m;
+    spill_reads(J); /* the arguments, in memory at the base */
+    if (op == ZW_IR_RETURN_CALL_LOCAL) {
+        const zw_functype *t = zw_func_type(m, m->nfunc_imports + ip[1]);
+        move_slots_down(J, ip[2], zw_types_slots(t->params, t->nparams));
+        x64_pop(B, RBP);
+        if (&J->jm->f[ip[1]] == J->jf) {
+            x64_patch_rel32(B, x64_jmp_rel32(B), 0); /* to this code's start */
+        } else {
+            x64_mov_ri(B, RAX, (uint64_t)(uintptr_t)&J->jm->f[ip[1]]);
+            x64_jmp_m(B, x64_m(RAX, 0));
+        }
+        return;
+    }
+    uint32_t base;
+    const zw_functype *t;
+    if (op == ZW_OP_RETURN_CALL) {
+        base = ip[2];
+        t = zw_func_type(m, ip[1]);
+        load_inst(B, RAX);
+        x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)offsetof(zw_instance, funcs)));
+        x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)(ip[1] * 8)));
+    } else {
+        base = ip[3];
+        t = &m->types[ip[1]].func;
+        indirect_callee(J);
+    }
+    /* rax: the callee (a zw_funcinst); wasm of this instance: a true tail call */
+    x64_mov_rm(B, true, RCX, x64_m(RAX, (int32_t)offsetof(zw_funcinst, code)));
+    x64_test_rr(B, true, RCX, RCX);
+    uint32_t slow1 = x64_jcc_rel32(B, CC_E);
+    load_inst(B, RDX);
+    x64_alu_rm(B, ALU_CMP, true, RDX, x64_m(RAX, (int32_t)offsetof(zw_funcinst, inst)));
+    uint32_t slow2 = x64_jcc_rel32(B, CC_NE);
+    move_slots_down(J, base, zw_types_slots(t->params, t->nparams));
+    x64_pop(B, RBP);
+    x64_mov_rr(B, true, RAX, RCX);
+    x64_jmp_m(B, x64_m(RAX, 0));
+    /* the host or another instance: call, then return the results */
+    x64_patch_rel32(B, slow1, B->len);
+    x64_patch_rel32(B, slow2, B->len);
+    x64_lea(B, true, RBX, SLOT(base));
+    x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.call_any);
+    x64_call_r(B, RCX);
+    x64_lea(B, true, RBX, x64_m(RBX, -(int32_t)(base * 8)));
+    move_slots_down(J, base, zw_types_slots(t->results, t->nresults));
+    epilogue(J);
 }
 
 static void emit_helper(jc *J, uint32_t op) {
@@ -1573,7 +1657,7 @@ static void emit_vanytrue(jc *J) {
 
 static bool emit_insn(jc *J) {
     uint32_t op = J->ip[0];
-    switch (op_class(op)) {
+    switch (insn_class(J->f, J->pc)) {
     case OC_HELPER:
         if (!zw_jit_helper(op)) return false;
         emit_helper(J, op);
@@ -1596,6 +1680,7 @@ static bool emit_insn(jc *J) {
     case OC_BR_TABLE: emit_br_table(J); break;
     case OC_RETURN: emit_return(J, op); break;
     case OC_CALL: emit_call(J, op); break;
+    case OC_TAIL_CALL: emit_tail_call(J, op); break;
     case OC_FUEL: emit_fuel(J); break;
     case OC_INLINE: emit_inline(J, op); break;
     case OC_TRACE: emit_trace(J); break;
@@ -1628,7 +1713,7 @@ static bool emit_insn(jc *J) {
  * compares, branches, globals) needs no frame on the native stack. */
 static bool frameless(const zw_ir_func *f) {
     for (uint32_t i = 0; i < f->ninsn; i++)
-        switch (op_class(f->code[f->insn[i]])) {
+        switch (insn_class(f, f->insn[i])) {
         case OC_CONST: case OC_MOV: case OC_BINOP: case OC_CMP: case OC_UNOP: case OC_FBINOP:
         case OC_FUNOP: case OC_FCMP: case OC_CONVERT: case OC_SELECT: case OC_GLOBAL:
         case OC_BRANCH: case OC_BR_TABLE: case OC_RETURN: case OC_REF_IS_NULL:
