@@ -265,8 +265,11 @@ typedef struct zwasm_allocator {
                                                   any earlier immutable global in
                                                   constant expressions */
 #define ZWASM_FEATURE_TAIL_CALL      (1u << 2) /* return_call, return_call_indirect */
+#define ZWASM_FEATURE_RELAXED_SIMD   (1u << 3) /* relaxed SIMD: one deterministic choice
+                                                  per instruction, as docs/ir.md says */
 #define ZWASM_FEATURES_DEFAULT                                                   \
-    (ZWASM_FEATURE_MULTI_MEMORY | ZWASM_FEATURE_EXTENDED_CONST | ZWASM_FEATURE_TAIL_CALL)
+    (ZWASM_FEATURE_MULTI_MEMORY | ZWASM_FEATURE_EXTENDED_CONST | ZWASM_FEATURE_TAIL_CALL |   \
+     ZWASM_FEATURE_RELAXED_SIMD)
 
 typedef struct zwasm_config {
     zwasm_engine_kind_t engine;

@@ -577,6 +577,71 @@ static inline zw_v128 zw_simd_F32X4_DEMOTE_F64X2_ZERO(zw_v128 a) {
 }
 ZW_SIMD_LOOP1(F64X2_PROMOTE_LOW_F32X4, 2, f64, (double)a.f32[i])
 
+/* ---- relaxed SIMD ---------------------------------------------------------------
+ * The specification lets each of these give one of several results; zwasm
+ * always gives the one below, in both engines:
+ *   relaxed_swizzle        = i8x16.swizzle (an index of 16 and more gives 0)
+ *   relaxed_trunc_*        = the trunc_sat forms (NaN 0, out of range saturates)
+ *   relaxed_madd / nmadd   = a*b + c and -(a*b) + c, not fused (two roundings)
+ *   relaxed_laneselect     = v128.bitselect (bitwise, whatever the mask's lanes hold)
+ *   relaxed_min / max      = f32x4/f64x2.min/max (NaN propagates, -0 < +0)
+ *   relaxed_q15mulr_s      = i16x8.q15mulr_sat_s (saturating)
+ *   relaxed_dot_i8x16_i7x16_s     = both operands signed, pairs summed with
+ *                                   16-bit wrap-around
+ *   relaxed_dot_i8x16_i7x16_add_s = both operands signed, four products and
+ *                                   c summed with 32-bit wrap-around */
+static inline zw_v128 zw_simd_I8X16_RELAXED_SWIZZLE(zw_v128 a, zw_v128 s) { return zw_simd_I8X16_SWIZZLE(a, s); }
+static inline zw_v128 zw_simd_I32X4_RELAXED_TRUNC_F32X4_S(zw_v128 a) { return zw_simd_I32X4_TRUNC_SAT_F32X4_S(a); }
+static inline zw_v128 zw_simd_I32X4_RELAXED_TRUNC_F32X4_U(zw_v128 a) { return zw_simd_I32X4_TRUNC_SAT_F32X4_U(a); }
+static inline zw_v128 zw_simd_I32X4_RELAXED_TRUNC_F64X2_S_ZERO(zw_v128 a) {
+    return zw_simd_I32X4_TRUNC_SAT_F64X2_S_ZERO(a);
+}
+static inline zw_v128 zw_simd_I32X4_RELAXED_TRUNC_F64X2_U_ZERO(zw_v128 a) {
+    return zw_simd_I32X4_TRUNC_SAT_F64X2_U_ZERO(a);
+}
+static inline zw_v128 zw_simd_F32X4_RELAXED_MADD(zw_v128 a, zw_v128 b, zw_v128 c) {
+    return zw_simd_F32X4_ADD(zw_simd_F32X4_MUL(a, b), c);
+}
+static inline zw_v128 zw_simd_F32X4_RELAXED_NMADD(zw_v128 a, zw_v128 b, zw_v128 c) {
+    return zw_simd_F32X4_ADD(zw_simd_F32X4_NEG(zw_simd_F32X4_MUL(a, b)), c);
+}
+static inline zw_v128 zw_simd_F64X2_RELAXED_MADD(zw_v128 a, zw_v128 b, zw_v128 c) {
+    return zw_simd_F64X2_ADD(zw_simd_F64X2_MUL(a, b), c);
+}
+static inline zw_v128 zw_simd_F64X2_RELAXED_NMADD(zw_v128 a, zw_v128 b, zw_v128 c) {
+    return zw_simd_F64X2_ADD(zw_simd_F64X2_NEG(zw_simd_F64X2_MUL(a, b)), c);
+}
+static inline zw_v128 zw_simd_I8X16_RELAXED_LANESELECT(zw_v128 a, zw_v128 b, zw_v128 m) {
+    return zw_simd_V128_BITSELECT(a, b, m);
+}
+static inline zw_v128 zw_simd_I16X8_RELAXED_LANESELECT(zw_v128 a, zw_v128 b, zw_v128 m) {
+    return zw_simd_V128_BITSELECT(a, b, m);
+}
+static inline zw_v128 zw_simd_I32X4_RELAXED_LANESELECT(zw_v128 a, zw_v128 b, zw_v128 m) {
+    return zw_simd_V128_BITSELECT(a, b, m);
+}
+static inline zw_v128 zw_simd_I64X2_RELAXED_LANESELECT(zw_v128 a, zw_v128 b, zw_v128 m) {
+    return zw_simd_V128_BITSELECT(a, b, m);
+}
+static inline zw_v128 zw_simd_F32X4_RELAXED_MIN(zw_v128 a, zw_v128 b) { return zw_simd_F32X4_MIN(a, b); }
+static inline zw_v128 zw_simd_F32X4_RELAXED_MAX(zw_v128 a, zw_v128 b) { return zw_simd_F32X4_MAX(a, b); }
+static inline zw_v128 zw_simd_F64X2_RELAXED_MIN(zw_v128 a, zw_v128 b) { return zw_simd_F64X2_MIN(a, b); }
+static inline zw_v128 zw_simd_F64X2_RELAXED_MAX(zw_v128 a, zw_v128 b) { return zw_simd_F64X2_MAX(a, b); }
+static inline zw_v128 zw_simd_I16X8_RELAXED_Q15MULR_S(zw_v128 a, zw_v128 b) {
+    return zw_simd_I16X8_Q15MULR_SAT_S(a, b);
+}
+ZW_SIMD_LOOP2(I16X8_RELAXED_DOT_I8X16_I7X16_S, 8, u16,
+              (uint16_t)((int32_t)a.i8[2 * i] * b.i8[2 * i] + (int32_t)a.i8[2 * i + 1] * b.i8[2 * i + 1]))
+static inline zw_v128 zw_simd_I32X4_RELAXED_DOT_I8X16_I7X16_ADD_S(zw_v128 a, zw_v128 b, zw_v128 c) {
+    zw_v128 r;
+    for (int i = 0; i < 4; i++) {
+        int32_t sum = 0;
+        for (int k = 0; k < 4; k++) sum += (int32_t)a.i8[4 * i + k] * b.i8[4 * i + k];
+        r.u32[i] = (uint32_t)sum + c.u32[i];
+    }
+    return r;
+}
+
 #undef ZW_SIMD_VV
 #undef ZW_SIMD_V
 #undef ZW_SIMD_LOOP1
