@@ -250,7 +250,11 @@ typedef struct zwasm_store_limits {
  * machine code are mapped with mmap (they need guard pages or execute
  * rights; the store's limits and the engine's configuration bound them),
  * and objects made without an engine (zwasm_wasi_config_t, zwasm_wat2wasm's
- * bytes, the wasm.h type objects) use the C library. */
+ * bytes, the wasm.h type objects) use the C library.  The C library may
+ * also allocate on its own behalf inside calls zwasm makes: qsort of large
+ * arrays (validating a module with over 128 exports, allocating registers
+ * for a large function), fdopendir (WASI fd_readdir), thread attributes
+ * (a thread's first call), and the files of perf_map and --dump-jit. */
 typedef struct zwasm_allocator {
     void *(*fn)(void *user, void *ptr, size_t size); /* NULL: the C library's */
     void *user;

@@ -172,10 +172,12 @@ ZWASM_API zwasm_result_t zwasm_func_call(zwasm_store_t *store, zwasm_func_t *f,
     if (r == ZWASM_OK)
         for (uint32_t i = 0, k = 0; i < t->nresults; k += zw_slots(t->results[i]), i++)
             zw_slots_to_val(t->results[i], outs + k, &results[i]);
-    zw_store_settle(store); /* a host function may have deleted the store */
 done:
+    /* freed before settling: a host function may have deleted the store
+     * (or the engine), which settling then frees */
     if (in != small_in) zw_free(store->al, in);
     if (outs != small_out) zw_free(store->al, outs);
+    if (in && outs) zw_store_settle(store);
     return r;
 }
 

@@ -124,7 +124,10 @@ static bool collect_operands(ra_state *S) {
     if (!S->opat || !S->opv) return false;
     for (uint32_t i = 0; i < S->ni; i++) {
         uint32_t k = zw_ir_operands(S->m, f, f->insn[i], ops, 256);
-        if (k > 256) return false; /* a call with that many values: no registers */
+        if (k > 256) { /* a call with that many values: no registers */
+            S->too_big = true;
+            return false;
+        }
         S->opat[i] = n;
         if (n + k > cap) {
             cap = (n + k) * 2;
@@ -555,8 +558,8 @@ bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_
     for (uint32_t s = 0; s <= S.ns; s++) out->clean[s] = s < f->nparam_slots;
     if (!S.ni || !S.ns || (ngp <= 0 && nfp <= 0)) goto out; /* nothing to allocate */
     if (!collect_operands(&S)) {
-        /* out of memory, or a call with too many values: no registers */
-        ok = S.opat && S.opv;
+        /* a call with too many values: no registers; else out of memory */
+        ok = S.too_big;
         goto out;
     }
     if (!find_blocks(&S)) {

@@ -35,6 +35,7 @@ struct zwasm_wasi_config {
 };
 
 static void free_strv(const zw_alloc *al, char **v, uint32_t n) {
+    if (!v) return; /* a copy that failed */
     for (uint32_t i = 0; i < n; i++) zw_free(al, v[i]);
     zw_free(al, v);
 }

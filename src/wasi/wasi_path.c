@@ -285,6 +285,7 @@ fail:
     stack_free(&st);
     zw_free(al, out->buf);
     memset(out, 0, sizeof *out);
+    out->al = al; /* a retry (resolve) allocates with it again */
     return e;
 }
 

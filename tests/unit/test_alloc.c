@@ -215,6 +215,10 @@ static bool fixture_open(fixture *fx) {
     fx->wasi_cfg = zwasm_wasi_config_new();
     if (fx->devnull < 0 || !fx->wasi_cfg) return false;
     zwasm_wasi_config_set_stdio(fx->wasi_cfg, -1, fx->devnull, fx->devnull);
+    const char *argv[] = {"scenario", "--flag", "value"};
+    if (!zwasm_wasi_config_set_args(fx->wasi_cfg, 3, argv) ||
+        !zwasm_wasi_config_add_env(fx->wasi_cfg, "HOME", "/nowhere"))
+        return false;
     return zwasm_wasi_config_preopen_dir(fx->wasi_cfg, fx->dir, ".", NULL) == ZWASM_OK;
 }
 
@@ -314,4 +318,50 @@ TEST(alloc_fail_each_request_interp) { check_fail_each(zw_failed_, ZWASM_ENGINE_
 TEST(alloc_fail_each_request_jit) {
     if (zw_test_engine == ZWASM_ENGINE_INTERP) return;
     check_fail_each(zw_failed_, ZWASM_ENGINE_AUTO);
+}
+
+/* A host function deletes the store during a call whose arguments did not
+ * fit the call's small buffers (more than 16 slots): the buffers go back
+ * to the allocator that gave them, nothing stays live. */
+static zwasm_result_t host_delete_store(void *env, zwasm_caller_t *caller, const zwasm_val_t *args,
+                                        zwasm_val_t *results, zwasm_error_t *err) {
+    (void)env, (void)args, (void)results, (void)err;
+    zwasm_store_delete(zwasm_caller_store(caller));
+    return ZWASM_OK;
+}
+
+TEST(alloc_store_deleted_during_call) {
+    static const char wat[] =
+        "(module (import \"h\" \"del\" (func $del))\n"
+        "  (func (export \"big\") (param i64 i64 i64 i64 i64 i64 i64 i64 i64 i64\n"
+        "                             i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)\n"
+        "    (call $del)))\n";
+    uint8_t *wasm;
+    size_t len;
+    CHECK_EQ_INT(zwasm_wat2wasm(wat, strlen(wat), &wasm, &len, NULL), ZWASM_OK);
+    for (int k = 0; k < 2; k++) {
+        counter c = {0};
+        zwasm_config_t cfg;
+        zwasm_config_init(&cfg);
+        cfg.engine = k ? ZWASM_ENGINE_AUTO : ZWASM_ENGINE_INTERP;
+        cfg.allocator = (zwasm_allocator_t){counting_alloc, &c};
+        zwasm_engine_t *engine = zwasm_engine_new(&cfg);
+        zwasm_store_t *store = zwasm_store_new(engine);
+        zwasm_module_t *mod;
+        zwasm_instance_t *inst;
+        CHECK_EQ_INT(zwasm_module_new(engine, wasm, len, &mod, NULL), ZWASM_OK);
+        zwasm_functype_t ft = {0, 0, NULL, NULL};
+        zwasm_extern_t imp = {.kind = ZWASM_EXTERN_FUNC};
+        imp.of.func = zwasm_func_new(store, &ft, host_delete_store, NULL, NULL);
+        CHECK_EQ_INT(zwasm_instance_new(store, mod, &imp, 1, &inst, NULL), ZWASM_OK);
+        zwasm_extern_t big;
+        CHECK(zwasm_instance_export(inst, "big", 3, &big));
+        zwasm_val_t args[20];
+        for (int i = 0; i < 20; i++) args[i] = (zwasm_val_t){.kind = ZWASM_I64, .of.i64 = i};
+        (void)zwasm_func_call(store, big.of.func, args, 20, NULL, 0, NULL);
+        zwasm_module_delete(mod);
+        zwasm_engine_delete(engine);
+        CHECK_EQ_INT(c.live, 0);
+    }
+    zwasm_bytes_delete(wasm);
 }
