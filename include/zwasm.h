@@ -271,9 +271,11 @@ typedef struct zwasm_allocator {
 #define ZWASM_FEATURE_TAIL_CALL      (1u << 2) /* return_call, return_call_indirect */
 #define ZWASM_FEATURE_RELAXED_SIMD   (1u << 3) /* relaxed SIMD: one deterministic choice
                                                   per instruction, as docs/ir.md says */
+#define ZWASM_FEATURE_MEMORY64       (1u << 4) /* 64-bit memories and tables (memory64,
+                                                  table64): i64 addresses and indices */
 #define ZWASM_FEATURES_DEFAULT                                                   \
     (ZWASM_FEATURE_MULTI_MEMORY | ZWASM_FEATURE_EXTENDED_CONST | ZWASM_FEATURE_TAIL_CALL |   \
-     ZWASM_FEATURE_RELAXED_SIMD)
+     ZWASM_FEATURE_RELAXED_SIMD | ZWASM_FEATURE_MEMORY64)
 
 typedef struct zwasm_config {
     zwasm_engine_kind_t engine;

@@ -63,12 +63,12 @@ typedef struct zw_limits {
 typedef struct zw_tabletype {
     zw_valtype elem;
     zw_limits lim;
-    bool is64; /* table64, later */
+    bool is64; /* table64: i64 indices */
 } zw_tabletype;
 
 typedef struct zw_memtype {
     zw_limits lim; /* in pages */
-    bool is64;     /* memory64, later */
+    bool is64;     /* memory64: i64 addresses */
     bool shared;   /* threads, later */
     uint8_t page_log2; /* 16 for 64 KiB pages (custom-page-sizes later) */
 } zw_memtype;
@@ -302,6 +302,15 @@ typedef struct zw_instr {
  * ZWASM_FEATURE_* that change the encoding). */
 zwasm_result_t zw_read_instr(const uint8_t *base, uint32_t features, const uint8_t **pp,
                              const uint8_t *end, uint32_t func, zw_instr *out, zwasm_error_t *err);
+
+/* The address type of memory or table x (memory64, table64): i64 when it
+ * is 64-bit, else i32; the type of its addresses, indices and sizes. */
+static inline zw_valtype zw_mem_addr_type(const zw_module *m, uint32_t x) {
+    return x < m->nmems && m->mems[x].type.is64 ? ZW_I64 : ZW_I32;
+}
+static inline zw_valtype zw_table_addr_type(const zw_module *m, uint32_t x) {
+    return x < m->ntables && m->tables[x].type.is64 ? ZW_I64 : ZW_I32;
+}
 
 /* Function type of function index fi. */
 static inline const zw_functype *zw_func_type(const zw_module *m, uint32_t fi) {

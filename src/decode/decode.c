@@ -51,19 +51,26 @@ static bool rd_reftype(zw_rd *r, zw_valtype *out) {
     return true;
 }
 
-static bool rd_limits(zw_rd *r, zw_limits *lim) {
+/* limits: flags (bit 0: a maximum; bit 2: 64-bit addresses, memory64 and
+ * table64; bit 1, shared, comes with threads), then min [max]: u32s, or
+ * u64s when 64-bit */
+static bool rd_limits(zw_rd *r, uint32_t features, zw_limits *lim, bool *is64) {
     const uint8_t *at = r->p;
     uint8_t flags;
     if (!zw_rd_u8(r, &flags)) return false;
-    /* a u1 LEB128 in Wasm 2.0 (0x02/0x03 shared memories and 0x04+
-     * memory64 come with later proposals) */
     if (flags & 0x80) return zw_rd_fail(r, at + 1, "integer representation too long");
-    if (flags > 1) return zw_rd_fail(r, at, "integer too large");
+    uint8_t allowed = (features & ZWASM_FEATURE_MEMORY64) ? 0x05 : 0x01;
+    if (flags & ~allowed) return zw_rd_fail(r, at, "integer too large");
+    *is64 = flags & 0x04;
+    lim->has_max = flags & 1;
+    lim->max = 0;
+    if (*is64) {
+        if (!zw_rd_u64(r, &lim->min)) return false;
+        return !lim->has_max || zw_rd_u64(r, &lim->max);
+    }
     uint32_t v;
     if (!zw_rd_u32(r, &v)) return false;
     lim->min = v;
-    lim->has_max = flags & 1;
-    lim->max = 0;
     if (lim->has_max) {
         if (!zw_rd_u32(r, &v)) return false;
         lim->max = v;
@@ -71,15 +78,15 @@ static bool rd_limits(zw_rd *r, zw_limits *lim) {
     return true;
 }
 
-static bool rd_tabletype(zw_rd *r, zw_tabletype *t) {
+static bool rd_tabletype(zw_rd *r, uint32_t features, zw_tabletype *t) {
     memset(t, 0, sizeof *t);
-    return rd_reftype(r, &t->elem) && rd_limits(r, &t->lim);
+    return rd_reftype(r, &t->elem) && rd_limits(r, features, &t->lim, &t->is64);
 }
 
-static bool rd_memtype(zw_rd *r, zw_memtype *t) {
+static bool rd_memtype(zw_rd *r, uint32_t features, zw_memtype *t) {
     memset(t, 0, sizeof *t);
     t->page_log2 = 16;
-    return rd_limits(r, &t->lim);
+    return rd_limits(r, features, &t->lim, &t->is64);
 }
 
 static bool rd_globaltype(zw_rd *r, zw_globaltype *t) {
@@ -237,12 +244,12 @@ static bool sec_import(dec *d) {
             break;
         case 1:
             im->kind = ZW_EXT_TABLE;
-            if (!rd_tabletype(r, &im->u.table)) return false;
+            if (!rd_tabletype(r, d->m->features, &im->u.table)) return false;
             m->ntable_imports++;
             break;
         case 2:
             im->kind = ZW_EXT_MEM;
-            if (!rd_memtype(r, &im->u.mem)) return false;
+            if (!rd_memtype(r, d->m->features, &im->u.mem)) return false;
             m->nmem_imports++;
             break;
         case 3:
@@ -281,7 +288,7 @@ static bool sec_table(dec *d) {
     m->tables = zw_calloc(&d->m->al, (size_t)m->ntable_imports + n, sizeof *m->tables);
     if (!m->tables) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
-        if (!rd_tabletype(r, &m->tables[m->ntable_imports + i].type)) return false;
+        if (!rd_tabletype(r, d->m->features, &m->tables[m->ntable_imports + i].type)) return false;
     }
     m->ntables = m->ntable_imports + n;
     return true;
@@ -295,7 +302,7 @@ static bool sec_memory(dec *d) {
     m->mems = zw_calloc(&d->m->al, (size_t)m->nmem_imports + n, sizeof *m->mems);
     if (!m->mems) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
-        if (!rd_memtype(r, &m->mems[m->nmem_imports + i].type)) return false;
+        if (!rd_memtype(r, d->m->features, &m->mems[m->nmem_imports + i].type)) return false;
     }
     m->nmems = m->nmem_imports + n;
     return true;

@@ -35,6 +35,8 @@ static bool ir_memarg(zw_rd *r, uint32_t features, zw_instr *in) {
     }
     /* alignments of 2^32 and more cannot be valid anyway */
     if (in->align >= 32) return zw_rd_fail(r, at, "malformed memop flags");
+    /* a u64 with memory64 (the validator bounds it by the memory's type) */
+    if (features & ZWASM_FEATURE_MEMORY64) return zw_rd_u64(r, &in->offset);
     uint32_t off;
     if (!zw_rd_u32(r, &off)) return false;
     in->offset = off;

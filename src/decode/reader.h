@@ -52,6 +52,12 @@ static inline bool zw_rd_u32(zw_rd *r, uint32_t *out) {
     return true;
 }
 
+static inline bool zw_rd_u64(zw_rd *r, uint64_t *out) {
+    const uint8_t *p = r->p;
+    if (!zw_read_u64(&r->p, r->end, out)) return zw_rd_leb_fail(r, p, 64);
+    return true;
+}
+
 static inline bool zw_rd_u8(zw_rd *r, uint8_t *out) {
     if (r->p >= r->end) return zw_rd_fail(r, r->p, r->eof_msg);
     *out = *r->p++;

@@ -110,8 +110,9 @@ static ZW_NOINLINE void trace_insn(const zw_ir_func *fn, uint32_t pc, const zw_s
 #define LIR(n) case ZW_IR_##n
 #define DISPATCH() do { PROF(); goto dispatch; } while (0)
 /* a memory access names its memory at ip[k]: not memory 0, the handler
- * of the other memories (threaded code gets it directly: thread_code) */
-#define MEMK_CHECK(id, k) do { if (ZW_UNLIKELY(ip[k])) goto Lmk_##id; } while (0)
+ * of the other memories, and of 64-bit ones (threaded code gets it directly:
+ * thread_code) */
+#define MEMK_CHECK(id, k) do { if (ZW_UNLIKELY(ip[k] || mem0->type.is64)) goto Lmk_##id; } while (0)
 #else
 #define LOP(id) Lop_##id
 #define LIR(n) Lir_##n
@@ -121,7 +122,11 @@ static ZW_NOINLINE void trace_insn(const zw_ir_func *fn, uint32_t pc, const zw_s
 #define LMK(id) Lmk_##id
 /* the memory named at ip[k] (not memory 0: that one is membase/memsize) */
 #define MEMK(k) const zw_memory *mk_ = inst->mems[ip[k]]
-#define MEMKCHECK(ea, n) do { if (ZW_UNLIKELY((ea) + (n) > mk_->size)) TRAP(ZWASM_TRAP_MEMORY_OOB); } while (0)
+/* ea_ = the effective address of an access of n bytes at slot a + offset
+ * in mk_ (32- or 64-bit addresses), or a trap */
+#define MEMK_EA(a, off, n)                                                     \
+    uint64_t ea_;                                                              \
+    if (ZW_UNLIKELY(!zw_mem_ea(mk_, fp[a], (off), (n), &ea_))) TRAP(ZWASM_TRAP_MEMORY_OOB)
 #ifdef ZW_INTERP_PROFILE
 /* Profiling build (-DZW_INTERP_PROFILE): dynamic counts of every IR opcode
  * and opcode pair, printed to stderr at exit. */
@@ -356,9 +361,10 @@ static bool fuse_first(uint32_t op) {
     }
 /* loads [d][addr][M], absolute [d][M]; stores [addr][v][M], [v][M]; an M
  * operand is the memory index and a 64-bit offset or absolute address.
- * Memory 0 is membase/memsize; the others (multi-memory) have handlers of
- * their own (LMK), which thread_code puts in place; absolute forms are
- * only made for memory 0. */
+ * Memory 0 is membase/memsize; the others (multi-memory) and 64-bit ones
+ * (memory64: an i64 address, whose sum with the offset may overflow) have
+ * handlers of their own (LMK), which thread_code puts in place; absolute
+ * forms are only made for a 32-bit memory 0. */
 #define HM_P1R1(id, pfx, a, r)                                                 \
     LOP(id): {                                                                 \
         MEMK_CHECK(id, 3);                                                     \
@@ -375,8 +381,7 @@ static bool fuse_first(uint32_t op) {
     }                                                                          \
     LMK(id): {                                                                 \
         MEMK(3);                                                               \
-        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + imm64(ip + 4);          \
-        MEMKCHECK(ea_, ZW_ACCESS_##id);                                        \
+        MEMK_EA(ip[2], imm64(ip + 4), ZW_ACCESS_##id);                         \
         LDF(pfx, id, ip[1], mk_->base + ea_);                                  \
         NEXT(6);                                                               \
     }
@@ -396,8 +401,7 @@ static bool fuse_first(uint32_t op) {
     }                                                                          \
     LMK(id): {                                                                 \
         MEMK(3);                                                               \
-        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + imm64(ip + 4);          \
-        MEMKCHECK(ea_, ZW_ACCESS_##id);                                        \
+        MEMK_EA(ip[1], imm64(ip + 4), ZW_ACCESS_##id);                         \
         STF(pfx, id, ip[2], mk_->base + ea_);                                  \
         NEXT(6);                                                               \
     }
@@ -424,8 +428,7 @@ static bool fuse_first(uint32_t op) {
     }                                                                          \
     LMK(id): {                                                                 \
         MEMK(4);                                                               \
-        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + imm64(ip + 5);          \
-        MEMKCHECK(ea_, ZW_ACCESS_##id);                                        \
+        MEMK_EA(ip[2], imm64(ip + 5), ZW_ACCESS_##id);                         \
         stv(fp + ip[1], zw_simd_##id(ldv(fp + ip[3]), mk_->base + ea_, ip[7])); \
         NEXT(8);                                                               \
     }
@@ -439,8 +442,7 @@ static bool fuse_first(uint32_t op) {
     }                                                                          \
     LMK(id): {                                                                 \
         MEMK(3);                                                               \
-        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + imm64(ip + 4);          \
-        MEMKCHECK(ea_, ZW_ACCESS_##id);                                        \
+        MEMK_EA(ip[1], imm64(ip + 4), ZW_ACCESS_##id);                         \
         zw_simd_##id(mk_->base + ea_, ldv(fp + ip[2]), ip[6]);                 \
         NEXT(7);                                                               \
     }
@@ -798,7 +800,7 @@ L_base:
         tail = false;
     call_indirect: {
         zw_tableinst *t = inst->tables[ip[2]];
-        uint32_t i = (uint32_t)fp[ip[4]];
+        uint64_t i = zw_table_index(t, fp[ip[4]]);
         if (ZW_UNLIKELY(i >= t->size)) TRAP(ZWASM_TRAP_UNDEFINED_ELEMENT);
         callee_f = t->elems[i];
         if (ZW_UNLIKELY(!callee_f)) {
@@ -842,52 +844,50 @@ L_base:
         NEXT(3);
     LOP(TABLE_GET): {
         zw_tableinst *t = inst->tables[ip[3]];
-        uint32_t i = (uint32_t)fp[ip[2]];
+        uint64_t i = zw_table_index(t, fp[ip[2]]);
         if (ZW_UNLIKELY(i >= t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
         fp[ip[1]] = (uintptr_t)t->elems[i];
         NEXT(4);
     }
     LOP(TABLE_SET): {
         zw_tableinst *t = inst->tables[ip[3]];
-        uint32_t i = (uint32_t)fp[ip[1]];
+        uint64_t i = zw_table_index(t, fp[ip[1]]);
         if (ZW_UNLIKELY(i >= t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
         t->elems[i] = (void *)(uintptr_t)fp[ip[2]];
         NEXT(4);
     }
-    LOP(TABLE_SIZE):
-        fp[ip[1]] = (uint32_t)inst->tables[ip[2]]->size;
+    LOP(TABLE_SIZE): {
+        zw_tableinst *t = inst->tables[ip[2]];
+        fp[ip[1]] = zw_table_result(t, (int64_t)t->size);
         NEXT(3);
+    }
     LOP(TABLE_GROW): {
         zw_tableinst *t = inst->tables[ip[4]];
-        BURN_ELEMS((uint32_t)fp[ip[3]]);
-        int64_t r = zw_table_grow(t, (uint32_t)fp[ip[3]], (void *)(uintptr_t)fp[ip[2]]);
-        fp[ip[1]] = (uint32_t)r;
+        uint64_t n = zw_table_index(t, fp[ip[3]]);
+        BURN_ELEMS(n);
+        fp[ip[1]] = zw_table_result(t, zw_table_grow(t, n, (void *)(uintptr_t)fp[ip[2]]));
         NEXT(5);
     }
+    /* bulk memory and table instructions: runtime/bulk.c */
     LOP(TABLE_FILL): {
         zw_tableinst *t = inst->tables[ip[4]];
-        uint64_t i = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
-        void *v = (void *)(uintptr_t)fp[ip[2]];
-        if (ZW_UNLIKELY(i + n > t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
-        BURN_ELEMS(n);
-        for (uint64_t k = 0; k < n; k++) t->elems[i + k] = v;
+        uint32_t k = zw_table_fill(t, zw_table_index(t, fp[ip[1]]), (void *)(uintptr_t)fp[ip[2]],
+                                   zw_table_index(t, fp[ip[3]]), &fuel);
+        if (ZW_UNLIKELY(k)) TRAP(k);
         NEXT(5);
     }
     LOP(TABLE_COPY): {
         zw_tableinst *td = inst->tables[ip[4]], *ts = inst->tables[ip[5]];
-        uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
-        if (ZW_UNLIKELY(d + n > td->size || sr + n > ts->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
-        BURN_ELEMS(n);
-        if (n) memmove(td->elems + d, ts->elems + sr, n * sizeof(void *));
+        uint64_t n = td->type.is64 && ts->type.is64 ? fp[ip[3]] : (uint32_t)fp[ip[3]];
+        uint32_t k = zw_table_copy(td, ts, zw_table_index(td, fp[ip[1]]), zw_table_index(ts, fp[ip[2]]), n, &fuel);
+        if (ZW_UNLIKELY(k)) TRAP(k);
         NEXT(6);
     }
     LOP(TABLE_INIT): {
-        uint32_t e = ip[4];
         zw_tableinst *t = inst->tables[ip[5]];
-        uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
-        if (ZW_UNLIKELY(sr + n > inst->elem_len[e] || d + n > t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
-        BURN_ELEMS(n);
-        if (n) memmove(t->elems + d, inst->elem_refs[e] + sr, n * sizeof(void *));
+        uint32_t k = zw_table_init(inst, ip[4], t, zw_table_index(t, fp[ip[1]]), (uint32_t)fp[ip[2]],
+                                   (uint32_t)fp[ip[3]], &fuel);
+        if (ZW_UNLIKELY(k)) TRAP(k);
         NEXT(6);
     }
     LOP(ELEM_DROP):
@@ -897,42 +897,40 @@ L_base:
         fp[ip[1]] = (uintptr_t)inst->funcs[ip[2]];
         NEXT(3);
     /* memory.* name their memory; memory 0 is also membase/memsize */
-    LOP(MEMORY_SIZE):
-        fp[ip[1]] = (uint32_t)inst->mems[ip[2]]->pages;
+    LOP(MEMORY_SIZE): {
+        zw_memory *mm = inst->mems[ip[2]];
+        fp[ip[1]] = zw_mem_result(mm, (int64_t)mm->pages);
         NEXT(3);
+    }
     LOP(MEMORY_GROW): {
-        int64_t r = zw_memory_grow(inst->mems[ip[3]], (uint32_t)fp[ip[2]]);
-        fp[ip[1]] = (uint32_t)r;
+        zw_memory *mm = inst->mems[ip[3]];
+        fp[ip[1]] = zw_mem_result(mm, zw_memory_grow(mm, zw_mem_addr(mm, fp[ip[2]])));
         membase = mem0->base;
         memsize = mem0->size;
         NEXT(4);
     }
     LOP(MEMORY_INIT): {
-        uint32_t di = ip[4];
-        const zw_memory *mm = inst->mems[ip[5]];
-        uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
-        if (ZW_UNLIKELY(sr + n > inst->data_len[di] || d + n > mm->size)) TRAP(ZWASM_TRAP_MEMORY_OOB);
-        BURN_BYTES(n);
-        if (n) memcpy(mm->base + d, inst->module->datas[di].bytes + sr, n);
+        zw_memory *mm = inst->mems[ip[5]];
+        uint32_t k = zw_memory_init(inst, ip[4], mm, zw_mem_addr(mm, fp[ip[1]]), (uint32_t)fp[ip[2]],
+                                    (uint32_t)fp[ip[3]], &fuel);
+        if (ZW_UNLIKELY(k)) TRAP(k);
         NEXT(6);
     }
     LOP(DATA_DROP):
         inst->data_len[ip[1]] = 0;
         NEXT(2);
     LOP(MEMORY_COPY): {
-        const zw_memory *md = inst->mems[ip[4]], *ms = inst->mems[ip[5]];
-        uint64_t d = (uint32_t)fp[ip[1]], sr = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
-        if (ZW_UNLIKELY(d + n > md->size || sr + n > ms->size)) TRAP(ZWASM_TRAP_MEMORY_OOB);
-        BURN_BYTES(n);
-        if (n) memmove(md->base + d, ms->base + sr, n);
+        zw_memory *md = inst->mems[ip[4]], *ms = inst->mems[ip[5]];
+        uint64_t n = md->type.is64 && ms->type.is64 ? fp[ip[3]] : (uint32_t)fp[ip[3]];
+        uint32_t k = zw_memory_copy(md, ms, zw_mem_addr(md, fp[ip[1]]), zw_mem_addr(ms, fp[ip[2]]), n, &fuel);
+        if (ZW_UNLIKELY(k)) TRAP(k);
         NEXT(6);
     }
     LOP(MEMORY_FILL): {
-        const zw_memory *mm = inst->mems[ip[4]];
-        uint64_t d = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
-        if (ZW_UNLIKELY(d + n > mm->size)) TRAP(ZWASM_TRAP_MEMORY_OOB);
-        BURN_BYTES(n);
-        if (n) memset(mm->base + d, (int)(uint8_t)fp[ip[2]], n);
+        zw_memory *mm = inst->mems[ip[4]];
+        uint32_t k = zw_memory_fill(mm, zw_mem_addr(mm, fp[ip[1]]), (uint8_t)fp[ip[2]],
+                                    zw_mem_addr(mm, fp[ip[3]]), &fuel);
+        if (ZW_UNLIKELY(k)) TRAP(k);
         NEXT(5);
     }
 #if ZW_INTERP_SWITCH
@@ -1037,7 +1035,8 @@ do_trap:
 /* Thread f's IR into interpreter code: opcode words become handler
  * offsets (a memory instruction on a memory other than 0 gets that form's
  * handler), and hot pairs get fused handlers.  NULL on out of memory. */
-static int32_t *thread_code(const zw_alloc *al, const zw_ir_func *f) {
+static int32_t *thread_code(const zw_module *m, const zw_ir_func *f) {
+    const zw_alloc *al = &m->al;
     const int32_t *table, *memk;
     const int32_t (*fuse)[FI_N];
     run(NULL, NULL, NULL, NULL, NULL, &table, &fuse, &memk);
@@ -1047,7 +1046,8 @@ static int32_t *thread_code(const zw_alloc *al, const zw_ir_func *f) {
     if (table)
         for (uint32_t i = 0; i < f->ninsn; i++) {
             uint32_t op = f->code[f->insn[i]];
-            bool other = op < ZW_OP_COUNT && memk[op] && zw_ir_mem_index(f->code, f->insn[i]);
+            uint32_t mi = op < ZW_OP_COUNT && memk[op] ? zw_ir_mem_index(f->code, f->insn[i]) : 0;
+            bool other = op < ZW_OP_COUNT && memk[op] && (mi || m->mems[0].type.is64);
             t[f->insn[i]] = other ? memk[op] : table[op];
         }
     /* fused pairs: A's handler runs A and B, dispatching after B (memory 0) */
@@ -1056,7 +1056,9 @@ static int32_t *thread_code(const zw_alloc *al, const zw_ir_func *f) {
             uint32_t opa = f->code[f->insn[i]];
             int a = fuse_index(opa), b = fuse_index(f->code[f->insn[i + 1]]);
             if (!fuse_first(opa) || a < 0 || b < 0) continue;
-            if (zw_ir_mem_index(f->code, f->insn[i]) || zw_ir_mem_index(f->code, f->insn[i + 1])) continue;
+            if (zw_ir_mem_index(f->code, f->insn[i]) || zw_ir_mem_index(f->code, f->insn[i + 1]) ||
+                (m->nmems && m->mems[0].type.is64))
+                continue;
             t[f->insn[i]] = fuse[a][b];
             i++;
         }
@@ -1106,7 +1108,7 @@ static ZW_NOINLINE zwasm_result_t ifunc_build(zw_ifunc *fi, zwasm_error_t *err) 
     if (!__atomic_load_n(&fi->tcode, __ATOMIC_ACQUIRE)) {
         const zw_ir_func *f;
         r = zw_ir_get(fi->m, fi->def, &f, err);
-        int32_t *t = r == ZWASM_OK ? thread_code(&fi->m->al, f) : NULL;
+        int32_t *t = r == ZWASM_OK ? thread_code(fi->m, f) : NULL;
         if (r == ZWASM_OK && !t)
             r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, f->func_idx, "out of memory");
         if (t) {

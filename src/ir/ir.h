@@ -88,13 +88,16 @@ typedef struct zw_ir_func zw_ir_func;
  * instruction's immediates a, b in order), the printer and zw_ir_operands
  * read it.  Type letters as in ZW_IR_OPS, plus: F funcref, g the type of global n,
  * e the element type of table n, a the address type of memory or table n
- * (i32, or i64 for a 64-bit one).  memory.* ops name their memory(ies). */
+ * (i32, or i64 for a 64-bit one), A that of the second (a copy's source),
+ * m the smaller of the two (a copy's count).  memory.* ops name their
+ * memory(ies); they and the table ops are typed by this table, not by
+ * their opcodes.def signatures. */
 #define ZW_IR_SPECIAL(X)                                                       \
     X(UNREACHABLE, "", "")                                                     \
     X(CALL, "nB", "")                  /* B: the callee's arguments/results */ \
-    X(CALL_INDIRECT, "nnBs", "i")      /* type, table, B, the element index */ \
+    X(CALL_INDIRECT, "nnBs", "a")      /* type, table, B, the element index */ \
     X(RETURN_CALL, "nB", "")           /* tail calls: the arguments at B; the */ \
-    X(RETURN_CALL_INDIRECT, "nnBs", "i") /* callee's frame replaces this one */ \
+    X(RETURN_CALL_INDIRECT, "nnBs", "a") /* callee's frame replaces this one */ \
     X(SELECT, "dsss", "iiii")          /* the i32 select: d, a, b, cond */     \
     X(GLOBAL_GET, "dn", "g")                                                   \
     X(GLOBAL_SET, "sn", "g")                                                   \
@@ -103,13 +106,13 @@ typedef struct zw_ir_func zw_ir_func;
     X(TABLE_SIZE, "dn", "a")                                                   \
     X(TABLE_GROW, "dssn", "aea")       /* d, init, delta, table */             \
     X(TABLE_FILL, "sssn", "aea")       /* at, value, count, table */           \
-    X(TABLE_COPY, "sssnn", "aaa")      /* dst, src, count, dst table, src table */ \
+    X(TABLE_COPY, "sssnn", "aAm")      /* dst, src, count, dst table, src table */ \
     X(TABLE_INIT, "sssnn", "aii")      /* dst, src, count, segment, table */   \
     X(ELEM_DROP, "n", "")                                                      \
     X(MEMORY_SIZE, "dn", "a")                                                  \
     X(MEMORY_GROW, "dsn", "aa")                                                \
     X(MEMORY_INIT, "sssnn", "aii")     /* dst, src, count, segment, memory */  \
-    X(MEMORY_COPY, "sssnn", "aaa")     /* dst, src, count, dst mem, src mem */ \
+    X(MEMORY_COPY, "sssnn", "aAm")     /* dst, src, count, dst mem, src mem */ \
     X(MEMORY_FILL, "sssn", "aia")      /* at, byte, count, memory */           \
     X(DATA_DROP, "n", "")                                                      \
     X(REF_FUNC, "dn", "F")

@@ -107,7 +107,19 @@ const char *zw_ir_special_types(uint32_t op) {
 /* The table or memory a hand-typed op works on (the dst one of a copy):
  * its index among the instruction's n operands. */
 static uint32_t object_operand(uint32_t op) {
-    return op == ZW_OP_TABLE_INIT || op == ZW_OP_MEMORY_INIT ? 1 : 0;
+    return op == ZW_OP_TABLE_INIT || op == ZW_OP_MEMORY_INIT || op == ZW_OP_CALL_INDIRECT ||
+           op == ZW_OP_RETURN_CALL_INDIRECT;
+}
+
+/* Whether op is typed by hand (ZW_IR_SPECIAL). */
+static bool is_special(uint32_t op) {
+    switch (op) {
+#define X(id, desc, types) case ZW_OP_##id:
+        ZW_IR_SPECIAL(X)
+#undef X
+        return true;
+    }
+    return false;
 }
 
 /* The type behind a module-given letter: g a global's type, e a table's
@@ -117,11 +129,12 @@ zw_valtype zw_ir_module_type(const zw_module *m, uint32_t op, const uint32_t *ni
     switch (c) {
     case 'g': return x < m->nglobals ? m->globals[x].type.type : 0;
     case 'e': return x < m->ntables ? m->tables[x].type.elem : 0;
-    case 'a': {
+    case 'a': case 'A': case 'm': {
         bool mem = op >= ZW_OP_MEMORY_SIZE && op <= ZW_OP_MEMORY_GROW;
         mem = mem || op == ZW_OP_MEMORY_INIT || op == ZW_OP_MEMORY_COPY || op == ZW_OP_MEMORY_FILL;
-        bool is64 = mem ? x < m->nmems && m->mems[x].type.is64 : x < m->ntables && m->tables[x].type.is64;
-        return is64 ? ZW_I64 : ZW_I32;
+        zw_valtype ta = mem ? zw_mem_addr_type(m, x) : zw_table_addr_type(m, x);
+        zw_valtype tb = mem ? zw_mem_addr_type(m, nimm[1]) : zw_table_addr_type(m, nimm[1]);
+        return c == 'a' ? ta : c == 'A' ? tb : ta == ZW_I64 && tb == ZW_I64 ? ZW_I64 : ZW_I32;
     }
     }
     return 0;
@@ -148,6 +161,8 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
     uint32_t bop = zw_ir_base_op(op);
     if (op > ZW_IR_BASE_ && bop == op) {
         types = ir_types[op - ZW_IR_BASE_ - 1];
+    } else if (is_special(op)) {
+        types = zw_ir_special_types(op);
     } else if (zw_opinfos[bop].params) {
         const zw_opinfo *oi = &zw_opinfos[bop];
         if (op >= ZW_IR_BR_I32_EQ && op <= ZW_IR_BRK_I64_GE_U)
@@ -161,6 +176,9 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
             if (nr + np < sizeof sig) {
                 memcpy(sig, oi->results, nr);
                 memcpy(sig + nr, oi->params, np + 1);
+                /* the address of an access to a 64-bit memory is an i64 */
+                if (strchr(desc, 'M') && np && zw_mem_addr_type(m, zw_ir_mem_index(f->code, pc)) == ZW_I64)
+                    sig[nr] = 'l';
             }
             types = sig;
         }
@@ -176,7 +194,7 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
         switch (*desc) {
         case 'd': case 's': {
             char tl = types[t];
-            zw_valtype ty = !tl ? 0 : strchr("gea", tl) ? zw_ir_module_type(m, op, nimm, tl) : letter_type(tl, f);
+            zw_valtype ty = !tl ? 0 : strchr("geaAm", tl) ? zw_ir_module_type(m, op, nimm, tl) : letter_type(tl, f);
             t++;
             add(&o, c[k], ty, *desc == 'd');
             k++;

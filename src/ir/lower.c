@@ -670,9 +670,11 @@ static void lower_memarg(L *l, uint32_t op, const zw_instr *in) {
 #include "../opcodes.def"
 #undef X
     }
+    /* absolute forms: memory 0 with 32-bit addresses only */
+    bool abs_ok = in->mem == 0 && !l->m->mems[0].type.is64;
     if (load) {
         vent a = pop(l);
-        if (a.kind == V_CONST && in->mem == 0 && (uint64_t)(uint32_t)a.c[0] + in->offset <= UINT32_MAX) {
+        if (a.kind == V_CONST && abs_ok && (uint64_t)(uint32_t)a.c[0] + in->offset <= UINT32_MAX) {
             emit(l, aop);
             W_dst(l, zw_sig_letter_type(oi->results[0]));
             W_mem(l, in->mem, (uint32_t)a.c[0] + in->offset);
@@ -686,7 +688,7 @@ static void lower_memarg(L *l, uint32_t op, const zw_instr *in) {
     } else {
         vent v = pop(l), a = pop(l);
         uint32_t vs = src_of(l, &v);
-        if (a.kind == V_CONST && in->mem == 0 && (uint64_t)(uint32_t)a.c[0] + in->offset <= UINT32_MAX) {
+        if (a.kind == V_CONST && abs_ok && (uint64_t)(uint32_t)a.c[0] + in->offset <= UINT32_MAX) {
             emit(l, aop);
             W(l, vs);
             W_mem(l, in->mem, (uint32_t)a.c[0] + in->offset);

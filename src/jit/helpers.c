@@ -21,7 +21,15 @@
 
 #define H(name) static uint32_t h_##name(zw_jctx *ctx, zw_slot *fp, const uint32_t *ip, zw_instance *inst)
 #define TRAP(kind) return (kind)
-/* the memory named by the instruction word ip[k] */
+/* ea_ = the effective address of an access of n bytes at slot a + offset
+ * in the memory named by the instruction word ip[k] (32- or 64-bit
+ * addresses: zw_mem_ea), or a trap; membase its base */
+#define MEM_EA(k, a, off, n)                                                   \
+    const zw_memory *mm_ = inst->mems[ip[k]];                                  \
+    uint8_t *membase = mm_->base;                                              \
+    uint64_t ea_;                                                              \
+    if (ZW_UNLIKELY(!zw_mem_ea(mm_, fp[a], (off), (n), &ea_))) TRAP(ZWASM_TRAP_MEMORY_OOB)
+/* absolute forms (a 32-bit memory 0: the address is known) */
 #define MEMAT(k)                                                               \
     uint8_t *membase = inst->mems[ip[k]]->base;                                \
     uint64_t memsize = inst->mems[ip[k]]->size
@@ -78,9 +86,7 @@
 /* loads [d][addr][M], absolute [d][M]; stores [addr][v][M], [v][M] */
 #define HM_P1R1(id, pfx, a, r)                                                 \
     H(id) {                                                                    \
-        MEMAT(3);                                                                \
-        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + zw_imm64(ip + 4);       \
-        MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
+        MEM_EA(3, ip[2], zw_imm64(ip + 4), ZW_ACCESS_##id);                    \
         LDF(pfx, id, ip[1], membase + ea_);                                    \
         return 0;                                                              \
     }                                                                          \
@@ -93,9 +99,7 @@
     }
 #define HM_P2R0(id, pfx, a, b)                                                 \
     H(id) {                                                                    \
-        MEMAT(3);                                                                \
-        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + zw_imm64(ip + 4);       \
-        MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
+        MEM_EA(3, ip[1], zw_imm64(ip + 4), ZW_ACCESS_##id);                    \
         STF(pfx, id, ip[2], membase + ea_);                                    \
         return 0;                                                              \
     }                                                                          \
@@ -119,17 +123,13 @@
     }
 #define HML_P2R1(id, pfx, a, b, r)                                             \
     H(id) {                                                                    \
-        MEMAT(4);                                                                \
-        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[2]] + zw_imm64(ip + 5);       \
-        MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
+        MEM_EA(4, ip[2], zw_imm64(ip + 5), ZW_ACCESS_##id);                    \
         zw_stv(fp + ip[1], zw_simd_##id(zw_ldv(fp + ip[3]), membase + ea_, ip[7])); \
         return 0;                                                              \
     }
 #define HML_P2R0(id, pfx, a, b)                                                \
     H(id) {                                                                    \
-        MEMAT(3);                                                                \
-        uint64_t ea_ = (uint64_t)(uint32_t)fp[ip[1]] + zw_imm64(ip + 4);       \
-        MEMCHECK(ea_, ZW_ACCESS_##id);                                         \
+        MEM_EA(3, ip[1], zw_imm64(ip + 4), ZW_ACCESS_##id);                    \
         zw_simd_##id(membase + ea_, zw_ldv(fp + ip[2]), ip[6]);                \
         return 0;                                                              \
     }
@@ -180,86 +180,74 @@ H(REF_FUNC) { fp[ip[1]] = (uintptr_t)inst->funcs[ip[2]]; return 0; }
 
 H(TABLE_GET) {
     zw_tableinst *t = inst->tables[ip[3]];
-    uint32_t i = (uint32_t)fp[ip[2]];
+    uint64_t i = zw_table_index(t, fp[ip[2]]);
     if (ZW_UNLIKELY(i >= t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
     fp[ip[1]] = (uintptr_t)t->elems[i];
     return 0;
 }
 H(TABLE_SET) {
     zw_tableinst *t = inst->tables[ip[3]];
-    uint32_t i = (uint32_t)fp[ip[1]];
+    uint64_t i = zw_table_index(t, fp[ip[1]]);
     if (ZW_UNLIKELY(i >= t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
     t->elems[i] = (void *)(uintptr_t)fp[ip[2]];
     return 0;
 }
-H(TABLE_SIZE) { fp[ip[1]] = (uint32_t)inst->tables[ip[2]]->size; return 0; }
-H(TABLE_GROW) {
-    zw_tableinst *t = inst->tables[ip[4]];
-    BURN_ELEMS((uint32_t)fp[ip[3]]);
-    int64_t r = zw_table_grow(t, (uint32_t)fp[ip[3]], (void *)(uintptr_t)fp[ip[2]]);
-    fp[ip[1]] = (uint32_t)r;
+H(TABLE_SIZE) {
+    zw_tableinst *t = inst->tables[ip[2]];
+    fp[ip[1]] = zw_table_result(t, (int64_t)t->size);
     return 0;
 }
+H(TABLE_GROW) {
+    zw_tableinst *t = inst->tables[ip[4]];
+    uint64_t n = zw_table_index(t, fp[ip[3]]);
+    BURN_ELEMS(n);
+    fp[ip[1]] = zw_table_result(t, zw_table_grow(t, n, (void *)(uintptr_t)fp[ip[2]]));
+    return 0;
+}
+/* bulk memory and table instructions: runtime/bulk.c */
 H(TABLE_FILL) {
     zw_tableinst *t = inst->tables[ip[4]];
-    uint64_t i = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
-    void *v = (void *)(uintptr_t)fp[ip[2]];
-    if (ZW_UNLIKELY(i + n > t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
-    BURN_ELEMS(n);
-    for (uint64_t k = 0; k < n; k++) t->elems[i + k] = v;
-    return 0;
+    return zw_table_fill(t, zw_table_index(t, fp[ip[1]]), (void *)(uintptr_t)fp[ip[2]],
+                         zw_table_index(t, fp[ip[3]]), &ctx->fuel);
 }
 H(TABLE_COPY) {
     zw_tableinst *td = inst->tables[ip[4]], *ts = inst->tables[ip[5]];
-    uint64_t d = (uint32_t)fp[ip[1]], s = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
-    if (ZW_UNLIKELY(d + n > td->size || s + n > ts->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
-    BURN_ELEMS(n);
-    if (n) memmove(td->elems + d, ts->elems + s, n * sizeof(void *));
-    return 0;
+    uint64_t n = td->type.is64 && ts->type.is64 ? fp[ip[3]] : (uint32_t)fp[ip[3]];
+    return zw_table_copy(td, ts, zw_table_index(td, fp[ip[1]]), zw_table_index(ts, fp[ip[2]]), n, &ctx->fuel);
 }
 H(TABLE_INIT) {
-    uint32_t e = ip[4];
     zw_tableinst *t = inst->tables[ip[5]];
-    uint64_t d = (uint32_t)fp[ip[1]], s = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
-    if (ZW_UNLIKELY(s + n > inst->elem_len[e] || d + n > t->size)) TRAP(ZWASM_TRAP_TABLE_OOB);
-    BURN_ELEMS(n);
-    if (n) memmove(t->elems + d, inst->elem_refs[e] + s, n * sizeof(void *));
-    return 0;
+    return zw_table_init(inst, ip[4], t, zw_table_index(t, fp[ip[1]]), (uint32_t)fp[ip[2]],
+                         (uint32_t)fp[ip[3]], &ctx->fuel);
 }
 H(ELEM_DROP) { inst->elem_len[ip[1]] = 0; return 0; }
 
-H(MEMORY_SIZE) { fp[ip[1]] = (uint32_t)inst->mems[ip[2]]->pages; return 0; }
+H(MEMORY_SIZE) {
+    zw_memory *mm = inst->mems[ip[2]];
+    fp[ip[1]] = zw_mem_result(mm, (int64_t)mm->pages);
+    return 0;
+}
 H(MEMORY_GROW) {
-    int64_t r = zw_memory_grow(inst->mems[ip[3]], (uint32_t)fp[ip[2]]);
-    fp[ip[1]] = (uint32_t)r;
+    zw_memory *mm = inst->mems[ip[3]];
+    fp[ip[1]] = zw_mem_result(mm, zw_memory_grow(mm, zw_mem_addr(mm, fp[ip[2]])));
     ctx->memsize = inst->mem0->size;
     return 0;
 }
 H(MEMORY_INIT) {
-    MEMAT(5);
-    uint32_t di = ip[4];
-    uint64_t d = (uint32_t)fp[ip[1]], s = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
-    if (ZW_UNLIKELY(s + n > inst->data_len[di] || d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
-    BURN_BYTES(n);
-    if (n) memcpy(membase + d, inst->module->datas[di].bytes + s, n);
-    return 0;
+    zw_memory *mm = inst->mems[ip[5]];
+    return zw_memory_init(inst, ip[4], mm, zw_mem_addr(mm, fp[ip[1]]), (uint32_t)fp[ip[2]],
+                          (uint32_t)fp[ip[3]], &ctx->fuel);
 }
 H(DATA_DROP) { inst->data_len[ip[1]] = 0; return 0; }
 H(MEMORY_COPY) {
-    const zw_memory *md = inst->mems[ip[4]], *ms = inst->mems[ip[5]];
-    uint64_t d = (uint32_t)fp[ip[1]], s = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]];
-    if (ZW_UNLIKELY(d + n > md->size || s + n > ms->size)) TRAP(ZWASM_TRAP_MEMORY_OOB);
-    BURN_BYTES(n);
-    if (n) memmove(md->base + d, ms->base + s, n);
-    return 0;
+    zw_memory *md = inst->mems[ip[4]], *ms = inst->mems[ip[5]];
+    uint64_t n = md->type.is64 && ms->type.is64 ? fp[ip[3]] : (uint32_t)fp[ip[3]];
+    return zw_memory_copy(md, ms, zw_mem_addr(md, fp[ip[1]]), zw_mem_addr(ms, fp[ip[2]]), n, &ctx->fuel);
 }
 H(MEMORY_FILL) {
-    MEMAT(4);
-    uint64_t d = (uint32_t)fp[ip[1]], n = (uint32_t)fp[ip[3]];
-    if (ZW_UNLIKELY(d + n > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB);
-    BURN_BYTES(n);
-    if (n) memset(membase + d, (int)(uint8_t)fp[ip[2]], n);
-    return 0;
+    zw_memory *mm = inst->mems[ip[4]];
+    return zw_memory_fill(mm, zw_mem_addr(mm, fp[ip[1]]), (uint8_t)fp[ip[2]], zw_mem_addr(mm, fp[ip[3]]),
+                          &ctx->fuel);
 }
 H(UNREACHABLE) { TRAP(ZWASM_TRAP_UNREACHABLE); }
 

@@ -153,7 +153,7 @@ typedef struct zw_ra {
 /* Positions: instruction i reads at 2i and writes at 2i+1. */
 #define ZW_RA_USE(i) (2 * (i))
 #define ZW_RA_DEF(i) (2 * (i) + 1)
-typedef bool (*zw_ra_clobbers)(const zw_ir_func *f, uint32_t pc);
+typedef bool (*zw_ra_clobbers)(const zw_module *m, const zw_ir_func *f, uint32_t pc);
 /* Allocate f's slots to ngp general and nfp float registers (fewer for
  * the stress mode).  False on out of memory. */
 bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_clobbers clob,

@@ -484,7 +484,7 @@ static int live_lists(ra_state *S, zw_ra_clobbers clob, int nregs) {
         n = 0;
         for (uint32_t i = 0; i < S->ni; i++) {
             if (pass) ra->across_at[i] = (uint32_t)n;
-            if (!clob || !clob(S->f, S->f->insn[i])) continue;
+            if (!clob || !clob(S->m, S->f, S->f->insn[i])) continue;
             for (int g = 0; g < nregs; g++) {
                 uint32_t v = holder(h + at[g], cnt[g], 2 * i + 2);
                 if (v == UINT32_MAX) continue;

@@ -250,6 +250,40 @@ zwasm_result_t zw_table_create(zw_store *s, const zw_tabletype *t, void *init,
 int64_t zw_memory_grow(zw_memory *m, uint64_t delta);
 int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init);
 
+/* ---- operands of memory and table instructions (memory64, table64) ---- */
+/* An address, index or size operand as memory/table reads it: the slot's
+ * low 32 bits for a 32-bit one, all 64 for a 64-bit one. */
+static inline uint64_t zw_mem_addr(const zw_memory *mm, zw_slot v) { return mm->type.is64 ? v : (uint32_t)v; }
+static inline uint64_t zw_table_index(const zw_tableinst *t, zw_slot v) { return t->type.is64 ? v : (uint32_t)v; }
+/* A result of memory.size/grow or table.size/grow (-1: grow failed). */
+static inline zw_slot zw_mem_result(const zw_memory *mm, int64_t r) {
+    return mm->type.is64 ? (uint64_t)r : (uint32_t)r;
+}
+static inline zw_slot zw_table_result(const zw_tableinst *t, int64_t r) {
+    return t->type.is64 ? (uint64_t)r : (uint32_t)r;
+}
+/* Whether [at, at + n) lies in [0, size), without overflow. */
+static inline bool zw_in_range(uint64_t at, uint64_t n, uint64_t size) { return n <= size && at <= size - n; }
+/* The effective address of an access of n bytes at addr + offset in mm;
+ * false when it is out of bounds (the sum may overflow with 64-bit addresses). */
+static inline bool zw_mem_ea(const zw_memory *mm, zw_slot addr, uint64_t offset, uint64_t n, uint64_t *ea) {
+    uint64_t a = zw_mem_addr(mm, addr);
+    *ea = a + offset;
+    return *ea >= a && zw_in_range(*ea, n, mm->size);
+}
+
+/* bulk.c: memory.fill/copy/init and table.fill/copy/init for every engine
+ * (0 or a trap kind; fuel: what is left, burnt per 64 bytes / 8 elements). */
+uint32_t zw_memory_fill(zw_memory *mm, uint64_t d, uint8_t val, uint64_t n, uint64_t *fuel);
+uint32_t zw_memory_copy(zw_memory *md, zw_memory *ms, uint64_t d, uint64_t s, uint64_t n, uint64_t *fuel);
+uint32_t zw_memory_init(zw_instance *inst, uint32_t seg, zw_memory *mm, uint64_t d, uint64_t s,
+                        uint64_t n, uint64_t *fuel);
+uint32_t zw_table_fill(zw_tableinst *tab, uint64_t i, void *val, uint64_t n, uint64_t *fuel);
+uint32_t zw_table_copy(zw_tableinst *td, zw_tableinst *ts, uint64_t d, uint64_t s, uint64_t n,
+                       uint64_t *fuel);
+uint32_t zw_table_init(zw_instance *inst, uint32_t seg, zw_tableinst *tab, uint64_t d, uint64_t s,
+                       uint64_t n, uint64_t *fuel);
+
 /* ---- runtime/stack.c ------------------------------------------------------------ */
 /* Whether wasm may be entered on the calling thread: its native stack has
  * more than a safety margin left above the thread's stack limit.  Computes

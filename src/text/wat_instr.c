@@ -101,7 +101,7 @@ static bool memarg(wt_func *f, int op, zw_sx *const *items, uint32_t n, uint32_t
     }
     const zw_sx *s = item(items, n, *i);
     if (s && s->kind == ZW_SX_ATOM && !strncmp(s->text, "offset=", 7)) {
-        zw_num_res r = zw_num_uint(s->text + 7, UINT32_MAX, &offset);
+        zw_num_res r = zw_num_uint(s->text + 7, UINT64_MAX, &offset); /* the validator bounds it */
         if (r != ZW_NUM_OK) return zw_wt_fail(f->m, s, "%s", zw_num_msg(r));
         s = item(items, n, ++*i);
     }

@@ -44,19 +44,33 @@ static bool name_str(wt_mod *m, const zw_sx *s, zw_buf *b) {
     return true;
 }
 
+/* An optional address type (i32 | i64, memory64 and table64) at items[*i]. */
+static bool addr_type(zw_sx *const *items, uint32_t n, uint32_t *i) {
+    if (*i < n && zw_wt_is_atom(items[*i], "i64")) return ++*i, true;
+    if (*i < n && zw_wt_is_atom(items[*i], "i32")) ++*i;
+    return false;
+}
+
+/* [i32|i64] min [max]: flags (bit 2 for i64), then the bounds (u32s, or
+ * u64s for i64) */
 static bool limits(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t *i, zw_buf *b) {
-    uint32_t lo, hi;
+    bool is64 = addr_type(items, n, i);
+    uint64_t lo, hi, bound = is64 ? UINT64_MAX : UINT32_MAX;
     if (*i >= n) return zw_wt_fail(m, at, "expected limits");
-    if (!zw_wt_u32(m, items[*i], &lo)) return false;
+    zw_num_res r;
+    if (items[*i]->kind != ZW_SX_ATOM || (r = zw_num_uint(items[*i]->text, bound, &lo)) != ZW_NUM_OK)
+        return zw_wt_fail(m, items[*i], "%s", items[*i]->kind != ZW_SX_ATOM ? "expected limits" : zw_num_msg(r));
     ++*i;
+    uint8_t flags = is64 ? 4 : 0;
     if (*i < n && items[*i]->kind == ZW_SX_ATOM && items[*i]->text[0] >= '0' && items[*i]->text[0] <= '9') {
-        if (!zw_wt_u32(m, items[*i], &hi)) return false;
+        if ((r = zw_num_uint(items[*i]->text, bound, &hi)) != ZW_NUM_OK)
+            return zw_wt_fail(m, items[*i], "%s", zw_num_msg(r));
         ++*i;
-        zw_buf_byte(b, 1);
+        zw_buf_byte(b, flags | 1);
         zw_buf_uleb(b, lo);
         zw_buf_uleb(b, hi);
     } else {
-        zw_buf_byte(b, 0);
+        zw_buf_byte(b, flags);
         zw_buf_uleb(b, lo);
     }
     return true;
@@ -492,7 +506,10 @@ static bool enc_table(wt_enc *e, const zw_sx *f) {
         if (!import_names(e, f->items[i])) return false;
         return import_desc(e, WT_TABLE, f, f->items, n, i + 1);
     }
-    if (i + 1 < n && zw_wt_is_list(f->items[i + 1], "elem")) {
+    uint32_t at = i;
+    bool t64 = addr_type(f->items, n, &at);
+    if (at + 1 < n && zw_wt_is_list(f->items[at + 1], "elem")) {
+        i = at;
         uint8_t rt;
         if (!zw_wt_reftype(m, f->items[i], &rt)) return false;
         if (i + 2 != n) return zw_wt_fail(m, f->items[i + 2], "unexpected token in table");
@@ -520,12 +537,12 @@ static bool enc_table(wt_enc *e, const zw_sx *f) {
         if (ok) {
             zw_buf *b = &e->sec[S_TABLE].b;
             zw_buf_byte(b, rt);
-            zw_buf_byte(b, 1);
+            zw_buf_byte(b, t64 ? 5 : 1);
             zw_buf_uleb(b, el.n);
             zw_buf_uleb(b, el.n);
             e->sec[S_TABLE].n++;
             zw_buf off = {0};
-            zw_buf_byte(&off, 0x41);
+            zw_buf_byte(&off, t64 ? 0x42 : 0x41); /* the offset: i64.const / i32.const 0 */
             zw_buf_byte(&off, 0);
             zw_buf_byte(&off, 0x0B);
             e->cur[WT_ELEM]++;
@@ -560,7 +577,10 @@ static bool enc_memory(wt_enc *e, const zw_sx *f) {
         if (!import_names(e, f->items[i])) return false;
         return import_desc(e, WT_MEM, f, f->items, n, i + 1);
     }
-    if (i < n && zw_wt_is_list(f->items[i], "data")) {
+    uint32_t at = i;
+    bool m64 = addr_type(f->items, n, &at);
+    if (at < n && zw_wt_is_list(f->items[at], "data")) {
+        i = at;
         const zw_sx *d = f->items[i];
         if (i + 1 != n) return zw_wt_fail(m, f->items[i + 1], "unexpected token in memory");
         zw_buf *db = &e->sec[S_DATA].b;
@@ -568,7 +588,7 @@ static bool enc_memory(wt_enc *e, const zw_sx *f) {
         for (uint32_t k = 1; k < d->nitems; k++) total += d->items[k]->len;
         uint64_t pages = (total + 65535) / 65536;
         zw_buf *b = &e->sec[S_MEM].b;
-        zw_buf_byte(b, 1);
+        zw_buf_byte(b, m64 ? 5 : 1);
         zw_buf_uleb(b, pages);
         zw_buf_uleb(b, pages);
         e->sec[S_MEM].n++;
@@ -578,7 +598,7 @@ static bool enc_memory(wt_enc *e, const zw_sx *f) {
         } else {
             zw_buf_byte(db, 0);
         }
-        zw_buf_byte(db, 0x41);
+        zw_buf_byte(db, m64 ? 0x42 : 0x41); /* the offset: i64.const / i32.const 0 */
         zw_buf_byte(db, 0);
         zw_buf_byte(db, 0x0B);
         e->cur[WT_DATA]++;

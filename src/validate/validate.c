@@ -198,6 +198,7 @@ static bool check_global(vctx *v, uint32_t idx) {
 
 static bool check_memarg(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
     if (!check_mem(v, in->mem)) return false;
+    if (!v->m->mems[in->mem].type.is64 && in->offset > UINT32_MAX) return verr(v, "offset out of range");
     unsigned bytes = oi->access;
     if (bytes && in->align < 32 && (1u << in->align) > bytes)
         return verr(v, "alignment must not be larger than natural");
@@ -231,12 +232,40 @@ static bool check_imm(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
 }
 
 /* Pop and push a fixed signature from opcodes.def ("ii" -> "i"). */
-static bool apply_sig(vctx *v, const zw_opinfo *oi) {
-    size_t np = strlen(oi->params);
+/* The fixed signature of in, with the address, index and size types of
+ * 64-bit memories and tables (memory64, table64) put in. */
+static bool apply_sig(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
+    const zw_module *m = v->m;
+    zw_valtype p[4] = {0}, r[2] = {0};
+    size_t np = strlen(oi->params), nr = strlen(oi->results);
+    for (size_t i = 0; i < np && i < 4; i++) p[i] = zw_sig_letter_type(oi->params[i]);
+    for (size_t i = 0; i < nr && i < 2; i++) r[i] = zw_sig_letter_type(oi->results[i]);
+    zw_valtype a, b;
+    switch (oi->imm) {
+    case IMM_MEMARG: case IMM_MEMARG_LANE: p[0] = zw_mem_addr_type(m, in->mem); break;
+    default: break;
+    }
+    switch (in->op) {
+    case ZW_OP_MEMORY_SIZE: r[0] = zw_mem_addr_type(m, in->a); break;
+    case ZW_OP_MEMORY_GROW: p[0] = r[0] = zw_mem_addr_type(m, in->a); break;
+    case ZW_OP_MEMORY_FILL: p[0] = p[2] = zw_mem_addr_type(m, in->a); break;
+    case ZW_OP_MEMORY_INIT: p[0] = zw_mem_addr_type(m, in->b); break;
+    case ZW_OP_MEMORY_COPY:
+        a = zw_mem_addr_type(m, in->a), b = zw_mem_addr_type(m, in->b);
+        p[0] = a, p[1] = b, p[2] = a == ZW_I64 && b == ZW_I64 ? ZW_I64 : ZW_I32;
+        break;
+    case ZW_OP_TABLE_SIZE: r[0] = zw_table_addr_type(m, in->a); break;
+    case ZW_OP_TABLE_INIT: p[0] = zw_table_addr_type(m, in->b); break;
+    case ZW_OP_TABLE_COPY:
+        a = zw_table_addr_type(m, in->a), b = zw_table_addr_type(m, in->b);
+        p[0] = a, p[1] = b, p[2] = a == ZW_I64 && b == ZW_I64 ? ZW_I64 : ZW_I32;
+        break;
+    default: break;
+    }
     for (size_t i = np; i-- > 0;)
-        if (!pop(v, zw_sig_letter_type(oi->params[i]))) return false;
-    for (const char *r = oi->results; *r; r++)
-        if (!push(v, zw_sig_letter_type(*r))) return false;
+        if (!pop(v, p[i])) return false;
+    for (size_t i = 0; i < nr; i++)
+        if (!push(v, r[i])) return false;
     return true;
 }
 
@@ -284,7 +313,7 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
             if (m->tables[in->a].type.elem != m->tables[in->b].type.elem)
                 return verr(v, "type mismatch: table types differ");
         }
-        return apply_sig(v, oi);
+        return apply_sig(v, oi, in);
     }
 
     zw_valtype t1 = T_UNKNOWN, t2 = T_UNKNOWN;
@@ -383,7 +412,7 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
                         zw_valtype_name(m->tables[in->b].type.elem));
         if (in->a >= m->ntypes) return verr(v, "unknown type %u", in->a);
         const zw_functype *ft = &m->types[in->a].func;
-        if (!pop(v, ZW_I32) || !pop_vals(v, ft->params, ft->nparams)) return false;
+        if (!pop(v, zw_table_addr_type(m, in->b)) || !pop_vals(v, ft->params, ft->nparams)) return false;
         if (in->op == ZW_OP_RETURN_CALL_INDIRECT) return tail_results(v, ft);
         return push_vals(v, ft->results, ft->nresults);
     }
@@ -419,15 +448,16 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
         if (!m->globals[in->a].type.mut) return verr(v, "global is immutable");
         return pop(v, m->globals[in->a].type.type);
     case ZW_OP_TABLE_GET:
-        if (!pop(v, ZW_I32)) return false;
+        if (!pop(v, zw_table_addr_type(m, in->a))) return false;
         return push(v, m->tables[in->a].type.elem);
     case ZW_OP_TABLE_SET:
-        return pop(v, m->tables[in->a].type.elem) && pop(v, ZW_I32);
+        return pop(v, m->tables[in->a].type.elem) && pop(v, zw_table_addr_type(m, in->a));
     case ZW_OP_TABLE_GROW:
-        if (!pop(v, ZW_I32) || !pop(v, m->tables[in->a].type.elem)) return false;
-        return push(v, ZW_I32);
+        if (!pop(v, zw_table_addr_type(m, in->a)) || !pop(v, m->tables[in->a].type.elem)) return false;
+        return push(v, zw_table_addr_type(m, in->a));
     case ZW_OP_TABLE_FILL:
-        return pop(v, ZW_I32) && pop(v, m->tables[in->a].type.elem) && pop(v, ZW_I32);
+        return pop(v, zw_table_addr_type(m, in->a)) && pop(v, m->tables[in->a].type.elem) &&
+               pop(v, zw_table_addr_type(m, in->a));
     case ZW_OP_REF_NULL:
         return push(v, in->a);
     case ZW_OP_REF_IS_NULL:
@@ -531,10 +561,12 @@ static bool check_limits(vctx *v, const zw_limits *l, uint64_t bound, const char
 }
 
 static bool check_memtype(vctx *v, const zw_memtype *t) {
+    if (t->is64) return check_limits(v, &t->lim, (uint64_t)1 << 48, "memory size must be at most 2^48 pages");
     return check_limits(v, &t->lim, 65536, "memory size must be at most 65536 pages (4GiB)");
 }
 
 static bool check_tabletype(vctx *v, const zw_tabletype *t) {
+    if (t->is64) return check_limits(v, &t->lim, UINT64_MAX, "table size must be at most 2^64-1");
     return check_limits(v, &t->lim, UINT32_MAX, "table size must be at most 2^32-1");
 }
 
@@ -617,7 +649,7 @@ static bool validate_module(vctx *v) {
         v->at = e->offset_in_file;
         if (e->mode == ZW_SEG_ACTIVE) {
             if (!check_table(v, e->table)) return false;
-            if (!validate_const(v, &e->offset, ZW_I32, seg_globals)) return false;
+            if (!validate_const(v, &e->offset, zw_table_addr_type(m, e->table), seg_globals)) return false;
             if (m->tables[e->table].type.elem != e->type) {
                 v->at = e->offset_in_file;
                 return verr(v, "type mismatch: element segment does not match its table");
@@ -636,7 +668,7 @@ static bool validate_module(vctx *v) {
         v->at = d->offset_in_file;
         if (d->mode != ZW_SEG_ACTIVE) continue;
         if (!check_mem(v, d->mem)) return false;
-        if (!validate_const(v, &d->offset, ZW_I32, seg_globals)) return false;
+        if (!validate_const(v, &d->offset, zw_mem_addr_type(m, d->mem), seg_globals)) return false;
     }
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
         if (!validate_body(v, i)) return false;

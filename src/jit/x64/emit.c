@@ -242,17 +242,19 @@ static opclass op_class(uint32_t op) {
 }
 
 /* The instructions that clobber every allocated register. */
-/* The class of the instruction at f->code[pc]: its op's, except that a
- * memory access to a memory other than 0 (multi-memory) goes through the
- * instance, in its helper (memory 0 is inline). */
-static opclass insn_class(const zw_ir_func *f, uint32_t pc) {
+/* The class of the instruction at f->code[pc] of module m: its op's,
+ * except that an access to a memory other than 0 (multi-memory) or to a
+ * 64-bit one (memory64: explicit checks of an i64 address) goes through
+ * its helper (a 32-bit memory 0 is inline). */
+static opclass insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
     opclass c = op_class(f->code[pc]);
-    if ((c == OC_LOAD || c == OC_STORE) && zw_ir_mem_index(f->code, pc)) c = OC_HELPER;
+    if ((c == OC_LOAD || c == OC_STORE) && (zw_ir_mem_index(f->code, pc) || m->mems[0].type.is64))
+        c = OC_HELPER;
     return c;
 }
 
-static bool clobbers(const zw_ir_func *f, uint32_t pc) {
-    opclass c = insn_class(f, pc);
+static bool clobbers(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
+    opclass c = insn_class(m, f, pc);
     return c == OC_HELPER || c == OC_CALL || c == OC_TAIL_CALL || c == OC_TRACE;
 }
 
@@ -1128,7 +1130,7 @@ static void emit_return(jc *J, uint32_t op) {
  * element ip[4] of table ip[2], checked (bounds, null, type ip[1]). */
 static void indirect_callee(jc *J) {
     const uint32_t *ip = J->ip;
-    gload(J, RAX, ip[4], false);
+    gload(J, RAX, ip[4], J->m->tables[ip[2]].type.is64); /* zero-extended when 32-bit */
     load_inst(B, RCX);
     x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_instance, tables)));
     x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)(ip[2] * 8)));
@@ -1657,7 +1659,7 @@ static void emit_vanytrue(jc *J) {
 
 static bool emit_insn(jc *J) {
     uint32_t op = J->ip[0];
-    switch (insn_class(J->f, J->pc)) {
+    switch (insn_class(J->m, J->f, J->pc)) {
     case OC_HELPER:
         if (!zw_jit_helper(op)) return false;
         emit_helper(J, op);
@@ -1711,9 +1713,9 @@ static bool emit_insn(jc *J) {
 /* ---- a function ------------------------------------------------------------------------- */
 /* A function that cannot trap or call (nothing but arithmetic, moves,
  * compares, branches, globals) needs no frame on the native stack. */
-static bool frameless(const zw_ir_func *f) {
+static bool frameless(const zw_module *m, const zw_ir_func *f) {
     for (uint32_t i = 0; i < f->ninsn; i++)
-        switch (insn_class(f, f->insn[i])) {
+        switch (insn_class(m, f, f->insn[i])) {
         case OC_CONST: case OC_MOV: case OC_BINOP: case OC_CMP: case OC_UNOP: case OC_FBINOP:
         case OC_FUNOP: case OC_FCMP: case OC_CONVERT: case OC_SELECT: case OC_GLOBAL:
         case OC_BRANCH: case OC_BR_TABLE: case OC_RETURN: case OC_REF_IS_NULL:
@@ -1821,7 +1823,7 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
     /* a 32-bit memory of pages no smaller than the OS's, in a JIT engine's
      * full reservation (runtime/memory.c), faults beyond its size */
     J.guarded = J.m->nmems && !J.m->mems[0].type.is64 && J.m->mems[0].type.page_log2 >= 12;
-    J.frameless = frameless(f);
+    J.frameless = frameless(J.m, f);
     bool ok = false;
     int ngp = jm->m->trace ? 0 : NGP, nfp = jm->m->trace ? 0 : NFP;
 #ifdef ZW_JIT_STRESS
