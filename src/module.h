@@ -70,7 +70,7 @@ typedef struct zw_memtype {
     zw_limits lim; /* in pages */
     bool is64;     /* memory64: i64 addresses */
     bool shared;   /* threads, later */
-    uint8_t page_log2; /* 16 for 64 KiB pages (custom-page-sizes later) */
+    uint8_t page_log2; /* log2 of the page size: 16 (64 KiB), or 0 (custom-page-sizes) */
 } zw_memtype;
 
 typedef struct zw_globaltype {
@@ -310,6 +310,16 @@ static inline zw_valtype zw_mem_addr_type(const zw_module *m, uint32_t x) {
 }
 static inline zw_valtype zw_table_addr_type(const zw_module *m, uint32_t x) {
     return x < m->ntables && m->tables[x].type.is64 ? ZW_I64 : ZW_I32;
+}
+
+/* The most pages memory type t may have: as many as its address type can
+ * address, and no more than 2^32-1 (i32) or 2^64-1 (i64). */
+static inline uint64_t zw_mem_max_pages(const zw_memtype *t) {
+    unsigned bits = t->is64 ? 64 : 32;
+    uint64_t all = t->is64 ? UINT64_MAX : 0xFFFFFFFFull;
+    if (t->page_log2 == 0 || t->page_log2 >= bits) return all;
+    uint64_t n = (uint64_t)1 << (bits - t->page_log2);
+    return n < all ? n : all;
 }
 
 /* Function type of function index fi. */

@@ -216,6 +216,12 @@ typedef struct {
 
 typedef ZW_VEC(binding) binding_vec;
 
+/* A module a script defined without instantiating it: (module definition $id ...). */
+typedef struct {
+    char *name; /* NULL without an $id */
+    zwasm_module_t *module;
+} definition;
+
 typedef struct {
     const wast_opts *opts;
     const char *path;
@@ -230,6 +236,7 @@ typedef struct {
     ZW_VEC(zwasm_module_t *) modules; /* kept until the store is gone */
     binding_vec ids;                  /* $id -> instance, latest last */
     binding_vec registered;           /* "name" -> instance, latest last */
+    ZW_VEC(definition) defs;          /* (module definition ...), latest last */
     zwasm_instance_t *current;
     const char *cur_kw; /* keyword of the running command, for verbose output */
 } script;
@@ -674,7 +681,53 @@ static void format_expected(strbuf *b, const zw_wvalue *exp, uint32_t n) {
 }
 
 /* ---- commands ------------------------------------------------------------------------- */
+/* (module definition $id? ...): compile the module only, for later
+ * (module instance $inst? $def?) commands. */
+static void cmd_module_definition(script *s, const zw_sx *cmd) {
+    zwasm_error_t err = {0};
+    char *id = NULL;
+    zwasm_module_t *m;
+    zwasm_result_t r = compile_module(s, cmd, &m, &id, &err);
+    if (r == ZWASM_OK && !ZW_VEC_PUSH(NULL, &s->defs, ((definition){id, m}))) {
+        r = zw_err_set(&err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+        free(id);
+    } else if (r != ZWASM_OK) {
+        free(id);
+    }
+    expect_success(s, cmd->line, "module definition failed to load", r, &err);
+}
+
+static void cmd_module_instance(script *s, const zw_sx *cmd) {
+    const char *inst_id = NULL, *def_id = NULL;
+    if (cmd->nitems > 2 && cmd->items[2]->kind == ZW_SX_ATOM && cmd->items[2]->text[0] == '$')
+        inst_id = cmd->items[2]->text;
+    if (cmd->nitems > 3 && cmd->items[3]->kind == ZW_SX_ATOM && cmd->items[3]->text[0] == '$')
+        def_id = cmd->items[3]->text;
+    const definition *d = NULL;
+    for (uint32_t i = s->defs.n; i-- > 0 && !d;)
+        if (!def_id || (s->defs.v[i].name && !strcmp(s->defs.v[i].name, def_id))) d = &s->defs.v[i];
+    if (!d) {
+        FAIL(s, cmd->line, "module instance: no module definition %s", def_id ? def_id : "");
+        return;
+    }
+    zwasm_error_t err = {0};
+    zwasm_instance_t *inst;
+    zwasm_result_t r = instantiate(s, d->module, &inst, &err);
+    s->current = r == ZWASM_OK ? inst : NULL;
+    if (r == ZWASM_OK && inst_id && !add_binding(&s->ids, inst_id, strlen(inst_id), inst))
+        r = zw_err_set(&err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    expect_success(s, cmd->line, "module instance failed", r, &err);
+}
+
 static void cmd_module(script *s, const zw_sx *cmd) {
+    if (cmd->nitems > 1 && is_atom(cmd->items[1], "definition")) {
+        cmd_module_definition(s, cmd);
+        return;
+    }
+    if (cmd->nitems > 1 && is_atom(cmd->items[1], "instance")) {
+        cmd_module_instance(s, cmd);
+        return;
+    }
     zwasm_error_t err = {0};
     char *id = NULL;
     zwasm_instance_t *inst;
@@ -970,6 +1023,8 @@ out:
     ZW_VEC_FREE(NULL, &s.ids);
     for (uint32_t i = 0; i < s.registered.n; i++) free(s.registered.v[i].name);
     ZW_VEC_FREE(NULL, &s.registered);
+    for (uint32_t i = 0; i < s.defs.n; i++) free(s.defs.v[i].name);
+    ZW_VEC_FREE(NULL, &s.defs);
     if (s.spectest) cli_spectest_free(s.spectest);
     if (s.engine) zwasm_engine_delete(s.engine);
     zw_sx_free(top);

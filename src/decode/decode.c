@@ -52,41 +52,51 @@ static bool rd_reftype(zw_rd *r, zw_valtype *out) {
 }
 
 /* limits: flags (bit 0: a maximum; bit 2: 64-bit addresses, memory64 and
- * table64; bit 1, shared, comes with threads), then min [max]: u32s, or
- * u64s when 64-bit */
-static bool rd_limits(zw_rd *r, uint32_t features, zw_limits *lim, bool *is64) {
+ * table64; bit 3, memories only: a page size follows, custom-page-sizes;
+ * bit 1, shared, comes with threads), then min [max] [log2 page size] */
+static bool rd_limits(zw_rd *r, uint32_t features, zw_limits *lim, bool *is64, uint8_t *page_log2) {
     const uint8_t *at = r->p;
     uint8_t flags;
     if (!zw_rd_u8(r, &flags)) return false;
     if (flags & 0x80) return zw_rd_fail(r, at + 1, "integer representation too long");
     uint8_t allowed = (features & ZWASM_FEATURE_MEMORY64) ? 0x05 : 0x01;
+    if (page_log2 && (features & ZWASM_FEATURE_CUSTOM_PAGE_SIZES)) allowed |= 0x08;
     if (flags & ~allowed) return zw_rd_fail(r, at, "integer too large");
     *is64 = flags & 0x04;
     lim->has_max = flags & 1;
     lim->max = 0;
-    if (*is64) {
-        if (!zw_rd_u64(r, &lim->min)) return false;
-        return !lim->has_max || zw_rd_u64(r, &lim->max);
-    }
-    uint32_t v;
-    if (!zw_rd_u32(r, &v)) return false;
-    lim->min = v;
-    if (lim->has_max) {
+    /* Wasm 3.0 reads u64 bounds for every address type (the validator
+     * bounds them); 2.0 reads u32s */
+    if (features & ZWASM_FEATURE_MEMORY64) {
+        if (!zw_rd_u64(r, &lim->min) || (lim->has_max && !zw_rd_u64(r, &lim->max))) return false;
+    } else {
+        uint32_t v;
         if (!zw_rd_u32(r, &v)) return false;
-        lim->max = v;
+        lim->min = v;
+        if (lim->has_max) {
+            if (!zw_rd_u32(r, &v)) return false;
+            lim->max = v;
+        }
+    }
+    if (flags & 0x08) { /* custom-page-sizes: log2 of the page size (the validator checks it) */
+        uint32_t p;
+        const uint8_t *pat = r->p;
+        if (!zw_rd_u32(r, &p)) return false;
+        if (p > 64) return zw_rd_fail(r, pat, "invalid custom page size"); /* past a u64 */
+        *page_log2 = (uint8_t)p;
     }
     return true;
 }
 
 static bool rd_tabletype(zw_rd *r, uint32_t features, zw_tabletype *t) {
     memset(t, 0, sizeof *t);
-    return rd_reftype(r, &t->elem) && rd_limits(r, features, &t->lim, &t->is64);
+    return rd_reftype(r, &t->elem) && rd_limits(r, features, &t->lim, &t->is64, NULL);
 }
 
 static bool rd_memtype(zw_rd *r, uint32_t features, zw_memtype *t) {
     memset(t, 0, sizeof *t);
     t->page_log2 = 16;
-    return rd_limits(r, features, &t->lim, &t->is64);
+    return rd_limits(r, features, &t->lim, &t->is64, &t->page_log2);
 }
 
 static bool rd_globaltype(zw_rd *r, zw_globaltype *t) {

@@ -170,7 +170,8 @@ static zwasm_result_t check_import(zw_store *s, const zw_module *m, const zw_imp
     case ZW_EXT_MEM: {
         const zw_memory *mem = ex->of.memory;
         if (!mem) goto null_obj;
-        if (mem->type.is64 != im->u.mem.is64 || mem->type.shared != im->u.mem.shared)
+        if (mem->type.is64 != im->u.mem.is64 || mem->type.shared != im->u.mem.shared ||
+            mem->type.page_log2 != im->u.mem.page_log2)
             return link_err(err, im, "memory type mismatch");
         if (!limits_match(mem->pages, mem->type.lim.has_max, mem->type.lim.max, &im->u.mem.lim))
             return link_err(err, im, "memory limits mismatch");

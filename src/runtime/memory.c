@@ -20,7 +20,7 @@
 #define ZW_MAX_PAGES_64 ((uint64_t)1 << 48)
 #define ZW_FULL_RESERVE ((uint64_t)8 << 30)
 
-static unsigned page_log2(const zw_memtype *t) { return t->page_log2 ? t->page_log2 : 16; }
+static unsigned page_log2(const zw_memtype *t) { return t->page_log2; }
 
 static uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
@@ -41,8 +41,7 @@ zwasm_result_t zw_memory_create(zw_store *s, const zw_memtype *t, zw_memory **ou
                                 zwasm_error_t *err) {
     *out = NULL;
     unsigned pl = page_log2(t);
-    uint64_t limit = t->is64 ? ZW_MAX_PAGES_64 : ZW_MAX_PAGES_32;
-    if (pl != 16) limit = t->is64 ? ((uint64_t)1 << (64 - pl)) : ((uint64_t)1 << (32 - pl));
+    uint64_t limit = zw_mem_max_pages(t);
     uint64_t max_pages = t->lim.has_max && t->lim.max < limit ? t->lim.max : limit;
     if (t->lim.min > max_pages || t->lim.min > (UINT64_MAX >> pl) >> 1) return nomem(err, t);
     uint64_t min_bytes = t->lim.min << pl;
@@ -122,7 +121,11 @@ int64_t zw_memory_grow(zw_memory *m, uint64_t delta) {
     uint64_t new_bytes = (old + delta) << pl;
     if (new_bytes > m->reserved) return -1;
     if (!zw_store_charge(m->store, new_bytes - m->size)) return -1;
-    if (mprotect(m->base + m->size, (size_t)(new_bytes - m->size), PROT_READ | PROT_WRITE) != 0) {
+    /* whole system pages (small wasm pages, custom-page-sizes, end inside
+     * one: the rest of it is already accessible, and still zero) */
+    long sys = sysconf(_SC_PAGESIZE);
+    uint64_t sp = sys > 0 ? (uint64_t)sys : 4096, from = round_up(m->size, sp), to = round_up(new_bytes, sp);
+    if (to > from && mprotect(m->base + from, (size_t)(to - from), PROT_READ | PROT_WRITE) != 0) {
         zw_store_release(m->store, new_bytes - m->size);
         return -1;
     }

@@ -51,11 +51,11 @@ static bool addr_type(zw_sx *const *items, uint32_t n, uint32_t *i) {
     return false;
 }
 
-/* [i32|i64] min [max]: flags (bit 2 for i64), then the bounds (u32s, or
- * u64s for i64) */
+/* [i32|i64] min [max]: flags (bit 2 for i64), then the bounds (u64s in
+ * Wasm 3.0's encoding, which 2.0's u32s are a case of) */
 static bool limits(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t *i, zw_buf *b) {
     bool is64 = addr_type(items, n, i);
-    uint64_t lo, hi, bound = is64 ? UINT64_MAX : UINT32_MAX;
+    uint64_t lo, hi, bound = UINT64_MAX; /* the validator bounds them */
     if (*i >= n) return zw_wt_fail(m, at, "expected limits");
     zw_num_res r;
     if (items[*i]->kind != ZW_SX_ATOM || (r = zw_num_uint(items[*i]->text, bound, &lo)) != ZW_NUM_OK)
@@ -91,9 +91,30 @@ static bool tabletype(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t 
     return ok;
 }
 
+/* (pagesize N) at items[*i], if there: the log2 of N (a power of two:
+ * custom-page-sizes) in *log2; false (failed) when it is not one. */
+static bool page_size(wt_mod *m, zw_sx *const *items, uint32_t n, uint32_t *i, int *log2) {
+    *log2 = -1;
+    if (*i >= n || !zw_wt_is_list(items[*i], "pagesize")) return true;
+    const zw_sx *ps = items[*i];
+    uint64_t v;
+    if (ps->nitems != 2 || ps->items[1]->kind != ZW_SX_ATOM || zw_num_uint(ps->items[1]->text, UINT64_MAX, &v) != ZW_NUM_OK ||
+        !v || (v & (v - 1)))
+        return zw_wt_fail(m, ps, "invalid custom page size");
+    for (*log2 = 0; ((uint64_t)1 << *log2) < v; ++*log2) {}
+    ++*i;
+    return true;
+}
+
 static bool memtype(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t i, zw_buf *b) {
-    if (!limits(m, at, items, n, &i, b)) return false;
+    size_t flags_at = b->len;
+    int log2;
+    if (!limits(m, at, items, n, &i, b) || !page_size(m, items, n, &i, &log2)) return false;
     if (i != n) return zw_wt_fail(m, items[i], "unexpected token in memory type");
+    if (log2 >= 0 && !b->oom) {
+        b->data[flags_at] |= 0x08; /* a page size follows the limits */
+        zw_buf_uleb(b, (uint64_t)log2);
+    }
     return true;
 }
 
@@ -579,6 +600,8 @@ static bool enc_memory(wt_enc *e, const zw_sx *f) {
     }
     uint32_t at = i;
     bool m64 = addr_type(f->items, n, &at);
+    int log2 = -1;
+    if (!page_size(m, f->items, n, &at, &log2)) return false;
     if (at < n && zw_wt_is_list(f->items[at], "data")) {
         i = at;
         const zw_sx *d = f->items[i];
@@ -586,11 +609,13 @@ static bool enc_memory(wt_enc *e, const zw_sx *f) {
         zw_buf *db = &e->sec[S_DATA].b;
         size_t total = 0;
         for (uint32_t k = 1; k < d->nitems; k++) total += d->items[k]->len;
-        uint64_t pages = (total + 65535) / 65536;
+        uint64_t psize = log2 >= 0 ? (uint64_t)1 << log2 : 65536;
+        uint64_t pages = total / psize + (total % psize != 0);
         zw_buf *b = &e->sec[S_MEM].b;
-        zw_buf_byte(b, m64 ? 5 : 1);
+        zw_buf_byte(b, (m64 ? 5 : 1) | (log2 >= 0 ? 0x08 : 0));
         zw_buf_uleb(b, pages);
         zw_buf_uleb(b, pages);
+        if (log2 >= 0) zw_buf_uleb(b, (uint64_t)log2);
         e->sec[S_MEM].n++;
         if (idx) {
             zw_buf_byte(db, 2);
@@ -837,6 +862,8 @@ static zwasm_result_t encode_module(const zw_sx *mf, zw_buf *out, char **id, boo
         return zw_err_set(err, ZWASM_ERR_MALFORMED, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "%u:%u: expected (module ...)",
                           mf ? mf->line : 0, mf ? mf->col : 0);
     uint32_t i = 1;
+    /* a script's (module definition ...): the module, to instantiate later */
+    if (script_forms && i < mf->nitems && zw_wt_is_atom(mf->items[i], "definition")) i++;
     if (i < mf->nitems && zw_wt_is_id(mf->items[i])) {
         if (id) {
             *id = strdup(mf->items[i]->text);
