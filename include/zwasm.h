@@ -275,9 +275,12 @@ typedef struct zwasm_allocator {
                                                   table64): i64 addresses and indices */
 #define ZWASM_FEATURE_CUSTOM_PAGE_SIZES (1u << 5) /* memories of 1-byte pages (a proposal
                                                      beyond 3.0) */
+#define ZWASM_FEATURE_WIDE_ARITHMETIC (1u << 6) /* i64.add128, sub128, mul_wide_s/u (a
+                                                   proposal beyond 3.0) */
 #define ZWASM_FEATURES_DEFAULT                                                   \
     (ZWASM_FEATURE_MULTI_MEMORY | ZWASM_FEATURE_EXTENDED_CONST | ZWASM_FEATURE_TAIL_CALL |   \
-     ZWASM_FEATURE_RELAXED_SIMD | ZWASM_FEATURE_MEMORY64 | ZWASM_FEATURE_CUSTOM_PAGE_SIZES)
+     ZWASM_FEATURE_RELAXED_SIMD | ZWASM_FEATURE_MEMORY64 | ZWASM_FEATURE_CUSTOM_PAGE_SIZES | \
+     ZWASM_FEATURE_WIDE_ARITHMETIC)
 
 typedef struct zwasm_config {
     zwasm_engine_kind_t engine;

@@ -60,6 +60,8 @@
 #define S_id_ "id", ""
 #define S_iv_ "iv", ""
 #define S_iii_ "iii", ""
+#define S_ll_ll "ll", "ll"
+#define S_llll_ll "llll", "ll"
 
 const zw_opinfo zw_opinfos[ZW_OP_COUNT] = {
 #define X(id, text, prefix, code, imm, sig, access, lanes, feature) {text, prefix, code, imm, sig, access, lanes, feature},

@@ -905,6 +905,33 @@ static void assert_unlinkable(script *s, const zw_sx *cmd) {
     }
 }
 
+/* assert_malformed_custom / assert_invalid_custom: a custom annotation
+ * (@custom, @name, @metadata.code.*) is malformed or invalid.  Only an
+ * engine that interprets that annotation must refuse the module; zwasm
+ * skips annotations (they change no semantics), so the command passes when
+ * the module loads, or is refused as malformed or invalid for a reason of
+ * its own; anything else (no text, out of memory) fails. */
+static void assert_custom(script *s, const zw_sx *cmd, const char *kw) {
+    zwasm_error_t err = {0};
+    zwasm_module_t *m;
+    zw_buf bin = {0};
+    char *id = NULL;
+    zwasm_result_t r = zw_wat_encode_module(cmd->items[1], &bin, &id, &err);
+    free(id);
+    if (r == ZWASM_OK) {
+        r = zwasm_module_new(s->engine, bin.data, bin.len, &m, &err);
+        if (r == ZWASM_OK) zwasm_module_delete(m);
+    }
+    zw_buf_free(&bin);
+    if (r == ZWASM_OK || r == ZWASM_ERR_MALFORMED || r == ZWASM_ERR_INVALID) {
+        PASS(s, cmd->line);
+        return;
+    }
+    char e[400];
+    format_error(e, sizeof e, r, &err);
+    FAIL(s, cmd->line, "%s: the module failed otherwise: %s", kw, e);
+}
+
 static void run_command(script *s, const zw_sx *cmd) {
     if (cmd->kind != ZW_SX_LIST || cmd->nitems == 0 || cmd->items[0]->kind != ZW_SX_ATOM) {
         FAIL(s, cmd->line, "expected a command");
@@ -937,6 +964,8 @@ static void run_command(script *s, const zw_sx *cmd) {
         assert_module_fails(s, cmd, ZWASM_ERR_MALFORMED, kw);
     } else if (strcmp(kw, "assert_unlinkable") == 0) {
         assert_unlinkable(s, cmd);
+    } else if (strcmp(kw, "assert_malformed_custom") == 0 || strcmp(kw, "assert_invalid_custom") == 0) {
+        assert_custom(s, cmd, kw);
     } else {
         FAIL(s, cmd->line, "unsupported command %s", kw);
     }

@@ -359,6 +359,21 @@ static bool fuse_first(uint32_t op) {
         WR_##r(ip[1], SEMF(pfx, id)(x_, y_, z_));                              \
         NEXT(5);                                                               \
     }
+/* two results (wide arithmetic): [d lo][d hi][s...] */
+#define HN_P2R2(id, pfx, a, b, r, s)                                           \
+    LOP(id): {                                                                 \
+        zw_u128 r_ = zw_wide_##id(fp[ip[3]], fp[ip[4]]);                       \
+        fp[ip[1]] = r_.lo;                                                     \
+        fp[ip[2]] = r_.hi;                                                     \
+        NEXT(5);                                                               \
+    }
+#define HN_P4R2(id, pfx, a, b, c, d, r, s)                                     \
+    LOP(id): {                                                                 \
+        zw_u128 r_ = zw_wide_##id(fp[ip[3]], fp[ip[4]], fp[ip[5]], fp[ip[6]]); \
+        fp[ip[1]] = r_.lo;                                                     \
+        fp[ip[2]] = r_.hi;                                                     \
+        NEXT(7);                                                               \
+    }
 /* loads [d][addr][M], absolute [d][M]; stores [addr][v][M], [v][M]; an M
  * operand is the memory index and a 64-bit offset or absolute address.
  * Memory 0 is membase/memsize; the others (multi-memory) and 64-bit ones
@@ -476,6 +491,8 @@ static bool fuse_first(uint32_t op) {
 #define TN_P1R1(id, pfx, a, r) TE_OP(id)
 #define TN_P2R1(id, pfx, a, b, r) TE_OP(id)
 #define TN_P3R1(id, pfx, a, b, c, r) TE_OP(id)
+#define TN_P2R2(id, pfx, a, b, r, s) TE_OP(id)
+#define TN_P4R2(id, pfx, a, b, c, d, r, s) TE_OP(id)
 
 #define GEN(M, id, prefix, imm, sig) GENP_##prefix(M, id, imm, sig)
 #define GENP_0(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0, sig)

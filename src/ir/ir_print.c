@@ -18,6 +18,8 @@
 #define DSC_P2R1(id, pfx, a, b, r) "dss"
 #define DSC_P3R0(id, pfx, a, b, c) "sss"
 #define DSC_P3R1(id, pfx, a, b, c, r) "dsss"
+#define DSC_P2R2(id, pfx, a, b, r, s) "ddss"
+#define DSC_P4R2(id, pfx, a, b, c, d, r, s) "ddssss"
 #define DSC_SPECIAL(id, pfx) NULL
 #define DSCM_P1R1(id, pfx, a, r) "dsM"
 #define DSCM_P2R0(id, pfx, a, b) "ssM"

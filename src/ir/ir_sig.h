@@ -49,6 +49,8 @@
 #define ZW_SIG_S_l_v(M, id, pfx) M##_P1R1(id, pfx, l, v)
 #define ZW_SIG_S_ll_i(M, id, pfx) M##_P2R1(id, pfx, l, l, i)
 #define ZW_SIG_S_ll_l(M, id, pfx) M##_P2R1(id, pfx, l, l, l)
+#define ZW_SIG_S_ll_ll(M, id, pfx) M##_P2R2(id, pfx, l, l, l, l)
+#define ZW_SIG_S_llll_ll(M, id, pfx) M##_P4R2(id, pfx, l, l, l, l, l, l)
 #define ZW_SIG_S_v_d(M, id, pfx) M##_P1R1(id, pfx, v, D)
 #define ZW_SIG_S_v_f(M, id, pfx) M##_P1R1(id, pfx, v, F)
 #define ZW_SIG_S_v_i(M, id, pfx) M##_P1R1(id, pfx, v, i)

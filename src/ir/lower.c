@@ -642,12 +642,12 @@ static void lower_generic(L *l, uint32_t op) {
             return;
         }
     }
-    uint32_t s[3];
+    uint32_t s[4];
     pop_srcs(l, np, s);
     start = l->code.n;
     ninsn = l->insn.n;
     emit(l, op);
-    if (nr) W_dst(l, zw_sig_letter_type(oi->results[0]));
+    for (uint32_t i = 0; i < nr; i++) W_dst(l, zw_sig_letter_type(oi->results[i])); /* two: wide arithmetic */
     for (uint32_t i = 0; i < np; i++) W(l, s[i]);
     if (op == ZW_OP_I32_EQZ) set_cmp(l, start, ninsn, (cond){ZW_IR_BR_Z, s[0], 0, 0});
     else if (op == ZW_OP_I64_EQZ) set_cmp(l, start, ninsn, (cond){ZW_IR_BR_Z64, s[0], 0, 0});
@@ -866,7 +866,8 @@ static bool inline_ok_op(uint32_t op) {
     case ZW_OP_I64_CONST: case ZW_OP_F32_CONST: case ZW_OP_F64_CONST:
         return true;
     }
-    if (oi->imm == IMM_NONE) return oi->params && oi->prefix != 0xFD;
+    /* one result at most (the alias machinery retargets a single dst) */
+    if (oi->imm == IMM_NONE) return oi->params && oi->prefix != 0xFD && strlen(oi->results) <= 1;
     if (oi->imm == IMM_MEMARG) return oi->prefix == 0;
     return false;
 }

@@ -83,6 +83,21 @@
         WR_##r(ip[1], SEMF(pfx, id)(x_, y_, z_));                              \
         return 0;                                                              \
     }
+/* two results (wide arithmetic): [d lo][d hi][s...] */
+#define HN_P2R2(id, pfx, a, b, r, s)                                           \
+    H(id) {                                                                    \
+        zw_u128 r_ = zw_wide_##id(fp[ip[3]], fp[ip[4]]);                       \
+        fp[ip[1]] = r_.lo;                                                     \
+        fp[ip[2]] = r_.hi;                                                     \
+        return 0;                                                              \
+    }
+#define HN_P4R2(id, pfx, a, b, c, d, r, s)                                     \
+    H(id) {                                                                    \
+        zw_u128 r_ = zw_wide_##id(fp[ip[3]], fp[ip[4]], fp[ip[5]], fp[ip[6]]); \
+        fp[ip[1]] = r_.lo;                                                     \
+        fp[ip[2]] = r_.hi;                                                     \
+        return 0;                                                              \
+    }
 /* loads [d][addr][M], absolute [d][M]; stores [addr][v][M], [v][M] */
 #define HM_P1R1(id, pfx, a, r)                                                 \
     H(id) {                                                                    \
@@ -264,6 +279,8 @@ H(UNREACHABLE) { TRAP(ZWASM_TRAP_UNREACHABLE); }
 #define TN_P1R1(id, pfx, a, r) TE(ZW_OP_##id, id)
 #define TN_P2R1(id, pfx, a, b, r) TE(ZW_OP_##id, id)
 #define TN_P3R1(id, pfx, a, b, c, r) TE(ZW_OP_##id, id)
+#define TN_P2R2(id, pfx, a, b, r, s) TE(ZW_OP_##id, id)
+#define TN_P4R2(id, pfx, a, b, c, d, r, s) TE(ZW_OP_##id, id)
 
 static const zw_jhelper helpers[ZW_IR_COUNT] = {
 #define X(id, text, prefix, code, imm, sig, access, lanes, feature) GEN(TX, id, prefix, imm, sig)

@@ -242,4 +242,24 @@ ZW_PINNED_OP(zw_f64_mul, double, mulsd, *, "xm")
 #define ST_I64_STORE16(p, x) zw_st16(p, (uint16_t)(x))
 #define ST_I64_STORE32(p, x) zw_st32(p, (uint32_t)(x))
 
+/* ---- wide arithmetic: 128-bit values as (low, high) i64 pairs ---- */
+typedef struct zw_u128 {
+    uint64_t lo, hi;
+} zw_u128;
+static inline zw_u128 zw_wide_I64_ADD128(uint64_t alo, uint64_t ahi, uint64_t blo, uint64_t bhi) {
+    uint64_t lo = alo + blo;
+    return (zw_u128){lo, ahi + bhi + (lo < alo)};
+}
+static inline zw_u128 zw_wide_I64_SUB128(uint64_t alo, uint64_t ahi, uint64_t blo, uint64_t bhi) {
+    return (zw_u128){alo - blo, ahi - bhi - (alo < blo)};
+}
+static inline zw_u128 zw_wide_I64_MUL_WIDE_S(uint64_t a, uint64_t b) {
+    __int128 p = (__int128)(int64_t)a * (int64_t)b;
+    return (zw_u128){(uint64_t)p, (uint64_t)((unsigned __int128)p >> 64)};
+}
+static inline zw_u128 zw_wide_I64_MUL_WIDE_U(uint64_t a, uint64_t b) {
+    unsigned __int128 p = (unsigned __int128)a * b;
+    return (zw_u128){(uint64_t)p, (uint64_t)(p >> 64)};
+}
+
 #endif

@@ -262,23 +262,56 @@ static bool lx_separated(sx_lex *l) {
     return lx_fail(l, l->p, "unknown operator (tokens must be separated)");
 }
 
-/* Skip an annotation "(@..." up to its balanced closing paren. */
+/* The length of the UTF-8 sequence at p (before end), 0 if it is malformed. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end) {
+    size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+    if (!n || (size_t)(end - p) < n) return 0;
+    return zw_utf8_valid(p, n) ? n : 0;
+}
+
+/* An annotation's id right after "(@": identifier characters, or a string
+ * that is not empty and is UTF-8. */
+static bool lx_annotation_id(sx_lex *l, const char *start) {
+    if (l->p < l->end && *l->p == '"') {
+        zw_sx id;
+        if (!lx_string(l, &id)) return false;
+        if (!id.len) return lx_fail(l, start, "empty annotation id");
+        if (!zw_utf8_valid((const uint8_t *)id.text, id.len)) return lx_fail(l, start, "malformed UTF-8 encoding");
+        return true;
+    }
+    const char *s = l->p;
+    while (l->p < l->end && zw_sx_idchar((unsigned char)*l->p)) l->p++;
+    return l->p > s || lx_fail(l, start, "empty annotation id");
+}
+
+/* Skip an annotation "(@id ...)" up to its balanced closing paren.  Its
+ * contents are tokens of any kind, not necessarily separated, and nested
+ * lists; control characters and other characters beyond ASCII are illegal
+ * outside strings, as everywhere. */
 static bool lx_annotation(sx_lex *l) {
     const char *start = l->p;
-    uint64_t depth = 0;
-    while (l->p < l->end) {
+    l->p += 2; /* "(@" */
+    if (!lx_annotation_id(l, start)) return false;
+    uint64_t depth = 1;
+    for (;;) {
         if (!lx_skip(l)) return false;
         if (l->p >= l->end) break;
-        char c = *l->p;
-        if (c == '(') {
-            depth++;
+        unsigned char c = (unsigned char)*l->p;
+        if (c == '(') { /* a list, or what would be an annotation elsewhere */
             l->p++;
+            depth++;
         } else if (c == ')') {
             l->p++;
             if (--depth == 0) return true;
         } else if (c == '"') {
             zw_sx tmp;
             if (!lx_string(l, &tmp)) return false;
+        } else if (c >= 0x80) {
+            if (!utf8_len((const unsigned char *)l->p, (const unsigned char *)l->end))
+                return lx_fail(l, l->p, "malformed UTF-8 encoding");
+            return lx_fail(l, l->p, "illegal character");
+        } else if (c < 0x20 || c == 0x7F) {
+            return lx_fail(l, l->p, "illegal character");
         } else {
             l->p++;
         }
