@@ -242,7 +242,11 @@ TEST(text_malformed) {
     CHECK(malformed("(type $t (func (param i32))) (func (type $t) (param i64))"));
     CHECK(malformed("(func (type 5) (param i32))"));
     CHECK(malformed("(memory 1) (func (i32.load align=3 (i32.const 0)) drop)"));
-    CHECK(malformed("(memory 0x1_0000_0000)"));
+    /* limits are u64 in the text (the validator bounds a memory's size) */
+    CHECK(malformed("(memory 0x1_0000_0000_0000_0000)"));
+    CHECK(malformed("(memory 1 (pagesize 3))"));
+    CHECK(malformed("(@)"));
+    CHECK(malformed("(@a \x01)"));
     CHECK(malformed("(func (export \"\\80\"))"));
     CHECK(malformed("(func (block (param $x i32)))"));
     CHECK(malformed("(func (i8x16.extract_lane_s 256 (v128.const i64x2 0 0)) drop)"));
