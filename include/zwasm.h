@@ -140,8 +140,10 @@ typedef struct zwasm_externtype {
     zwasm_externkind_t kind;
     union {
         zwasm_functype_t func;
-        struct { uint32_t elem; zwasm_limits_t limits; } table;
-        struct { zwasm_limits_t limits; bool is64, shared; } memory;
+        struct { uint32_t elem; zwasm_limits_t limits; bool is64; } table; /* is64: table64 */
+        /* is64: memory64; page_log2: log2 of the page size, 16 (64 KiB) or 0
+         * (custom-page-sizes); limits count pages */
+        struct { zwasm_limits_t limits; bool is64, shared; uint8_t page_log2; } memory;
         struct { uint32_t type; bool mut; } global;
     } of;
 } zwasm_externtype_t;

@@ -96,12 +96,14 @@ static void limits_out(const zw_limits *l, zwasm_limits_t *out) {
 static void tabletype_out(const zw_tabletype *t, zwasm_externtype_t *out) {
     out->of.table.elem = t->elem;
     limits_out(&t->lim, &out->of.table.limits);
+    out->of.table.is64 = t->is64;
 }
 
 static void memtype_out(const zw_memtype *t, zwasm_externtype_t *out) {
     limits_out(&t->lim, &out->of.memory.limits);
     out->of.memory.is64 = t->is64;
     out->of.memory.shared = t->shared;
+    out->of.memory.page_log2 = t->page_log2;
 }
 
 static void globaltype_out(const zw_globaltype *t, zwasm_externtype_t *out) {

@@ -304,12 +304,13 @@ void cli_format_externtype(char *buf, size_t len, const zwasm_externtype_t *t) {
         break;
     case ZWASM_EXTERN_TABLE:
         format_limits(lim, sizeof lim, &t->of.table.limits);
-        snprintf(buf, len, "table %s %s", lim, cli_valkind_name(t->of.table.elem));
+        snprintf(buf, len, "table %s %s%s", lim, cli_valkind_name(t->of.table.elem),
+                 t->of.table.is64 ? " i64" : "");
         break;
     case ZWASM_EXTERN_MEMORY:
         format_limits(lim, sizeof lim, &t->of.memory.limits);
-        snprintf(buf, len, "memory %s pages%s%s", lim, t->of.memory.is64 ? " i64" : "",
-                 t->of.memory.shared ? " shared" : "");
+        snprintf(buf, len, "memory %s pages%s%s%s", lim, t->of.memory.is64 ? " i64" : "",
+                 t->of.memory.shared ? " shared" : "", t->of.memory.page_log2 == 0 ? " (pagesize 1)" : "");
         break;
     case ZWASM_EXTERN_GLOBAL:
         snprintf(buf, len, "global %s%s", t->of.global.mut ? "mut " : "",

@@ -167,5 +167,6 @@ ZWASM_API void zwasm_memory_type(const zwasm_memory_t *m, zwasm_externtype_t *ou
     out->of.memory.limits.max = m->type.lim.has_max ? m->type.lim.max : 0;
     out->of.memory.limits.has_max = m->type.lim.has_max;
     out->of.memory.is64 = m->type.is64;
+    out->of.memory.page_log2 = m->type.page_log2;
     out->of.memory.shared = m->type.shared;
 }

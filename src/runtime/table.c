@@ -132,4 +132,5 @@ ZWASM_API void zwasm_table_type(const zwasm_table_t *t, zwasm_externtype_t *out)
     out->of.table.limits.min = t->size;
     out->of.table.limits.max = t->type.lim.has_max ? t->type.lim.max : 0;
     out->of.table.limits.has_max = t->type.lim.has_max;
+    out->of.table.is64 = t->type.is64;
 }
