@@ -61,6 +61,7 @@ typedef struct jc {
     ZW_VEC(jcold) cold;
     ZW_VEC(jtable) tables;
     bool guarded;            /* memory 0 faults beyond its size: no bounds checks */
+    bool mem64;              /* memory 0 is 64-bit: explicit checks of an i64 address (mem_addr) */
     bool frameless;          /* no native frame (frameless()) */
     bool oom;
 } jc;
@@ -243,13 +244,11 @@ static opclass op_class(uint32_t op) {
 
 /* The instructions that clobber every allocated register. */
 /* The class of the instruction at f->code[pc] of module m: its op's,
- * except that an access to a memory other than 0 (multi-memory) or to a
- * 64-bit one (memory64: explicit checks of an i64 address) goes through
- * its helper (a 32-bit memory 0 is inline). */
+ * except that an access to a memory other than 0 (multi-memory) goes
+ * through its helper (memory 0 is inline, 64-bit too: mem_addr). */
 static opclass insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
     opclass c = op_class(f->code[pc]);
-    if ((c == OC_LOAD || c == OC_STORE) && (zw_ir_mem_index(f->code, pc) || m->mems[0].type.is64))
-        c = OC_HELPER;
+    if ((c == OC_LOAD || c == OC_STORE) && zw_ir_mem_index(f->code, pc)) c = OC_HELPER;
     return c;
 }
 
@@ -924,6 +923,22 @@ static void emit_convert(jc *J, uint32_t op) {
  * (or at the constant address off when abs): bounds-checked against
  * ctx->memsize; returns the memory operand (base r15, index rax). */
 static x64_mem mem_addr(jc *J, bool abs, uint32_t addr, uint64_t off, uint32_t n) {
+    if (J->mem64) {
+        /* a 64-bit memory (memory64): address + offset + n may pass 2^64, so
+         * each sum checks its carry; then the end against the size */
+        gload(J, RAX, addr, true);
+        if (off) {
+            x64_mov_ri(B, RCX, off);
+            x64_alu_rr(B, ALU_ADD, true, RAX, RCX);
+            trap_if(J, CC_B, ZWASM_TRAP_MEMORY_OOB); /* carry */
+        }
+        x64_lea(B, true, RCX, x64_m(RAX, (int32_t)n)); /* rax <= 2^64-1 - n is checked next */
+        x64_alu_rr(B, ALU_CMP, true, RCX, RAX);
+        trap_if(J, CC_B, ZWASM_TRAP_MEMORY_OOB); /* the end wrapped */
+        x64_alu_rm(B, ALU_CMP, true, RCX, CTX(memsize));
+        trap_if(J, CC_A, ZWASM_TRAP_MEMORY_OOB);
+        return x64_mi(R15, RAX, 1, 0);
+    }
     if (J->guarded && off <= INT32_MAX - 16) { /* a fault is the check (signal.c) */
         if (abs) return x64_m(R15, (int32_t)off);
         gload(J, RAX, addr, false);
@@ -1823,6 +1838,7 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
     /* a 32-bit memory of pages no smaller than the OS's, in a JIT engine's
      * full reservation (runtime/memory.c), faults beyond its size */
     J.guarded = J.m->nmems && !J.m->mems[0].type.is64 && J.m->mems[0].type.page_log2 >= 12;
+    J.mem64 = J.m->nmems && J.m->mems[0].type.is64;
     J.frameless = frameless(J.m, f);
     bool ok = false;
     int ngp = jm->m->trace ? 0 : NGP, nfp = jm->m->trace ? 0 : NFP;
