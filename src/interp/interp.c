@@ -610,7 +610,7 @@ static zwasm_result_t run(zw_store *s, const zw_ifunc *fn, zw_instance *inst, zw
     zw_funcinst *callee_f;
     const uint32_t *ret_ip;
     uint32_t call_base;
-    bool tail; /* call_indirect: a tail call */
+    bool tail; /* do_call: a tail call */
     /* Fuel (only modules lowered with m->fuel have checks) lives in a local
      * and goes back to the store around host calls and on exit; without
      * fuel the checks only look at the interrupt request. */
@@ -802,10 +802,12 @@ L_base:
         DISPATCH();
     }
     LOP(RETURN_CALL):
+        tail = true;
         callee_f = inst->funcs[ip[1]];
         call_base = ip[2];
-        goto do_tail_call;
+        goto do_call;
     LOP(CALL):
+        tail = false;
         callee_f = inst->funcs[ip[1]];
         call_base = ip[2];
         ret_ip = ip + 3;
@@ -827,7 +829,6 @@ L_base:
         if (ZW_UNLIKELY(callee_f->type_id != inst->type_ids[ip[1]])) TRAP(ZWASM_TRAP_INDIRECT_CALL_TYPE);
         call_base = ip[3];
         ret_ip = ip + 5;
-        if (tail) goto do_tail_call;
         goto do_call;
     }
     LIR(SELECT128): {
@@ -954,9 +955,12 @@ L_base:
     }
 #endif
 
+/* A call (tail false) or a tail call (tail true: the callee's frame
+ * replaces this one: same fp, same depth, the same return) of callee_f,
+ * its arguments at fp + call_base. */
 do_call: {
     zw_slot *nfp = fp + call_base;
-    if (callee_f->host) {
+    if (callee_f->host) { /* a tail call of the host: a call, then return its results */
         ex->depth = depth;
         ex->sp = fp + fn->frame_slots;
         if (ex->fuel_on) ex->fuel = fuel;
@@ -967,6 +971,11 @@ do_call: {
             membase = mem0->base;
             memsize = mem0->size;
         }
+        if (tail) {
+            const zw_functype *t = callee_f->type;
+            memmove(fp, nfp, (size_t)zw_types_slots(t->results, t->nresults) * sizeof *fp);
+            goto do_return;
+        }
         ip = ret_ip;
         DISPATCH();
     }
@@ -974,46 +983,19 @@ do_call: {
     if (ZW_UNLIKELY(!__atomic_load_n(&callee->tcode, __ATOMIC_ACQUIRE)) &&
         (rc = ifunc_build((zw_ifunc *)callee, err)) != ZWASM_OK)
         goto host_fail;
-    if (ZW_UNLIKELY(depth >= maxd || nfp + callee->frame_slots > stack_end))
-        TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
-    frames[depth++] = (zw_frame){ret_ip, fp, fn, inst};
+    if (tail) {
+        if (ZW_UNLIKELY(fp + callee->frame_slots > stack_end)) TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
+        memmove(fp, nfp, (size_t)callee->nparam_slots * sizeof *fp);
+        nfp = fp; /* the return restores the caller's instance (its frame record) */
+    } else {
+        if (ZW_UNLIKELY(depth >= maxd || nfp + callee->frame_slots > stack_end))
+            TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
+        frames[depth++] = (zw_frame){ret_ip, fp, fn, inst};
+    }
     for (uint32_t i = callee->nparam_slots; i < callee->nlocal_slots; i++) nfp[i] = 0;
     fp = nfp;
     fn = callee;
     if (callee_f->inst != inst) {
-        inst = callee_f->inst;
-        LOAD_INST();
-    }
-    ip = (const uint32_t *)callee->tcode;
-    DISPATCH();
-}
-
-do_tail_call: {
-    zw_slot *args = fp + call_base;
-    if (callee_f->host) { /* a host callee: call it, then return its results */
-        ex->depth = depth;
-        ex->sp = fp + fn->frame_slots;
-        if (ex->fuel_on) ex->fuel = fuel;
-        rc = zw_call_host(s, callee_f, inst, args, err);
-        if (ex->fuel_on) fuel = ex->fuel;
-        if (rc != ZWASM_OK) goto host_fail;
-        if (mem0) {
-            membase = mem0->base;
-            memsize = mem0->size;
-        }
-        const zw_functype *t = callee_f->type;
-        memmove(fp, args, (size_t)zw_types_slots(t->results, t->nresults) * sizeof *fp);
-        goto do_return;
-    }
-    const zw_ifunc *callee = callee_f->code;
-    if (ZW_UNLIKELY(!__atomic_load_n(&callee->tcode, __ATOMIC_ACQUIRE)) &&
-        (rc = ifunc_build((zw_ifunc *)callee, err)) != ZWASM_OK)
-        goto host_fail;
-    if (ZW_UNLIKELY(fp + callee->frame_slots > stack_end)) TRAP(ZWASM_TRAP_STACK_EXHAUSTED);
-    memmove(fp, args, (size_t)callee->nparam_slots * sizeof *fp);
-    for (uint32_t i = callee->nparam_slots; i < callee->nlocal_slots; i++) fp[i] = 0;
-    fn = callee;
-    if (callee_f->inst != inst) { /* the return restores the caller's (its frame record) */
         inst = callee_f->inst;
         LOAD_INST();
     }

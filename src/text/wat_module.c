@@ -57,7 +57,7 @@ static bool limits(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n, 
     bool is64 = addr_type(items, n, i);
     uint64_t lo, hi, bound = UINT64_MAX; /* the validator bounds them */
     if (*i >= n) return zw_wt_fail(m, at, "expected limits");
-    zw_num_res r;
+    zw_num_res r = ZW_NUM_OK;
     if (items[*i]->kind != ZW_SX_ATOM || (r = zw_num_uint(items[*i]->text, bound, &lo)) != ZW_NUM_OK)
         return zw_wt_fail(m, items[*i], "%s", items[*i]->kind != ZW_SX_ATOM ? "expected limits" : zw_num_msg(r));
     ++*i;
