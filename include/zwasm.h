@@ -425,6 +425,9 @@ ZWASM_API const char *zwasm_func_name(const zwasm_func_t *f);
 /* ---- memories ------------------------------------------------------------------------ */
 ZWASM_API zwasm_memory_t *zwasm_memory_new(zwasm_store_t *store, uint64_t min_pages,
                                            uint64_t max_pages, bool has_max);
+/* A memory of type (kind ZWASM_EXTERN_MEMORY: limits, is64, page_log2 16 or
+ * 0); NULL when the type is out of range, or on out of memory. */
+ZWASM_API zwasm_memory_t *zwasm_memory_new_typed(zwasm_store_t *store, const zwasm_externtype_t *type);
 /* The memory's bytes (valid until it grows). */
 ZWASM_API uint8_t *zwasm_memory_data(zwasm_memory_t *m);
 ZWASM_API uint64_t zwasm_memory_size(const zwasm_memory_t *m); /* bytes */
@@ -437,6 +440,10 @@ ZWASM_API void zwasm_memory_type(const zwasm_memory_t *m, zwasm_externtype_t *ou
 /* ---- tables --------------------------------------------------------------------------- */
 ZWASM_API zwasm_table_t *zwasm_table_new(zwasm_store_t *store, uint32_t elem_kind, uint64_t min,
                                          uint64_t max, bool has_max, zwasm_val_t init);
+/* A table of type (kind ZWASM_EXTERN_TABLE: elem, limits, is64), every
+ * element init; NULL when the type is out of range, or on out of memory. */
+ZWASM_API zwasm_table_t *zwasm_table_new_typed(zwasm_store_t *store, const zwasm_externtype_t *type,
+                                               zwasm_val_t init);
 /* The number of elements. */
 ZWASM_API uint64_t zwasm_table_size(const zwasm_table_t *t);
 /* Element i in *out; false if i is out of range. */

@@ -85,6 +85,15 @@ cli_spectest *cli_spectest_new(zwasm_store_t *store, bool verbose) {
         ok = t && add(st, "table", (zwasm_extern_t){.kind = ZWASM_EXTERN_TABLE, .of.table = t});
     }
     if (ok) {
+        zwasm_val_t null = {.kind = ZWASM_FUNCREF, .of.funcref = NULL};
+        zwasm_externtype_t tt = {.kind = ZWASM_EXTERN_TABLE};
+        tt.of.table.elem = ZWASM_FUNCREF;
+        tt.of.table.limits = (zwasm_limits_t){10, 20, true};
+        tt.of.table.is64 = true;
+        zwasm_table_t *t = zwasm_table_new_typed(store, &tt, null);
+        ok = t && add(st, "table64", (zwasm_extern_t){.kind = ZWASM_EXTERN_TABLE, .of.table = t});
+    }
+    if (ok) {
         zwasm_memory_t *m = zwasm_memory_new(store, 1, 2, true);
         ok = m && add(st, "memory", (zwasm_extern_t){.kind = ZWASM_EXTERN_MEMORY, .of.memory = m});
     }

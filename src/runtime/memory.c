@@ -139,10 +139,21 @@ int64_t zw_memory_grow(zw_memory *m, uint64_t delta) {
 
 ZWASM_API zwasm_memory_t *zwasm_memory_new(zwasm_store_t *store, uint64_t min_pages,
                                            uint64_t max_pages, bool has_max) {
-    if (!zw_store_live(store) || min_pages > ZW_MAX_PAGES_32) return NULL;
-    if (has_max && (max_pages > ZW_MAX_PAGES_32 || max_pages < min_pages)) return NULL;
-    zw_memtype t = {.lim = {.min = min_pages, .max = has_max ? max_pages : 0, .has_max = has_max},
-                    .page_log2 = 16};
+    zwasm_externtype_t t = {.kind = ZWASM_EXTERN_MEMORY};
+    t.of.memory.limits = (zwasm_limits_t){min_pages, max_pages, has_max};
+    t.of.memory.page_log2 = 16;
+    return zwasm_memory_new_typed(store, &t);
+}
+
+ZWASM_API zwasm_memory_t *zwasm_memory_new_typed(zwasm_store_t *store, const zwasm_externtype_t *type) {
+    if (!zw_store_live(store) || !type || type->kind != ZWASM_EXTERN_MEMORY || type->of.memory.shared)
+        return NULL;
+    const zwasm_limits_t *l = &type->of.memory.limits;
+    zw_memtype t = {.lim = {.min = l->min, .max = l->has_max ? l->max : 0, .has_max = l->has_max},
+                    .is64 = type->of.memory.is64, .page_log2 = type->of.memory.page_log2};
+    if ((t.page_log2 != 16 && t.page_log2 != 0) || l->min > zw_mem_max_pages(&t) ||
+        (l->has_max && (l->max > zw_mem_max_pages(&t) || l->max < l->min)))
+        return NULL;
     zw_memory *m;
     zw_memory_create(store, &t, &m, NULL);
     return m;

@@ -87,12 +87,24 @@ static bool ref_of(const zw_store *s, uint32_t elem_kind, const zwasm_val_t *v, 
 
 ZWASM_API zwasm_table_t *zwasm_table_new(zwasm_store_t *store, uint32_t elem_kind, uint64_t min,
                                          uint64_t max, bool has_max, zwasm_val_t init) {
-    if (!zw_store_live(store) || (elem_kind != ZWASM_FUNCREF && elem_kind != ZWASM_EXTERNREF))
-        return NULL;
-    if (min > ZW_TABLE_MAX_32 || (has_max && (max > ZW_TABLE_MAX_32 || max < min))) return NULL;
+    zwasm_externtype_t t = {.kind = ZWASM_EXTERN_TABLE};
+    t.of.table.elem = elem_kind;
+    t.of.table.limits = (zwasm_limits_t){min, max, has_max};
+    return zwasm_table_new_typed(store, &t, init);
+}
+
+ZWASM_API zwasm_table_t *zwasm_table_new_typed(zwasm_store_t *store, const zwasm_externtype_t *type,
+                                               zwasm_val_t init) {
+    if (!zw_store_live(store) || !type || type->kind != ZWASM_EXTERN_TABLE) return NULL;
+    uint32_t elem_kind = type->of.table.elem;
+    uint64_t min = type->of.table.limits.min, max = type->of.table.limits.max;
+    bool has_max = type->of.table.limits.has_max, is64 = type->of.table.is64;
+    if (elem_kind != ZWASM_FUNCREF && elem_kind != ZWASM_EXTERNREF) return NULL;
+    uint64_t bound = is64 ? UINT64_MAX : ZW_TABLE_MAX_32;
+    if (min > bound || (has_max && (max > bound || max < min))) return NULL;
     void *ref;
     if (!ref_of(store, elem_kind, &init, &ref)) return NULL;
-    zw_tabletype t = {.elem = elem_kind,
+    zw_tabletype t = {.elem = elem_kind, .is64 = is64,
                       .lim = {.min = min, .max = has_max ? max : 0, .has_max = has_max}};
     zw_tableinst *tab;
     zw_table_create(store, &t, ref, &tab, NULL);

@@ -851,3 +851,36 @@ TEST(api_module_outlived_by_instance) {
     }
     env_free(&e);
 }
+
+/* Memories and tables of every type the API can describe: 64-bit ones,
+ * 1-byte pages; their types come back as given; out-of-range types fail. */
+TEST(api_typed_memories_and_tables) {
+    zwasm_engine_t *e = test_engine_new(NULL);
+    zwasm_store_t *s = zwasm_store_new(e);
+    zwasm_externtype_t mt = {.kind = ZWASM_EXTERN_MEMORY}, got;
+    mt.of.memory.limits = (zwasm_limits_t){3, 100, true};
+    mt.of.memory.is64 = true;
+    mt.of.memory.page_log2 = 0;
+    zwasm_memory_t *m = zwasm_memory_new_typed(s, &mt);
+    CHECK(m != NULL);
+    CHECK_EQ_INT(zwasm_memory_size(m), 3);
+    CHECK_EQ_INT(zwasm_memory_grow(m, 5), 3);
+    CHECK_EQ_INT(zwasm_memory_size(m), 8);
+    zwasm_memory_type(m, &got);
+    CHECK(got.of.memory.is64 && got.of.memory.page_log2 == 0 && got.of.memory.limits.max == 100);
+    mt.of.memory.page_log2 = 12; /* only 64 KiB and 1-byte pages exist */
+    CHECK(zwasm_memory_new_typed(s, &mt) == NULL);
+    zwasm_externtype_t tt = {.kind = ZWASM_EXTERN_TABLE};
+    tt.of.table.elem = ZWASM_EXTERNREF;
+    tt.of.table.limits = (zwasm_limits_t){2, 0, false};
+    tt.of.table.is64 = true;
+    zwasm_val_t null = {.kind = ZWASM_EXTERNREF};
+    zwasm_table_t *t = zwasm_table_new_typed(s, &tt, null);
+    CHECK(t != NULL);
+    zwasm_table_type(t, &got);
+    CHECK(got.of.table.is64 && got.of.table.elem == ZWASM_EXTERNREF && got.of.table.limits.min == 2);
+    tt.of.table.limits = (zwasm_limits_t){2, 1, true}; /* max below min */
+    CHECK(zwasm_table_new_typed(s, &tt, null) == NULL);
+    zwasm_store_delete(s);
+    zwasm_engine_delete(e);
+}
