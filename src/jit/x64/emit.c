@@ -1209,6 +1209,34 @@ static void move_slots_down(jc *J, uint32_t from, uint32_t n) {
     }
 }
 
+/* A tail call's arguments, at slots base.. (nslots of them), straight to
+ * slots 0.. from where they are (a register or their slot), through rdx;
+ * registers keep their values.  When the two ranges overlap, they are
+ * spilled and moved down in order instead. */
+static void tail_args(jc *J, uint32_t base, uint32_t nslots) {
+    if (base < nslots) {
+        spill_reads(J);
+        move_slots_down(J, base, nslots);
+        return;
+    }
+    for (uint32_t k = 0; k < J->ops.n; k++) {
+        const zw_ir_opnd *o = &J->ops.v[k];
+        if (o->def || o->slot < base || o->slot >= base + nslots) continue; /* not an argument */
+        uint32_t dst = o->slot - base;
+        int r = zw_ra_class(o->type) == 0 ? greg(J, o->slot) : xreg(J, o->slot, o->type);
+        if (r >= 0 && zw_ra_class(o->type) == 0) {
+            x64_mov_mr(B, true, SLOT(dst), r);
+        } else if (r >= 0) {
+            xstore_mem(J, SLOT(dst), o->type, r);
+        } else {
+            for (uint32_t w = 0; w < zw_slots(o->type); w++) {
+                x64_mov_rm(B, true, RDX, SLOT(o->slot + w));
+                x64_mov_mr(B, true, SLOT(dst + w), RDX);
+            }
+        }
+    }
+}
+
 /* return_call / return_call_indirect: the arguments move to slots 0.., this
  * function's native frame goes, and control jumps to the callee, which
  * returns to this function's caller: the value stack (same fp), the
@@ -1218,10 +1246,9 @@ static void move_slots_down(jc *J, uint32_t from, uint32_t n) {
 static void emit_tail_call(jc *J, uint32_t op) {
     const uint32_t *ip = J->ip;
     const zw_module *m = J->m;
-    spill_reads(J); /* the arguments, in memory at the base */
     if (op == ZW_IR_RETURN_CALL_LOCAL) {
         const zw_functype *t = zw_func_type(m, m->nfunc_imports + ip[1]);
-        move_slots_down(J, ip[2], zw_types_slots(t->params, t->nparams));
+        tail_args(J, ip[2], zw_types_slots(t->params, t->nparams));
         x64_pop(B, RBP);
         if (&J->jm->f[ip[1]] == J->jf) {
             x64_patch_rel32(B, x64_jmp_rel32(B), 0); /* to this code's start */
@@ -1251,13 +1278,15 @@ static void emit_tail_call(jc *J, uint32_t op) {
     load_inst(B, RDX);
     x64_alu_rm(B, ALU_CMP, true, RDX, x64_m(RAX, (int32_t)offsetof(zw_funcinst, inst)));
     uint32_t slow2 = x64_jcc_rel32(B, CC_NE);
-    move_slots_down(J, base, zw_types_slots(t->params, t->nparams));
+    tail_args(J, base, zw_types_slots(t->params, t->nparams));
     x64_pop(B, RBP);
     x64_mov_rr(B, true, RAX, RCX);
     x64_jmp_m(B, x64_m(RAX, 0));
-    /* the host or another instance: call, then return the results */
+    /* the host or another instance: call, then return the results (the
+     * registers are as they were before the fast path) */
     x64_patch_rel32(B, slow1, B->len);
     x64_patch_rel32(B, slow2, B->len);
+    spill_reads(J); /* the arguments, in memory at the base */
     x64_lea(B, true, RBX, SLOT(base));
     x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.call_any);
     x64_call_r(B, RCX);

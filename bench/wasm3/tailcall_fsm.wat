@@ -1,0 +1,30 @@
+;; A state machine whose states are functions that tail-call the next state
+;; (WebAssembly 3.0 tail calls): it scans n pseudo-random symbols (an LCG)
+;; through four states, counting transitions into state 3.  Constant stack
+;; space is what lets it run at all: n is far beyond any call-depth limit.
+(module
+  (type $state (func (param i32 i32 i32) (result i32))) ;; remaining, seed, count
+  (table $states 4 funcref)
+  (elem (i32.const 0) $s0 $s1 $s2 $s3)
+  (func $next (param $seed i32) (result i32)
+    (i32.add (i32.mul (local.get $seed) (i32.const 1103515245)) (i32.const 12345)))
+  (func $s0 (type $state)
+    (if (result i32) (i32.eqz (local.get 0)) (then (local.get 2))
+      (else (return_call_indirect $states (type $state)
+        (i32.sub (local.get 0) (i32.const 1)) (call $next (local.get 1)) (local.get 2)
+        (i32.and (i32.shr_u (local.get 1) (i32.const 16)) (i32.const 3))))))
+  (func $s1 (type $state)
+    (if (result i32) (i32.eqz (local.get 0)) (then (local.get 2))
+      (else (if (result i32) (i32.and (local.get 1) (i32.const 0x100))
+        (then (return_call $s2 (i32.sub (local.get 0) (i32.const 1)) (call $next (local.get 1)) (local.get 2)))
+        (else (return_call $s0 (i32.sub (local.get 0) (i32.const 1)) (call $next (local.get 1)) (local.get 2)))))))
+  (func $s2 (type $state)
+    (if (result i32) (i32.eqz (local.get 0)) (then (local.get 2))
+      (else (return_call $s3 (i32.sub (local.get 0) (i32.const 1)) (call $next (local.get 1)) (local.get 2)))))
+  (func $s3 (type $state)
+    (if (result i32) (i32.eqz (local.get 0)) (then (local.get 2))
+      (else (return_call $s1 (i32.sub (local.get 0) (i32.const 1)) (call $next (local.get 1))
+        (i32.add (local.get 2) (i32.const 1))))))
+  (func (export "run") (param $n i32) (result i32)
+    (call $s0 (local.get $n) (i32.const 42) (i32.const 0)))
+)
