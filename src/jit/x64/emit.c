@@ -244,11 +244,17 @@ static opclass op_class(uint32_t op) {
 
 /* The instructions that clobber every allocated register. */
 /* The class of the instruction at f->code[pc] of module m: its op's,
- * except that an access to a memory other than 0 (multi-memory) goes
- * through its helper (memory 0 is inline, 64-bit too: mem_addr). */
+ * except that an access to a memory other than 0 (multi-memory) with an
+ * offset of 2^31 or more goes through its helper (the others are inline:
+ * mem_addr). */
 static opclass insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
     opclass c = op_class(f->code[pc]);
-    if ((c == OC_LOAD || c == OC_STORE) && zw_ir_mem_index(f->code, pc)) c = OC_HELPER;
+    if ((c == OC_LOAD || c == OC_STORE) && zw_ir_mem_index(f->code, pc)) {
+        uint64_t off; /* [d][addr][M] or [addr][v][M]: M's offset at word 4 */
+        memcpy(&off, f->code + pc + 4, 8);
+        if (off > INT32_MAX - 16) c = OC_HELPER;
+    }
+    (void)m;
     return c;
 }
 
@@ -923,6 +929,29 @@ static void emit_convert(jc *J, uint32_t op) {
  * (or at the constant address off when abs): bounds-checked against
  * ctx->memsize; returns the memory operand (base r15, index rax). */
 static x64_mem mem_addr(jc *J, bool abs, uint32_t addr, uint64_t off, uint32_t n) {
+    uint32_t k = abs ? 0 : zw_ir_mem_index(J->f->code, J->pc);
+    if (k) {
+        /* another memory (multi-memory), read from the instance: rcx = the
+         * memory, then its base; rax = address + offset + n, checked
+         * against its size (a carry is out of bounds for a 64-bit one);
+         * rdx (a store's value) is left alone.  insn_class sends offsets
+         * of 2^31 and more to the helper. */
+        bool is64 = J->m->mems[k].type.is64;
+        load_inst(B, RCX);
+        x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_instance, mems)));
+        x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)(k * 8)));
+        gload(J, RAX, addr, is64); /* zero-extends a 32-bit address */
+        if (off) {
+            x64_alu_ri(B, ALU_ADD, true, RAX, (int32_t)off);
+            if (is64) trap_if(J, CC_B, ZWASM_TRAP_MEMORY_OOB);
+        }
+        x64_alu_ri(B, ALU_ADD, true, RAX, (int32_t)n);
+        if (is64) trap_if(J, CC_B, ZWASM_TRAP_MEMORY_OOB);
+        x64_alu_rm(B, ALU_CMP, true, RAX, x64_m(RCX, (int32_t)offsetof(zw_memory, size)));
+        trap_if(J, CC_A, ZWASM_TRAP_MEMORY_OOB);
+        x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_memory, base)));
+        return x64_mi(RCX, RAX, 1, -(int32_t)n);
+    }
     if (J->mem64) {
         /* a 64-bit memory (memory64): address + offset + n may pass 2^64, so
          * each sum checks its carry; then the end against the size */
