@@ -608,7 +608,7 @@ static zwasm_result_t run(zw_store *s, const zw_ifunc *fn, zw_instance *inst, zw
     uint32_t trap_elem = 0;
     zwasm_result_t rc;
     zw_funcinst *callee_f;
-    const uint32_t *ret_ip;
+    const uint32_t *ret_ip = NULL; /* (a tail call has none) */
     uint32_t call_base;
     bool tail; /* do_call: a tail call */
     /* Fuel (only modules lowered with m->fuel have checks) lives in a local
@@ -881,9 +881,10 @@ L_base:
     }
     LOP(TABLE_GROW): {
         zw_tableinst *t = inst->tables[ip[4]];
-        uint64_t n = zw_table_index(t, fp[ip[3]]);
-        BURN_ELEMS(n);
-        fp[ip[1]] = zw_table_result(t, zw_table_grow(t, n, (void *)(uintptr_t)fp[ip[2]]));
+        int64_t r;
+        uint32_t k = zw_table_grow_fuel(t, zw_table_index(t, fp[ip[3]]), (void *)(uintptr_t)fp[ip[2]], &fuel, &r);
+        if (ZW_UNLIKELY(k)) TRAP(k);
+        fp[ip[1]] = zw_table_result(t, r);
         NEXT(5);
     }
     /* bulk memory and table instructions: runtime/bulk.c */

@@ -214,9 +214,10 @@ H(TABLE_SIZE) {
 }
 H(TABLE_GROW) {
     zw_tableinst *t = inst->tables[ip[4]];
-    uint64_t n = zw_table_index(t, fp[ip[3]]);
-    BURN_ELEMS(n);
-    fp[ip[1]] = zw_table_result(t, zw_table_grow(t, n, (void *)(uintptr_t)fp[ip[2]]));
+    int64_t r;
+    uint32_t k = zw_table_grow_fuel(t, zw_table_index(t, fp[ip[3]]), (void *)(uintptr_t)fp[ip[2]], &ctx->fuel, &r);
+    if (k) return k;
+    fp[ip[1]] = zw_table_result(t, r);
     return 0;
 }
 /* bulk memory and table instructions: runtime/bulk.c */

@@ -43,6 +43,19 @@ uint32_t zw_memory_init(zw_instance *inst, uint32_t seg, zw_memory *mm, uint64_t
     return t;
 }
 
+uint32_t zw_table_grow_fuel(zw_tableinst *tab, uint64_t n, void *init, uint64_t *fuel, int64_t *result) {
+    /* a grow that cannot succeed returns -1 and burns nothing */
+    const zw_store *s = tab->store;
+    if (n > tab->max - tab->size || n > ZW_TABLE_MAX_ELEMS - tab->size || s->mem_used > s->limits.memory_bytes ||
+        n * sizeof(void *) > s->limits.memory_bytes - s->mem_used) {
+        *result = -1;
+        return 0;
+    }
+    uint32_t t = burn(fuel, n / 8);
+    if (!t) *result = zw_table_grow(tab, n, init);
+    return t;
+}
+
 uint32_t zw_table_fill(zw_tableinst *tab, uint64_t i, void *val, uint64_t n, uint64_t *fuel) {
     if (ZW_UNLIKELY(!zw_in_range(i, n, tab->size))) return ZWASM_TRAP_TABLE_OOB;
     uint32_t t = burn(fuel, n / 8);

@@ -118,6 +118,8 @@ int64_t zw_memory_grow(zw_memory *m, uint64_t delta) {
     if (delta == 0) return (int64_t)old;
     if (delta > m->max_pages - old) return -1;
     unsigned pl = page_log2(&m->type);
+    /* beyond the reservation (checked in pages: 2^48 64 KiB pages shift to 0) */
+    if (old + delta > (m->reserved >> pl)) return -1;
     uint64_t new_bytes = (old + delta) << pl;
     if (new_bytes > m->reserved) return -1;
     if (!zw_store_charge(m->store, new_bytes - m->size)) return -1;

@@ -250,6 +250,11 @@ zwasm_result_t zw_table_create(zw_store *s, const zw_tabletype *t, void *init,
 int64_t zw_memory_grow(zw_memory *m, uint64_t delta);
 int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init);
 
+/* Implementation limit on the number of elements of any table (as in V8):
+ * creating a larger table fails (out of memory) and table.grow beyond it
+ * returns -1, instead of trying to allocate up to 32 GiB of pointers. */
+#define ZW_TABLE_MAX_ELEMS ((uint64_t)10000000)
+
 /* ---- operands of memory and table instructions (memory64, table64) ---- */
 /* An address, index or size operand as memory/table reads it: the slot's
  * low 32 bits for a 32-bit one, all 64 for a 64-bit one. */
@@ -279,6 +284,9 @@ uint32_t zw_memory_copy(zw_memory *md, zw_memory *ms, uint64_t d, uint64_t s, ui
 uint32_t zw_memory_init(zw_instance *inst, uint32_t seg, zw_memory *mm, uint64_t d, uint64_t s,
                         uint64_t n, uint64_t *fuel);
 uint32_t zw_table_fill(zw_tableinst *tab, uint64_t i, void *val, uint64_t n, uint64_t *fuel);
+/* table.grow by n with fuel: *result the old size or -1; a grow that cannot
+ * succeed burns nothing. */
+uint32_t zw_table_grow_fuel(zw_tableinst *tab, uint64_t n, void *init, uint64_t *fuel, int64_t *result);
 uint32_t zw_table_copy(zw_tableinst *td, zw_tableinst *ts, uint64_t d, uint64_t s, uint64_t n,
                        uint64_t *fuel);
 uint32_t zw_table_init(zw_instance *inst, uint32_t seg, zw_tableinst *tab, uint64_t d, uint64_t s,

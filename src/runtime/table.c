@@ -5,10 +5,6 @@
 #include "runtime.h"
 
 #define ZW_TABLE_MAX_32 ((uint64_t)UINT32_MAX)
-/* Implementation limit on the number of elements of any table (as in V8):
- * creating a larger table fails (out of memory) and table.grow beyond it
- * returns -1, instead of trying to allocate up to 32 GiB of pointers. */
-#define ZW_TABLE_MAX_ELEMS ((uint64_t)10000000)
 
 zwasm_result_t zw_table_create(zw_store *s, const zw_tabletype *t, void *init,
                                zw_tableinst **out, zwasm_error_t *err) {

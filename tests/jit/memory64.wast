@@ -66,3 +66,13 @@
 (assert_trap (invoke "tfill" (i64.const 2) (i64.const -1)) "out of bounds table access")
 (assert_return (invoke "tfill" (i64.const 0) (i64.const 6)))
 (assert_trap (invoke "call" (i64.const 1)) "uninitialized element")
+
+;; growing an empty 64-bit memory to exactly 2^48 pages must fail (its byte
+;; size would wrap to 0), and so must growing a table past what it may hold
+(module
+  (memory i64 0)
+  (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0)))
+  (func (export "size") (result i64) (memory.size)))
+(assert_return (invoke "grow" (i64.const 0x1_0000_0000_0000)) (i64.const -1))
+(assert_return (invoke "grow" (i64.const 0xffff_ffff_ffff)) (i64.const -1))
+(assert_return (invoke "size") (i64.const 0))

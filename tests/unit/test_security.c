@@ -524,6 +524,35 @@ TEST(sec_fuel_charges_bulk_memory) {
     zwasm_engine_delete(e);
 }
 
+/* table.grow that cannot succeed returns -1 and burns no fuel (it used to
+ * burn n/8 first and trap "out of fuel" on a grow by -1); one that can
+ * burns one unit per 8 elements. */
+TEST(sec_fuel_table_grow_that_fails) {
+    zwasm_config_t cfg;
+    zwasm_config_init(&cfg);
+    cfg.fuel = 1000;
+    zwasm_engine_t *e = test_engine_new(&cfg);
+    zwasm_store_t *s = zwasm_store_new(e);
+    zwasm_module_t *m = compile(e,
+        "(module (table 0 funcref)"
+        "  (func (export \"grow\") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))",
+        NULL);
+    zwasm_instance_t *inst;
+    zwasm_error_t err;
+    CHECK_EQ_INT(zwasm_instance_new(s, m, NULL, 0, &inst, &err), ZWASM_OK);
+    zwasm_val_t n = I32(-1), r;
+    CHECK_EQ_INT(zwasm_func_call(s, export_func(inst, "grow"), &n, 1, &r, 1, &err), ZWASM_OK);
+    CHECK_EQ_INT(r.of.i32, -1);
+    uint64_t left = 0;
+    CHECK(zwasm_store_get_fuel(s, &left) && left == 999); /* the call's entry only */
+    n = I32(800);
+    CHECK_EQ_INT(zwasm_func_call(s, export_func(inst, "grow"), &n, 1, &r, 1, &err), ZWASM_OK);
+    CHECK_EQ_INT(r.of.i32, 0);
+    CHECK(zwasm_store_get_fuel(s, &left) && left == 999 - 1 - 100);
+    zwasm_module_delete(m);
+    zwasm_engine_delete(e);
+}
+
 /* ---- interruption ----------------------------------------------------------------------------- */
 
 typedef struct {
