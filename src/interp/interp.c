@@ -90,19 +90,6 @@ static ZW_NOINLINE void trace_insn(const zw_ir_func *fn, uint32_t pc, const zw_s
 
 /* ---- the interpreter ---------------------------------------------------------- */
 #define TRAP(kind) do { trap_kind = (kind); goto do_trap; } while (0)
-/* Bulk instructions burn fuel for the work they do (zwasm.h, "Fuel"): one
- * unit per 64 bytes of memory or 8 table elements. */
-#define BURN(units)                                                            \
-    do {                                                                       \
-        uint64_t u_ = (units);                                                 \
-        if (ZW_UNLIKELY(u_ > fuel)) {                                          \
-            fuel = 0;                                                          \
-            TRAP(ZWASM_TRAP_OUT_OF_FUEL);                                      \
-        }                                                                      \
-        fuel -= u_;                                                            \
-    } while (0)
-#define BURN_BYTES(n) BURN((n) / 64)
-#define BURN_ELEMS(n) BURN((n) / 8)
 #define MEMCHECK(ea, n) do { if (ZW_UNLIKELY((ea) + (n) > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB); } while (0)
 
 #if ZW_INTERP_SWITCH

@@ -34,18 +34,6 @@
     uint8_t *membase = inst->mems[ip[k]]->base;                                \
     uint64_t memsize = inst->mems[ip[k]]->size
 #define MEMCHECK(ea, n) do { if (ZW_UNLIKELY((ea) + (n) > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB); } while (0)
-/* Bulk instructions burn fuel for their work (zwasm.h, "Fuel"). */
-#define BURN(units)                                                            \
-    do {                                                                       \
-        uint64_t u_ = (units);                                                 \
-        if (ZW_UNLIKELY(u_ > ctx->fuel)) {                                     \
-            ctx->fuel = 0;                                                     \
-            TRAP(ZWASM_TRAP_OUT_OF_FUEL);                                      \
-        }                                                                      \
-        ctx->fuel -= u_;                                                       \
-    } while (0)
-#define BURN_BYTES(n) BURN((n) / 64)
-#define BURN_ELEMS(n) BURN((n) / 8)
 
 /* ---- generated from opcodes.def -------------------------------------------------- */
 #define HX_NONE(id, pfx, sig) ZW_SIG(sig, HN, id, pfx)

@@ -16,8 +16,6 @@
 #include "runtime.h"
 
 #define ZW_GUARD_BYTES ((uint64_t)64 << 10)
-#define ZW_MAX_PAGES_32 ((uint64_t)65536)
-#define ZW_MAX_PAGES_64 ((uint64_t)1 << 48)
 #define ZW_FULL_RESERVE ((uint64_t)8 << 30)
 
 static unsigned page_log2(const zw_memtype *t) { return t->page_log2; }
@@ -121,7 +119,6 @@ int64_t zw_memory_grow(zw_memory *m, uint64_t delta) {
     /* beyond the reservation (checked in pages: 2^48 64 KiB pages shift to 0) */
     if (old + delta > (m->reserved >> pl)) return -1;
     uint64_t new_bytes = (old + delta) << pl;
-    if (new_bytes > m->reserved) return -1;
     if (!zw_store_charge(m->store, new_bytes - m->size)) return -1;
     /* whole system pages (small wasm pages, custom-page-sizes, end inside
      * one: the rest of it is already accessible, and still zero) */
