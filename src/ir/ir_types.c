@@ -30,15 +30,6 @@ static const char *const ir_types[] = {
 #undef X
 };
 
-uint32_t zw_ir_mem_index(const uint32_t *code, uint32_t pc) {
-    uint32_t at = pc + 1;
-    for (const char *d = zw_ir_desc(code[pc]); *d; d++) {
-        if (*d == 'M') return code[at];
-        at += *d == 'I' ? 2 : *d == 'V' ? 4 : 1; /* loads, stores: d, s before M */
-    }
-    return 0;
-}
-
 uint32_t zw_ir_base_op(uint32_t op) {
     if (op < ZW_OP_COUNT) return op;
     switch (op) {
@@ -228,6 +219,16 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
     }
     }
     return o.n;
+}
+
+uint32_t zw_ir_mem_index(const uint32_t *code, uint32_t pc) {
+    const uint32_t *c = code + pc;
+    const char *desc = zw_ir_desc(c[0]);
+    for (uint32_t k = 1; *desc; desc++) {
+        if (*desc == 'M') return c[k];
+        k += operand_words(*desc, c, k);
+    }
+    return 0;
 }
 
 uint32_t zw_ir_call_base(const zw_ir_func *f, uint32_t pc) {
