@@ -44,10 +44,9 @@ uint32_t zw_memory_init(zw_instance *inst, uint32_t seg, zw_memory *mm, uint64_t
 }
 
 uint32_t zw_table_grow_fuel(zw_tableinst *tab, uint64_t n, void *init, uint64_t *fuel, int64_t *result) {
-    /* a grow that cannot succeed returns -1 and burns nothing */
-    const zw_store *s = tab->store;
-    if (n > tab->max - tab->size || n > ZW_TABLE_MAX_ELEMS - tab->size || s->mem_used > s->limits.memory_bytes ||
-        n * sizeof(void *) > s->limits.memory_bytes - s->mem_used) {
+    /* a grow that cannot succeed returns -1 and burns nothing (n is at most
+     * ZW_TABLE_MAX_ELEMS once the table allows it: the product cannot wrap) */
+    if (!zw_table_can_grow(tab, n) || !zw_store_can_charge(tab->store, n * sizeof(void *))) {
         *result = -1;
         return 0;
     }

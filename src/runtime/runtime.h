@@ -226,6 +226,7 @@ bool zw_store_ref_ok(const zw_store *s, uint32_t kind, const void *ref);
 /* Charge `bytes` of memory/table storage to s against its limit (false:
  * over the limit, nothing charged); release gives them back. */
 bool zw_store_charge(zw_store *s, uint64_t bytes);
+bool zw_store_can_charge(const zw_store *s, uint64_t bytes);
 void zw_store_release(zw_store *s, uint64_t bytes);
 /* Intern a function type in the store; returns its id (or UINT32_MAX on OOM). */
 uint32_t zw_store_type_id(zw_store *s, const zw_functype *t);
@@ -249,11 +250,9 @@ zwasm_result_t zw_table_create(zw_store *s, const zw_tabletype *t, void *init,
  * size or -1 (the spec's failure result: nothing changed). */
 int64_t zw_memory_grow(zw_memory *m, uint64_t delta);
 int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init);
-
-/* Implementation limit on the number of elements of any table (as in V8):
- * creating a larger table fails (out of memory) and table.grow beyond it
- * returns -1, instead of trying to allocate up to 32 GiB of pointers. */
-#define ZW_TABLE_MAX_ELEMS ((uint64_t)10000000)
+/* Whether t's maximum and the engine's cap on table size allow delta more
+ * elements (the store's memory limit is zw_store_can_charge's). */
+bool zw_table_can_grow(const zw_tableinst *t, uint64_t delta);
 
 /* ---- operands of memory and table instructions (memory64, table64) ---- */
 /* An address, index or size operand as memory/table reads it: the slot's

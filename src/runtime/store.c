@@ -286,8 +286,12 @@ bool zw_store_ref_ok(const zw_store *s, uint32_t kind, const void *ref) {
 
 /* ---- limits, fuel, interruption ---------------------------------------------------- */
 
+bool zw_store_can_charge(const zw_store *s, uint64_t bytes) {
+    return bytes <= s->limits.memory_bytes && s->mem_used <= s->limits.memory_bytes - bytes;
+}
+
 bool zw_store_charge(zw_store *s, uint64_t bytes) {
-    if (bytes > s->limits.memory_bytes || s->mem_used > s->limits.memory_bytes - bytes) return false;
+    if (!zw_store_can_charge(s, bytes)) return false;
     s->mem_used += bytes;
     return true;
 }

@@ -5,6 +5,10 @@
 #include "runtime.h"
 
 #define ZW_TABLE_MAX_32 ((uint64_t)UINT32_MAX)
+/* Implementation limit on the number of elements of any table (as in V8):
+ * creating a larger table fails (out of memory) and table.grow beyond it
+ * returns -1, instead of trying to allocate up to 32 GiB of pointers. */
+#define ZW_TABLE_MAX_ELEMS ((uint64_t)10000000)
 
 zwasm_result_t zw_table_create(zw_store *s, const zw_tabletype *t, void *init,
                                zw_tableinst **out, zwasm_error_t *err) {
@@ -53,12 +57,15 @@ void zw_table_destroy(zw_tableinst *t) {
     zw_free(t->store->al, t);
 }
 
+bool zw_table_can_grow(const zw_tableinst *t, uint64_t delta) {
+    return delta <= t->max - t->size && t->size + delta <= ZW_TABLE_MAX_ELEMS;
+}
+
 int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init) {
     uint64_t old = t->size;
     if (delta == 0) return (int64_t)old;
-    if (delta > t->max - old) return -1;
+    if (!zw_table_can_grow(t, delta)) return -1;
     uint64_t n = old + delta;
-    if (n > ZW_TABLE_MAX_ELEMS) return -1;
     if (!zw_store_charge(t->store, delta * sizeof(void *))) return -1;
     void **e = zw_realloc_array(t->store->al, t->elems, (size_t)n, sizeof(void *));
     if (!e) {
