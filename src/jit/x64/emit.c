@@ -1194,13 +1194,29 @@ static void indirect_callee(jc *J) {
     x64_mov_rr(B, true, RAX, RDX);
 }
 
+/* rax = function idx of this instance (its zw_funcinst). */
+static void load_funcinst(jc *J, uint32_t idx) {
+    load_inst(B, RAX);
+    x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)offsetof(zw_instance, funcs)));
+    x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)(idx * 8)));
+}
+
+/* Call the function in rax (any kind: wasm of any instance, the host)
+ * through the call_any stub, its frame at slot base; rbx is this frame's
+ * again after. */
+static void call_any_at(jc *J, uint32_t base) {
+    x64_lea(B, true, RBX, SLOT(base));
+    x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.call_any);
+    x64_call_r(B, RCX);
+    x64_lea(B, true, RBX, x64_m(RBX, -(int32_t)(base * 8)));
+}
+
 static void emit_call(jc *J, uint32_t op) {
     const uint32_t *ip = J->ip;
     across(J, false);
     spill_reads(J);
-    uint32_t base;
     if (op == ZW_IR_CALL_LOCAL) {
-        base = ip[2];
+        uint32_t base = ip[2];
         x64_lea(B, true, RBX, SLOT(base));
         if (&J->jm->f[ip[1]] == J->jf) {
             /* recursion: straight to this code's start (rax, the callee, is
@@ -1210,21 +1226,14 @@ static void emit_call(jc *J, uint32_t op) {
             x64_mov_ri(B, RAX, (uint64_t)(uintptr_t)&J->jm->f[ip[1]]);
             x64_call_m(B, x64_m(RAX, 0));
         }
-    } else {
-        if (op == ZW_OP_CALL) {
-            base = ip[2];
-            load_inst(B, RAX);
-            x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)offsetof(zw_instance, funcs)));
-            x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)(ip[1] * 8)));
-        } else { /* call_indirect type table B index */
-            base = ip[3];
-            indirect_callee(J);
-        }
-        x64_lea(B, true, RBX, SLOT(base));
-        x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.call_any);
-        x64_call_r(B, RCX);
+        x64_lea(B, true, RBX, x64_m(RBX, -(int32_t)(base * 8)));
+    } else if (op == ZW_OP_CALL) {
+        load_funcinst(J, ip[1]);
+        call_any_at(J, ip[2]);
+    } else { /* call_indirect type table B index */
+        indirect_callee(J);
+        call_any_at(J, ip[3]);
     }
-    x64_lea(B, true, RBX, x64_m(RBX, -(int32_t)(base * 8)));
     reload_defs(J);
     across(J, true);
 }
@@ -1292,9 +1301,7 @@ static void emit_tail_call(jc *J, uint32_t op) {
     if (op == ZW_OP_RETURN_CALL) {
         base = ip[2];
         t = zw_func_type(m, ip[1]);
-        load_inst(B, RAX);
-        x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)offsetof(zw_instance, funcs)));
-        x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)(ip[1] * 8)));
+        load_funcinst(J, ip[1]);
     } else {
         base = ip[3];
         t = &m->types[ip[1]].func;
@@ -1316,10 +1323,7 @@ static void emit_tail_call(jc *J, uint32_t op) {
     x64_patch_rel32(B, slow1, B->len);
     x64_patch_rel32(B, slow2, B->len);
     spill_reads(J); /* the arguments, in memory at the base */
-    x64_lea(B, true, RBX, SLOT(base));
-    x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.call_any);
-    x64_call_r(B, RCX);
-    x64_lea(B, true, RBX, x64_m(RBX, -(int32_t)(base * 8)));
+    call_any_at(J, base);
     move_slots_down(J, base, zw_types_slots(t->results, t->nresults));
     epilogue(J);
 }
