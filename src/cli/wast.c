@@ -298,22 +298,32 @@ static const char *result_word(zwasm_result_t r) {
     return "?";
 }
 
-/* Encode a module form and compile it.  The module is kept in s->modules. */
-static zwasm_result_t compile_module(script *s, const zw_sx *form, zwasm_module_t **out, char **id,
-                                     zwasm_error_t *err) {
+/* Encode a module form and compile it; *text_phase tells whether the text
+ * encoder refused it.  The caller owns the module. */
+static zwasm_result_t encode_and_compile(script *s, const zw_sx *form, zwasm_module_t **out, char **id,
+                                         bool *text_phase, zwasm_error_t *err) {
     zw_buf bin = {0};
     *out = NULL;
     if (id) *id = NULL;
     zwasm_result_t r = zw_wat_encode_module(form, &bin, id, err);
     if (r == ZWASM_OK && bin.oom)
         r = zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    *text_phase = r != ZWASM_OK;
     if (r == ZWASM_OK) r = zwasm_module_new(s->engine, bin.data, bin.len, out, err);
     zw_buf_free(&bin);
     if (r != ZWASM_OK) {
         if (*out) zwasm_module_delete(*out);
         *out = NULL;
-        return r;
     }
+    return r;
+}
+
+/* Encode a module form and compile it.  The module is kept in s->modules. */
+static zwasm_result_t compile_module(script *s, const zw_sx *form, zwasm_module_t **out, char **id,
+                                     zwasm_error_t *err) {
+    bool text_phase;
+    zwasm_result_t r = encode_and_compile(s, form, out, id, &text_phase, err);
+    if (r != ZWASM_OK) return r;
     if (!ZW_VEC_PUSH(NULL, &s->modules, *out)) {
         zwasm_module_delete(*out);
         *out = NULL;
@@ -853,21 +863,10 @@ static void assert_module_fails(script *s, const zw_sx *cmd, zwasm_result_t want
     const char *expect = expected_text(cmd, 2);
     zwasm_error_t err = {0};
     zwasm_module_t *m;
-    zw_buf bin = {0};
-    char *id = NULL;
-    bool text_phase = false;
-    zwasm_result_t r = zw_wat_encode_module(cmd->items[1], &bin, &id, &err);
-    free(id);
-    if (r == ZWASM_OK && bin.oom)
-        r = zw_err_set(&err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
-    if (r != ZWASM_OK) {
-        text_phase = true;
-    } else {
-        r = zwasm_module_new(s->engine, bin.data, bin.len, &m, &err);
-        if (r == ZWASM_OK) zwasm_module_delete(m);
-    }
-    zw_buf_free(&bin);
+    bool text_phase;
+    zwasm_result_t r = encode_and_compile(s, cmd->items[1], &m, NULL, &text_phase, &err);
     if (r == ZWASM_OK) {
+        zwasm_module_delete(m);
         FAIL(s, cmd->line, "%s: module loaded (expected %s \"%s\")", kw, result_word(want), expect);
         return;
     }
@@ -914,15 +913,9 @@ static void assert_unlinkable(script *s, const zw_sx *cmd) {
 static void assert_custom(script *s, const zw_sx *cmd, const char *kw) {
     zwasm_error_t err = {0};
     zwasm_module_t *m;
-    zw_buf bin = {0};
-    char *id = NULL;
-    zwasm_result_t r = zw_wat_encode_module(cmd->items[1], &bin, &id, &err);
-    free(id);
-    if (r == ZWASM_OK) {
-        r = zwasm_module_new(s->engine, bin.data, bin.len, &m, &err);
-        if (r == ZWASM_OK) zwasm_module_delete(m);
-    }
-    zw_buf_free(&bin);
+    bool text_phase;
+    zwasm_result_t r = encode_and_compile(s, cmd->items[1], &m, NULL, &text_phase, &err);
+    if (r == ZWASM_OK) zwasm_module_delete(m);
     if (r == ZWASM_OK || r == ZWASM_ERR_MALFORMED || r == ZWASM_ERR_INVALID) {
         PASS(s, cmd->line);
         return;
