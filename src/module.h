@@ -311,6 +311,11 @@ static inline zw_valtype zw_mem_addr_type(const zw_module *m, uint32_t x) {
 static inline zw_valtype zw_table_addr_type(const zw_module *m, uint32_t x) {
     return x < m->ntables && m->tables[x].type.is64 ? ZW_I64 : ZW_I32;
 }
+/* The type of memory.copy's / table.copy's count between objects of address
+ * types a and b: i64 only when both are 64-bit. */
+static inline zw_valtype zw_copy_count_type(zw_valtype a, zw_valtype b) {
+    return a == ZW_I64 && b == ZW_I64 ? ZW_I64 : ZW_I32;
+}
 
 /* The most pages memory type t may have: as many as its address type can
  * address, and no more than 2^32-1 (i32) or 2^64-1 (i64). */

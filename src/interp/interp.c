@@ -884,7 +884,7 @@ L_base:
     }
     LOP(TABLE_COPY): {
         zw_tableinst *td = inst->tables[ip[4]], *ts = inst->tables[ip[5]];
-        uint64_t n = td->type.is64 && ts->type.is64 ? fp[ip[3]] : (uint32_t)fp[ip[3]];
+        uint64_t n = zw_copy_count(td->type.is64, ts->type.is64, fp[ip[3]]);
         uint32_t k = zw_table_copy(td, ts, zw_table_index(td, fp[ip[1]]), zw_table_index(ts, fp[ip[2]]), n, &fuel);
         if (ZW_UNLIKELY(k)) TRAP(k);
         NEXT(6);
@@ -927,7 +927,7 @@ L_base:
         NEXT(2);
     LOP(MEMORY_COPY): {
         zw_memory *md = inst->mems[ip[4]], *ms = inst->mems[ip[5]];
-        uint64_t n = md->type.is64 && ms->type.is64 ? fp[ip[3]] : (uint32_t)fp[ip[3]];
+        uint64_t n = zw_copy_count(md->type.is64, ms->type.is64, fp[ip[3]]);
         uint32_t k = zw_memory_copy(md, ms, zw_mem_addr(md, fp[ip[1]]), zw_mem_addr(ms, fp[ip[2]]), n, &fuel);
         if (ZW_UNLIKELY(k)) TRAP(k);
         NEXT(6);

@@ -125,7 +125,7 @@ zw_valtype zw_ir_module_type(const zw_module *m, uint32_t op, const uint32_t *ni
         mem = mem || op == ZW_OP_MEMORY_INIT || op == ZW_OP_MEMORY_COPY || op == ZW_OP_MEMORY_FILL;
         zw_valtype ta = mem ? zw_mem_addr_type(m, x) : zw_table_addr_type(m, x);
         zw_valtype tb = mem ? zw_mem_addr_type(m, nimm[1]) : zw_table_addr_type(m, nimm[1]);
-        return c == 'a' ? ta : c == 'A' ? tb : ta == ZW_I64 && tb == ZW_I64 ? ZW_I64 : ZW_I32;
+        return c == 'a' ? ta : c == 'A' ? tb : zw_copy_count_type(ta, tb);
     }
     }
     return 0;

@@ -259,6 +259,11 @@ bool zw_table_can_grow(const zw_tableinst *t, uint64_t delta);
  * low 32 bits for a 32-bit one, all 64 for a 64-bit one. */
 static inline uint64_t zw_mem_addr(const zw_memory *mm, zw_slot v) { return mm->type.is64 ? v : (uint32_t)v; }
 static inline uint64_t zw_table_index(const zw_tableinst *t, zw_slot v) { return t->type.is64 ? v : (uint32_t)v; }
+/* memory.copy's / table.copy's count, 64-bit only when both sides are
+ * (zw_copy_count_type). */
+static inline uint64_t zw_copy_count(bool dst64, bool src64, zw_slot v) {
+    return dst64 && src64 ? v : (uint32_t)v;
+}
 /* A result of memory.size/grow or table.size/grow (-1: grow failed). */
 static inline zw_slot zw_mem_result(const zw_memory *mm, int64_t r) {
     return mm->type.is64 ? (uint64_t)r : (uint32_t)r;

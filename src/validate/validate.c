@@ -252,13 +252,13 @@ static bool apply_sig(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
     case ZW_OP_MEMORY_INIT: p[0] = zw_mem_addr_type(m, in->b); break;
     case ZW_OP_MEMORY_COPY:
         a = zw_mem_addr_type(m, in->a), b = zw_mem_addr_type(m, in->b);
-        p[0] = a, p[1] = b, p[2] = a == ZW_I64 && b == ZW_I64 ? ZW_I64 : ZW_I32;
+        p[0] = a, p[1] = b, p[2] = zw_copy_count_type(a, b);
         break;
     case ZW_OP_TABLE_SIZE: r[0] = zw_table_addr_type(m, in->a); break;
     case ZW_OP_TABLE_INIT: p[0] = zw_table_addr_type(m, in->b); break;
     case ZW_OP_TABLE_COPY:
         a = zw_table_addr_type(m, in->a), b = zw_table_addr_type(m, in->b);
-        p[0] = a, p[1] = b, p[2] = a == ZW_I64 && b == ZW_I64 ? ZW_I64 : ZW_I32;
+        p[0] = a, p[1] = b, p[2] = zw_copy_count_type(a, b);
         break;
     default: break;
     }
