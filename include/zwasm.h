@@ -279,6 +279,11 @@ typedef struct zwasm_allocator {
                                                      beyond 3.0) */
 #define ZWASM_FEATURE_WIDE_ARITHMETIC (1u << 6) /* i64.add128, sub128, mul_wide_s/u (a
                                                    proposal beyond 3.0) */
+#define ZWASM_FEATURE_FUNCTION_REFERENCES (1u << 7) /* typed function references:
+                                                       (ref $t), call_ref, br_on_null ... */
+#define ZWASM_FEATURE_GC             (1u << 8) /* structs, arrays, i31, casts, rec groups */
+#define ZWASM_FEATURE_EXCEPTIONS     (1u << 9) /* tags, throw, try_table, exnref (and the
+                                                  legacy try/catch/delegate/rethrow) */
 #define ZWASM_FEATURES_DEFAULT                                                   \
     (ZWASM_FEATURE_MULTI_MEMORY | ZWASM_FEATURE_EXTENDED_CONST | ZWASM_FEATURE_TAIL_CALL |   \
      ZWASM_FEATURE_RELAXED_SIMD | ZWASM_FEATURE_MEMORY64 | ZWASM_FEATURE_CUSTOM_PAGE_SIZES | \

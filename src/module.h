@@ -19,11 +19,19 @@
 
 /* ---- value types ----------------------------------------------------------
  * zw_valtype is 32 bits:
- *   bits 0..7   : the binary type code (0x7F i32 ... 0x70 funcref, 0x6F externref;
- *                 later 0x64 / 0x63 for (ref ht) / (ref null ht) ...)
- *   bits 8..31  : for typed references, heap type (abstract code or type
- *                 index + 1) and a nullable flag (not used in Wasm 2.0).
- * For Wasm 2.0 a zw_valtype is just its code byte. */
+ *   number types: the binary code byte (0x7F i32 ... 0x7B v128);
+ *   a nullable reference to an abstract heap type: its shorthand code byte
+ *   (0x70 funcref, 0x6F externref, 0x6E anyref, ... 0x69 exnref), however
+ *   it was written, so that Wasm 2.0 types (and the API's value kinds,
+ *   zwasm_valkind_t) are the same numbers;
+ *   every other reference: bits 0..7 ZW_REF_NULL (0x63, nullable) or ZW_REF
+ *   (0x64, non-null), bits 8..31 the heap type:
+ *     < 0x100  an abstract heap type, by its binary code (ZW_HT_FUNC 0x70 ...);
+ *     >= 0x100 a defined type, ZW_HT_IDX + index.  The index is a type index
+ *              of the module the type appears in, or a canonical type id of
+ *              a store (runtime/), as each structure says.
+ *   packed storage types of fields are ZW_I8 / ZW_I16.
+ * Equal types have equal encodings (within one index space). */
 typedef uint32_t zw_valtype;
 enum {
     ZW_I32 = 0x7F,
@@ -31,14 +39,56 @@ enum {
     ZW_F32 = 0x7D,
     ZW_F64 = 0x7C,
     ZW_V128 = 0x7B,
-    ZW_FUNCREF = 0x70,
-    ZW_EXTERNREF = 0x6F,
+    ZW_I8 = 0x78,   /* packed field storage types (GC) */
+    ZW_I16 = 0x77,
+    ZW_REF_NULL = 0x63,
+    ZW_REF = 0x64,
 };
-static inline bool zw_is_ref(zw_valtype t) { return t == ZW_FUNCREF || t == ZW_EXTERNREF; }
+/* Abstract heap types (their binary codes). ZW_HT_BOT is the validator's
+ * bottom of an unreachable stack, never in a module. */
+enum {
+    ZW_HT_BOT = 0x01,
+    ZW_HT_EXN = 0x69,
+    ZW_HT_ARRAY = 0x6A,
+    ZW_HT_STRUCT = 0x6B,
+    ZW_HT_I31 = 0x6C,
+    ZW_HT_EQ = 0x6D,
+    ZW_HT_ANY = 0x6E,
+    ZW_HT_EXTERN = 0x6F,
+    ZW_HT_FUNC = 0x70,
+    ZW_HT_NONE = 0x71,
+    ZW_HT_NOEXTERN = 0x72,
+    ZW_HT_NOFUNC = 0x73,
+    ZW_HT_NOEXN = 0x74,
+    ZW_HT_IDX = 0x100, /* + type index */
+};
+#define ZW_HT_MAX_IDX ((1u << 23) - ZW_HT_IDX) /* type indices a valtype can carry */
+static inline bool zw_heap_is_idx(uint32_t ht) { return ht >= ZW_HT_IDX; }
+static inline zw_valtype zw_ref_type(uint32_t ht, bool nullable) {
+    if (nullable && !zw_heap_is_idx(ht) && ht != ZW_HT_BOT) return ht;
+    return (ht << 8) | (nullable ? ZW_REF_NULL : ZW_REF);
+}
+#define ZW_FUNCREF ((zw_valtype)ZW_HT_FUNC)
+#define ZW_EXTERNREF ((zw_valtype)ZW_HT_EXTERN)
+#define ZW_EXNREF ((zw_valtype)ZW_HT_EXN)
+static inline bool zw_is_ref(zw_valtype t) {
+    if (t < 0x100) return t >= ZW_HT_EXN && t <= ZW_HT_NOEXN;
+    return (t & 0xFF) == ZW_REF || (t & 0xFF) == ZW_REF_NULL;
+}
 static inline bool zw_is_num(zw_valtype t) { return t >= ZW_V128 && t <= ZW_I32; }
+static inline bool zw_ref_nullable(zw_valtype t) { return t < 0x100 || (t & 0xFF) == ZW_REF_NULL; }
+static inline uint32_t zw_ref_heap(zw_valtype t) { return t < 0x100 ? t : t >> 8; }
+/* A type a local may have without an initialisation rule: numbers and
+ * nullable references have a default value. */
+static inline bool zw_defaultable(zw_valtype t) { return !zw_is_ref(t) || zw_ref_nullable(t); }
 /* Number of 8-byte value slots a value of this type occupies (v128: 2). */
 static inline uint32_t zw_slots(zw_valtype t) { return t == ZW_V128 ? 2 : 1; }
-const char *zw_valtype_name(zw_valtype t); /* "i32", "funcref", ... */
+/* "i32", "funcref", "(ref null 3)", ... in buf (ZW_VALTYPE_BUF bytes); returns buf. */
+#define ZW_VALTYPE_BUF 32
+const char *zw_valtype_str(zw_valtype t, char *buf);
+/* Short name for messages without a buffer: exact for numbers and the
+ * abstract references, "ref" for references to a defined type. */
+const char *zw_valtype_name(zw_valtype t);
 
 /* ---- types ----------------------------------------------------------------- */
 typedef struct zw_functype {
@@ -47,12 +97,35 @@ typedef struct zw_functype {
     zw_valtype *results; /* == params + nparams */
 } zw_functype;
 
-typedef enum { ZW_COMP_FUNC = 0 /* later: struct, array */ } zw_comp_kind;
+typedef enum { ZW_COMP_FUNC = 0, ZW_COMP_STRUCT = 1, ZW_COMP_ARRAY = 2 } zw_comp_kind;
 
+/* A field of a struct or the element of an array: a value type or a packed
+ * storage type (ZW_I8, ZW_I16). */
+typedef struct zw_fieldtype {
+    zw_valtype type;
+    bool mut;
+} zw_fieldtype;
+
+#define ZW_NO_TYPE UINT32_MAX
+
+/* A defined type (a "sub type" of the GC proposal): a composite type, its
+ * declared supertype and finality, and the recursion group it belongs to.
+ * Heap types inside it are indices of the same index space as the type
+ * itself (module type indices in a module, canonical ids in a store). */
 typedef struct zw_type {
     zw_comp_kind kind;
-    zw_functype func;
-    /* later: rec group, supertypes, finality */
+    zw_functype func;      /* ZW_COMP_FUNC */
+    uint32_t nfields;      /* ZW_COMP_STRUCT: the fields; ZW_COMP_ARRAY: 1 */
+    zw_fieldtype *fields;
+    uint32_t super;        /* the declared supertype, or ZW_NO_TYPE */
+    bool final;
+    uint32_t rec_first, rec_count; /* its recursion group: types rec_first .. +rec_count-1 */
+    /* Set by the validator (module) or the store (canonical ids): the
+     * smallest index of an equivalent type (iso-recursive equivalence), so
+     * types a and b are equal iff canon[a] == canon[b]; and the length of
+     * its supertype chain. */
+    uint32_t canon;
+    uint32_t depth;
 } zw_type;
 
 typedef struct zw_limits {
@@ -286,12 +359,16 @@ zwasm_result_t zw_validate(zw_module *m, zwasm_error_t *err);
  *   MEMARG: align (log2), mem, offset;  LANE / MEMARG_LANE: lane
  *   I32/I64: imm (sign-extended);  F32/F64: v.u32[0] / v.u64[0] bits
  *   V128/SHUFFLE: v;  SELECT_T: a = number of types, b = the first type
- *   HEAPTYPE: a = 0x70 or 0x6F */
+ *   HEAPTYPE: a = heap type (ZW_HT_* or ZW_HT_IDX + type index)
+ *   TYPE / TAG: a;  TYPE_FIELD / TYPE_N / TYPE_DATA / TYPE_ELEM / TYPE_TYPE: a, b
+ *   TRY_TABLE: the block type as BLOCK, b = number of catch clauses at tbl
+ *   BR_ON_CAST: flags, a = label, b = source heap type, c = target heap type */
 typedef struct zw_instr {
     uint32_t op; /* zw_op from opcodes.h */
-    uint32_t a, b;
+    uint32_t a, b, c;
     uint8_t bt_kind;
     uint8_t lane;
+    uint8_t flags;
     uint32_t align, mem;
     uint64_t offset;
     int64_t imm;

@@ -31,13 +31,23 @@ typedef enum zw_imm {
     IMM_MEMARG_LANE, /* memarg then 1 byte lane index */
     IMM_SHUFFLE,     /* 16 bytes of lane indices */
     IMM_SELECT_T,    /* vec(valtype) */
-    IMM_HEAPTYPE,    /* heap type (0x70 func, 0x6F extern, or s33 index later) */
+    IMM_HEAPTYPE,    /* heap type: an abstract code byte or an s33 type index: a */
     IMM_TABLE_TABLE, /* u32 dst table, u32 src table */
     IMM_ELEM_TABLE,  /* u32 elem segment, u32 table */
     IMM_ELEM,        /* u32 elem segment */
     IMM_DATA,        /* u32 data segment */
     IMM_DATA_MEM,    /* u32 data segment, u32 memory: a, b */
     IMM_MEM_MEM,     /* u32 dst memory, u32 src memory: a, b */
+    IMM_TYPE,        /* u32 type index: a */
+    IMM_TYPE_FIELD,  /* u32 type index, u32 field index: a, b */
+    IMM_TYPE_N,      /* u32 type index, u32 count: a, b */
+    IMM_TYPE_DATA,   /* u32 type index, u32 data segment: a, b */
+    IMM_TYPE_ELEM,   /* u32 type index, u32 elem segment: a, b */
+    IMM_TYPE_TYPE,   /* u32 dst type index, u32 src type index: a, b */
+    IMM_TAG,         /* u32 tag index: a */
+    IMM_TRY_TABLE,   /* blocktype, then vec(catch clause): tbl, count in b */
+    IMM_BR_ON_CAST,  /* flags byte (bit 0/1: source/target nullable), u32 label,
+                        heap type, heap type: flags, a = label, b, c = heap types */
 } zw_imm;
 
 typedef enum zw_op {
@@ -49,7 +59,7 @@ typedef enum zw_op {
 
 typedef struct zw_opinfo {
     const char *text;  /* mnemonic in the text format */
-    uint8_t prefix;    /* 0, 0xFC or 0xFD */
+    uint8_t prefix;    /* 0, 0xFB, 0xFC or 0xFD */
     uint32_t code;     /* opcode byte or the u32 after the prefix */
     zw_imm imm;
     /* Stack signature for fixed-typed instructions: params and results as

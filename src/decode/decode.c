@@ -5,12 +5,15 @@
  * testsuite's message.  Also owns zw_module_free and zw_valtype_name.
  * Validity rules (index ranges, typing) are left to validate/.
  */
+#include <stdio.h>
+
 #include "../module.h"
 #include "../opcodes.h"
 #include "reader.h"
 
 /* Implementation limits (the specification allows up to 2^32-1 locals). */
 #define ZW_MAX_LOCALS 50000u
+#define ZW_MAX_TYPES 1000000u /* fewer than ZW_HT_MAX_IDX: a saturated index is unknown */
 #define ZW_MAX_MODULE_LOCALS (1u << 24)
 
 /* A vector count: each element takes at least min_size bytes. */
@@ -30,24 +33,6 @@ static bool rd_name(zw_rd *r, zw_name *out) {
     out->str = (const char *)r->p;
     out->len = n;
     r->p += n;
-    return true;
-}
-
-static bool rd_valtype(zw_rd *r, zw_valtype *out) {
-    const uint8_t *at = r->p;
-    uint8_t b;
-    if (!zw_rd_u8(r, &b)) return false;
-    if (!zw_is_valtype_byte(b)) return zw_rd_fail(r, at, "malformed value type");
-    *out = b;
-    return true;
-}
-
-static bool rd_reftype(zw_rd *r, zw_valtype *out) {
-    const uint8_t *at = r->p;
-    uint8_t b;
-    if (!zw_rd_u8(r, &b)) return false;
-    if (b != 0x70 && b != 0x6F) return zw_rd_fail(r, at, "malformed reference type");
-    *out = b;
     return true;
 }
 
@@ -90,7 +75,7 @@ static bool rd_limits(zw_rd *r, uint32_t features, zw_limits *lim, bool *is64, u
 
 static bool rd_tabletype(zw_rd *r, uint32_t features, zw_tabletype *t) {
     memset(t, 0, sizeof *t);
-    return rd_reftype(r, &t->elem) && rd_limits(r, features, &t->lim, &t->is64, NULL);
+    return zw_rd_reftype(r, features, &t->elem) && rd_limits(r, features, &t->lim, &t->is64, NULL);
 }
 
 static bool rd_memtype(zw_rd *r, uint32_t features, zw_memtype *t) {
@@ -99,8 +84,8 @@ static bool rd_memtype(zw_rd *r, uint32_t features, zw_memtype *t) {
     return rd_limits(r, features, &t->lim, &t->is64, &t->page_log2);
 }
 
-static bool rd_globaltype(zw_rd *r, zw_globaltype *t) {
-    if (!rd_valtype(r, &t->type)) return false;
+static bool rd_globaltype(zw_rd *r, uint32_t features, zw_globaltype *t) {
+    if (!zw_rd_valtype(r, features, &t->type)) return false;
     const uint8_t *at = r->p;
     uint8_t m;
     if (!zw_rd_u8(r, &m)) return false;
@@ -196,38 +181,118 @@ static bool rd_expr(dec *d, zw_expr *e) {
 }
 
 /* ---- sections -------------------------------------------------------------- */
+/* A function type after its 0x60. */
+static bool rd_functype(dec *d, zw_functype *ft) {
+    zw_rd *r = &d->r;
+    uint32_t np, nr;
+    if (!rd_count(r, &np, 1)) return false;
+    ft->params = zw_calloc(&d->m->al, np, sizeof(zw_valtype));
+    if (!ft->params) return nomem(d);
+    ft->results = ft->params;
+    for (uint32_t k = 0; k < np; k++)
+        if (!zw_rd_valtype(r, d->m->features, &ft->params[k])) return false;
+    ft->nparams = np;
+    if (!rd_count(r, &nr, 1)) return false;
+    zw_valtype *nv = zw_realloc_array(&d->m->al, ft->params, (size_t)np + nr, sizeof(zw_valtype));
+    if (!nv) return nomem(d);
+    ft->params = nv;
+    ft->results = nv + np;
+    for (uint32_t k = 0; k < nr; k++)
+        if (!zw_rd_valtype(r, d->m->features, &ft->results[k])) return false;
+    ft->nresults = nr;
+    return true;
+}
+
+/* A field type: storage type (a value type, or i8 / i16), mutability. */
+static bool rd_fieldtype(dec *d, zw_fieldtype *f) {
+    zw_rd *r = &d->r;
+    if (r->p < r->end && (*r->p == ZW_I8 || *r->p == ZW_I16)) f->type = *r->p++;
+    else if (!zw_rd_valtype(r, d->m->features, &f->type)) return false;
+    const uint8_t *at = r->p;
+    uint8_t mut;
+    if (!zw_rd_u8(r, &mut)) return false;
+    if (mut > 1) return zw_rd_fail(r, at, "malformed mutability");
+    f->mut = mut;
+    return true;
+}
+
+/* One sub type: [0x50 | 0x4F vec(supertype)] composite type. */
+static bool rd_subtype(dec *d, zw_type *t) {
+    zw_rd *r = &d->r;
+    bool gc = d->m->features & ZWASM_FEATURE_GC;
+    const uint8_t *at = r->p;
+    uint8_t form;
+    t->super = ZW_NO_TYPE;
+    t->final = true;
+    if (!zw_rd_u8(r, &form)) return false;
+    if (gc && (form == 0x50 || form == 0x4F)) {
+        t->final = form == 0x4F;
+        uint32_t n;
+        if (!rd_count(r, &n, 1)) return false;
+        if (n > 1) return zw_rd_fail(r, at, "invalid supertype count");
+        if (n == 1 && !zw_rd_u32(r, &t->super)) return false;
+        at = r->p;
+        if (!zw_rd_u8(r, &form)) return false;
+    }
+    if (form & 0x80) return zw_rd_fail(r, at + 1, "integer representation too long");
+    if (form == 0x60) {
+        t->kind = ZW_COMP_FUNC;
+        return rd_functype(d, &t->func);
+    }
+    if (gc && form == 0x5F) {
+        t->kind = ZW_COMP_STRUCT;
+        uint32_t n;
+        if (!rd_count(r, &n, 2)) return false;
+        t->fields = zw_calloc(&d->m->al, n ? n : 1, sizeof *t->fields);
+        if (!t->fields) return nomem(d);
+        t->nfields = n;
+        for (uint32_t i = 0; i < n; i++)
+            if (!rd_fieldtype(d, &t->fields[i])) return false;
+        return true;
+    }
+    if (gc && form == 0x5E) {
+        t->kind = ZW_COMP_ARRAY;
+        t->fields = zw_calloc(&d->m->al, 1, sizeof *t->fields);
+        if (!t->fields) return nomem(d);
+        t->nfields = 1;
+        return rd_fieldtype(d, &t->fields[0]);
+    }
+    return zw_rd_fail(r, at, gc ? "malformed composite type" : "malformed function type");
+}
+
+/* The type section: recursion groups (0x4E vec(subtype)) or single sub
+ * types, flattened into the type index space. */
 static bool sec_type(dec *d) {
     zw_rd *r = &d->r;
     zw_module *m = d->m;
     uint32_t n;
     if (!rd_count(r, &n, 1)) return false;
-    m->types = zw_calloc(&d->m->al, n, sizeof *m->types);
+    uint32_t cap = n;
+    m->types = zw_calloc(&d->m->al, cap ? cap : 1, sizeof *m->types);
     if (!m->types) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
-        const uint8_t *at = r->p;
-        uint8_t form;
-        if (!zw_rd_u8(r, &form)) return false;
-        if (form & 0x80) return zw_rd_fail(r, at + 1, "integer representation too long");
-        if (form != 0x60) return zw_rd_fail(r, at, "malformed function type");
-        zw_functype *ft = &m->types[i].func;
-        m->types[i].kind = ZW_COMP_FUNC;
-        m->ntypes = i + 1; /* from here on zw_module_free frees ft->params */
-        uint32_t np, nr;
-        if (!rd_count(r, &np, 1)) return false;
-        ft->params = zw_calloc(&d->m->al, np, sizeof(zw_valtype));
-        if (!ft->params) return nomem(d);
-        ft->results = ft->params;
-        for (uint32_t k = 0; k < np; k++)
-            if (!rd_valtype(r, &ft->params[k])) return false;
-        ft->nparams = np;
-        if (!rd_count(r, &nr, 1)) return false;
-        zw_valtype *nv = zw_realloc_array(&d->m->al, ft->params, (size_t)np + nr, sizeof(zw_valtype));
-        if (!nv) return nomem(d);
-        ft->params = nv;
-        ft->results = nv + np;
-        for (uint32_t k = 0; k < nr; k++)
-            if (!rd_valtype(r, &ft->results[k])) return false;
-        ft->nresults = nr;
+        uint32_t count = 1;
+        if (r->p < r->end && *r->p == 0x4E && (m->features & ZWASM_FEATURE_GC)) {
+            r->p++;
+            if (!rd_count(r, &count, 1)) return false;
+        }
+        if ((uint64_t)m->ntypes + count > ZW_MAX_TYPES) return zw_rd_fail(r, r->p, "too many types");
+        if (m->ntypes + count > cap) {
+            uint32_t nc = m->ntypes + count > cap * 2 ? m->ntypes + count : cap * 2;
+            zw_type *nt = zw_realloc_array(&d->m->al, m->types, nc, sizeof *nt);
+            if (!nt) return nomem(d);
+            memset(nt + cap, 0, (size_t)(nc - cap) * sizeof *nt);
+            m->types = nt;
+            cap = nc;
+        }
+        uint32_t first = m->ntypes;
+        for (uint32_t k = 0; k < count; k++) {
+            zw_type *t = &m->types[first + k];
+            t->rec_first = first;
+            t->rec_count = count;
+            m->ntypes = first + k + 1; /* from here on zw_module_free frees it */
+            if (!rd_subtype(d, t)) return false;
+        }
     }
     return true;
 }
@@ -264,7 +329,7 @@ static bool sec_import(dec *d) {
             break;
         case 3:
             im->kind = ZW_EXT_GLOBAL;
-            if (!rd_globaltype(r, &im->u.global)) return false;
+            if (!rd_globaltype(r, d->m->features, &im->u.global)) return false;
             m->nglobal_imports++;
             break;
         default:
@@ -298,7 +363,19 @@ static bool sec_table(dec *d) {
     m->tables = zw_calloc(&d->m->al, (size_t)m->ntable_imports + n, sizeof *m->tables);
     if (!m->tables) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
-        if (!rd_tabletype(r, d->m->features, &m->tables[m->ntable_imports + i].type)) return false;
+        zw_table *t = &m->tables[m->ntable_imports + i];
+        /* function references: 0x40 0x00 tabletype expr, a table with an
+         * initial value */
+        if (r->p < r->end && *r->p == 0x40 && (m->features & ZWASM_FEATURE_FUNCTION_REFERENCES)) {
+            r->p++;
+            const uint8_t *at = r->p;
+            uint8_t z;
+            if (!zw_rd_u8(r, &z)) return false;
+            if (z != 0) return zw_rd_fail(r, at, "malformed table");
+            t->has_init = true;
+        }
+        if (!rd_tabletype(r, d->m->features, &t->type)) return false;
+        if (t->has_init && !rd_expr(d, &t->init)) return false;
     }
     m->ntables = m->ntable_imports + n;
     return true;
@@ -327,7 +404,7 @@ static bool sec_global(dec *d) {
     if (!m->globals) return nomem(d);
     for (uint32_t i = 0; i < n; i++) {
         zw_global *g = &m->globals[m->nglobal_imports + i];
-        if (!rd_globaltype(r, &g->type) || !rd_expr(d, &g->init)) return false;
+        if (!rd_globaltype(r, d->m->features, &g->type) || !rd_expr(d, &g->init)) return false;
     }
     m->nglobals = m->nglobal_imports + n;
     return true;
@@ -388,7 +465,7 @@ static bool sec_elem(dec *d) {
         /* element kind / type: absent for flags 0 and 4 */
         if (flags != 0 && flags != 4) {
             if (exprs) {
-                if (!rd_reftype(r, &e->type)) return false;
+                if (!zw_rd_reftype(r, d->m->features, &e->type)) return false;
             } else {
                 const uint8_t *kat = r->p;
                 uint8_t kind;
@@ -452,7 +529,7 @@ static bool sec_code(dec *d) {
             if (!zw_rd_u32(&b, &c)) return false;
             total += c;
             if (total > UINT32_MAX) return zw_rd_fail(&b, b.p, "too many locals");
-            if (!rd_valtype(&b, &t)) return false;
+            if (!zw_rd_valtype(&b, d->m->features, &t)) return false;
         }
         /* implementation limits keep hostile counts from allocating:
          * per function and for the whole module (locals are expanded) */
@@ -469,7 +546,7 @@ static bool sec_code(dec *d) {
             uint32_t c;
             zw_valtype t;
             zw_rd_u32(&b, &c);
-            rd_valtype(&b, &t);
+            zw_rd_valtype(&b, d->m->features, &t);
             for (uint32_t j = 0; j < c; j++) f->locals[idx++] = t;
         }
         b.p = after;
@@ -756,7 +833,10 @@ void zw_module_free(zw_module *m) {
     if (!m) return;
     if (m->dispose) m->dispose(m); /* what later stages attached */
     if (m->types)
-        for (uint32_t i = 0; i < m->ntypes; i++) zw_free(&m->al, m->types[i].func.params);
+        for (uint32_t i = 0; i < m->ntypes; i++) {
+            zw_free(&m->al, m->types[i].func.params);
+            zw_free(&m->al, m->types[i].fields);
+        }
     zw_free(&m->al, m->types);
     zw_free(&m->al, m->imports);
     if (m->funcs)
@@ -781,15 +861,63 @@ void zw_module_free(zw_module *m) {
     zw_free(&al, m);
 }
 
+static const char *heap_name(uint32_t ht) {
+    switch (ht) {
+    case ZW_HT_FUNC: return "func";
+    case ZW_HT_EXTERN: return "extern";
+    case ZW_HT_ANY: return "any";
+    case ZW_HT_EQ: return "eq";
+    case ZW_HT_I31: return "i31";
+    case ZW_HT_STRUCT: return "struct";
+    case ZW_HT_ARRAY: return "array";
+    case ZW_HT_EXN: return "exn";
+    case ZW_HT_NONE: return "none";
+    case ZW_HT_NOEXTERN: return "noextern";
+    case ZW_HT_NOFUNC: return "nofunc";
+    case ZW_HT_NOEXN: return "noexn";
+    case ZW_HT_BOT: return "bot";
+    }
+    return NULL;
+}
+
 const char *zw_valtype_name(zw_valtype t) {
-    switch (t & 0xFF) {
+    switch (t) {
     case ZW_I32: return "i32";
     case ZW_I64: return "i64";
     case ZW_F32: return "f32";
     case ZW_F64: return "f64";
     case ZW_V128: return "v128";
+    case ZW_I8: return "i8";
+    case ZW_I16: return "i16";
     case ZW_FUNCREF: return "funcref";
     case ZW_EXTERNREF: return "externref";
+    case ZW_EXNREF: return "exnref";
+    }
+    if (zw_is_ref(t)) {
+        if (t < 0x100) switch (t) {
+            case ZW_HT_ANY: return "anyref";
+            case ZW_HT_EQ: return "eqref";
+            case ZW_HT_I31: return "i31ref";
+            case ZW_HT_STRUCT: return "structref";
+            case ZW_HT_ARRAY: return "arrayref";
+            case ZW_HT_NONE: return "nullref";
+            case ZW_HT_NOEXTERN: return "nullexternref";
+            case ZW_HT_NOFUNC: return "nullfuncref";
+            case ZW_HT_NOEXN: return "nullexnref";
+            }
+        return "ref";
     }
     return "?";
+}
+
+const char *zw_valtype_str(zw_valtype t, char *buf) {
+    if (!zw_is_ref(t) || t < 0x100) {
+        snprintf(buf, ZW_VALTYPE_BUF, "%s", zw_valtype_name(t));
+        return buf;
+    }
+    uint32_t ht = zw_ref_heap(t);
+    const char *null = zw_ref_nullable(t) ? "null " : "";
+    if (zw_heap_is_idx(ht)) snprintf(buf, ZW_VALTYPE_BUF, "(ref %s%u)", null, ht - ZW_HT_IDX);
+    else snprintf(buf, ZW_VALTYPE_BUF, "(ref %s%s)", null, heap_name(ht) ? heap_name(ht) : "?");
+    return buf;
 }

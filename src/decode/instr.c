@@ -73,17 +73,53 @@ zwasm_result_t zw_read_instr(const uint8_t *base, uint32_t features, const uint8
     bool ok = true;
     switch (zw_opinfos[op].imm) {
     case IMM_NONE: break;
-    case IMM_BLOCK: {
+    case IMM_BLOCK: case IMM_TRY_TABLE: {
         if (r.p >= r.end) { ok = zw_rd_fail(&r, r.p, ZW_EOS_MSG); break; }
         uint8_t c = *r.p;
-        if (c == 0x40) { r.p++; in->bt_kind = 0; break; }
-        if (zw_is_valtype_byte(c)) { r.p++; in->bt_kind = 1; in->a = c; break; }
-        const uint8_t *p = r.p;
-        int64_t v;
-        if (!zw_read_s33(&r.p, r.end, &v)) { ok = zw_rd_leb_fail(&r, p, 33); break; }
-        if (v < 0) { ok = zw_rd_fail(&r, p, "malformed value type"); break; }
-        in->bt_kind = 2;
-        in->a = (uint32_t)v;
+        if (c == 0x40) {
+            r.p++;
+            in->bt_kind = 0;
+        } else if ((c >= ZW_V128 && c <= ZW_I32) || zw_abs_heap(c, features) ||
+                   ((c == ZW_REF || c == ZW_REF_NULL) && (features & ZWASM_FEATURE_FUNCTION_REFERENCES))) {
+            in->bt_kind = 1;
+            ok = zw_rd_valtype(&r, features, &in->a);
+        } else {
+            const uint8_t *p = r.p;
+            int64_t v;
+            if (!zw_read_s33(&r.p, r.end, &v)) { ok = zw_rd_leb_fail(&r, p, 33); break; }
+            if (v < 0) { ok = zw_rd_fail(&r, p, "malformed value type"); break; }
+            in->bt_kind = 2;
+            in->a = v < UINT32_MAX ? (uint32_t)v : UINT32_MAX;
+        }
+        if (!ok || zw_opinfos[op].imm != IMM_TRY_TABLE) break;
+        /* try_table's catch clauses: kind (0 catch, 1 catch_ref: a tag;
+         * 2 catch_all, 3 catch_all_ref), [tag], label */
+        if (!zw_rd_u32(&r, &in->b)) { ok = false; break; }
+        if ((size_t)(r.end - r.p) < in->b) { ok = zw_rd_fail(&r, r.end, ZW_EOS_MSG); break; }
+        in->tbl = r.p;
+        for (uint32_t i = 0; ok && i < in->b; i++) {
+            const uint8_t *at = r.p;
+            uint8_t k;
+            uint32_t x;
+            if (!zw_rd_u8(&r, &k)) { ok = false; break; }
+            if (k > 3) { ok = zw_rd_fail(&r, at, "malformed catch clause"); break; }
+            if (k < 2 && !zw_rd_u32(&r, &x)) { ok = false; break; }
+            ok = zw_rd_u32(&r, &x);
+        }
+        break;
+    }
+    case IMM_TAG: case IMM_TYPE:
+        ok = zw_rd_u32(&r, &in->a);
+        break;
+    case IMM_TYPE_FIELD: case IMM_TYPE_N: case IMM_TYPE_DATA: case IMM_TYPE_ELEM: case IMM_TYPE_TYPE:
+        ok = zw_rd_u32(&r, &in->a) && zw_rd_u32(&r, &in->b);
+        break;
+    case IMM_BR_ON_CAST: {
+        const uint8_t *at = r.p;
+        if (!zw_rd_u8(&r, &in->flags)) { ok = false; break; }
+        if (in->flags > 3) { ok = zw_rd_fail(&r, at, "malformed br_on_cast flags"); break; }
+        ok = zw_rd_u32(&r, &in->a) && zw_rd_heaptype(&r, features, &in->b) &&
+             zw_rd_heaptype(&r, features, &in->c);
         break;
     }
     case IMM_LABEL: case IMM_FUNC: case IMM_LOCAL: case IMM_GLOBAL: case IMM_TABLE:
@@ -139,22 +175,15 @@ zwasm_result_t zw_read_instr(const uint8_t *base, uint32_t features, const uint8
         if (!zw_rd_u32(&r, &in->a)) { ok = false; break; }
         if ((size_t)(r.end - r.p) < in->a) { ok = zw_rd_fail(&r, r.end, ZW_EOS_MSG); break; }
         for (uint32_t i = 0; ok && i < in->a; i++) {
-            const uint8_t *at = r.p;
-            uint8_t t;
-            if (!zw_rd_u8(&r, &t)) { ok = false; break; }
-            if (!zw_is_valtype_byte(t)) { ok = zw_rd_fail(&r, at, "malformed value type"); break; }
+            zw_valtype t = 0;
+            ok = zw_rd_valtype(&r, features, &t);
             if (i == 0) in->b = t;
         }
         break;
     }
-    case IMM_HEAPTYPE: {
-        const uint8_t *at = r.p;
-        uint8_t t;
-        if (!zw_rd_u8(&r, &t)) { ok = false; break; }
-        if (t != 0x70 && t != 0x6F) { ok = zw_rd_fail(&r, at, "malformed reference type"); break; }
-        in->a = t;
+    case IMM_HEAPTYPE:
+        ok = zw_rd_heaptype(&r, features, &in->a);
         break;
-    }
     }
     if (!ok) return ZWASM_ERR_MALFORMED;
     *pp = r.p;

@@ -69,4 +69,70 @@ static inline bool zw_is_valtype_byte(uint8_t b) {
     return (b >= 0x7B && b <= 0x7F) || b == 0x70 || b == 0x6F;
 }
 
+/* The abstract heap type of code byte b, or 0 when b is none or its
+ * feature is off. */
+static inline uint32_t zw_abs_heap(uint8_t b, uint32_t features) {
+    switch (b) {
+    case ZW_HT_FUNC: case ZW_HT_EXTERN: return b;
+    case ZW_HT_ANY: case ZW_HT_EQ: case ZW_HT_I31: case ZW_HT_STRUCT: case ZW_HT_ARRAY:
+    case ZW_HT_NONE: case ZW_HT_NOEXTERN: case ZW_HT_NOFUNC:
+        return (features & ZWASM_FEATURE_GC) ? b : 0;
+    case ZW_HT_EXN: case ZW_HT_NOEXN:
+        return (features & ZWASM_FEATURE_EXCEPTIONS) ? b : 0;
+    }
+    return 0;
+}
+
+/* A heap type: an abstract code byte or a type index (s33 >= 0).  Indices
+ * too large for a zw_valtype saturate to one no module can have. */
+static inline bool zw_rd_heaptype(zw_rd *r, uint32_t features, uint32_t *out) {
+    const uint8_t *at = r->p;
+    if (r->p >= r->end) return zw_rd_fail(r, r->p, r->eof_msg);
+    uint32_t abs = zw_abs_heap(*r->p, features);
+    if (abs) {
+        r->p++;
+        *out = abs;
+        return true;
+    }
+    int64_t v;
+    if (!(features & ZWASM_FEATURE_FUNCTION_REFERENCES)) return zw_rd_fail(r, at, "malformed reference type");
+    if (!zw_read_s33(&r->p, r->end, &v)) return zw_rd_leb_fail(r, at, 33);
+    if (v < 0) return zw_rd_fail(r, at, "malformed heap type");
+    *out = ZW_HT_IDX + (v < ZW_HT_MAX_IDX ? (uint32_t)v : ZW_HT_MAX_IDX - 1);
+    return true;
+}
+
+/* A reference type: a shorthand byte (nullable abstract) or 0x63/0x64
+ * followed by a heap type. */
+static inline bool zw_rd_reftype_msg(zw_rd *r, uint32_t features, zw_valtype *out, const char *msg) {
+    const uint8_t *at = r->p;
+    uint8_t b;
+    if (!zw_rd_u8(r, &b)) return false;
+    uint32_t abs = zw_abs_heap(b, features);
+    if (abs) {
+        *out = zw_ref_type(abs, true);
+        return true;
+    }
+    if ((b == ZW_REF || b == ZW_REF_NULL) && (features & ZWASM_FEATURE_FUNCTION_REFERENCES)) {
+        uint32_t ht;
+        if (!zw_rd_heaptype(r, features, &ht)) return false;
+        *out = zw_ref_type(ht, b == ZW_REF_NULL);
+        return true;
+    }
+    return zw_rd_fail(r, at, msg);
+}
+
+static inline bool zw_rd_reftype(zw_rd *r, uint32_t features, zw_valtype *out) {
+    return zw_rd_reftype_msg(r, features, out, "malformed reference type");
+}
+
+/* A value type: a number type byte or a reference type. */
+static inline bool zw_rd_valtype(zw_rd *r, uint32_t features, zw_valtype *out) {
+    if (r->p < r->end && *r->p >= ZW_V128 && *r->p <= ZW_I32) {
+        *out = *r->p++;
+        return true;
+    }
+    return zw_rd_reftype_msg(r, features, out, "malformed value type");
+}
+
 #endif

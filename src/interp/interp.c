@@ -483,6 +483,7 @@ static bool fuse_first(uint32_t op) {
 
 #define GEN(M, id, prefix, imm, sig) GENP_##prefix(M, id, imm, sig)
 #define GENP_0(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0, sig)
+#define GENP_0xFB(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFB, sig)
 #define GENP_0xFC(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFC, sig)
 #if ZW_INTERP_SIMD
 #define GENP_0xFD(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFD, sig)

@@ -175,6 +175,15 @@ typedef struct zw_ir_func zw_ir_func;
 #define ZW_IR_AMEM_IMM_DATA(x)
 #define ZW_IR_AMEM_IMM_DATA_MEM(x)
 #define ZW_IR_AMEM_IMM_MEM_MEM(x)
+#define ZW_IR_AMEM_IMM_TYPE(x)
+#define ZW_IR_AMEM_IMM_TYPE_FIELD(x)
+#define ZW_IR_AMEM_IMM_TYPE_N(x)
+#define ZW_IR_AMEM_IMM_TYPE_DATA(x)
+#define ZW_IR_AMEM_IMM_TYPE_ELEM(x)
+#define ZW_IR_AMEM_IMM_TYPE_TYPE(x)
+#define ZW_IR_AMEM_IMM_TAG(x)
+#define ZW_IR_AMEM_IMM_TRY_TABLE(x)
+#define ZW_IR_AMEM_IMM_BR_ON_CAST(x)
 
 enum zw_irop {
     ZW_IR_BASE_ = ZW_OP_COUNT - 1,
@@ -221,8 +230,8 @@ struct zw_ir_func {
 
 /* ---- operand types (ir_types.c) ---- */
 /* The type of a slot operand that is "some reference" where the IR op
- * does not say which (mov.ref, select.ref, const.null): anyref's code. */
-#define ZW_IR_ANYREF 0x6E
+ * does not say which (mov.ref, select.ref, const.null): anyref. */
+#define ZW_IR_ANYREF ((zw_valtype)ZW_HT_ANY)
 typedef struct zw_ir_opnd {
     uint32_t slot;    /* first slot (a v128 also uses slot + 1) */
     zw_valtype type;  /* its value type */

@@ -93,4 +93,13 @@
 #define ZW_BYIMM_IMM_DATA(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
 #define ZW_BYIMM_IMM_DATA_MEM(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
 #define ZW_BYIMM_IMM_MEM_MEM(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
+#define ZW_BYIMM_IMM_TYPE(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
+#define ZW_BYIMM_IMM_TYPE_FIELD(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
+#define ZW_BYIMM_IMM_TYPE_N(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
+#define ZW_BYIMM_IMM_TYPE_DATA(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
+#define ZW_BYIMM_IMM_TYPE_ELEM(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
+#define ZW_BYIMM_IMM_TYPE_TYPE(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
+#define ZW_BYIMM_IMM_TAG(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
+#define ZW_BYIMM_IMM_TRY_TABLE(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
+#define ZW_BYIMM_IMM_BR_ON_CAST(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
 #endif

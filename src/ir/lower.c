@@ -1536,7 +1536,7 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             emit_special(l, op, &in);
             break;
         case ZW_OP_REF_NULL: {
-            vent *e = push(l, V_CONST, in.a);
+            vent *e = push(l, V_CONST, zw_ref_type(in.a, true));
             if (e) e->c[0] = 0;
             break;
         }

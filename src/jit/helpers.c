@@ -139,6 +139,7 @@
 
 #define GEN(M, id, prefix, imm, sig) GENP_##prefix(M, id, imm, sig)
 #define GENP_0(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0, sig)
+#define GENP_0xFB(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFB, sig)
 #define GENP_0xFC(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFC, sig)
 #define GENP_0xFD(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFD, sig)
 #define X(id, text, prefix, code, imm, sig, access, lanes, feature) GEN(HX, id, prefix, imm, sig)
