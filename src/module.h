@@ -404,6 +404,31 @@ static inline uint64_t zw_mem_max_pages(const zw_memtype *t) {
     return n < all ? n : all;
 }
 
+/* ---- types.c: type equivalence and subtyping ---------------------------------
+ * A canonical type table: recursion groups interned by structure, so that
+ * equal types get equal ids.  Heap types inside its zw_types are its own
+ * ids; each type's canon is its id. */
+typedef struct zw_typetab {
+    ZW_VEC(zw_type) v;
+    uint32_t *index; /* open addressing over groups: first id + 1, 0 empty */
+    uint32_t cap;
+} zw_typetab;
+/* Intern the group types[first .. first+count) (types of a validated
+ * module: heap types index `types`; ids[] holds the table ids of the types
+ * before first) and write its members' ids to ids[first ..].  false: out of
+ * memory, or more ids than a zw_valtype can carry. */
+bool zw_typetab_add_group(zw_typetab *t, const zw_alloc *al, const zw_type *types, uint32_t first,
+                          uint32_t count, uint32_t *ids);
+void zw_typetab_free(zw_typetab *t, const zw_alloc *al);
+/* Subtyping, where type indices in heap types index `types` and equal
+ * types have equal .canon (a validated module's types, or a table's). */
+bool zw_heap_sub(const zw_type *types, uint32_t a, uint32_t b);
+bool zw_valtype_sub(const zw_type *types, zw_valtype a, zw_valtype b);
+bool zw_valtype_eq(const zw_type *types, zw_valtype a, zw_valtype b);
+bool zw_comp_sub(const zw_type *types, const zw_type *a, const zw_type *b);
+/* The top of ht's hierarchy: ZW_HT_FUNC, ZW_HT_EXTERN, ZW_HT_EXN or ZW_HT_ANY. */
+uint32_t zw_heap_top(const zw_type *types, uint32_t ht);
+
 /* Function type of function index fi. */
 static inline const zw_functype *zw_func_type(const zw_module *m, uint32_t fi) {
     return &m->types[m->funcs[fi].type_idx].func;

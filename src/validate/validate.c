@@ -38,6 +38,7 @@ typedef struct ctrl {
     const zw_valtype *p, *r; /* NULL with n == 1: the type is in `single` */
     zw_valtype single;
     uint32_t height;
+    uint32_t init_height; /* locals set since the block began: inits[init_height..] */
     bool unreachable;
 } ctrl;
 
@@ -53,6 +54,12 @@ typedef struct vctx {
     ZW_VEC(zw_valtype) vals;
     ZW_VEC(ctrl) ctrls;
     ZW_VEC(zw_valtype) tmp;
+    /* Local initialisation (non-defaultable locals): linit[i] says local i
+     * is set; inits lists the locals set in the open blocks, to forget at
+     * each block's end. */
+    bool *linit;
+    uint32_t nlinit;
+    ZW_VEC(uint32_t) inits;
 } vctx; /* err is never NULL: zw_validate supplies a local one */
 
 static bool verr(vctx *v, const char *fmt, ...) ZW_PRINTF(2, 3);
@@ -88,15 +95,36 @@ static bool pop_any(vctx *v, zw_valtype *out) {
     return true;
 }
 
+static bool sub(vctx *v, zw_valtype a, zw_valtype b) {
+    return a == T_UNKNOWN || b == T_UNKNOWN || zw_valtype_sub(v->m->types, a, b);
+}
+
+static bool mismatch(vctx *v, const char *what, zw_valtype want, zw_valtype got) {
+    char a[ZW_VALTYPE_BUF], b[ZW_VALTYPE_BUF];
+    return verr(v, "type mismatch: %s%s, got %s", what, zw_valtype_str(want, a), zw_valtype_str(got, b));
+}
+
 /* Pop a value of type want; *got receives the actual type (T_UNKNOWN when
  * it came from the polymorphic bottom of an unreachable frame). */
 static bool pop_expect(vctx *v, zw_valtype want, zw_valtype *got) {
     zw_valtype t = T_UNKNOWN;
     if (!pop_any(v, &t)) return false;
-    if (t != want && t != T_UNKNOWN && want != T_UNKNOWN)
-        return verr(v, "type mismatch: expected %s, got %s", zw_valtype_name(want),
-                    zw_valtype_name(t));
+    if (!sub(v, t, want)) return mismatch(v, "expected ", want, t);
     if (got) *got = t;
+    return true;
+}
+
+/* Pop a reference of any type; the bottom of an unreachable stack is a
+ * nullable reference to the bottom heap type. */
+static bool pop_ref(vctx *v, zw_valtype *out) {
+    zw_valtype t = T_UNKNOWN;
+    if (!pop_any(v, &t)) return false;
+    if (t == T_UNKNOWN) t = zw_ref_type(ZW_HT_BOT, true);
+    if (!zw_is_ref(t)) {
+        char b[ZW_VALTYPE_BUF];
+        return verr(v, "type mismatch: expected a reference, got %s", zw_valtype_str(t, b));
+    }
+    *out = t;
     return true;
 }
 
@@ -123,6 +151,7 @@ static const zw_valtype *label_types(const ctrl *c) {
 
 static bool push_ctrl(vctx *v, ctrl c) {
     c.height = v->vals.n;
+    c.init_height = v->inits.n;
     c.unreachable = false;
     if (!ZW_VEC_PUSH(&v->m->al, &v->ctrls, c)) return vnomem(v);
     return push_vals(v, ctrl_params(&v->ctrls.v[v->ctrls.n - 1]), c.np);
@@ -132,6 +161,8 @@ static bool pop_ctrl(vctx *v, ctrl *out) {
     ctrl *c = &v->ctrls.v[v->ctrls.n - 1];
     if (!pop_vals(v, ctrl_results(c), c->nr)) return false;
     if (v->vals.n != c->height) return verr(v, "type mismatch: values remain at end of block");
+    /* locals set inside the block are unset again after it */
+    while (v->inits.n > c->init_height) v->linit[v->inits.v[--v->inits.n]] = false;
     *out = *c;
     v->ctrls.n--;
     return true;
@@ -143,17 +174,36 @@ static void set_unreachable(vctx *v) {
     c->unreachable = true;
 }
 
+/* ---- types ------------------------------------------------------------------ */
+/* A heap type naming one of the first `limit` types (or an abstract one). */
+static bool check_heap(vctx *v, uint32_t ht, uint32_t limit) {
+    if (zw_heap_is_idx(ht) && ht - ZW_HT_IDX >= limit) return verr(v, "unknown type %u", ht - ZW_HT_IDX);
+    return true;
+}
+
+static bool check_vt(vctx *v, zw_valtype t) {
+    return !zw_is_ref(t) || check_heap(v, zw_ref_heap(t), v->m->ntypes);
+}
+
+/* Type index x must name a function type. */
+static bool check_functype(vctx *v, uint32_t x) {
+    if (x >= v->m->ntypes) return verr(v, "unknown type %u", x);
+    if (v->m->types[x].kind != ZW_COMP_FUNC) return verr(v, "type mismatch: type %u is not a function type", x);
+    return true;
+}
+
 /* Block type -> control frame types. */
 static bool block_ctrl(vctx *v, const zw_instr *in, ctrl_kind kind, ctrl *c) {
     memset(c, 0, sizeof *c);
     c->kind = kind;
     c->p = c->r = empty_types;
     if (in->bt_kind == 1) {
+        if (!check_vt(v, in->a)) return false;
         c->nr = 1;
         c->r = NULL; /* the type lives in c->single */
         c->single = in->a;
     } else if (in->bt_kind == 2) {
-        if (in->a >= v->m->ntypes) return verr(v, "unknown type %u", in->a);
+        if (!check_functype(v, in->a)) return false;
         const zw_functype *ft = &v->m->types[in->a].func;
         c->np = ft->nparams;
         c->p = ft->params;
@@ -292,10 +342,15 @@ static const ctrl *label_at(vctx *v, uint32_t l) { return &v->ctrls.v[v->ctrls.n
 static bool tail_results(vctx *v, const zw_functype *callee) {
     const zw_functype *ft = v->ft;
     bool same = callee->nresults == ft->nresults;
-    for (uint32_t i = 0; same && i < ft->nresults; i++) same = callee->results[i] == ft->results[i];
+    for (uint32_t i = 0; same && i < ft->nresults; i++) same = sub(v, callee->results[i], ft->results[i]);
     if (!same) return verr(v, "type mismatch: tail call results differ from the function's");
     set_unreachable(v);
     return true;
+}
+
+/* The type of ref.func f: a non-null reference to its function type. */
+static zw_valtype func_ref_type(const zw_module *m, uint32_t f) {
+    return zw_ref_type(ZW_HT_IDX + m->funcs[f].type_idx, false);
 }
 
 static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
@@ -307,10 +362,10 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
      * extra typing rules follow */
     if (oi->params) {
         if (in->op == ZW_OP_TABLE_INIT) {
-            if (m->tables[in->b].type.elem != m->elems[in->a].type)
+            if (!sub(v, m->elems[in->a].type, m->tables[in->b].type.elem))
                 return verr(v, "type mismatch: element segment and table types differ");
         } else if (in->op == ZW_OP_TABLE_COPY) {
-            if (m->tables[in->a].type.elem != m->tables[in->b].type.elem)
+            if (!sub(v, m->tables[in->b].type.elem, m->tables[in->a].type.elem))
                 return verr(v, "type mismatch: table types differ");
         }
         return apply_sig(v, oi, in);
@@ -343,7 +398,7 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
             const zw_valtype *p = ctrl_params(&c), *r = ctrl_results(&c);
             if (c.np != c.nr) return verr(v, "type mismatch: if without else");
             for (uint32_t i = 0; i < c.np; i++)
-                if (p[i] != r[i]) return verr(v, "type mismatch: if without else");
+                if (!sub(v, p[i], r[i])) return verr(v, "type mismatch: if without else");
         }
         if (v->ctrls.n == 0) {
             *done = true;
@@ -407,10 +462,10 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
     }
     case ZW_OP_CALL_INDIRECT: case ZW_OP_RETURN_CALL_INDIRECT: {
         if (!check_table(v, in->b)) return false;
-        if (m->tables[in->b].type.elem != ZW_FUNCREF)
+        if (!sub(v, m->tables[in->b].type.elem, ZW_FUNCREF))
             return verr(v, "type mismatch: call_indirect on a table of %s",
                         zw_valtype_name(m->tables[in->b].type.elem));
-        if (in->a >= m->ntypes) return verr(v, "unknown type %u", in->a);
+        if (!check_functype(v, in->a)) return false;
         const zw_functype *ft = &m->types[in->a].func;
         if (!pop(v, zw_table_addr_type(m, in->b)) || !pop_vals(v, ft->params, ft->nparams)) return false;
         if (in->op == ZW_OP_RETURN_CALL_INDIRECT) return tail_results(v, ft);
@@ -420,6 +475,34 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
         const zw_functype *ft = zw_func_type(m, in->a);
         if (!pop_vals(v, ft->params, ft->nparams)) return false;
         return tail_results(v, ft);
+    }
+    case ZW_OP_CALL_REF: case ZW_OP_RETURN_CALL_REF: {
+        if (!check_functype(v, in->a)) return false;
+        const zw_functype *ft = &m->types[in->a].func;
+        if (!pop(v, zw_ref_type(ZW_HT_IDX + in->a, true)) || !pop_vals(v, ft->params, ft->nparams)) return false;
+        if (in->op == ZW_OP_RETURN_CALL_REF) return tail_results(v, ft);
+        return push_vals(v, ft->results, ft->nresults);
+    }
+    case ZW_OP_REF_AS_NON_NULL:
+        if (!pop_ref(v, &t1)) return false;
+        return push(v, zw_ref_type(zw_ref_heap(t1), false));
+    case ZW_OP_BR_ON_NULL: {
+        if (!check_label(v, in->a) || !pop_ref(v, &t1)) return false;
+        const ctrl *l = label_at(v, in->a);
+        uint32_t n = label_n(l);
+        const zw_valtype *ts = label_types(l);
+        if (!pop_vals(v, ts, n) || !push_vals(v, ts, n)) return false;
+        return push(v, zw_ref_type(zw_ref_heap(t1), false));
+    }
+    case ZW_OP_BR_ON_NON_NULL: {
+        if (!check_label(v, in->a)) return false;
+        const ctrl *l = label_at(v, in->a);
+        uint32_t n = label_n(l);
+        const zw_valtype *ts = label_types(l);
+        if (n == 0 || !zw_is_ref(ts[n - 1])) return verr(v, "type mismatch: br_on_non_null needs a reference label");
+        if (!pop_ref(v, &t1) || !push(v, zw_ref_type(zw_ref_heap(t1), false))) return false;
+        if (!pop_vals(v, ts, n)) return false;
+        return push_vals(v, ts, n - 1);
     }
     case ZW_OP_DROP:
         return pop_any(v, &t1);
@@ -432,14 +515,22 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
         return push(v, t1 == T_UNKNOWN ? t2 : t1);
     case ZW_OP_SELECT_T:
         if (in->a != 1) return verr(v, "invalid result arity");
+        if (!check_vt(v, in->b)) return false;
         if (!pop(v, ZW_I32) || !pop(v, in->b) || !pop(v, in->b)) return false;
         return push(v, in->b);
     case ZW_OP_LOCAL_GET: case ZW_OP_LOCAL_SET: case ZW_OP_LOCAL_TEE: {
         bool ok;
         zw_valtype t = local_type(v, in->a, &ok);
         if (!ok) return verr(v, "unknown local %u", in->a);
-        if (in->op == ZW_OP_LOCAL_GET) return push(v, t);
+        if (in->op == ZW_OP_LOCAL_GET) {
+            if (!v->linit[in->a]) return verr(v, "uninitialized local %u", in->a);
+            return push(v, t);
+        }
         if (!pop(v, t)) return false;
+        if (!v->linit[in->a]) {
+            v->linit[in->a] = true;
+            if (!ZW_VEC_PUSH(&m->al, &v->inits, in->a)) return vnomem(v);
+        }
         return in->op == ZW_OP_LOCAL_TEE ? push(v, t) : true;
     }
     case ZW_OP_GLOBAL_GET:
@@ -459,15 +550,14 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
         return pop(v, zw_table_addr_type(m, in->a)) && pop(v, m->tables[in->a].type.elem) &&
                pop(v, zw_table_addr_type(m, in->a));
     case ZW_OP_REF_NULL:
-        return push(v, in->a);
+        if (!check_heap(v, in->a, m->ntypes)) return false;
+        return push(v, zw_ref_type(in->a, true));
     case ZW_OP_REF_IS_NULL:
-        if (!pop_any(v, &t1)) return false;
-        if (t1 != T_UNKNOWN && !zw_is_ref(t1))
-            return verr(v, "type mismatch: ref.is_null on %s", zw_valtype_name(t1));
+        if (!pop_ref(v, &t1)) return false;
         return push(v, ZW_I32);
     case ZW_OP_REF_FUNC:
         if (!m->func_declared[in->a]) return verr(v, "undeclared function reference");
-        return push(v, ZW_FUNCREF);
+        return push(v, func_ref_type(m, in->a));
     default:
         return verr(v, "unsupported instruction %s", oi->text);
     }
@@ -482,7 +572,18 @@ static bool validate_body(vctx *v, uint32_t fi) {
     v->ft = zw_func_type(m, fi);
     v->vals.n = 0;
     v->ctrls.n = 0;
+    v->inits.n = 0;
     v->at = f->code_offset;
+    uint32_t nl = v->ft->nparams + f->nlocals;
+    if (nl > v->nlinit) {
+        bool *li = zw_realloc_array(&m->al, v->linit, nl, sizeof *li);
+        if (!li) return vnomem(v);
+        v->linit = li;
+        v->nlinit = nl;
+    }
+    for (uint32_t i = 0; i < nl; i++) v->linit[i] = i < v->ft->nparams || zw_defaultable(f->locals[i - v->ft->nparams]);
+    for (uint32_t i = 0; i < f->nlocals; i++)
+        if (!check_vt(v, f->locals[i])) return false;
     ctrl c = {0};
     c.kind = C_FUNC;
     c.p = empty_types;
@@ -521,11 +622,12 @@ static bool validate_const(vctx *v, const zw_expr *e, zw_valtype want, uint32_t 
             t = zw_sig_letter_type(oi->results[0]);
             break;
         case ZW_OP_REF_NULL:
-            t = in.a;
+            if (!check_heap(v, in.a, m->ntypes)) return false;
+            t = zw_ref_type(in.a, true);
             break;
         case ZW_OP_REF_FUNC:
             if (!check_func(v, in.a)) return false;
-            t = ZW_FUNCREF;
+            t = func_ref_type(m, in.a);
             break;
         case ZW_OP_GLOBAL_GET:
             if (in.a >= nglobals_visible) return verr(v, "unknown global %u", in.a);
@@ -542,7 +644,7 @@ static bool validate_const(vctx *v, const zw_expr *e, zw_valtype want, uint32_t 
             break;
         case ZW_OP_END:
             if (p != end) return verr(v, "constant expression required");
-            if (v->tmp.n != 1 || v->tmp.v[0] != want) return verr(v, "type mismatch: constant expression");
+            if (v->tmp.n != 1 || !sub(v, v->tmp.v[0], want)) return verr(v, "type mismatch: constant expression");
             return true;
         default:
             return verr(v, "constant expression required");
@@ -581,39 +683,100 @@ static int name_cmp(const void *a, const void *b) {
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
-static bool validate_module(vctx *v) {
+/* Every value type inside type t names one of the first `limit` types. */
+static bool check_type_refs(vctx *v, const zw_type *t, uint32_t limit) {
+    if (t->kind == ZW_COMP_FUNC) {
+        for (uint32_t i = 0; i < t->func.nparams + t->func.nresults; i++)
+            if (zw_is_ref(t->func.params[i]) && !check_heap(v, zw_ref_heap(t->func.params[i]), limit)) return false;
+        return true;
+    }
+    for (uint32_t i = 0; i < t->nfields; i++)
+        if (zw_is_ref(t->fields[i].type) && !check_heap(v, zw_ref_heap(t->fields[i].type), limit)) return false;
+    return true;
+}
+
+/* The type section: references stay inside their recursion group or
+ * before it; equal types are found (iso-recursive canonicalisation, into
+ * each type's canon); a declared supertype comes earlier, is not final
+ * and has a matching structure. */
+static bool validate_types(vctx *v, zw_module *mm) {
     const zw_module *m = v->m;
+    zw_typetab tab = {0};
+    uint32_t *ids = zw_calloc(&m->al, m->ntypes ? m->ntypes : 1, sizeof *ids);
+    bool ok = ids != NULL;
+    if (!ok) vnomem(v);
+    for (uint32_t first = 0; ok && first < m->ntypes; first += m->types[first].rec_count) {
+        uint32_t count = m->types[first].rec_count, limit = first + count;
+        for (uint32_t k = 0; ok && k < count; k++) {
+            const zw_type *t = &m->types[first + k];
+            ok = check_type_refs(v, t, limit);
+            if (ok && t->super != ZW_NO_TYPE && t->super >= first + k)
+                ok = t->super >= limit ? verr(v, "unknown type %u", t->super) : verr(v, "sub type %u must come after its supertype", first + k);
+        }
+        if (ok && !zw_typetab_add_group(&tab, &m->al, m->types, first, count, ids)) ok = vnomem(v);
+        for (uint32_t k = 0; ok && k < count; k++) mm->types[first + k].canon = ids[first + k];
+        for (uint32_t k = 0; ok && k < count; k++) {
+            zw_type *t = &mm->types[first + k];
+            t->depth = 0;
+            if (t->super == ZW_NO_TYPE) continue;
+            const zw_type *st = &m->types[t->super];
+            if (st->final || !zw_comp_sub(m->types, t, st))
+                ok = verr(v, "sub type %u does not match its supertype %u", first + k, t->super);
+            t->depth = st->depth + 1;
+        }
+    }
+    zw_typetab_free(&tab, &m->al);
+    zw_free(&m->al, ids);
+    return ok;
+}
+
+static bool check_globaltype(vctx *v, const zw_globaltype *t) { return check_vt(v, t->type); }
+
+static bool validate_module(vctx *v, zw_module *mm) {
+    const zw_module *m = v->m;
+    v->at = ZWASM_NO_OFFSET;
+    if (!validate_types(v, mm)) return false;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const zw_import *im = &m->imports[i];
         v->at = im->offset;
         switch (im->kind) {
         case ZW_EXT_FUNC:
-            if (im->u.func_type >= m->ntypes) return verr(v, "unknown type %u", im->u.func_type);
+            if (!check_functype(v, im->u.func_type)) return false;
             break;
         case ZW_EXT_TABLE:
-            if (!check_tabletype(v, &im->u.table)) return false;
+            if (!check_tabletype(v, &im->u.table) || !check_vt(v, im->u.table.elem)) return false;
             break;
         case ZW_EXT_MEM:
             if (!check_memtype(v, &im->u.mem)) return false;
+            break;
+        case ZW_EXT_GLOBAL:
+            if (!check_globaltype(v, &im->u.global)) return false;
             break;
         default:
             break;
         }
     }
     v->at = ZWASM_NO_OFFSET;
-    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
-        if (m->funcs[i].type_idx >= m->ntypes) {
-            v->at = m->funcs[i].body_offset;
-            return verr(v, "unknown type %u", m->funcs[i].type_idx);
-        }
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+        v->at = m->funcs[i].body_offset;
+        if (!check_functype(v, m->funcs[i].type_idx)) return false;
+    }
     v->at = ZWASM_NO_OFFSET;
-    for (uint32_t i = m->ntable_imports; i < m->ntables; i++)
-        if (!check_tabletype(v, &m->tables[i].type)) return false;
+    for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
+        const zw_table *t = &m->tables[i];
+        if (!check_tabletype(v, &t->type) || !check_vt(v, t->type.elem)) return false;
+        if (t->has_init) {
+            if (!validate_const(v, &t->init, t->type.elem, m->nglobals)) return false;
+        } else if (!zw_ref_nullable(t->type.elem)) {
+            return verr(v, "type mismatch: a table of non-nullable references needs an initial value");
+        }
+    }
     for (uint32_t i = m->nmem_imports; i < m->nmems; i++)
         if (!check_memtype(v, &m->mems[i].type)) return false;
     if (m->nmems > 1 && !v->feat->multi_memory) return verr(v, "multiple memories");
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
         uint32_t visible = v->feat->gc_globals ? i : m->nglobal_imports;
+        if (!check_globaltype(v, &m->globals[i].type)) return false;
         if (!validate_const(v, &m->globals[i].init, m->globals[i].type.type, visible)) return false;
     }
     /* exports */
@@ -650,10 +813,11 @@ static bool validate_module(vctx *v) {
     for (uint32_t i = 0; i < m->nelems; i++) {
         const zw_elem *e = &m->elems[i];
         v->at = e->offset_in_file;
+        if (!check_vt(v, e->type)) return false;
         if (e->mode == ZW_SEG_ACTIVE) {
             if (!check_table(v, e->table)) return false;
             if (!validate_const(v, &e->offset, zw_table_addr_type(m, e->table), seg_globals)) return false;
-            if (m->tables[e->table].type.elem != e->type) {
+            if (!sub(v, e->type, m->tables[e->table].type.elem)) {
                 v->at = e->offset_in_file;
                 return verr(v, "type mismatch: element segment does not match its table");
             }
@@ -693,7 +857,9 @@ zwasm_result_t zw_validate(zw_module *m, zwasm_error_t *err) {
     v.at = ZWASM_NO_OFFSET;
     zwasm_error_t local;
     if (!v.err) v.err = &local;
-    bool ok = validate_module(&v);
+    bool ok = validate_module(&v, m);
+    ZW_VEC_FREE(&m->al, &v.inits);
+    zw_free(&m->al, v.linit);
     ZW_VEC_FREE(&m->al, &v.vals);
     ZW_VEC_FREE(&m->al, &v.ctrls);
     ZW_VEC_FREE(&m->al, &v.tmp);
