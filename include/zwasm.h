@@ -84,6 +84,12 @@ typedef enum zwasm_trap_kind {
     ZWASM_TRAP_EXIT,   /* a host function asked to exit (WASI proc_exit); see exit_code */
     ZWASM_TRAP_INTERRUPTED, /* zwasm_store_interrupt */
     ZWASM_TRAP_OUT_OF_FUEL, /* the store's fuel ran out */
+    ZWASM_TRAP_NULL_FUNC_REFERENCE,   /* call_ref / return_call_ref of null */
+    ZWASM_TRAP_NULL_STRUCT_REFERENCE, /* struct.get / struct.set of null (GC) */
+    ZWASM_TRAP_NULL_ARRAY_REFERENCE,  /* an array instruction on null (GC) */
+    ZWASM_TRAP_NULL_I31_REFERENCE,    /* i31.get of null (GC) */
+    ZWASM_TRAP_CAST_FAILURE,          /* ref.cast (GC) */
+    ZWASM_TRAP_ARRAY_OOB,             /* an array index out of bounds (GC) */
 } zwasm_trap_kind_t;
 
 #define ZWASM_NO_OFFSET ((uint64_t)-1)

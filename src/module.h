@@ -126,6 +126,10 @@ typedef struct zw_type {
      * its supertype chain. */
     uint32_t canon;
     uint32_t depth;
+    /* In a zw_typetab only: the supertype display, the ids of the type's
+     * supertype chain from the root (supers[0]) to itself (supers[depth]),
+     * so "a <: b" is one compare: depth(a) >= depth(b) && a.supers[depth(b)] == b. */
+    uint32_t *supers;
 } zw_type;
 
 typedef struct zw_limits {

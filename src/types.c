@@ -122,6 +122,7 @@ static bool copy_type(const zw_alloc *al, zw_type *dst, const zw_type *t, uint32
     *dst = *t;
     dst->func.params = dst->func.results = NULL;
     dst->fields = NULL;
+    dst->supers = NULL;
     if (t->kind == ZW_COMP_FUNC) {
         uint32_t n = t->func.nparams + t->func.nresults;
         dst->func.params = zw_calloc(al, n ? n : 1, sizeof(zw_valtype));
@@ -163,14 +164,21 @@ bool zw_typetab_add_group(zw_typetab *tab, const zw_alloc *al, const zw_type *ty
         t.canon = g + k;
         /* a supertype comes earlier (the validator checked): already here */
         t.depth = t.super == ZW_NO_TYPE ? 0 : tab->v.v[t.super].depth + 1;
-        if (!ZW_VEC_PUSH(al, &tab->v, t)) {
+        t.supers = zw_calloc(al, t.depth + 1, sizeof *t.supers);
+        if (t.supers) {
+            if (t.depth) memcpy(t.supers, tab->v.v[t.super].supers, t.depth * sizeof *t.supers);
+            t.supers[t.depth] = g + k;
+        }
+        if (!t.supers || !ZW_VEC_PUSH(al, &tab->v, t)) {
             zw_free(al, t.func.params);
             zw_free(al, t.fields);
+            zw_free(al, t.supers);
             /* members already pushed stay unreachable from the index: drop them */
             while (tab->v.n > g) {
                 tab->v.n--;
                 zw_free(al, tab->v.v[tab->v.n].func.params);
                 zw_free(al, tab->v.v[tab->v.n].fields);
+                zw_free(al, tab->v.v[tab->v.n].supers);
             }
             return false;
         }
@@ -186,6 +194,7 @@ void zw_typetab_free(zw_typetab *tab, const zw_alloc *al) {
     for (uint32_t i = 0; i < tab->v.n; i++) {
         zw_free(al, tab->v.v[i].func.params);
         zw_free(al, tab->v.v[i].fields);
+        zw_free(al, tab->v.v[i].supers);
     }
     ZW_VEC_FREE(al, &tab->v);
     zw_free(al, tab->index);

@@ -223,6 +223,12 @@ const char *zw_trap_message(zwasm_trap_kind_t kind) {
     case ZWASM_TRAP_EXIT: return "exit";
     case ZWASM_TRAP_INTERRUPTED: return "interrupted";
     case ZWASM_TRAP_OUT_OF_FUEL: return "out of fuel";
+    case ZWASM_TRAP_NULL_FUNC_REFERENCE: return "null function reference";
+    case ZWASM_TRAP_NULL_STRUCT_REFERENCE: return "null structure reference";
+    case ZWASM_TRAP_NULL_ARRAY_REFERENCE: return "null array reference";
+    case ZWASM_TRAP_NULL_I31_REFERENCE: return "null i31 reference";
+    case ZWASM_TRAP_CAST_FAILURE: return "cast failure";
+    case ZWASM_TRAP_ARRAY_OOB: return "out of bounds array access";
     }
     return "trap";
 }

@@ -101,8 +101,9 @@ ZWASM_API zwasm_func_t *zwasm_func_new(zwasm_store_t *store, const zwasm_functyp
         return NULL;
     }
     f->type = &f->host_type;
-    f->type_id = zw_store_type_id(store, &f->host_type);
-    if (f->type_id == UINT32_MAX || !zw_store_adopt(store, ZW_OBJ_FUNC, f)) {
+    uint32_t id = zw_store_type_id(store, &f->host_type);
+    if (id != UINT32_MAX) zw_func_set_type(f, store, id);
+    if (id == UINT32_MAX || !zw_store_adopt(store, ZW_OBJ_FUNC, f)) {
         zw_free(store->al, f->host_type.params);
         zw_free(store->al, f);
         return NULL;

@@ -497,7 +497,8 @@ static bool fuse_first(uint32_t op) {
     X(SELECT) X(GLOBAL_GET) X(GLOBAL_SET)                                      \
     X(TABLE_GET) X(TABLE_SET) X(MEMORY_SIZE) X(MEMORY_GROW) X(MEMORY_INIT)     \
     X(DATA_DROP) X(MEMORY_COPY) X(MEMORY_FILL) X(TABLE_INIT) X(ELEM_DROP)      \
-    X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL) X(REF_FUNC)
+    X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL) X(REF_FUNC)        \
+    X(CALL_REF) X(RETURN_CALL_REF) X(REF_AS_NON_NULL)
 
 #define LOAD_INST()                                                            \
     do {                                                                       \
@@ -814,11 +815,27 @@ L_base:
             trap_elem = i;
             TRAP(ZWASM_TRAP_UNINITIALIZED_ELEMENT);
         }
-        if (ZW_UNLIKELY(callee_f->type_id != inst->type_ids[ip[1]])) TRAP(ZWASM_TRAP_INDIRECT_CALL_TYPE);
+        if (ZW_UNLIKELY(!zw_func_has_type(callee_f, inst->type_ids[ip[1]], inst->module->types[ip[1]].depth)))
+            TRAP(ZWASM_TRAP_INDIRECT_CALL_TYPE);
         call_base = ip[3];
         ret_ip = ip + 5;
         goto do_call;
     }
+    LOP(RETURN_CALL_REF):
+        tail = true;
+        goto call_ref;
+    LOP(CALL_REF):
+        tail = false;
+    call_ref:
+        callee_f = (zw_funcinst *)(uintptr_t)fp[ip[3]];
+        if (ZW_UNLIKELY(!callee_f)) TRAP(ZWASM_TRAP_NULL_FUNC_REFERENCE);
+        call_base = ip[2];
+        ret_ip = ip + 4;
+        goto do_call;
+    LOP(REF_AS_NON_NULL):
+        if (ZW_UNLIKELY(!fp[ip[2]])) TRAP(ZWASM_TRAP_NULL_REFERENCE);
+        fp[ip[1]] = fp[ip[2]];
+        NEXT(3);
     LIR(SELECT128): {
         uint32_t c = (uint32_t)fp[ip[4]];
         zw_v128 v = ldv(fp + (c ? ip[2] : ip[3]));

@@ -115,7 +115,10 @@ typedef struct zw_ir_func zw_ir_func;
     X(MEMORY_COPY, "sssnn", "aAm")     /* dst, src, count, dst mem, src mem */ \
     X(MEMORY_FILL, "sssn", "aia")      /* at, byte, count, memory */           \
     X(DATA_DROP, "n", "")                                                      \
-    X(REF_FUNC, "dn", "F")
+    X(REF_FUNC, "dn", "F")                                                     \
+    X(CALL_REF, "nBs", "r")            /* type, B, the function reference */   \
+    X(RETURN_CALL_REF, "nBs", "r")                                             \
+    X(REF_AS_NON_NULL, "ds", "rr")     /* traps on null, else copies */
 
 /* Integer compares that fuse with br_if / if into ZW_IR_BR_<id> (slot,slot)
  * and ZW_IR_BRK_<id> (slot, immediate). */

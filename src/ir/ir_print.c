@@ -300,7 +300,7 @@ uint32_t zw_ir_targets(const zw_ir_func *f, uint32_t pc, uint32_t *out, uint32_t
 bool zw_ir_falls_through(uint32_t op) {
     switch (op) {
     case ZW_IR_BR: case ZW_IR_BR_TABLE: case ZW_IR_RETURN: case ZW_IR_RETURN1: case ZW_IR_RETURN_PAD:
-    case ZW_OP_UNREACHABLE: case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT:
+    case ZW_OP_UNREACHABLE: case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT: case ZW_OP_RETURN_CALL_REF:
     case ZW_IR_RETURN_CALL_LOCAL:
         return false;
     }

@@ -196,11 +196,12 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
             if (op == ZW_OP_CALL || op == ZW_OP_RETURN_CALL) ft = zw_func_type(m, c[1]);
             else if (op == ZW_IR_CALL_LOCAL || op == ZW_IR_RETURN_CALL_LOCAL)
                 ft = zw_func_type(m, m->nfunc_imports + c[1]);
-            else if (op == ZW_OP_CALL_INDIRECT || op == ZW_OP_RETURN_CALL_INDIRECT)
+            else if (op == ZW_OP_CALL_INDIRECT || op == ZW_OP_RETURN_CALL_INDIRECT ||
+                     op == ZW_OP_CALL_REF || op == ZW_OP_RETURN_CALL_REF)
                 ft = &m->types[c[1]].func;
             /* a tail call only reads its arguments: the results are the callee's to return */
             bool tail = op == ZW_OP_RETURN_CALL || op == ZW_IR_RETURN_CALL_LOCAL ||
-                        op == ZW_OP_RETURN_CALL_INDIRECT;
+                        op == ZW_OP_RETURN_CALL_INDIRECT || op == ZW_OP_RETURN_CALL_REF;
             if (ft) add_call(&o, c[k], ft, !tail);
             k++;
             break;

@@ -1236,16 +1236,21 @@ static void reset_stack(L *l, ctl *c, uint32_t n, const zw_valtype *t) {
  * body's return. */
 static void lower_return_call(L *l, const zw_instr *in) {
     const zw_module *m = l->m;
-    bool ind = in->op == ZW_OP_RETURN_CALL_INDIRECT;
-    const zw_functype *t = ind ? &m->types[in->a].func : zw_func_type(m, in->a);
+    bool ind = in->op == ZW_OP_RETURN_CALL_INDIRECT, ref = in->op == ZW_OP_RETURN_CALL_REF;
+    const zw_functype *t = ind || ref ? &m->types[in->a].func : zw_func_type(m, in->a);
     uint32_t is = 0;
-    if (ind) {
+    if (ind || ref) {
         vent e = pop(l);
         is = src_of(l, &e);
     }
     uint32_t base = call_args(l, t->nparams);
     bool tail = !l->in_body;
-    if (ind) {
+    if (ref) {
+        emit(l, tail ? ZW_OP_RETURN_CALL_REF : ZW_OP_CALL_REF);
+        W(l, in->a);
+        W(l, base);
+        W(l, is);
+    } else if (ind) {
         emit(l, tail ? ZW_OP_RETURN_CALL_INDIRECT : ZW_OP_CALL_INDIRECT);
         W(l, in->a);
         W(l, in->b);
@@ -1265,6 +1270,34 @@ static void lower_return_call(L *l, const zw_instr *in) {
         branch(l, return_target(l));
     }
     mark_unreachable(l);
+}
+
+/* br_if to control frame ci on condition c (the label's values on top of
+ * the virtual stack stay there when the branch is not taken). */
+static void cond_branch(L *l, uint32_t ci, cond c) {
+    ctl *t = &l->cs.v[ci];
+    uint32_t n = label_arity(t), dest = label_dest(t);
+    if (t->kind != C_FUNC && !moves_needed(l, n, dest)) {
+        uint32_t at = emit_condbr(l, c);
+        if (t->kind == C_LOOP) W_target(l, at, t->start);
+        else W_patch(l, at, t);
+        ctl *lp = &l->cs.v[l->cs.n - 1];
+        if (lp->kind == C_LOOP && lp->start == at && !l->trace && ci != l->cs.n - 1) {
+            lp->head_valid = true;
+            lp->head = c;
+            lp->head_ci = ci;
+            lp->head_len = l->code.n - at;
+        }
+    } else {
+        prep_moves(l, n, dest);
+        uint32_t at = emit_condbr(l, negate(c));
+        uint32_t pw = l->code.n;
+        W(l, at);
+        branch(l, ci);
+        bind_patch(l, pw);
+        l->last_dst = NONE;
+        l->cmp_valid = false;
+    }
 }
 
 static void mark_unreachable(L *l) {
@@ -1388,32 +1421,46 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             branch(l, l->cs.n - 1 - in.a);
             mark_unreachable(l);
             break;
-        case ZW_OP_BR_IF: {
-            uint32_t ci = l->cs.n - 1 - in.a;
-            cond c = take_cond(l);
-            ctl *t = &l->cs.v[ci];
-            uint32_t n = label_arity(t), dest = label_dest(t);
-            if (t->kind != C_FUNC && !moves_needed(l, n, dest)) {
-                uint32_t at = emit_condbr(l, c);
-                if (t->kind == C_LOOP) W_target(l, at, t->start);
-                else W_patch(l, at, t);
-                ctl *lp = &l->cs.v[l->cs.n - 1];
-                if (lp->kind == C_LOOP && lp->start == at && !l->trace && ci != l->cs.n - 1) {
-                    lp->head_valid = true;
-                    lp->head = c;
-                    lp->head_ci = ci;
-                    lp->head_len = l->code.n - at;
-                }
-            } else {
-                prep_moves(l, n, dest);
-                uint32_t at = emit_condbr(l, negate(c));
-                uint32_t pw = l->code.n;
-                W(l, at);
-                branch(l, ci);
-                bind_patch(l, pw);
-                l->last_dst = NONE;
-                l->cmp_valid = false;
-            }
+        case ZW_OP_BR_IF:
+            cond_branch(l, l->cs.n - 1 - in.a, take_cond(l));
+            break;
+        case ZW_OP_BR_ON_NULL: {
+            /* branch without the reference when it is null; else it stays */
+            vent r = pop(l);
+            uint32_t rs = src_of(l, &r);
+            cond_branch(l, l->cs.n - 1 - in.a, (cond){ZW_IR_BR_NULL, rs, 0, 0});
+            if (r.kind == V_LOCAL) push_read(l, r.type, r.ref);
+            else push(l, V_SLOT, r.type); /* its home again: the same height */
+            break;
+        }
+        case ZW_OP_BR_ON_NON_NULL: {
+            /* branch with the reference (the label's last value) when it is
+             * not null; else drop it */
+            vent *r = &l->vs.v[l->vs.n - 1];
+            uint32_t rs = src_of(l, r);
+            if (r->kind == V_CONST) r->kind = V_SLOT; /* now in its home */
+            cond_branch(l, l->cs.n - 1 - in.a, (cond){ZW_IR_BR_NONNULL, rs, 0, 0});
+            pop(l);
+            break;
+        }
+        case ZW_OP_REF_AS_NON_NULL: {
+            uint32_t s[1];
+            pop_srcs(l, 1, s);
+            emit(l, ZW_OP_REF_AS_NON_NULL);
+            W_dst(l, ZW_IR_ANYREF);
+            W(l, s[0]);
+            break;
+        }
+        case ZW_OP_CALL_REF: {
+            const zw_functype *t = &m->types[in.a].func;
+            vent e = pop(l);
+            uint32_t is = src_of(l, &e);
+            uint32_t base = call_args(l, t->nparams);
+            emit(l, ZW_OP_CALL_REF);
+            W(l, in.a);
+            W(l, base);
+            W(l, is);
+            call_results(l, t);
             break;
         }
         case ZW_OP_BR_TABLE: {
@@ -1498,7 +1545,7 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             call_results(l, t);
             break;
         }
-        case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT:
+        case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT: case ZW_OP_RETURN_CALL_REF:
             lower_return_call(l, &in);
             break;
         case ZW_OP_CALL_INDIRECT: {

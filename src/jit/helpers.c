@@ -255,6 +255,11 @@ H(MEMORY_FILL) {
                           &ctx->fuel);
 }
 H(UNREACHABLE) { TRAP(ZWASM_TRAP_UNREACHABLE); }
+H(REF_AS_NON_NULL) {
+    if (!fp[ip[2]]) TRAP(ZWASM_TRAP_NULL_REFERENCE);
+    fp[ip[1]] = fp[ip[2]];
+    return 0;
+}
 
 /* ---- the table ---------------------------------------------------------------------- */
 #define TE(op, name) [op] = h_##name,
@@ -295,7 +300,7 @@ static const zw_jhelper helpers[ZW_IR_COUNT] = {
     TE(ZW_OP_MEMORY_SIZE, MEMORY_SIZE) TE(ZW_OP_MEMORY_GROW, MEMORY_GROW)
     TE(ZW_OP_MEMORY_INIT, MEMORY_INIT) TE(ZW_OP_DATA_DROP, DATA_DROP)
     TE(ZW_OP_MEMORY_COPY, MEMORY_COPY) TE(ZW_OP_MEMORY_FILL, MEMORY_FILL)
-    TE(ZW_OP_UNREACHABLE, UNREACHABLE)
+    TE(ZW_OP_UNREACHABLE, UNREACHABLE) TE(ZW_OP_REF_AS_NON_NULL, REF_AS_NON_NULL)
 };
 
 zw_jhelper zw_jit_helper(uint32_t op) { return op < ZW_IR_COUNT ? helpers[op] : NULL; }

@@ -134,8 +134,11 @@ static const void *extern_obj(const zwasm_extern_t *ex) {
     return NULL;
 }
 
-static zwasm_result_t check_import(zw_store *s, const zw_module *m, const zw_import *im,
+/* ids: the store ids of m's types (import types are compared in the store's
+ * index space, where the exporter's types are). */
+static zwasm_result_t check_import(zw_store *s, const zw_module *m, const uint32_t *ids, const zw_import *im,
                                    const zwasm_extern_t *ex, zwasm_error_t *err) {
+    const zw_type *types = s->types.v.v;
     char why[128];
     if ((uint32_t)ex->kind != (uint32_t)im->kind) {
         snprintf(why, sizeof why, "expected %s, got %s", kind_name(im->kind), kind_name(ex->kind));
@@ -153,15 +156,14 @@ static zwasm_result_t check_import(zw_store *s, const zw_module *m, const zw_imp
     case ZW_EXT_FUNC: {
         const zw_funcinst *f = ex->of.func;
         if (!f) goto null_obj;
-        if (im->u.func_type >= m->ntypes ||
-            !zw_functype_eq(f->type, &m->types[im->u.func_type].func))
+        if (im->u.func_type >= m->ntypes || !zw_store_type_sub(s, f->type_id, ids[im->u.func_type]))
             return link_err(err, im, "function type mismatch");
         return ZWASM_OK;
     }
     case ZW_EXT_TABLE: {
         const zw_tableinst *t = ex->of.table;
         if (!t) goto null_obj;
-        if (t->type.elem != im->u.table.elem || t->type.is64 != im->u.table.is64)
+        if (!zw_valtype_eq(types, t->type.elem, zw_vt_canon(ids, im->u.table.elem)) || t->type.is64 != im->u.table.is64)
             return link_err(err, im, "table element type mismatch");
         if (!limits_match(t->size, t->type.lim.has_max, t->type.lim.max, &im->u.table.lim))
             return link_err(err, im, "table limits mismatch");
@@ -180,7 +182,9 @@ static zwasm_result_t check_import(zw_store *s, const zw_module *m, const zw_imp
     case ZW_EXT_GLOBAL: {
         const zw_globalinst *g = ex->of.global;
         if (!g) goto null_obj;
-        if (g->type.type != im->u.global.type || g->type.mut != im->u.global.mut)
+        zw_valtype want = zw_vt_canon(ids, im->u.global.type);
+        if (g->type.mut != im->u.global.mut ||
+            !(g->type.mut ? zw_valtype_eq(types, g->type.type, want) : zw_valtype_sub(types, g->type.type, want)))
             return link_err(err, im, "global type mismatch");
         return ZWASM_OK;
     }
@@ -215,7 +219,6 @@ static bool alloc_arrays(zw_instance *inst, const zw_module *m) {
     inst->tables = zw_calloc(inst->store->al, m->ntables, sizeof *inst->tables);
     inst->mems = zw_calloc(inst->store->al, m->nmems, sizeof *inst->mems);
     inst->globals = zw_calloc(inst->store->al, m->nglobals, sizeof *inst->globals);
-    inst->type_ids = zw_calloc(inst->store->al, m->ntypes, sizeof *inst->type_ids);
     inst->elem_len = zw_calloc(inst->store->al, m->nelems, sizeof *inst->elem_len);
     inst->elem_refs = zw_calloc(inst->store->al, m->nelems, sizeof *inst->elem_refs);
     inst->data_len = zw_calloc(inst->store->al, m->ndatas, sizeof *inst->data_len);
@@ -236,10 +239,6 @@ static zwasm_result_t eval_offset(zw_instance *inst, const zw_expr *e, bool is64
 static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_module *m,
                                      const zwasm_extern_t *imports, zwasm_error_t *err) {
     zwasm_result_t r;
-    for (uint32_t i = 0; i < m->ntypes; i++) {
-        inst->type_ids[i] = zw_store_type_id(s, &m->types[i].func);
-        if (inst->type_ids[i] == UINT32_MAX) return nomem(err);
-    }
     /* Imports, in order, into their index spaces. */
     uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
@@ -260,7 +259,7 @@ static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_mo
         }
         f->store = s;
         uint32_t ti_ = m->funcs[i].type_idx;
-        f->type_id = inst->type_ids[ti_];
+        zw_func_set_type(f, s, inst->type_ids[ti_]);
         f->type = &m->types[ti_].func;
         f->inst = inst;
         f->index = i;
@@ -271,7 +270,9 @@ static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_mo
         zw_value v;
         r = zw_eval_const(inst, &m->globals[i].init, &v, err);
         if (r != ZWASM_OK) return r;
-        inst->globals[i] = zw_global_create(s, &m->globals[i].type, &v);
+        zw_globaltype gt = m->globals[i].type;
+        gt.type = zw_vt_canon(inst->type_ids, gt.type);
+        inst->globals[i] = zw_global_create(s, &gt, &v);
         if (!inst->globals[i]) return nomem(err);
     }
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
@@ -280,7 +281,9 @@ static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_mo
             r = zw_eval_const(inst, &m->tables[i].init, &init, err);
             if (r != ZWASM_OK) return r;
         }
-        r = zw_table_create(s, &m->tables[i].type, init.ref, &inst->tables[i], err);
+        zw_tabletype tt = m->tables[i].type;
+        tt.elem = zw_vt_canon(inst->type_ids, tt.elem);
+        r = zw_table_create(s, &tt, init.ref, &inst->tables[i], err);
         if (r != ZWASM_OK) return where(err, "table", i);
     }
     for (uint32_t i = m->nmem_imports; i < m->nmems; i++) {
@@ -374,18 +377,33 @@ zwasm_result_t zw_instantiate(zw_store *s, const zw_module *m, const zwasm_exter
     if (m->engine && m->engine != s->engine)
         return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
                           "instantiate: the module was compiled by another engine");
-    for (uint32_t i = 0; i < m->nimports; i++) {
-        zwasm_result_t r = check_import(s, m, &m->imports[i], &imports[i], err);
-        if (r != ZWASM_OK) return r;
+    uint32_t *ids = zw_calloc(s->al, m->ntypes ? m->ntypes : 1, sizeof *ids);
+    if (!ids || !zw_store_module_types(s, m, ids)) {
+        zw_free(s->al, ids);
+        return nomem(err);
     }
-    if (s->ninstances >= s->limits.instances)
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        zwasm_result_t r = check_import(s, m, ids, &m->imports[i], &imports[i], err);
+        if (r != ZWASM_OK) {
+            zw_free(s->al, ids);
+            return r;
+        }
+    }
+
+    if (s->ninstances >= s->limits.instances) {
+        zw_free(s->al, ids);
         return zw_err_set(err, ZWASM_ERR_LIMIT, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
                           "instance limit: the store may create %u instances", s->limits.instances);
+    }
 
     zw_instance *inst = zw_calloc(s->al, 1, sizeof *inst);
-    if (!inst) return nomem(err);
+    if (!inst) {
+        zw_free(s->al, ids);
+        return nomem(err);
+    }
     inst->store = s;
     inst->module = m;
+    inst->type_ids = ids;
     if (!alloc_arrays(inst, m) || !zw_store_adopt(s, ZW_OBJ_INSTANCE, inst)) {
         zw_free(s->al, inst->funcs); zw_free(s->al, inst->tables); zw_free(s->al, inst->mems); zw_free(s->al, inst->globals);
         zw_free(s->al, inst->type_ids); zw_free(s->al, inst->elem_len); zw_free(s->al, inst->elem_refs); zw_free(s->al, inst->data_len);

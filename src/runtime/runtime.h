@@ -68,6 +68,8 @@ struct zw_funcinst {
     zw_store *store;            /* owner */
     const void *code;           /* the engine's code for it (zw_backend.func_code); NULL for host functions */
     uint32_t type_id;           /* store-canonical type id: equal iff types equal */
+    uint32_t type_depth;        /* its supertype display (zw_type.supers): a subtype */
+    const uint32_t *type_supers;/* check is one compare, zw_func_has_type */
     const zw_functype *type;    /* points into the module or into host storage */
     zw_instance *inst;          /* owning instance; NULL for host functions */
     uint32_t index;             /* function index in the owning module */
@@ -160,11 +162,9 @@ struct zw_store {
     zwasm_store_limits_t limits;
     uint64_t mem_used;         /* bytes of linear memory + table storage */
     uint32_t nmems, ntables, ninstances;
-    /* Canonical function types: type_id indexes this list. */
-    ZW_VEC(zw_functype *) types;
-    /* Open-addressing index over `types` (type id + 1, 0 = empty); runtime/store.c. */
-    uint32_t *type_index;
-    uint32_t type_index_cap; /* a power of two, or 0 */
+    /* Canonical types of every module instantiated here and every host
+     * function type: a type id indexes types.v (types.c). */
+    zw_typetab types;
     /* Everything the store owns, freed by zwasm_store_delete: a set of
      * tagged pointers (object address | zw_objkind), open addressing,
      * 0 = empty.  It answers "is this a live object of this store" for
@@ -228,9 +228,31 @@ bool zw_store_ref_ok(const zw_store *s, uint32_t kind, const void *ref);
 bool zw_store_charge(zw_store *s, uint64_t bytes);
 bool zw_store_can_charge(const zw_store *s, uint64_t bytes);
 void zw_store_release(zw_store *s, uint64_t bytes);
-/* Intern a function type in the store; returns its id (or UINT32_MAX on OOM). */
+/* Intern a host function type (abstract value types only) in the store;
+ * returns its id (or UINT32_MAX on OOM). */
 uint32_t zw_store_type_id(zw_store *s, const zw_functype *t);
-bool zw_functype_eq(const zw_functype *a, const zw_functype *b);
+/* The store ids of all of m's types, into ids[m->ntypes].  False on OOM. */
+bool zw_store_module_types(zw_store *s, const zw_module *m, uint32_t *ids);
+/* Type id a is b or a subtype of it. */
+static inline bool zw_store_type_sub(const zw_store *s, uint32_t a, uint32_t b) {
+    return a == b || zw_heap_sub(s->types.v.v, ZW_HT_IDX + a, ZW_HT_IDX + b);
+}
+/* f's type is type id `want` (at depth `depth`) or a subtype of it. */
+static inline bool zw_func_has_type(const zw_funcinst *f, uint32_t want, uint32_t depth) {
+    return f->type_id == want || (f->type_depth > depth && f->type_supers[depth] == want);
+}
+/* Set f's type id and its display. */
+static inline void zw_func_set_type(zw_funcinst *f, const zw_store *s, uint32_t id) {
+    f->type_id = id;
+    f->type_depth = s->types.v.v[id].depth;
+    f->type_supers = s->types.v.v[id].supers;
+}
+/* A value type of a module with its type indices turned into store ids
+ * (ids: the instance's type_ids). */
+static inline zw_valtype zw_vt_canon(const uint32_t *ids, zw_valtype t) {
+    if (t < 0x100 || !zw_is_ref(t) || !zw_heap_is_idx(zw_ref_heap(t))) return t;
+    return zw_ref_type(ZW_HT_IDX + ids[zw_ref_heap(t) - ZW_HT_IDX], zw_ref_nullable(t));
+}
 
 /* Deep copy of a function type (params and results in one allocation,
  * freed with free(dst->params)).  False on OOM. */

@@ -157,12 +157,7 @@ static void store_clear(zw_store *s) {
     for (uint32_t i = 0; i < s->objs_cap; i++)
         if (s->objs[i]) free_object(s, s->objs[i]);
     zw_free(s->al, s->objs);
-    for (uint32_t i = 0; i < s->types.n; i++) {
-        zw_free(s->al, s->types.v[i]->params);
-        zw_free(s->al, s->types.v[i]);
-    }
-    ZW_VEC_FREE(s->al, &s->types);
-    zw_free(s->al, s->type_index);
+    zw_typetab_free(&s->types, s->al);
     /* the record stays taken (live) until zwasm_store_delete releases it
      * under the engine's lock: another thread's zwasm_store_new must not
      * reuse it before */
@@ -343,16 +338,12 @@ ZWASM_API void zwasm_store_interrupt(zwasm_store_t *s) {
     if (s) ZW_ATOMIC_STORE(&s->interrupt, 1u);
 }
 
-/* ---- canonical function types ------------------------------------------------- */
+/* ---- canonical types ------------------------------------------------------------ */
 
-bool zw_functype_eq(const zw_functype *a, const zw_functype *b) {
-    if (a == b) return true;
-    if (!a || !b) return false;
-    if (a->nparams != b->nparams || a->nresults != b->nresults) return false;
-    for (uint32_t i = 0; i < a->nparams; i++)
-        if (a->params[i] != b->params[i]) return false;
-    for (uint32_t i = 0; i < a->nresults; i++)
-        if (a->results[i] != b->results[i]) return false;
+bool zw_store_module_types(zw_store *s, const zw_module *m, uint32_t *ids) {
+    for (uint32_t first = 0; first < m->ntypes; first += m->types[first].rec_count)
+        if (!zw_typetab_add_group(&s->types, s->al, m->types, first, m->types[first].rec_count, ids))
+            return false;
     return true;
 }
 
@@ -370,51 +361,11 @@ bool zw_functype_copy(const zw_alloc *al, zw_functype *dst, const zw_functype *s
     return true;
 }
 
-static uint32_t functype_hash(const zw_functype *t) {
-    uint32_t h = 2166136261u;
-    h = (h ^ t->nparams) * 16777619u;
-    h = (h ^ t->nresults) * 16777619u;
-    for (uint32_t i = 0; i < t->nparams + t->nresults; i++) h = (h ^ t->params[i]) * 16777619u;
-    return h;
-}
-
-/* Rebuild the index with room for at least twice the current types. */
-static bool type_index_grow(zw_store *s) {
-    uint32_t cap = s->type_index_cap ? s->type_index_cap * 2 : 64;
-    if (cap < s->type_index_cap) return false;
-    uint32_t *idx = zw_calloc(s->al, cap, sizeof *idx);
-    if (!idx) return false;
-    for (uint32_t id = 0; id < s->types.n; id++) {
-        uint32_t h = functype_hash(s->types.v[id]) & (cap - 1);
-        while (idx[h]) h = (h + 1) & (cap - 1);
-        idx[h] = id + 1;
-    }
-    zw_free(s->al, s->type_index);
-    s->type_index = idx;
-    s->type_index_cap = cap;
-    return true;
-}
-
 uint32_t zw_store_type_id(zw_store *s, const zw_functype *t) {
-    if ((uint64_t)(s->types.n + 1) * 2 > s->type_index_cap && !type_index_grow(s)) return UINT32_MAX;
-    uint32_t mask = s->type_index_cap - 1;
-    uint32_t h = functype_hash(t) & mask;
-    for (; s->type_index[h]; h = (h + 1) & mask)
-        if (zw_functype_eq(s->types.v[s->type_index[h] - 1], t)) return s->type_index[h] - 1;
-    if (s->types.n >= UINT32_MAX / 4) return UINT32_MAX;
-    zw_functype *c = zw_malloc(s->al, sizeof *c);
-    if (!c) return UINT32_MAX;
-    if (!zw_functype_copy(s->al, c, t)) {
-        zw_free(s->al, c);
-        return UINT32_MAX;
-    }
-    if (!ZW_VEC_PUSH(s->al, &s->types, c)) {
-        zw_free(s->al, c->params);
-        zw_free(s->al, c);
-        return UINT32_MAX;
-    }
-    s->type_index[h] = s->types.n; /* id + 1 */
-    return s->types.n - 1;
+    /* a final function type alone in its group, like (type (func ...)) */
+    zw_type ty = {.kind = ZW_COMP_FUNC, .func = *t, .super = ZW_NO_TYPE, .final = true, .rec_count = 1};
+    uint32_t id;
+    return zw_typetab_add_group(&s->types, s->al, &ty, 0, 1, &id) ? id : UINT32_MAX;
 }
 
 /* ---- misc --------------------------------------------------------------------- */

@@ -202,8 +202,9 @@ static opclass op_class(uint32_t op) {
         return OC_BRANCH;
     case ZW_IR_BR_TABLE: return OC_BR_TABLE;
     case ZW_IR_RETURN: case ZW_IR_RETURN1: case ZW_IR_RETURN_PAD: return OC_RETURN;
-    case ZW_IR_CALL_LOCAL: case ZW_OP_CALL: case ZW_OP_CALL_INDIRECT: return OC_CALL;
+    case ZW_IR_CALL_LOCAL: case ZW_OP_CALL: case ZW_OP_CALL_INDIRECT: case ZW_OP_CALL_REF: return OC_CALL;
     case ZW_IR_RETURN_CALL_LOCAL: case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT:
+    case ZW_OP_RETURN_CALL_REF:
         return OC_TAIL_CALL;
     case ZW_IR_FUEL: return OC_FUEL;
     case ZW_IR_INLINE_ENTER: case ZW_IR_INLINE_LEAVE: return OC_INLINE;
@@ -1190,8 +1191,27 @@ static void indirect_callee(jc *J) {
     x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_instance, type_ids)));
     x64_mov_rm(B, false, RCX, x64_m(RCX, (int32_t)(ip[1] * 4)));
     x64_alu_rm(B, ALU_CMP, false, RCX, x64_m(RDX, (int32_t)offsetof(zw_funcinst, type_id)));
-    trap_if(J, CC_NE, ZWASM_TRAP_INDIRECT_CALL_TYPE);
+    const zw_type *want = &J->m->types[ip[1]];
+    if (want->final) {
+        trap_if(J, CC_NE, ZWASM_TRAP_INDIRECT_CALL_TYPE);
+    } else { /* or a subtype: the callee's display has the type at its depth */
+        uint32_t same = x64_jcc_rel32(B, CC_E);
+        x64_alu_mi(B, ALU_CMP, false, x64_m(RDX, (int32_t)offsetof(zw_funcinst, type_depth)), (int32_t)want->depth);
+        trap_if(J, CC_BE, ZWASM_TRAP_INDIRECT_CALL_TYPE);
+        x64_mov_rm(B, true, RAX, x64_m(RDX, (int32_t)offsetof(zw_funcinst, type_supers)));
+        x64_alu_rm(B, ALU_CMP, false, RCX, x64_m(RAX, (int32_t)(want->depth * 4)));
+        trap_if(J, CC_NE, ZWASM_TRAP_INDIRECT_CALL_TYPE);
+        x64_patch_rel32(B, same, B->len);
+    }
     x64_mov_rr(B, true, RAX, RDX);
+}
+
+/* call_ref's (and return_call_ref's) callee in rax: the reference in slot
+ * ip[3], checked (null). */
+static void ref_callee(jc *J) {
+    gload(J, RAX, J->ip[3], true);
+    x64_test_rr(B, true, RAX, RAX);
+    trap_if(J, CC_E, ZWASM_TRAP_NULL_FUNC_REFERENCE);
 }
 
 /* rax = function idx of this instance (its zw_funcinst). */
@@ -1229,6 +1249,9 @@ static void emit_call(jc *J, uint32_t op) {
         x64_lea(B, true, RBX, x64_m(RBX, -(int32_t)(base * 8)));
     } else if (op == ZW_OP_CALL) {
         load_funcinst(J, ip[1]);
+        call_any_at(J, ip[2]);
+    } else if (op == ZW_OP_CALL_REF) { /* call_ref type B ref */
+        ref_callee(J);
         call_any_at(J, ip[2]);
     } else { /* call_indirect type table B index */
         indirect_callee(J);
@@ -1302,6 +1325,10 @@ static void emit_tail_call(jc *J, uint32_t op) {
         base = ip[2];
         t = zw_func_type(m, ip[1]);
         load_funcinst(J, ip[1]);
+    } else if (op == ZW_OP_RETURN_CALL_REF) {
+        base = ip[2];
+        t = &m->types[ip[1]].func;
+        ref_callee(J);
     } else {
         base = ip[3];
         t = &m->types[ip[1]].func;
