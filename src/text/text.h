@@ -57,12 +57,39 @@ zwasm_result_t zw_wat_encode_module(const zw_sx *module_form, zw_buf *out, char 
 zwasm_result_t zw_wat_compile(const char *src, size_t len, zw_buf *out, zwasm_error_t *err);
 
 /* ---- script values ------------------------------------------------------------- */
-/* A constant or an expected result of a .wast command. */
+/* A constant or an expected result of a .wast command.  Reference forms
+ * (heap types are module.h's ZW_HT_* codes):
+ *   (ref.null ht)    REF_NULL, reftype = the abstract heap type's code
+ *                    (ht: func extern any eq i31 struct array none nofunc
+ *                    noextern exn noexn; the code equals the shorthand
+ *                    zw_valtype / zwasm_valkind_t of the nullable reference,
+ *                    0x70 funcref, 0x6F externref, 0x6E anyref, ...).  As an
+ *                    argument: the null of that type; as a result: a null
+ *                    reference (of that hierarchy).
+ *   (ref.null)       REF_NULL, reftype = 0: result only, any null reference.
+ *   (ref.extern N)   REF_EXTERN, u.i64 = N, host = false: host reference N as
+ *                    an externref.
+ *   (ref.host N)     REF_EXTERN, u.i64 = N, host = true: the same host value
+ *                    N, seen inside the any hierarchy (what any.convert_extern
+ *                    makes of (ref.extern N); extern.convert_any turns it back).
+ *   (ref.func)       REF_OF (== REF_FUNC), reftype = ZW_HT_FUNC: result only,
+ *                    any non-null funcref.
+ *   (ref.any) (ref.eq) (ref.i31) (ref.struct) (ref.array) (ref.exn)
+ *                    REF_OF, reftype = ZW_HT_ANY / EQ / I31 / STRUCT / ARRAY /
+ *                    EXN: result only, any non-null reference whose value is
+ *                    of that heap type (an i31 for ref.i31, a struct for
+ *                    ref.struct, an i31/struct/array for ref.eq, anything
+ *                    non-null of the any hierarchy for ref.any, an exception
+ *                    for ref.exn).
+ *   (ref.extern)     REF_EXTERN_ANY: result only, any non-null externref.
+ * REF_OF is REF_FUNC's general name (the same value): matching must look at
+ * reftype. */
 typedef enum {
     ZW_WV_I32, ZW_WV_I64, ZW_WV_F32, ZW_WV_F64, ZW_WV_V128,
-    ZW_WV_REF_NULL,   /* (ref.null func|extern): type in reftype */
-    ZW_WV_REF_EXTERN, /* (ref.extern N) */
-    ZW_WV_REF_FUNC,   /* (ref.func) in a result: any non-null funcref */
+    ZW_WV_REF_NULL,   /* (ref.null ht), (ref.null): see above */
+    ZW_WV_REF_EXTERN, /* (ref.extern N), (ref.host N) */
+    ZW_WV_REF_FUNC,   /* (ref.func) and the other REF_OF patterns */
+    ZW_WV_REF_OF = ZW_WV_REF_FUNC, /* a non-null reference of heap type reftype */
     ZW_WV_REF_EXTERN_ANY, /* (ref.extern) in a result without a number */
     ZW_WV_EITHER,     /* (either r1 r2 ...) in results */
 } zw_wv_kind;
@@ -71,7 +98,8 @@ typedef enum { ZW_NAN_NONE = 0, ZW_NAN_CANONICAL, ZW_NAN_ARITHMETIC } zw_nan_pat
 
 typedef struct zw_wvalue {
     zw_wv_kind kind;
-    uint32_t reftype;       /* REF_NULL: 0x70 or 0x6F */
+    uint32_t reftype;       /* REF_NULL, REF_OF: a heap type code (REF_NULL: 0 for any) */
+    bool host;              /* REF_EXTERN: written (ref.host N) */
     uint8_t lane_shape;     /* V128: 0 i8x16, 1 i16x8, 2 i32x4, 3 i64x2, 4 f32x4, 5 f64x2 */
     zw_nan_pat nan[4];      /* per lane for f32x4/f64x2; nan[0] for scalar floats */
     union {
@@ -85,8 +113,9 @@ typedef struct zw_wvalue {
 
 /* Parse one value form such as (i32.const 1), (f32.const nan:canonical),
  * (v128.const f32x4 1 nan:arithmetic 2 3), (ref.null func), (ref.extern 7),
- * (ref.func), (either ...).  `pattern` allows nan:canonical/arithmetic,
- * (ref.func), (ref.extern) and (either ...). */
+ * (ref.host 7), (ref.func), (ref.struct), (either ...).  `pattern` (results)
+ * allows nan:canonical/arithmetic, (ref.null), (ref.func), (ref.extern),
+ * the REF_OF forms and (either ...). */
 zwasm_result_t zw_wast_parse_value(const zw_sx *form, bool pattern, zw_wvalue *out,
                                    zwasm_error_t *err);
 void zw_wvalue_free(zw_wvalue *v);

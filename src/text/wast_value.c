@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 
+#include "module.h"
 #include "text/text.h"
 
 static zwasm_result_t wv_fail(zwasm_error_t *err, const zw_sx *at, const char *msg) {
@@ -79,6 +80,27 @@ static zwasm_result_t wv_v128(const zw_sx *form, bool pattern, zw_wvalue *out, z
     return wv_fail(err, sh ? sh : form, "expected a v128 shape");
 }
 
+/* (ref.null ht): the abstract heap types by name (module.h's codes). */
+static const struct { const char *name; uint32_t ht; } null_types[] = {
+    {"func", ZW_HT_FUNC},         {"extern", ZW_HT_EXTERN}, {"any", ZW_HT_ANY},   {"eq", ZW_HT_EQ},
+    {"i31", ZW_HT_I31},           {"struct", ZW_HT_STRUCT}, {"array", ZW_HT_ARRAY}, {"none", ZW_HT_NONE},
+    {"nofunc", ZW_HT_NOFUNC},     {"noextern", ZW_HT_NOEXTERN}, {"exn", ZW_HT_EXN}, {"noexn", ZW_HT_NOEXN},
+};
+
+/* (ref.any) (ref.eq) (ref.i31) (ref.struct) (ref.array) (ref.exn) in results. */
+static bool ref_of(const char *op, uint32_t *ht) {
+    static const struct { const char *op; uint32_t ht; } forms[] = {
+        {"ref.func", ZW_HT_FUNC},     {"ref.any", ZW_HT_ANY},       {"ref.eq", ZW_HT_EQ},       {"ref.i31", ZW_HT_I31},
+        {"ref.struct", ZW_HT_STRUCT}, {"ref.array", ZW_HT_ARRAY}, {"ref.exn", ZW_HT_EXN},
+    };
+    for (size_t k = 0; k < ZW_ARRAY_LEN(forms); k++)
+        if (!strcmp(op, forms[k].op)) {
+            *ht = forms[k].ht;
+            return true;
+        }
+    return false;
+}
+
 zwasm_result_t zw_wast_parse_value(const zw_sx *form, bool pattern, zw_wvalue *out, zwasm_error_t *err) {
     memset(out, 0, sizeof *out);
     if (!form || form->kind != ZW_SX_LIST || !form->nitems || form->items[0]->kind != ZW_SX_ATOM)
@@ -106,13 +128,11 @@ zwasm_result_t zw_wast_parse_value(const zw_sx *form, bool pattern, zw_wvalue *o
         return ZWASM_OK;
     }
     if (!strcmp(op, "v128.const")) return wv_v128(form, pattern, out, err);
-    if (!strcmp(op, "ref.func") && pattern) {
-        out->kind = ZW_WV_REF_FUNC;
-        return ZWASM_OK;
-    }
-    if (!strcmp(op, "ref.extern") && form->nitems == 1 && pattern) {
-        out->kind = ZW_WV_REF_EXTERN_ANY;
-        return ZWASM_OK;
+    if (form->nitems == 1 && pattern) {
+        if (!strcmp(op, "ref.extern")) out->kind = ZW_WV_REF_EXTERN_ANY;
+        else if (!strcmp(op, "ref.null")) out->kind = ZW_WV_REF_NULL; /* reftype 0: any null */
+        else if (ref_of(op, &out->reftype)) out->kind = ZW_WV_REF_OF;
+        if (out->kind != ZW_WV_I32) return ZWASM_OK;
     }
     if (form->nitems != 2 || a->kind != ZW_SX_ATOM) return wv_fail(err, form, "malformed value");
     if (!strcmp(op, "i32.const") || !strcmp(op, "i64.const")) {
@@ -137,16 +157,19 @@ zwasm_result_t zw_wast_parse_value(const zw_sx *form, bool pattern, zw_wvalue *o
     }
     if (!strcmp(op, "ref.null")) {
         out->kind = ZW_WV_REF_NULL;
-        if (!strcmp(a->text, "func")) out->reftype = 0x70;
-        else if (!strcmp(a->text, "extern")) out->reftype = 0x6F;
-        else return wv_fail(err, a, "expected func or extern");
-        return ZWASM_OK;
+        for (size_t k = 0; k < ZW_ARRAY_LEN(null_types); k++)
+            if (!strcmp(a->text, null_types[k].name)) {
+                out->reftype = null_types[k].ht;
+                return ZWASM_OK;
+            }
+        return wv_fail(err, a, "unexpected token, expected an abstract heap type");
     }
-    if (!strcmp(op, "ref.extern")) {
+    if (!strcmp(op, "ref.extern") || !strcmp(op, "ref.host")) {
         uint64_t v;
         zw_num_res r = zw_num_uint(a->text, UINT64_MAX, &v);
         if (r != ZW_NUM_OK) return wv_fail(err, a, zw_num_msg(r));
         out->kind = ZW_WV_REF_EXTERN;
+        out->host = op[4] == 'h';
         out->u.i64 = v;
         return ZWASM_OK;
     }

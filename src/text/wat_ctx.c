@@ -88,7 +88,7 @@ void zw_wt_names_free(wt_names *ns) {
 
 /* ---- indices and types -------------------------------------------------------- */
 static const char *const ns_names[WT_NS] = {"type", "function", "table", "memory",
-                                            "global", "elem segment", "data segment"};
+                                            "global", "tag", "elem segment", "data segment"};
 
 bool zw_wt_u32(wt_mod *m, const zw_sx *s, uint32_t *out) {
     if (!s || s->kind != ZW_SX_ATOM) return zw_wt_fail(m, s, "unexpected token, expected a number");
@@ -109,43 +109,126 @@ bool zw_wt_idx(wt_mod *m, int ns, const zw_sx *s, uint32_t *out) {
     return zw_wt_u32(m, s, out);
 }
 
-bool zw_wt_valtype(wt_mod *m, const zw_sx *s, uint8_t *out) {
-    static const struct { const char *name; uint8_t code; } vt[] = {
-        {"i32", 0x7F}, {"i64", 0x7E}, {"f32", 0x7D}, {"f64", 0x7C},
-        {"v128", 0x7B}, {"funcref", 0x70}, {"externref", 0x6F},
-    };
+/* Abstract heap types by name, and the shorthand reference types. */
+static const struct { const char *name; uint32_t ht; } heap_names[] = {
+    {"func", ZW_HT_FUNC},     {"extern", ZW_HT_EXTERN},     {"any", ZW_HT_ANY},
+    {"eq", ZW_HT_EQ},         {"i31", ZW_HT_I31},           {"struct", ZW_HT_STRUCT},
+    {"array", ZW_HT_ARRAY},   {"none", ZW_HT_NONE},         {"nofunc", ZW_HT_NOFUNC},
+    {"noextern", ZW_HT_NOEXTERN}, {"exn", ZW_HT_EXN},       {"noexn", ZW_HT_NOEXN},
+};
+static const struct { const char *name; zw_valtype t; } valtype_names[] = {
+    {"i32", ZW_I32},          {"i64", ZW_I64},              {"f32", ZW_F32},
+    {"f64", ZW_F64},          {"v128", ZW_V128},            {"funcref", ZW_HT_FUNC},
+    {"externref", ZW_HT_EXTERN}, {"anyref", ZW_HT_ANY},     {"eqref", ZW_HT_EQ},
+    {"i31ref", ZW_HT_I31},    {"structref", ZW_HT_STRUCT},  {"arrayref", ZW_HT_ARRAY},
+    {"nullref", ZW_HT_NONE},  {"nullfuncref", ZW_HT_NOFUNC}, {"nullexternref", ZW_HT_NOEXTERN},
+    {"exnref", ZW_HT_EXN},    {"nullexnref", ZW_HT_NOEXN},
+};
+
+static bool valtype_atom(const zw_sx *s, zw_valtype *out) {
     if (s && s->kind == ZW_SX_ATOM)
-        for (size_t i = 0; i < ZW_ARRAY_LEN(vt); i++)
-            if (!strcmp(s->text, vt[i].name)) {
-                *out = vt[i].code;
+        for (size_t i = 0; i < ZW_ARRAY_LEN(valtype_names); i++)
+            if (!strcmp(s->text, valtype_names[i].name)) {
+                *out = valtype_names[i].t;
                 return true;
             }
-    return zw_wt_fail(m, s, "unexpected token, expected a value type");
+    return false;
 }
 
-bool zw_wt_reftype(wt_mod *m, const zw_sx *s, uint8_t *out) {
-    if (zw_wt_is_atom(s, "funcref")) *out = 0x70;
-    else if (zw_wt_is_atom(s, "externref")) *out = 0x6F;
-    else return zw_wt_fail(m, s, "unexpected token, expected a reference type");
+bool zw_wt_is_valtype(const zw_sx *s) {
+    zw_valtype t;
+    return valtype_atom(s, &t) || zw_wt_is_list(s, "ref");
+}
+
+bool zw_wt_heaptype(wt_mod *m, const zw_sx *s, uint32_t *out) {
+    if (s && s->kind == ZW_SX_ATOM)
+        for (size_t i = 0; i < ZW_ARRAY_LEN(heap_names); i++)
+            if (!strcmp(s->text, heap_names[i].name)) {
+                *out = heap_names[i].ht;
+                return true;
+            }
+    if (!zw_wt_is_idx(s)) return zw_wt_fail(m, s, "unexpected token, expected a heap type");
+    uint32_t x;
+    if (!zw_wt_idx(m, WT_TYPE, s, &x)) return false;
+    /* beyond what a valtype carries: still an unknown type for the validator */
+    *out = ZW_HT_IDX + (x < ZW_HT_MAX_IDX ? x : ZW_HT_MAX_IDX - 1);
     return true;
 }
 
-void zw_wt_ft_free(wt_ft *ft) { free(ft->t); }
+/* (ref null? heaptype) */
+static bool ref_form(wt_mod *m, const zw_sx *s, zw_valtype *out) {
+    uint32_t i = 1, ht;
+    bool nullable = i < s->nitems && zw_wt_is_atom(s->items[i], "null");
+    if (nullable) i++;
+    if (i >= s->nitems) return zw_wt_fail(m, s, "unexpected token, expected a heap type");
+    if (i + 1 != s->nitems) return zw_wt_fail(m, s->items[i + 1], "unexpected token in reference type");
+    if (!zw_wt_heaptype(m, s->items[i], &ht)) return false;
+    *out = zw_ref_type(ht, nullable);
+    return true;
+}
 
-uint32_t zw_wt_type_find_or_add(wt_mod *m, const uint8_t *t, uint32_t np, uint32_t nr, bool *ok) {
+bool zw_wt_reftype(wt_mod *m, const zw_sx *s, zw_valtype *out) {
+    if (zw_wt_is_list(s, "ref")) return ref_form(m, s, out);
+    if (valtype_atom(s, out) && zw_is_ref(*out)) return true;
+    return zw_wt_fail(m, s, "unexpected token, expected a reference type");
+}
+
+bool zw_wt_valtype(wt_mod *m, const zw_sx *s, zw_valtype *out) {
+    if (zw_wt_is_list(s, "ref")) return ref_form(m, s, out);
+    if (valtype_atom(s, out)) return true;
+    return zw_wt_fail(m, s, "unexpected token, expected a value type");
+}
+
+bool zw_wt_storagetype(wt_mod *m, const zw_sx *s, zw_valtype *out) {
+    if (zw_wt_is_atom(s, "i8")) *out = ZW_I8;
+    else if (zw_wt_is_atom(s, "i16")) *out = ZW_I16;
+    else return zw_wt_valtype(m, s, out);
+    return true;
+}
+
+void zw_wt_put_heaptype(zw_buf *b, uint32_t ht) {
+    if (zw_heap_is_idx(ht)) zw_buf_sleb(b, (int64_t)(ht - ZW_HT_IDX));
+    else zw_buf_byte(b, (uint8_t)ht);
+}
+
+void zw_wt_put_valtype(zw_buf *b, zw_valtype t) {
+    zw_buf_byte(b, (uint8_t)t);
+    if (t >= 0x100) zw_wt_put_heaptype(b, t >> 8);
+}
+
+void zw_wt_type_free(wt_type *t) {
+    free(t->t);
+    free(t->mut);
+    free(t->supers);
+    zw_wt_names_free(&t->fields);
+}
+
+/* Whether type i is what an inline type use may stand for: a final function
+ * type without supertypes, alone in its recursion group. */
+static bool plain_functype(const wt_mod *m, uint32_t i) {
+    const wt_type *t = &m->types.v[i];
+    return t->kind == ZW_COMP_FUNC && t->final && !t->nsuper && t->alone;
+}
+
+uint32_t zw_wt_type_find_or_add(wt_mod *m, const zw_valtype *t, uint32_t np, uint32_t nr, bool *ok) {
     *ok = true;
+    size_t bytes = (size_t)(np + nr) * sizeof *t;
     for (uint32_t i = 0; i < m->types.n; i++) {
-        wt_ft *ft = &m->types.v[i];
-        if (ft->np == np && ft->nr == nr && (np + nr == 0 || !memcmp(ft->t, t, np + nr)))
+        wt_type *ft = &m->types.v[i];
+        if (ft->kind == ZW_COMP_FUNC && ft->np == np && ft->nr == nr && (!bytes || !memcmp(ft->t, t, bytes)) &&
+            plain_functype(m, i))
             return i;
     }
-    wt_ft ft = {np, nr, malloc(np + nr + 1)};
-    if (!ft.t || !ZW_VEC_PUSH(NULL, &m->types, ft)) {
+    wt_type ft = {.kind = ZW_COMP_FUNC, .np = np, .nr = nr, .final = true, .alone = true,
+                  .t = malloc(bytes + 1)};
+    wt_group g = {m->types.n, 1, false};
+    if (!ft.t || !ZW_VEC_GROW(NULL, &m->groups) || !ZW_VEC_PUSH(NULL, &m->types, ft)) {
         free(ft.t);
         *ok = zw_wt_nomem(m);
         return 0;
     }
-    if (np + nr) memcpy(ft.t, t, np + nr);
+    m->groups.v[m->groups.n++] = g;
+    if (bytes) memcpy(ft.t, t, bytes);
     return m->types.n - 1;
 }
 
@@ -172,14 +255,14 @@ bool zw_wt_sig_parse(wt_mod *m, zw_sx *const *items, uint32_t n, uint32_t *pos, 
         sig->has_inline = true;
         if (p->nitems >= 2 && zw_wt_is_id(p->items[1])) {
             if (!allow_ids) return zw_wt_fail(m, p->items[1], "unexpected token");
-            uint8_t t;
+            zw_valtype t;
             if (p->nitems != 3) return zw_wt_fail(m, p, "unexpected token in param");
             if (!zw_wt_valtype(m, p->items[2], &t)) return false;
             if (!ZW_VEC_PUSH(NULL, &sig->params, t) || !ZW_VEC_PUSH(NULL, &sig->param_ids, p->items[1]))
                 return zw_wt_nomem(m);
         } else {
             for (uint32_t j = 1; j < p->nitems; j++) {
-                uint8_t t;
+                zw_valtype t;
                 const zw_sx *none = NULL;
                 if (!zw_wt_valtype(m, p->items[j], &t)) return false;
                 if (!ZW_VEC_PUSH(NULL, &sig->params, t) || !ZW_VEC_PUSH(NULL, &sig->param_ids, none))
@@ -192,7 +275,7 @@ bool zw_wt_sig_parse(wt_mod *m, zw_sx *const *items, uint32_t n, uint32_t *pos, 
         const zw_sx *p = items[i];
         sig->has_inline = true;
         for (uint32_t j = 1; j < p->nitems; j++) {
-            uint8_t t;
+            zw_valtype t;
             if (!zw_wt_valtype(m, p->items[j], &t)) return false;
             if (!ZW_VEC_PUSH(NULL, &sig->results, t)) return zw_wt_nomem(m);
         }
@@ -208,11 +291,14 @@ bool zw_wt_sig_resolve(wt_mod *m, const zw_sx *where, wt_sig *sig, uint32_t *typ
     if (sig->has_type) {
         *typeidx = sig->typeidx;
         if (sig->typeidx < m->types.n) {
-            wt_ft *ft = &m->types.v[sig->typeidx];
-            if (sig->has_inline) {
+            wt_type *ft = &m->types.v[sig->typeidx];
+            if (ft->kind != ZW_COMP_FUNC) {
+                if (sig->has_inline) return zw_wt_fail(m, where, "inline function type does not match");
+                np = 0; /* the validator reports the type */
+            } else if (sig->has_inline) {
                 if (ft->np != np || ft->nr != nr ||
-                    (np && memcmp(ft->t, sig->params.v, np)) ||
-                    (nr && memcmp(ft->t + np, sig->results.v, nr)))
+                    (np && memcmp(ft->t, sig->params.v, np * sizeof *ft->t)) ||
+                    (nr && memcmp(ft->t + np, sig->results.v, nr * sizeof *ft->t)))
                     return zw_wt_fail(m, where, "inline function type does not match");
             } else {
                 np = ft->np;
@@ -223,11 +309,11 @@ bool zw_wt_sig_resolve(wt_mod *m, const zw_sx *where, wt_sig *sig, uint32_t *typ
         if (nparams) *nparams = np;
         return true;
     }
-    uint8_t stackbuf[64];
-    uint8_t *t = np + nr <= sizeof stackbuf ? stackbuf : malloc(np + nr);
+    zw_valtype stackbuf[32];
+    zw_valtype *t = np + nr <= ZW_ARRAY_LEN(stackbuf) ? stackbuf : malloc((size_t)(np + nr) * sizeof *t);
     if (!t) return zw_wt_nomem(m);
-    if (np) memcpy(t, sig->params.v, np);
-    if (nr) memcpy(t + np, sig->results.v, nr);
+    if (np) memcpy(t, sig->params.v, np * sizeof *t);
+    if (nr) memcpy(t + np, sig->results.v, nr * sizeof *t);
     bool ok;
     *typeidx = zw_wt_type_find_or_add(m, t, np, nr, &ok);
     if (t != stackbuf) free(t);

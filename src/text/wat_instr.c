@@ -197,6 +197,51 @@ static bool v128_const(wt_func *f, zw_sx *const *items, uint32_t n, uint32_t *i,
     return zw_wt_fail(f->m, s, "unexpected token, expected a v128 shape");
 }
 
+/* A struct field: a number, or a $id of type x's fields. */
+static bool field_idx(wt_mod *m, uint32_t x, const zw_sx *s, uint32_t *out) {
+    if (zw_wt_is_id(s)) {
+        if (x >= m->types.n || !zw_wt_names_get(&m->types.v[x].fields, s->text, out))
+            return zw_wt_fail(m, s, "unknown field %s", s->text);
+        return true;
+    }
+    return zw_wt_u32(m, s, out);
+}
+
+/* ref.null heaptype; ref.test / ref.cast reftype (the row for a nullable
+ * reference follows the non-null one in opcodes.def). */
+static bool heaptype_imm(wt_func *f, int *opp, const zw_sx *s, uint32_t *i, zw_buf *b) {
+    uint32_t ht;
+    if (*opp == ZW_OP_REF_NULL) {
+        if (!zw_wt_heaptype(f->m, s, &ht)) return false;
+    } else {
+        zw_valtype rt;
+        if (!zw_wt_reftype(f->m, s, &rt)) return false;
+        if (zw_ref_nullable(rt)) ++*opp;
+        ht = zw_ref_heap(rt);
+    }
+    emit_op(b, *opp);
+    zw_wt_put_heaptype(b, ht);
+    ++*i;
+    return true;
+}
+
+/* br_on_cast(_fail) label rt1 rt2: flags (bit 0/1: rt1/rt2 nullable),
+ * label, heap types */
+static bool br_on_cast(wt_func *f, int op, zw_sx *const *items, uint32_t n, uint32_t *i, zw_buf *b) {
+    uint32_t l;
+    zw_valtype r1, r2;
+    if (!label_idx(f, item(items, n, *i), &l) || !zw_wt_reftype(f->m, item(items, n, *i + 1), &r1) ||
+        !zw_wt_reftype(f->m, item(items, n, *i + 2), &r2))
+        return false;
+    emit_op(b, op);
+    zw_buf_byte(b, (uint8_t)(zw_ref_nullable(r1) | zw_ref_nullable(r2) << 1));
+    zw_buf_uleb(b, l);
+    zw_wt_put_heaptype(b, zw_ref_heap(r1));
+    zw_wt_put_heaptype(b, zw_ref_heap(r2));
+    *i += 3;
+    return true;
+}
+
 /* Parse the immediates of op at items[*i..) into b.  May change *op (select). */
 static bool immediates(wt_func *f, int *opp, zw_sx *const *items, uint32_t n, uint32_t *i,
                        zw_buf *b) {
@@ -212,12 +257,12 @@ static bool immediates(wt_func *f, int *opp, zw_sx *const *items, uint32_t n, ui
             uint32_t cnt = 0;
             while (zw_wt_is_list(s, "result")) {
                 for (uint32_t j = 1; j < s->nitems; j++) {
-                    uint8_t t;
+                    zw_valtype t;
                     if (!zw_wt_valtype(m, s->items[j], &t)) {
                         zw_buf_free(&tb);
                         return false;
                     }
-                    zw_buf_byte(&tb, t);
+                    zw_wt_put_valtype(&tb, t);
                     cnt++;
                 }
                 s = item(items, n, ++*i);
@@ -236,7 +281,12 @@ static bool immediates(wt_func *f, int *opp, zw_sx *const *items, uint32_t n, ui
         zw_buf_uleb(b, 0);
         return true;
     case IMM_BLOCK:
+    case IMM_TRY_TABLE:
         return zw_wt_fail(m, s, "internal: block immediates");
+    case IMM_HEAPTYPE:
+        return heaptype_imm(f, opp, s, i, b);
+    case IMM_BR_ON_CAST:
+        return br_on_cast(f, op, items, n, i, b);
     default:
         break;
     }
@@ -345,10 +395,34 @@ static bool immediates(wt_func *f, int *opp, zw_sx *const *items, uint32_t n, ui
             ++*i;
         }
         return true;
-    case IMM_HEAPTYPE:
-        if (zw_wt_is_atom(s, "func")) zw_buf_byte(b, 0x70);
-        else if (zw_wt_is_atom(s, "extern")) zw_buf_byte(b, 0x6F);
-        else return zw_wt_fail(m, s, "unexpected token, expected a heap type");
+    case IMM_TYPE:
+        if (!zw_wt_idx(m, WT_TYPE, s, &x)) return false;
+        zw_buf_uleb(b, x);
+        ++*i;
+        return true;
+    case IMM_TYPE_FIELD:
+        if (!zw_wt_idx(m, WT_TYPE, s, &x) || !field_idx(m, x, item(items, n, *i + 1), &y)) return false;
+        zw_buf_uleb(b, x);
+        zw_buf_uleb(b, y);
+        *i += 2;
+        return true;
+    case IMM_TYPE_N:
+    case IMM_TYPE_DATA:
+    case IMM_TYPE_ELEM:
+    case IMM_TYPE_TYPE: {
+        int ns2 = oi->imm == IMM_TYPE_DATA ? WT_DATA : oi->imm == IMM_TYPE_ELEM ? WT_ELEM : WT_TYPE;
+        const zw_sx *s2 = item(items, n, *i + 1);
+        if (!zw_wt_idx(m, WT_TYPE, s, &x)) return false;
+        if (!(oi->imm == IMM_TYPE_N ? zw_wt_u32(m, s2, &y) : zw_wt_idx(m, ns2, s2, &y))) return false;
+        if (oi->imm == IMM_TYPE_DATA) m->uses_data_instr = true;
+        zw_buf_uleb(b, x);
+        zw_buf_uleb(b, y);
+        *i += 2;
+        return true;
+    }
+    case IMM_TAG:
+        if (!zw_wt_idx(m, WT_TAG, s, &x)) return false;
+        zw_buf_uleb(b, x);
         ++*i;
         return true;
     case IMM_TABLE_TABLE:
@@ -411,12 +485,12 @@ static bool immediates(wt_func *f, int *opp, zw_sx *const *items, uint32_t n, ui
 }
 
 /* ---- control ---------------------------------------------------------------------- */
-/* Optional label then block type at items[*i..); emits the block type. */
-static bool block_head(wt_func *f, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t *i,
-                       uint8_t kind) {
+/* Optional label then block type at items[*i..): emits the block type,
+ * returns the label ($id or NULL) in *label. */
+static bool block_type(wt_func *f, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t *i,
+                       const char **label) {
     wt_mod *m = f->m;
-    const zw_sx *label = NULL;
-    if (zw_wt_is_id(item(items, n, *i))) label = items[(*i)++];
+    *label = zw_wt_is_id(item(items, n, *i)) ? items[(*i)++]->text : NULL;
     wt_sig sig;
     if (!zw_wt_sig_parse(m, items, n, i, false, &sig)) {
         zw_wt_sig_free(&sig);
@@ -424,16 +498,111 @@ static bool block_head(wt_func *f, const zw_sx *at, zw_sx *const *items, uint32_
     }
     bool ok = true;
     if (!sig.has_type && sig.params.n == 0 && sig.results.n <= 1) {
-        zw_buf_byte(f->out, sig.results.n ? sig.results.v[0] : 0x40);
+        if (sig.results.n) zw_wt_put_valtype(f->out, sig.results.v[0]);
+        else zw_buf_byte(f->out, 0x40);
     } else {
         uint32_t t;
         ok = zw_wt_sig_resolve(m, at, &sig, &t, NULL);
         if (ok) zw_buf_sleb(f->out, (int64_t)t);
     }
     zw_wt_sig_free(&sig);
-    if (!ok) return false;
-    wt_label l = {label ? label->text : NULL, kind};
-    if (!ZW_VEC_PUSH(NULL, &f->labels, l)) return zw_wt_nomem(m);
+    return ok;
+}
+
+static bool push_label(wt_func *f, const char *id, uint8_t kind) {
+    wt_label l = {id, kind};
+    return ZW_VEC_PUSH(NULL, &f->labels, l) || zw_wt_nomem(f->m);
+}
+
+/* Optional label then block type; opens the label. */
+static bool block_head(wt_func *f, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t *i,
+                       uint8_t kind) {
+    const char *label;
+    return block_type(f, at, items, n, i, &label) && push_label(f, label, kind);
+}
+
+/* try_table's catch clauses (catch x l) (catch_ref x l) (catch_all l)
+ * (catch_all_ref l), binary kinds 0..3 in this order. */
+static const char *const catch_kinds[] = {"catch", "catch_ref", "catch_all", "catch_all_ref"};
+
+static int catch_kind(const zw_sx *s) {
+    for (int k = 0; k < 4; k++)
+        if (zw_wt_is_list(s, catch_kinds[k])) return k;
+    return -1;
+}
+
+static bool catch_clause(wt_func *f, const zw_sx *c, int kind, zw_buf *b) {
+    uint32_t nargs = kind < 2 ? 2 : 1, x;
+    if (c->nitems != nargs + 1)
+        return zw_wt_fail(f->m, c->nitems > nargs + 1 ? c->items[nargs + 1] : c, "unexpected token in %s",
+                          catch_kinds[kind]);
+    zw_buf_byte(b, (uint8_t)kind);
+    if (kind < 2) {
+        if (!zw_wt_idx(f->m, WT_TAG, c->items[1], &x)) return false;
+        zw_buf_uleb(b, x);
+    }
+    if (!label_idx(f, c->items[nargs], &x)) return false;
+    zw_buf_uleb(b, x);
+    return true;
+}
+
+/* try_table label? blocktype catch*: the clauses' labels are outside the
+ * try_table's own label, which opens after them. */
+static bool try_table_head(wt_func *f, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t *i) {
+    const char *label;
+    if (!block_type(f, at, items, n, i, &label)) return false;
+    zw_buf cb = {0};
+    uint32_t cnt = 0;
+    int k;
+    bool ok = true;
+    for (; ok && *i < n && (k = catch_kind(items[*i])) >= 0; ++*i, cnt++) ok = catch_clause(f, items[*i], k, &cb);
+    if (ok && cb.oom) ok = zw_wt_nomem(f->m);
+    if (ok) {
+        zw_buf_uleb(f->out, cnt);
+        zw_buf_append(f->out, cb.data, cb.len);
+    }
+    zw_buf_free(&cb);
+    return ok && push_label(f, label, WT_L_BLOCK);
+}
+
+/* The kind of the innermost label, or -1 outside any. */
+static int inner_kind(const wt_func *f) {
+    return f->labels.n ? f->labels.v[f->labels.n - 1].kind : -1;
+}
+
+/* Legacy catch x / catch_all: the opcode (and tag). */
+static bool put_catch(wt_func *f, bool all, const zw_sx *tag) {
+    uint32_t x;
+    if (all) {
+        zw_buf_byte(f->out, 0x19);
+        return true;
+    }
+    if (!zw_wt_idx(f->m, WT_TAG, tag, &x)) return false;
+    zw_buf_byte(f->out, 0x07);
+    zw_buf_uleb(f->out, x);
+    return true;
+}
+
+/* Legacy delegate l: closes the try's label; l counts the labels outside. */
+static bool put_delegate(wt_func *f, const zw_sx *l) {
+    uint32_t x;
+    f->labels.n--;
+    if (!label_idx(f, l, &x)) return false;
+    zw_buf_byte(f->out, 0x18);
+    zw_buf_uleb(f->out, x);
+    return true;
+}
+
+/* Flat catch / catch_all / delegate: only in a try, in this order. */
+static bool flat_handler(wt_func *f, const zw_sx *kw, zw_sx *const *items, uint32_t n, uint32_t *i) {
+    int k = inner_kind(f);
+    bool del = !strcmp(kw->text, "delegate"), all = !strcmp(kw->text, "catch_all");
+    if (k != WT_L_TRY && (del || k != WT_L_CATCH)) return zw_wt_fail(f->m, kw, "unexpected token %s", kw->text);
+    const zw_sx *arg = item(items, n, *i);
+    if (del) return put_delegate(f, arg) && (++*i, true);
+    f->labels.v[f->labels.n - 1].kind = all ? WT_L_CATCH_ALL : WT_L_CATCH;
+    if (!put_catch(f, all, arg)) return false;
+    *i += !all;
     return true;
 }
 
@@ -455,15 +624,21 @@ static bool flat(wt_func *f, zw_sx *const *items, uint32_t n, uint32_t *i) {
     const char *t = s->text;
     m->pos = s;
     ++*i;
-    if (!strcmp(t, "block") || !strcmp(t, "loop") || !strcmp(t, "if")) {
-        uint8_t kind = t[0] == 'b' ? 0 : t[0] == 'l' ? 1 : 2;
-        zw_buf_byte(f->out, kind == 0 ? 0x02 : kind == 1 ? 0x03 : 0x04);
+    if (!strcmp(t, "block") || !strcmp(t, "loop") || !strcmp(t, "if") || !strcmp(t, "try")) {
+        uint8_t kind = t[0] == 'b' ? WT_L_BLOCK : t[0] == 'l' ? WT_L_LOOP : t[0] == 'i' ? WT_L_IF : WT_L_TRY;
+        static const uint8_t code[] = {[WT_L_BLOCK] = 0x02, [WT_L_LOOP] = 0x03, [WT_L_IF] = 0x04, [WT_L_TRY] = 0x06};
+        zw_buf_byte(f->out, code[kind]);
         return block_head(f, s, items, n, i, kind);
     }
+    if (!strcmp(t, "try_table")) {
+        zw_buf_byte(f->out, 0x1F);
+        return try_table_head(f, s, items, n, i);
+    }
+    if (!strcmp(t, "catch") || !strcmp(t, "catch_all") || !strcmp(t, "delegate"))
+        return flat_handler(f, s, items, n, i);
     if (!strcmp(t, "else")) {
-        if (!f->labels.n || f->labels.v[f->labels.n - 1].kind != 2)
-            return zw_wt_fail(m, s, "unexpected else");
-        f->labels.v[f->labels.n - 1].kind = 3;
+        if (inner_kind(f) != WT_L_IF) return zw_wt_fail(m, s, "unexpected else");
+        f->labels.v[f->labels.n - 1].kind = WT_L_ELSE;
         zw_buf_byte(f->out, 0x05);
         return check_label(f, items, n, i);
     }
@@ -492,7 +667,11 @@ enum {
     FR_IF_COND,  /* the condition operands of a folded if, up to (then ...) */
     FR_THEN,     /* the body of (then ...) */
     FR_ELSE,     /* the body of (else ...) */
+    FR_TRY,      /* the body of a legacy try's (do ...) or (catch ...) / (catch_all ...) */
 };
+
+/* Where a folded legacy try is: what may follow the body being walked. */
+enum { TRY_DO, TRY_CATCH, TRY_CATCH_ALL };
 
 typedef struct wt_frame {
     zw_sx *const *items; /* the sequence walked, items[i..n) still to do */
@@ -504,6 +683,7 @@ typedef struct wt_frame {
     const zw_sx *form;   /* the folded form */
     const zw_sx *body;   /* BLOCK, THEN, ELSE: the list holding the body (errors) */
     wt_label label;      /* IF_COND: the if's label, in scope from (then ...) on */
+    uint8_t state;       /* TRY: TRY_* */
 } wt_frame;
 
 typedef struct wt_walk {
@@ -523,6 +703,26 @@ static bool flush(wt_func *f, wt_walk *w, size_t at) {
     return true;
 }
 
+/* Walk the body held in list `body` (items from 1) in frame fr. */
+static void walk_body(wt_frame *fr, uint8_t kind, const zw_sx *body, uint32_t next, uint32_t labels) {
+    fr->kind = kind;
+    fr->body = body;
+    fr->items = body->items;
+    fr->n = body->nitems;
+    fr->i = 1;
+    fr->next = next;
+    fr->labels = labels;
+}
+
+/* Keywords of clauses of folded forms, never instructions of their own. */
+static bool is_clause_kw(const char *t) {
+    static const char *const kw[] = {"then", "else", "do", "catch", "catch_all", "delegate",
+                                     "catch_ref", "catch_all_ref"};
+    for (size_t k = 0; k < ZW_ARRAY_LEN(kw); k++)
+        if (!strcmp(t, kw[k])) return true;
+    return false;
+}
+
 /* Begin the folded instruction e: emit or defer its own bytes, then push the
  * frame that walks its operands or body (none for an operator without
  * operands). */
@@ -534,12 +734,30 @@ static bool enter(wt_func *f, wt_walk *w, const zw_sx *e) {
     uint32_t n = e->nitems, i = 1;
     m->pos = e;
     const char *t = items[0]->text;
-    if (!strcmp(t, "block") || !strcmp(t, "loop")) {
-        zw_buf_byte(f->out, t[0] == 'b' ? 0x02 : 0x03);
-        if (!block_head(f, e, items, n, &i, t[0] == 'b' ? 0 : 1)) return false;
+    if (!strcmp(t, "block") || !strcmp(t, "loop") || !strcmp(t, "try_table")) {
+        bool ok;
+        if (t[0] == 't') {
+            zw_buf_byte(f->out, 0x1F);
+            ok = try_table_head(f, e, items, n, &i);
+        } else {
+            zw_buf_byte(f->out, t[0] == 'b' ? 0x02 : 0x03);
+            ok = block_head(f, e, items, n, &i, t[0] == 'b' ? WT_L_BLOCK : WT_L_LOOP);
+        }
+        if (!ok) return false;
         return push(f, w, (wt_frame){.kind = FR_BLOCK, .items = items, .n = n, .i = i,
                                      .labels = f->labels.n, .form = e, .body = e});
     }
+    if (!strcmp(t, "try")) {
+        /* the label is a plain block's inside: no flat catch in (do ...) */
+        zw_buf_byte(f->out, 0x06);
+        if (!block_head(f, e, items, n, &i, WT_L_BLOCK)) return false;
+        const zw_sx *d = item(items, n, i);
+        if (!zw_wt_is_list(d, "do")) return zw_wt_fail(m, d ? d : e, "unexpected token, expected (do ...)");
+        wt_frame fr = {.form = e, .state = TRY_DO};
+        walk_body(&fr, FR_TRY, d, i + 1, f->labels.n);
+        return push(f, w, fr);
+    }
+    if (is_clause_kw(t)) return zw_wt_fail(m, items[0], "unexpected token %s", t);
     size_t at = w->pend.len;
     if (!strcmp(t, "if")) {
         /* Label and block type wait on pend: the condition comes first in
@@ -547,7 +765,7 @@ static bool enter(wt_func *f, wt_walk *w, const zw_sx *e) {
         zw_buf *save = f->out;
         f->out = &w->pend;
         zw_buf_byte(&w->pend, 0x04);
-        bool ok = block_head(f, e, items, n, &i, 2);
+        bool ok = block_head(f, e, items, n, &i, WT_L_IF);
         f->out = save;
         if (!ok) return false;
         wt_label l = f->labels.v[--f->labels.n];
@@ -562,20 +780,35 @@ static bool enter(wt_func *f, wt_walk *w, const zw_sx *e) {
                                  .form = e});
 }
 
-/* Walk the body held in list `body` (items from 1) in frame fr. */
-static void walk_body(wt_frame *fr, uint8_t kind, const zw_sx *body, uint32_t next, uint32_t labels) {
-    fr->kind = kind;
-    fr->body = body;
-    fr->items = body->items;
-    fr->n = body->nitems;
-    fr->i = 1;
-    fr->next = next;
-    fr->labels = labels;
-}
-
 /* The end of a folded body: it must leave the label stack as it found it. */
 static bool end_body(wt_func *f, const wt_frame *fr) {
     if (f->labels.n != fr->labels) return zw_wt_fail(f->m, fr->body, "unclosed block in folded instruction");
+    return true;
+}
+
+/* After the body of a folded try's (do ...) or handler: the next handler,
+ * (delegate l), or the end. */
+static bool finish_try(wt_func *f, wt_walk *w, wt_frame *fr) {
+    const zw_sx *e = fr->form, *c = fr->next < e->nitems ? e->items[fr->next] : NULL;
+    bool all = zw_wt_is_list(c, "catch_all");
+    if ((all || zw_wt_is_list(c, "catch")) && fr->state != TRY_CATCH_ALL) {
+        if (!put_catch(f, all, c->nitems > 1 ? c->items[1] : NULL)) return false;
+        uint32_t next = fr->next + 1;
+        walk_body(fr, FR_TRY, c, next, fr->labels);
+        fr->i = all ? 1 : 2;
+        fr->state = all ? TRY_CATCH_ALL : TRY_CATCH;
+        return true;
+    }
+    if (zw_wt_is_list(c, "delegate") && fr->state == TRY_DO && fr->next + 1 == e->nitems) {
+        if (c->nitems != 2) return zw_wt_fail(f->m, c, "unexpected token in delegate");
+        if (!put_delegate(f, c->items[1])) return false;
+    } else if (c) {
+        return zw_wt_fail(f->m, c, "unexpected token");
+    } else {
+        f->labels.n--;
+        zw_buf_byte(f->out, 0x0B);
+    }
+    w->fr.n--;
     return true;
 }
 
@@ -600,7 +833,7 @@ static bool finish(wt_func *f, wt_walk *w, wt_frame *fr) {
         if (!zw_wt_is_list(th, "then")) return zw_wt_fail(m, th ? th : e, "expected (then ...)");
         if (!flush(f, w, fr->pend)) return false;
         wt_label l = fr->label;
-        l.kind = 3; /* no flat else inside (then ...) */
+        l.kind = WT_L_ELSE; /* no flat else inside (then ...) */
         if (!ZW_VEC_PUSH(NULL, &f->labels, l)) return zw_wt_nomem(m);
         walk_body(fr, FR_THEN, th, fr->i + 1, f->labels.n);
         return true;
@@ -617,6 +850,9 @@ static bool finish(wt_func *f, wt_walk *w, wt_frame *fr) {
         f->labels.n--;
         zw_buf_byte(f->out, 0x0B);
         break;
+    case FR_TRY:
+        if (!end_body(f, fr)) return false;
+        return finish_try(f, w, fr);
     }
     w->fr.n--;
     return true;

@@ -18,7 +18,7 @@ typedef struct wt_sec {
     uint32_t n;
 } wt_sec;
 
-enum { S_TYPE, S_IMPORT, S_FUNC, S_TABLE, S_MEM, S_GLOBAL, S_EXPORT, S_ELEM, S_CODE, S_DATA, S_NSEC };
+enum { S_TYPE, S_IMPORT, S_FUNC, S_TABLE, S_MEM, S_TAG, S_GLOBAL, S_EXPORT, S_ELEM, S_CODE, S_DATA, S_NSEC };
 
 typedef struct wt_enc {
     wt_mod m;
@@ -32,7 +32,7 @@ typedef struct wt_enc {
     uint32_t nlocfuncs;
 } wt_enc;
 
-static const char *const kind_names[] = {"type", "function", "table", "memory", "global"};
+static const char *const kind_names[] = {"type", "function", "table", "memory", "global", "tag"};
 
 /* ---- small helpers ---------------------------------------------------------------- */
 static bool name_str(wt_mod *m, const zw_sx *s, zw_buf *b) {
@@ -76,16 +76,18 @@ static bool limits(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n, 
     return true;
 }
 
-static bool tabletype(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t i, zw_buf *b) {
+/* limits reftype at items[i..): the table type, then *end = the index after it. */
+static bool tabletype(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t i, zw_buf *b,
+                      uint32_t *end) {
     zw_buf lim = {0};
-    uint8_t rt = 0;
+    zw_valtype rt = 0;
     bool ok = limits(m, at, items, n, &i, &lim);
     if (ok && i >= n) ok = zw_wt_fail(m, at, "expected a reference type");
     if (ok) ok = zw_wt_reftype(m, items[i], &rt);
-    if (ok && i + 1 != n) ok = zw_wt_fail(m, items[i + 1], "unexpected token in table type");
     if (ok) {
-        zw_buf_byte(b, rt);
+        zw_wt_put_valtype(b, rt);
         zw_buf_append(b, lim.data, lim.len);
+        *end = i + 1;
     }
     zw_buf_free(&lim);
     return ok;
@@ -118,17 +120,22 @@ static bool memtype(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n,
     return true;
 }
 
-static bool globaltype(wt_mod *m, const zw_sx *s, zw_buf *b) {
-    uint8_t t;
-    if (zw_wt_is_list(s, "mut")) {
-        if (s->nitems != 2 || !zw_wt_valtype(m, s->items[1], &t)) return zw_wt_fail(m, s, "malformed mutable global type");
-        zw_buf_byte(b, t);
-        zw_buf_byte(b, 1);
-        return true;
+/* t | (mut t): a value type (storage types when packed) and its mutability */
+static bool mut_type(wt_mod *m, const zw_sx *s, bool packed, zw_valtype *t, bool *mut) {
+    *mut = zw_wt_is_list(s, "mut");
+    if (*mut) {
+        if (s->nitems != 2) return zw_wt_fail(m, s, "unexpected token in mutable type");
+        s = s->items[1];
     }
-    if (!zw_wt_valtype(m, s, &t)) return false;
-    zw_buf_byte(b, t);
-    zw_buf_byte(b, 0);
+    return packed ? zw_wt_storagetype(m, s, t) : zw_wt_valtype(m, s, t);
+}
+
+static bool globaltype(wt_mod *m, const zw_sx *s, zw_buf *b) {
+    zw_valtype t;
+    bool mut;
+    if (!mut_type(m, s, false, &t, &mut)) return false;
+    zw_wt_put_valtype(b, t);
+    zw_buf_byte(b, mut);
     return true;
 }
 
@@ -174,11 +181,175 @@ static void add_name(wt_enc *e, const zw_sx *id, uint32_t idx) {
 }
 
 /* ---- pass 1: declarations ------------------------------------------------------------ */
+/* Type definitions: (type $id? comptype), (type $id? (sub final? x* comptype)),
+ * (rec (type ...)*).  Their $ids come first (type_names), so that types may
+ * name each other in any order; def_group then parses each group. */
+static bool type_names(wt_mod *m, const zw_sx *f, uint32_t *count) {
+    bool rec = zw_wt_is_list(f, "rec");
+    uint32_t n = rec ? f->nitems - 1 : 1;
+    for (uint32_t k = 0; k < n; k++) {
+        const zw_sx *td = rec ? f->items[1 + k] : f;
+        if (rec && !zw_wt_is_list(td, "type")) return zw_wt_fail(m, td, "unexpected token, expected (type ...)");
+        if (td->nitems > 1 && zw_wt_is_id(td->items[1]) &&
+            !zw_wt_names_add(m, &m->ns[WT_TYPE], td->items[1], *count, "type"))
+            return false;
+        ++*count;
+    }
+    return true;
+}
+
+/* A field type: storagetype | (mut storagetype). */
+static bool field_type(wt_mod *m, const zw_sx *s, wt_type *t) {
+    zw_valtype vt;
+    bool mut;
+    if (!mut_type(m, s, true, &vt, &mut)) return false;
+    zw_valtype *nt = realloc(t->t, (t->nfields + 1) * sizeof *nt);
+    if (nt) t->t = nt;
+    uint8_t *nm = nt ? realloc(t->mut, t->nfields + 1) : NULL;
+    if (!nm) return zw_wt_nomem(m);
+    t->mut = nm;
+    t->t[t->nfields] = vt;
+    t->mut[t->nfields++] = mut;
+    return true;
+}
+
+/* (struct (field $id? fieldtype) | (field fieldtype*) ...) */
+static bool struct_type(wt_mod *m, const zw_sx *c, wt_type *t) {
+    t->kind = ZW_COMP_STRUCT;
+    for (uint32_t k = 1; k < c->nitems; k++) {
+        const zw_sx *fd = c->items[k];
+        if (!zw_wt_is_list(fd, "field")) return zw_wt_fail(m, fd, "unexpected token, expected (field ...)");
+        if (fd->nitems > 1 && zw_wt_is_id(fd->items[1])) {
+            if (fd->nitems != 3) return zw_wt_fail(m, fd, "unexpected token in field");
+            if (!zw_wt_names_add(m, &t->fields, fd->items[1], t->nfields, "field") || !field_type(m, fd->items[2], t))
+                return false;
+            continue;
+        }
+        for (uint32_t j = 1; j < fd->nitems; j++)
+            if (!field_type(m, fd->items[j], t)) return false;
+    }
+    return true;
+}
+
+/* (func $id? (param ...)* (result ...)*) */
+static bool func_type(wt_mod *m, const zw_sx *fn, wt_type *t) {
+    uint32_t p = 1;
+    if (p < fn->nitems && zw_wt_is_id(fn->items[p])) p++;
+    wt_sig sig;
+    bool ok = zw_wt_sig_parse(m, fn->items, fn->nitems, &p, true, &sig);
+    if (ok && (sig.has_type || p != fn->nitems))
+        ok = zw_wt_fail(m, p < fn->nitems ? fn->items[p] : fn, "unexpected token in function type");
+    if (ok) {
+        t->kind = ZW_COMP_FUNC;
+        t->np = sig.params.n;
+        t->nr = sig.results.n;
+        t->t = malloc((t->np + t->nr + 1) * sizeof *t->t);
+        if (!t->t) ok = zw_wt_nomem(m);
+    }
+    if (ok) {
+        if (t->np) memcpy(t->t, sig.params.v, t->np * sizeof *t->t);
+        if (t->nr) memcpy(t->t + t->np, sig.results.v, t->nr * sizeof *t->t);
+    }
+    zw_wt_sig_free(&sig);
+    return ok;
+}
+
+static bool comp_type(wt_mod *m, const zw_sx *c, wt_type *t) {
+    if (zw_wt_is_list(c, "func")) return func_type(m, c, t);
+    if (zw_wt_is_list(c, "struct")) return struct_type(m, c, t);
+    if (zw_wt_is_list(c, "array")) {
+        t->kind = ZW_COMP_ARRAY;
+        if (c->nitems != 2) return zw_wt_fail(m, c, "unexpected token in array type");
+        return field_type(m, c->items[1], t);
+    }
+    return zw_wt_fail(m, c, "unexpected token, expected a composite type");
+}
+
+/* (sub final? x* comptype) or comptype alone */
+static bool sub_type(wt_mod *m, const zw_sx *s, wt_type *t) {
+    t->final = true;
+    if (!zw_wt_is_list(s, "sub")) return comp_type(m, s, t);
+    uint32_t i = 1;
+    t->sub = true;
+    t->final = i < s->nitems && zw_wt_is_atom(s->items[i], "final");
+    if (t->final) i++;
+    for (; i < s->nitems && zw_wt_is_idx(s->items[i]); i++) {
+        uint32_t *ns = realloc(t->supers, (t->nsuper + 1) * sizeof *ns);
+        if (!ns) return zw_wt_nomem(m);
+        t->supers = ns;
+        if (!zw_wt_idx(m, WT_TYPE, s->items[i], &t->supers[t->nsuper++])) return false;
+    }
+    if (i >= s->nitems) return zw_wt_fail(m, s, "unexpected token, expected a composite type");
+    if (i + 1 != s->nitems) return zw_wt_fail(m, s->items[i + 1], "unexpected token in sub type");
+    return comp_type(m, s->items[i], t);
+}
+
+/* A (type ...) or (rec ...) field: its types, as one recursion group. */
+static bool def_group(wt_mod *m, const zw_sx *f) {
+    bool rec = zw_wt_is_list(f, "rec");
+    wt_group g = {m->types.n, rec ? f->nitems - 1 : 1, rec};
+    if (!ZW_VEC_PUSH(NULL, &m->groups, g)) return zw_wt_nomem(m);
+    for (uint32_t k = 0; k < g.count; k++) {
+        const zw_sx *td = rec ? f->items[1 + k] : f;
+        uint32_t i = td->nitems > 1 && zw_wt_is_id(td->items[1]) ? 2 : 1;
+        if (i + 1 != td->nitems) return zw_wt_fail(m, td, "malformed type definition");
+        wt_type t = {.alone = g.count == 1};
+        bool ok = sub_type(m, td->items[i], &t);
+        if (ok && !ZW_VEC_PUSH(NULL, &m->types, t)) ok = zw_wt_nomem(m);
+        if (!ok) {
+            zw_wt_type_free(&t);
+            return false;
+        }
+        m->count[WT_TYPE]++;
+    }
+    return true;
+}
+
+/* The type section: each group as 0x4E vec(subtype) or one subtype;
+ * subtype = (0x50 | 0x4F final) vec(super) comptype, or comptype alone. */
+static void put_comptype(zw_buf *b, const wt_type *t) {
+    static const uint8_t form[] = {[ZW_COMP_FUNC] = 0x60, [ZW_COMP_STRUCT] = 0x5F, [ZW_COMP_ARRAY] = 0x5E};
+    zw_buf_byte(b, form[t->kind]);
+    if (t->kind == ZW_COMP_FUNC) {
+        zw_buf_uleb(b, t->np);
+        for (uint32_t k = 0; k < t->np; k++) zw_wt_put_valtype(b, t->t[k]);
+        zw_buf_uleb(b, t->nr);
+        for (uint32_t k = 0; k < t->nr; k++) zw_wt_put_valtype(b, t->t[t->np + k]);
+        return;
+    }
+    if (t->kind == ZW_COMP_STRUCT) zw_buf_uleb(b, t->nfields);
+    for (uint32_t k = 0; k < t->nfields; k++) {
+        zw_wt_put_valtype(b, t->t[k]);
+        zw_buf_byte(b, t->mut[k]);
+    }
+}
+
+static void put_types(const wt_mod *m, zw_buf *b) {
+    zw_buf_uleb(b, m->groups.n);
+    for (uint32_t g = 0; g < m->groups.n; g++) {
+        const wt_group *gr = &m->groups.v[g];
+        if (gr->rec) {
+            zw_buf_byte(b, 0x4E);
+            zw_buf_uleb(b, gr->count);
+        }
+        for (uint32_t k = gr->first; k < gr->first + gr->count; k++) {
+            const wt_type *t = &m->types.v[k];
+            if (t->sub) {
+                zw_buf_byte(b, t->final ? 0x4F : 0x50);
+                zw_buf_uleb(b, t->nsuper);
+                for (uint32_t j = 0; j < t->nsuper; j++) zw_buf_uleb(b, t->supers[j]);
+            }
+            put_comptype(b, t);
+        }
+    }
+}
+
 static int field_ns(const char *kw) {
     if (!strcmp(kw, "func")) return WT_FUNC;
     if (!strcmp(kw, "table")) return WT_TABLE;
     if (!strcmp(kw, "memory")) return WT_MEM;
     if (!strcmp(kw, "global")) return WT_GLOBAL;
+    if (!strcmp(kw, "tag")) return WT_TAG;
     return -1;
 }
 
@@ -189,34 +360,7 @@ static bool declare(wt_enc *e, const zw_sx *f, const char **seen_def) {
         return zw_wt_fail(m, f, "unexpected token, expected a module field");
     const char *kw = f->items[0]->text;
     const zw_sx *id = f->nitems > 1 && zw_wt_is_id(f->items[1]) ? f->items[1] : NULL;
-    if (!strcmp(kw, "type")) {
-        uint32_t i = id ? 2 : 1;
-        if (i + 1 != f->nitems || !zw_wt_is_list(f->items[i], "func"))
-            return zw_wt_fail(m, f, "malformed type definition");
-        const zw_sx *fn = f->items[i];
-        uint32_t p = 1;
-        if (p < fn->nitems && zw_wt_is_id(fn->items[p])) p++;
-        wt_sig sig;
-        bool ok = zw_wt_sig_parse(m, fn->items, fn->nitems, &p, true, &sig);
-        if (ok && (sig.has_type || p != fn->nitems))
-            ok = zw_wt_fail(m, p < fn->nitems ? fn->items[p] : fn, "unexpected token in function type");
-        if (ok) {
-            uint32_t np = sig.params.n, nr = sig.results.n;
-            wt_ft ft = {np, nr, malloc(np + nr + 1)};
-            if (!ft.t || !ZW_VEC_PUSH(NULL, &m->types, ft)) {
-                free(ft.t);
-                ok = zw_wt_nomem(m);
-            } else {
-                if (np) memcpy(ft.t, sig.params.v, np);
-                if (nr) memcpy(ft.t + np, sig.results.v, nr);
-            }
-        }
-        zw_wt_sig_free(&sig);
-        if (!ok) return false;
-        if (id && !zw_wt_names_add(m, &m->ns[WT_TYPE], id, m->types.n - 1, "type")) return false;
-        m->count[WT_TYPE]++;
-        return true;
-    }
+    if (!strcmp(kw, "type") || !strcmp(kw, "rec")) return def_group(m, f);
     if (!strcmp(kw, "import")) {
         if (f->nitems != 4 || f->items[3]->kind != ZW_SX_LIST || !f->items[3]->nitems ||
             f->items[3]->items[0]->kind != ZW_SX_ATOM)
@@ -241,7 +385,9 @@ static bool declare(wt_enc *e, const zw_sx *f, const char **seen_def) {
         if (!is_import) *seen_def = kind_names[ns];
         if (id && !zw_wt_names_add(m, &m->ns[ns], id, m->count[ns], kind_names[ns])) return false;
         m->count[ns]++;
-        if (!is_import && ns == WT_TABLE && i + 1 < f->nitems && zw_wt_is_list(f->items[i + 1], "elem"))
+        uint32_t at = i;
+        addr_type(f->items, f->nitems, &at);
+        if (!is_import && ns == WT_TABLE && at + 1 < f->nitems && zw_wt_is_list(f->items[at + 1], "elem"))
             m->count[WT_ELEM]++;
         if (!is_import && ns == WT_MEM && i < f->nitems && zw_wt_is_list(f->items[i], "data"))
             m->count[WT_DATA]++;
@@ -267,6 +413,19 @@ static bool import_names(wt_enc *e, const zw_sx *imp) {
     return name_str(&e->m, imp->items[1], b) && name_str(&e->m, imp->items[2], b);
 }
 
+/* A tag's type: attribute 0, then the function type use at items[i..n). */
+static bool tag_type(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t i, zw_buf *b) {
+    wt_sig sig;
+    uint32_t t;
+    bool ok = zw_wt_sig_parse(m, items, n, &i, true, &sig) && zw_wt_sig_resolve(m, at, &sig, &t, NULL);
+    zw_wt_sig_free(&sig);
+    if (!ok) return false;
+    if (i != n) return zw_wt_fail(m, items[i], "unexpected token in tag type");
+    zw_buf_byte(b, 0);
+    zw_buf_uleb(b, t);
+    return true;
+}
+
 /* Import descriptions (after the kind keyword and optional $id). */
 static bool import_desc(wt_enc *e, int ns, const zw_sx *at, zw_sx *const *items, uint32_t n, uint32_t i) {
     wt_mod *m = &e->m;
@@ -283,10 +442,13 @@ static bool import_desc(wt_enc *e, int ns, const zw_sx *at, zw_sx *const *items,
         zw_buf_uleb(b, t);
         break;
     }
-    case WT_TABLE:
+    case WT_TABLE: {
+        uint32_t end;
         zw_buf_byte(b, 1);
-        if (!tabletype(m, at, items, n, i, b)) return false;
+        if (!tabletype(m, at, items, n, i, b, &end)) return false;
+        if (end != n) return zw_wt_fail(m, items[end], "unexpected token in table type");
         break;
+    }
     case WT_MEM:
         zw_buf_byte(b, 2);
         if (!memtype(m, at, items, n, i, b)) return false;
@@ -295,6 +457,10 @@ static bool import_desc(wt_enc *e, int ns, const zw_sx *at, zw_sx *const *items,
         if (i + 1 != n) return zw_wt_fail(m, at, "malformed imported global type");
         zw_buf_byte(b, 3);
         if (!globaltype(m, items[i], b)) return false;
+        break;
+    case WT_TAG:
+        zw_buf_byte(b, 4);
+        if (!tag_type(m, at, items, n, i, b)) return false;
         break;
     }
     e->sec[S_IMPORT].n++;
@@ -316,14 +482,14 @@ static bool enc_import(wt_enc *e, const zw_sx *f) {
 }
 
 /* (local $id t) | (local t*) */
-typedef ZW_VEC(uint8_t) wt_bytes;
+typedef ZW_VEC(zw_valtype) wt_valtypes;
 typedef struct wt_lname { uint32_t idx; const zw_sx *id; } wt_lname;
 typedef ZW_VEC(wt_lname) wt_lnames;
 
-static bool locals_decl(wt_func *fc, const zw_sx *l, wt_bytes *types, wt_lnames *ln) {
+static bool locals_decl(wt_func *fc, const zw_sx *l, wt_valtypes *types, wt_lnames *ln) {
     wt_mod *m = fc->m;
     if (l->nitems >= 2 && zw_wt_is_id(l->items[1])) {
-        uint8_t t;
+        zw_valtype t;
         if (l->nitems != 3) return zw_wt_fail(m, l, "malformed local");
         if (!zw_wt_valtype(m, l->items[2], &t)) return false;
         if (!zw_wt_names_add(m, &fc->locals, l->items[1], fc->nlocals, "local")) return false;
@@ -333,7 +499,7 @@ static bool locals_decl(wt_func *fc, const zw_sx *l, wt_bytes *types, wt_lnames 
         return true;
     }
     for (uint32_t j = 1; j < l->nitems; j++) {
-        uint8_t t;
+        zw_valtype t;
         if (!zw_wt_valtype(m, l->items[j], &t)) return false;
         if (!ZW_VEC_PUSH(NULL, types, t)) return zw_wt_nomem(m);
         fc->nlocals++;
@@ -358,7 +524,7 @@ static bool enc_func(wt_enc *e, const zw_sx *f) {
     bool ok = zw_wt_sig_parse(m, f->items, f->nitems, &i, true, &sig) &&
               zw_wt_sig_resolve(m, f, &sig, &t, &np);
     wt_func fc = {.m = m};
-    wt_bytes ltypes = {0};
+    wt_valtypes ltypes = {0};
     wt_lnames ln = {0};
     zw_buf body = {0};
     fc.out = &body;
@@ -386,7 +552,7 @@ static bool enc_func(wt_enc *e, const zw_sx *f) {
             uint32_t j = k;
             while (j < ltypes.n && ltypes.v[j] == ltypes.v[k]) j++;
             zw_buf_uleb(&body, j - k);
-            zw_buf_byte(&body, ltypes.v[k]);
+            zw_wt_put_valtype(&body, ltypes.v[k]);
             k = j;
         }
         ok = zw_wt_instrs(&fc, f->items + i, f->nitems - i);
@@ -418,8 +584,8 @@ static bool enc_func(wt_enc *e, const zw_sx *f) {
 /* Element list after the table/offset part: `func x*`, `reftype elemexpr*`
  * or (legacy) bare x*.  Emits elemkind/reftype when with_kind. */
 typedef struct wt_elemlist {
-    bool exprs;   /* vec(expr) rather than vec(funcidx) */
-    uint8_t type; /* 0x70 / 0x6F */
+    bool exprs;      /* vec(expr) rather than vec(funcidx) */
+    zw_valtype type; /* exprs: the reference type */
     zw_buf items;
     uint32_t n;
 } wt_elemlist;
@@ -427,12 +593,12 @@ typedef struct wt_elemlist {
 static bool elem_list(wt_enc *e, zw_sx *const *items, uint32_t n, uint32_t i, wt_elemlist *el) {
     wt_mod *m = &e->m;
     el->exprs = false;
-    el->type = 0x70;
+    el->type = ZW_FUNCREF;
     if (i < n && zw_wt_is_atom(items[i], "func")) {
         i++;
-    } else if (i < n && (zw_wt_is_atom(items[i], "funcref") || zw_wt_is_atom(items[i], "externref"))) {
+    } else if (i < n && zw_wt_is_valtype(items[i])) {
         el->exprs = true;
-        zw_wt_reftype(m, items[i], &el->type);
+        if (!zw_wt_reftype(m, items[i], &el->type)) return false;
         i++;
     }
     for (; i < n; i++) {
@@ -461,13 +627,16 @@ static void emit_elem(wt_enc *e, int mode, uint32_t table, const zw_buf *offset,
     uint32_t flags = el->exprs ? 4 : 0;
     if (mode == 1) flags |= 1;
     else if (mode == 2) flags |= 3;
-    else if (table != 0 || (el->exprs && el->type != 0x70)) flags |= 2;
+    else if (table != 0 || (el->exprs && el->type != ZW_FUNCREF)) flags |= 2;
     zw_buf_uleb(b, flags);
     if (mode == 0) {
         if (flags & 2) zw_buf_uleb(b, table);
         zw_buf_append(b, offset->data, offset->len);
     }
-    if (mode != 0 || (flags & 2)) zw_buf_byte(b, el->exprs ? el->type : 0x00);
+    if (mode != 0 || (flags & 2)) {
+        if (el->exprs) zw_wt_put_valtype(b, el->type);
+        else zw_buf_byte(b, 0x00); /* elemkind funcref */
+    }
     zw_buf_uleb(b, el->n);
     zw_buf_append(b, el->items.data, el->items.len);
     e->sec[S_ELEM].n++;
@@ -518,6 +687,57 @@ static bool enc_elem(wt_enc *e, const zw_sx *f) {
     return ok;
 }
 
+/* (table ... at? reftype (elem ...)): a table sized by its inline segment. */
+static bool inline_elem_table(wt_enc *e, const zw_sx *f, uint32_t at, bool t64, uint32_t idx) {
+    wt_mod *m = &e->m;
+    zw_valtype rt;
+    if (!zw_wt_reftype(m, f->items[at], &rt)) return false;
+    if (at + 2 != f->nitems) return zw_wt_fail(m, f->items[at + 2], "unexpected token in table");
+    const zw_sx *es = f->items[at + 1];
+    wt_elemlist el = {.exprs = true, .type = rt};
+    bool ok = true;
+    /* (elem x*): function indices, as ref.func expressions unless funcref */
+    bool indices = es->nitems == 1 || es->items[1]->kind != ZW_SX_LIST;
+    for (uint32_t k = 1; ok && k < es->nitems; k++, el.n++) {
+        const zw_sx *s = es->items[k];
+        uint32_t x;
+        if (indices) {
+            ok = s->kind == ZW_SX_ATOM ? zw_wt_idx(m, WT_FUNC, s, &x)
+                                       : zw_wt_fail(m, s, "unexpected token, expected a function index");
+            if (ok && rt == ZW_FUNCREF) {
+                zw_buf_uleb(&el.items, x);
+            } else if (ok) {
+                zw_buf_byte(&el.items, 0xD2);
+                zw_buf_uleb(&el.items, x);
+                zw_buf_byte(&el.items, 0x0B);
+            }
+        } else if (zw_wt_is_list(s, "item")) {
+            ok = const_expr(m, s->items + 1, s->nitems - 1, &el.items);
+        } else {
+            ok = s->kind == ZW_SX_LIST ? const_expr(m, &es->items[k], 1, &el.items)
+                                       : zw_wt_fail(m, s, "unexpected token, expected an element expression");
+        }
+    }
+    if (indices && rt == ZW_FUNCREF) el.exprs = false;
+    if (ok) {
+        zw_buf *b = &e->sec[S_TABLE].b;
+        zw_wt_put_valtype(b, rt);
+        zw_buf_byte(b, t64 ? 5 : 1);
+        zw_buf_uleb(b, el.n);
+        zw_buf_uleb(b, el.n);
+        e->sec[S_TABLE].n++;
+        zw_buf off = {0};
+        zw_buf_byte(&off, t64 ? 0x42 : 0x41); /* the offset: i64.const / i32.const 0 */
+        zw_buf_byte(&off, 0);
+        zw_buf_byte(&off, 0x0B);
+        e->cur[WT_ELEM]++;
+        emit_elem(e, 0, idx, &off, &el);
+        zw_buf_free(&off);
+    }
+    zw_buf_free(&el.items);
+    return ok;
+}
+
 static bool enc_table(wt_enc *e, const zw_sx *f) {
     wt_mod *m = &e->m;
     uint32_t i = 1, n = f->nitems, idx = e->cur[WT_TABLE]++;
@@ -527,55 +747,24 @@ static bool enc_table(wt_enc *e, const zw_sx *f) {
         if (!import_names(e, f->items[i])) return false;
         return import_desc(e, WT_TABLE, f, f->items, n, i + 1);
     }
-    uint32_t at = i;
+    uint32_t at = i, end;
     bool t64 = addr_type(f->items, n, &at);
-    if (at + 1 < n && zw_wt_is_list(f->items[at + 1], "elem")) {
-        i = at;
-        uint8_t rt;
-        if (!zw_wt_reftype(m, f->items[i], &rt)) return false;
-        if (i + 2 != n) return zw_wt_fail(m, f->items[i + 2], "unexpected token in table");
-        const zw_sx *es = f->items[i + 1];
-        wt_elemlist el = {0};
-        /* (elem x*) or (elem elemexpr*) */
-        bool exprs = es->nitems > 1 && es->items[1]->kind == ZW_SX_LIST;
-        bool ok;
-        if (exprs) {
-            el.exprs = true;
-            el.type = rt;
-            ok = true;
-            for (uint32_t k = 1; ok && k < es->nitems; k++) {
-                const zw_sx *s = es->items[k];
-                if (zw_wt_is_list(s, "item")) ok = const_expr(m, s->items + 1, s->nitems - 1, &el.items);
-                else if (s->kind == ZW_SX_LIST) ok = const_expr(m, &es->items[k], 1, &el.items);
-                else ok = zw_wt_fail(m, s, "unexpected token, expected an element expression");
-                el.n++;
-            }
-        } else {
-            ok = elem_list(e, es->items, es->nitems, 1, &el);
-            if (ok && el.exprs) ok = zw_wt_fail(m, es, "malformed inline element segment");
-            el.type = rt;
-        }
-        if (ok) {
-            zw_buf *b = &e->sec[S_TABLE].b;
-            zw_buf_byte(b, rt);
-            zw_buf_byte(b, t64 ? 5 : 1);
-            zw_buf_uleb(b, el.n);
-            zw_buf_uleb(b, el.n);
-            e->sec[S_TABLE].n++;
-            zw_buf off = {0};
-            zw_buf_byte(&off, t64 ? 0x42 : 0x41); /* the offset: i64.const / i32.const 0 */
-            zw_buf_byte(&off, 0);
-            zw_buf_byte(&off, 0x0B);
-            e->cur[WT_ELEM]++;
-            emit_elem(e, 0, idx, &off, &el);
-            zw_buf_free(&off);
-        }
-        zw_buf_free(&el.items);
-        return ok;
+    if (at + 1 < n && zw_wt_is_list(f->items[at + 1], "elem")) return inline_elem_table(e, f, at, t64, idx);
+    zw_buf tt = {0};
+    bool ok = tabletype(m, f, f->items, n, i, &tt, &end);
+    zw_buf *b = &e->sec[S_TABLE].b;
+    if (ok && end < n) { /* with an initialiser: 0x40 0x00 tabletype expr */
+        zw_buf_byte(b, 0x40);
+        zw_buf_byte(b, 0x00);
+        zw_buf_append(b, tt.data, tt.len);
+        ok = const_expr(m, f->items + end, n - end, b);
+    } else if (ok) {
+        zw_buf_append(b, tt.data, tt.len);
     }
-    if (!tabletype(m, f, f->items, n, i, &e->sec[S_TABLE].b)) return false;
+    if (ok && tt.oom) ok = zw_wt_nomem(m);
+    zw_buf_free(&tt);
     e->sec[S_TABLE].n++;
-    return true;
+    return ok;
 }
 
 static bool data_strings(wt_mod *m, zw_sx *const *items, uint32_t n, uint32_t i, zw_buf *b) {
@@ -699,6 +888,20 @@ static bool enc_data(wt_enc *e, const zw_sx *f) {
     return ok;
 }
 
+/* (tag $id? (export "n")* (import "m" "n")? typeuse) */
+static bool enc_tag(wt_enc *e, const zw_sx *f) {
+    uint32_t i = 1, n = f->nitems, idx = e->cur[WT_TAG]++;
+    if (i < n && zw_wt_is_id(f->items[i])) i++;
+    if (!inline_exports(e, f, &i, WT_TAG - WT_FUNC, idx)) return false;
+    if (i < n && zw_wt_is_list(f->items[i], "import")) {
+        if (!import_names(e, f->items[i])) return false;
+        return import_desc(e, WT_TAG, f, f->items, n, i + 1);
+    }
+    if (!tag_type(&e->m, f, f->items, n, i, &e->sec[S_TAG].b)) return false;
+    e->sec[S_TAG].n++;
+    return true;
+}
+
 static bool enc_export(wt_enc *e, const zw_sx *f) {
     wt_mod *m = &e->m;
     if (f->nitems != 3 || f->items[2]->kind != ZW_SX_LIST || f->items[2]->nitems != 2 ||
@@ -720,8 +923,9 @@ static bool enc_export(wt_enc *e, const zw_sx *f) {
 static bool encode_field(wt_enc *e, const zw_sx *f) {
     e->m.pos = f;
     const char *kw = f->items[0]->text;
-    if (!strcmp(kw, "type")) return true;
+    if (!strcmp(kw, "type") || !strcmp(kw, "rec")) return true;
     if (!strcmp(kw, "import")) return enc_import(e, f);
+    if (!strcmp(kw, "tag")) return enc_tag(e, f);
     if (!strcmp(kw, "func")) return enc_func(e, f);
     if (!strcmp(kw, "table")) return enc_table(e, f);
     if (!strcmp(kw, "memory")) return enc_memory(e, f);
@@ -757,8 +961,9 @@ static void put_vec_section(zw_buf *out, uint8_t id, const wt_sec *s, bool alway
 static void enc_free(wt_enc *e) {
     for (int i = 0; i < S_NSEC; i++) zw_buf_free(&e->sec[i].b);
     for (int i = 0; i < WT_NS; i++) zw_wt_names_free(&e->m.ns[i]);
-    for (uint32_t i = 0; i < e->m.types.n; i++) zw_wt_ft_free(&e->m.types.v[i]);
+    for (uint32_t i = 0; i < e->m.types.n; i++) zw_wt_type_free(&e->m.types.v[i]);
     ZW_VEC_FREE(NULL, &e->m.types);
+    ZW_VEC_FREE(NULL, &e->m.groups);
     zw_buf_free(&e->names);
     zw_buf_free(&e->locnames);
 }
@@ -771,23 +976,18 @@ static zwasm_result_t encode_fields(zw_sx *const *fields, uint32_t n, zw_buf *ou
     zw_wt_ophash_init(&e->m);
     const char *seen_def = NULL;
     bool ok = true;
+    uint32_t ntypes = 0;
+    for (uint32_t i = 0; ok && i < n; i++)
+        if (zw_wt_is_list(fields[i], "type") || zw_wt_is_list(fields[i], "rec")) ok = type_names(&e->m, fields[i], &ntypes);
     for (uint32_t i = 0; ok && i < n; i++) ok = declare(e, fields[i], &seen_def);
     for (uint32_t i = 0; ok && i < n; i++) ok = encode_field(e, fields[i]);
     if (ok) {
         static const uint8_t hdr[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
         zw_buf_append(out, hdr, 8);
-        /* Type section from the collected types. */
-        if (e->m.types.n) {
+        if (e->m.groups.n) {
             zw_buf tb = {0};
-            zw_buf_uleb(&tb, e->m.types.n);
-            for (uint32_t i = 0; i < e->m.types.n; i++) {
-                wt_ft *ft = &e->m.types.v[i];
-                zw_buf_byte(&tb, 0x60);
-                zw_buf_uleb(&tb, ft->np);
-                zw_buf_append(&tb, ft->t, ft->np);
-                zw_buf_uleb(&tb, ft->nr);
-                zw_buf_append(&tb, ft->t + ft->np, ft->nr);
-            }
+            put_types(&e->m, &tb);
+            if (tb.oom) out->oom = true;
             put_section(out, 1, &tb);
             zw_buf_free(&tb);
         }
@@ -795,6 +995,7 @@ static zwasm_result_t encode_fields(zw_sx *const *fields, uint32_t n, zw_buf *ou
         put_vec_section(out, 3, &e->sec[S_FUNC], false);
         put_vec_section(out, 4, &e->sec[S_TABLE], false);
         put_vec_section(out, 5, &e->sec[S_MEM], false);
+        put_vec_section(out, 13, &e->sec[S_TAG], false);
         put_vec_section(out, 6, &e->sec[S_GLOBAL], false);
         put_vec_section(out, 7, &e->sec[S_EXPORT], false);
         if (e->has_start) {
