@@ -121,7 +121,17 @@ typedef enum zwasm_valkind {
     ZWASM_V128 = 0x7B,
     ZWASM_FUNCREF = 0x70,
     ZWASM_EXTERNREF = 0x6F,
+    ZWASM_ANYREF = 0x6E,   /* GC objects and i31 (anyref hierarchy) */
+    ZWASM_EXNREF = 0x69,   /* caught exceptions */
 } zwasm_valkind_t;
+/* A reference value's kind is the top of its type's hierarchy: a value of
+ * type (ref $f) for a function type $f, or of nullfuncref, is a FUNCREF;
+ * (ref null $s) for a struct type, eqref, i31ref or nullref an ANYREF.
+ * Function signatures (zwasm_functype_t) list such types in their binary
+ * form: 0x63 (ref null ht) or 0x64 (ref ht) with the heap type in bits
+ * 8..31 (an abstract heap type's code, or 0x100 + a type index of the
+ * module the function belongs to); a nullable reference to an abstract
+ * heap type is its one-byte code (0x70 funcref ...). */
 
 typedef enum zwasm_externkind {
     ZWASM_EXTERN_FUNC = 0,
@@ -186,6 +196,8 @@ typedef struct zwasm_val {
         uint8_t v128[16];
         zwasm_func_t *funcref;  /* NULL is ref.null func */
         void *externref;        /* NULL is ref.null extern */
+        void *anyref;           /* NULL is ref.null any (opaque) */
+        void *exnref;           /* NULL is ref.null exn (opaque) */
     } of;
 } zwasm_val_t;
 

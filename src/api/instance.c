@@ -141,14 +141,18 @@ ZWASM_API zwasm_result_t zwasm_func_call(zwasm_store_t *store, zwasm_func_t *f,
                           t->nparams == 1 ? "" : "s", nargs);
     if (nargs && !args) return arg_err(err, "zwasm_func_call: NULL args");
     for (uint32_t i = 0; i < t->nparams; i++) {
-        if (args[i].kind != t->params[i])
+        zw_valtype pt = f->inst ? zw_vt_canon(f->inst->type_ids, t->params[i]) : t->params[i];
+        if (args[i].kind != zw_val_kind(store->types.v.v, pt)) {
+            char tb[ZW_VALTYPE_BUF];
             return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, f->index,
-                              "argument %u: expected %s, got %s", i + 1,
-                              zw_valkind_name(t->params[i]), zw_valkind_name(args[i].kind));
-        if (!zw_store_ref_ok(store, args[i].kind, args[i].of.funcref))
+                              "argument %u: expected %s, got %s", i + 1, zw_valtype_str(t->params[i], tb),
+                              zw_valkind_name(args[i].kind));
+        }
+        if (!zw_val_fits(store, pt, &args[i]))
             return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, f->index,
-                              "argument %u: the function belongs to another store or was deleted",
-                              i + 1);
+                              "argument %u: %s", i + 1,
+                              args[i].of.externref ? "a function of another type, of another store or deleted"
+                                                   : "null where the type is not nullable");
     }
     if (nresults < t->nresults)
         return zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, f->index,
@@ -172,7 +176,7 @@ ZWASM_API zwasm_result_t zwasm_func_call(zwasm_store_t *store, zwasm_func_t *f,
     r = zw_call(store, f, in, outs, err);
     if (r == ZWASM_OK)
         for (uint32_t i = 0, k = 0; i < t->nresults; k += zw_slots(t->results[i]), i++)
-            zw_slots_to_val(t->results[i], outs + k, &results[i]);
+            zw_slots_to_val(f->inst ? f->inst->module->types : NULL, t->results[i], outs + k, &results[i]);
 done:
     /* freed before settling: a host function may have deleted the store
      * (or the engine), which settling then frees */

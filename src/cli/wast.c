@@ -406,6 +406,21 @@ static zwasm_result_t load_module(script *s, const zw_sx *form, char **id, zwasm
 }
 
 /* ---- values ----------------------------------------------------------------------- */
+/* The API kind of references of abstract heap type ht: the top of its
+ * hierarchy. */
+static uint32_t top_kind(uint32_t ht) {
+    switch (ht) {
+    case 0x70: case 0x73: return ZWASM_FUNCREF;   /* func, nofunc */
+    case 0x6F: case 0x72: return ZWASM_EXTERNREF; /* extern, noextern */
+    case 0x69: case 0x74: return ZWASM_EXNREF;    /* exn, noexn */
+    }
+    return ZWASM_ANYREF;
+}
+
+static bool is_ref_kind(uint32_t k) {
+    return k == ZWASM_FUNCREF || k == ZWASM_EXTERNREF || k == ZWASM_ANYREF || k == ZWASM_EXNREF;
+}
+
 static bool wvalue_to_val(const zw_wvalue *w, zwasm_val_t *v) {
     memset(v, 0, sizeof *v);
     switch (w->kind) {
@@ -414,7 +429,7 @@ static bool wvalue_to_val(const zw_wvalue *w, zwasm_val_t *v) {
     case ZW_WV_F32: v->kind = ZWASM_F32; v->of.i32 = (int32_t)w->u.i32; return true;
     case ZW_WV_F64: v->kind = ZWASM_F64; v->of.i64 = (int64_t)w->u.i64; return true;
     case ZW_WV_V128: v->kind = ZWASM_V128; memcpy(v->of.v128, w->u.v128.u8, 16); return true;
-    case ZW_WV_REF_NULL: v->kind = w->reftype; return true;
+    case ZW_WV_REF_NULL: v->kind = top_kind(w->reftype); return true;
     case ZW_WV_REF_EXTERN: v->kind = ZWASM_EXTERNREF; v->of.externref = cli_externref(w->u.i64); return true;
     default: return false;
     }
@@ -459,11 +474,13 @@ static bool match_value(const zw_wvalue *e, const zwasm_val_t *v) {
         return memcmp(got.u8, e->u.v128.u8, 16) == 0;
     }
     case ZW_WV_REF_NULL:
-        if (v->kind != e->reftype) return false;
+        if (e->reftype ? v->kind != top_kind(e->reftype) : !is_ref_kind(v->kind)) return false;
         return v->kind == ZWASM_FUNCREF ? v->of.funcref == NULL : v->of.externref == NULL;
     case ZW_WV_REF_EXTERN:
         return v->kind == ZWASM_EXTERNREF && v->of.externref == cli_externref(e->u.i64);
-    case ZW_WV_REF_FUNC: return v->kind == ZWASM_FUNCREF && v->of.funcref != NULL;
+    case ZW_WV_REF_OF:
+        if (e->reftype != 0x70) return false; /* the any and exn hierarchies: not yet */
+        return v->kind == ZWASM_FUNCREF && v->of.funcref != NULL;
     case ZW_WV_REF_EXTERN_ANY: return v->kind == ZWASM_EXTERNREF && v->of.externref != NULL;
     case ZW_WV_EITHER:
         for (uint32_t i = 0; i < e->nalts; i++)

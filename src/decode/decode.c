@@ -452,7 +452,9 @@ static bool sec_elem(dec *d) {
         if (!zw_rd_u32(r, &flags)) return false;
         if (flags > 7) return zw_rd_fail(r, at, "malformed elements segment kind");
         bool passive_or_decl = flags & 1, explicit_table = flags & 2, exprs = flags & 4;
-        e->type = ZW_FUNCREF;
+        /* function indices are never null: (ref func) where the type exists */
+        e->type = !exprs && (m->features & ZWASM_FEATURE_FUNCTION_REFERENCES) ? zw_ref_type(ZW_HT_FUNC, false)
+                                                                             : ZW_FUNCREF;
         if (!passive_or_decl) {
             e->mode = ZW_SEG_ACTIVE;
             if (explicit_table) {

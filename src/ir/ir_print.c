@@ -112,7 +112,7 @@ const char *zw_ir_desc(uint32_t op) {
             ZW_IR_SPECIAL(X)
 #undef X
         }
-        return "";
+        return NULL; /* typed by hand and never emitted as itself (block, br_on_null, ...) */
     }
     if (op < FIRST_BR) return ir_descs[op - FIRST_IR];
     if (op < FIRST_K) {

@@ -92,7 +92,7 @@ ZW_NOINLINE zwasm_result_t zw_call_host(zw_store *s, zw_funcinst *f, zw_instance
     }
     uint32_t k = 0;
     for (uint32_t i = 0; i < t->nparams; i++) {
-        zw_slots_to_val(t->params[i], io + k, &a[i]);
+        zw_slots_to_val(NULL, t->params[i], io + k, &a[i]);
         k += zw_slots(t->params[i]);
     }
     for (uint32_t i = 0; i < t->nresults; i++) {

@@ -362,12 +362,20 @@ zw_globalinst *zw_global_create(zw_store *s, const zw_globaltype *t, const zw_va
 bool zw_valkind_ok(uint32_t kind);          /* one of the seven Wasm 2.0 value types */
 const char *zw_valkind_name(uint32_t kind); /* "i32", ..., "unknown type" */
 void zw_value_from_val(const zwasm_val_t *v, zw_value *out);
-void zw_value_to_val(zw_valtype t, const zw_value *in, zwasm_val_t *out);
+void zw_value_to_val(const zw_type *types, zw_valtype t, const zw_value *in, zwasm_val_t *out);
 
 /* ---- conversions used by api/ and interp/ ----------------------------------------- */
 /* Number of slots of a list of value types. */
 uint32_t zw_types_slots(const zw_valtype *t, uint32_t n);
 void zw_val_to_slots(const zwasm_val_t *v, zw_slot *out);       /* writes 1 or 2 slots */
-void zw_slots_to_val(zw_valtype t, const zw_slot *in, zwasm_val_t *out);
+/* types: where t's type indices point (a module's or a store table's
+ * types), for the kind of a typed reference; NULL: a function type. */
+void zw_slots_to_val(const zw_type *types, zw_valtype t, const zw_slot *in, zwasm_val_t *out);
+/* The API kind of values of type t: numbers as they are, references by
+ * the top of their hierarchy (types as for zw_slots_to_val). */
+uint32_t zw_val_kind(const zw_type *types, zw_valtype t);
+/* v may be stored where type t is expected (t in s's canonical ids): its
+ * kind, nullability, and a function's type; references of this store. */
+bool zw_val_fits(const zw_store *s, zw_valtype t, const zwasm_val_t *v);
 
 #endif

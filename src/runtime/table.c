@@ -81,10 +81,9 @@ int64_t zw_table_grow(zw_tableinst *t, uint64_t delta, void *init) {
 /* ---- API -------------------------------------------------------------------- */
 
 /* A reference value of the table's element type that may enter store s. */
-static bool ref_of(const zw_store *s, uint32_t elem_kind, const zwasm_val_t *v, void **out) {
-    if (v->kind != elem_kind) return false;
-    if (elem_kind == ZWASM_FUNCREF && !zw_store_ref_ok(s, ZWASM_FUNCREF, v->of.funcref)) return false;
-    *out = elem_kind == ZWASM_FUNCREF ? (void *)v->of.funcref : v->of.externref;
+static bool ref_of(const zw_store *s, zw_valtype elem, const zwasm_val_t *v, void **out) {
+    if (!zw_val_fits(s, elem, v)) return false;
+    *out = v->kind == ZWASM_FUNCREF ? (void *)v->of.funcref : v->of.externref;
     return true;
 }
 
@@ -119,8 +118,8 @@ ZWASM_API uint64_t zwasm_table_size(const zwasm_table_t *t) { return t ? t->size
 ZWASM_API bool zwasm_table_get(const zwasm_table_t *t, uint64_t i, zwasm_val_t *out) {
     if (!t || !out || i >= t->size) return false;
     memset(out, 0, sizeof *out);
-    out->kind = t->type.elem;
-    if (t->type.elem == ZWASM_FUNCREF) out->of.funcref = t->elems[i];
+    out->kind = zw_val_kind(t->store->types.v.v, t->type.elem);
+    if (out->kind == ZWASM_FUNCREF) out->of.funcref = t->elems[i];
     else out->of.externref = t->elems[i];
     return true;
 }

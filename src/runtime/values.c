@@ -34,23 +34,50 @@ void zw_val_to_slots(const zwasm_val_t *v, zw_slot *out) {
     case ZW_F32: out[0] = zw_f32_bits(v->of.f32); break;
     case ZW_F64: out[0] = zw_f64_bits(v->of.f64); break;
     case ZW_V128: memcpy(out, v->of.v128, 16); break;
-    case ZW_FUNCREF: out[0] = (uint64_t)(uintptr_t)v->of.funcref; break;
-    case ZW_EXTERNREF: out[0] = (uint64_t)(uintptr_t)v->of.externref; break;
+    case ZWASM_FUNCREF: out[0] = (uint64_t)(uintptr_t)v->of.funcref; break;
+    case ZWASM_EXTERNREF: case ZWASM_ANYREF: case ZWASM_EXNREF:
+        out[0] = (uint64_t)(uintptr_t)v->of.externref;
+        break;
     default: out[0] = 0; break;
     }
 }
 
-void zw_slots_to_val(zw_valtype t, const zw_slot *in, zwasm_val_t *out) {
+uint32_t zw_val_kind(const zw_type *types, zw_valtype t) {
+    if (!zw_is_ref(t)) return t;
+    uint32_t ht = zw_ref_heap(t);
+    if (zw_heap_is_idx(ht) && !types) return ZWASM_FUNCREF;
+    return zw_heap_top(types, ht);
+}
+
+bool zw_val_fits(const zw_store *s, zw_valtype t, const zwasm_val_t *v) {
+    if (!zw_is_ref(t)) return v->kind == t;
+    if (v->kind != zw_val_kind(s->types.v.v, t)) return false;
+    uint32_t ht = zw_ref_heap(t);
+    if (v->kind == ZWASM_FUNCREF) {
+        const zw_funcinst *f = v->of.funcref;
+        if (!f) return zw_ref_nullable(t);
+        if (!zw_store_owns(s, ZW_OBJ_FUNC, f)) return false;
+        return ht == ZW_HT_FUNC || (zw_heap_is_idx(ht) && zw_store_type_sub(s, f->type_id, ht - ZW_HT_IDX));
+    }
+    if (!v->of.externref) return zw_ref_nullable(t);
+    /* a host value: an externref; values of the any and exn hierarchies do
+     * not come from the host yet */
+    return v->kind == ZWASM_EXTERNREF && ht == ZW_HT_EXTERN;
+}
+
+void zw_slots_to_val(const zw_type *types, zw_valtype t, const zw_slot *in, zwasm_val_t *out) {
     memset(out, 0, sizeof *out);
-    out->kind = t;
-    switch (t) {
+    out->kind = zw_val_kind(types, t);
+    switch (out->kind) {
     case ZW_I32: out->of.i32 = (int32_t)(uint32_t)in[0]; break;
     case ZW_I64: out->of.i64 = (int64_t)in[0]; break;
     case ZW_F32: out->of.f32 = zw_bits_f32((uint32_t)in[0]); break;
     case ZW_F64: out->of.f64 = zw_bits_f64(in[0]); break;
     case ZW_V128: memcpy(out->of.v128, in, 16); break;
-    case ZW_FUNCREF: out->of.funcref = (zwasm_func_t *)(uintptr_t)in[0]; break;
-    case ZW_EXTERNREF: out->of.externref = (void *)(uintptr_t)in[0]; break;
+    case ZWASM_FUNCREF: out->of.funcref = (zwasm_func_t *)(uintptr_t)in[0]; break;
+    case ZWASM_EXTERNREF: case ZWASM_ANYREF: case ZWASM_EXNREF:
+        out->of.externref = (void *)(uintptr_t)in[0];
+        break;
     default: break;
     }
 }
@@ -60,8 +87,8 @@ void zw_value_from_val(const zwasm_val_t *v, zw_value *out) {
     zw_val_to_slots(v, out->slots);
 }
 
-void zw_value_to_val(zw_valtype t, const zw_value *in, zwasm_val_t *out) {
-    zw_slots_to_val(t, in->slots, out);
+void zw_value_to_val(const zw_type *types, zw_valtype t, const zw_value *in, zwasm_val_t *out) {
+    zw_slots_to_val(types, t, in->slots, out);
 }
 
 /* ---- globals ------------------------------------------------------------------ */
@@ -95,12 +122,11 @@ ZWASM_API void zwasm_global_get(const zwasm_global_t *g, zwasm_val_t *out) {
         memset(out, 0, sizeof *out);
         return;
     }
-    zw_value_to_val(g->type.type, &g->val, out);
+    zw_value_to_val(g->store->types.v.v, g->type.type, &g->val, out);
 }
 
 ZWASM_API bool zwasm_global_set(zwasm_global_t *g, zwasm_val_t v) {
-    if (!g || !g->type.mut || v.kind != g->type.type) return false;
-    if (!zw_store_ref_ok(g->store, v.kind, v.of.funcref)) return false;
+    if (!g || !g->type.mut || !zw_val_fits(g->store, g->type.type, &v)) return false;
     zw_value_from_val(&v, &g->val);
     return true;
 }

@@ -766,7 +766,8 @@ static bool validate_module(vctx *v, zw_module *mm) {
         const zw_table *t = &m->tables[i];
         if (!check_tabletype(v, &t->type) || !check_vt(v, t->type.elem)) return false;
         if (t->has_init) {
-            if (!validate_const(v, &t->init, t->type.elem, m->nglobals)) return false;
+            /* the table section comes first: only imported globals exist */
+            if (!validate_const(v, &t->init, t->type.elem, m->nglobal_imports)) return false;
         } else if (!zw_ref_nullable(t->type.elem)) {
             return verr(v, "type mismatch: a table of non-nullable references needs an initial value");
         }

@@ -781,7 +781,7 @@ TEST(api_slots) {
     zwasm_val_t v = vi32(-1), back;
     zw_val_to_slots(&v, s);
     CHECK(s[0] == 0xFFFFFFFFu);
-    zw_slots_to_val(ZW_I32, s, &back);
+    zw_slots_to_val(NULL, ZW_I32, s, &back);
     CHECK(back.kind == ZWASM_I32 && back.of.i32 == -1);
     v = vf32(0.5f);
     zw_val_to_slots(&v, s);
@@ -791,7 +791,7 @@ TEST(api_slots) {
     for (int i = 0; i < 16; i++) v.of.v128[i] = (uint8_t)i;
     zw_val_to_slots(&v, s);
     CHECK((s[0] & 0xFF) == 0 && (s[1] & 0xFF) == 8); /* low half first */
-    zw_slots_to_val(ZW_V128, s, &back);
+    zw_slots_to_val(NULL, ZW_V128, s, &back);
     CHECK(memcmp(back.of.v128, v.of.v128, 16) == 0);
 }
 
