@@ -803,7 +803,9 @@ static bool finish_try(wt_func *f, wt_walk *w, wt_frame *fr) {
         if (c->nitems != 2) return zw_wt_fail(f->m, c, "unexpected token in delegate");
         if (!put_delegate(f, c->items[1])) return false;
     } else if (c) {
-        return zw_wt_fail(f->m, c, "unexpected token");
+        const zw_sx *h = c->kind == ZW_SX_LIST && c->nitems ? c->items[0] : c;
+        return zw_wt_fail(f->m, c, "unexpected token %s after %s", h->kind == ZW_SX_ATOM ? h->text : "string",
+                          fr->state == TRY_DO ? "(do ...)" : "a handler");
     } else {
         f->labels.n--;
         zw_buf_byte(f->out, 0x0B);
