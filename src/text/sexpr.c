@@ -253,6 +253,25 @@ static bool lx_string(sx_lex *l, zw_sx *node) {
     return true;
 }
 
+/* An identifier written $"name" at l->p: an ATOM "$name" (the same as $name
+ * when name is made of identifier characters); name is not empty and UTF-8. */
+static bool lx_string_id(sx_lex *l, zw_sx *node) {
+    const char *start = l->p++;
+    zw_sx str;
+    if (!lx_string(l, &str)) return false;
+    if (!str.len) return lx_fail(l, start, "empty identifier");
+    if (!zw_utf8_valid((const uint8_t *)str.text, str.len)) return lx_fail(l, start, "malformed UTF-8 encoding");
+    char *text = sx_alloc(l->tree, str.len + 2);
+    if (!text) return lx_nomem(l);
+    text[0] = '$';
+    memcpy(text + 1, str.text, str.len + 1);
+    node->kind = ZW_SX_ATOM;
+    node->text = text;
+    node->len = str.len + 1;
+    node->src_len = (size_t)(l->p - start);
+    return true;
+}
+
 /* After a token: the next character must separate it from the next token. */
 static bool lx_separated(sx_lex *l) {
     if (l->p >= l->end) return true;
@@ -396,9 +415,17 @@ zw_sx *zw_sx_parse(const char *src, size_t len, zwasm_error_t *err) {
             if (!lx_string(&l, n)) goto fail;
             if (!ZW_VEC_PUSH(NULL, &items, n)) goto nomem;
             if (!lx_separated(&l)) goto fail;
+        } else if (c == '$' && l.p + 1 < l.end && l.p[1] == '"') {
+            if (!(n = sx_node(&l, ZW_SX_ATOM, l.p)) || !lx_string_id(&l, n)) goto fail;
+            if (!ZW_VEC_PUSH(NULL, &items, n)) goto nomem;
+            if (!lx_separated(&l)) goto fail;
         } else if (zw_sx_idchar((unsigned char)c)) {
             const char *s = l.p;
             while (l.p < l.end && zw_sx_idchar((unsigned char)*l.p)) l.p++;
+            if (l.p - s == 1 && c == '$') {
+                lx_fail(&l, s, "empty identifier");
+                goto fail;
+            }
             if (!(n = sx_node(&l, ZW_SX_ATOM, s))) goto fail;
             n->len = n->src_len = (size_t)(l.p - s);
             if (!(n->text = sx_alloc(t, n->len + 1))) goto nomem;

@@ -106,14 +106,14 @@ static bool memarg(wt_func *f, int op, zw_sx *const *items, uint32_t n, uint32_t
         s = item(items, n, ++*i);
     }
     if (s && s->kind == ZW_SX_ATOM && !strncmp(s->text, "align=", 6)) {
-        zw_num_res r = zw_num_uint(s->text + 6, UINT32_MAX, &align);
+        zw_num_res r = zw_num_uint(s->text + 6, UINT64_MAX, &align); /* the validator bounds it */
         if (r != ZW_NUM_OK) return zw_wt_fail(f->m, s, "%s", zw_num_msg(r));
         if (!align || (align & (align - 1)))
             return zw_wt_fail(f->m, s, "alignment must be a power of two");
         ++*i;
     }
     uint32_t a = 0;
-    while (((uint64_t)1 << a) < align) a++;
+    while (a < 63 && ((uint64_t)1 << a) < align) a++;
     if (mem) {
         zw_buf_uleb(b, a | 0x40);
         zw_buf_uleb(b, mem);
@@ -803,7 +803,9 @@ static bool finish_try(wt_func *f, wt_walk *w, wt_frame *fr) {
         if (c->nitems != 2) return zw_wt_fail(f->m, c, "unexpected token in delegate");
         if (!put_delegate(f, c->items[1])) return false;
     } else if (c) {
-        return zw_wt_fail(f->m, c, "unexpected token");
+        const zw_sx *h = c->kind == ZW_SX_LIST && c->nitems ? c->items[0] : c;
+        return zw_wt_fail(f->m, c, "unexpected token %s after %s", h->kind == ZW_SX_ATOM ? h->text : "string",
+                          fr->state == TRY_DO ? "(do ...)" : "a handler");
     } else {
         f->labels.n--;
         zw_buf_byte(f->out, 0x0B);

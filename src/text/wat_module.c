@@ -672,7 +672,8 @@ static bool enc_elem(wt_enc *e, const zw_sx *f) {
             ok = const_expr(m, items[i]->items + 1, items[i]->nitems - 1, &off);
             i++;
             mode = 0;
-        } else if (ok && i < n && items[i]->kind == ZW_SX_LIST && !zw_wt_is_list(items[i], "item")) {
+        } else if (ok && i < n && items[i]->kind == ZW_SX_LIST && !zw_wt_is_list(items[i], "item") &&
+                   !zw_wt_is_valtype(items[i])) {
             ok = const_expr(m, &items[i], 1, &off);
             i++;
             mode = 0;

@@ -490,3 +490,111 @@ TEST(text_wast_values) {
     /* alternatives are plain results: (either) does not nest */
     CHECK(value("(either (either (i32.const 1)) (i32.const 2))", true, &v) == ZWASM_ERR_MALFORMED);
 }
+
+/* ---- typed references, GC, exceptions ------------------------------------------ */
+/* The whole module src must encode to want. */
+static bool module_is(const char *src, const uint8_t *want, size_t n) {
+    zw_buf out = {0};
+    zwasm_error_t err = {0};
+    bool ok = compile_str(src, &out, &err) == ZWASM_OK && out.len == n && !memcmp(out.data, want, n);
+    if (!ok && err.message[0]) fprintf(stderr, "    compile error: %s\n", err.message);
+    if (!ok && !err.message[0]) {
+        fprintf(stderr, "    module:");
+        for (size_t k = 0; k < out.len; k++) fprintf(stderr, " %02x", out.data[k]);
+        fprintf(stderr, "\n");
+    }
+    zw_buf_free(&out);
+    return ok;
+}
+
+TEST(text_encode_gc_types) {
+    /* a rec group of two sub types (0x50 open, 0x4F final with a super),
+     * field names, packed and mutable fields, a (ref null $b) field; an
+     * array; an inline function type use appended as a new type */
+    static const uint8_t want[] = {
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+        0x01, 0x1c, 0x03,
+        0x4e, 0x02, 0x50, 0x00, 0x5f, 0x02, 0x7f, 0x00, 0x78, 0x01,
+        0x4f, 0x01, 0x00, 0x5f, 0x01, 0x63, 0x01, 0x00,
+        0x5e, 0x77, 0x01,
+        0x60, 0x01, 0x64, 0x00, 0x01, 0x6e,
+        0x03, 0x02, 0x01, 0x03,
+        0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0xfb, 0x02, 0x00, 0x01, 0x1a, 0xd0, 0x6e, 0x0b,
+    };
+    CHECK(module_is("(rec (type $a (sub (struct (field $x i32) (field $y (mut i8)))))"
+                    "     (type $b (sub final $a (struct (field (ref null $b))))))"
+                    "(type (array (mut i16)))"
+                    "(func (param (ref $a)) (result anyref) (drop (struct.get $a $y (local.get 0))) (ref.null any))",
+                    want, sizeof want));
+    /* an inline type use matches only a plain (final, alone) function type */
+    static const uint8_t want2[] = {
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+        0x01, 0x09, 0x02, 0x50, 0x00, 0x60, 0x00, 0x00, 0x60, 0x00, 0x00,
+        0x03, 0x02, 0x01, 0x01, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b,
+    };
+    CHECK(module_is("(type (sub (func))) (func)", want2, sizeof want2));
+    CHECK(malformed("(type (struct (field $x i32) (field $x i64)))"));
+    CHECK(malformed("(type $t (struct)) (func (struct.get $t $x (unreachable)) drop)"));
+    CHECK(malformed("(func (param (ref)))"));
+    CHECK(malformed("(rec (func))"));
+}
+
+TEST(text_encode_gc_instrs) {
+    /* ref.test/ref.cast pick their opcode by nullability; br_on_cast flags */
+    static const uint8_t b1[] = {0x00, 0x02, 0x64, 0x00, 0x20, 0x00, 0xfb, 0x15, 0x00, 0x1a,
+                                 0x20, 0x00, 0xfb, 0x16, 0x6c, 0x1a, 0x20, 0x00, 0xfb, 0x18, 0x01, 0x00, 0x6e, 0x00,
+                                 0x00, 0x0b, 0x1a, 0x0b};
+    CHECK(body_is("(type $s (struct)) (func (param anyref)"
+                  " (block $l (result (ref $s)) (drop (ref.test (ref null $s) (local.get 0)))"
+                  " (drop (ref.cast (ref i31) (local.get 0))) (br_on_cast $l anyref (ref $s) (local.get 0))"
+                  " (unreachable)) drop)", b1, sizeof b1));
+    /* call_ref, array.new_fixed, table with an initialiser */
+    static const uint8_t b2[] = {0x00, 0x41, 0x01, 0x41, 0x02, 0xfb, 0x08, 0x01, 0x02, 0x1a, 0xd2, 0x00, 0x14, 0x00, 0x0b};
+    CHECK(body_is("(type $f (func)) (type $a (array i32)) (elem declare func 0)"
+                  " (func (drop (array.new_fixed $a 2 (i32.const 1) (i32.const 2))) (call_ref $f (ref.func 0)))",
+                  b2, sizeof b2));
+    CHECK(compiles("(type $f (func)) (func $z) (table 1 (ref $f) (ref.func $z))"
+                   " (table $u (ref null $f) (elem $z)) (elem (ref $f) (ref.func $z))"
+                   " (global (ref null $f) (ref.null $f))"));
+}
+
+TEST(text_encode_exceptions) {
+    /* try_table: catch labels count from outside the try_table */
+    static const uint8_t b1[] = {0x00, 0x02, 0x40, 0x1f, 0x40, 0x02, 0x00, 0x00, 0x00, 0x02, 0x00,
+                                 0x08, 0x00, 0x0b, 0x0b, 0x0b};
+    CHECK(body_is("(tag $e) (func (block $l (try_table (catch $e $l) (catch_all 0) (throw $e))))", b1, sizeof b1));
+    /* legacy try: folded and flat, catch, catch_all, delegate */
+    static const uint8_t b2[] = {0x00, 0x06, 0x40, 0x06, 0x40, 0x08, 0x00, 0x18, 0x00, 0x07, 0x00, 0x19, 0x09, 0x00, 0x0b,
+                                 0x06, 0x40, 0x01, 0x07, 0x00, 0x0b, 0x0b};
+    CHECK(body_is("(tag $e) (func (try $t (do (try (do (throw $e)) (delegate 0)))"
+                  " (catch $e) (catch_all (rethrow $t)))"
+                  " try nop catch $e end)", b2, sizeof b2));
+    CHECK(malformed("(func (catch_all))"));
+    CHECK(malformed("(tag $e) (func (catch $e))"));
+    CHECK(malformed("(func (try (do) (catch_all) (catch_all)))"));
+    CHECK(malformed("(tag $e) (func (try (do) (catch $e) (delegate 0)))"));
+    CHECK(malformed("(func (delegate 0))"));
+    CHECK(malformed("(func block $l try_table $m (catch_all $m) end end)"));
+    CHECK(malformed("(func $\"\")"));
+    /* tags: section 13 between memory and global; import/export kind 4 */
+    static const uint8_t want[] = {
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+        0x01, 0x08, 0x02, 0x60, 0x00, 0x00, 0x60, 0x01, 0x7f, 0x00,
+        0x02, 0x08, 0x01, 0x01, 'm', 0x01, 't', 0x04, 0x00, 0x00,
+        0x0d, 0x03, 0x01, 0x00, 0x01,
+        0x07, 0x05, 0x01, 0x01, 'e', 0x04, 0x01,
+    };
+    CHECK(module_is("(import \"m\" \"t\" (tag)) (tag (export \"e\") (param i32))", want, sizeof want));
+}
+
+TEST(text_wast_ref_values) {
+    zw_wvalue v;
+    CHECK(value("(ref.null any)", false, &v) == ZWASM_OK && v.kind == ZW_WV_REF_NULL && v.reftype == 0x6E);
+    CHECK(value("(ref.null noexn)", false, &v) == ZWASM_OK && v.reftype == 0x74);
+    CHECK(value("(ref.null)", true, &v) == ZWASM_OK && v.kind == ZW_WV_REF_NULL && v.reftype == 0);
+    CHECK(value("(ref.null)", false, &v) != ZWASM_OK);
+    CHECK(value("(ref.host 3)", false, &v) == ZWASM_OK && v.kind == ZW_WV_REF_EXTERN && v.host && v.u.i64 == 3);
+    CHECK(value("(ref.struct)", true, &v) == ZWASM_OK && v.kind == ZW_WV_REF_OF && v.reftype == 0x6B);
+    CHECK(value("(ref.func)", true, &v) == ZWASM_OK && v.kind == ZW_WV_REF_OF && v.reftype == 0x70);
+    CHECK(value("(ref.i31)", false, &v) != ZWASM_OK);
+}
