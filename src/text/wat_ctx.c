@@ -1,7 +1,8 @@
 /*
  * wat_ctx.c — shared machinery of the WAT encoder: error reporting, the
- * $id -> index tables of each index space, value types, index resolution,
- * and type uses (explicit (type x), inline signatures, implicit types).
+ * $id -> index tables of each index space, value, reference and heap types
+ * (parsed to and emitted from zw_valtype), index resolution, and type uses
+ * (explicit (type x), inline signatures, implicit types).
  */
 #include <stdarg.h>
 #include <stdio.h>

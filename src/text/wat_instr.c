@@ -2,8 +2,10 @@
  * wat_instr.c — instructions of the text format, flat and folded, encoded
  * to the binary format.  Mnemonics and immediate kinds come from
  * zw_opinfos[] (opcodes.def); only the structured control instructions
- * (block/loop/if/else/end), select's optional result and the text-level
- * immediate syntaxes are handled specially.  Folded instructions are walked
+ * (block/loop/if/else/end, try_table with its catch clauses, the legacy
+ * try/catch/catch_all/delegate), select's optional result and the text-level
+ * immediate syntaxes (heap and reference types, struct field names,
+ * br_on_cast's flags) are handled specially.  Folded instructions are walked
  * with an explicit stack of frames (zw_wt_instrs), not by recursion, so
  * nesting as deep as the reader allows (ZW_SX_MAX_DEPTH) needs no C stack.
  */

@@ -1,13 +1,15 @@
 /*
  * wat_module.c — module fields of the text format encoded to a binary
- * module: types, imports, functions, tables, memories, globals, exports,
- * start, elem and data segments, with every inline abbreviation, the
- * implicit type rules, (module binary ...) / (module quote ...), the
- * "name" custom section, and the public entry points zw_wat_encode_module
- * and zw_wat_compile.
+ * module: types (recursion groups, sub types, function, struct and array
+ * types), imports, functions, tables (with initialisers), memories, tags,
+ * globals, exports, start, elem and data segments, with every inline
+ * abbreviation, the implicit type rules, (module binary ...) /
+ * (module quote ...), the "name" custom section, and the public entry
+ * points zw_wat_encode_module and zw_wat_compile.
  *
- * Two passes: pass 1 declares every $id and collects explicit types;
- * pass 2 encodes the fields in textual order into per-section buffers.
+ * Passes: type $ids first (types may name each other in any order), then
+ * pass 1 declares every other $id and parses the type definitions; pass 2
+ * encodes the fields in textual order into per-section buffers.
  */
 #include <stdio.h>
 
