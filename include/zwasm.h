@@ -90,6 +90,7 @@ typedef enum zwasm_trap_kind {
     ZWASM_TRAP_NULL_I31_REFERENCE,    /* i31.get of null (GC) */
     ZWASM_TRAP_CAST_FAILURE,          /* ref.cast (GC) */
     ZWASM_TRAP_ARRAY_OOB,             /* an array index out of bounds (GC) */
+    ZWASM_TRAP_OUT_OF_MEMORY,         /* a GC allocation the store's memory limit refuses */
 } zwasm_trap_kind_t;
 
 #define ZWASM_NO_OFFSET ((uint64_t)-1)
@@ -210,6 +211,28 @@ typedef struct zwasm_extern {
         zwasm_global_t *global;
     } of;
 } zwasm_extern_t;
+
+/* ---- references of the any hierarchy (GC) ---------------------------------------
+ * An ANYREF value (zwasm_val_t.of.anyref) is opaque: an i31, a struct, an
+ * array, or a host value that any.convert_extern brought in.  It stays
+ * valid while wasm code of its store can reach it (a global, a table, a
+ * live frame); a host must not keep one across calls into the store. */
+typedef enum zwasm_anyref_kind {
+    ZWASM_ANYREF_NULL = 0,
+    ZWASM_ANYREF_I31,
+    ZWASM_ANYREF_STRUCT,
+    ZWASM_ANYREF_ARRAY,
+    ZWASM_ANYREF_HOST,   /* an externref converted with any.convert_extern */
+} zwasm_anyref_kind_t;
+ZWASM_API zwasm_anyref_kind_t zwasm_anyref_kind(const void *anyref);
+/* The value of an i31 reference, sign- or zero-extended from 31 bits. */
+ZWASM_API int32_t zwasm_anyref_i31(const void *anyref, bool sign);
+/* The host value inside a ZWASM_ANYREF_HOST reference (NULL otherwise). */
+ZWASM_API void *zwasm_anyref_host(const void *anyref);
+/* A host value as an anyref of store (what any.convert_extern makes of an
+ * externref): a new object, valid until the store next collects, so pass
+ * it to wasm in the call that follows.  NULL for NULL or out of memory. */
+ZWASM_API void *zwasm_anyref_from_host(zwasm_store_t *store, void *host);
 
 /* ---- engine and store --------------------------------------------------------- */
 /* The execution engine.  INTERP: the interpreter, everywhere.  JIT: compile

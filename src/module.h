@@ -130,7 +130,26 @@ typedef struct zw_type {
      * supertype chain from the root (supers[0]) to itself (supers[depth]),
      * so "a <: b" is one compare: depth(a) >= depth(b) && a.supers[depth(b)] == b. */
     uint32_t *supers;
+    /* In a zw_typetab only, the layout of a GC object of this type
+     * (runtime/gc.c): a struct's field offsets (field_off[nfields] is the
+     * payload size), an array's element size (elem_size). */
+    uint32_t *field_off;
+    uint32_t elem_size;
 } zw_type;
+
+/* Bytes a field of storage type t takes in a GC object: i8 1, i16 2,
+ * i32/f32 4, v128 16, everything else (i64, f64, references) 8. */
+static inline uint32_t zw_storage_size(zw_valtype t) {
+    switch (t) {
+    case ZW_I8: return 1;
+    case ZW_I16: return 2;
+    case ZW_I32: case ZW_F32: return 4;
+    case ZW_V128: return 16;
+    }
+    return 8;
+}
+/* The value type a field of storage type t is read as (i8/i16: i32). */
+static inline zw_valtype zw_unpacked(zw_valtype t) { return t == ZW_I8 || t == ZW_I16 ? ZW_I32 : t; }
 
 typedef struct zw_limits {
     uint64_t min, max;

@@ -123,6 +123,8 @@ static bool copy_type(const zw_alloc *al, zw_type *dst, const zw_type *t, uint32
     dst->func.params = dst->func.results = NULL;
     dst->fields = NULL;
     dst->supers = NULL;
+    dst->field_off = NULL;
+    dst->elem_size = 0;
     if (t->kind == ZW_COMP_FUNC) {
         uint32_t n = t->func.nparams + t->func.nresults;
         dst->func.params = zw_calloc(al, n ? n : 1, sizeof(zw_valtype));
@@ -162,6 +164,21 @@ bool zw_typetab_add_group(zw_typetab *tab, const zw_alloc *al, const zw_type *ty
         t.rec_first = g;
         t.rec_count = count;
         t.canon = g + k;
+        /* the layout of its objects: struct fields at their natural
+         * alignment, in order; an array's element size */
+        if (t.kind == ZW_COMP_STRUCT) {
+            t.field_off = zw_calloc(al, t.nfields + 1, sizeof *t.field_off);
+            uint32_t off = 0;
+            for (uint32_t i = 0; t.field_off && i < t.nfields; i++) {
+                uint32_t sz = zw_storage_size(t.fields[i].type);
+                off = (off + sz - 1) / sz * sz;
+                t.field_off[i] = off;
+                off += sz;
+            }
+            if (t.field_off) t.field_off[t.nfields] = off;
+        } else if (t.kind == ZW_COMP_ARRAY) {
+            t.elem_size = zw_storage_size(t.fields[0].type);
+        }
         /* a supertype comes earlier (the validator checked): already here */
         t.depth = t.super == ZW_NO_TYPE ? 0 : tab->v.v[t.super].depth + 1;
         t.supers = zw_calloc(al, t.depth + 1, sizeof *t.supers);
@@ -169,16 +186,18 @@ bool zw_typetab_add_group(zw_typetab *tab, const zw_alloc *al, const zw_type *ty
             if (t.depth) memcpy(t.supers, tab->v.v[t.super].supers, t.depth * sizeof *t.supers);
             t.supers[t.depth] = g + k;
         }
-        if (!t.supers || !ZW_VEC_PUSH(al, &tab->v, t)) {
+        if (!t.supers || (t.kind == ZW_COMP_STRUCT && !t.field_off) || !ZW_VEC_PUSH(al, &tab->v, t)) {
             zw_free(al, t.func.params);
             zw_free(al, t.fields);
             zw_free(al, t.supers);
+            zw_free(al, t.field_off);
             /* members already pushed stay unreachable from the index: drop them */
             while (tab->v.n > g) {
                 tab->v.n--;
                 zw_free(al, tab->v.v[tab->v.n].func.params);
                 zw_free(al, tab->v.v[tab->v.n].fields);
                 zw_free(al, tab->v.v[tab->v.n].supers);
+                zw_free(al, tab->v.v[tab->v.n].field_off);
             }
             return false;
         }
@@ -195,6 +214,7 @@ void zw_typetab_free(zw_typetab *tab, const zw_alloc *al) {
         zw_free(al, tab->v.v[i].func.params);
         zw_free(al, tab->v.v[i].fields);
         zw_free(al, tab->v.v[i].supers);
+        zw_free(al, tab->v.v[i].field_off);
     }
     ZW_VEC_FREE(al, &tab->v);
     zw_free(al, tab->index);

@@ -229,6 +229,7 @@ const char *zw_trap_message(zwasm_trap_kind_t kind) {
     case ZWASM_TRAP_NULL_I31_REFERENCE: return "null i31 reference";
     case ZWASM_TRAP_CAST_FAILURE: return "cast failure";
     case ZWASM_TRAP_ARRAY_OOB: return "out of bounds array access";
+    case ZWASM_TRAP_OUT_OF_MEMORY: return "out of memory";
     }
     return "trap";
 }

@@ -421,7 +421,7 @@ static bool is_ref_kind(uint32_t k) {
     return k == ZWASM_FUNCREF || k == ZWASM_EXTERNREF || k == ZWASM_ANYREF || k == ZWASM_EXNREF;
 }
 
-static bool wvalue_to_val(const zw_wvalue *w, zwasm_val_t *v) {
+static bool wvalue_to_val(zwasm_store_t *store, const zw_wvalue *w, zwasm_val_t *v) {
     memset(v, 0, sizeof *v);
     switch (w->kind) {
     case ZW_WV_I32: v->kind = ZWASM_I32; v->of.i32 = (int32_t)w->u.i32; return true;
@@ -430,7 +430,16 @@ static bool wvalue_to_val(const zw_wvalue *w, zwasm_val_t *v) {
     case ZW_WV_F64: v->kind = ZWASM_F64; v->of.i64 = (int64_t)w->u.i64; return true;
     case ZW_WV_V128: v->kind = ZWASM_V128; memcpy(v->of.v128, w->u.v128.u8, 16); return true;
     case ZW_WV_REF_NULL: v->kind = top_kind(w->reftype); return true;
-    case ZW_WV_REF_EXTERN: v->kind = ZWASM_EXTERNREF; v->of.externref = cli_externref(w->u.i64); return true;
+    case ZW_WV_REF_EXTERN:
+        if (w->host) { /* a host value seen in the any hierarchy */
+            if (!store) return false;
+            v->kind = ZWASM_ANYREF;
+            v->of.anyref = zwasm_anyref_from_host(store, cli_externref(w->u.i64));
+            return v->of.anyref != NULL;
+        }
+        v->kind = ZWASM_EXTERNREF;
+        v->of.externref = cli_externref(w->u.i64);
+        return true;
     default: return false;
     }
 }
@@ -477,10 +486,23 @@ static bool match_value(const zw_wvalue *e, const zwasm_val_t *v) {
         if (e->reftype ? v->kind != top_kind(e->reftype) : !is_ref_kind(v->kind)) return false;
         return v->kind == ZWASM_FUNCREF ? v->of.funcref == NULL : v->of.externref == NULL;
     case ZW_WV_REF_EXTERN:
+        if (e->host)
+            return v->kind == ZWASM_ANYREF && zwasm_anyref_kind(v->of.anyref) == ZWASM_ANYREF_HOST &&
+                   zwasm_anyref_host(v->of.anyref) == cli_externref(e->u.i64);
         return v->kind == ZWASM_EXTERNREF && v->of.externref == cli_externref(e->u.i64);
     case ZW_WV_REF_OF:
-        if (e->reftype != 0x70) return false; /* the any and exn hierarchies: not yet */
-        return v->kind == ZWASM_FUNCREF && v->of.funcref != NULL;
+        if (!v->of.externref) return false;
+        switch (e->reftype) {
+        case 0x70: return v->kind == ZWASM_FUNCREF;
+        case 0x69: return v->kind == ZWASM_EXNREF;
+        case 0x6E: return v->kind == ZWASM_ANYREF;
+        case 0x6D: /* eq: an i31, a struct or an array */
+            return v->kind == ZWASM_ANYREF && zwasm_anyref_kind(v->of.anyref) != ZWASM_ANYREF_HOST;
+        case 0x6C: return v->kind == ZWASM_ANYREF && zwasm_anyref_kind(v->of.anyref) == ZWASM_ANYREF_I31;
+        case 0x6B: return v->kind == ZWASM_ANYREF && zwasm_anyref_kind(v->of.anyref) == ZWASM_ANYREF_STRUCT;
+        case 0x6A: return v->kind == ZWASM_ANYREF && zwasm_anyref_kind(v->of.anyref) == ZWASM_ANYREF_ARRAY;
+        }
+        return false;
     case ZW_WV_REF_EXTERN_ANY: return v->kind == ZWASM_EXTERNREF && v->of.externref != NULL;
     case ZW_WV_EITHER:
         for (uint32_t i = 0; i < e->nalts; i++)
@@ -543,7 +565,7 @@ static void format_wvalue(strbuf *b, const zw_wvalue *e) {
         return;
     default: break;
     }
-    if (wvalue_to_val(e, &v)) {
+    if (wvalue_to_val(NULL, e, &v)) {
         cli_format_val(tmp, sizeof tmp, &v);
         sb_printf(b, "%s", tmp);
     } else {
@@ -629,7 +651,7 @@ static zwasm_result_t do_action(script *s, const zw_sx *act, vals *out, zwasm_er
         zw_wvalue w;
         memset(&w, 0, sizeof w);
         r = zw_wast_parse_value(act->items[idx + i], false, &w, err);
-        if (r == ZWASM_OK && !wvalue_to_val(&w, &args[i]))
+        if (r == ZWASM_OK && !wvalue_to_val(s->store, &w, &args[i]))
             r = zw_err_set(err, ZWASM_ERR_ARG, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "argument %" PRIu32 " is not a constant", i);
         zw_wvalue_free(&w);
     }

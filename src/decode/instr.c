@@ -33,8 +33,10 @@ static bool ir_memarg(zw_rd *r, uint32_t features, zw_instr *in) {
         in->align &= ~0x40u;
         if (!zw_rd_u32(r, &in->mem)) return false;
     }
-    /* alignments of 2^32 and more cannot be valid anyway */
-    if (in->align >= 32) return zw_rd_fail(r, at, "malformed memop flags");
+    /* 2.0: alignments of 2^32 and more cannot be valid anyway; 3.0: the
+     * flags are a 6-bit exponent and bit 6, the validator checks the rest */
+    if (in->align >= ((features & ZWASM_FEATURE_MULTI_MEMORY) ? 64u : 32u))
+        return zw_rd_fail(r, at, "malformed memop flags");
     /* a u64 with memory64 (the validator bounds it by the memory's type) */
     if (features & ZWASM_FEATURE_MEMORY64) return zw_rd_u64(r, &in->offset);
     uint32_t off;
@@ -58,7 +60,7 @@ zwasm_result_t zw_read_instr(const uint8_t *base, uint32_t features, const uint8
     memset(in, 0, sizeof *in);
     if (!zw_rd_u8(&r, &b)) return ZWASM_ERR_MALFORMED;
     int op;
-    if (b == 0xFC || b == 0xFD) {
+    if (b == 0xFB || b == 0xFC || b == 0xFD) {
         uint32_t code;
         if (!zw_rd_u32(&r, &code)) return ZWASM_ERR_MALFORMED;
         op = zw_op_lookup(b, code);

@@ -498,7 +498,17 @@ static bool fuse_first(uint32_t op) {
     X(TABLE_GET) X(TABLE_SET) X(MEMORY_SIZE) X(MEMORY_GROW) X(MEMORY_INIT)     \
     X(DATA_DROP) X(MEMORY_COPY) X(MEMORY_FILL) X(TABLE_INIT) X(ELEM_DROP)      \
     X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL) X(REF_FUNC)        \
-    X(CALL_REF) X(RETURN_CALL_REF) X(REF_AS_NON_NULL)
+    X(CALL_REF) X(RETURN_CALL_REF) X(REF_AS_NON_NULL) GC_OPS(X)
+
+/* The GC instructions (runtime/gc.c, shared with the JIT's helpers). */
+#define GC_OPS(X)                                                              \
+    X(STRUCT_NEW) X(STRUCT_NEW_DEFAULT) X(STRUCT_GET) X(STRUCT_GET_S)          \
+    X(STRUCT_GET_U) X(STRUCT_SET) X(ARRAY_NEW) X(ARRAY_NEW_DEFAULT)            \
+    X(ARRAY_NEW_FIXED) X(ARRAY_NEW_DATA) X(ARRAY_NEW_ELEM) X(ARRAY_GET)        \
+    X(ARRAY_GET_S) X(ARRAY_GET_U) X(ARRAY_SET) X(ARRAY_LEN) X(ARRAY_FILL)      \
+    X(ARRAY_COPY) X(ARRAY_INIT_DATA) X(ARRAY_INIT_ELEM) X(REF_TEST)            \
+    X(REF_TEST_NULL) X(REF_CAST) X(REF_CAST_NULL) X(ANY_CONVERT_EXTERN)        \
+    X(EXTERN_CONVERT_ANY) X(REF_I31) X(I31_GET_S) X(I31_GET_U) X(REF_EQ)
 
 #define LOAD_INST()                                                            \
     do {                                                                       \
@@ -832,6 +842,14 @@ L_base:
         call_base = ip[2];
         ret_ip = ip + 4;
         goto do_call;
+#define X(id)                                                                  \
+    LOP(id): {                                                                 \
+        uint32_t k_ = zw_gc_exec(inst, ZW_OP_##id, fp, ip, &fuel);             \
+        if (ZW_UNLIKELY(k_)) TRAP(k_);                                         \
+        NEXT(zw_ir_insn_len_of(ZW_OP_##id, ip));                               \
+    }
+    GC_OPS(X)
+#undef X
     LOP(REF_AS_NON_NULL):
         if (ZW_UNLIKELY(!fp[ip[2]])) TRAP(ZWASM_TRAP_NULL_REFERENCE);
         fp[ip[1]] = fp[ip[2]];

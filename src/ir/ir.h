@@ -118,7 +118,39 @@ typedef struct zw_ir_func zw_ir_func;
     X(REF_FUNC, "dn", "F")                                                     \
     X(CALL_REF, "nBs", "r")            /* type, B, the function reference */   \
     X(RETURN_CALL_REF, "nBs", "r")                                             \
-    X(REF_AS_NON_NULL, "ds", "rr")     /* traps on null, else copies */
+    X(REF_AS_NON_NULL, "ds", "rr")     /* traps on null, else copies */       \
+    /* GC (runtime/gc.c): t = type, f = field, top = the frame's size (the */  \
+    /* collector scans the value stack up to there), S = count + sources */     \
+    X(STRUCT_NEW, "dnnS", "r")          /* d t top fields... */                 \
+    X(STRUCT_NEW_DEFAULT, "dnn", "r")   /* d t top */                           \
+    X(STRUCT_GET, "dsnn", "xr")         /* d ref t f */                         \
+    X(STRUCT_GET_S, "dsnn", "xr")                                              \
+    X(STRUCT_GET_U, "dsnn", "xr")                                              \
+    X(STRUCT_SET, "ssnn", "rx")         /* ref value t f */                     \
+    X(ARRAY_NEW, "dssnn", "rxi")        /* d init len t top */                  \
+    X(ARRAY_NEW_DEFAULT, "dsnn", "ri")  /* d len t top */                       \
+    X(ARRAY_NEW_FIXED, "dnnS", "r")     /* d t top elements... */               \
+    X(ARRAY_NEW_DATA, "dssnnn", "rii")  /* d off len t segment top */           \
+    X(ARRAY_NEW_ELEM, "dssnnn", "rii")                                         \
+    X(ARRAY_GET, "dssn", "xri")         /* d ref index t */                     \
+    X(ARRAY_GET_S, "dssn", "xri")                                              \
+    X(ARRAY_GET_U, "dssn", "xri")                                              \
+    X(ARRAY_SET, "sssn", "rix")         /* ref index value t */                 \
+    X(ARRAY_LEN, "ds", "ir")                                                   \
+    X(ARRAY_FILL, "ssssn", "rixi")      /* ref off value n t */                 \
+    X(ARRAY_COPY, "sssssnn", "ririi")   /* dst doff src soff n dt st */         \
+    X(ARRAY_INIT_DATA, "ssssnn", "riii") /* ref doff soff n t segment */        \
+    X(ARRAY_INIT_ELEM, "ssssnn", "riii")                                       \
+    X(REF_TEST, "dsn", "ir")            /* d ref heap type */                   \
+    X(REF_TEST_NULL, "dsn", "ir")                                              \
+    X(REF_CAST, "dsn", "rr")                                                   \
+    X(REF_CAST_NULL, "dsn", "rr")                                              \
+    X(ANY_CONVERT_EXTERN, "dsn", "rr")  /* d ref top */                         \
+    X(EXTERN_CONVERT_ANY, "dsn", "rr")                                         \
+    X(REF_I31, "ds", "ri")                                                     \
+    X(I31_GET_S, "ds", "ir")                                                   \
+    X(I31_GET_U, "ds", "ir")                                                   \
+    X(REF_EQ, "dss", "irr")
 
 /* Integer compares that fuse with br_if / if into ZW_IR_BR_<id> (slot,slot)
  * and ZW_IR_BRK_<id> (slot, immediate). */
@@ -244,6 +276,9 @@ typedef struct zw_ir_opnd {
  * UINT32_MAX if it has none: the callee's frame starts there, so every
  * slot from it up may change during the call. */
 uint32_t zw_ir_call_base(const zw_ir_func *f, uint32_t pc);
+/* The length of the instruction of opcode op whose operands are at ip
+ * (threaded code keeps the IR's layout with its own first word). */
+uint32_t zw_ir_insn_len_of(uint32_t op, const uint32_t *ip);
 /* The slot operands of the instruction at f->code[pc] of module m, in
  * descriptor order; a call's B operand stands for its arguments (reads)
  * and then its results (writes) in the callee frame at B, `return` for the

@@ -151,20 +151,23 @@ const char *zw_ir_name(uint32_t op) {
     return "derived";
 }
 
-uint32_t zw_ir_insn_len(const uint32_t *code, uint32_t pc) {
-    const char *d = zw_ir_desc(code[pc]);
+uint32_t zw_ir_insn_len_of(uint32_t op, const uint32_t *ip) {
+    const char *d = zw_ir_desc(op);
     uint32_t k = 1;
     for (; *d; d++) {
         switch (*d) {
         case 'I': k += 2; break;
         case 'M': k += 3; break;
         case 'V': k += 4; break;
-        case 'N': k += 2 + code[pc + k]; break;
+        case 'N': k += 2 + ip[k]; break;
+        case 'S': k += 1 + ip[k]; break;
         default: k += 1;
         }
     }
     return k;
 }
+
+uint32_t zw_ir_insn_len(const uint32_t *code, uint32_t pc) { return zw_ir_insn_len_of(code[pc], code + pc); }
 
 void zw_ir_print_insn(FILE *out, const zw_ir_func *f, uint32_t pc, const uint64_t *fp) {
     const uint32_t *c = f->code;
@@ -213,6 +216,14 @@ void zw_ir_print_insn(FILE *out, const zw_ir_func *f, uint32_t pc, const uint64_
         case 'L': fprintf(out, "lane %u", w); k++; break;
         case 'n': fprintf(out, "#%u", w); k++; break;
         case 'T': fprintf(out, "@%u", pc + w); k++; break;
+        case 'S': {
+            uint32_t n = w;
+            k++;
+            fputs("(", out);
+            for (uint32_t i = 0; i < n; i++, k++) fprintf(out, i ? " s%u" : "s%u", c[pc + k]);
+            fputs(")", out);
+            break;
+        }
         case 'N': {
             uint32_t n = w;
             k++;
@@ -291,6 +302,7 @@ uint32_t zw_ir_targets(const zw_ir_func *f, uint32_t pc, uint32_t *out, uint32_t
         case 'I': k += 2; break;
         case 'M': k += 3; break;
         case 'V': k += 4; break;
+        case 'S': k += 1 + c[pc + k]; break;
         default: k++;
         }
     }

@@ -17,7 +17,7 @@ static zw_valtype letter_type(char c, const zw_ir_func *f) {
     switch (c) {
     case 'r': return ZW_IR_ANYREF;
     case 'F': return ZW_FUNCREF;
-    case 'g': case 'e': case 'a': return 0; /* given by the module */
+    case 'g': case 'e': case 'a': case 'x': return 0; /* given by the module */
     case '*': return f && f->type->nresults ? f->type->results[0] : 0;
     default: return zw_sig_letter_type(c);
     }
@@ -115,9 +115,19 @@ static bool is_special(uint32_t op) {
 
 /* The type behind a module-given letter: g a global's type, e a table's
  * element type, a the address type of a memory or table. */
+/* The value type of field f of struct type x, or of array type x's
+ * elements (f ignored), as read (packed fields are i32). */
+static zw_valtype field_type(const zw_module *m, uint32_t x, uint32_t f) {
+    if (x >= m->ntypes) return 0;
+    const zw_type *t = &m->types[x];
+    if (t->kind == ZW_COMP_ARRAY) f = 0;
+    return f < t->nfields ? zw_unpacked(t->fields[f].type) : 0;
+}
+
 zw_valtype zw_ir_module_type(const zw_module *m, uint32_t op, const uint32_t *nimm, char c) {
     uint32_t x = nimm[object_operand(op)];
     switch (c) {
+    case 'x': return field_type(m, nimm[0], nimm[1]);
     case 'g': return x < m->nglobals ? m->globals[x].type.type : 0;
     case 'e': return x < m->ntables ? m->tables[x].type.elem : 0;
     case 'a': case 'A': case 'm': {
@@ -138,6 +148,7 @@ static uint32_t operand_words(char d, const uint32_t *c, uint32_t k) {
     case 'M': return 3;
     case 'V': return 4;
     case 'N': return c[k] + 2;
+    case 'S': return c[k] + 1;
     default: return 1;
     }
 }
@@ -185,7 +196,7 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
         switch (*desc) {
         case 'd': case 's': {
             char tl = types[t];
-            zw_valtype ty = !tl ? 0 : strchr("geaAm", tl) ? zw_ir_module_type(m, op, nimm, tl) : letter_type(tl, f);
+            zw_valtype ty = !tl ? 0 : strchr("geaAmx", tl) ? zw_ir_module_type(m, op, nimm, tl) : letter_type(tl, f);
             t++;
             add(&o, c[k], ty, *desc == 'd');
             k++;
@@ -206,6 +217,11 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
             k++;
             break;
         }
+        case 'S': /* a struct's fields or an array's elements, in order */
+            for (uint32_t i = 0; i < c[k]; i++)
+                add(&o, c[k + 1 + i], field_type(m, nimm[0], op == ZW_OP_STRUCT_NEW ? i : 0), false);
+            k += 1 + c[k];
+            break;
         default: k += operand_words(*desc, c, k); break;
         }
     }

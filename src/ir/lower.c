@@ -88,6 +88,7 @@ typedef struct L {
     uint32_t *lslot;
     zw_valtype *ltype;
     uint32_t temp_base, max_h;
+    ZW_VEC(uint32_t) top_patch; /* code words to receive the frame's size (GC allocations) */
     uint32_t last_dst; /* word index of the dst operand of the last instruction */
     bool cmp_valid;    /* last instruction is a fusable compare */
     uint32_t cmp_start, cmp_ninsn, cmp_home;
@@ -1300,6 +1301,98 @@ static void cond_branch(L *l, uint32_t ci, cond c) {
     }
 }
 
+/* A GC instruction (ZW_IR_SPECIAL's layouts): its slot operands popped
+ * in stack order, a result pushed; the n operands are the instruction's
+ * immediates in order, except a last "top" of the allocating ones, which
+ * gets the frame's size when lowering ends; S lists a struct's fields or
+ * an array's elements. */
+static bool gc_allocates(uint32_t op) {
+    switch (op) {
+    case ZW_OP_STRUCT_NEW: case ZW_OP_STRUCT_NEW_DEFAULT: case ZW_OP_ARRAY_NEW: case ZW_OP_ARRAY_NEW_DEFAULT:
+    case ZW_OP_ARRAY_NEW_FIXED: case ZW_OP_ARRAY_NEW_DATA: case ZW_OP_ARRAY_NEW_ELEM:
+    case ZW_OP_ANY_CONVERT_EXTERN: case ZW_OP_EXTERN_CONVERT_ANY:
+        return true;
+    }
+    return false;
+}
+
+static void lower_gc(L *l, uint32_t op, const zw_instr *in) {
+    const zw_module *m = l->m;
+    const char *desc = zw_ir_desc(op), *types = zw_ir_special_types(op);
+    uint32_t ns = 0, nn = 0, nlist = 0;
+    for (const char *d = desc; *d; d++) {
+        ns += *d == 's';
+        nn += *d == 'n';
+    }
+    if (strchr(desc, 'S')) nlist = op == ZW_OP_STRUCT_NEW ? m->types[in->a].nfields : in->b;
+    uint32_t *list = NULL, srcs[8];
+    if (nlist && !(list = zw_calloc(&l->m->al, nlist, sizeof *list))) {
+        l->oom = true;
+        return;
+    }
+    /* the list is deepest on the stack, then the s operands (up to 5) */
+    vent es[8];
+    for (uint32_t i = ns; i-- > 0;) es[i] = pop(l);
+    for (uint32_t i = 0; i < ns; i++) srcs[i] = src_of(l, &es[i]);
+    if (nlist) {
+        vent *e = zw_calloc(&l->m->al, nlist, sizeof *e);
+        if (!e) {
+            zw_free(&l->m->al, list);
+            l->oom = true;
+            return;
+        }
+        for (uint32_t i = nlist; i-- > 0;) e[i] = pop(l);
+        for (uint32_t i = 0; i < nlist; i++) list[i] = src_of(l, &e[i]);
+        zw_free(&l->m->al, e);
+    }
+    uint32_t imm[2] = {op == ZW_OP_ANY_CONVERT_EXTERN || op == ZW_OP_EXTERN_CONVERT_ANY ? 0 : in->a, in->b};
+    emit(l, op);
+    uint32_t si = 0, ni = 0, ti = 0;
+    for (const char *d = desc; *d; d++) {
+        switch (*d) {
+        case 'd': {
+            zw_valtype t = types[ti] == 'i' ? ZW_I32 : ZW_IR_ANYREF;
+            if (types[ti] == 'x') {
+                const zw_type *ty = &m->types[in->a];
+                t = zw_unpacked(ty->fields[ty->kind == ZW_COMP_STRUCT ? in->b : 0].type);
+            }
+            ti++;
+            W_dst(l, t);
+            break;
+        }
+        case 's': W(l, srcs[si++]); ti++; break;
+        case 'n':
+            if (ni == nn - 1 && gc_allocates(op)) {
+                if (!ZW_VEC_PUSH(&l->m->al, &l->top_patch, l->code.n)) l->oom = true;
+                W(l, 0);
+            } else {
+                W(l, ni < 2 ? imm[ni] : 0);
+            }
+            ni++;
+            break;
+        case 'S':
+            W(l, nlist);
+            for (uint32_t i = 0; i < nlist; i++) W(l, list[i]);
+            break;
+        }
+    }
+    zw_free(&l->m->al, list);
+}
+
+/* br_on_cast / br_on_cast_fail: the test on the reference that stays on
+ * top (it is the label's last value), then br_if. */
+static void lower_br_on_cast(L *l, const zw_instr *in) {
+    vent *r = &l->vs.v[l->vs.n - 1];
+    uint32_t rs = src_of(l, r);
+    if (r->kind == V_CONST) r->kind = V_SLOT;
+    emit(l, in->flags & 2 ? ZW_OP_REF_TEST_NULL : ZW_OP_REF_TEST);
+    W_dst(l, ZW_I32);
+    W(l, rs);
+    W(l, in->c);
+    cond c = take_cond(l);
+    cond_branch(l, l->cs.n - 1 - in->a, in->op == ZW_OP_BR_ON_CAST ? c : negate(c));
+}
+
 static void mark_unreachable(L *l) {
     ctl *c = &l->cs.v[l->cs.n - 1];
     c->unreachable = true;
@@ -1443,6 +1536,9 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             pop(l);
             break;
         }
+        case ZW_OP_BR_ON_CAST: case ZW_OP_BR_ON_CAST_FAIL:
+            lower_br_on_cast(l, &in);
+            break;
         case ZW_OP_REF_AS_NON_NULL: {
             uint32_t s[1];
             pop_srcs(l, 1, s);
@@ -1599,6 +1695,10 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
         }
         default: {
             const zw_opinfo *oi = &zw_opinfos[op];
+            if (oi->prefix == 0xFB || op == ZW_OP_REF_EQ) {
+                lower_gc(l, op, &in);
+                break;
+            }
             switch (oi->imm) {
             case IMM_NONE:
                 if (oi->params) lower_generic(l, op);
@@ -1710,6 +1810,7 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, 
     f->frame_slots = l.temp_base + l.max_h;
     if (f->frame_slots < f->nresult_slots) f->frame_slots = f->nresult_slots;
     if (f->frame_slots < 1) f->frame_slots = 1;
+    for (uint32_t i = 0; i < l.top_patch.n; i++) l.code.v[l.top_patch.v[i]] = f->frame_slots;
     thread_jumps(&l);
     f->code = l.code.v;
     f->len = l.code.n;
@@ -1736,6 +1837,7 @@ done:
         }
     }
     ZW_VEC_FREE(&m->al, &l.cs);
+    ZW_VEC_FREE(&m->al, &l.top_patch);
     ZW_VEC_FREE(&m->al, &l.vs);
     ZW_VEC_FREE(&m->al, &l.code);
     ZW_VEC_FREE(&m->al, &l.insn);

@@ -66,6 +66,39 @@ zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_value *out,
             }
             break;
         }
+        case ZW_OP_STRUCT_NEW: case ZW_OP_STRUCT_NEW_DEFAULT: case ZW_OP_ARRAY_NEW:
+        case ZW_OP_ARRAY_NEW_DEFAULT: case ZW_OP_ARRAY_NEW_FIXED: {
+            /* operands: the fields; an array's init and length; its elements */
+            uint32_t n = 0, take = 0;
+            if (in.op == ZW_OP_STRUCT_NEW) take = m->types[in.a].nfields;
+            else if (in.op == ZW_OP_ARRAY_NEW_FIXED) take = n = in.b;
+            else if (in.op != ZW_OP_STRUCT_NEW_DEFAULT) take = in.op == ZW_OP_ARRAY_NEW ? 2 : 1;
+            if (st.n < take) goto bad;
+            st.n -= take;
+            if (in.op == ZW_OP_ARRAY_NEW || in.op == ZW_OP_ARRAY_NEW_DEFAULT) n = st.v[st.n + take - 1].i32;
+            /* collection stays off: the operands here are no roots */
+            inst->store->gc.no_collect++;
+            v.ref = (void *)(uintptr_t)zw_gc_const_new(inst, in.op, in.a, n, st.v + st.n);
+            inst->store->gc.no_collect--;
+            if (!v.ref) {
+                r = zw_trap_set(err, ZWASM_TRAP_OUT_OF_MEMORY, NULL);
+                goto done;
+            }
+            break;
+        }
+        case ZW_OP_REF_I31: case ZW_OP_ANY_CONVERT_EXTERN: case ZW_OP_EXTERN_CONVERT_ANY: {
+            if (st.n < 1) goto bad;
+            zw_value a = st.v[--st.n];
+            inst->store->gc.no_collect++;
+            uint64_t x = zw_gc_const_convert(inst, in.op, a.slots[0]);
+            inst->store->gc.no_collect--;
+            if (!x && a.slots[0] && in.op != ZW_OP_REF_I31) {
+                r = zw_trap_set(err, ZWASM_TRAP_OUT_OF_MEMORY, NULL);
+                goto done;
+            }
+            v.slots[0] = x;
+            break;
+        }
         default:
             r = const_bad(err, e, "unsupported instruction");
             goto done;

@@ -151,6 +151,17 @@ typedef enum zw_objkind {
     ZW_OBJ_FUNC = 1, ZW_OBJ_MEMORY, ZW_OBJ_TABLE, ZW_OBJ_GLOBAL, ZW_OBJ_INSTANCE,
 } zw_objkind;
 
+/* The store's GC heap (gc.c): the set of its objects (open addressing on
+ * the address), what survived the last collection, what was allocated
+ * since. */
+typedef struct zw_gcheap {
+    void **objs;
+    uint32_t cap, count;
+    uint64_t live_bytes, since;
+    uint64_t collections;
+    uint32_t no_collect; /* > 0: allocations may not collect (constant expressions) */
+} zw_gcheap;
+
 struct zw_store {
     zw_engine *engine;
     const zw_alloc *al;        /* the engine's allocator: every allocation of the store */
@@ -165,6 +176,7 @@ struct zw_store {
     /* Canonical types of every module instantiated here and every host
      * function type: a type id indexes types.v (types.c). */
     zw_typetab types;
+    zw_gcheap gc; /* GC objects (gc.c) */
     /* Everything the store owns, freed by zwasm_store_delete: a set of
      * tagged pointers (object address | zw_objkind), open addressing,
      * 0 = empty.  It answers "is this a live object of this store" for
@@ -257,6 +269,26 @@ static inline zw_valtype zw_vt_canon(const uint32_t *ids, zw_valtype t) {
 /* Deep copy of a function type (params and results in one allocation,
  * freed with free(dst->params)).  False on OOM. */
 bool zw_functype_copy(const zw_alloc *al, zw_functype *dst, const zw_functype *src);
+
+/* ---- runtime/gc.c ------------------------------------------------------------- */
+/* Run GC instruction op (the IR layout of ZW_IR_SPECIAL) on frame fp; 0 or
+ * a trap kind.  fuel: the fuel left (NULL or UINT64_MAX: none burnt). */
+uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t *ip, uint64_t *fuel);
+/* Constant expressions: struct.new(_default), array.new(_default,_fixed) of
+ * module type x with n elements from args; any/extern conversions of v.
+ * 0 on out of memory (collection is off while they run). */
+uint64_t zw_gc_const_new(zw_instance *inst, uint32_t op, uint32_t x, uint32_t n, const zw_value *args);
+uint64_t zw_gc_const_convert(zw_instance *inst, uint32_t op, uint64_t v);
+bool zw_gc_is_object(const zw_store *s, const void *p);
+uint64_t zw_gc_object_size(const zw_store *s, const void *obj);
+/* ZW_HT_I31 / STRUCT / ARRAY / EXTERN (a boxed host value) / ANY, or 0
+ * for null, of an any-hierarchy value. */
+uint32_t zw_gc_ref_kind(uint64_t v);
+/* Whether non-null v (a value of ht's hierarchy) has heap type ht (store ids). */
+bool zw_gc_ref_in(const zw_store *s, uint64_t v, uint32_t ht);
+/* Collect now (top: the end of the value stack in use, NULL: none of it). */
+void zw_gc_collect(zw_store *s, const zw_slot *top);
+void zw_gc_free_all(zw_store *s);
 
 /* ---- runtime/memory.c, table.c ----------------------------------------------- */
 /* Unmap / free one object (used by zwasm_store_delete only). */

@@ -157,6 +157,7 @@ static void store_clear(zw_store *s) {
     for (uint32_t i = 0; i < s->objs_cap; i++)
         if (s->objs[i]) free_object(s, s->objs[i]);
     zw_free(s->al, s->objs);
+    zw_gc_free_all(s);
     zw_typetab_free(&s->types, s->al);
     /* the record stays taken (live) until zwasm_store_delete releases it
      * under the engine's lock: another thread's zwasm_store_new must not

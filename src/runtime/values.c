@@ -60,8 +60,12 @@ bool zw_val_fits(const zw_store *s, zw_valtype t, const zwasm_val_t *v) {
         return ht == ZW_HT_FUNC || (zw_heap_is_idx(ht) && zw_store_type_sub(s, f->type_id, ht - ZW_HT_IDX));
     }
     if (!v->of.externref) return zw_ref_nullable(t);
-    /* a host value: an externref; values of the any and exn hierarchies do
-     * not come from the host yet */
+    if (v->kind == ZWASM_ANYREF) { /* an i31, or an object of this store */
+        uint64_t x = (uint64_t)(uintptr_t)v->of.anyref;
+        if (!(x & 1) && !zw_gc_is_object(s, v->of.anyref)) return false;
+        return zw_gc_ref_in(s, x, ht);
+    }
+    /* a host value: an externref; exceptions do not come from the host yet */
     return v->kind == ZWASM_EXTERNREF && ht == ZW_HT_EXTERN;
 }
 

@@ -250,7 +250,7 @@ static bool check_memarg(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
     if (!check_mem(v, in->mem)) return false;
     if (!v->m->mems[in->mem].type.is64 && in->offset > UINT32_MAX) return verr(v, "offset out of range");
     unsigned bytes = oi->access;
-    if (bytes && in->align < 32 && (1u << in->align) > bytes)
+    if (bytes && (in->align >= 32 || (1u << in->align) > bytes))
         return verr(v, "alignment must not be larger than natural");
     if (oi->imm == IMM_MEMARG_LANE && in->lane >= oi->lanes) return verr(v, "invalid lane index");
     return true;
@@ -346,6 +346,162 @@ static bool tail_results(vctx *v, const zw_functype *callee) {
     if (!same) return verr(v, "type mismatch: tail call results differ from the function's");
     set_unreachable(v);
     return true;
+}
+
+/* Type index x must name a type of kind k (a struct or an array type). */
+static bool check_comp(vctx *v, uint32_t x, zw_comp_kind k) {
+    if (x >= v->m->ntypes) return verr(v, "unknown type %u", x);
+    if (v->m->types[x].kind != k)
+        return verr(v, "type mismatch: type %u is not %s type", x, k == ZW_COMP_STRUCT ? "a struct" : "an array");
+    return true;
+}
+
+static zw_valtype ref_idx(uint32_t x, bool nullable) { return zw_ref_type(ZW_HT_IDX + x, nullable); }
+
+/* A field read as a value: packed ones need get_s/get_u, others get. */
+static bool check_get(vctx *v, const zw_fieldtype *f, bool signed_or_unsigned) {
+    bool packed = f->type == ZW_I8 || f->type == ZW_I16;
+    if (packed != signed_or_unsigned)
+        return verr(v, "type mismatch: %s", packed ? "a packed field needs get_s or get_u" : "get_s/get_u of an unpacked field");
+    return true;
+}
+
+/* The data segment's bytes can fill an array of type x (numbers, vectors). */
+static bool check_array_data(vctx *v, uint32_t x, uint32_t d) {
+    if (!check_data(v, d)) return false;
+    if (zw_is_ref(v->m->types[x].fields[0].type)) return verr(v, "type mismatch: array.*_data on an array of references");
+    return true;
+}
+
+static bool check_array_elem(vctx *v, uint32_t x, uint32_t e) {
+    if (!check_elem(v, e)) return false;
+    if (!sub(v, v->m->elems[e].type, v->m->types[x].fields[0].type))
+        return verr(v, "type mismatch: element segment and array types differ");
+    return true;
+}
+
+/* Typing of the GC instructions (0xFB) and ref.eq. */
+static bool validate_gc(vctx *v, const zw_instr *in) {
+    const zw_module *m = v->m;
+    zw_valtype t1 = T_UNKNOWN, t2 = T_UNKNOWN;
+    const zw_type *ty = NULL;
+    uint32_t op = in->op;
+    switch (op) {
+    case ZW_OP_STRUCT_NEW: case ZW_OP_STRUCT_NEW_DEFAULT: case ZW_OP_STRUCT_GET: case ZW_OP_STRUCT_GET_S:
+    case ZW_OP_STRUCT_GET_U: case ZW_OP_STRUCT_SET:
+        if (!check_comp(v, in->a, ZW_COMP_STRUCT)) return false;
+        ty = &m->types[in->a];
+        if (op >= ZW_OP_STRUCT_GET && in->b >= ty->nfields) return verr(v, "unknown field %u", in->b);
+        break;
+    case ZW_OP_ARRAY_NEW: case ZW_OP_ARRAY_NEW_DEFAULT: case ZW_OP_ARRAY_NEW_FIXED: case ZW_OP_ARRAY_NEW_DATA:
+    case ZW_OP_ARRAY_NEW_ELEM: case ZW_OP_ARRAY_GET: case ZW_OP_ARRAY_GET_S: case ZW_OP_ARRAY_GET_U:
+    case ZW_OP_ARRAY_SET: case ZW_OP_ARRAY_FILL: case ZW_OP_ARRAY_COPY: case ZW_OP_ARRAY_INIT_DATA:
+    case ZW_OP_ARRAY_INIT_ELEM:
+        if (!check_comp(v, in->a, ZW_COMP_ARRAY)) return false;
+        ty = &m->types[in->a];
+        break;
+    default:
+        break;
+    }
+    const zw_fieldtype *el = ty && ty->kind == ZW_COMP_ARRAY ? &ty->fields[0] : NULL;
+    switch (op) {
+    case ZW_OP_STRUCT_NEW:
+        for (uint32_t i = ty->nfields; i-- > 0;)
+            if (!pop(v, zw_unpacked(ty->fields[i].type))) return false;
+        return push(v, ref_idx(in->a, false));
+    case ZW_OP_STRUCT_NEW_DEFAULT:
+        for (uint32_t i = 0; i < ty->nfields; i++)
+            if (!zw_defaultable(ty->fields[i].type)) return verr(v, "type mismatch: field %u has no default value", i);
+        return push(v, ref_idx(in->a, false));
+    case ZW_OP_STRUCT_GET: case ZW_OP_STRUCT_GET_S: case ZW_OP_STRUCT_GET_U:
+        if (!check_get(v, &ty->fields[in->b], op != ZW_OP_STRUCT_GET)) return false;
+        if (!pop(v, ref_idx(in->a, true))) return false;
+        return push(v, zw_unpacked(ty->fields[in->b].type));
+    case ZW_OP_STRUCT_SET:
+        if (!ty->fields[in->b].mut) return verr(v, "field is immutable");
+        return pop(v, zw_unpacked(ty->fields[in->b].type)) && pop(v, ref_idx(in->a, true));
+    case ZW_OP_ARRAY_NEW:
+        return pop(v, ZW_I32) && pop(v, zw_unpacked(el->type)) && push(v, ref_idx(in->a, false));
+    case ZW_OP_ARRAY_NEW_DEFAULT:
+        if (!zw_defaultable(el->type)) return verr(v, "type mismatch: array elements have no default value");
+        return pop(v, ZW_I32) && push(v, ref_idx(in->a, false));
+    case ZW_OP_ARRAY_NEW_FIXED:
+        for (uint32_t i = 0; i < in->b; i++)
+            if (!pop(v, zw_unpacked(el->type))) return false;
+        return push(v, ref_idx(in->a, false));
+    case ZW_OP_ARRAY_NEW_DATA:
+        if (!check_array_data(v, in->a, in->b)) return false;
+        return pop(v, ZW_I32) && pop(v, ZW_I32) && push(v, ref_idx(in->a, false));
+    case ZW_OP_ARRAY_NEW_ELEM:
+        if (!check_array_elem(v, in->a, in->b)) return false;
+        return pop(v, ZW_I32) && pop(v, ZW_I32) && push(v, ref_idx(in->a, false));
+    case ZW_OP_ARRAY_GET: case ZW_OP_ARRAY_GET_S: case ZW_OP_ARRAY_GET_U:
+        if (!check_get(v, el, op != ZW_OP_ARRAY_GET)) return false;
+        return pop(v, ZW_I32) && pop(v, ref_idx(in->a, true)) && push(v, zw_unpacked(el->type));
+    case ZW_OP_ARRAY_SET:
+        if (!el->mut) return verr(v, "array is immutable");
+        return pop(v, zw_unpacked(el->type)) && pop(v, ZW_I32) && pop(v, ref_idx(in->a, true));
+    case ZW_OP_ARRAY_LEN:
+        return pop(v, zw_ref_type(ZW_HT_ARRAY, true)) && push(v, ZW_I32);
+    case ZW_OP_ARRAY_FILL:
+        if (!el->mut) return verr(v, "array is immutable");
+        return pop(v, ZW_I32) && pop(v, zw_unpacked(el->type)) && pop(v, ZW_I32) && pop(v, ref_idx(in->a, true));
+    case ZW_OP_ARRAY_COPY: {
+        if (!check_comp(v, in->b, ZW_COMP_ARRAY)) return false;
+        const zw_fieldtype *src = &m->types[in->b].fields[0];
+        if (!el->mut) return verr(v, "array is immutable");
+        bool packed = el->type == ZW_I8 || el->type == ZW_I16;
+        if (packed ? src->type != el->type : !sub(v, src->type, el->type))
+            return verr(v, "type mismatch: array.copy between arrays of other element types");
+        return pop(v, ZW_I32) && pop(v, ZW_I32) && pop(v, ref_idx(in->b, true)) && pop(v, ZW_I32) &&
+               pop(v, ref_idx(in->a, true));
+    }
+    case ZW_OP_ARRAY_INIT_DATA: case ZW_OP_ARRAY_INIT_ELEM:
+        if (!el->mut) return verr(v, "array is immutable");
+        if (op == ZW_OP_ARRAY_INIT_DATA ? !check_array_data(v, in->a, in->b) : !check_array_elem(v, in->a, in->b))
+            return false;
+        return pop(v, ZW_I32) && pop(v, ZW_I32) && pop(v, ZW_I32) && pop(v, ref_idx(in->a, true));
+    case ZW_OP_REF_TEST: case ZW_OP_REF_TEST_NULL: case ZW_OP_REF_CAST: case ZW_OP_REF_CAST_NULL: {
+        if (!check_heap(v, in->a, m->ntypes) || !pop_ref(v, &t1)) return false;
+        bool null = op == ZW_OP_REF_TEST_NULL || op == ZW_OP_REF_CAST_NULL;
+        zw_valtype rt = zw_ref_type(in->a, null);
+        /* the target is in the operand's hierarchy */
+        if (zw_ref_heap(t1) != ZW_HT_BOT && zw_heap_top(m->types, in->a) != zw_heap_top(m->types, zw_ref_heap(t1)))
+            return mismatch(v, "cast to ", rt, t1);
+        return push(v, op == ZW_OP_REF_TEST || op == ZW_OP_REF_TEST_NULL ? ZW_I32 : rt);
+    }
+    case ZW_OP_BR_ON_CAST: case ZW_OP_BR_ON_CAST_FAIL: {
+        if (!check_label(v, in->a) || !check_heap(v, in->b, m->ntypes) || !check_heap(v, in->c, m->ntypes))
+            return false;
+        zw_valtype rt1 = zw_ref_type(in->b, in->flags & 1), rt2 = zw_ref_type(in->c, in->flags & 2);
+        if (!zw_valtype_sub(m->types, rt2, rt1)) return mismatch(v, "br_on_cast target within ", rt1, rt2);
+        const ctrl *l = label_at(v, in->a);
+        uint32_t n = label_n(l);
+        const zw_valtype *ts = label_types(l);
+        /* the value that takes the branch, and the one that falls through */
+        zw_valtype diff = zw_ref_type(in->b, (in->flags & 1) && !(in->flags & 2));
+        zw_valtype taken = op == ZW_OP_BR_ON_CAST ? rt2 : diff, stays = op == ZW_OP_BR_ON_CAST ? diff : rt2;
+        if (n == 0 || !sub(v, taken, ts[n - 1])) return verr(v, "type mismatch: br_on_cast label");
+        if (!pop(v, rt1) || !pop_vals(v, ts, n - 1) || !push_vals(v, ts, n - 1)) return false;
+        return push(v, stays);
+    }
+    case ZW_OP_ANY_CONVERT_EXTERN: case ZW_OP_EXTERN_CONVERT_ANY: {
+        bool to_any = op == ZW_OP_ANY_CONVERT_EXTERN;
+        if (!pop_ref(v, &t1)) return false;
+        uint32_t from = zw_ref_heap(t1);
+        if (from != ZW_HT_BOT && zw_heap_top(m->types, from) != (to_any ? ZW_HT_EXTERN : ZW_HT_ANY))
+            return mismatch(v, "a reference of the other hierarchy, ", to_any ? ZW_EXTERNREF : zw_ref_type(ZW_HT_ANY, true), t1);
+        return push(v, zw_ref_type(to_any ? ZW_HT_ANY : ZW_HT_EXTERN, zw_ref_nullable(t1)));
+    }
+    case ZW_OP_REF_I31:
+        return pop(v, ZW_I32) && push(v, zw_ref_type(ZW_HT_I31, false));
+    case ZW_OP_I31_GET_S: case ZW_OP_I31_GET_U:
+        return pop(v, zw_ref_type(ZW_HT_I31, true)) && push(v, ZW_I32);
+    case ZW_OP_REF_EQ:
+        return pop(v, zw_ref_type(ZW_HT_EQ, true)) && pop(v, zw_ref_type(ZW_HT_EQ, true)) && push(v, ZW_I32);
+    }
+    (void)t2;
+    return verr(v, "unsupported instruction %s", zw_opinfos[op].text);
 }
 
 /* The type of ref.func f: a non-null reference to its function type. */
@@ -559,6 +715,7 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
         if (!m->func_declared[in->a]) return verr(v, "undeclared function reference");
         return push(v, func_ref_type(m, in->a));
     default:
+        if (oi->prefix == 0xFB || in->op == ZW_OP_REF_EQ) return validate_gc(v, in);
         return verr(v, "unsupported instruction %s", oi->text);
     }
 }
@@ -609,47 +766,53 @@ static bool validate_body(vctx *v, uint32_t fi) {
 static bool validate_const(vctx *v, const zw_expr *e, zw_valtype want, uint32_t nglobals_visible) {
     const zw_module *m = v->m;
     const uint8_t *p = e->code, *end = e->code + e->len;
-    v->tmp.n = 0; /* the operand types */
+    /* the operand stack of a block around the expression */
+    v->vals.n = 0;
+    v->ctrls.n = 0;
+    ctrl c = {0};
+    c.kind = C_BLOCK;
+    c.p = c.r = empty_types;
+    if (!ZW_VEC_PUSH(&m->al, &v->ctrls, c)) return vnomem(v);
     while (p < end) {
         zw_instr in;
         v->at = (uint64_t)(p - m->bytes);
         if (zw_read_instr(m->bytes, m->features, &p, end, ZWASM_NO_FUNC, &in, v->err) != ZWASM_OK) return false;
         const zw_opinfo *oi = &zw_opinfos[in.op];
-        zw_valtype t;
+        bool ok;
         switch (in.op) {
         case ZW_OP_I32_CONST: case ZW_OP_I64_CONST: case ZW_OP_F32_CONST: case ZW_OP_F64_CONST:
         case ZW_OP_V128_CONST:
-            t = zw_sig_letter_type(oi->results[0]);
+            ok = push(v, zw_sig_letter_type(oi->results[0]));
             break;
         case ZW_OP_REF_NULL:
-            if (!check_heap(v, in.a, m->ntypes)) return false;
-            t = zw_ref_type(in.a, true);
+            ok = check_heap(v, in.a, m->ntypes) && push(v, zw_ref_type(in.a, true));
             break;
         case ZW_OP_REF_FUNC:
-            if (!check_func(v, in.a)) return false;
-            t = func_ref_type(m, in.a);
+            ok = check_func(v, in.a) && push(v, func_ref_type(m, in.a));
             break;
         case ZW_OP_GLOBAL_GET:
             if (in.a >= nglobals_visible) return verr(v, "unknown global %u", in.a);
             if (m->globals[in.a].type.mut) return verr(v, "constant expression required");
-            t = m->globals[in.a].type.type;
+            ok = push(v, m->globals[in.a].type.type);
             break;
         case ZW_OP_I32_ADD: case ZW_OP_I32_SUB: case ZW_OP_I32_MUL:
         case ZW_OP_I64_ADD: case ZW_OP_I64_SUB: case ZW_OP_I64_MUL:
             if (!v->feat->extended_const) return verr(v, "constant expression required");
-            t = zw_sig_letter_type(oi->results[0]);
-            if (v->tmp.n < 2 || v->tmp.v[v->tmp.n - 1] != t || v->tmp.v[v->tmp.n - 2] != t)
-                return verr(v, "type mismatch: constant expression");
-            v->tmp.n -= 2;
+            ok = apply_sig(v, oi, &in);
+            break;
+        case ZW_OP_STRUCT_NEW: case ZW_OP_STRUCT_NEW_DEFAULT: case ZW_OP_ARRAY_NEW:
+        case ZW_OP_ARRAY_NEW_DEFAULT: case ZW_OP_ARRAY_NEW_FIXED: case ZW_OP_REF_I31:
+        case ZW_OP_ANY_CONVERT_EXTERN: case ZW_OP_EXTERN_CONVERT_ANY:
+            ok = validate_gc(v, &in); /* the decoder refused them without GC */
             break;
         case ZW_OP_END:
             if (p != end) return verr(v, "constant expression required");
-            if (v->tmp.n != 1 || !sub(v, v->tmp.v[0], want)) return verr(v, "type mismatch: constant expression");
+            if (v->vals.n != 1 || !sub(v, v->vals.v[0], want)) return verr(v, "type mismatch: constant expression");
             return true;
         default:
             return verr(v, "constant expression required");
         }
-        if (!ZW_VEC_PUSH(&m->al, &v->tmp, t)) return vnomem(v);
+        if (!ok) return false;
     }
     return verr(v, "constant expression required");
 }

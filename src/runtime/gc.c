@@ -1,0 +1,635 @@
+/*
+ * gc.c — the GC proposal's heap: structs, arrays, i31 references and the
+ * boxes that carry an extern value into the any hierarchy (and an i31
+ * into the extern one); the instructions on them, written once for both
+ * engines (the interpreter calls zw_gc_exec, the JIT's helpers too); and
+ * the collector.
+ *
+ * Values: a reference of the any hierarchy is NULL, an i31 ((v << 1) | 1),
+ * or a pointer to a zw_gcobj of this store.  The collector is a
+ * non-moving mark-sweep over a set of every object (open addressing on
+ * the address): it runs when the bytes allocated since the last one pass
+ * the bytes that survived it (at least ZW_GC_MIN_BYTES), or when the
+ * store's memory limit refuses an allocation.  Roots: every global and
+ * table of the store, every instance's element segments, and the value
+ * stack from its base to the running frame's end (compiled code keeps
+ * every live value in its slot at an allocation: the allocation is a
+ * helper call, which spills).  The value stack is scanned for words that
+ * are objects of the set, so an integer equal to an object's address can
+ * keep it alive, never free one in use.  (Precise stack maps from the
+ * typed IR are the next step: docs/ir.md.)
+ */
+#include "runtime.h"
+#include "../opcodes.h"
+
+#define ZW_GC_MIN_BYTES (4u << 20)
+
+enum { GC_STRUCT = 1, GC_ARRAY, GC_BOX_EXTERN, GC_BOX_ANY };
+
+/* An object: a 16-byte header, then the payload (struct fields at their
+ * offsets, array elements, or a box's one value). */
+typedef struct zw_gcobj {
+    uint32_t type_id; /* canonical type (structs, arrays) */
+    uint8_t kind;     /* GC_* */
+    uint8_t mark;
+    uint16_t pad;
+    uint32_t len;     /* arrays: elements */
+    uint32_t pad2;
+    uint8_t data[];
+} zw_gcobj;
+
+static inline bool is_i31(uint64_t v) { return v & 1; }
+static inline zw_gcobj *obj_of(uint64_t v) { return (zw_gcobj *)(uintptr_t)v; }
+
+/* ---- the object set ------------------------------------------------------------ */
+static uint32_t hash_ptr(const void *p, uint32_t mask) {
+    uint64_t x = (uint64_t)(uintptr_t)p >> 4;
+    x *= 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(x >> 32) & mask;
+}
+
+static bool set_has(const zw_gcheap *h, const void *p) {
+    if (!h->cap || !p) return false;
+    uint32_t mask = h->cap - 1;
+    for (uint32_t i = hash_ptr(p, mask); h->objs[i]; i = (i + 1) & mask)
+        if (h->objs[i] == p) return true;
+    return false;
+}
+
+static void set_put(void **objs, uint32_t cap, void *p) {
+    uint32_t mask = cap - 1, i = hash_ptr(p, mask);
+    while (objs[i]) i = (i + 1) & mask;
+    objs[i] = p;
+}
+
+static bool set_grow(zw_store *s, uint32_t want) {
+    zw_gcheap *h = &s->gc;
+    uint32_t cap = h->cap ? h->cap : 1024;
+    while ((uint64_t)want * 2 > cap) cap *= 2;
+    if (cap == h->cap) return true;
+    void **objs = zw_calloc(s->al, cap, sizeof *objs);
+    if (!objs) return false;
+    for (uint32_t i = 0; i < h->cap; i++)
+        if (h->objs[i]) set_put(objs, cap, h->objs[i]);
+    zw_free(s->al, h->objs);
+    h->objs = objs;
+    h->cap = cap;
+    return true;
+}
+
+bool zw_gc_is_object(const zw_store *s, const void *p) { return set_has(&s->gc, p); }
+
+/* ---- marking ---------------------------------------------------------------------- */
+typedef struct marker {
+    zw_store *s;
+    ZW_VEC(zw_gcobj *) stack;
+    bool oom;
+} marker;
+
+static void mark_value(marker *mk, uint64_t v) {
+    if (!v || is_i31(v) || !set_has(&mk->s->gc, obj_of(v))) return;
+    zw_gcobj *o = obj_of(v);
+    if (o->mark) return;
+    o->mark = 1;
+    if (!ZW_VEC_PUSH(mk->s->al, &mk->stack, o)) mk->oom = true;
+}
+
+/* The references inside o. */
+static void mark_children(marker *mk, zw_gcobj *o) {
+    const zw_type *types = mk->s->types.v.v;
+    switch (o->kind) {
+    case GC_STRUCT: {
+        const zw_type *t = &types[o->type_id];
+        for (uint32_t i = 0; i < t->nfields; i++)
+            if (zw_is_ref(t->fields[i].type)) {
+                uint64_t v;
+                memcpy(&v, o->data + t->field_off[i], 8);
+                mark_value(mk, v);
+            }
+        break;
+    }
+    case GC_ARRAY: {
+        const zw_type *t = &types[o->type_id];
+        if (!zw_is_ref(t->fields[0].type)) break;
+        for (uint32_t i = 0; i < o->len; i++) {
+            uint64_t v;
+            memcpy(&v, o->data + (size_t)i * 8, 8);
+            mark_value(mk, v);
+        }
+        break;
+    }
+    case GC_BOX_ANY: {
+        uint64_t v;
+        memcpy(&v, o->data, 8);
+        mark_value(mk, v);
+        break;
+    }
+    }
+}
+
+static void mark_store_roots(marker *mk) {
+    zw_store *s = mk->s;
+    for (uint32_t i = 0; i < s->objs_cap; i++) {
+        uintptr_t o = s->objs[i];
+        if (!o) continue;
+        void *p = (void *)(o & ~(uintptr_t)7);
+        switch ((zw_objkind)(o & 7)) {
+        case ZW_OBJ_GLOBAL: {
+            zw_globalinst *g = p;
+            if (zw_is_ref(g->type.type)) mark_value(mk, g->val.slots[0]);
+            break;
+        }
+        case ZW_OBJ_TABLE: {
+            zw_tableinst *t = p;
+            for (uint64_t k = 0; k < t->size; k++) mark_value(mk, (uint64_t)(uintptr_t)t->elems[k]);
+            break;
+        }
+        case ZW_OBJ_INSTANCE: {
+            zw_instance *inst = p;
+            if (!inst->elem_refs) break;
+            for (uint32_t e = 0; e < inst->module->nelems; e++)
+                if (inst->elem_refs[e])
+                    for (uint32_t k = 0; k < inst->module->elems[e].count; k++)
+                        mark_value(mk, (uint64_t)(uintptr_t)inst->elem_refs[e][k]);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}
+
+/* Collect: roots, then everything they reach; unmarked objects are freed.
+ * top: the end of the value stack in use (the running frame's end). */
+static void collect(zw_store *s, const zw_slot *top) {
+    zw_gcheap *h = &s->gc;
+    marker mk = {s, {0}, false};
+    mark_store_roots(&mk);
+    if (top && s->exec.stack)
+        for (const zw_slot *p = s->exec.stack; p < top && p < s->exec.stack_end; p++) mark_value(&mk, *p);
+    while (mk.stack.n) mark_children(&mk, mk.stack.v[--mk.stack.n]);
+    ZW_VEC_FREE(s->al, &mk.stack);
+    if (mk.oom) { /* could not trace everything: free nothing this time */
+        for (uint32_t i = 0; i < h->cap; i++)
+            if (h->objs[i]) ((zw_gcobj *)h->objs[i])->mark = 0;
+        return;
+    }
+    /* sweep, rebuilding the set with the survivors */
+    uint64_t live = 0;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < h->cap; i++) {
+        zw_gcobj *o = h->objs[i];
+        if (!o) continue;
+        if (o->mark) {
+            o->mark = 0;
+            n++;
+            continue;
+        }
+        h->objs[i] = NULL;
+        uint64_t sz = zw_gc_object_size(s, o);
+        zw_store_release(s, sz);
+        zw_free(s->al, o);
+    }
+    for (uint32_t i = 0; i < h->cap; i++) { /* rehash: removals broke probe chains */
+        zw_gcobj *o = h->objs[i];
+        if (!o) continue;
+        h->objs[i] = NULL;
+        set_put(h->objs, h->cap, o);
+        live += zw_gc_object_size(s, o);
+    }
+    h->count = n;
+    h->live_bytes = live;
+    h->since = 0;
+    h->collections++;
+}
+
+uint64_t zw_gc_object_size(const zw_store *s, const void *p) {
+    const zw_gcobj *o = p;
+    switch (o->kind) {
+    case GC_STRUCT: {
+        const zw_type *t = &s->types.v.v[o->type_id];
+        return sizeof *o + t->field_off[t->nfields];
+    }
+    case GC_ARRAY: return sizeof *o + (uint64_t)o->len * s->types.v.v[o->type_id].elem_size;
+    default: return sizeof *o + 8;
+    }
+}
+
+void zw_gc_collect(zw_store *s, const zw_slot *top) { collect(s, top); }
+
+/* A zeroed object of `bytes` payload; NULL when the store's limit or the
+ * allocator refuse (after collecting). */
+static zw_gcobj *gc_alloc(zw_store *s, const zw_slot *top, uint8_t kind, uint32_t type_id, uint64_t payload) {
+    zw_gcheap *h = &s->gc;
+    uint64_t sz = sizeof(zw_gcobj) + payload;
+    if (payload > ((uint64_t)1 << 40)) return NULL;
+    uint64_t trigger = h->live_bytes > ZW_GC_MIN_BYTES ? h->live_bytes : ZW_GC_MIN_BYTES;
+    if (!h->no_collect && h->since + sz > trigger) collect(s, top);
+    if (!zw_store_charge(s, sz)) {
+        if (h->no_collect) return NULL;
+        collect(s, top);
+        if (!zw_store_charge(s, sz)) return NULL;
+    }
+    zw_gcobj *o = NULL;
+    if (set_grow(s, h->count + 1)) o = zw_calloc(s->al, 1, (size_t)sz);
+    if (!o) {
+        zw_store_release(s, sz);
+        return NULL;
+    }
+    o->kind = kind;
+    o->type_id = type_id;
+    set_put(h->objs, h->cap, o);
+    h->count++;
+    h->since += sz;
+    return o;
+}
+
+void zw_gc_free_all(zw_store *s) {
+    zw_gcheap *h = &s->gc;
+    for (uint32_t i = 0; i < h->cap; i++) zw_free(s->al, h->objs[i]);
+    zw_free(s->al, h->objs);
+    memset(h, 0, sizeof *h);
+}
+
+/* ---- values ------------------------------------------------------------------------ */
+/* Load / store a field or element of storage type t at p, as a slot. */
+static uint64_t load_st(zw_valtype t, const uint8_t *p, int sign) {
+    switch (t) {
+    case ZW_I8: return sign ? (uint32_t)(int32_t)(int8_t)p[0] : p[0];
+    case ZW_I16: {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        return sign ? (uint32_t)(int32_t)(int16_t)v : v;
+    }
+    case ZW_I32: case ZW_F32: {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        return v;
+    }
+    default: {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        return v;
+    }
+    }
+}
+
+static void store_st(zw_valtype t, uint8_t *p, const zw_slot *v) {
+    switch (t) {
+    case ZW_I8: p[0] = (uint8_t)v[0]; break;
+    case ZW_I16: { uint16_t x = (uint16_t)v[0]; memcpy(p, &x, 2); break; }
+    case ZW_I32: case ZW_F32: { uint32_t x = (uint32_t)v[0]; memcpy(p, &x, 4); break; }
+    case ZW_V128: memcpy(p, v, 16); break;
+    default: memcpy(p, v, 8); break;
+    }
+}
+
+static void get_st(zw_valtype t, const uint8_t *p, int sign, zw_slot *out) {
+    if (t == ZW_V128) memcpy(out, p, 16);
+    else out[0] = load_st(t, p, sign);
+}
+
+uint32_t zw_gc_ref_kind(uint64_t v) {
+    if (!v) return 0;
+    if (is_i31(v)) return ZW_HT_I31;
+    switch (obj_of(v)->kind) {
+    case GC_STRUCT: return ZW_HT_STRUCT;
+    case GC_ARRAY: return ZW_HT_ARRAY;
+    case GC_BOX_EXTERN: return ZW_HT_EXTERN;
+    }
+    return ZW_HT_ANY;
+}
+
+/* Whether reference v (of the hierarchy of ht) is in heap type ht
+ * (canonical ids); null is not (callers decide about nullability). */
+bool zw_gc_ref_in(const zw_store *s, uint64_t v, uint32_t ht) {
+    if (!v) return false;
+    const zw_type *types = s->types.v.v;
+    uint32_t top = zw_heap_top(types, ht);
+    if (top == ZW_HT_FUNC) {
+        if (ht == ZW_HT_FUNC) return true;
+        if (!zw_heap_is_idx(ht)) return false; /* nofunc */
+        const zw_funcinst *f = (const zw_funcinst *)(uintptr_t)v;
+        uint32_t want = ht - ZW_HT_IDX;
+        return zw_func_has_type(f, want, types[want].depth);
+    }
+    if (top != ZW_HT_ANY) return ht == top; /* extern, exn: any non-null value; their bottoms: none */
+    uint32_t k = zw_gc_ref_kind(v);
+    switch (ht) {
+    case ZW_HT_ANY: return true;
+    case ZW_HT_EQ: return k == ZW_HT_I31 || k == ZW_HT_STRUCT || k == ZW_HT_ARRAY;
+    case ZW_HT_I31: case ZW_HT_STRUCT: case ZW_HT_ARRAY: return k == ht;
+    case ZW_HT_NONE: return false;
+    }
+    if (k != ZW_HT_STRUCT && k != ZW_HT_ARRAY) return false;
+    const zw_gcobj *o = obj_of(v);
+    uint32_t want = ht - ZW_HT_IDX;
+    const zw_type *t = &types[o->type_id];
+    return o->type_id == want || (t->depth > types[want].depth && t->supers[types[want].depth] == want);
+}
+
+/* ---- the instructions ------------------------------------------------------------------ */
+#define TRAP(k) return (k)
+
+/* The canonical id and type of the module type index x of inst. */
+static const zw_type *ctype(const zw_instance *inst, uint32_t x, uint32_t *id) {
+    *id = inst->type_ids[x];
+    return &inst->store->types.v.v[*id];
+}
+
+static uint32_t slots_of(zw_valtype t) { return zw_slots(zw_unpacked(t)); }
+
+/* An array of type id with n elements, each from `init` (NULL: zero). */
+static zw_gcobj *new_array(zw_store *s, const zw_slot *top, uint32_t id, uint32_t n, const zw_slot *init) {
+    const zw_type *t = &s->types.v.v[id];
+    zw_gcobj *o = gc_alloc(s, top, GC_ARRAY, id, (uint64_t)n * t->elem_size);
+    if (!o) return NULL;
+    t = &s->types.v.v[id];
+    o->len = n;
+    if (init)
+        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, o->data + (size_t)i * t->elem_size, init);
+    return o;
+}
+
+/* Fuel for n elements of bulk work (as bulk.c charges). */
+static bool burn(uint64_t *fuel, uint64_t n) {
+    if (!fuel || *fuel == UINT64_MAX) return true;
+    uint64_t cost = n / 64;
+    if (cost > *fuel) return false;
+    *fuel -= cost;
+    return true;
+}
+
+/* Elements [off, off+n) of a, checked. */
+static bool in_bounds(const zw_gcobj *a, uint64_t off, uint64_t n) { return off <= a->len && n <= a->len - off; }
+
+uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t *ip, uint64_t *fuel) {
+    zw_store *s = inst->store;
+    const zw_module *m = inst->module;
+    uint32_t id;
+    const zw_type *t;
+    switch (op) {
+    case ZW_OP_STRUCT_NEW: case ZW_OP_STRUCT_NEW_DEFAULT: { /* d type top [n src...] */
+        t = ctype(inst, ip[2], &id);
+        const zw_slot *top = fp + ip[3];
+        zw_gcobj *o = gc_alloc(s, top, GC_STRUCT, id, t->field_off[t->nfields]);
+        if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
+        t = &s->types.v.v[id];
+        if (op == ZW_OP_STRUCT_NEW)
+            for (uint32_t i = 0; i < t->nfields; i++) store_st(t->fields[i].type, o->data + t->field_off[i], fp + ip[5 + i]);
+        fp[ip[1]] = (uint64_t)(uintptr_t)o;
+        return 0;
+    }
+    case ZW_OP_STRUCT_GET: case ZW_OP_STRUCT_GET_S: case ZW_OP_STRUCT_GET_U: { /* d ref type field */
+        uint64_t r = fp[ip[2]];
+        if (!r) TRAP(ZWASM_TRAP_NULL_STRUCT_REFERENCE);
+        t = ctype(inst, ip[3], &id);
+        get_st(t->fields[ip[4]].type, obj_of(r)->data + t->field_off[ip[4]], op == ZW_OP_STRUCT_GET_S, fp + ip[1]);
+        return 0;
+    }
+    case ZW_OP_STRUCT_SET: { /* ref value type field */
+        uint64_t r = fp[ip[1]];
+        if (!r) TRAP(ZWASM_TRAP_NULL_STRUCT_REFERENCE);
+        t = ctype(inst, ip[3], &id);
+        store_st(t->fields[ip[4]].type, obj_of(r)->data + t->field_off[ip[4]], fp + ip[2]);
+        return 0;
+    }
+    case ZW_OP_ARRAY_NEW: case ZW_OP_ARRAY_NEW_DEFAULT: { /* d init len type top (default: d len type top) */
+        bool def = op == ZW_OP_ARRAY_NEW_DEFAULT;
+        uint32_t n = (uint32_t)fp[ip[def ? 2 : 3]];
+        ctype(inst, ip[def ? 3 : 4], &id);
+        if (!burn(fuel, n)) TRAP(ZWASM_TRAP_OUT_OF_FUEL);
+        zw_gcobj *o = new_array(s, fp + ip[def ? 4 : 5], id, n, def ? NULL : fp + ip[2]);
+        if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
+        fp[ip[1]] = (uint64_t)(uintptr_t)o;
+        return 0;
+    }
+    case ZW_OP_ARRAY_NEW_FIXED: { /* d type top [n src...] */
+        uint32_t n = ip[4];
+        t = ctype(inst, ip[2], &id);
+        zw_gcobj *o = new_array(s, fp + ip[3], id, n, NULL);
+        if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
+        t = &s->types.v.v[id];
+        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, o->data + (size_t)i * t->elem_size, fp + ip[5 + i]);
+        fp[ip[1]] = (uint64_t)(uintptr_t)o;
+        return 0;
+    }
+    case ZW_OP_ARRAY_NEW_DATA: case ZW_OP_ARRAY_NEW_ELEM: { /* d off len type seg top */
+        uint32_t off = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]], seg = ip[5];
+        t = ctype(inst, ip[4], &id);
+        uint64_t es = t->elem_size;
+        if (op == ZW_OP_ARRAY_NEW_DATA) {
+            uint64_t bytes = (uint64_t)n * es;
+            if ((uint64_t)off + bytes > inst->data_len[seg]) TRAP(ZWASM_TRAP_MEMORY_OOB);
+        } else if ((uint64_t)off + n > inst->elem_len[seg]) {
+            TRAP(ZWASM_TRAP_TABLE_OOB);
+        }
+        if (!burn(fuel, n)) TRAP(ZWASM_TRAP_OUT_OF_FUEL);
+        zw_gcobj *o = new_array(s, fp + ip[6], id, n, NULL);
+        if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
+        if (op == ZW_OP_ARRAY_NEW_DATA) {
+            if (n) memcpy(o->data, m->datas[seg].bytes + off, (size_t)n * es);
+        } else {
+            for (uint32_t i = 0; i < n; i++) {
+                uint64_t v = (uint64_t)(uintptr_t)inst->elem_refs[seg][off + i];
+                memcpy(o->data + (size_t)i * 8, &v, 8);
+            }
+        }
+        fp[ip[1]] = (uint64_t)(uintptr_t)o;
+        return 0;
+    }
+    case ZW_OP_ARRAY_GET: case ZW_OP_ARRAY_GET_S: case ZW_OP_ARRAY_GET_U: { /* d ref idx type */
+        uint64_t r = fp[ip[2]];
+        if (!r) TRAP(ZWASM_TRAP_NULL_ARRAY_REFERENCE);
+        zw_gcobj *a = obj_of(r);
+        uint32_t i = (uint32_t)fp[ip[3]];
+        if (i >= a->len) TRAP(ZWASM_TRAP_ARRAY_OOB);
+        t = &s->types.v.v[a->type_id];
+        get_st(t->fields[0].type, a->data + (size_t)i * t->elem_size, op == ZW_OP_ARRAY_GET_S, fp + ip[1]);
+        return 0;
+    }
+    case ZW_OP_ARRAY_SET: { /* ref idx value type */
+        uint64_t r = fp[ip[1]];
+        if (!r) TRAP(ZWASM_TRAP_NULL_ARRAY_REFERENCE);
+        zw_gcobj *a = obj_of(r);
+        uint32_t i = (uint32_t)fp[ip[2]];
+        if (i >= a->len) TRAP(ZWASM_TRAP_ARRAY_OOB);
+        t = &s->types.v.v[a->type_id];
+        store_st(t->fields[0].type, a->data + (size_t)i * t->elem_size, fp + ip[3]);
+        return 0;
+    }
+    case ZW_OP_ARRAY_LEN: { /* d ref */
+        uint64_t r = fp[ip[2]];
+        if (!r) TRAP(ZWASM_TRAP_NULL_ARRAY_REFERENCE);
+        fp[ip[1]] = obj_of(r)->len;
+        return 0;
+    }
+    case ZW_OP_ARRAY_FILL: { /* ref off value n type */
+        uint64_t r = fp[ip[1]];
+        if (!r) TRAP(ZWASM_TRAP_NULL_ARRAY_REFERENCE);
+        zw_gcobj *a = obj_of(r);
+        uint32_t off = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[4]];
+        if (!in_bounds(a, off, n)) TRAP(ZWASM_TRAP_ARRAY_OOB);
+        if (!burn(fuel, n)) TRAP(ZWASM_TRAP_OUT_OF_FUEL);
+        t = &s->types.v.v[a->type_id];
+        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, a->data + (size_t)(off + i) * t->elem_size, fp + ip[3]);
+        return 0;
+    }
+    case ZW_OP_ARRAY_COPY: { /* dst doff src soff n dtype stype */
+        uint64_t rd = fp[ip[1]], rs = fp[ip[3]];
+        if (!rd || !rs) TRAP(ZWASM_TRAP_NULL_ARRAY_REFERENCE);
+        zw_gcobj *d = obj_of(rd), *sa = obj_of(rs);
+        uint32_t doff = (uint32_t)fp[ip[2]], soff = (uint32_t)fp[ip[4]], n = (uint32_t)fp[ip[5]];
+        if (!in_bounds(d, doff, n) || !in_bounds(sa, soff, n)) TRAP(ZWASM_TRAP_ARRAY_OOB);
+        if (!burn(fuel, n)) TRAP(ZWASM_TRAP_OUT_OF_FUEL);
+        uint32_t es = s->types.v.v[d->type_id].elem_size;
+        if (n) memmove(d->data + (size_t)doff * es, sa->data + (size_t)soff * es, (size_t)n * es);
+        return 0;
+    }
+    case ZW_OP_ARRAY_INIT_DATA: case ZW_OP_ARRAY_INIT_ELEM: { /* ref doff soff n type seg */
+        uint64_t r = fp[ip[1]];
+        if (!r) TRAP(ZWASM_TRAP_NULL_ARRAY_REFERENCE);
+        zw_gcobj *a = obj_of(r);
+        uint32_t doff = (uint32_t)fp[ip[2]], soff = (uint32_t)fp[ip[3]], n = (uint32_t)fp[ip[4]], seg = ip[6];
+        if (!in_bounds(a, doff, n)) TRAP(ZWASM_TRAP_ARRAY_OOB);
+        t = &s->types.v.v[a->type_id];
+        uint64_t es = t->elem_size;
+        if (op == ZW_OP_ARRAY_INIT_DATA) {
+            if ((uint64_t)soff + (uint64_t)n * es > inst->data_len[seg]) TRAP(ZWASM_TRAP_MEMORY_OOB);
+        } else if ((uint64_t)soff + n > inst->elem_len[seg]) {
+            TRAP(ZWASM_TRAP_TABLE_OOB);
+        }
+        if (!burn(fuel, n)) TRAP(ZWASM_TRAP_OUT_OF_FUEL);
+        if (op == ZW_OP_ARRAY_INIT_DATA) {
+            if (n) memcpy(a->data + doff * es, m->datas[seg].bytes + soff, (size_t)(n * es));
+        } else {
+            for (uint32_t i = 0; i < n; i++) {
+                uint64_t v = (uint64_t)(uintptr_t)inst->elem_refs[seg][soff + i];
+                memcpy(a->data + (size_t)(doff + i) * 8, &v, 8);
+            }
+        }
+        return 0;
+    }
+    case ZW_OP_REF_TEST: case ZW_OP_REF_TEST_NULL: case ZW_OP_REF_CAST: case ZW_OP_REF_CAST_NULL: { /* d ref ht */
+        uint64_t v = fp[ip[2]];
+        uint32_t ht = ip[3];
+        if (zw_heap_is_idx(ht)) ht = ZW_HT_IDX + inst->type_ids[ht - ZW_HT_IDX];
+        bool ok = v ? zw_gc_ref_in(s, v, ht) : op == ZW_OP_REF_TEST_NULL || op == ZW_OP_REF_CAST_NULL;
+        if (op == ZW_OP_REF_TEST || op == ZW_OP_REF_TEST_NULL) {
+            fp[ip[1]] = ok;
+            return 0;
+        }
+        if (!ok) TRAP(ZWASM_TRAP_CAST_FAILURE);
+        fp[ip[1]] = v;
+        return 0;
+    }
+    case ZW_OP_ANY_CONVERT_EXTERN: { /* d ref top */
+        uint64_t v = fp[ip[2]];
+        if (v && !set_has(&s->gc, obj_of(v))) { /* a host value: boxed */
+            zw_gcobj *o = gc_alloc(s, fp + ip[3], GC_BOX_EXTERN, 0, 8);
+            if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
+            memcpy(o->data, &v, 8);
+            v = (uint64_t)(uintptr_t)o;
+        } else if (v && obj_of(v)->kind == GC_BOX_ANY) { /* an i31 that went out as an extern */
+            memcpy(&v, obj_of(v)->data, 8);
+        }
+        fp[ip[1]] = v;
+        return 0;
+    }
+    case ZW_OP_EXTERN_CONVERT_ANY: { /* d ref top */
+        uint64_t v = fp[ip[2]];
+        if (v && is_i31(v)) { /* boxed: extern values may be any host word */
+            zw_gcobj *o = gc_alloc(s, fp + ip[3], GC_BOX_ANY, 0, 8);
+            if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
+            memcpy(o->data, &v, 8);
+            v = (uint64_t)(uintptr_t)o;
+        } else if (v && obj_of(v)->kind == GC_BOX_EXTERN) {
+            memcpy(&v, obj_of(v)->data, 8);
+        }
+        fp[ip[1]] = v;
+        return 0;
+    }
+    case ZW_OP_REF_I31: /* d value */
+        fp[ip[1]] = ((uint64_t)((uint32_t)fp[ip[2]] & 0x7FFFFFFFu) << 1) | 1;
+        return 0;
+    case ZW_OP_I31_GET_S: case ZW_OP_I31_GET_U: { /* d ref */
+        uint64_t v = fp[ip[2]];
+        if (!v) TRAP(ZWASM_TRAP_NULL_I31_REFERENCE);
+        uint32_t x = (uint32_t)(v >> 1) & 0x7FFFFFFFu;
+        if (op == ZW_OP_I31_GET_S && (x & 0x40000000u)) x |= 0x80000000u;
+        fp[ip[1]] = x;
+        return 0;
+    }
+    case ZW_OP_REF_EQ: /* d a b */
+        fp[ip[1]] = fp[ip[2]] == fp[ip[3]];
+        return 0;
+    }
+    (void)slots_of;
+    return ZWASM_TRAP_UNREACHABLE;
+}
+
+/* ---- constant expressions ------------------------------------------------------------- */
+uint64_t zw_gc_const_new(zw_instance *inst, uint32_t op, uint32_t x, uint32_t n, const zw_value *args) {
+    zw_store *s = inst->store;
+    uint32_t id;
+    const zw_type *t = ctype(inst, x, &id);
+    zw_gcobj *o;
+    switch (op) {
+    case ZW_OP_STRUCT_NEW: case ZW_OP_STRUCT_NEW_DEFAULT:
+        o = gc_alloc(s, NULL, GC_STRUCT, id, t->field_off[t->nfields]);
+        if (!o) return 0;
+        t = &s->types.v.v[id];
+        if (op == ZW_OP_STRUCT_NEW)
+            for (uint32_t i = 0; i < t->nfields; i++) store_st(t->fields[i].type, o->data + t->field_off[i], args[i].slots);
+        return (uint64_t)(uintptr_t)o;
+    case ZW_OP_ARRAY_NEW: case ZW_OP_ARRAY_NEW_DEFAULT:
+        o = new_array(s, NULL, id, n, op == ZW_OP_ARRAY_NEW ? args[0].slots : NULL);
+        return (uint64_t)(uintptr_t)o;
+    case ZW_OP_ARRAY_NEW_FIXED:
+        o = new_array(s, NULL, id, n, NULL);
+        if (!o) return 0;
+        t = &s->types.v.v[id];
+        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, o->data + (size_t)i * t->elem_size, args[i].slots);
+        return (uint64_t)(uintptr_t)o;
+    }
+    return 0;
+}
+
+uint64_t zw_gc_const_convert(zw_instance *inst, uint32_t op, uint64_t v) {
+    zw_slot fp[2] = {0, v};
+    uint32_t ip[4] = {op, 0, 1, 2};
+    return zw_gc_exec(inst, op, fp, ip, NULL) ? 0 : fp[0];
+}
+
+/* ---- the API's view ------------------------------------------------------------------- */
+ZWASM_API zwasm_anyref_kind_t zwasm_anyref_kind(const void *ref) {
+    switch (zw_gc_ref_kind((uint64_t)(uintptr_t)ref)) {
+    case ZW_HT_I31: return ZWASM_ANYREF_I31;
+    case ZW_HT_STRUCT: return ZWASM_ANYREF_STRUCT;
+    case ZW_HT_ARRAY: return ZWASM_ANYREF_ARRAY;
+    case ZW_HT_EXTERN: return ZWASM_ANYREF_HOST;
+    case 0: return ZWASM_ANYREF_NULL;
+    }
+    return ZWASM_ANYREF_NULL;
+}
+
+ZWASM_API int32_t zwasm_anyref_i31(const void *ref, bool sign) {
+    uint32_t x = (uint32_t)((uintptr_t)ref >> 1) & 0x7FFFFFFFu;
+    if (sign && (x & 0x40000000u)) x |= 0x80000000u;
+    return (int32_t)x;
+}
+
+ZWASM_API void *zwasm_anyref_from_host(zwasm_store_t *s, void *host) {
+    if (!zw_store_live(s) || !host) return NULL;
+    zw_slot fp[2] = {0, (uint64_t)(uintptr_t)host};
+    uint32_t ip[4] = {ZW_OP_ANY_CONVERT_EXTERN, 0, 1, 2};
+    zw_instance none = {.store = s};
+    return zw_gc_exec(&none, ZW_OP_ANY_CONVERT_EXTERN, fp, ip, NULL) ? NULL : (void *)(uintptr_t)fp[0];
+}
+
+ZWASM_API void *zwasm_anyref_host(const void *ref) {
+    if (zwasm_anyref_kind(ref) != ZWASM_ANYREF_HOST) return NULL;
+    void *v;
+    memcpy(&v, ((const zw_gcobj *)ref)->data, sizeof v);
+    return v;
+}
