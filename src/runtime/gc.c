@@ -6,9 +6,9 @@
  * the collector.
  *
  * Values: a reference of the any hierarchy is NULL, an i31 ((v << 1) | 1),
- * or a pointer to a zw_gcobj of this store.  The collector is a
- * non-moving mark-sweep over a set of every object (open addressing on
- * the address): it runs when the bytes allocated since the last one pass
+ * or a pointer to a zw_gcobj of this store (16-byte aligned).  The
+ * collector is a non-moving mark-sweep over size-class chunks and large
+ * objects (runtime.h, zw_gcheap): it runs when the bytes allocated since the last one pass
  * the bytes that survived it (at least ZW_GC_MIN_BYTES), or when the
  * store's memory limit refuses an allocation.  Roots: every global and
  * table of the store, every instance's element segments, and the value
@@ -22,62 +22,104 @@
 #include "runtime.h"
 #include "../opcodes.h"
 
-#define ZW_GC_MIN_BYTES (4u << 20)
+#define ZW_GC_MIN_BYTES (8u << 20)
 
 enum { GC_STRUCT = 1, GC_ARRAY, GC_BOX_EXTERN, GC_BOX_ANY };
 
-/* An object: a 16-byte header, then the payload (struct fields at their
- * offsets, array elements, or a box's one value). */
+/* An object: an 8-byte header, then the payload: struct fields at their
+ * offsets, an array's length (a u32 in 8 bytes) and elements, or a box's
+ * one value.  Objects are 8-byte aligned, at least 16 bytes. */
 typedef struct zw_gcobj {
     uint32_t type_id; /* canonical type (structs, arrays) */
-    uint8_t kind;     /* GC_* */
+    uint8_t kind;     /* GC_*; 0: free */
     uint8_t mark;
     uint16_t pad;
-    uint32_t len;     /* arrays: elements */
-    uint32_t pad2;
     uint8_t data[];
 } zw_gcobj;
+_Static_assert(sizeof(zw_gcobj) == 8, "an 8-byte header");
+#define ARRAY_HDR 8u
+static inline uint32_t alen(const zw_gcobj *o) {
+    uint32_t n;
+    memcpy(&n, o->data, 4);
+    return n;
+}
+static inline uint8_t *aelems(zw_gcobj *o) { return o->data + ARRAY_HDR; }
 
 static inline bool is_i31(uint64_t v) { return v & 1; }
 static inline zw_gcobj *obj_of(uint64_t v) { return (zw_gcobj *)(uintptr_t)v; }
 
-/* ---- the object set ------------------------------------------------------------ */
-static uint32_t hash_ptr(const void *p, uint32_t mask) {
-    uint64_t x = (uint64_t)(uintptr_t)p >> 4;
-    x *= 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(x >> 32) & mask;
+/* ---- the heap ---------------------------------------------------------------------
+ * A chunk: a header, then n objects of one size (a multiple of 16).  Free
+ * objects have kind 0 and link the class's free list through their data. */
+#define CHUNK_BYTES (64u << 10)
+
+typedef struct zw_gcchunk {
+    uint32_t size;  /* bytes per object */
+    uint32_t n;     /* objects */
+    uint32_t used;  /* objects handed out since the chunk was made (bump) */
+    uint32_t live;  /* allocated objects (after the last sweep, plus since) */
+    uint64_t pad[2];
+    uint8_t objs[];
+} zw_gcchunk;
+_Static_assert(sizeof(zw_gcchunk) % 16 == 0, "objects are 16-byte aligned");
+
+static uint32_t size_class(uint64_t bytes) { return (uint32_t)((bytes + 7) / 8); }
+
+/* The chunk holding address p (binary search), or NULL. */
+static zw_gcchunk *chunk_of(const zw_gcheap *h, uintptr_t p) {
+    uint32_t lo = 0, hi = h->chunks.n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        uintptr_t c = (uintptr_t)h->chunks.v[mid];
+        if (p < c) hi = mid;
+        else if (p >= c + CHUNK_BYTES) lo = mid + 1;
+        else return h->chunks.v[mid];
+    }
+    return NULL;
 }
 
-static bool set_has(const zw_gcheap *h, const void *p) {
-    if (!h->cap || !p) return false;
-    uint32_t mask = h->cap - 1;
-    for (uint32_t i = hash_ptr(p, mask); h->objs[i]; i = (i + 1) & mask)
-        if (h->objs[i] == p) return true;
+static bool big_has(const zw_gcheap *h, uintptr_t p) {
+    uint32_t lo = 0, hi = h->big.n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        uintptr_t b = (uintptr_t)h->big.v[mid];
+        if (p == b) return true;
+        if (p < b) hi = mid;
+        else lo = mid + 1;
+    }
     return false;
 }
 
-static void set_put(void **objs, uint32_t cap, void *p) {
-    uint32_t mask = cap - 1, i = hash_ptr(p, mask);
-    while (objs[i]) i = (i + 1) & mask;
-    objs[i] = p;
+static bool is_object(const zw_gcheap *h, const void *ptr) {
+    uintptr_t p = (uintptr_t)ptr;
+    if (!p || (p & 7) || p < h->lo || p >= h->hi) return false;
+    zw_gcchunk *c = chunk_of(h, p);
+    if (!c) return big_has(h, p);
+    uintptr_t base = (uintptr_t)c->objs;
+    if (p < base || (p - base) % c->size || (p - base) / c->size >= c->used) return false;
+    return ((const zw_gcobj *)ptr)->kind != 0;
 }
 
-static bool set_grow(zw_store *s, uint32_t want) {
-    zw_gcheap *h = &s->gc;
-    uint32_t cap = h->cap ? h->cap : 1024;
-    while ((uint64_t)want * 2 > cap) cap *= 2;
-    if (cap == h->cap) return true;
-    void **objs = zw_calloc(s->al, cap, sizeof *objs);
-    if (!objs) return false;
-    for (uint32_t i = 0; i < h->cap; i++)
-        if (h->objs[i]) set_put(objs, cap, h->objs[i]);
-    zw_free(s->al, h->objs);
-    h->objs = objs;
-    h->cap = cap;
-    return true;
-}
+bool zw_gc_is_object(const zw_store *s, const void *p) { return is_object(&s->gc, p); }
 
-bool zw_gc_is_object(const zw_store *s, const void *p) { return set_has(&s->gc, p); }
+/* Insert p into the sorted vector v (of pointers). */
+#define SORTED_INSERT(al, vec, p, ok)                                                   \
+    do {                                                                                \
+        (ok) = ZW_VEC_PUSH(al, vec, p);                                                 \
+        if (ok) {                                                                       \
+            uint32_t i_ = (vec)->n - 1;                                                 \
+            while (i_ > 0 && (uintptr_t)(vec)->v[i_ - 1] > (uintptr_t)(p)) {            \
+                (vec)->v[i_] = (vec)->v[i_ - 1];                                        \
+                i_--;                                                                   \
+            }                                                                           \
+            (vec)->v[i_] = (p);                                                         \
+        }                                                                               \
+    } while (0)
+
+static void bounds_add(zw_gcheap *h, uintptr_t a, uintptr_t end) {
+    if (!h->lo || a < h->lo) h->lo = a;
+    if (end > h->hi) h->hi = end;
+}
 
 /* ---- marking ---------------------------------------------------------------------- */
 typedef struct marker {
@@ -86,12 +128,20 @@ typedef struct marker {
     bool oom;
 } marker;
 
-static void mark_value(marker *mk, uint64_t v) {
-    if (!v || is_i31(v) || !set_has(&mk->s->gc, obj_of(v))) return;
+/* A reference held by an object: null, an i31 or an object. */
+static void mark_ref(marker *mk, uint64_t v) {
+    if (!v || is_i31(v)) return;
     zw_gcobj *o = obj_of(v);
     if (o->mark) return;
     o->mark = 1;
     if (!ZW_VEC_PUSH(mk->s->al, &mk->stack, o)) mk->oom = true;
+}
+
+/* A word that may be a reference (a root): checked against the heap.
+ * References to functions and host values held by globals and tables
+ * are words of the same kind. */
+static void mark_value(marker *mk, uint64_t v) {
+    if (v && !is_i31(v) && is_object(&mk->s->gc, obj_of(v))) mark_ref(mk, v);
 }
 
 /* The references inside o. */
@@ -101,29 +151,25 @@ static void mark_children(marker *mk, zw_gcobj *o) {
     case GC_STRUCT: {
         const zw_type *t = &types[o->type_id];
         for (uint32_t i = 0; i < t->nfields; i++)
-            if (zw_is_ref(t->fields[i].type)) {
+            if (zw_is_ref(t->fields[i].type) && zw_heap_top(types, zw_ref_heap(t->fields[i].type)) == ZW_HT_ANY) {
                 uint64_t v;
                 memcpy(&v, o->data + t->field_off[i], 8);
-                mark_value(mk, v);
+                mark_ref(mk, v);
             }
         break;
     }
     case GC_ARRAY: {
         const zw_type *t = &types[o->type_id];
-        if (!zw_is_ref(t->fields[0].type)) break;
-        for (uint32_t i = 0; i < o->len; i++) {
+        if (!zw_is_ref(t->fields[0].type) || zw_heap_top(types, zw_ref_heap(t->fields[0].type)) != ZW_HT_ANY) break;
+        for (uint32_t i = 0, n = alen(o); i < n; i++) {
             uint64_t v;
-            memcpy(&v, o->data + (size_t)i * 8, 8);
-            mark_value(mk, v);
+            memcpy(&v, aelems(o) + (size_t)i * 8, 8);
+            mark_ref(mk, v);
         }
         break;
     }
-    case GC_BOX_ANY: {
-        uint64_t v;
-        memcpy(&v, o->data, 8);
-        mark_value(mk, v);
+    case GC_BOX_ANY: /* an i31 */
         break;
-    }
     }
 }
 
@@ -159,6 +205,58 @@ static void mark_store_roots(marker *mk) {
     }
 }
 
+/* Free every unmarked object, unmark the rest, rebuild the free lists;
+ * chunks left empty go back to the allocator. */
+static void sweep(zw_store *s) {
+    zw_gcheap *h = &s->gc;
+    uint64_t live = 0;
+    memset(h->free, 0, sizeof h->free);
+    memset(h->fresh, 0, sizeof h->fresh);
+    uint32_t keep = 0;
+    for (uint32_t i = 0; i < h->chunks.n; i++) {
+        zw_gcchunk *c = h->chunks.v[i];
+        uint32_t cls = c->size / 8, nlive = 0;
+        void *list = h->free[cls];
+        for (uint32_t k = 0; k < c->used; k++) {
+            zw_gcobj *o = (zw_gcobj *)(c->objs + (size_t)k * c->size);
+            if (o->kind && o->mark) {
+                o->mark = 0;
+                nlive++;
+                continue;
+            }
+            o->kind = 0;
+            memcpy(o->data, &list, sizeof list);
+            list = o;
+        }
+        if (!nlive) { /* empty: give it back */
+            zw_store_release(s, CHUNK_BYTES);
+            zw_free(s->al, c);
+            continue;
+        }
+        h->free[cls] = list;
+        c->live = nlive;
+        live += (uint64_t)nlive * c->size;
+        h->chunks.v[keep++] = c;
+    }
+    h->chunks.n = keep;
+    uint32_t bk = 0;
+    for (uint32_t i = 0; i < h->big.n; i++) {
+        zw_gcobj *o = h->big.v[i];
+        if (o->mark) {
+            o->mark = 0;
+            live += zw_gc_object_size(s, o);
+            h->big.v[bk++] = o;
+        } else {
+            zw_store_release(s, zw_gc_object_size(s, o));
+            zw_free(s->al, o);
+        }
+    }
+    h->big.n = bk;
+    /* the free lists were rebuilt from scratch: objects freed earlier but
+     * not reused are in them again (the walk saw them as kind 0) */
+    h->live_bytes = live;
+}
+
 /* Collect: roots, then everything they reach; unmarked objects are freed.
  * top: the end of the value stack in use (the running frame's end). */
 static void collect(zw_store *s, const zw_slot *top) {
@@ -170,35 +268,14 @@ static void collect(zw_store *s, const zw_slot *top) {
     while (mk.stack.n) mark_children(&mk, mk.stack.v[--mk.stack.n]);
     ZW_VEC_FREE(s->al, &mk.stack);
     if (mk.oom) { /* could not trace everything: free nothing this time */
-        for (uint32_t i = 0; i < h->cap; i++)
-            if (h->objs[i]) ((zw_gcobj *)h->objs[i])->mark = 0;
+        for (uint32_t i = 0; i < h->chunks.n; i++) {
+            zw_gcchunk *c = h->chunks.v[i];
+            for (uint32_t k = 0; k < c->used; k++) ((zw_gcobj *)(c->objs + (size_t)k * c->size))->mark = 0;
+        }
+        for (uint32_t i = 0; i < h->big.n; i++) ((zw_gcobj *)h->big.v[i])->mark = 0;
         return;
     }
-    /* sweep, rebuilding the set with the survivors */
-    uint64_t live = 0;
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < h->cap; i++) {
-        zw_gcobj *o = h->objs[i];
-        if (!o) continue;
-        if (o->mark) {
-            o->mark = 0;
-            n++;
-            continue;
-        }
-        h->objs[i] = NULL;
-        uint64_t sz = zw_gc_object_size(s, o);
-        zw_store_release(s, sz);
-        zw_free(s->al, o);
-    }
-    for (uint32_t i = 0; i < h->cap; i++) { /* rehash: removals broke probe chains */
-        zw_gcobj *o = h->objs[i];
-        if (!o) continue;
-        h->objs[i] = NULL;
-        set_put(h->objs, h->cap, o);
-        live += zw_gc_object_size(s, o);
-    }
-    h->count = n;
-    h->live_bytes = live;
+    sweep(s);
     h->since = 0;
     h->collections++;
 }
@@ -210,44 +287,90 @@ uint64_t zw_gc_object_size(const zw_store *s, const void *p) {
         const zw_type *t = &s->types.v.v[o->type_id];
         return sizeof *o + t->field_off[t->nfields];
     }
-    case GC_ARRAY: return sizeof *o + (uint64_t)o->len * s->types.v.v[o->type_id].elem_size;
+    case GC_ARRAY: return sizeof *o + ARRAY_HDR + (uint64_t)alen(o) * s->types.v.v[o->type_id].elem_size;
     default: return sizeof *o + 8;
     }
 }
 
 void zw_gc_collect(zw_store *s, const zw_slot *top) { collect(s, top); }
 
-/* A zeroed object of `bytes` payload; NULL when the store's limit or the
- * allocator refuse (after collecting). */
-static zw_gcobj *gc_alloc(zw_store *s, const zw_slot *top, uint8_t kind, uint32_t type_id, uint64_t payload) {
+/* A zeroed block of `sz` bytes (a multiple of 16) from the size classes;
+ * NULL when the store's limit or the allocator refuse. */
+static zw_gcobj *small_alloc(zw_store *s, uint64_t sz) {
     zw_gcheap *h = &s->gc;
-    uint64_t sz = sizeof(zw_gcobj) + payload;
+    uint32_t cls = size_class(sz);
+    zw_gcobj *o = h->free[cls];
+    if (o) {
+        memcpy(&h->free[cls], o->data, sizeof(void *));
+        return o;
+    }
+    zw_gcchunk *c = h->fresh[cls];
+    if (!c || c->used == c->n) {
+        if (!zw_store_charge(s, CHUNK_BYTES)) return NULL;
+        c = zw_malloc(s->al, CHUNK_BYTES);
+        bool ok = c != NULL;
+        if (ok) SORTED_INSERT(s->al, &h->chunks, c, ok);
+        if (!ok) {
+            zw_free(s->al, c);
+            zw_store_release(s, CHUNK_BYTES);
+            return NULL;
+        }
+        c->size = cls * 8;
+        c->n = (uint32_t)((CHUNK_BYTES - sizeof *c) / c->size);
+        c->used = c->live = 0;
+        bounds_add(h, (uintptr_t)c, (uintptr_t)c + CHUNK_BYTES);
+        h->fresh[cls] = c;
+    }
+    return (zw_gcobj *)(c->objs + (size_t)c->used++ * c->size);
+}
+
+/* An object of `payload` bytes, zeroed when `zero` (else the caller
+ * writes all of it); NULL when the store's limit or the allocator refuse
+ * (after collecting). */
+static zw_gcobj *gc_alloc_z(zw_store *s, const zw_slot *top, uint8_t kind, uint32_t type_id, uint64_t payload,
+                            bool zero) {
+    zw_gcheap *h = &s->gc;
     if (payload > ((uint64_t)1 << 40)) return NULL;
+    uint64_t sz = (sizeof(zw_gcobj) + payload + 7) & ~(uint64_t)7;
+    if (sz < 16) sz = 16; /* room for the free list's link */
     uint64_t trigger = h->live_bytes > ZW_GC_MIN_BYTES ? h->live_bytes : ZW_GC_MIN_BYTES;
     if (!h->no_collect && h->since + sz > trigger) collect(s, top);
-    if (!zw_store_charge(s, sz)) {
-        if (h->no_collect) return NULL;
-        collect(s, top);
-        if (!zw_store_charge(s, sz)) return NULL;
-    }
     zw_gcobj *o = NULL;
-    if (set_grow(s, h->count + 1)) o = zw_calloc(s->al, 1, (size_t)sz);
-    if (!o) {
-        zw_store_release(s, sz);
-        return NULL;
+    for (int attempt = 0; attempt < 2 && !o; attempt++) {
+        if (attempt && (h->no_collect || (collect(s, top), false))) break;
+        if (sz <= ZW_GC_SMALL) {
+            o = small_alloc(s, sz);
+        } else if (zw_store_charge(s, sz)) {
+            o = zw_calloc(s->al, 1, (size_t)sz);
+            bool ok = o != NULL;
+            if (ok) SORTED_INSERT(s->al, &h->big, (void *)o, ok);
+            if (!ok) {
+                zw_free(s->al, o);
+                o = NULL;
+                zw_store_release(s, sz);
+            } else {
+                bounds_add(h, (uintptr_t)o, (uintptr_t)o + (uintptr_t)sz);
+            }
+        }
     }
+    if (!o) return NULL;
+    memset(o, 0, zero ? (size_t)sz : sizeof *o);
     o->kind = kind;
     o->type_id = type_id;
-    set_put(h->objs, h->cap, o);
-    h->count++;
     h->since += sz;
     return o;
 }
 
+static zw_gcobj *gc_alloc(zw_store *s, const zw_slot *top, uint8_t kind, uint32_t type_id, uint64_t payload) {
+    return gc_alloc_z(s, top, kind, type_id, payload, true);
+}
+
 void zw_gc_free_all(zw_store *s) {
     zw_gcheap *h = &s->gc;
-    for (uint32_t i = 0; i < h->cap; i++) zw_free(s->al, h->objs[i]);
-    zw_free(s->al, h->objs);
+    for (uint32_t i = 0; i < h->chunks.n; i++) zw_free(s->al, h->chunks.v[i]);
+    for (uint32_t i = 0; i < h->big.n; i++) zw_free(s->al, h->big.v[i]);
+    ZW_VEC_FREE(s->al, &h->chunks);
+    ZW_VEC_FREE(s->al, &h->big);
     memset(h, 0, sizeof *h);
 }
 
@@ -342,12 +465,12 @@ static uint32_t slots_of(zw_valtype t) { return zw_slots(zw_unpacked(t)); }
 /* An array of type id with n elements, each from `init` (NULL: zero). */
 static zw_gcobj *new_array(zw_store *s, const zw_slot *top, uint32_t id, uint32_t n, const zw_slot *init) {
     const zw_type *t = &s->types.v.v[id];
-    zw_gcobj *o = gc_alloc(s, top, GC_ARRAY, id, (uint64_t)n * t->elem_size);
+    zw_gcobj *o = gc_alloc_z(s, top, GC_ARRAY, id, ARRAY_HDR + (uint64_t)n * t->elem_size, !init);
     if (!o) return NULL;
     t = &s->types.v.v[id];
-    o->len = n;
+    memcpy(o->data, &n, 4);
     if (init)
-        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, o->data + (size_t)i * t->elem_size, init);
+        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, aelems(o) + (size_t)i * t->elem_size, init);
     return o;
 }
 
@@ -361,7 +484,7 @@ static bool burn(uint64_t *fuel, uint64_t n) {
 }
 
 /* Elements [off, off+n) of a, checked. */
-static bool in_bounds(const zw_gcobj *a, uint64_t off, uint64_t n) { return off <= a->len && n <= a->len - off; }
+static bool in_bounds(const zw_gcobj *a, uint64_t off, uint64_t n) { return off <= alen(a) && n <= alen(a) - off; }
 
 uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t *ip, uint64_t *fuel) {
     zw_store *s = inst->store;
@@ -372,7 +495,8 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
     case ZW_OP_STRUCT_NEW: case ZW_OP_STRUCT_NEW_DEFAULT: { /* d type top [n src...] */
         t = ctype(inst, ip[2], &id);
         const zw_slot *top = fp + ip[3];
-        zw_gcobj *o = gc_alloc(s, top, GC_STRUCT, id, t->field_off[t->nfields]);
+        /* struct.new writes every field; the padding between stays unread */
+        zw_gcobj *o = gc_alloc_z(s, top, GC_STRUCT, id, t->field_off[t->nfields], op == ZW_OP_STRUCT_NEW_DEFAULT);
         if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
         t = &s->types.v.v[id];
         if (op == ZW_OP_STRUCT_NEW)
@@ -410,7 +534,7 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
         zw_gcobj *o = new_array(s, fp + ip[3], id, n, NULL);
         if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
         t = &s->types.v.v[id];
-        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, o->data + (size_t)i * t->elem_size, fp + ip[5 + i]);
+        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, aelems(o) + (size_t)i * t->elem_size, fp + ip[5 + i]);
         fp[ip[1]] = (uint64_t)(uintptr_t)o;
         return 0;
     }
@@ -428,11 +552,11 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
         zw_gcobj *o = new_array(s, fp + ip[6], id, n, NULL);
         if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
         if (op == ZW_OP_ARRAY_NEW_DATA) {
-            if (n) memcpy(o->data, m->datas[seg].bytes + off, (size_t)n * es);
+            if (n) memcpy(aelems(o), m->datas[seg].bytes + off, (size_t)n * es);
         } else {
             for (uint32_t i = 0; i < n; i++) {
                 uint64_t v = (uint64_t)(uintptr_t)inst->elem_refs[seg][off + i];
-                memcpy(o->data + (size_t)i * 8, &v, 8);
+                memcpy(aelems(o) + (size_t)i * 8, &v, 8);
             }
         }
         fp[ip[1]] = (uint64_t)(uintptr_t)o;
@@ -443,9 +567,9 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
         if (!r) TRAP(ZWASM_TRAP_NULL_ARRAY_REFERENCE);
         zw_gcobj *a = obj_of(r);
         uint32_t i = (uint32_t)fp[ip[3]];
-        if (i >= a->len) TRAP(ZWASM_TRAP_ARRAY_OOB);
+        if (i >= alen(a)) TRAP(ZWASM_TRAP_ARRAY_OOB);
         t = &s->types.v.v[a->type_id];
-        get_st(t->fields[0].type, a->data + (size_t)i * t->elem_size, op == ZW_OP_ARRAY_GET_S, fp + ip[1]);
+        get_st(t->fields[0].type, aelems(a) + (size_t)i * t->elem_size, op == ZW_OP_ARRAY_GET_S, fp + ip[1]);
         return 0;
     }
     case ZW_OP_ARRAY_SET: { /* ref idx value type */
@@ -453,15 +577,15 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
         if (!r) TRAP(ZWASM_TRAP_NULL_ARRAY_REFERENCE);
         zw_gcobj *a = obj_of(r);
         uint32_t i = (uint32_t)fp[ip[2]];
-        if (i >= a->len) TRAP(ZWASM_TRAP_ARRAY_OOB);
+        if (i >= alen(a)) TRAP(ZWASM_TRAP_ARRAY_OOB);
         t = &s->types.v.v[a->type_id];
-        store_st(t->fields[0].type, a->data + (size_t)i * t->elem_size, fp + ip[3]);
+        store_st(t->fields[0].type, aelems(a) + (size_t)i * t->elem_size, fp + ip[3]);
         return 0;
     }
     case ZW_OP_ARRAY_LEN: { /* d ref */
         uint64_t r = fp[ip[2]];
         if (!r) TRAP(ZWASM_TRAP_NULL_ARRAY_REFERENCE);
-        fp[ip[1]] = obj_of(r)->len;
+        fp[ip[1]] = alen(obj_of(r));
         return 0;
     }
     case ZW_OP_ARRAY_FILL: { /* ref off value n type */
@@ -472,7 +596,7 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
         if (!in_bounds(a, off, n)) TRAP(ZWASM_TRAP_ARRAY_OOB);
         if (!burn(fuel, n)) TRAP(ZWASM_TRAP_OUT_OF_FUEL);
         t = &s->types.v.v[a->type_id];
-        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, a->data + (size_t)(off + i) * t->elem_size, fp + ip[3]);
+        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, aelems(a) + (size_t)(off + i) * t->elem_size, fp + ip[3]);
         return 0;
     }
     case ZW_OP_ARRAY_COPY: { /* dst doff src soff n dtype stype */
@@ -483,7 +607,7 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
         if (!in_bounds(d, doff, n) || !in_bounds(sa, soff, n)) TRAP(ZWASM_TRAP_ARRAY_OOB);
         if (!burn(fuel, n)) TRAP(ZWASM_TRAP_OUT_OF_FUEL);
         uint32_t es = s->types.v.v[d->type_id].elem_size;
-        if (n) memmove(d->data + (size_t)doff * es, sa->data + (size_t)soff * es, (size_t)n * es);
+        if (n) memmove(aelems(d) + (size_t)doff * es, aelems(sa) + (size_t)soff * es, (size_t)n * es);
         return 0;
     }
     case ZW_OP_ARRAY_INIT_DATA: case ZW_OP_ARRAY_INIT_ELEM: { /* ref doff soff n type seg */
@@ -501,11 +625,11 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
         }
         if (!burn(fuel, n)) TRAP(ZWASM_TRAP_OUT_OF_FUEL);
         if (op == ZW_OP_ARRAY_INIT_DATA) {
-            if (n) memcpy(a->data + doff * es, m->datas[seg].bytes + soff, (size_t)(n * es));
+            if (n) memcpy(aelems(a) + doff * es, m->datas[seg].bytes + soff, (size_t)(n * es));
         } else {
             for (uint32_t i = 0; i < n; i++) {
                 uint64_t v = (uint64_t)(uintptr_t)inst->elem_refs[seg][soff + i];
-                memcpy(a->data + (size_t)(doff + i) * 8, &v, 8);
+                memcpy(aelems(a) + (size_t)(doff + i) * 8, &v, 8);
             }
         }
         return 0;
@@ -525,7 +649,7 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
     }
     case ZW_OP_ANY_CONVERT_EXTERN: { /* d ref top */
         uint64_t v = fp[ip[2]];
-        if (v && !set_has(&s->gc, obj_of(v))) { /* a host value: boxed */
+        if (v && !is_object(&s->gc, obj_of(v))) { /* a host value: boxed */
             zw_gcobj *o = gc_alloc(s, fp + ip[3], GC_BOX_EXTERN, 0, 8);
             if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
             memcpy(o->data, &v, 8);
@@ -589,7 +713,7 @@ uint64_t zw_gc_const_new(zw_instance *inst, uint32_t op, uint32_t x, uint32_t n,
         o = new_array(s, NULL, id, n, NULL);
         if (!o) return 0;
         t = &s->types.v.v[id];
-        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, o->data + (size_t)i * t->elem_size, args[i].slots);
+        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, aelems(o) + (size_t)i * t->elem_size, args[i].slots);
         return (uint64_t)(uintptr_t)o;
     }
     return 0;

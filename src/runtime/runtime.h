@@ -151,13 +151,20 @@ typedef enum zw_objkind {
     ZW_OBJ_FUNC = 1, ZW_OBJ_MEMORY, ZW_OBJ_TABLE, ZW_OBJ_GLOBAL, ZW_OBJ_INSTANCE,
 } zw_objkind;
 
-/* The store's GC heap (gc.c): the set of its objects (open addressing on
- * the address), what survived the last collection, what was allocated
- * since. */
+/* The store's GC heap (gc.c): objects of up to ZW_GC_SMALL bytes live in
+ * chunks of one size class each (a free list per class); larger ones are
+ * allocated one by one.  Chunks are kept sorted by address, so "is this
+ * word an object" is a binary search. */
+#define ZW_GC_SMALL 2048u
+#define ZW_GC_CLASSES (ZW_GC_SMALL / 16)
+struct zw_gcchunk;
 typedef struct zw_gcheap {
-    void **objs;
-    uint32_t cap, count;
-    uint64_t live_bytes, since;
+    ZW_VEC(struct zw_gcchunk *) chunks; /* sorted by address */
+    ZW_VEC(void *) big;                 /* large objects, sorted by address */
+    void *free[ZW_GC_CLASSES + 1];      /* per size class (16-byte units) */
+    struct zw_gcchunk *fresh[ZW_GC_CLASSES + 1]; /* a chunk being filled per class */
+    uintptr_t lo, hi;                   /* bounds of every chunk and large object */
+    uint64_t live_bytes, since;         /* bytes that survived the last collection; allocated since */
     uint64_t collections;
     uint32_t no_collect; /* > 0: allocations may not collect (constant expressions) */
 } zw_gcheap;

@@ -1,0 +1,27 @@
+;; A state machine whose states are functions that pass control with tail
+;; calls (a lexer-like automaton over a pseudo-random byte stream).
+;; run(n) steps n times and returns a checksum of the states visited.
+(module
+  (func $next (param $x i32) (result i32)
+    (i32.add (i32.mul (local.get $x) (i32.const 1103515245)) (i32.const 12345)))
+  (func $s0 (param $n i32) (param $x i32) (param $acc i32) (result i32)
+    (if (i32.eqz (local.get $n)) (then (return (local.get $acc))))
+    (local.set $x (call $next (local.get $x)))
+    (if (result i32) (i32.and (i32.shr_u (local.get $x) (i32.const 16)) (i32.const 1))
+      (then (return_call $s1 (i32.sub (local.get $n) (i32.const 1)) (local.get $x) (i32.add (local.get $acc) (i32.const 1))))
+      (else (return_call $s2 (i32.sub (local.get $n) (i32.const 1)) (local.get $x) (i32.add (local.get $acc) (i32.const 3))))))
+  (func $s1 (param $n i32) (param $x i32) (param $acc i32) (result i32)
+    (if (i32.eqz (local.get $n)) (then (return (local.get $acc))))
+    (local.set $x (call $next (local.get $x)))
+    (if (result i32) (i32.and (i32.shr_u (local.get $x) (i32.const 17)) (i32.const 1))
+      (then (return_call $s0 (i32.sub (local.get $n) (i32.const 1)) (local.get $x) (i32.xor (local.get $acc) (i32.const 5))))
+      (else (return_call $s2 (i32.sub (local.get $n) (i32.const 1)) (local.get $x) (i32.add (local.get $acc) (i32.const 7))))))
+  (func $s2 (param $n i32) (param $x i32) (param $acc i32) (result i32)
+    (if (i32.eqz (local.get $n)) (then (return (local.get $acc))))
+    (local.set $x (call $next (local.get $x)))
+    (if (result i32) (i32.and (i32.shr_u (local.get $x) (i32.const 18)) (i32.const 1))
+      (then (return_call $s0 (i32.sub (local.get $n) (i32.const 1)) (local.get $x) (i32.mul (local.get $acc) (i32.const 3))))
+      (else (return_call $s1 (i32.sub (local.get $n) (i32.const 1)) (local.get $x) (i32.sub (local.get $acc) (i32.const 1))))))
+  (func (export "run") (param $n i32) (result i32)
+    (return_call $s0 (local.get $n) (i32.const 1) (i32.const 0)))
+)
