@@ -376,6 +376,19 @@ ZWASM_API zwasm_result_t zwasm_store_set_limits(zwasm_store_t *store,
 ZWASM_API void zwasm_store_get_limits(const zwasm_store_t *store, zwasm_store_limits_t *out);
 /* Bytes of linear memory and table storage the store holds now. */
 ZWASM_API uint64_t zwasm_store_memory_used(const zwasm_store_t *store);
+
+/* The GC heap of a store (structs and arrays): collections so far, their
+ * longest and total pause, what survived the last one, what the heap holds
+ * now (its chunks and large objects, charged to memory_bytes). */
+typedef struct zwasm_gc_stats {
+    uint64_t collections;
+    uint64_t max_pause_ns, total_pause_ns;
+    uint64_t live_bytes, heap_bytes;
+} zwasm_gc_stats_t;
+ZWASM_API void zwasm_store_gc_stats(const zwasm_store_t *store, zwasm_gc_stats_t *out);
+/* Collect now.  Only between calls: false (nothing done) while wasm code
+ * of the store runs. */
+ZWASM_API bool zwasm_store_gc(zwasm_store_t *store);
 /* Fuel left; false (and *fuel = 0) when the engine does not burn fuel. */
 ZWASM_API bool zwasm_store_get_fuel(const zwasm_store_t *store, uint64_t *fuel);
 /* Set the fuel left; ZWASM_ERR_ARG when the engine does not burn fuel. */

@@ -19,6 +19,8 @@
  * keep it alive, never free one in use.  (Precise stack maps from the
  * typed IR are the next step: docs/ir.md.)
  */
+#include <time.h>
+
 #include "runtime.h"
 #include "../opcodes.h"
 
@@ -230,6 +232,7 @@ static void sweep(zw_store *s) {
         }
         if (!nlive) { /* empty: give it back */
             zw_store_release(s, CHUNK_BYTES);
+            h->heap_bytes -= CHUNK_BYTES;
             zw_free(s->al, c);
             continue;
         }
@@ -247,7 +250,9 @@ static void sweep(zw_store *s) {
             live += zw_gc_object_size(s, o);
             h->big.v[bk++] = o;
         } else {
-            zw_store_release(s, zw_gc_object_size(s, o));
+            uint64_t sz = zw_gc_object_size(s, o);
+            zw_store_release(s, sz);
+            h->heap_bytes -= sz;
             zw_free(s->al, o);
         }
     }
@@ -259,8 +264,15 @@ static void sweep(zw_store *s) {
 
 /* Collect: roots, then everything they reach; unmarked objects are freed.
  * top: the end of the value stack in use (the running frame's end). */
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void collect(zw_store *s, const zw_slot *top) {
     zw_gcheap *h = &s->gc;
+    uint64_t t0 = now_ns();
     marker mk = {s, {0}, false};
     mark_store_roots(&mk);
     if (top && s->exec.stack)
@@ -278,6 +290,32 @@ static void collect(zw_store *s, const zw_slot *top) {
     sweep(s);
     h->since = 0;
     h->collections++;
+    uint64_t dt = now_ns() - t0;
+    h->total_pause_ns += dt;
+    if (dt > h->max_pause_ns) h->max_pause_ns = dt;
+}
+
+ZWASM_API void zwasm_store_gc_stats(const zwasm_store_t *s, zwasm_gc_stats_t *out) {
+    if (!out) return;
+    memset(out, 0, sizeof *out);
+    if (!zw_store_live(s)) return;
+    out->collections = s->gc.collections;
+    out->max_pause_ns = s->gc.max_pause_ns;
+    out->total_pause_ns = s->gc.total_pause_ns;
+    out->live_bytes = s->gc.live_bytes;
+    out->heap_bytes = s->gc.heap_bytes;
+}
+
+ZWASM_API bool zwasm_store_gc(zwasm_store_t *s) {
+    if (!zw_store_live(s) || s->exec.nest) return false;
+    collect(s, NULL);
+    return true;
+}
+
+/* Bytes an object takes (as gc_alloc rounds them). */
+static uint64_t rounded(uint64_t payload) {
+    uint64_t sz = (sizeof(zw_gcobj) + payload + 7) & ~(uint64_t)7;
+    return sz < 16 ? 16 : sz;
 }
 
 uint64_t zw_gc_object_size(const zw_store *s, const void *p) {
@@ -285,10 +323,10 @@ uint64_t zw_gc_object_size(const zw_store *s, const void *p) {
     switch (o->kind) {
     case GC_STRUCT: {
         const zw_type *t = &s->types.v.v[o->type_id];
-        return sizeof *o + t->field_off[t->nfields];
+        return rounded(t->field_off[t->nfields]);
     }
-    case GC_ARRAY: return sizeof *o + ARRAY_HDR + (uint64_t)alen(o) * s->types.v.v[o->type_id].elem_size;
-    default: return sizeof *o + 8;
+    case GC_ARRAY: return rounded(ARRAY_HDR + (uint64_t)alen(o) * s->types.v.v[o->type_id].elem_size);
+    default: return rounded(8);
     }
 }
 
@@ -315,6 +353,7 @@ static zw_gcobj *small_alloc(zw_store *s, uint64_t sz) {
             zw_store_release(s, CHUNK_BYTES);
             return NULL;
         }
+        h->heap_bytes += CHUNK_BYTES;
         c->size = cls * 8;
         c->n = (uint32_t)((CHUNK_BYTES - sizeof *c) / c->size);
         c->used = c->live = 0;
@@ -331,8 +370,7 @@ static zw_gcobj *gc_alloc_z(zw_store *s, const zw_slot *top, uint8_t kind, uint3
                             bool zero) {
     zw_gcheap *h = &s->gc;
     if (payload > ((uint64_t)1 << 40)) return NULL;
-    uint64_t sz = (sizeof(zw_gcobj) + payload + 7) & ~(uint64_t)7;
-    if (sz < 16) sz = 16; /* room for the free list's link */
+    uint64_t sz = rounded(payload); /* 16 at least: room for the free list's link */
     uint64_t trigger = h->live_bytes > ZW_GC_MIN_BYTES ? h->live_bytes : ZW_GC_MIN_BYTES;
     if (!h->no_collect && h->since + sz > trigger) collect(s, top);
     zw_gcobj *o = NULL;
@@ -350,6 +388,7 @@ static zw_gcobj *gc_alloc_z(zw_store *s, const zw_slot *top, uint8_t kind, uint3
                 zw_store_release(s, sz);
             } else {
                 bounds_add(h, (uintptr_t)o, (uintptr_t)o + (uintptr_t)sz);
+                h->heap_bytes += sz;
             }
         }
     }

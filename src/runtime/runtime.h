@@ -165,7 +165,8 @@ typedef struct zw_gcheap {
     struct zw_gcchunk *fresh[ZW_GC_CLASSES + 1]; /* a chunk being filled per class */
     uintptr_t lo, hi;                   /* bounds of every chunk and large object */
     uint64_t live_bytes, since;         /* bytes that survived the last collection; allocated since */
-    uint64_t collections;
+    uint64_t collections, max_pause_ns, total_pause_ns;
+    uint64_t heap_bytes;  /* chunks and large objects */
     uint32_t no_collect; /* > 0: allocations may not collect (constant expressions) */
 } zw_gcheap;
 

@@ -11,7 +11,7 @@
 bool zw_valkind_ok(uint32_t k) {
     switch (k) {
     case ZW_I32: case ZW_I64: case ZW_F32: case ZW_F64: case ZW_V128:
-    case ZW_FUNCREF: case ZW_EXTERNREF:
+    case ZWASM_FUNCREF: case ZWASM_EXTERNREF: case ZWASM_ANYREF: case ZWASM_EXNREF:
         return true;
     }
     return false;
