@@ -449,6 +449,14 @@ bool zw_heap_sub(const zw_type *types, uint32_t a, uint32_t b);
 bool zw_valtype_sub(const zw_type *types, zw_valtype a, zw_valtype b);
 bool zw_valtype_eq(const zw_type *types, zw_valtype a, zw_valtype b);
 bool zw_comp_sub(const zw_type *types, const zw_type *a, const zw_type *b);
+/* The offset of field f in a GC object's payload of struct type t (fields
+ * at their natural alignment, in order); f == nfields: the payload's size. */
+uint32_t zw_struct_field_offset(const zw_type *t, uint32_t f);
+/* The layout of GC objects (runtime/gc.c), for compiled code: an 8-byte
+ * header; a struct's fields from ZW_GC_PAYLOAD; an array's u32 length at
+ * ZW_GC_PAYLOAD and its elements from ZW_GC_ELEMS. */
+#define ZW_GC_PAYLOAD 8
+#define ZW_GC_ELEMS 16
 /* The top of ht's hierarchy: ZW_HT_FUNC, ZW_HT_EXTERN, ZW_HT_EXN or ZW_HT_ANY. */
 uint32_t zw_heap_top(const zw_type *types, uint32_t ht);
 

@@ -168,14 +168,7 @@ bool zw_typetab_add_group(zw_typetab *tab, const zw_alloc *al, const zw_type *ty
          * alignment, in order; an array's element size */
         if (t.kind == ZW_COMP_STRUCT) {
             t.field_off = zw_calloc(al, t.nfields + 1, sizeof *t.field_off);
-            uint32_t off = 0;
-            for (uint32_t i = 0; t.field_off && i < t.nfields; i++) {
-                uint32_t sz = zw_storage_size(t.fields[i].type);
-                off = (off + sz - 1) / sz * sz;
-                t.field_off[i] = off;
-                off += sz;
-            }
-            if (t.field_off) t.field_off[t.nfields] = off;
+            for (uint32_t i = 0; t.field_off && i <= t.nfields; i++) t.field_off[i] = zw_struct_field_offset(&t, i);
         } else if (t.kind == ZW_COMP_ARRAY) {
             t.elem_size = zw_storage_size(t.fields[0].type);
         }
@@ -219,6 +212,17 @@ void zw_typetab_free(zw_typetab *tab, const zw_alloc *al) {
     ZW_VEC_FREE(al, &tab->v);
     zw_free(al, tab->index);
     memset(tab, 0, sizeof *tab);
+}
+
+uint32_t zw_struct_field_offset(const zw_type *t, uint32_t f) {
+    uint32_t off = 0;
+    for (uint32_t i = 0; i < t->nfields; i++) {
+        uint32_t sz = zw_storage_size(t->fields[i].type);
+        off = (off + sz - 1) / sz * sz;
+        if (i == f) return off;
+        off += sz;
+    }
+    return off;
 }
 
 /* ---- subtyping ------------------------------------------------------------------ */

@@ -74,6 +74,7 @@ typedef enum {
     OC_RETURN, OC_CALL, OC_TAIL_CALL, OC_FUEL, OC_INLINE, OC_TRACE, OC_TRAP, OC_REF_IS_NULL,
     OC_VBINOP, OC_VUNOP, OC_VSPLAT, OC_VEXTRACT, OC_VREPLACE, OC_VBITSELECT, OC_VANYTRUE,
     OC_FMINMAX, OC_FCOPYSIGN, OC_FTRUNC, OC_CONVERT_U64, OC_VFMINMAX, OC_VSWIZZLE,
+    OC_GC,       /* GC accesses inline (emit_gc); allocation and casts go to helpers */
 } opclass;
 
 /* SIMD operations that are one SSE instruction on two registers (SSE4.1):
@@ -211,6 +212,11 @@ static opclass op_class(uint32_t op) {
     case ZW_IR_TRACE: return OC_TRACE;
     case ZW_OP_UNREACHABLE: return OC_TRAP;
     case ZW_IR_REF_IS_NULL: return OC_REF_IS_NULL;
+    case ZW_OP_REF_AS_NON_NULL: case ZW_OP_STRUCT_GET: case ZW_OP_STRUCT_GET_S: case ZW_OP_STRUCT_GET_U:
+    case ZW_OP_STRUCT_SET: case ZW_OP_ARRAY_LEN: case ZW_OP_ARRAY_GET: case ZW_OP_ARRAY_GET_S:
+    case ZW_OP_ARRAY_GET_U: case ZW_OP_ARRAY_SET: case ZW_OP_REF_EQ: case ZW_OP_REF_I31:
+    case ZW_OP_I31_GET_S: case ZW_OP_I31_GET_U:
+        return OC_GC;
     case ZW_OP_V128_NOT: case ZW_OP_I8X16_ABS: case ZW_OP_I16X8_ABS: case ZW_OP_I32X4_ABS:
     case ZW_OP_I8X16_NEG: case ZW_OP_I16X8_NEG: case ZW_OP_I32X4_NEG: case ZW_OP_I64X2_NEG:
     case ZW_OP_F32X4_SQRT: case ZW_OP_F64X2_SQRT:
@@ -250,6 +256,14 @@ static opclass op_class(uint32_t op) {
  * mem_addr). */
 static opclass insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
     opclass c = op_class(f->code[pc]);
+    if (c == OC_GC) { /* v128 fields and elements: the helper */
+        uint32_t op = f->code[pc];
+        bool field = op >= ZW_OP_STRUCT_GET && op <= ZW_OP_STRUCT_SET;
+        bool elem = op == ZW_OP_ARRAY_GET || op == ZW_OP_ARRAY_GET_S || op == ZW_OP_ARRAY_GET_U || op == ZW_OP_ARRAY_SET;
+        uint32_t x = f->code[pc + (field ? 3 : 4)]; /* the type: struct ops d/s s t f, array ops d/s s s t */
+        if (field && m->types[x].fields[f->code[pc + 4]].type == ZW_V128) c = OC_HELPER;
+        if (elem && m->types[x].fields[0].type == ZW_V128) c = OC_HELPER;
+    }
     if ((c == OC_LOAD || c == OC_STORE) && zw_ir_mem_index(f->code, pc)) {
         uint64_t off; /* [d][addr][M] or [addr][v][M]: M's offset at word 4 */
         memcpy(&off, f->code + pc + 4, 8);
@@ -263,6 +277,8 @@ static bool clobbers(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
     opclass c = insn_class(m, f, pc);
     return c == OC_HELPER || c == OC_CALL || c == OC_TAIL_CALL || c == OC_TRACE;
 }
+
+static void emit_gc(jc *J, uint32_t op);
 
 /* ---- bookkeeping --------------------------------------------------------------------- */
 static void fix(jc *J, uint32_t at, uint32_t target_pc) {
@@ -1804,6 +1820,7 @@ static bool emit_insn(jc *J) {
     case OC_VREPLACE: emit_vreplace(J, op); break;
     case OC_VBITSELECT: emit_vbitselect(J); break;
     case OC_VANYTRUE: emit_vanytrue(J); break;
+    case OC_GC: emit_gc(J, op); break;
     case OC_REF_IS_NULL: {
         int r = gread(J, J->ip[2], true, RAX);
         x64_test_rr(B, true, r, r);
@@ -1812,6 +1829,125 @@ static bool emit_insn(jc *J) {
     }
     }
     return true;
+}
+
+/* ---- GC accesses ----------------------------------------------------------------------- */
+/* Load a field or element of storage type st at m into slot d. */
+static void gc_load(jc *J, uint32_t d, zw_valtype st, bool sign, x64_mem m) {
+    if (st == ZW_F32 || st == ZW_F64) {
+        int x = xdst(J, d, st, XS0);
+        xload_mem(J, x, m, st);
+        xstore(J, d, st, x);
+        return;
+    }
+    int r = gdst(J, d, RCX);
+    switch (st) {
+    case ZW_I8: if (sign) x64_movsx8_rm(B, false, r, m); else x64_movzx8_rm(B, r, m); break;
+    case ZW_I16: if (sign) x64_movsx16_rm(B, false, r, m); else x64_movzx16_rm(B, r, m); break;
+    case ZW_I32: x64_mov_rm(B, false, r, m); break;
+    default: x64_mov_rm(B, true, r, m); break;
+    }
+    gstore(J, d, r, st != ZW_I32 && st != ZW_I8 && st != ZW_I16);
+}
+
+/* Store slot s (storage type st) at m. */
+static void gc_store(jc *J, uint32_t s, zw_valtype st, x64_mem m) {
+    if (st == ZW_F32 || st == ZW_F64) {
+        xstore_mem(J, m, st, xread(J, s, st, XS0));
+        return;
+    }
+    int r = gread(J, s, true, RCX);
+    switch (st) {
+    case ZW_I8: x64_mov8_mr(B, m, r); break;
+    case ZW_I16: x64_mov16_mr(B, m, r); break;
+    case ZW_I32: x64_mov_mr(B, false, m, r); break;
+    default: x64_mov_mr(B, true, m, r); break;
+    }
+}
+
+/* The reference in slot s in rax, trapping with `kind` when null. */
+static void gc_ref(jc *J, uint32_t s, uint32_t kind) {
+    gload(J, RAX, s, true);
+    x64_test_rr(B, true, RAX, RAX);
+    trap_if(J, CC_E, kind);
+}
+
+/* An array element: rax the array, the index in slot s checked against
+ * the length; rax + rdx * size is the element (at ZW_GC_ELEMS). */
+static void gc_elem(jc *J, uint32_t s) {
+    gload(J, RDX, s, false); /* zero-extended */
+    x64_alu_rm(B, ALU_CMP, false, RDX, x64_m(RAX, ZW_GC_PAYLOAD));
+    trap_if(J, CC_AE, ZWASM_TRAP_ARRAY_OOB);
+}
+
+static x64_mem elem_at(zw_valtype st) {
+    uint32_t sz = zw_storage_size(st);
+    return x64_mi(RAX, RDX, (int)sz, ZW_GC_ELEMS);
+}
+
+static void emit_gc(jc *J, uint32_t op) {
+    const uint32_t *ip = J->ip;
+    const zw_module *m = J->m;
+    switch (op) {
+    case ZW_OP_REF_AS_NON_NULL: {
+        int r = gread(J, ip[2], true, RAX);
+        x64_test_rr(B, true, r, r);
+        trap_if(J, CC_E, ZWASM_TRAP_NULL_REFERENCE);
+        gstore(J, ip[1], r, true);
+        return;
+    }
+    case ZW_OP_STRUCT_GET: case ZW_OP_STRUCT_GET_S: case ZW_OP_STRUCT_GET_U: { /* d ref t f */
+        const zw_type *t = &m->types[ip[3]];
+        gc_ref(J, ip[2], ZWASM_TRAP_NULL_STRUCT_REFERENCE);
+        gc_load(J, ip[1], t->fields[ip[4]].type, op == ZW_OP_STRUCT_GET_S,
+                x64_m(RAX, ZW_GC_PAYLOAD + (int32_t)zw_struct_field_offset(t, ip[4])));
+        return;
+    }
+    case ZW_OP_STRUCT_SET: { /* ref value t f */
+        const zw_type *t = &m->types[ip[3]];
+        gc_ref(J, ip[1], ZWASM_TRAP_NULL_STRUCT_REFERENCE);
+        gc_store(J, ip[2], t->fields[ip[4]].type, x64_m(RAX, ZW_GC_PAYLOAD + (int32_t)zw_struct_field_offset(t, ip[4])));
+        return;
+    }
+    case ZW_OP_ARRAY_LEN: /* d ref */
+        gc_ref(J, ip[2], ZWASM_TRAP_NULL_ARRAY_REFERENCE);
+        gc_load(J, ip[1], ZW_I32, false, x64_m(RAX, ZW_GC_PAYLOAD));
+        return;
+    case ZW_OP_ARRAY_GET: case ZW_OP_ARRAY_GET_S: case ZW_OP_ARRAY_GET_U: { /* d ref index t */
+        zw_valtype st = m->types[ip[4]].fields[0].type;
+        gc_ref(J, ip[2], ZWASM_TRAP_NULL_ARRAY_REFERENCE);
+        gc_elem(J, ip[3]);
+        gc_load(J, ip[1], st, op == ZW_OP_ARRAY_GET_S, elem_at(st));
+        return;
+    }
+    case ZW_OP_ARRAY_SET: { /* ref index value t */
+        zw_valtype st = m->types[ip[4]].fields[0].type;
+        gc_ref(J, ip[1], ZWASM_TRAP_NULL_ARRAY_REFERENCE);
+        gc_elem(J, ip[2]);
+        gc_store(J, ip[3], st, elem_at(st));
+        return;
+    }
+    case ZW_OP_REF_EQ: { /* d a b */
+        int a = gread(J, ip[2], true, RAX);
+        int b = gread(J, ip[3], true, RDX);
+        x64_alu_rr(B, ALU_CMP, true, a, b);
+        set_bool(J, ip[1], CC_E);
+        return;
+    }
+    case ZW_OP_REF_I31: { /* d value: (value << 1 | 1), in 32 bits (zero-extended) */
+        int r = gdst(J, ip[1], RCX);
+        gload(J, RAX, ip[2], false);
+        x64_lea(B, false, r, x64_mi(RAX, RAX, 1, 1));
+        gstore(J, ip[1], r, true);
+        return;
+    }
+    case ZW_OP_I31_GET_S: case ZW_OP_I31_GET_U: { /* d ref */
+        gc_ref(J, ip[2], ZWASM_TRAP_NULL_I31_REFERENCE);
+        x64_shift_ri(B, op == ZW_OP_I31_GET_S ? SH_SAR : SH_SHR, false, RAX, 1);
+        gstore(J, ip[1], RAX, false);
+        return;
+    }
+    }
 }
 
 /* ---- a function ------------------------------------------------------------------------- */
