@@ -130,8 +130,10 @@ static void put_ref(run *r, const void *ref) {
         tprintf(&r->t, "foreign-func%u", f->index);
 }
 
-/* A value of a zwasm_val_t or the bits of a zw_value. */
+/* A value of a zwasm_val_t or the bits of a zw_value (kind: an API kind,
+ * or a value type of the store: a typed reference counts by its hierarchy). */
 static void put_val(run *r, uint32_t kind, const void *bits) {
+    if (r->inst && zw_is_ref(kind)) kind = zw_val_kind(r->inst->store->types.v.v, kind);
     switch (kind) {
     case ZWASM_I32: case ZWASM_F32: {
         uint32_t u;
@@ -161,6 +163,24 @@ static void put_val(run *r, uint32_t kind, const void *bits) {
         const void *p;
         memcpy(&p, bits, sizeof p);
         tprintf(&r->t, "extern:%llx", (unsigned long long)(uintptr_t)p);
+        break;
+    }
+    case ZWASM_ANYREF: { /* by what it is: addresses differ between the two heaps */
+        const void *p;
+        memcpy(&p, bits, sizeof p);
+        switch (zwasm_anyref_kind(p)) {
+        case ZWASM_ANYREF_NULL: tprintf(&r->t, "any:null"); break;
+        case ZWASM_ANYREF_I31: tprintf(&r->t, "i31:%d", zwasm_anyref_i31(p, true)); break;
+        case ZWASM_ANYREF_STRUCT: tprintf(&r->t, "struct"); break;
+        case ZWASM_ANYREF_ARRAY: tprintf(&r->t, "array"); break;
+        case ZWASM_ANYREF_HOST: tprintf(&r->t, "host:%llx", (unsigned long long)(uintptr_t)zwasm_anyref_host(p)); break;
+        }
+        break;
+    }
+    case ZWASM_EXNREF: {
+        const void *p;
+        memcpy(&p, bits, sizeof p);
+        tprintf(&r->t, p ? "exn" : "exn:null");
         break;
     }
     default:
@@ -277,8 +297,9 @@ static void put_state(run *r) {
                 tprintf(t, " %llu:", (unsigned long long)k);
                 put_val(r, tab->type.elem, &tab->elems[k]);
             } else {
-                uint64_t x = k ^ (uint64_t)(uintptr_t)(tab->type.elem == ZWASM_EXTERNREF ? tab->elems[k] : 0);
-                if (tab->type.elem == ZWASM_FUNCREF) {
+                uint32_t ek = zw_val_kind(inst->store->types.v.v, tab->type.elem);
+                uint64_t x = k ^ (uint64_t)(uintptr_t)(ek == ZWASM_EXTERNREF ? tab->elems[k] : 0);
+                if (ek == ZWASM_FUNCREF) {
                     const zw_funcinst *f = tab->elems[k];
                     x = x * 31 + (f->inst ? f->index : 0xFFFFFFFFu);
                 }

@@ -423,6 +423,13 @@ ZWASM_API uint32_t zwasm_module_custom_count(const zwasm_module_t *module);
 /* Custom section i: its name and contents (valid while the module lives). */
 ZWASM_API bool zwasm_module_custom(const zwasm_module_t *module, uint32_t i, const char **name,
                                    size_t *name_len, const uint8_t **data, size_t *data_len);
+/* The module's defined types (the type section, recursion groups
+ * flattened): how many, and type i in the text format's words, e.g.
+ * "(rec 0 2) (sub final (struct (field (mut i32)) (field (ref null 0))))"
+ * (the group's first type and size when the group has more than one);
+ * NUL-terminated in buf (truncated to len), returns false if out of range. */
+ZWASM_API uint32_t zwasm_module_type_count(const zwasm_module_t *module);
+ZWASM_API bool zwasm_module_type_text(const zwasm_module_t *module, uint32_t i, char *buf, size_t len);
 /* The module's whole index space of a kind (imports first, then
  * definitions): its size, and the type of entry i. */
 ZWASM_API uint32_t zwasm_module_extern_count(const zwasm_module_t *module, zwasm_externkind_t kind);

@@ -230,3 +230,83 @@ ZWASM_API void zwasm_module_dump_ir(const zwasm_module_t *module, void *file) {
         fprintf((FILE *)file, ";; %s\n", err.message);
     zw_ir_dump_module(MOD(module), (FILE *)file);
 }
+
+/* ---- types -------------------------------------------------------------------------- */
+ZWASM_API uint32_t zwasm_module_type_count(const zwasm_module_t *module) {
+    return module ? ((const zw_module *)module)->ntypes : 0;
+}
+
+typedef struct tbuf_ {
+    char *p;
+    size_t len, pos;
+} tbuf_;
+
+static void tput(tbuf_ *b, const char *s) {
+    size_t n = strlen(s);
+    if (b->pos < b->len) {
+        size_t room = b->len - b->pos - 1;
+        memcpy(b->p + b->pos, s, n < room ? n : room);
+        b->p[b->pos + (n < room ? n : room)] = 0;
+    }
+    b->pos += n;
+}
+
+static void tfield(tbuf_ *b, const zw_fieldtype *f) {
+    char vt[ZW_VALTYPE_BUF];
+    tput(b, f->mut ? "(mut " : "");
+    tput(b, zw_valtype_str(f->type, vt));
+    tput(b, f->mut ? ")" : "");
+}
+
+ZWASM_API bool zwasm_module_type_text(const zwasm_module_t *module, uint32_t i, char *buf, size_t len) {
+    const zw_module *m = (const zw_module *)module;
+    if (!m || i >= m->ntypes || !buf || !len) return false;
+    const zw_type *t = &m->types[i];
+    tbuf_ b = {buf, len, 0};
+    char n[48], vt[ZW_VALTYPE_BUF];
+    buf[0] = 0;
+    if (t->rec_count > 1) {
+        snprintf(n, sizeof n, "(rec %u %u) ", t->rec_first, t->rec_count);
+        tput(&b, n);
+    }
+    bool sub = !t->final || t->super != ZW_NO_TYPE;
+    if (sub) {
+        tput(&b, t->final ? "(sub final " : "(sub ");
+        if (t->super != ZW_NO_TYPE) {
+            snprintf(n, sizeof n, "%u ", t->super);
+            tput(&b, n);
+        }
+    }
+    switch (t->kind) {
+    case ZW_COMP_FUNC:
+        tput(&b, "(func");
+        for (uint32_t k = 0; k < t->func.nparams; k++) {
+            tput(&b, k ? " " : " (param ");
+            tput(&b, zw_valtype_str(t->func.params[k], vt));
+        }
+        if (t->func.nparams) tput(&b, ")");
+        for (uint32_t k = 0; k < t->func.nresults; k++) {
+            tput(&b, k ? " " : " (result ");
+            tput(&b, zw_valtype_str(t->func.results[k], vt));
+        }
+        if (t->func.nresults) tput(&b, ")");
+        tput(&b, ")");
+        break;
+    case ZW_COMP_STRUCT:
+        tput(&b, "(struct");
+        for (uint32_t k = 0; k < t->nfields; k++) {
+            tput(&b, " (field ");
+            tfield(&b, &t->fields[k]);
+            tput(&b, ")");
+        }
+        tput(&b, ")");
+        break;
+    case ZW_COMP_ARRAY:
+        tput(&b, "(array ");
+        tfield(&b, &t->fields[0]);
+        tput(&b, ")");
+        break;
+    }
+    if (sub) tput(&b, ")");
+    return true;
+}

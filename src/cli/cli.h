@@ -22,7 +22,8 @@ enum { CLI_EXIT_OK = 0, CLI_EXIT_ERROR = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_TRAP = 
 bool cli_read_file(const char *path, uint8_t **data, size_t *len, zwasm_error_t *err);
 
 /* ---- values.c ---------------------------------------------------------------- */
-const char *cli_valkind_name(uint32_t kind);
+#define CLI_TYPE_BUF 32 /* ZW_VALTYPE_BUF */
+const char *cli_valkind_name(uint32_t kind, char buf[CLI_TYPE_BUF]);
 /* Parse one command-line argument as a value of the given kind.  On failure
  * returns false and writes a short reason (what was expected) to why. */
 bool cli_parse_val(const char *text, uint32_t kind, zwasm_val_t *out, char *why, size_t whylen);

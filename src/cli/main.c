@@ -829,6 +829,12 @@ static int cmd_inspect(int argc, char **argv) {
     }
     char pe[1024];
     printf("%s: %zu bytes\n", cli_esc(pe, sizeof pe, path), bin.len);
+    uint32_t nt = zwasm_module_type_count(m);
+    printf("types: %" PRIu32 "\n", nt);
+    for (uint32_t i = 0; i < nt; i++) {
+        char ty[1024];
+        if (zwasm_module_type_text(m, i, ty, sizeof ty)) printf("  %" PRIu32 ": %s\n", i, ty);
+    }
     printf("imports: %" PRIu32 "\n", zwasm_module_import_count(m));
     print_entries(m, true, -1);
     printf("exports: %" PRIu32 "\n", zwasm_module_export_count(m));

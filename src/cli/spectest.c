@@ -32,7 +32,8 @@ static zwasm_result_t spectest_print_verbose(void *env, zwasm_caller_t *caller,
     uint32_t nparams = (uint32_t)(uintptr_t)env;
     for (uint32_t i = 0; i < nparams; i++) {
         cli_print_val(stdout, &args[i]);
-        printf(" : %s\n", cli_valkind_name(args[i].kind));
+        char tb[CLI_TYPE_BUF];
+        printf(" : %s\n", cli_valkind_name(args[i].kind, tb));
     }
     fflush(stdout);
     return ZWASM_OK;

@@ -21,9 +21,10 @@
 #include "cli.h"
 #include "module.h"
 
-const char *cli_valkind_name(uint32_t kind) {
-    /* the API's value kinds are the binary type codes (zw_valtype) */
-    return kind > 0xFF ? "?" : zw_valtype_name(kind);
+const char *cli_valkind_name(uint32_t kind, char buf[CLI_TYPE_BUF]) {
+    /* the API's value kinds and types are the binary type codes (zw_valtype):
+     * a typed reference prints as (ref null? N), N a type index */
+    return zw_valtype_str(kind, buf);
 }
 
 static void set_why(char *why, size_t len, const char *fmt, ...) ZW_PRINTF(3, 4);
@@ -280,7 +281,8 @@ void cli_format_types(char *buf, size_t len, const uint32_t *kinds, uint32_t n) 
     int w = snprintf(buf, len, "(");
     pos = w > 0 ? (size_t)w : 0;
     for (uint32_t i = 0; i < n && pos < len; i++) {
-        w = snprintf(buf + pos, len - pos, "%s%s", i ? " " : "", cli_valkind_name(kinds[i]));
+        char tb[CLI_TYPE_BUF];
+        w = snprintf(buf + pos, len - pos, "%s%s", i ? " " : "", cli_valkind_name(kinds[i], tb));
         if (w < 0) return;
         pos += (size_t)w;
     }
@@ -304,7 +306,8 @@ void cli_format_externtype(char *buf, size_t len, const zwasm_externtype_t *t) {
         break;
     case ZWASM_EXTERN_TABLE:
         format_limits(lim, sizeof lim, &t->of.table.limits);
-        snprintf(buf, len, "table %s %s%s", lim, cli_valkind_name(t->of.table.elem),
+        char tb[CLI_TYPE_BUF];
+        snprintf(buf, len, "table %s %s%s", lim, cli_valkind_name(t->of.table.elem, tb),
                  t->of.table.is64 ? " i64" : "");
         break;
     case ZWASM_EXTERN_MEMORY:
@@ -312,10 +315,12 @@ void cli_format_externtype(char *buf, size_t len, const zwasm_externtype_t *t) {
         snprintf(buf, len, "memory %s pages%s%s%s", lim, t->of.memory.is64 ? " i64" : "",
                  t->of.memory.shared ? " shared" : "", t->of.memory.page_log2 == 0 ? " (pagesize 1)" : "");
         break;
-    case ZWASM_EXTERN_GLOBAL:
+    case ZWASM_EXTERN_GLOBAL: {
+        char tb[CLI_TYPE_BUF];
         snprintf(buf, len, "global %s%s", t->of.global.mut ? "mut " : "",
-                 cli_valkind_name(t->of.global.type));
+                 cli_valkind_name(t->of.global.type, tb));
         break;
+    }
     case ZWASM_EXTERN_TAG:
         snprintf(buf, len, "tag");
         break;

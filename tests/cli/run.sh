@@ -58,6 +58,8 @@ expect backtrace-caller 3 '#1 middle \(func 1, offset 0x31\)' -- "$Z" run --invo
 expect backtrace-outer 3 '#2 func 3, offset 0x42' -- "$Z" run --invoke outer "$D/backtrace.wat" 5
 expect inspect-defined 0 'globals: 2 \(1 imported, 1 defined' -- "$Z" inspect "$D/inspect.wat"
 expect inspect 0 'add' -- "$Z" inspect "$D/add.wat"
+expect inspect-gc-types 0 '1: \(rec 0 2\) \(func \(param \(ref 0\)\) \(result anyref\)\)' -- "$Z" inspect "$D/gc_types.wat"
+expect inspect-typed-import 0 'env\.g: global \(ref null 0\)' -- "$Z" inspect "$D/gc_types.wat"
 expect start-trap 3 'trap: unreachable' -- "$Z" run "$D/start.wat"
 expect v128 0 '^i32x4 0x00000001 0x00000002 0xfffffffd 0x00000004$' -- \
     "$Z" run --invoke v "$D/values.wat" i32x4:1,2,-3,4

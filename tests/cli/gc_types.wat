@@ -1,0 +1,10 @@
+(module
+  (rec (type $node (sub (struct (field $v (mut i32)) (field $next (ref null $node)))))
+       (type $f (func (param (ref $node)) (result anyref))))
+  (type $arr (array (mut i8)))
+  (import "env" "g" (global $g (ref null $node)))
+  (import "env" "f" (func $f (type $f)))
+  (table (export "t") 4 (ref null $f))
+  (global (export "gi") (mut i31ref) (ref.i31 (i32.const 3)))
+  (func (export "mk") (param i32) (result (ref $arr)) (array.new_default $arr (local.get 0)))
+)
