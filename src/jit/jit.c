@@ -343,6 +343,9 @@ static bool jmod_holds(const zw_jmod *jm, uintptr_t addr) {
 }
 
 /* Whether addr is the return address of a call_any into another instance. */
+static bool cross_ret(const zw_jctx *ctx, uintptr_t addr);
+bool zw_jit_cross_ret(const zw_jctx *ctx, uintptr_t addr) { return cross_ret(ctx, addr); }
+
 static bool cross_ret(const zw_jctx *ctx, uintptr_t addr) {
     const zw_jmod *jm;
     for (uint32_t i = 0; (jm = next_jmod(ctx->store, &i));)

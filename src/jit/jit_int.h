@@ -172,6 +172,9 @@ typedef uint32_t (*zw_jhelper)(zw_jctx *ctx, zw_slot *fp, const uint32_t *ip, zw
 /* The helper of IR op `op` (every op that is not control flow or a call
  * has one), or NULL. */
 zw_jhelper zw_jit_helper(uint32_t op);
+/* Whether addr is the return address of call_any's call into another
+ * instance (a frame that restores the caller's instance on return). */
+bool zw_jit_cross_ret(const zw_jctx *ctx, uintptr_t addr);
 /* Call host function f (a zw_funcinst) with its frame at fp; 0, or 1 with
  * ctx->err filled. */
 uint32_t zw_jit_call_host(zw_jctx *ctx, zw_funcinst *f, zw_slot *fp, zw_instance *caller);

@@ -70,3 +70,37 @@
 (assert_trap (invoke "bad_type") "indirect call type mismatch")
 (assert_return (invoke "inlined" (i32.const 9)) (i32.const 1011))
 (assert_return (invoke "inlined" (i32.const 2)) (i32.const 999))
+
+;; A million-deep mutual tail recursion between two instances (direct,
+;; indirect and through a typed reference): constant space on both engines
+;; (the JIT switches instances in place once call_any's frame exists).
+(module $tc_b
+  (type $f (func (param i64) (result i32)))
+  (table $t 2 funcref)
+  (func $odd (export "odd") (param i64) (result i32)
+    (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 0))
+      (else (return_call_indirect $t (type $f) (i64.sub (local.get 0) (i64.const 1)) (i32.const 0)))))
+  (func $odd_ref (export "odd_ref") (param i64) (result i32)
+    (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 0))
+      (else (return_call_ref $f (i64.sub (local.get 0) (i64.const 1))
+                                (ref.cast (ref $f) (table.get $t (i32.const 1)))))))
+  (export "t" (table $t))
+)
+(register "tc_b" $tc_b)
+(module $tc_a
+  (type $f (func (param i64) (result i32)))
+  (import "tc_b" "odd" (func $odd (type $f)))
+  (import "tc_b" "odd_ref" (func $odd_ref (type $f)))
+  (import "tc_b" "t" (table $t 2 funcref))
+  (func $even (export "even") (param i64) (result i32)
+    (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 1))
+      (else (return_call $odd (i64.sub (local.get 0) (i64.const 1))))))
+  (func $even_ref (export "even_ref") (param i64) (result i32)
+    (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 1))
+      (else (return_call $odd_ref (i64.sub (local.get 0) (i64.const 1))))))
+  (elem (table $t) (i32.const 0) func $even $even_ref)
+)
+(assert_return (invoke $tc_a "even" (i64.const 1000000)) (i32.const 1))
+(assert_return (invoke $tc_a "even" (i64.const 1000001)) (i32.const 0))
+(assert_return (invoke $tc_a "even_ref" (i64.const 1000000)) (i32.const 1))
+(assert_return (invoke $tc_b "odd" (i64.const 1000001)) (i32.const 1))

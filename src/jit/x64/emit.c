@@ -1361,10 +1361,37 @@ static void emit_tail_call(jc *J, uint32_t op) {
     x64_pop(B, RBP);
     x64_mov_rr(B, true, RAX, RCX);
     x64_jmp_m(B, x64_m(RAX, 0));
-    /* the host or another instance: call, then return the results (the
-     * registers are as they were before the fast path) */
-    x64_patch_rel32(B, slow1, B->len);
+    /* wasm of another instance: a tail call too.  This frame goes; when
+     * it was called through call_any's switch into this instance (its
+     * return address is a call_any_ret), that frame already restores the
+     * caller's instance on return: switch to the callee's and jump.
+     * Otherwise jump into call_any, which makes such a frame (once: the
+     * callee's own tail calls find it), so a mutual tail recursion between
+     * instances runs in constant space. */
     x64_patch_rel32(B, slow2, B->len);
+    tail_args(J, base, zw_types_slots(t->params, t->nparams));
+    x64_pop(B, RBP);
+    x64_push(B, RAX); /* the callee; aligns the stack for C */
+    x64_mov_rr(B, true, RDI, R13);
+    x64_mov_rm(B, true, RSI, x64_m(RSP, 8)); /* this function's return address */
+    call_c(B, (const void *)zw_jit_cross_ret);
+    x64_mov_rr(B, false, RDX, RAX);
+    x64_pop(B, RAX);
+    x64_test_rr(B, false, RDX, RDX);
+    uint32_t switch_only = x64_jcc_rel32(B, CC_NE);
+    x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.call_any);
+    x64_jmp_r(B, RCX);
+    x64_patch_rel32(B, switch_only, B->len);
+    x64_mov_rm(B, true, RDX, x64_m(RAX, (int32_t)offsetof(zw_funcinst, inst)));
+    x64_mov_mr(B, true, x64_m(R13, (int32_t)offsetof(zw_jctx, inst)), RDX);
+    x64_push(B, RAX);
+    load_mem(B);
+    x64_pop(B, RAX);
+    x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)offsetof(zw_funcinst, code)));
+    x64_jmp_m(B, x64_m(RAX, 0));
+    /* the host: call, then return the results (the registers are as they
+     * were before the fast path) */
+    x64_patch_rel32(B, slow1, B->len);
     spill_reads(J); /* the arguments, in memory at the base */
     call_any_at(J, base);
     move_slots_down(J, base, zw_types_slots(t->results, t->nresults));
