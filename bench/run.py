@@ -191,6 +191,8 @@ class Wasm2c:
 
     def build(self, bench):
         """Return the path of the compiled binary (cached); raise BuildError."""
+        if bench.file.endswith(".wat"):
+            raise BuildError("n/a: a WebAssembly 3.0 module (wasm2c has no GC, exceptions or tail calls)")
         if not (self.wasm2c and self.gcc and self.rtdir):
             raise BuildError("wasm2c, gcc or wabt's wasm-rt-impl.c not found")
         d = os.path.join(WORK, "wasm2c", f"{bench.name.strip('()')}-{self.key(bench)}")
@@ -244,9 +246,32 @@ class Result:
         return statistics.median(self.times)
 
 
+# WebAssembly 3.0 benchmarks (bench/wasm3/manifest.tsv) are .wat files: zwasm
+# runs the text; node 20's V8 knows GC only in its pre-standard binary
+# encoding, which binaryen 108's wasm-as still writes, behind a flag; wasm2c
+# has no GC, exceptions or tail calls.
+NODE_WASM3_FLAGS = ["--experimental-wasm-gc"]
+WASM_AS_FEATURES = ["--hybrid", "--enable-gc", "--enable-reference-types", "--enable-tail-call",
+                    "--enable-exception-handling", "--enable-multivalue", "--enable-bulk-memory"]
+
+
+def node_module(bench):
+    """The module node runs: a .wat is assembled by binaryen (cached)."""
+    if not bench.file.endswith(".wat"):
+        return bench.file
+    out = os.path.join(WORK, "node", os.path.basename(bench.file)[:-4] + ".wasm")
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(bench.file):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        subprocess.run(["wasm-as", *WASM_AS_FEATURES, bench.file, "-o", out], check=False,
+                       capture_output=True)
+    return out
+
+
 def tool_command(tool, bench, ctx):
     if tool == "node":
-        base = [ctx["node"], "--no-warnings", os.path.join(BENCH_DIR, "node_run.mjs"), bench.kind, bench.file]
+        flags = NODE_WASM3_FLAGS if bench.file.endswith(".wat") else []
+        base = [ctx["node"], "--no-warnings", *flags, os.path.join(BENCH_DIR, "node_run.mjs"), bench.kind,
+                node_module(bench)]
         return base + ([bench.func] if bench.kind == "invoke" else []) + bench.args
     if tool in ZWASM_TOOLS:
         base = [ctx["zwasm"], "run", "--engine", tool]

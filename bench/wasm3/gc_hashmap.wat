@@ -34,12 +34,12 @@
         (struct.set $entry $val (ref.as_non_null (local.get $e)) (struct.new $box (local.get $v))))))
 
   (func (export "run") (param $n i32) (result i64)
-    (local $t (ref $buckets)) (local $i i32) (local $round i32) (local $sum i64) (local $e (ref null $entry))
+    (local $t (ref null $buckets)) (local $i i32) (local $round i32) (local $sum i64) (local $e (ref null $entry))
     (local.set $t (array.new_default $buckets (i32.const 65536)))
     (loop $rounds
       (local.set $i (i32.const 0))
       (loop $keys
-        (call $put (local.get $t) (local.get $i)
+        (call $put (ref.as_non_null (local.get $t)) (local.get $i)
           (i64.add (i64.extend_i32_u (local.get $i)) (i64.extend_i32_u (local.get $round))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br_if $keys (i32.lt_u (local.get $i) (local.get $n))))
@@ -47,7 +47,7 @@
       (br_if $rounds (i32.lt_u (local.get $round) (i32.const 9))))
     (local.set $i (i32.const 0))
     (loop $sum
-      (local.set $e (call $find (local.get $t) (local.get $i)))
+      (local.set $e (call $find (ref.as_non_null (local.get $t)) (local.get $i)))
       (local.set $sum (i64.add (local.get $sum)
         (struct.get $box $v (struct.get $entry $val (ref.as_non_null (local.get $e))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
