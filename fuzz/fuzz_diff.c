@@ -162,7 +162,10 @@ static void put_val(run *r, uint32_t kind, const void *bits) {
     case ZWASM_EXTERNREF: {
         const void *p;
         memcpy(&p, bits, sizeof p);
-        tprintf(&r->t, "extern:%llx", (unsigned long long)(uintptr_t)p);
+        /* a value of the any hierarchy gone out as an extern: an object of
+         * the heap, at an address of its own in each engine */
+        if (r->inst && zw_gc_is_object(r->inst->store, p)) tprintf(&r->t, "extern:gc");
+        else tprintf(&r->t, "extern:%llx", (unsigned long long)(uintptr_t)p);
         break;
     }
     case ZWASM_ANYREF: { /* by what it is: addresses differ between the two heaps */
