@@ -449,6 +449,9 @@ bool zw_heap_sub(const zw_type *types, uint32_t a, uint32_t b);
 bool zw_valtype_sub(const zw_type *types, zw_valtype a, zw_valtype b);
 bool zw_valtype_eq(const zw_type *types, zw_valtype a, zw_valtype b);
 bool zw_comp_sub(const zw_type *types, const zw_type *a, const zw_type *b);
+/* Implementation limits of GC types and instructions (the JS API's). */
+#define ZW_MAX_SUBTYPE_DEPTH 63u
+#define ZW_MAX_ARRAY_NEW_FIXED 10000u
 /* The offset of field f in a GC object's payload of struct type t (fields
  * at their natural alignment, in order); f == nfields: the payload's size. */
 uint32_t zw_struct_field_offset(const zw_type *t, uint32_t f);

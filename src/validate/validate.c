@@ -426,6 +426,8 @@ static bool validate_gc(vctx *v, const zw_instr *in) {
         if (!zw_defaultable(el->type)) return verr(v, "type mismatch: array elements have no default value");
         return pop(v, ZW_I32) && push(v, ref_idx(in->a, false));
     case ZW_OP_ARRAY_NEW_FIXED:
+        if (in->b > ZW_MAX_ARRAY_NEW_FIXED) /* an implementation limit (the JS API's) */
+            return verr(v, "array.new_fixed of more than %u elements", ZW_MAX_ARRAY_NEW_FIXED);
         for (uint32_t i = 0; i < in->b; i++)
             if (!pop(v, zw_unpacked(el->type))) return false;
         return push(v, ref_idx(in->a, false));
@@ -886,6 +888,10 @@ static bool validate_types(vctx *v, zw_module *mm) {
             if (st->final || !zw_comp_sub(m->types, t, st))
                 ok = verr(v, "sub type %u does not match its supertype %u", first + k, t->super);
             t->depth = st->depth + 1;
+            /* an implementation limit (the JS API's): each type keeps its
+             * chain of supertypes (zw_type.supers), so depth costs memory */
+            if (ok && t->depth > ZW_MAX_SUBTYPE_DEPTH)
+                ok = verr(v, "sub type %u: more than %u supertypes", first + k, ZW_MAX_SUBTYPE_DEPTH);
         }
     }
     zw_typetab_free(&tab, &m->al);
