@@ -80,16 +80,39 @@ static zw_gcchunk *chunk_of(const zw_gcheap *h, uintptr_t p) {
     return NULL;
 }
 
+/* The large objects: a set on the address (a sorted vector would make
+ * many large allocations quadratic). */
+static uint32_t big_slot(uintptr_t p, uint32_t cap) {
+    uint64_t x = (uint64_t)p >> 3;
+    return (uint32_t)((x * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
+}
+
 static bool big_has(const zw_gcheap *h, uintptr_t p) {
-    uint32_t lo = 0, hi = h->big.n;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        uintptr_t b = (uintptr_t)h->big.v[mid];
-        if (p == b) return true;
-        if (p < b) hi = mid;
-        else lo = mid + 1;
-    }
+    if (!h->big_cap) return false;
+    for (uint32_t i = big_slot(p, h->big_cap); h->big[i]; i = (i + 1) & (h->big_cap - 1))
+        if ((uintptr_t)h->big[i] == p) return true;
     return false;
+}
+
+static void big_put(void **set, uint32_t cap, void *p) {
+    uint32_t i = big_slot((uintptr_t)p, cap);
+    while (set[i]) i = (i + 1) & (cap - 1);
+    set[i] = p;
+}
+
+/* Room for one more large object (the set at most half full). */
+static bool big_reserve(zw_store *s) {
+    zw_gcheap *h = &s->gc;
+    if ((uint64_t)(h->big_n + 1) * 2 <= h->big_cap) return true;
+    uint32_t cap = h->big_cap ? h->big_cap * 2 : 64;
+    void **set = zw_calloc(s->al, cap, sizeof *set);
+    if (!set) return false;
+    for (uint32_t i = 0; i < h->big_cap; i++)
+        if (h->big[i]) big_put(set, cap, h->big[i]);
+    zw_free(s->al, h->big);
+    h->big = set;
+    h->big_cap = cap;
+    return true;
 }
 
 static bool is_object(const zw_gcheap *h, const void *ptr) {
@@ -242,21 +265,31 @@ static void sweep(zw_store *s) {
         h->chunks.v[keep++] = c;
     }
     h->chunks.n = keep;
-    uint32_t bk = 0;
-    for (uint32_t i = 0; i < h->big.n; i++) {
-        zw_gcobj *o = h->big.v[i];
+    /* large objects: free the unmarked, then rehash the rest (removals
+     * broke probe chains) */
+    uint32_t bn = 0;
+    for (uint32_t i = 0; i < h->big_cap; i++) {
+        zw_gcobj *o = h->big[i];
+        if (!o) continue;
         if (o->mark) {
             o->mark = 0;
             live += zw_gc_object_size(s, o);
-            h->big.v[bk++] = o;
-        } else {
-            uint64_t sz = zw_gc_object_size(s, o);
-            zw_store_release(s, sz);
-            h->heap_bytes -= sz;
-            zw_free(s->al, o);
+            bn++;
+            continue;
         }
+        uint64_t sz = zw_gc_object_size(s, o);
+        zw_store_release(s, sz);
+        h->heap_bytes -= sz;
+        zw_free(s->al, o);
+        h->big[i] = NULL;
     }
-    h->big.n = bk;
+    for (uint32_t i = 0; i < h->big_cap; i++) {
+        void *o = h->big[i];
+        if (!o) continue;
+        h->big[i] = NULL;
+        big_put(h->big, h->big_cap, o);
+    }
+    h->big_n = bn;
     /* the free lists were rebuilt from scratch: objects freed earlier but
      * not reused are in them again (the walk saw them as kind 0) */
     h->live_bytes = live;
@@ -284,7 +317,8 @@ static void collect(zw_store *s, const zw_slot *top) {
             zw_gcchunk *c = h->chunks.v[i];
             for (uint32_t k = 0; k < c->used; k++) ((zw_gcobj *)(c->objs + (size_t)k * c->size))->mark = 0;
         }
-        for (uint32_t i = 0; i < h->big.n; i++) ((zw_gcobj *)h->big.v[i])->mark = 0;
+        for (uint32_t i = 0; i < h->big_cap; i++)
+            if (h->big[i]) ((zw_gcobj *)h->big[i])->mark = 0;
         return;
     }
     sweep(s);
@@ -381,7 +415,11 @@ static zw_gcobj *gc_alloc_z(zw_store *s, const zw_slot *top, uint8_t kind, uint3
         } else if (zw_store_charge(s, sz)) {
             o = zw_calloc(s->al, 1, (size_t)sz);
             bool ok = o != NULL;
-            if (ok) SORTED_INSERT(s->al, &h->big, (void *)o, ok);
+            if (ok) ok = big_reserve(s);
+            if (ok) {
+                big_put(h->big, h->big_cap, o);
+                h->big_n++;
+            }
             if (!ok) {
                 zw_free(s->al, o);
                 o = NULL;
@@ -407,9 +445,9 @@ static zw_gcobj *gc_alloc(zw_store *s, const zw_slot *top, uint8_t kind, uint32_
 void zw_gc_free_all(zw_store *s) {
     zw_gcheap *h = &s->gc;
     for (uint32_t i = 0; i < h->chunks.n; i++) zw_free(s->al, h->chunks.v[i]);
-    for (uint32_t i = 0; i < h->big.n; i++) zw_free(s->al, h->big.v[i]);
+    for (uint32_t i = 0; i < h->big_cap; i++) zw_free(s->al, h->big[i]);
     ZW_VEC_FREE(s->al, &h->chunks);
-    ZW_VEC_FREE(s->al, &h->big);
+    zw_free(s->al, h->big);
     memset(h, 0, sizeof *h);
 }
 

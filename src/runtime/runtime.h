@@ -160,7 +160,8 @@ typedef enum zw_objkind {
 struct zw_gcchunk;
 typedef struct zw_gcheap {
     ZW_VEC(struct zw_gcchunk *) chunks; /* sorted by address */
-    ZW_VEC(void *) big;                 /* large objects, sorted by address */
+    void **big;                         /* large objects: a set (open addressing) */
+    uint32_t big_cap, big_n;
     void *free[ZW_GC_CLASSES + 1];      /* per size class (16-byte units) */
     struct zw_gcchunk *fresh[ZW_GC_CLASSES + 1]; /* a chunk being filled per class */
     uintptr_t lo, hi;                   /* bounds of every chunk and large object */
