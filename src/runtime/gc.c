@@ -120,6 +120,7 @@ static bool is_object(const zw_gcheap *h, const void *ptr) {
     if (!p || (p & 7) || p < h->lo || p >= h->hi) return false;
     zw_gcchunk *c = chunk_of(h, p);
     if (!c) return big_has(h, p);
+    if (!c->size) return false; /* a spare chunk */
     uintptr_t base = (uintptr_t)c->objs;
     if (p < base || (p - base) % c->size || (p - base) / c->size >= c->used) return false;
     return ((const zw_gcobj *)ptr)->kind != 0;
@@ -169,6 +170,16 @@ static void mark_value(marker *mk, uint64_t v) {
     if (v && !is_i31(v) && is_object(&mk->s->gc, obj_of(v))) mark_ref(mk, v);
 }
 
+/* Whether values of storage type t are references to objects of the heap
+ * (the any hierarchy): not numbers, functions, host or exception values. */
+static inline bool heap_ref(const zw_type *types, zw_valtype t) {
+    if (t < 0x100) return t >= ZW_HT_ARRAY && t <= ZW_HT_ANY ? true : t == ZW_HT_NONE;
+    if ((t & 0xFF) != ZW_REF && (t & 0xFF) != ZW_REF_NULL) return false;
+    uint32_t ht = t >> 8;
+    if (ht >= ZW_HT_IDX) return types[ht - ZW_HT_IDX].kind != ZW_COMP_FUNC;
+    return (ht >= ZW_HT_ARRAY && ht <= ZW_HT_ANY) || ht == ZW_HT_NONE;
+}
+
 /* The references inside o. */
 static void mark_children(marker *mk, zw_gcobj *o) {
     const zw_type *types = mk->s->types.v.v;
@@ -176,7 +187,7 @@ static void mark_children(marker *mk, zw_gcobj *o) {
     case GC_STRUCT: {
         const zw_type *t = &types[o->type_id];
         for (uint32_t i = 0; i < t->nfields; i++)
-            if (zw_is_ref(t->fields[i].type) && zw_heap_top(types, zw_ref_heap(t->fields[i].type)) == ZW_HT_ANY) {
+            if (heap_ref(types, t->fields[i].type)) {
                 uint64_t v;
                 memcpy(&v, o->data + t->field_off[i], 8);
                 mark_ref(mk, v);
@@ -185,7 +196,7 @@ static void mark_children(marker *mk, zw_gcobj *o) {
     }
     case GC_ARRAY: {
         const zw_type *t = &types[o->type_id];
-        if (!zw_is_ref(t->fields[0].type) || zw_heap_top(types, zw_ref_heap(t->fields[0].type)) != ZW_HT_ANY) break;
+        if (!heap_ref(types, t->fields[0].type)) break;
         for (uint32_t i = 0, n = alen(o); i < n; i++) {
             uint64_t v;
             memcpy(&v, aelems(o) + (size_t)i * 8, 8);
@@ -238,8 +249,10 @@ static void sweep(zw_store *s) {
     memset(h->free, 0, sizeof h->free);
     memset(h->fresh, 0, sizeof h->fresh);
     uint32_t keep = 0;
+    h->nspare = 0;
     for (uint32_t i = 0; i < h->chunks.n; i++) {
         zw_gcchunk *c = h->chunks.v[i];
+        if (!c->size) goto empty; /* spare already */
         uint32_t cls = c->size / 8, nlive = 0;
         void *list = h->free[cls];
         for (uint32_t k = 0; k < c->used; k++) {
@@ -253,7 +266,15 @@ static void sweep(zw_store *s) {
             memcpy(o->data, &list, sizeof list);
             list = o;
         }
-        if (!nlive) { /* empty: give it back */
+        if (!nlive) {
+        empty: /* keep a few empty chunks for reuse (no allocation, no page
+                * faults); give the others back */
+            if (h->nspare < ZW_ARRAY_LEN(h->spare)) {
+                c->size = c->n = c->used = c->live = 0;
+                h->spare[h->nspare++] = c;
+                h->chunks.v[keep++] = c;
+                continue;
+            }
             zw_store_release(s, CHUNK_BYTES);
             h->heap_bytes -= CHUNK_BYTES;
             zw_free(s->al, c);
@@ -377,6 +398,13 @@ static zw_gcobj *small_alloc(zw_store *s, uint64_t sz) {
         return o;
     }
     zw_gcchunk *c = h->fresh[cls];
+    if ((!c || c->used == c->n) && h->nspare) { /* a spare chunk: charged and listed already */
+        c = h->spare[--h->nspare];
+        c->size = cls * 8;
+        c->n = (uint32_t)((CHUNK_BYTES - sizeof *c) / c->size);
+        c->used = c->live = 0;
+        h->fresh[cls] = c;
+    }
     if (!c || c->used == c->n) {
         if (!zw_store_charge(s, CHUNK_BYTES)) return NULL;
         c = zw_malloc(s->al, CHUNK_BYTES);
@@ -431,8 +459,10 @@ static zw_gcobj *gc_alloc_z(zw_store *s, const zw_slot *top, uint8_t kind, uint3
         }
     }
     if (!o) return NULL;
-    memset(o, 0, zero ? (size_t)sz : sizeof *o);
+    if (zero) memset(o, 0, (size_t)sz);
     o->kind = kind;
+    o->mark = 0;
+    o->pad = 0;
     o->type_id = type_id;
     h->since += sz;
     return o;

@@ -164,6 +164,8 @@ typedef struct zw_gcheap {
     uint32_t big_cap, big_n;
     void *free[ZW_GC_CLASSES + 1];      /* per size class (16-byte units) */
     struct zw_gcchunk *fresh[ZW_GC_CLASSES + 1]; /* a chunk being filled per class */
+    struct zw_gcchunk *spare[32];       /* empty chunks kept for reuse (in chunks, size 0) */
+    uint32_t nspare;
     uintptr_t lo, hi;                   /* bounds of every chunk and large object */
     uint64_t live_bytes, since;         /* bytes that survived the last collection; allocated since */
     uint64_t collections, max_pause_ns, total_pause_ns;
