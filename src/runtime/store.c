@@ -125,6 +125,7 @@ static void free_instance(zw_instance *inst) {
     zw_free(inst->store->al, inst->tables);
     zw_free(inst->store->al, inst->mems);
     zw_free(inst->store->al, inst->globals);
+    zw_free(inst->store->al, inst->tags);
     zw_free(inst->store->al, inst->type_ids);
     /* Instances keep their module alive (see zw_module.refs). */
     zw_module_release((zw_module *)inst->module);
@@ -146,6 +147,8 @@ static void free_object(const zw_store *s, uintptr_t tagged) {
     case ZW_OBJ_TABLE: zw_table_destroy(p); break;
     case ZW_OBJ_GLOBAL: zw_free(s->al, p); break;
     case ZW_OBJ_INSTANCE: free_instance(p); break;
+    case ZW_OBJ_TAG: zw_tag_destroy(p); break;
+    case ZW_OBJ_EXN: zw_free(s->al, p); break;
     }
 }
 
@@ -261,6 +264,7 @@ void zw_store_discard(zw_store *s, zw_objkind k, void *obj) {
         s->ntables--;
         break;
     case ZW_OBJ_INSTANCE: s->ninstances--; break;
+    case ZW_OBJ_EXN: zw_store_release(s, sizeof(zw_exn) + ((zw_exn *)obj)->nslots * sizeof(zw_slot)); break;
     default: break;
     }
     free_object(s, (uintptr_t)obj | (uintptr_t)k);
@@ -276,6 +280,7 @@ bool zw_store_owns(const zw_store *s, zw_objkind k, const void *obj) {
 }
 
 bool zw_store_ref_ok(const zw_store *s, uint32_t kind, const void *ref) {
+    if (kind == ZWASM_EXNREF) return !ref || zw_store_owns(s, ZW_OBJ_EXN, ref);
     return kind != ZWASM_FUNCREF || !ref || zw_store_owns(s, ZW_OBJ_FUNC, ref);
 }
 
@@ -382,6 +387,7 @@ ZWASM_API const char *zwasm_result_name(zwasm_result_t r) {
     case ZWASM_ERR_IO: return "i/o error";
     case ZWASM_ERR_UNSUPPORTED: return "unsupported";
     case ZWASM_ERR_LIMIT: return "resource limit";
+    case ZWASM_ERR_EXCEPTION: return "uncaught exception";
     }
     return "unknown result";
 }

@@ -60,8 +60,10 @@ bool zw_val_fits(const zw_store *s, zw_valtype t, const zwasm_val_t *v) {
         return ht == ZW_HT_FUNC || (zw_heap_is_idx(ht) && zw_store_type_sub(s, f->type_id, ht - ZW_HT_IDX));
     }
     if (!v->of.externref) return zw_ref_nullable(t);
-    /* a host value: an externref; values of the any and exn hierarchies do
-     * not come from the host yet */
+    if (v->kind == ZWASM_EXNREF) /* an exception of this store */
+        return zw_store_owns(s, ZW_OBJ_EXN, v->of.exnref) && (ht == ZW_HT_EXN || ht == ZW_HT_BOT);
+    /* a host value: an externref; values of the any hierarchy do not come
+     * from the host yet */
     return v->kind == ZWASM_EXTERNREF && ht == ZW_HT_EXTERN;
 }
 
