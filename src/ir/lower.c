@@ -72,6 +72,7 @@ typedef struct ctl {
     uint32_t exn_home;  /* legacy handler: the slot of the caught exception */
     ZW_VEC(zw_ir_catch) lcatch;
     ZW_VEC(uint32_t) cpatches;
+    ZW_VEC(uint32_t) pieces; /* earlier regions of this try, cut by tail calls (tail_call_regions) */
     /* C_INLINE (a callee's body lowered in place, see lower_inline_body):
      * the caller's reading position and locals, restored at its end */
     struct {
@@ -258,6 +259,7 @@ static void ctl_free(L *l, ctl *c) {
     ZW_VEC_FREE(&l->m->al, &c->patches);
     ZW_VEC_FREE(&l->m->al, &c->cpatches);
     ZW_VEC_FREE(&l->m->al, &c->lcatch);
+    ZW_VEC_FREE(&l->m->al, &c->pieces);
 }
 
 /* ---- virtual stack --------------------------------------------------------- */
@@ -1257,6 +1259,7 @@ static void reset_stack(L *l, ctl *c, uint32_t n, const zw_valtype *t) {
  * then the tail-call op, whose callee's frame replaces this one.  Inside a
  * body inlined in place there is no frame to replace: a call, and the
  * body's return. */
+static void tail_call_regions(L *l, bool reopen);
 static void lower_return_call(L *l, const zw_instr *in) {
     const zw_module *m = l->m;
     bool ind = in->op == ZW_OP_RETURN_CALL_INDIRECT, ref = in->op == ZW_OP_RETURN_CALL_REF;
@@ -1268,6 +1271,7 @@ static void lower_return_call(L *l, const zw_instr *in) {
     }
     uint32_t base = call_args(l, t->nparams);
     bool tail = !l->in_body;
+    if (!tail) tail_call_regions(l, false);
     if (ref) {
         emit(l, tail ? ZW_OP_RETURN_CALL_REF : ZW_OP_CALL_REF);
         W(l, in->a);
@@ -1289,6 +1293,7 @@ static void lower_return_call(L *l, const zw_instr *in) {
         W(l, base);
     }
     if (!tail) {
+        tail_call_regions(l, true);
         call_results(l, t);
         branch(l, return_target(l));
     }
@@ -1392,6 +1397,27 @@ static void close_region(L *l, ctl *c) {
     if (c->region != NONE && !c->in_catch && c->region < l->regions.n) l->regions.v[c->region].end = l->code.n;
 }
 
+/* A tail call inside a body inlined in place is a call: the inlined
+ * callee's frame is gone for it, so the body's own regions must not cover
+ * the call.  They stop before it (reopen false) and go on after it as new
+ * regions with the same handlers (reopen true). */
+static void tail_call_regions(L *l, bool reopen) {
+    for (uint32_t i = return_target(l) + 1; i < l->cs.n; i++) {
+        ctl *c = &l->cs.v[i];
+        if (c->region == NONE || c->in_catch || c->region >= l->regions.n) continue;
+        if (!reopen) {
+            l->regions.v[c->region].end = l->code.n;
+            if (!ZW_VEC_PUSH(&l->m->al, &c->pieces, c->region)) l->oom = true;
+            continue;
+        }
+        zw_ir_region r = l->regions.v[c->region];
+        r.start = r.end = l->code.n;
+        r.next = cur_region(l, i - 1);
+        if (!ZW_VEC_PUSH(&l->m->al, &l->regions, r)) { l->oom = true; return; }
+        c->region = l->regions.n - 1;
+    }
+}
+
 /* try_table bt catch*: the clauses' labels are outside its own block. */
 static void lower_try_table(L *l, const zw_instr *in, const uint8_t *end) {
     uint32_t first = l->catches.n;
@@ -1450,11 +1476,14 @@ static void lower_legacy_catch(L *l, const zw_instr *in) {
 static void flush_legacy(L *l, ctl *c) {
     close_region(l, c);
     if (c->region == NONE || c->region >= l->regions.n) return;
-    zw_ir_region *r = &l->regions.v[c->region];
-    r->first = l->catches.n;
-    r->n = c->lcatch.n;
+    uint32_t first = l->catches.n;
     for (uint32_t i = 0; i < c->lcatch.n; i++)
         if (!ZW_VEC_PUSH(&l->m->al, &l->catches, c->lcatch.v[i])) l->oom = true;
+    for (uint32_t i = 0; i <= c->pieces.n; i++) {
+        zw_ir_region *r = &l->regions.v[i < c->pieces.n ? c->pieces.v[i] : c->region];
+        r->first = first;
+        r->n = c->lcatch.n;
+    }
 }
 
 /* ---- the function body ------------------------------------------------------------ */
@@ -1567,8 +1596,11 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             /* the body's exceptions go to the handlers around label a
              * (counted outside the try) */
             flush_legacy(l, top);
-            if (top->region != NONE && top->region < l->regions.n)
-                l->regions.v[top->region].next = cur_region(l, l->cs.n - 2 - in.a);
+            if (top->region != NONE && top->region < l->regions.n) {
+                uint32_t to = cur_region(l, l->cs.n - 2 - in.a);
+                l->regions.v[top->region].next = to;
+                for (uint32_t i = 0; i < top->pieces.n; i++) l->regions.v[top->pieces.v[i]].next = to;
+            }
             lower_end(l);
             break;
         }
