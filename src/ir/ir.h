@@ -251,8 +251,9 @@ struct zw_ir_func {
                              * Wasm instruction it came from */
     zw_ir_inline *inlined;  /* the inlined stretches, in order */
     uint32_t ninlined;
-    zw_ir_region *regions;  /* exception handlers (none: NULL, 0) */
+    zw_ir_region *regions;  /* exception handlers (none: NULL, 0), by start */
     uint32_t nregions;
+    uint32_t *insn_region;  /* with regions: per instruction, its innermost region or ZW_IR_NONE */
     zw_ir_catch *catches;
     uint32_t ncatches;
 };
@@ -262,6 +263,9 @@ struct zw_ir_func {
 bool zw_ir_may_throw(uint32_t op);
 /* The innermost region of f containing code position pc, or ZW_IR_NONE. */
 uint32_t zw_ir_region_at(const zw_ir_func *f, uint32_t pc);
+/* Compute f->insn_region from f->regions (sorted by start, properly
+ * nested): false when they are not so, or on out of memory (*oom). */
+bool zw_ir_index_regions(const zw_alloc *al, zw_ir_func *f, bool *oom);
 /* The handler targets an exception at the instruction at pc may reach
  * (every catch of the regions offered it), into out (cap entries): how
  * many there are. */

@@ -330,10 +330,49 @@ bool zw_ir_may_throw(uint32_t op) {
 }
 
 uint32_t zw_ir_region_at(const zw_ir_func *f, uint32_t pc) {
-    /* regions nest and inner ones come later: the last one containing pc */
-    for (uint32_t r = f->nregions; r-- > 0;)
-        if (pc >= f->regions[r].start && pc < f->regions[r].end) return r;
-    return ZW_IR_NONE;
+    if (!f->nregions || !f->ninsn || !f->insn_region) return ZW_IR_NONE;
+    uint32_t lo = 0, hi = f->ninsn; /* the instruction containing pc */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (f->insn[mid] <= pc) lo = mid;
+        else hi = mid;
+    }
+    return f->insn_region[lo];
+}
+
+bool zw_ir_index_regions(const zw_alloc *al, zw_ir_func *f, bool *oom) {
+    *oom = false;
+    if (!f->nregions) return true;
+    uint32_t *ir = zw_calloc(al, (size_t)f->ninsn + 1, sizeof *ir);
+    uint32_t *stack = zw_calloc(al, (size_t)f->nregions + 1, sizeof *stack);
+    bool ok = ir && stack;
+    if (!ok) *oom = true;
+    uint32_t n = 0, r = 0;
+    for (uint32_t q = 1; ok && q < f->nregions; q++) /* sorted by start */
+        ok = f->regions[q - 1].start <= f->regions[q].start;
+    /* a sweep: regions open as the code reaches their start and close at
+     * their end; each must end inside the one below it on the stack */
+    for (uint32_t i = 0; ok && i <= f->ninsn; i++) {
+        uint32_t pc = i < f->ninsn ? f->insn[i] : f->len;
+        for (;;) {
+            while (n && f->regions[stack[n - 1]].end <= pc) n--;
+            if (r >= f->nregions || f->regions[r].start > pc) break;
+            const zw_ir_region *g = &f->regions[r];
+            if (g->end < g->start || (n && g->end > f->regions[stack[n - 1]].end)) {
+                ok = false;
+                break;
+            }
+            stack[n++] = r++;
+        }
+        if (i < f->ninsn) ir[i] = n ? stack[n - 1] : ZW_IR_NONE;
+    }
+    zw_free(al, stack);
+    if (!ok) {
+        zw_free(al, ir);
+        return false;
+    }
+    f->insn_region = ir;
+    return true;
 }
 
 uint32_t zw_ir_handler_targets(const zw_ir_func *f, uint32_t pc, uint32_t *out, uint32_t cap) {

@@ -168,6 +168,10 @@ zwasm_result_t zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, 
         if (zw_ir_may_throw(f->code[pc]) && zw_ir_region_at(f, pc) != ZW_IR_NONE && i + 1 < ni) mark[i + 1] = 1;
     }
     /* exception handlers: well-formed, their targets start blocks */
+    if (f->nregions && !f->insn_region) {
+        snprintf(why, cap, "func %u: regions without their index", f->func_idx);
+        goto out;
+    }
     for (uint32_t r = 0; r < f->nregions; r++) {
         const zw_ir_region *g = &f->regions[r];
         if (g->start > g->end || g->end > f->len || g->first + g->n > f->ncatches || g->first + g->n < g->first ||

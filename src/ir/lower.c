@@ -1954,6 +1954,19 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, 
     f->ncatches = l.catches.n;
     l.regions.v = NULL;
     l.catches.v = NULL;
+    {
+        bool oom;
+        if (!zw_ir_index_regions(&m->al, f, &oom)) {
+            r = oom ? zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, fidx, "out of memory")
+                    : zw_err_set(err, ZWASM_ERR_UNSUPPORTED, ZWASM_NO_OFFSET, fidx,
+                                 "internal error: exception regions do not nest");
+            f->code = NULL; /* (still owned by l: freed below) */
+            f->insn = NULL;
+            f->src = NULL;
+            f->inlined = NULL;
+            goto done;
+        }
+    }
     l.code.v = NULL;
     l.insn.v = NULL;
     l.src.v = NULL;
@@ -2043,6 +2056,7 @@ static void free_func(const zw_alloc *al, zw_ir_func *f) {
     zw_free(al, f->inlined);
     zw_free(al, f->regions);
     zw_free(al, f->catches);
+    zw_free(al, f->insn_region);
     zw_free(al, f);
 }
 

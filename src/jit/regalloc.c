@@ -42,6 +42,8 @@
 /* values saved and reloaded around calls and helpers, per instruction of
  * the function (beyond it, the code would grow more than registers gain) */
 #define ZW_RA_MAX_ACROSS_PER_INSN 2
+/* edges from throwing instructions to handlers (exceptions) */
+#define ZW_RA_MAX_HANDLER_EDGES ((uint64_t)1 << 20)
 
 typedef uint64_t word;
 
@@ -593,6 +595,12 @@ bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_
     for (uint32_t s = 0; s <= S.ns; s++) out->clean[s] = s < f->nparam_slots;
     if (!S.ni || !S.ns || (ngp <= 0 && nfp <= 0)) goto out; /* nothing to allocate */
     if (f->ncatches > f->len) goto out; /* (bounds the handler edges of one block) */
+    if (f->nregions) { /* handler edges: a hostile nest of handlers gets no registers */
+        uint64_t edges = 0;
+        for (uint32_t i = 0; i < S.ni && edges <= ZW_RA_MAX_HANDLER_EDGES; i++)
+            if (zw_ir_may_throw(f->code[f->insn[i]])) edges += zw_ir_handler_targets(f, f->insn[i], NULL, 0);
+        if (edges > ZW_RA_MAX_HANDLER_EDGES) goto out;
+    }
     if (!collect_operands(&S)) {
         /* a call with too many values: no registers; else out of memory */
         ok = S.too_big;
