@@ -329,10 +329,8 @@ static uint32_t pc_of(const zw_jfunc *jf, uintptr_t ret) {
 /* The JIT-compiled modules of the store's instances, one by one (a module
  * instantiated twice comes twice): start with *i = 0; NULL at the end. */
 static const zw_jmod *next_jmod(const zw_store *s, uint32_t *i) {
-    while (*i < s->objs_cap) {
-        uintptr_t o = s->objs[(*i)++];
-        if (!o || (zw_objkind)(o & 7) != ZW_OBJ_INSTANCE) continue;
-        const zw_module *m = ((const zw_instance *)(o & ~(uintptr_t)7))->module;
+    while (*i < s->insts.n) {
+        const zw_module *m = s->insts.v[(*i)++]->module;
         if (m->engine_code && m->backend == (const void *)&zw_jit_backend) return m->engine_code;
     }
     return NULL;

@@ -206,6 +206,9 @@ struct zw_store {
      * every handle an embedder passes in. */
     uintptr_t *objs;
     uint32_t objs_n, objs_cap;
+    /* The instances among them, in creation order (what the JIT's
+     * unwinder and backtraces search for compiled code). */
+    ZW_VEC(zw_instance *) insts;
 };
 
 /* ---- execution engines ------------------------------------------------------

@@ -160,6 +160,7 @@ static void store_clear(zw_store *s) {
     for (uint32_t i = 0; i < s->objs_cap; i++)
         if (s->objs[i]) free_object(s, s->objs[i]);
     zw_free(s->al, s->objs);
+    ZW_VEC_FREE(s->al, &s->insts);
     zw_typetab_free(&s->types, s->al);
     /* the record stays taken (live) until zwasm_store_delete releases it
      * under the engine's lock: another thread's zwasm_store_new must not
@@ -200,6 +201,8 @@ bool zw_store_settle(zw_store *s) {
 
 /* ---- owned objects ------------------------------------------------------------- */
 
+static bool zw_store_adopt_(zw_store *s, zw_objkind k, void *obj);
+
 static uint32_t obj_hash(uintptr_t key) {
     uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ull;
     return (uint32_t)(h >> 32);
@@ -213,6 +216,15 @@ static void obj_insert(uintptr_t *set, uint32_t cap, uintptr_t key) {
 
 bool zw_store_adopt(zw_store *s, zw_objkind k, void *obj) {
     if ((uintptr_t)obj & 7) return false; /* malloc'ed objects are 8-aligned */
+    if (k == ZW_OBJ_INSTANCE && !ZW_VEC_PUSH(s->al, &s->insts, (zw_instance *)obj)) return false;
+    if (!zw_store_adopt_(s, k, obj)) {
+        if (k == ZW_OBJ_INSTANCE) s->insts.n--;
+        return false;
+    }
+    return true;
+}
+
+static bool zw_store_adopt_(zw_store *s, zw_objkind k, void *obj) {
     if ((uint64_t)(s->objs_n + 1) * 2 > s->objs_cap) {
         uint32_t cap = s->objs_cap ? s->objs_cap * 2 : 64;
         if (cap <= s->objs_cap) return false;
@@ -263,7 +275,15 @@ void zw_store_discard(zw_store *s, zw_objkind k, void *obj) {
         zw_store_release(s, ((zw_tableinst *)obj)->size * sizeof(void *));
         s->ntables--;
         break;
-    case ZW_OBJ_INSTANCE: s->ninstances--; break;
+    case ZW_OBJ_INSTANCE:
+        s->ninstances--;
+        for (uint32_t i = s->insts.n; i-- > 0;)
+            if (s->insts.v[i] == obj) {
+                memmove(s->insts.v + i, s->insts.v + i + 1, (s->insts.n - i - 1) * sizeof *s->insts.v);
+                s->insts.n--;
+                break;
+            }
+        break;
     case ZW_OBJ_EXN: zw_store_release(s, sizeof(zw_exn) + ((zw_exn *)obj)->nslots * sizeof(zw_slot)); break;
     default: break;
     }
