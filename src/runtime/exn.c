@@ -190,7 +190,7 @@ ZWASM_API size_t zwasm_exn_payload(const zwasm_store_t *store, const zwasm_exn_t
     if (!zw_store_owns(store, ZW_OBJ_EXN, exn)) return 0;
     const zw_functype *t = exn->tag->type;
     for (uint32_t i = 0, k = 0; i < t->nparams && i < n && out; k += zw_slots(t->params[i]), i++)
-        zw_slots_to_val(store->types.v.v, t->params[i], exn->payload + k, &out[i]);
+        zw_slots_to_val(NULL, t->params[i], exn->payload + k, &out[i]); /* (types as host calls see them) */
     return t->nparams;
 }
 
