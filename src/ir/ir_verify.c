@@ -104,7 +104,10 @@ static bool step(ver *v, uint32_t pc, uint32_t *st, zw_ir_opnd *ops, uint32_t no
 static bool meet(uint32_t *into, const uint32_t *in, uint32_t n, bool first) {
     bool changed = false;
     for (uint32_t s = 0; s < n; s++) {
-        uint32_t t = first ? in[s] : into[s] == in[s] ? into[s] : T_CONFLICT;
+        /* two reference types meet as "a reference" (the IR does not
+         * track heap types: same_type) */
+        uint32_t t = first ? in[s] : into[s] == in[s] ? into[s]
+                   : zw_is_ref(into[s]) && zw_is_ref(in[s]) ? ZW_IR_ANYREF : T_CONFLICT;
         if (t != into[s]) {
             into[s] = t;
             changed = true;
