@@ -65,6 +65,8 @@ typedef enum zwasm_result {
     ZWASM_ERR_IO,          /* file could not be read */
     ZWASM_ERR_UNSUPPORTED, /* a feature zwasm does not implement yet */
     ZWASM_ERR_LIMIT,       /* a resource limit of the store would be exceeded */
+    ZWASM_ERR_EXCEPTION,   /* a wasm exception was thrown and not caught: see
+                              zwasm_error_t.exception (exception handling) */
 } zwasm_result_t;
 
 typedef enum zwasm_trap_kind {
@@ -96,6 +98,8 @@ typedef enum zwasm_trap_kind {
 #define ZWASM_NO_OFFSET ((uint64_t)-1)
 #define ZWASM_NO_FUNC ((uint32_t)-1)
 
+typedef struct zwasm_exn zwasm_exn_t;
+
 typedef struct zwasm_error {
     zwasm_result_t code;
     zwasm_trap_kind_t trap; /* when code == ZWASM_ERR_TRAP */
@@ -110,6 +114,12 @@ typedef struct zwasm_error {
      * engine inlined still shows as its own frame (", inlined").  Empty
      * otherwise.  Truncated after a dozen frames. */
     char backtrace[768];
+    /* When code == ZWASM_ERR_EXCEPTION: the exception that escaped (its tag
+     * and payload: zwasm_exn_tag, zwasm_exn_payload); it lives as long as
+     * the store.  A host function returning ZWASM_ERR_EXCEPTION throws the
+     * exception it leaves here into the calling wasm (zwasm_caller_throw
+     * makes one; a caught one may be returned as it is). */
+    zwasm_exn_t *exception;
 } zwasm_error_t;
 
 /* ---- types ---------------------------------------------------------------- */
@@ -123,7 +133,7 @@ typedef enum zwasm_valkind {
     ZWASM_FUNCREF = 0x70,
     ZWASM_EXTERNREF = 0x6F,
     ZWASM_ANYREF = 0x6E,   /* GC objects and i31 (anyref hierarchy) */
-    ZWASM_EXNREF = 0x69,   /* caught exceptions */
+    ZWASM_EXNREF = 0x69,   /* caught exceptions: .of.exnref is a zwasm_exn_t * */
 } zwasm_valkind_t;
 /* A reference value's kind is the top of its type's hierarchy: a value of
  * type (ref $f) for a function type $f, or of nullfuncref, is a FUNCREF;
@@ -162,6 +172,7 @@ typedef struct zwasm_externtype {
          * (custom-page-sizes); limits count pages */
         struct { zwasm_limits_t limits; bool is64, shared; uint8_t page_log2; } memory;
         struct { uint32_t type; bool mut; } global;
+        /* ZWASM_EXTERN_TAG: the tag's type is of.func (no results) */
     } of;
 } zwasm_externtype_t;
 
@@ -186,6 +197,7 @@ typedef struct zwasm_memory zwasm_memory_t;
 typedef struct zwasm_table zwasm_table_t;
 typedef struct zwasm_global zwasm_global_t;
 typedef struct zwasm_caller zwasm_caller_t;
+typedef struct zwasm_tag zwasm_tag_t;
 
 typedef struct zwasm_val {
     uint32_t kind; /* zwasm_valkind_t */
@@ -209,6 +221,7 @@ typedef struct zwasm_extern {
         zwasm_table_t *table;
         zwasm_memory_t *memory;
         zwasm_global_t *global;
+        zwasm_tag_t *tag;
     } of;
 } zwasm_extern_t;
 
@@ -529,6 +542,30 @@ ZWASM_API zwasm_global_t *zwasm_global_new(zwasm_store_t *store, uint32_t kind, 
 ZWASM_API void zwasm_global_get(const zwasm_global_t *g, zwasm_val_t *out);
 ZWASM_API bool zwasm_global_set(zwasm_global_t *g, zwasm_val_t v); /* false if immutable or wrong kind */
 ZWASM_API void zwasm_global_type(const zwasm_global_t *g, zwasm_externtype_t *out);
+
+/* ---- tags and exceptions (exception handling) ---------------------------------------------- */
+/* A tag of the given type (params: the payload; no results) in store, or
+ * NULL (a result type, a type of another kind, out of memory). */
+ZWASM_API zwasm_tag_t *zwasm_tag_new(zwasm_store_t *store, const zwasm_functype_t *type);
+/* The tag's type (its arrays valid while the tag lives). */
+ZWASM_API void zwasm_tag_type(const zwasm_tag_t *tag, zwasm_functype_t *out);
+/* A new exception of tag with payload args (checked against the tag's
+ * params, references of this store), for a host function to throw or to
+ * pass as an exnref value. */
+ZWASM_API zwasm_result_t zwasm_exn_new(zwasm_store_t *store, zwasm_tag_t *tag, const zwasm_val_t *args,
+                                       size_t nargs, zwasm_exn_t **out, zwasm_error_t *err);
+/* The tag of exception exn of store (NULL if exn is not a live exception of store). */
+ZWASM_API zwasm_tag_t *zwasm_exn_tag(const zwasm_store_t *store, const zwasm_exn_t *exn);
+/* The payload of exn: up to n values into out; returns how many the
+ * payload has (0 if exn is not a live exception of store). */
+ZWASM_API size_t zwasm_exn_payload(const zwasm_store_t *store, const zwasm_exn_t *exn, zwasm_val_t *out,
+                                   size_t n);
+/* Inside a host function: throw an exception of tag with payload args into
+ * the calling wasm code.  Returns ZWASM_ERR_EXCEPTION with err filled (the
+ * host function returns that), or another error when the arguments are
+ * wrong (which traps). */
+ZWASM_API zwasm_result_t zwasm_caller_throw(zwasm_caller_t *caller, zwasm_tag_t *tag, const zwasm_val_t *args,
+                                            size_t nargs, zwasm_error_t *err);
 
 /* ---- WASI preview 1 (wasi_snapshot_preview1) ------------------------------------------------ */
 /* A configuration (arguments, environment, preopened directories, stdio)

@@ -245,6 +245,12 @@ typedef struct zw_global {
     zw_expr init; /* defined globals */
 } zw_global;
 
+/* A tag (exception handling): the index of its function type (no results). */
+typedef struct zw_tag {
+    uint32_t type_idx;
+    bool imported;
+} zw_tag;
+
 typedef enum { ZW_SEG_ACTIVE, ZW_SEG_PASSIVE, ZW_SEG_DECLARATIVE } zw_segmode;
 
 typedef struct zw_elem {
@@ -298,6 +304,8 @@ typedef struct zw_module {
     zw_mem *mems;
     uint32_t nglobals, nglobal_imports;
     zw_global *globals;
+    uint32_t ntags, ntag_imports;
+    zw_tag *tags;
 
     uint32_t nexports;
     zw_export *exports;
@@ -403,6 +411,13 @@ typedef struct zw_instr {
 zwasm_result_t zw_read_instr(const uint8_t *base, uint32_t features, const uint8_t **pp,
                              const uint8_t *end, uint32_t func, zw_instr *out, zwasm_error_t *err);
 
+/* One catch clause of try_table at *pp (decoded already by zw_read_instr,
+ * so it is well-formed): kind 0 catch, 1 catch_ref (with a tag), 2
+ * catch_all, 3 catch_all_ref; the tag (UINT32_MAX for the catch_all
+ * kinds) and the label. */
+enum { ZW_CATCH = 0, ZW_CATCH_REF = 1, ZW_CATCH_ALL = 2, ZW_CATCH_ALL_REF = 3 };
+void zw_read_catch(const uint8_t **pp, const uint8_t *end, uint8_t *kind, uint32_t *tag, uint32_t *label);
+
 /* The address type of memory or table x (memory64, table64): i64 when it
  * is 64-bit, else i32; the type of its addresses, indices and sizes. */
 static inline zw_valtype zw_mem_addr_type(const zw_module *m, uint32_t x) {
@@ -462,6 +477,11 @@ uint32_t zw_struct_field_offset(const zw_type *t, uint32_t f);
 #define ZW_GC_ELEMS 16
 /* The top of ht's hierarchy: ZW_HT_FUNC, ZW_HT_EXTERN, ZW_HT_EXN or ZW_HT_ANY. */
 uint32_t zw_heap_top(const zw_type *types, uint32_t ht);
+
+/* Function type of tag index x (its params are the payload). */
+static inline const zw_functype *zw_tag_type(const zw_module *m, uint32_t x) {
+    return &m->types[m->tags[x].type_idx].func;
+}
 
 /* Function type of function index fi. */
 static inline const zw_functype *zw_func_type(const zw_module *m, uint32_t fi) {

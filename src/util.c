@@ -197,6 +197,7 @@ zwasm_result_t zw_err_set(zwasm_error_t *err, zwasm_result_t code, uint64_t offs
     err->offset = offset;
     err->func = func;
     err->backtrace[0] = 0; /* only a trap in wasm code has one (set after this) */
+    err->exception = NULL;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
@@ -241,6 +242,7 @@ zwasm_result_t zw_trap_set(zwasm_error_t *err, zwasm_trap_kind_t kind, const cha
     err->offset = ZWASM_NO_OFFSET;
     err->func = ZWASM_NO_FUNC;
     err->backtrace[0] = 0; /* the engine that trapped writes it after this */
+    err->exception = NULL;
     if (fmt) {
         va_list ap;
         va_start(ap, fmt);

@@ -50,7 +50,9 @@ static bool extern_of(const zw_instance *inst, const zw_export *ex, zwasm_extern
         out->of.global = inst->globals[ex->index];
         return true;
     case ZW_EXT_TAG:
-        return false;
+        if (ex->index >= m->ntags) return false;
+        out->of.tag = inst->tags[ex->index];
+        return true;
     }
     return false;
 }

@@ -131,6 +131,8 @@ static void externtype_of(const zw_module *m, zw_extkind kind, uint32_t index,
         if (index < m->nglobals) globaltype_out(&m->globals[index].type, out);
         break;
     case ZW_EXT_TAG:
+        if (index < m->ntags && m->tags[index].type_idx < m->ntypes)
+            functype_out(zw_tag_type(m, index), &out->of.func);
         break;
     }
 }
@@ -156,7 +158,9 @@ ZWASM_API bool zwasm_module_import(const zwasm_module_t *mod, uint32_t i, zwasm_
     case ZW_EXT_TABLE: tabletype_out(&im->u.table, &out->type); break;
     case ZW_EXT_MEM: memtype_out(&im->u.mem, &out->type); break;
     case ZW_EXT_GLOBAL: globaltype_out(&im->u.global, &out->type); break;
-    case ZW_EXT_TAG: break;
+    case ZW_EXT_TAG:
+        if (im->u.tag_type < m->ntypes) functype_out(&m->types[im->u.tag_type].func, &out->type.of.func);
+        break;
     }
     return true;
 }
@@ -200,7 +204,7 @@ ZWASM_API uint32_t zwasm_module_extern_count(const zwasm_module_t *module, zwasm
     case ZWASM_EXTERN_TABLE: return m->ntables;
     case ZWASM_EXTERN_MEMORY: return m->nmems;
     case ZWASM_EXTERN_GLOBAL: return m->nglobals;
-    case ZWASM_EXTERN_TAG: break;
+    case ZWASM_EXTERN_TAG: return m->ntags;
     }
     return 0;
 }

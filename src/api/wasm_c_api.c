@@ -1038,6 +1038,7 @@ static wasm_extern_t *extern_from_native(wasm_store_t *s, const zwasm_extern_t *
     case ZWASM_EXTERN_GLOBAL: return (wasm_extern_t *)ref_new(R_GLOBAL, s, x->of.global);
     case ZWASM_EXTERN_TABLE: return (wasm_extern_t *)ref_new(R_TABLE, s, x->of.table);
     case ZWASM_EXTERN_MEMORY: return (wasm_extern_t *)ref_new(R_MEMORY, s, x->of.memory);
+    case ZWASM_EXTERN_TAG: return NULL; /* wasm.h has no tags: the entry stays NULL */
     default: return (wasm_extern_t *)ref_new(R_FUNC, s, x->of.func);
     }
 }

@@ -470,6 +470,10 @@ static int call_failed(const char *file, zwasm_result_t r, const zwasm_error_t *
         report_trap(err);
         return CLI_EXIT_TRAP;
     }
+    if (r == ZWASM_ERR_EXCEPTION) { /* an uncaught wasm exception ends the run as a trap does */
+        fprintf(stderr, "zwasm: %s\n", err->message);
+        return CLI_EXIT_TRAP;
+    }
     report_error(file, err);
     return CLI_EXIT_ERROR;
 }
@@ -843,6 +847,7 @@ static int cmd_inspect(int argc, char **argv) {
         {ZWASM_EXTERN_MEMORY, "memories"},
         {ZWASM_EXTERN_TABLE, "tables"},
         {ZWASM_EXTERN_GLOBAL, "globals"},
+        {ZWASM_EXTERN_TAG, "tags"},
     };
     for (size_t k = 0; k < ZW_ARRAY_LEN(kinds); k++) {
         uint32_t n = zwasm_module_extern_count(m, kinds[k].kind);

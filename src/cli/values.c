@@ -322,7 +322,8 @@ void cli_format_externtype(char *buf, size_t len, const zwasm_externtype_t *t) {
         break;
     }
     case ZWASM_EXTERN_TAG:
-        snprintf(buf, len, "tag");
+        cli_format_types(a, sizeof a, t->of.func.params, t->of.func.nparams);
+        snprintf(buf, len, "tag %s", a);
         break;
     default:
         snprintf(buf, len, "?");

@@ -294,6 +294,7 @@ static const char *result_word(zwasm_result_t r) {
     case ZWASM_ERR_IO: return "IO";
     case ZWASM_ERR_UNSUPPORTED: return "UNSUPPORTED";
     case ZWASM_ERR_LIMIT: return "LIMIT";
+    case ZWASM_ERR_EXCEPTION: return "EXCEPTION";
     }
     return "?";
 }
@@ -880,6 +881,34 @@ static void assert_action_traps(script *s, const zw_sx *cmd, bool exhaustion) {
     expect_trap(s, cmd->line, kw, expect, exhaustion, r, &err);
 }
 
+/* assert_exception: the action or the module's instantiation throws an
+ * exception that is not caught. */
+static void assert_exception(script *s, const zw_sx *cmd) {
+    zwasm_error_t err = {0};
+    zwasm_result_t r;
+    vals res = {0};
+    if (is_atom(cmd->items[1]->nitems ? cmd->items[1]->items[0] : NULL, "module")) {
+        zwasm_instance_t *inst;
+        r = load_module(s, cmd->items[1], NULL, &inst, &err);
+    } else {
+        r = do_action(s, cmd->items[1], &res, &err);
+    }
+    if (r == ZWASM_ERR_EXCEPTION) {
+        PASS(s, cmd->line);
+    } else if (r == ZWASM_OK) {
+        char g[900];
+        strbuf gb = {g, sizeof g, 0};
+        g[0] = 0;
+        format_vals(&gb, res.v, res.n);
+        FAIL(s, cmd->line, "assert_exception: no exception (got %s)", res.n ? g : "nothing");
+    } else {
+        char e[400];
+        format_error(e, sizeof e, r, &err);
+        FAIL(s, cmd->line, "assert_exception: expected an exception, got %s", e);
+    }
+    free(res.v);
+}
+
 /* assert_trap / assert_uninstantiable on a module form: instantiation traps. */
 static void assert_module_traps(script *s, const zw_sx *cmd, const char *kw) {
     const char *expect = expected_text(cmd, 2);
@@ -986,6 +1015,8 @@ static void run_command(script *s, const zw_sx *cmd) {
             assert_module_traps(s, cmd, kw);
         else
             assert_action_traps(s, cmd, false);
+    } else if (strcmp(kw, "assert_exception") == 0) {
+        assert_exception(s, cmd);
     } else if (strcmp(kw, "assert_exhaustion") == 0) {
         assert_action_traps(s, cmd, true);
     } else if (strcmp(kw, "assert_uninstantiable") == 0) {
@@ -1007,7 +1038,7 @@ static void run_command(script *s, const zw_sx *cmd) {
  * inline module (as in inline-module.wast). */
 static bool is_inline_module(const zw_sx *top) {
     static const char *const fields[] = {"type", "import", "func", "table", "memory", "global",
-                                         "export", "start", "elem", "data"};
+                                         "export", "start", "elem", "data", "tag"};
     if (top->nitems == 0) return false;
     const zw_sx *f = top->items[0];
     if (f->kind != ZW_SX_LIST || f->nitems == 0 || f->items[0]->kind != ZW_SX_ATOM) return false;

@@ -136,8 +136,15 @@ static bool scan_code(dec *d, zw_rd *r, bool mark_refs, bool in_func) {
         case ZW_OP_IF:
             kind = 1;
             /* fall through */
-        case ZW_OP_BLOCK: case ZW_OP_LOOP:
+        case ZW_OP_BLOCK: case ZW_OP_LOOP: case ZW_OP_TRY: case ZW_OP_TRY_TABLE:
             if (!ZW_VEC_PUSH(&d->m->al, &blocks, kind)) { ok = nomem(d); goto out; }
+            break;
+        case ZW_OP_DELEGATE: /* ends a legacy try */
+            if (blocks.n == 0) {
+                ok = zw_rd_fail(r, at, "END opcode expected");
+                goto out;
+            }
+            blocks.n--;
             break;
         case ZW_OP_ELSE:
             if (blocks.n == 0 || blocks.v[blocks.n - 1] != 1) {
@@ -297,6 +304,15 @@ static bool sec_type(dec *d) {
     return true;
 }
 
+/* A tag type: attribute 0 (exception), then a type index. */
+static bool rd_tagtype(zw_rd *r, uint32_t *type_idx) {
+    const uint8_t *at = r->p;
+    uint8_t attr;
+    if (!zw_rd_u8(r, &attr)) return false;
+    if (attr != 0) return zw_rd_fail(r, at, "malformed tag attribute");
+    return zw_rd_u32(r, type_idx);
+}
+
 static bool sec_import(dec *d) {
     zw_rd *r = &d->r;
     zw_module *m = d->m;
@@ -331,6 +347,12 @@ static bool sec_import(dec *d) {
             im->kind = ZW_EXT_GLOBAL;
             if (!rd_globaltype(r, d->m->features, &im->u.global)) return false;
             m->nglobal_imports++;
+            break;
+        case 4:
+            if (!(d->m->features & ZWASM_FEATURE_EXCEPTIONS)) return zw_rd_fail(r, at, "malformed import kind");
+            im->kind = ZW_EXT_TAG;
+            if (!rd_tagtype(r, &im->u.tag_type)) return false;
+            m->ntag_imports++;
             break;
         default:
             return zw_rd_fail(r, at, "malformed import kind");
@@ -410,6 +432,20 @@ static bool sec_global(dec *d) {
     return true;
 }
 
+/* The tag section (exception handling). */
+static bool sec_tag(dec *d) {
+    zw_rd *r = &d->r;
+    zw_module *m = d->m;
+    uint32_t n;
+    if (!rd_count(r, &n, 2)) return false;
+    m->tags = zw_calloc(&d->m->al, (size_t)m->ntag_imports + n, sizeof *m->tags);
+    if (!m->tags) return nomem(d);
+    for (uint32_t i = 0; i < n; i++)
+        if (!rd_tagtype(r, &m->tags[m->ntag_imports + i].type_idx)) return false;
+    m->ntags = m->ntag_imports + n;
+    return true;
+}
+
 static bool sec_export(dec *d) {
     zw_rd *r = &d->r;
     zw_module *m = d->m;
@@ -423,7 +459,8 @@ static bool sec_export(dec *d) {
         const uint8_t *at = r->p;
         uint8_t kind;
         if (!zw_rd_u8(r, &kind)) return false;
-        if (kind > 3) return zw_rd_fail(r, at, "malformed export kind");
+        if (kind > (d->m->features & ZWASM_FEATURE_EXCEPTIONS ? 4 : 3))
+            return zw_rd_fail(r, at, "malformed export kind");
         e->kind = (zw_extkind)kind;
         if (!zw_rd_u32(r, &e->index)) return false;
         m->nexports = i + 1;
@@ -657,10 +694,11 @@ bad:
 }
 
 /* ---- the module ------------------------------------------------------------- */
-/* Section order rank for ids 1..12 (datacount 12 sits between elem and code). */
+/* Section order rank for ids 1..13 (datacount 12 sits between elem and
+ * code, tag 13 between memory and global). */
 static int section_rank(uint8_t id) {
-    static const int8_t rank[13] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
-    return id <= 12 ? rank[id] : -1;
+    static const int8_t rank[14] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6};
+    return id <= 13 ? rank[id] : -1;
 }
 
 static bool decode_sections(dec *d) {
@@ -670,7 +708,8 @@ static bool decode_sections(dec *d) {
     while (r->p < r->end) {
         const uint8_t *sec_start = r->p;
         uint8_t id = *r->p++;
-        if (id > 12) return zw_rd_fail(r, sec_start, "malformed section id");
+        if (id > 13 || (id == 13 && !(m->features & ZWASM_FEATURE_EXCEPTIONS)))
+            return zw_rd_fail(r, sec_start, "malformed section id");
         uint32_t size;
         if (!zw_rd_u32(r, &size)) return false;
         if ((size_t)(r->end - r->p) < size) return zw_rd_fail(r, r->p - 1, "length out of bounds");
@@ -698,6 +737,7 @@ static bool decode_sections(dec *d) {
         case 10: ok = sec_code(d); break;
         case 11: ok = sec_data(d); break;
         case 12: ok = sec_datacount(d); break;
+        case 13: ok = sec_tag(d); break;
         default: ok = false; break;
         }
         if (!ok) return false;
@@ -740,9 +780,10 @@ static bool finish(dec *d) {
     }
     if (!import_space(d, (void **)&m->tables, &m->ntables, m->ntable_imports, sizeof *m->tables) ||
         !import_space(d, (void **)&m->mems, &m->nmems, m->nmem_imports, sizeof *m->mems) ||
-        !import_space(d, (void **)&m->globals, &m->nglobals, m->nglobal_imports, sizeof *m->globals))
+        !import_space(d, (void **)&m->globals, &m->nglobals, m->nglobal_imports, sizeof *m->globals) ||
+        !import_space(d, (void **)&m->tags, &m->ntags, m->ntag_imports, sizeof *m->tags))
         return false;
-    uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
+    uint32_t fi = 0, ti = 0, mi = 0, gi = 0, xi = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const zw_import *im = &m->imports[i];
         switch (im->kind) {
@@ -761,6 +802,10 @@ static bool finish(dec *d) {
         case ZW_EXT_GLOBAL:
             m->globals[gi].type = im->u.global;
             m->globals[gi++].imported = true;
+            break;
+        case ZW_EXT_TAG:
+            m->tags[xi].type_idx = im->u.tag_type;
+            m->tags[xi++].imported = true;
             break;
         default:
             break;
@@ -847,6 +892,7 @@ void zw_module_free(zw_module *m) {
     zw_free(&m->al, m->tables);
     zw_free(&m->al, m->mems);
     zw_free(&m->al, m->globals);
+    zw_free(&m->al, m->tags);
     zw_free(&m->al, m->exports);
     if (m->elems)
         for (uint32_t i = 0; i < m->nelems; i++) {

@@ -191,3 +191,11 @@ zwasm_result_t zw_read_instr(const uint8_t *base, uint32_t features, const uint8
     *pp = r.p;
     return ZWASM_OK;
 }
+
+void zw_read_catch(const uint8_t **pp, const uint8_t *end, uint8_t *kind, uint32_t *tag, uint32_t *label) {
+    *kind = *pp < end ? *(*pp)++ : 0;
+    *tag = UINT32_MAX;
+    *label = 0;
+    if (*kind < ZW_CATCH_ALL) zw_read_u32(pp, end, tag);
+    zw_read_u32(pp, end, label);
+}

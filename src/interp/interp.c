@@ -498,7 +498,7 @@ static bool fuse_first(uint32_t op) {
     X(TABLE_GET) X(TABLE_SET) X(MEMORY_SIZE) X(MEMORY_GROW) X(MEMORY_INIT)     \
     X(DATA_DROP) X(MEMORY_COPY) X(MEMORY_FILL) X(TABLE_INIT) X(ELEM_DROP)      \
     X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL) X(REF_FUNC)        \
-    X(CALL_REF) X(RETURN_CALL_REF) X(REF_AS_NON_NULL) GC_OPS(X)
+    X(CALL_REF) X(RETURN_CALL_REF) X(REF_AS_NON_NULL) X(THROW) X(THROW_REF) GC_OPS(X)
 
 /* The GC instructions (runtime/gc.c, shared with the JIT's helpers). */
 #define GC_OPS(X)                                                              \
@@ -610,6 +610,7 @@ static zwasm_result_t run(zw_store *s, const zw_ifunc *fn, zw_instance *inst, zw
     const uint32_t *ret_ip = NULL; /* (a tail call has none) */
     uint32_t call_base;
     bool tail; /* do_call: a tail call */
+    zw_exn *exn = NULL; /* do_throw: the exception being thrown */
     /* Fuel (only modules lowered with m->fuel have checks) lives in a local
      * and goes back to the store around host calls and on exit; without
      * fuel the checks only look at the interrupt request. */
@@ -854,6 +855,18 @@ L_base:
         if (ZW_UNLIKELY(!fp[ip[2]])) TRAP(ZWASM_TRAP_NULL_REFERENCE);
         fp[ip[1]] = fp[ip[2]];
         NEXT(3);
+    /* exceptions: ip stays at the throwing instruction for do_throw */
+    LOP(THROW):
+        exn = zw_exn_new(s, inst->tags[ip[1]], fp + ip[2], err);
+        if (ZW_UNLIKELY(!exn)) {
+            rc = err ? err->code : ZWASM_ERR_NOMEM;
+            goto host_fail;
+        }
+        goto do_throw;
+    LOP(THROW_REF):
+        exn = (zw_exn *)(uintptr_t)fp[ip[1]];
+        if (ZW_UNLIKELY(!exn)) TRAP(ZWASM_TRAP_NULL_REFERENCE);
+        goto do_throw;
     LIR(SELECT128): {
         uint32_t c = (uint32_t)fp[ip[4]];
         zw_v128 v = ldv(fp + (c ? ip[2] : ip[3]));
@@ -1027,11 +1040,53 @@ do_call: {
     DISPATCH();
 }
 
+/* Unwind to the handler of exn: the innermost frame (fn at ip: the throw,
+ * or a call that threw) first, then its callers; a handler's frame keeps
+ * as many inline markers as are open at its target.  Past the entry
+ * sentinel the exception leaves this call. */
+do_throw: {
+    uint32_t pc = (uint32_t)(ip - (const uint32_t *)fn->tcode);
+    for (;;) {
+        const zw_ir_catch *c = zw_exn_handler(fn->ir, pc, inst, exn);
+        while (!frames[depth - 1].fn && frames[depth - 1].ip) depth--; /* this frame's inline markers */
+        if (c) {
+            depth += c->inl;
+            zw_exn_land(s, c, fp, exn);
+            exn = NULL;
+            if (mem0) { /* a host function on the way may have grown it */
+                membase = mem0->base;
+                memsize = mem0->size;
+            }
+            ip = (const uint32_t *)fn->tcode + c->target;
+            DISPATCH();
+        }
+        zw_frame *r = &frames[--depth];
+        if (!r->ip) {
+            ex->depth = entry_depth;
+            if (ex->fuel_on) ex->fuel = fuel;
+            return zw_exn_escape(s, exn, err);
+        }
+        ip = r->ip;
+        fp = r->fp;
+        fn = r->fn;
+        if (r->inst != inst) {
+            inst = r->inst;
+            LOAD_INST();
+        }
+        pc = (uint32_t)(ip - (const uint32_t *)fn->tcode) - 1; /* inside the call */
+    }
+}
+
 done:
     ex->depth = entry_depth;
     if (ex->fuel_on) ex->fuel = fuel;
     return ZWASM_OK;
 host_fail:
+    if (rc == ZWASM_ERR_EXCEPTION && s->exec.exn) { /* a host function threw, or wasm it called */
+        exn = s->exec.exn;
+        s->exec.exn = NULL;
+        goto do_throw;
+    }
     ex->depth = entry_depth;
     if (ex->fuel_on) ex->fuel = fuel;
     return rc;

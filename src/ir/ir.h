@@ -150,7 +150,9 @@ typedef struct zw_ir_func zw_ir_func;
     X(REF_I31, "ds", "ri")                                                     \
     X(I31_GET_S, "ds", "ir")                                                   \
     X(I31_GET_U, "ds", "ir")                                                   \
-    X(REF_EQ, "dss", "irr")
+    X(REF_EQ, "dss", "irr")                                                    \
+    X(THROW, "nB", "")                 /* tag n, its payload at B */           \
+    X(THROW_REF, "s", "r")             /* traps on null */
 
 /* Integer compares that fuse with br_if / if into ZW_IR_BR_<id> (slot,slot)
  * and ZW_IR_BRK_<id> (slot, immediate). */
@@ -245,6 +247,26 @@ typedef struct zw_ir_inline {
     uint32_t call_offset;
 } zw_ir_inline;
 
+/* Exception handlers (docs/ir.md, "Exceptions").  A region is a stretch
+ * [start, end) of code words (a try_table's or a legacy try's body);
+ * regions nest, and an inner one has a higher index.  An exception thrown
+ * at (or by a call at) position pc is offered to the innermost region
+ * containing pc: to its catches in order, then to region `next` (the
+ * enclosing region, or a delegate's target; ZW_IR_NONE: the caller). */
+#define ZW_IR_NONE UINT32_MAX
+typedef struct zw_ir_catch {
+    uint32_t tag;     /* module tag index, or ZW_IR_NONE: every exception */
+    uint32_t dst;     /* the payload (the tag's params) goes to slots dst.. */
+    uint32_t exn;     /* the exnref goes to slot exn, or ZW_IR_NONE: not kept */
+    uint32_t target;  /* code position where the handler continues */
+    uint32_t inl;     /* inlined bodies open at target (0 or 1): what inline.enter pushed */
+} zw_ir_catch;
+typedef struct zw_ir_region {
+    uint32_t start, end; /* code words [start, end) */
+    uint32_t first, n;   /* its catches: catches[first .. first + n) */
+    uint32_t next;       /* the region offered the exception next, or ZW_IR_NONE */
+} zw_ir_region;
+
 struct zw_ir_func {
     uint32_t func_idx;      /* index in the module's function space */
     uint32_t type_idx;
@@ -261,7 +283,25 @@ struct zw_ir_func {
                              * Wasm instruction it came from */
     zw_ir_inline *inlined;  /* the inlined stretches, in order */
     uint32_t ninlined;
+    zw_ir_region *regions;  /* exception handlers (none: NULL, 0), by start */
+    uint32_t nregions;
+    uint32_t *insn_region;  /* with regions: per instruction, its innermost region or ZW_IR_NONE */
+    zw_ir_catch *catches;
+    uint32_t ncatches;
 };
+
+/* Whether op can throw an exception out of the instruction (a call, throw,
+ * throw_ref): in a region it has edges to the region's handlers. */
+bool zw_ir_may_throw(uint32_t op);
+/* The innermost region of f containing code position pc, or ZW_IR_NONE. */
+uint32_t zw_ir_region_at(const zw_ir_func *f, uint32_t pc);
+/* Compute f->insn_region from f->regions (sorted by start, properly
+ * nested): false when they are not so, or on out of memory (*oom). */
+bool zw_ir_index_regions(const zw_alloc *al, zw_ir_func *f, bool *oom);
+/* The handler targets an exception at the instruction at pc may reach
+ * (every catch of the regions offered it), into out (cap entries): how
+ * many there are. */
+uint32_t zw_ir_handler_targets(const zw_ir_func *f, uint32_t pc, uint32_t *out, uint32_t cap);
 
 /* ---- operand types (ir_types.c) ---- */
 /* The type of a slot operand that is "some reference" where the IR op

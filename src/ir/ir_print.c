@@ -244,6 +244,19 @@ void zw_ir_print_func(FILE *out, const zw_ir_func *f) {
     fprintf(out, "func %u: params %u slots, locals %u slots, results %u slots, frame %u slots, %u words\n",
             f->func_idx, f->nparam_slots, f->nlocal_slots, f->nresult_slots, f->frame_slots, f->len);
     for (uint32_t i = 0; i < f->ninsn; i++) zw_ir_print_insn(out, f, f->insn[i], NULL);
+    for (uint32_t r = 0; r < f->nregions; r++) {
+        const zw_ir_region *g = &f->regions[r];
+        fprintf(out, "  region %u: [%u, %u)", r, g->start, g->end);
+        if (g->next != ZW_IR_NONE) fprintf(out, " then region %u", g->next);
+        for (uint32_t k = 0; k < g->n; k++) {
+            const zw_ir_catch *c = &f->catches[g->first + k];
+            if (c->tag == ZW_IR_NONE) fprintf(out, "%s catch_all", k ? "," : ":");
+            else fprintf(out, "%s catch tag %u -> s%u", k ? "," : ":", c->tag, c->dst);
+            if (c->exn != ZW_IR_NONE) fprintf(out, " exn -> s%u", c->exn);
+            fprintf(out, " @%u%s", c->target, c->inl ? " (inlined)" : "");
+        }
+        fputc('\n', out);
+    }
 }
 
 void zw_ir_dump_module(const zw_module *m, FILE *out) {
@@ -313,8 +326,72 @@ bool zw_ir_falls_through(uint32_t op) {
     switch (op) {
     case ZW_IR_BR: case ZW_IR_BR_TABLE: case ZW_IR_RETURN: case ZW_IR_RETURN1: case ZW_IR_RETURN_PAD:
     case ZW_OP_UNREACHABLE: case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT: case ZW_OP_RETURN_CALL_REF:
-    case ZW_IR_RETURN_CALL_LOCAL:
+    case ZW_IR_RETURN_CALL_LOCAL: case ZW_OP_THROW: case ZW_OP_THROW_REF:
         return false;
     }
     return true;
+}
+
+bool zw_ir_may_throw(uint32_t op) {
+    switch (op) {
+    case ZW_OP_CALL: case ZW_OP_CALL_INDIRECT: case ZW_OP_CALL_REF: case ZW_IR_CALL_LOCAL:
+    case ZW_OP_THROW: case ZW_OP_THROW_REF:
+        return true;
+    }
+    return false;
+}
+
+uint32_t zw_ir_region_at(const zw_ir_func *f, uint32_t pc) {
+    if (!f->nregions || !f->ninsn || !f->insn_region) return ZW_IR_NONE;
+    uint32_t lo = 0, hi = f->ninsn; /* the instruction containing pc */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (f->insn[mid] <= pc) lo = mid;
+        else hi = mid;
+    }
+    return f->insn_region[lo];
+}
+
+bool zw_ir_index_regions(const zw_alloc *al, zw_ir_func *f, bool *oom) {
+    *oom = false;
+    if (!f->nregions) return true;
+    uint32_t *ir = zw_calloc(al, (size_t)f->ninsn + 1, sizeof *ir);
+    uint32_t *stack = zw_calloc(al, (size_t)f->nregions + 1, sizeof *stack);
+    bool ok = ir && stack;
+    if (!ok) *oom = true;
+    uint32_t n = 0, r = 0;
+    for (uint32_t q = 1; ok && q < f->nregions; q++) /* sorted by start */
+        ok = f->regions[q - 1].start <= f->regions[q].start;
+    /* a sweep: regions open as the code reaches their start and close at
+     * their end; each must end inside the one below it on the stack */
+    for (uint32_t i = 0; ok && i <= f->ninsn; i++) {
+        uint32_t pc = i < f->ninsn ? f->insn[i] : f->len;
+        for (;;) {
+            while (n && f->regions[stack[n - 1]].end <= pc) n--;
+            if (r >= f->nregions || f->regions[r].start > pc) break;
+            const zw_ir_region *g = &f->regions[r];
+            if (g->end < g->start || (n && g->end > f->regions[stack[n - 1]].end)) {
+                ok = false;
+                break;
+            }
+            stack[n++] = r++;
+        }
+        if (i < f->ninsn) ir[i] = n ? stack[n - 1] : ZW_IR_NONE;
+    }
+    zw_free(al, stack);
+    if (!ok) {
+        zw_free(al, ir);
+        return false;
+    }
+    f->insn_region = ir;
+    return true;
+}
+
+uint32_t zw_ir_handler_targets(const zw_ir_func *f, uint32_t pc, uint32_t *out, uint32_t cap) {
+    uint32_t n = 0;
+    /* next always names an earlier region: the walk ends */
+    for (uint32_t r = zw_ir_region_at(f, pc); r != ZW_IR_NONE; r = f->regions[r].next)
+        for (uint32_t k = 0; k < f->regions[r].n; k++, n++)
+            if (n < cap) out[n] = f->catches[f->regions[r].first + k].target;
+    return n;
 }

@@ -213,7 +213,8 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
             /* a tail call only reads its arguments: the results are the callee's to return */
             bool tail = op == ZW_OP_RETURN_CALL || op == ZW_IR_RETURN_CALL_LOCAL ||
                         op == ZW_OP_RETURN_CALL_INDIRECT || op == ZW_OP_RETURN_CALL_REF;
-            if (ft) add_call(&o, c[k], ft, !tail);
+            if (op == ZW_OP_THROW) ft = zw_tag_type(m, c[1]); /* the payload: read */
+            if (ft) add_call(&o, c[k], ft, !tail && op != ZW_OP_THROW);
             k++;
             break;
         }

@@ -53,6 +53,12 @@ static bool fail(ver *v, uint32_t pc, const char *fmt, const char *a, uint32_t x
     return false;
 }
 
+static uint32_t zw_types_slots_(const zw_functype *t) {
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < t->nparams; i++) n += zw_slots(t->params[i]);
+    return n;
+}
+
 static bool same_type(uint32_t have, zw_valtype want) {
     if (have == want) return true;
     /* the IR does not track heap types: a reference matches any reference
@@ -78,9 +84,9 @@ static bool step(ver *v, uint32_t pc, uint32_t *st, zw_ir_opnd *ops, uint32_t no
             return fail(v, pc, "reads %s from slot %u, expected type 0x%x", have, s, ops[i].type);
         }
     }
-    if (op == ZW_OP_CALL || op == ZW_OP_CALL_INDIRECT || op == ZW_IR_CALL_LOCAL) {
+    if (op == ZW_OP_CALL || op == ZW_OP_CALL_INDIRECT || op == ZW_IR_CALL_LOCAL || op == ZW_OP_CALL_REF) {
         /* the callee's frame from B up is clobbered */
-        uint32_t base = op == ZW_OP_CALL_INDIRECT ? f->code[pc + 3] : f->code[pc + 2];
+        uint32_t base = zw_ir_call_base(f, pc);
         for (uint32_t s = base; s < f->frame_slots; s++) st[s] = T_UNDEF;
     }
     for (uint32_t i = 0; i < n; i++) {
@@ -98,7 +104,10 @@ static bool step(ver *v, uint32_t pc, uint32_t *st, zw_ir_opnd *ops, uint32_t no
 static bool meet(uint32_t *into, const uint32_t *in, uint32_t n, bool first) {
     bool changed = false;
     for (uint32_t s = 0; s < n; s++) {
-        uint32_t t = first ? in[s] : into[s] == in[s] ? into[s] : T_CONFLICT;
+        /* two reference types meet as "a reference" (the IR does not
+         * track heap types: same_type) */
+        uint32_t t = first ? in[s] : into[s] == in[s] ? into[s]
+                   : zw_is_ref(into[s]) && zw_is_ref(in[s]) ? ZW_IR_ANYREF : T_CONFLICT;
         if (t != into[s]) {
             into[s] = t;
             changed = true;
@@ -114,11 +123,12 @@ zwasm_result_t zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, 
     uint32_t *block = zw_calloc(&m->al, ni + 1, sizeof *block); /* per instruction: its block */
     uint32_t *lead = zw_calloc(&m->al, ni + 1, sizeof *lead);   /* per block: its first instruction */
     uint32_t *in = NULL, *work = NULL, *stamp = NULL, *st = zw_calloc(&m->al, n + 2, sizeof *st);
+    uint32_t *hst = zw_calloc(&m->al, n + 2, sizeof *hst); /* the state a handler sees */
     uint8_t *seen = NULL, *mark = NULL;
     uint32_t *tbuf = zw_calloc(&m->al, (size_t)f->len + 2, sizeof *tbuf); /* branch targets of one instruction */
     zw_ir_opnd *ops = zw_calloc(&m->al, 4096, sizeof *ops);
     v.start_of = zw_calloc(&m->al, (size_t)f->len + 1, sizeof *v.start_of);
-    if (!block || !lead || !st || !ops || !v.start_of || !tbuf) goto nomem;
+    if (!block || !lead || !st || !hst || !ops || !v.start_of || !tbuf) goto nomem;
     /* structure: instruction starts, opcodes, lengths */
     for (uint32_t i = 0, pc = 0; i < ni; i++) {
         if (f->insn[i] != pc) {
@@ -156,6 +166,32 @@ zwasm_result_t zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, 
             mark[v.start_of[t[k]] - 1] = 1;
         }
         if ((nt || !zw_ir_falls_through(f->code[pc])) && i + 1 < ni) mark[i + 1] = 1;
+        /* an instruction that may throw inside a region ends its block: its
+         * handlers are successors */
+        if (zw_ir_may_throw(f->code[pc]) && zw_ir_region_at(f, pc) != ZW_IR_NONE && i + 1 < ni) mark[i + 1] = 1;
+    }
+    /* exception handlers: well-formed, their targets start blocks */
+    if (f->nregions && !f->insn_region) {
+        snprintf(why, cap, "func %u: regions without their index", f->func_idx);
+        goto out;
+    }
+    for (uint32_t r = 0; r < f->nregions; r++) {
+        const zw_ir_region *g = &f->regions[r];
+        if (g->start > g->end || g->end > f->len || g->first + g->n > f->ncatches || g->first + g->n < g->first ||
+            (g->next != ZW_IR_NONE && g->next >= r)) {
+            snprintf(why, cap, "func %u: region %u is malformed", f->func_idx, r);
+            goto out;
+        }
+    }
+    for (uint32_t k = 0; k < f->ncatches; k++) {
+        const zw_ir_catch *c = &f->catches[k];
+        uint32_t np = c->tag == ZW_IR_NONE ? 0 : c->tag < m->ntags ? zw_types_slots_(zw_tag_type(m, c->tag)) : UINT32_MAX;
+        if (c->target >= f->len || !v.start_of[c->target] || np == UINT32_MAX || c->inl > 1 ||
+            (np && (c->dst > n || np > n - c->dst)) || (c->exn != ZW_IR_NONE && c->exn >= n)) {
+            snprintf(why, cap, "func %u: catch %u is malformed", f->func_idx, k);
+            goto out;
+        }
+        mark[v.start_of[c->target] - 1] = 1;
     }
     uint32_t nb = 0;
     for (uint32_t i = 0; i < ni; i++) {
@@ -190,8 +226,37 @@ zwasm_result_t zw_ir_verify(const zw_module *m, const zw_ir_func *f, char *why, 
         seen[b] = 2;
         memcpy(st, in + (size_t)b * n, n * sizeof *st);
         uint32_t end = b + 1 < nb ? lead[b + 1] : ni, i = lead[b];
-        for (; i < end; i++)
+        uint32_t lastpc = f->insn[end - 1];
+        bool throws = zw_ir_may_throw(f->code[lastpc]) && zw_ir_region_at(f, lastpc) != ZW_IR_NONE;
+        for (; i < end; i++) {
+            if (throws && i == end - 1) {
+                /* the handlers see the slots as before the instruction, the
+                 * callee's frame clobbered, then the payload and the exnref */
+                uint32_t base = zw_ir_call_base(f, lastpc);
+                if (f->code[lastpc] == ZW_OP_THROW) base = UINT32_MAX;
+                for (uint32_t r = zw_ir_region_at(f, lastpc); r != ZW_IR_NONE; r = f->regions[r].next)
+                    for (uint32_t k = 0; k < f->regions[r].n; k++) {
+                        const zw_ir_catch *c = &f->catches[f->regions[r].first + k];
+                        memcpy(hst, st, n * sizeof *hst);
+                        for (uint32_t s2 = base; s2 < n; s2++) hst[s2] = T_UNDEF;
+                        if (c->tag != ZW_IR_NONE) {
+                            const zw_functype *tt = zw_tag_type(m, c->tag);
+                            for (uint32_t a = 0, s2 = c->dst; a < tt->nparams; s2 += zw_slots(tt->params[a]), a++) {
+                                hst[s2] = tt->params[a];
+                                if (zw_slots(tt->params[a]) == 2) hst[s2 + 1] = T_VHI;
+                            }
+                        }
+                        if (c->exn != ZW_IR_NONE) hst[c->exn] = ZW_EXNREF;
+                        uint32_t j = block[v.start_of[c->target] - 1];
+                        bool first = !seen[j];
+                        if ((meet(in + (size_t)j * n, hst, n, first) || first) && seen[j] != 1) {
+                            seen[j] = 1;
+                            work[nw++] = j;
+                        }
+                    }
+            }
             if (!step(&v, f->insn[i], st, ops, 4096)) goto out;
+        }
         /* the distinct successor blocks (a br_table may name one many times) */
         uint32_t pc = f->insn[end - 1], *succ = tbuf, nt = zw_ir_targets(f, pc, tbuf, f->len), ns = 0;
         stamp_now++;
@@ -227,6 +292,7 @@ out:
     zw_free(&m->al, seen);
     zw_free(&m->al, work);
     zw_free(&m->al, st);
+    zw_free(&m->al, hst);
     zw_free(&m->al, ops);
     zw_free(&m->al, v.start_of);
     return r;

@@ -24,6 +24,7 @@
 #define NONE UINT32_MAX
 
 static void free_func(const zw_alloc *al, zw_ir_func *f);
+static uint32_t types_slots(const zw_valtype *t, uint32_t n);
 /* Implementation limit: words of register code per byte of a body. */
 #define ZW_LOWER_WORDS_PER_BYTE 16
 
@@ -61,6 +62,17 @@ typedef struct ctl {
     uint32_t head_ci, head_len;
     cond head;
     ZW_VEC(uint32_t) patches; /* words holding a target to resolve at end */
+    /* exceptions: a try_table (try_kind 1) or a legacy try (2) has a
+     * region (the handlers of its body); a legacy try's catches are
+     * collected in lcatch until its end; catches (indices into L.catches)
+     * whose handler continues at this label's end wait in cpatches */
+    uint8_t try_kind;
+    bool in_catch;      /* legacy try: lowering a catch/catch_all handler */
+    uint32_t region;
+    uint32_t exn_home;  /* legacy handler: the slot of the caught exception */
+    ZW_VEC(zw_ir_catch) lcatch;
+    ZW_VEC(uint32_t) cpatches;
+    ZW_VEC(uint32_t) pieces; /* earlier regions of this try, cut by tail calls (tail_call_regions) */
     /* C_INLINE (a callee's body lowered in place, see lower_inline_body):
      * the caller's reading position and locals, restored at its end */
     struct {
@@ -111,6 +123,8 @@ typedef struct L {
     uint32_t inl_base; /* callee frame base; slots below are the caller's */
     vent *alias;       /* per callee local: V_CONST/V_LOCAL alias, or kind V_SLOT (none) */
     uint32_t in_body;  /* > 0 while a callee's body is lowered in place (C_INLINE) */
+    ZW_VEC(zw_ir_region) regions; /* exception handlers (ir.h) */
+    ZW_VEC(zw_ir_catch) catches;
     uint32_t inlined_bytes; /* code bytes of the bodies lowered in place so far */
 } L;
 
@@ -236,8 +250,17 @@ static void bind_patch(L *l, uint32_t p) { l->code.v[p] = l->code.n - l->code.v[
 static void bind(L *l, ctl *c) {
     for (uint32_t i = 0; i < c->patches.n; i++) bind_patch(l, c->patches.v[i]);
     c->patches.n = 0;
+    for (uint32_t i = 0; i < c->cpatches.n; i++) l->catches.v[c->cpatches.v[i]].target = l->code.n;
+    c->cpatches.n = 0;
     l->last_dst = NONE;
     l->cmp_valid = false;
+}
+
+static void ctl_free(L *l, ctl *c) {
+    ZW_VEC_FREE(&l->m->al, &c->patches);
+    ZW_VEC_FREE(&l->m->al, &c->cpatches);
+    ZW_VEC_FREE(&l->m->al, &c->lcatch);
+    ZW_VEC_FREE(&l->m->al, &c->pieces);
 }
 
 /* ---- virtual stack --------------------------------------------------------- */
@@ -1116,6 +1139,7 @@ static void lower_inline_body(L *l, uint32_t fidx, const uint8_t **pp, const uin
     memset(&c, 0, sizeof c);
     c.kind = C_INLINE;
     c.else_patch = NONE;
+    c.region = NONE;
     c.nresults = ft->nresults;
     c.results = ft->results;
     c.height = l->vs.n;
@@ -1169,7 +1193,7 @@ static void end_inline_body(L *l, const uint8_t **pp, const uint8_t **pend) {
         prep_moves(l, c->nresults, c->base_home);
         do_moves(l, c->nresults, c->base_home);
     }
-    bool dead_after = c->unreachable && c->patches.n == 0;
+    bool dead_after = c->unreachable && c->patches.n == 0 && c->cpatches.n == 0;
     bind(l, c);
     if (l->insn.n > c->caller.first) {
         zw_ir_inline r = {c->caller.first, l->insn.n, c->caller.func, c->caller.call_off};
@@ -1188,7 +1212,7 @@ static void end_inline_body(L *l, const uint8_t **pp, const uint8_t **pend) {
     *pp = c->caller.p;
     *pend = c->caller.end;
     ctl done = *c;
-    ZW_VEC_FREE(&l->m->al, &c->patches);
+    ctl_free(l, c);
     l->cs.n--;
     reset_stack(l, &done, done.nresults, done.results);
     l->last_dst = NONE;
@@ -1222,6 +1246,7 @@ static bool push_ctl(L *l, uint8_t kind, const zw_instr *in) {
     }
     c.height = l->vs.n - c.nparams;
     c.base_home = c.height < l->vs.n ? l->vs.v[c.height].home : next_home(l);
+    c.region = NONE;
     if (!ZW_VEC_PUSH(&l->m->al, &l->cs, c)) { l->oom = true; return false; }
     return true;
 }
@@ -1235,6 +1260,7 @@ static void reset_stack(L *l, ctl *c, uint32_t n, const zw_valtype *t) {
  * then the tail-call op, whose callee's frame replaces this one.  Inside a
  * body inlined in place there is no frame to replace: a call, and the
  * body's return. */
+static void tail_call_regions(L *l, bool reopen);
 static void lower_return_call(L *l, const zw_instr *in) {
     const zw_module *m = l->m;
     bool ind = in->op == ZW_OP_RETURN_CALL_INDIRECT, ref = in->op == ZW_OP_RETURN_CALL_REF;
@@ -1246,6 +1272,7 @@ static void lower_return_call(L *l, const zw_instr *in) {
     }
     uint32_t base = call_args(l, t->nparams);
     bool tail = !l->in_body;
+    if (!tail) tail_call_regions(l, false);
     if (ref) {
         emit(l, tail ? ZW_OP_RETURN_CALL_REF : ZW_OP_CALL_REF);
         W(l, in->a);
@@ -1267,6 +1294,7 @@ static void lower_return_call(L *l, const zw_instr *in) {
         W(l, base);
     }
     if (!tail) {
+        tail_call_regions(l, true);
         call_results(l, t);
         branch(l, return_target(l));
     }
@@ -1405,6 +1433,11 @@ static void lower_end(L *l) {
     ctl *c = &l->cs.v[l->cs.n - 1];
     if (c->kind == C_FUNC) {
         if (!c->unreachable) branch(l, 0);
+        if (c->cpatches.n) { /* handlers that leave the function: results in place */
+            bind(l, c);
+            emit(l, ZW_IR_RETURN);
+        }
+        ctl_free(l, c);
         l->cs.n--;
         return;
     }
@@ -1412,19 +1445,139 @@ static void lower_end(L *l) {
         prep_moves(l, c->nresults, c->base_home);
         do_moves(l, c->nresults, c->base_home);
     }
-    bool dead_after = c->kind == C_LOOP ? c->unreachable : (c->unreachable && c->patches.n == 0);
+    bool dead_after = c->kind == C_LOOP ? c->unreachable
+                                        : (c->unreachable && c->patches.n == 0 && c->cpatches.n == 0);
     if (c->else_patch != NONE) {
         bind_patch(l, c->else_patch);
         dead_after = false;
     }
     bind(l, c);
     ctl done = *c;
-    ZW_VEC_FREE(&l->m->al, &c->patches);
+    ctl_free(l, c);
     l->cs.n--;
     reset_stack(l, &done, done.nresults, ctl_results(&done));
     if (dead_after) mark_unreachable(l);
 }
 
+
+/* ---- exceptions ---------------------------------------------------------------------- */
+/* The innermost region active at control frame ci or outside it (a try's
+ * body, not its handlers), or NONE: an exception goes to the caller. */
+static uint32_t cur_region(const L *l, uint32_t ci) {
+    for (uint32_t i = ci + 1; i-- > 0;)
+        if (l->cs.v[i].region != NONE && !l->cs.v[i].in_catch) return l->cs.v[i].region;
+    return NONE;
+}
+/* Whether the label of control frame ci lies inside a body inlined in place. */
+static uint32_t inl_at(const L *l, uint32_t ci) {
+    for (uint32_t i = 0; i <= ci; i++)
+        if (l->cs.v[i].kind == C_INLINE) return 1;
+    return 0;
+}
+static void see_slots(L *l, uint32_t end) {
+    if (end > l->temp_base && end - l->temp_base > l->max_h) l->max_h = end - l->temp_base;
+}
+/* A new region, starting here, inside the current one. */
+static uint32_t open_region(L *l, ctl *c, uint32_t first, uint32_t n) {
+    zw_ir_region r = {l->code.n, l->code.n, first, n, cur_region(l, l->cs.n - 2)};
+    if (!ZW_VEC_PUSH(&l->m->al, &l->regions, r)) l->oom = true;
+    c->region = l->regions.n - 1;
+    l->last_dst = NONE;
+    l->cmp_valid = false;
+    return c->region;
+}
+static void close_region(L *l, ctl *c) {
+    if (c->region != NONE && !c->in_catch && c->region < l->regions.n) l->regions.v[c->region].end = l->code.n;
+}
+
+/* A tail call inside a body inlined in place is a call: the inlined
+ * callee's frame is gone for it, so the body's own regions must not cover
+ * the call.  They stop before it (reopen false) and go on after it as new
+ * regions with the same handlers (reopen true). */
+static void tail_call_regions(L *l, bool reopen) {
+    for (uint32_t i = return_target(l) + 1; i < l->cs.n; i++) {
+        ctl *c = &l->cs.v[i];
+        if (c->region == NONE || c->in_catch || c->region >= l->regions.n) continue;
+        if (!reopen) {
+            l->regions.v[c->region].end = l->code.n;
+            if (!ZW_VEC_PUSH(&l->m->al, &c->pieces, c->region)) l->oom = true;
+            continue;
+        }
+        zw_ir_region r = l->regions.v[c->region];
+        r.start = r.end = l->code.n;
+        r.next = cur_region(l, i - 1);
+        if (!ZW_VEC_PUSH(&l->m->al, &l->regions, r)) { l->oom = true; return; }
+        c->region = l->regions.n - 1;
+    }
+}
+
+/* try_table bt catch*: the clauses' labels are outside its own block. */
+static void lower_try_table(L *l, const zw_instr *in, const uint8_t *end) {
+    uint32_t first = l->catches.n;
+    const uint8_t *tp = in->tbl;
+    for (uint32_t i = 0; i < in->b; i++) {
+        uint8_t kind;
+        uint32_t tag, label;
+        zw_read_catch(&tp, end, &kind, &tag, &label);
+        uint32_t ci = l->cs.n - 1 - label;
+        ctl *t = &l->cs.v[ci];
+        uint32_t np = kind < ZW_CATCH_ALL ? types_slots(zw_tag_type(l->m, tag)->params, zw_tag_type(l->m, tag)->nparams) : 0;
+        zw_ir_catch c = {kind < ZW_CATCH_ALL ? tag : NONE, label_dest(t), NONE, NONE, inl_at(l, ci)};
+        if (kind == ZW_CATCH_REF || kind == ZW_CATCH_ALL_REF) c.exn = c.dst + np;
+        see_slots(l, c.dst + np + 1);
+        if (!ZW_VEC_PUSH(&l->m->al, &l->catches, c)) { l->oom = true; return; }
+        if (t->kind == C_LOOP) l->catches.v[l->catches.n - 1].target = t->start;
+        else if (!ZW_VEC_PUSH(&l->m->al, &t->cpatches, l->catches.n - 1)) l->oom = true;
+    }
+    if (!push_ctl(l, C_BLOCK, in)) return;
+    ctl *c = &l->cs.v[l->cs.n - 1];
+    c->try_kind = 1;
+    open_region(l, c, first, in->b);
+}
+
+/* catch x / catch_all of a legacy try: the body (or the previous handler)
+ * ends as an if's then-part does; the handler starts with the caught
+ * exception in a hidden slot at the try's height (for rethrow), then the
+ * payload. */
+static void lower_legacy_catch(L *l, const zw_instr *in) {
+    ctl *c = &l->cs.v[l->cs.n - 1];
+    close_region(l, c);
+    if (!c->unreachable) {
+        prep_moves(l, c->nresults, c->base_home);
+        do_moves(l, c->nresults, c->base_home);
+        uint32_t at = emit(l, ZW_IR_BR);
+        W_patch(l, at, c);
+    }
+    drop_to(l, c->height);
+    vent *h = push(l, V_SLOT, ZW_EXNREF);
+    if (!h) return;
+    c->exn_home = h->home;
+    c->in_catch = true;
+    c->unreachable = false;
+    l->last_dst = NONE;
+    l->cmp_valid = false;
+    zw_ir_catch e = {NONE, c->exn_home + 1, NONE, l->code.n, inl_at(l, l->cs.n - 1)};
+    if (in->op == ZW_OP_CATCH) {
+        const zw_functype *tt = zw_tag_type(l->m, in->a);
+        e.tag = in->a;
+        for (uint32_t i = 0; i < tt->nparams; i++) push(l, V_SLOT, tt->params[i]);
+    }
+    if (!ZW_VEC_PUSH(&l->m->al, &c->lcatch, e)) l->oom = true;
+}
+
+/* The end (or delegate) of a legacy try: its catches join the function's. */
+static void flush_legacy(L *l, ctl *c) {
+    close_region(l, c);
+    if (c->region == NONE || c->region >= l->regions.n) return;
+    uint32_t first = l->catches.n;
+    for (uint32_t i = 0; i < c->lcatch.n; i++)
+        if (!ZW_VEC_PUSH(&l->m->al, &l->catches, c->lcatch.v[i])) l->oom = true;
+    for (uint32_t i = 0; i <= c->pieces.n; i++) {
+        zw_ir_region *r = &l->regions.v[i < c->pieces.n ? c->pieces.v[i] : c->region];
+        r->first = first;
+        r->n = c->lcatch.n;
+    }
+}
 
 /* ---- the function body ------------------------------------------------------------ */
 static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
@@ -1438,6 +1591,7 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
         memset(&c, 0, sizeof c);
         c.kind = C_FUNC;
         c.else_patch = NONE;
+        c.region = NONE;
         c.nresults = l->ft->nresults;
         c.results = l->ft->results;
         c.base_home = 0;
@@ -1453,10 +1607,11 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
         uint32_t op = in.op;
         ctl *top = &l->cs.v[l->cs.n - 1];
         if (top->unreachable) {
-            if (op == ZW_OP_BLOCK || op == ZW_OP_LOOP || op == ZW_OP_IF) { dead_depth++; continue; }
-            if (op == ZW_OP_END) {
+            if (op == ZW_OP_BLOCK || op == ZW_OP_LOOP || op == ZW_OP_IF || op == ZW_OP_TRY ||
+                op == ZW_OP_TRY_TABLE) { dead_depth++; continue; }
+            if (op == ZW_OP_END || op == ZW_OP_DELEGATE) {
                 if (dead_depth) { dead_depth--; continue; }
-            } else if (op == ZW_OP_ELSE) {
+            } else if (op == ZW_OP_ELSE || op == ZW_OP_CATCH || op == ZW_OP_CATCH_ALL) {
                 if (dead_depth) continue;
             } else {
                 continue;
@@ -1507,9 +1662,67 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             break;
         }
         case ZW_OP_END:
-            if (top->kind == C_INLINE) end_inline_body(l, &p, &end);
-            else lower_end(l);
+            if (top->kind == C_INLINE) {
+                end_inline_body(l, &p, &end);
+                break;
+            }
+            if (top->try_kind == 1) close_region(l, top);
+            else if (top->try_kind == 2) flush_legacy(l, top);
+            lower_end(l);
             break;
+        case ZW_OP_TRY_TABLE:
+            materialize_all(l);
+            lower_try_table(l, &in, end);
+            break;
+        case ZW_OP_TRY:
+            materialize_all(l);
+            if (push_ctl(l, C_BLOCK, &in)) {
+                top = &l->cs.v[l->cs.n - 1];
+                top->try_kind = 2;
+                open_region(l, top, 0, 0);
+            }
+            break;
+        case ZW_OP_CATCH: case ZW_OP_CATCH_ALL:
+            lower_legacy_catch(l, &in);
+            break;
+        case ZW_OP_DELEGATE: {
+            /* the body's exceptions go to the handlers around label a
+             * (counted outside the try) */
+            flush_legacy(l, top);
+            if (top->region != NONE && top->region < l->regions.n) {
+                uint32_t to = cur_region(l, l->cs.n - 2 - in.a);
+                l->regions.v[top->region].next = to;
+                for (uint32_t i = 0; i < top->pieces.n; i++) l->regions.v[top->pieces.v[i]].next = to;
+            }
+            lower_end(l);
+            break;
+        }
+        case ZW_OP_RETHROW: {
+            ctl *t = &l->cs.v[l->cs.n - 1 - in.a];
+            if (t->lcatch.n) t->lcatch.v[t->lcatch.n - 1].exn = t->exn_home;
+            emit(l, ZW_OP_THROW_REF);
+            W(l, t->exn_home);
+            mark_unreachable(l);
+            break;
+        }
+        case ZW_OP_THROW: {
+            const zw_functype *tt = zw_tag_type(m, in.a);
+            uint32_t base = call_args(l, tt->nparams);
+            see_slots(l, base + types_slots(tt->params, tt->nparams));
+            emit(l, ZW_OP_THROW);
+            W(l, in.a);
+            W(l, base);
+            mark_unreachable(l);
+            break;
+        }
+        case ZW_OP_THROW_REF: {
+            uint32_t s1[1];
+            pop_srcs(l, 1, s1);
+            emit(l, ZW_OP_THROW_REF);
+            W(l, s1[0]);
+            mark_unreachable(l);
+            break;
+        }
         case ZW_OP_BR:
             branch(l, l->cs.n - 1 - in.a);
             mark_unreachable(l);
@@ -1803,6 +2016,23 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, 
     l.floor_home = s;
     r = lower_body(&l, err);
     if (r != ZWASM_OK) goto done;
+    /* a handler continuing where no code follows (its label's end is the
+     * function's unreachable end) */
+    {
+        uint32_t past = l.code.n;
+        bool need = false;
+        for (uint32_t k = 0; k < l.catches.n; k++) need |= l.catches.v[k].target >= past;
+        if (need) {
+            emit(&l, ZW_OP_UNREACHABLE);
+            for (uint32_t k = 0; k < l.catches.n; k++)
+                if (l.catches.v[k].target >= past) l.catches.v[k].target = past;
+        }
+    }
+    if (l.oom || l.too_big) {
+        r = zw_err_set(err, l.oom ? ZWASM_ERR_NOMEM : ZWASM_ERR_UNSUPPORTED, ZWASM_NO_OFFSET, fidx,
+                       l.oom ? "out of memory" : "function %u: its register code is too large", fidx);
+        goto done;
+    }
     f->func_idx = fidx;
     f->type_idx = fn->type_idx;
     f->type = l.ft;
@@ -1819,6 +2049,25 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, 
     f->src = l.src.v;
     f->inlined = l.inls.v;
     f->ninlined = l.inls.n;
+    f->regions = l.regions.v;
+    f->nregions = l.regions.n;
+    f->catches = l.catches.v;
+    f->ncatches = l.catches.n;
+    l.regions.v = NULL;
+    l.catches.v = NULL;
+    {
+        bool oom;
+        if (!zw_ir_index_regions(&m->al, f, &oom)) {
+            r = oom ? zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, fidx, "out of memory")
+                    : zw_err_set(err, ZWASM_ERR_UNSUPPORTED, ZWASM_NO_OFFSET, fidx,
+                                 "internal error: exception regions do not nest");
+            f->code = NULL; /* (still owned by l: freed below) */
+            f->insn = NULL;
+            f->src = NULL;
+            f->inlined = NULL;
+            goto done;
+        }
+    }
     l.code.v = NULL;
     l.insn.v = NULL;
     l.src.v = NULL;
@@ -1828,7 +2077,7 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, 
 done:
     free_func(&m->al, f);
     for (uint32_t i = l.cs.n; i-- > 0;) {
-        ZW_VEC_FREE(&m->al, &l.cs.v[i].patches);
+        ctl_free(&l, &l.cs.v[i]);
         if (l.cs.v[i].kind == C_INLINE) { /* stopped inside an inlined body */
             zw_free(&m->al, l.lslot);
             zw_free(&m->al, l.ltype);
@@ -1843,6 +2092,8 @@ done:
     ZW_VEC_FREE(&m->al, &l.insn);
     ZW_VEC_FREE(&m->al, &l.src);
     ZW_VEC_FREE(&m->al, &l.inls);
+    ZW_VEC_FREE(&m->al, &l.regions);
+    ZW_VEC_FREE(&m->al, &l.catches);
     zw_free(&m->al, l.lslot);
     zw_free(&m->al, l.ltype);
     zw_free(&m->al, l.reads);
@@ -1905,6 +2156,9 @@ static void free_func(const zw_alloc *al, zw_ir_func *f) {
     zw_free(al, f->insn);
     zw_free(al, f->src);
     zw_free(al, f->inlined);
+    zw_free(al, f->regions);
+    zw_free(al, f->catches);
+    zw_free(al, f->insn_region);
     zw_free(al, f);
 }
 

@@ -273,6 +273,23 @@ H(REF_AS_NON_NULL) {
     return 0;
 }
 
+/* exceptions: the exception goes to store->exec.exn, then the unwinder */
+H(THROW) {
+    zw_exn *e = zw_exn_new(ctx->store, inst->tags[ip[1]], fp + ip[2], ctx->err);
+    if (!e) {
+        ctx->rc = ctx->err->code;
+        return ZW_JIT_TRAP_ERR;
+    }
+    ctx->store->exec.exn = e;
+    return ZW_JIT_TRAP_EXN;
+}
+H(THROW_REF) {
+    zw_exn *e = (zw_exn *)(uintptr_t)fp[ip[1]];
+    if (!e) TRAP(ZWASM_TRAP_NULL_REFERENCE);
+    ctx->store->exec.exn = e;
+    return ZW_JIT_TRAP_EXN;
+}
+
 /* ---- the table ---------------------------------------------------------------------- */
 #define TE(op, name) [op] = h_##name,
 #define TX_NONE(id, pfx, sig) ZW_SIG(sig, TN, id, pfx)
@@ -313,6 +330,7 @@ static const zw_jhelper helpers[ZW_IR_COUNT] = {
     TE(ZW_OP_MEMORY_INIT, MEMORY_INIT) TE(ZW_OP_DATA_DROP, DATA_DROP)
     TE(ZW_OP_MEMORY_COPY, MEMORY_COPY) TE(ZW_OP_MEMORY_FILL, MEMORY_FILL)
     TE(ZW_OP_UNREACHABLE, UNREACHABLE) TE(ZW_OP_REF_AS_NON_NULL, REF_AS_NON_NULL)
+    TE(ZW_OP_THROW, THROW) TE(ZW_OP_THROW_REF, THROW_REF)
 #define X(id) TE(ZW_OP_##id, id)
     X(STRUCT_NEW) X(STRUCT_NEW_DEFAULT) X(STRUCT_GET) X(STRUCT_GET_S) X(STRUCT_GET_U) X(STRUCT_SET)
     X(ARRAY_NEW) X(ARRAY_NEW_DEFAULT) X(ARRAY_NEW_FIXED) X(ARRAY_NEW_DATA) X(ARRAY_NEW_ELEM)

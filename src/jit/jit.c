@@ -91,7 +91,10 @@ void zw_jcode_free(const zw_alloc *al, zw_jcode *jc) {
 static void jit_free_module(zw_module *m) {
     zw_jmod *jm = m->engine_code;
     if (!jm) return;
-    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) zw_free(&m->al, jm->f[i].insn_off);
+    for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
+        zw_free(&m->al, jm->f[i].insn_off);
+        zw_free(&m->al, jm->f[i].land_off);
+    }
     zw_jcode_free(&m->al, &jm->code);
     pthread_mutex_destroy(&jm->lock);
     zw_free(&m->al, jm);
@@ -326,10 +329,8 @@ static uint32_t pc_of(const zw_jfunc *jf, uintptr_t ret) {
 /* The JIT-compiled modules of the store's instances, one by one (a module
  * instantiated twice comes twice): start with *i = 0; NULL at the end. */
 static const zw_jmod *next_jmod(const zw_store *s, uint32_t *i) {
-    while (*i < s->objs_cap) {
-        uintptr_t o = s->objs[(*i)++];
-        if (!o || (zw_objkind)(o & 7) != ZW_OBJ_INSTANCE) continue;
-        const zw_module *m = ((const zw_instance *)(o & ~(uintptr_t)7))->module;
+    while (*i < s->insts.n) {
+        const zw_module *m = s->insts.v[(*i)++]->module;
         if (m->engine_code && m->backend == (const void *)&zw_jit_backend) return m->engine_code;
     }
     return NULL;
@@ -378,11 +379,66 @@ static const zw_jfunc *find_jfunc(const zw_jctx *ctx, uintptr_t addr) {
     return NULL;
 }
 
-void zw_jit_trap(zw_jctx *ctx) {
+/* Unwind to the handler of the exception in store->exec.exn, from the
+ * frame where it was raised: at trap_pc of trap_jf (a throw), or else at
+ * the call that trap_ret returns to (a host function threw), whose callee
+ * frame is trap_rbx.  Each frame's value-stack frame is its callee's less
+ * the call's base; its native frame pointer is the chain's.  A handler
+ * in a frame continues with that frame's rsp less the inlined bodies open
+ * at its target (ZW_JIT_FRAME_BYTES each). */
+static int unwind(zw_jctx *ctx) {
+    zw_store *s = ctx->store;
+    zw_exn *e = s->exec.exn;
+    const zw_jfunc *jf = ctx->trap_jf;
+    ctx->trap_jf = NULL;
+    s->exec.exn = NULL;
+    uintptr_t fpn = ctx->trap_fp, ret = ctx->trap_ret;
+    zw_slot *bx = (zw_slot *)ctx->trap_rbx;
+    zw_instance *inst = ctx->inst;
+    bool exact = jf && ctx->trap_pc != UINT32_MAX;
+    for (;;) {
+        uint32_t pc;
+        if (exact) {
+            pc = ctx->trap_pc;
+            exact = false;
+        } else {
+            jf = find_jfunc(ctx, ret - 1);
+            if (!jf || !jf->ir) break; /* the entry stub: the exception leaves */
+            pc = pc_of(jf, ret);
+            uint32_t base = zw_ir_call_base(jf->ir, pc);
+            if (base == UINT32_MAX) break; /* (not a call: cannot be) */
+            bx -= base;
+        }
+        const zw_ir_catch *c = zw_exn_handler(jf->ir, pc, inst, e);
+        if (c) {
+            ctx->inst = inst;
+            zw_exn_land(s, c, bx, e);
+            ctx->land_addr = (uintptr_t)jf->code + jf->land_off[c - jf->ir->catches];
+            ctx->land_bp = fpn;
+            ctx->land_sp = fpn - (uintptr_t)ZW_JIT_FRAME_BYTES * c->inl;
+            ctx->land_bx = (uintptr_t)bx;
+            return 1;
+        }
+        if (!fpn) break;
+        ret = *(const uintptr_t *)(fpn + 8);
+        if (cross_ret(ctx, ret)) { /* through call_any into another instance: the caller's */
+            inst = *(zw_instance *const *)(fpn + 16);
+            ret = *(const uintptr_t *)(fpn + ZW_JIT_CROSS_RET);
+        }
+        fpn = *(const uintptr_t *)fpn;
+    }
+    ctx->rc = zw_exn_escape(s, e, ctx->err);
+    return 0;
+}
+
+int zw_jit_trap(zw_jctx *ctx) {
     zwasm_error_t *err = ctx->err;
+    if (ctx->trap_kind == ZW_JIT_TRAP_EXN ||
+        (ctx->trap_kind == ZW_JIT_TRAP_ERR && ctx->rc == ZWASM_ERR_EXCEPTION && ctx->store->exec.exn))
+        return unwind(ctx);
     const zw_jfunc *first = ctx->trap_jf;
     ctx->trap_jf = NULL;
-    if (ctx->trap_kind == ZW_JIT_TRAP_ERR) return; /* ctx->rc and err are set */
+    if (ctx->trap_kind == ZW_JIT_TRAP_ERR) return 0; /* ctx->rc and err are set */
     zwasm_trap_kind_t kind = (zwasm_trap_kind_t)ctx->trap_kind;
     ctx->rc = ZWASM_ERR_TRAP;
     if (kind == ZWASM_TRAP_UNINITIALIZED_ELEMENT)
@@ -435,6 +491,7 @@ void zw_jit_trap(zw_jctx *ctx) {
         if (cross_ret(ctx, ret)) ret = *(const uintptr_t *)(fpn + ZW_JIT_CROSS_RET);
         fpn = *(const uintptr_t *)fpn;
     }
+    return 0;
 }
 
 void zw_jit_trace(const zw_ir_func *f, uint32_t pc, const zw_slot *fp) {

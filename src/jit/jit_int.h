@@ -43,6 +43,11 @@ typedef struct zw_jctx {
     struct zw_jfunc *trap_callee; /* a call that could not start: the callee (jit.c) */
     struct zw_jfunc *trap_jf;  /* the trapping function when the trap site knows it, else NULL */
     zwasm_result_t rc;         /* the result of a trap (ZWASM_ERR_TRAP, or a helper's) */
+    uintptr_t trap_rbx;        /* the value-stack frame (rbx) where the trap was raised */
+    /* an exception caught (zw_jit_trap returned 1): where the handler's
+     * landing pad is, and the handler frame's native stack pointer, frame
+     * pointer and value-stack frame */
+    uintptr_t land_addr, land_sp, land_bp, land_bx;
     zw_store *store;
     zwasm_error_t *err;
     zw_instance *inst;         /* the running instance (call_any switches it) */
@@ -62,6 +67,8 @@ typedef struct zw_jctx {
 
 /* trap_kind: the error is already in ctx->err (a helper or host function failed) */
 #define ZW_JIT_TRAP_ERR 0xFFFFu
+/* trap_kind: an exception is thrown (store->exec.exn): unwind to its handler */
+#define ZW_JIT_TRAP_EXN 0xFFFEu
 
 /* ---- compiled code ----------------------------------------------------------------- */
 /* A defined function's compiled state.  Calls go through `entry`: the
@@ -77,6 +84,7 @@ typedef struct zw_jfunc {
     uint8_t *code;             /* executable address */
     uint32_t code_len;
     uint32_t *insn_off;        /* per IR instruction: its offset in the code */
+    uint32_t *land_off;        /* per catch of the IR: the offset of its landing pad */
 } zw_jfunc;
 
 /* A chunk of executable memory, mapped twice (a writable view and an
@@ -143,6 +151,9 @@ typedef struct zw_ra {
     uint32_t *across_at, *across;
     /* virtual registers in registers that are live on entry */
     uint32_t *entry, nentry;
+    /* per catch k of the IR: the virtual registers in registers live where
+     * its handler continues, land[land_at[k] .. land_at[k+1]) (NULL: none) */
+    uint32_t *land_at, *land;
     /* per slot: 1 if its memory always holds its value (a parameter never
      * written, below every call's frame): saving its register is needless.
      * Computed with the operands, so meaningful only for slots given a
@@ -180,8 +191,11 @@ bool zw_jit_cross_ret(const zw_jctx *ctx, uintptr_t addr);
 uint32_t zw_jit_call_host(zw_jctx *ctx, zw_funcinst *f, zw_slot *fp, zw_instance *caller);
 /* Compile jf on its first call; its entry, or NULL with ctx->err filled. */
 void *zw_jit_compile_lazy(zw_jctx *ctx, zw_jfunc *jf);
-/* Fill ctx->err for the trap in ctx (kind, location, backtrace). */
-void zw_jit_trap(zw_jctx *ctx);
+/* Fill ctx->err for the trap in ctx (kind, location, backtrace) and
+ * return 0; or, for an exception (ZW_JIT_TRAP_EXN, or a host call that
+ * failed with one), unwind: 1 when a handler takes it (ctx->land_*), 0
+ * when it leaves the entry (ctx->rc = ZWASM_ERR_EXCEPTION). */
+int zw_jit_trap(zw_jctx *ctx);
 /* Whether addr is inside code compiled for the modules of ctx's store
  * (for the signal handler: no locks taken). */
 bool zw_jit_code_contains(const zw_jctx *ctx, uintptr_t addr);

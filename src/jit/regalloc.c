@@ -42,6 +42,8 @@
 /* values saved and reloaded around calls and helpers, per instruction of
  * the function (beyond it, the code would grow more than registers gain) */
 #define ZW_RA_MAX_ACROSS_PER_INSN 2
+/* edges from throwing instructions to handlers (exceptions) */
+#define ZW_RA_MAX_HANDLER_EDGES ((uint64_t)1 << 20)
 
 typedef uint64_t word;
 
@@ -74,6 +76,8 @@ void zw_ra_free(zw_ra *ra) {
     zw_free(ra->al, ra->across);
     zw_free(ra->al, ra->entry);
     zw_free(ra->al, ra->clean);
+    zw_free(ra->al, ra->land_at);
+    zw_free(ra->al, ra->land);
     memset(ra, 0, sizeof *ra);
 }
 
@@ -167,7 +171,12 @@ static bool find_blocks(ra_state *S) {
         for (uint32_t k = 0; k < nt; k++)
             if (tbuf[k] < f->len && at[tbuf[k]]) mark[at[tbuf[k]] - 1] = 1;
         if ((nt || !zw_ir_falls_through(f->code[pc])) && i + 1 < ni) mark[i + 1] = 1;
+        /* exceptions: a throwing instruction in a region ends its block */
+        if (f->nregions && zw_ir_may_throw(f->code[pc]) && zw_ir_region_at(f, pc) != ZW_IR_NONE && i + 1 < ni)
+            mark[i + 1] = 1;
     }
+    for (uint32_t k = 0; k < f->ncatches; k++) /* handlers start blocks */
+        if (f->catches[k].target < f->len && at[f->catches[k].target]) mark[at[f->catches[k].target] - 1] = 1;
     S->nb = 0;
     for (uint32_t i = 0; i < ni; i++) {
         if (mark[i]) S->lead[S->nb++] = i;
@@ -189,6 +198,10 @@ static uint32_t successors(const ra_state *S, uint32_t b, uint32_t *tbuf, const 
     uint32_t last = (b + 1 < S->nb ? S->lead[b + 1] : S->ni) - 1, pc = f->insn[last], n = 0;
     uint32_t nt = zw_ir_targets(f, pc, tbuf, f->len);
     if (zw_ir_falls_through(f->code[pc]) && last + 1 < S->ni) tbuf[nt++] = f->insn[last + 1];
+    if (f->nregions && zw_ir_may_throw(f->code[pc])) { /* and its handlers (tbuf holds f->len + 2) */
+        uint32_t nh = zw_ir_handler_targets(f, pc, NULL, 0);
+        if (nt + nh <= f->len + 2) nt += zw_ir_handler_targets(f, pc, tbuf + nt, nh);
+    }
     for (uint32_t k = 0; k < nt; k++) {
         if (tbuf[k] >= f->len || !at[tbuf[k]]) continue;
         uint32_t t = S->block[at[tbuf[k]] - 1];
@@ -513,6 +526,28 @@ static int live_lists(ra_state *S, zw_ra_clobbers clob, int nregs) {
         uint32_t v = holder(h + at[g], cnt[g], 0);
         if (v != UINT32_MAX) ra->entry[ra->nentry++] = v;
     }
+    /* live where each handler continues (its landing pad reloads them) */
+    if (S->f->ncatches) {
+        const zw_ir_func *f = S->f;
+        ra->land_at = zw_calloc(S->al, (size_t)f->ncatches + 1, sizeof *ra->land_at);
+        ra->land = zw_calloc(S->al, (size_t)f->ncatches * (size_t)nregs + 1, sizeof *ra->land);
+        if (!ra->land_at || !ra->land) goto out;
+        uint32_t nl = 0;
+        for (uint32_t k = 0; k < f->ncatches; k++) {
+            ra->land_at[k] = nl;
+            uint32_t lo = 0, hi = S->ni, t = f->catches[k].target; /* its instruction */
+            while (hi - lo > 1) {
+                uint32_t mid = (lo + hi) / 2;
+                if (f->insn[mid] <= t) lo = mid;
+                else hi = mid;
+            }
+            for (int g = 0; g < nregs; g++) {
+                uint32_t v = holder(h + at[g], cnt[g], 2 * lo);
+                if (v != UINT32_MAX) ra->land[nl++] = v;
+            }
+        }
+        ra->land_at[f->ncatches] = nl;
+    }
     rc = 1;
 out:
     zw_free(S->al, cnt);
@@ -526,7 +561,9 @@ static void no_registers(zw_ra *ra) {
     for (int c = 0; c < ZW_RA_NCLASS; c++) memset(ra->reg[c], -1, ra->nslots + 1);
     zw_free(ra->al, ra->across);
     zw_free(ra->al, ra->entry);
-    ra->across = ra->entry = NULL;
+    zw_free(ra->al, ra->land_at);
+    zw_free(ra->al, ra->land);
+    ra->across = ra->entry = ra->land_at = ra->land = NULL;
     ra->nentry = 0;
     if (ra->across_at) memset(ra->across_at, 0, sizeof(uint32_t));
 }
@@ -557,6 +594,13 @@ bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_
     if (!ok) goto out;
     for (uint32_t s = 0; s <= S.ns; s++) out->clean[s] = s < f->nparam_slots;
     if (!S.ni || !S.ns || (ngp <= 0 && nfp <= 0)) goto out; /* nothing to allocate */
+    if (f->ncatches > f->len) goto out; /* (bounds the handler edges of one block) */
+    if (f->nregions) { /* handler edges: a hostile nest of handlers gets no registers */
+        uint64_t edges = 0;
+        for (uint32_t i = 0; i < S.ni && edges <= ZW_RA_MAX_HANDLER_EDGES; i++)
+            if (zw_ir_may_throw(f->code[f->insn[i]])) edges += zw_ir_handler_targets(f, f->insn[i], NULL, 0);
+        if (edges > ZW_RA_MAX_HANDLER_EDGES) goto out;
+    }
     if (!collect_operands(&S)) {
         /* a call with too many values: no registers; else out of memory */
         ok = S.too_big;

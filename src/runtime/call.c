@@ -104,7 +104,21 @@ ZW_NOINLINE zwasm_result_t zw_call_host(zw_store *s, zw_funcinst *f, zw_instance
     err->trap = ZWASM_TRAP_NONE;
     err->message[0] = 0;
     err->backtrace[0] = 0;
+    err->exception = NULL;
     rc = f->host(f->host_env, &caller, a, r, err);
+    if (rc == ZWASM_ERR_EXCEPTION) {
+        /* the host throws: an exception of this store, into the caller */
+        zw_exn *e = err->exception;
+        if (zw_store_owns(s, ZW_OBJ_EXN, e)) {
+            e->exposed = true;
+            s->exec.exn = e;
+            goto out;
+        }
+        char name[160];
+        host_name(name, sizeof name, f, caller_inst);
+        rc = zw_trap_set(err, ZWASM_TRAP_HOST, "%s: threw no exception of this store", name);
+        goto out;
+    }
     if (rc != ZWASM_OK) {
         if (err->trap == ZWASM_TRAP_NONE) err->trap = ZWASM_TRAP_HOST;
         if (!err->message[0]) snprintf(err->message, sizeof err->message, "%s", zw_trap_message(err->trap));

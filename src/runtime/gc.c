@@ -226,6 +226,11 @@ static void mark_store_roots(marker *mk) {
             for (uint64_t k = 0; k < t->size; k++) mark_value(mk, (uint64_t)(uintptr_t)t->elems[k]);
             break;
         }
+        case ZW_OBJ_EXN: { /* an exception's payload (its words that are objects) */
+            zw_exn *e = p;
+            for (uint32_t k = 0; k < e->nslots; k++) mark_value(mk, e->payload[k]);
+            break;
+        }
         case ZW_OBJ_INSTANCE: {
             zw_instance *inst = p;
             if (!inst->elem_refs) break;

@@ -153,7 +153,7 @@ static zwasm_result_t link_err(zwasm_error_t *err, const zw_import *im, const ch
 
 static const zw_objkind obj_of_ext[] = {
     [ZW_EXT_FUNC] = ZW_OBJ_FUNC, [ZW_EXT_TABLE] = ZW_OBJ_TABLE,
-    [ZW_EXT_MEM] = ZW_OBJ_MEMORY, [ZW_EXT_GLOBAL] = ZW_OBJ_GLOBAL,
+    [ZW_EXT_MEM] = ZW_OBJ_MEMORY, [ZW_EXT_GLOBAL] = ZW_OBJ_GLOBAL, [ZW_EXT_TAG] = ZW_OBJ_TAG,
 };
 
 /* The object of an extern (NULL for unsupported kinds). */
@@ -163,6 +163,7 @@ static const void *extern_obj(const zwasm_extern_t *ex) {
     case ZW_EXT_TABLE: return ex->of.table;
     case ZW_EXT_MEM: return ex->of.memory;
     case ZW_EXT_GLOBAL: return ex->of.global;
+    case ZW_EXT_TAG: return ex->of.tag;
     }
     return NULL;
 }
@@ -221,6 +222,14 @@ static zwasm_result_t check_import(zw_store *s, const zw_module *m, const uint32
             return link_err(err, im, "global type mismatch");
         return ZWASM_OK;
     }
+    case ZW_EXT_TAG: {
+        const zw_taginst *t = ex->of.tag;
+        if (!t) goto null_obj;
+        /* tag types match exactly */
+        if (im->u.tag_type >= m->ntypes || t->type_id != ids[im->u.tag_type])
+            return link_err(err, im, "tag type mismatch");
+        return ZWASM_OK;
+    }
     default:
         return zw_err_set(err, ZWASM_ERR_UNSUPPORTED, im->offset, ZWASM_NO_FUNC,
                           "import \"%.*s\" \"%.*s\": %s imports are not supported",
@@ -252,10 +261,11 @@ static bool alloc_arrays(zw_instance *inst, const zw_module *m) {
     inst->tables = zw_calloc(inst->store->al, m->ntables, sizeof *inst->tables);
     inst->mems = zw_calloc(inst->store->al, m->nmems, sizeof *inst->mems);
     inst->globals = zw_calloc(inst->store->al, m->nglobals, sizeof *inst->globals);
+    inst->tags = zw_calloc(inst->store->al, m->ntags + 1, sizeof *inst->tags);
     inst->elem_len = zw_calloc(inst->store->al, m->nelems, sizeof *inst->elem_len);
     inst->elem_refs = zw_calloc(inst->store->al, m->nelems, sizeof *inst->elem_refs);
     inst->data_len = zw_calloc(inst->store->al, m->ndatas, sizeof *inst->data_len);
-    return inst->funcs && inst->tables && inst->mems && inst->globals && inst->type_ids &&
+    return inst->funcs && inst->tables && inst->mems && inst->globals && inst->tags && inst->type_ids &&
            inst->elem_len && inst->elem_refs && inst->data_len;
 }
 
@@ -273,15 +283,22 @@ static zwasm_result_t create_objects(zw_store *s, zw_instance *inst, const zw_mo
                                      const zwasm_extern_t *imports, zwasm_error_t *err) {
     zwasm_result_t r;
     /* Imports, in order, into their index spaces. */
-    uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
+    uint32_t fi = 0, ti = 0, mi = 0, gi = 0, xi = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         switch (m->imports[i].kind) {
+        case ZW_EXT_TAG: inst->tags[xi++] = imports[i].of.tag; break;
         case ZW_EXT_FUNC: inst->funcs[fi++] = imports[i].of.func; break;
         case ZW_EXT_TABLE: inst->tables[ti++] = imports[i].of.table; break;
         case ZW_EXT_MEM: inst->mems[mi++] = imports[i].of.memory; break;
         case ZW_EXT_GLOBAL: inst->globals[gi++] = imports[i].of.global; break;
         default: break;
         }
+    }
+    /* Defined tags: each a new identity. */
+    for (uint32_t i = m->ntag_imports; i < m->ntags; i++) {
+        uint32_t ti_ = m->tags[i].type_idx;
+        inst->tags[i] = zw_tag_create(s, inst->type_ids[ti_], &m->types[ti_].func, false);
+        if (!inst->tags[i]) return nomem(err);
     }
     /* Defined functions (before globals: ref.func may appear in initialisers). */
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
@@ -394,6 +411,7 @@ static void discard_objects(zw_store *s, zw_instance *inst, const zw_module *m) 
         zw_store_discard(s, ZW_OBJ_GLOBAL, inst->globals[i]);
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++) zw_store_discard(s, ZW_OBJ_TABLE, inst->tables[i]);
     for (uint32_t i = m->nmem_imports; i < m->nmems; i++) zw_store_discard(s, ZW_OBJ_MEMORY, inst->mems[i]);
+    for (uint32_t i = m->ntag_imports; i < m->ntags; i++) zw_store_discard(s, ZW_OBJ_TAG, inst->tags[i]);
     zw_store_discard(s, ZW_OBJ_INSTANCE, inst); /* releases the module reference */
 }
 
@@ -439,6 +457,7 @@ zwasm_result_t zw_instantiate(zw_store *s, const zw_module *m, const zwasm_exter
     inst->type_ids = ids;
     if (!alloc_arrays(inst, m) || !zw_store_adopt(s, ZW_OBJ_INSTANCE, inst)) {
         zw_free(s->al, inst->funcs); zw_free(s->al, inst->tables); zw_free(s->al, inst->mems); zw_free(s->al, inst->globals);
+        zw_free(s->al, inst->tags);
         zw_free(s->al, inst->type_ids); zw_free(s->al, inst->elem_len); zw_free(s->al, inst->elem_refs); zw_free(s->al, inst->data_len);
         zw_free(s->al, inst);
         return nomem(err);

@@ -7,6 +7,7 @@
  *   zwasm_engine = zw_engine, zwasm_store = zw_store, zwasm_func = zw_funcinst,
  *   zwasm_memory = zw_memory, zwasm_table = zw_tableinst,
  *   zwasm_global = zw_globalinst, zwasm_instance = zw_instance,
+ *   zwasm_tag = zw_taginst, zwasm_exn = zw_exn,
  *   zwasm_module = zw_module (module.h).
  *
  * Values at run time live in 8-byte slots (zw_slot); a v128 takes two
@@ -31,6 +32,8 @@ typedef uint64_t zw_slot;
 #define zw_tableinst zwasm_table
 #define zw_globalinst zwasm_global
 #define zw_instance zwasm_instance
+#define zw_taginst zwasm_tag
+#define zw_exn zwasm_exn
 
 typedef struct zw_engine zw_engine;
 typedef struct zw_store zw_store;
@@ -39,6 +42,8 @@ typedef struct zw_memory zw_memory;
 typedef struct zw_tableinst zw_tableinst;
 typedef struct zw_globalinst zw_globalinst;
 typedef struct zw_instance zw_instance;
+typedef struct zw_taginst zw_taginst;
+typedef struct zw_exn zw_exn;
 
 /* An engine: the configuration, and the store records it has handed out.
  * A store record (zw_store) is never freed before its engine: a deleted
@@ -112,6 +117,30 @@ struct zw_globalinst {
     zw_globaltype type;
 };
 
+/* A tag (exception handling): identity is the object; imports link the
+ * exporter's object, whose type id must equal the import's. */
+struct zw_taginst {
+    zw_store *store;            /* owner */
+    uint32_t type_id;           /* store-canonical id of its function type */
+    const zw_functype *type;    /* params: the payload (in the module, or host_type) */
+    zw_functype host_type;      /* owned copy for tags made by zwasm_tag_new */
+};
+
+/* An exception: a tag and its payload (the tag's params, in slots as on
+ * the value stack).  An exnref is a pointer to one.  Exceptions are owned
+ * by the store (objects of kind ZW_OBJ_EXN) and charged to its memory
+ * limit; one that was never exposed (stored as an exnref by catch_ref,
+ * catch_all_ref or a legacy handler that rethrows, or handed to the host)
+ * is freed as soon as a handler takes its payload; the others live until
+ * the store is deleted (a collector will bound them later). */
+struct zw_exn {
+    zw_store *store;
+    zw_taginst *tag;
+    uint32_t nslots;
+    bool exposed;
+    zw_slot payload[];
+};
+
 struct zw_instance {
     zw_store *store;
     const zw_module *module;
@@ -120,6 +149,7 @@ struct zw_instance {
     zw_memory **mems;
     zw_memory *mem0;           /* mems[0], or NULL without memories (for compiled code) */
     zw_globalinst **globals;
+    zw_taginst **tags;
     uint32_t *type_ids;        /* module type index -> store type id */
     /* Segment state: a dropped segment has length 0. */
     uint32_t *elem_len;        /* current length of each element segment */
@@ -144,11 +174,16 @@ typedef struct zw_exec {
     uintptr_t native_floor;
     bool fuel_on;              /* the engine burns fuel */
     uint64_t fuel;             /* fuel left (when fuel_on) */
+    /* The exception being thrown across a boundary: set with
+     * ZWASM_ERR_EXCEPTION by an engine whose call it escaped, and by
+     * zw_call_host when a host function threw. */
+    zw_exn *exn;
 } zw_exec;
 
 /* Kinds of the objects a store owns (tags in its object set). */
 typedef enum zw_objkind {
     ZW_OBJ_FUNC = 1, ZW_OBJ_MEMORY, ZW_OBJ_TABLE, ZW_OBJ_GLOBAL, ZW_OBJ_INSTANCE,
+    ZW_OBJ_TAG, ZW_OBJ_EXN,
 } zw_objkind;
 
 /* The store's GC heap (gc.c): objects of up to ZW_GC_SMALL bytes live in
@@ -194,6 +229,9 @@ struct zw_store {
      * every handle an embedder passes in. */
     uintptr_t *objs;
     uint32_t objs_n, objs_cap;
+    /* The instances among them, in creation order (what the JIT's
+     * unwinder and backtraces search for compiled code). */
+    ZW_VEC(zw_instance *) insts;
 };
 
 /* ---- execution engines ------------------------------------------------------
@@ -399,6 +437,31 @@ void zw_exec_free(zw_store *s);
  * same text.  False when the buffer is full. */
 bool zw_backtrace_line(zwasm_error_t *err, size_t *len, uint32_t k, const zw_module *m, uint32_t fi,
                        uint32_t off, bool inlined);
+
+/* ---- runtime/exn.c: tags and exceptions ------------------------------------------------ */
+struct zw_ir_func;
+struct zw_ir_catch;
+/* A tag of type t (type id `id`) owned by s; copy: keep an own copy of t
+ * (a host tag), else t must outlive the store (a module's).  NULL on OOM. */
+zw_taginst *zw_tag_create(zw_store *s, uint32_t id, const zw_functype *t, bool copy);
+void zw_tag_destroy(zw_taginst *t);
+/* A new exception of tag with its payload copied from slots; NULL with
+ * err filled (out of memory, or over the store's memory limit). */
+zw_exn *zw_exn_new(zw_store *s, zw_taginst *tag, const zw_slot *payload, zwasm_error_t *err);
+/* Free an exception nothing refers to (not exposed). */
+void zw_exn_drop(zw_store *s, zw_exn *e);
+/* The handler of function f (running in inst) for exception e thrown at
+ * code position pc (a throw, or inside a call), or NULL: none in f. */
+const struct zw_ir_catch *zw_exn_handler(const struct zw_ir_func *f, uint32_t pc, const zw_instance *inst,
+                                         const zw_exn *e);
+/* Deliver e to handler c of the frame at fp: its payload and exnref to
+ * their slots (e is freed when the handler does not keep it). */
+void zw_exn_land(zw_store *s, const struct zw_ir_catch *c, zw_slot *fp, zw_exn *e);
+/* e leaves the outermost engine call: ZWASM_ERR_EXCEPTION, err filled
+ * (err->exception = e, which is exposed from now on). */
+zwasm_result_t zw_exn_escape(zw_store *s, zw_exn *e, zwasm_error_t *err);
+/* throw_ref of null: "null exception reference". */
+#define ZW_NULL_EXN_MSG "null exception reference"
 
 /* ---- runtime/values.c: globals and value helpers ----------------------------------- */
 zw_globalinst *zw_global_create(zw_store *s, const zw_globaltype *t, const zw_value *init);

@@ -125,6 +125,7 @@ static void free_instance(zw_instance *inst) {
     zw_free(inst->store->al, inst->tables);
     zw_free(inst->store->al, inst->mems);
     zw_free(inst->store->al, inst->globals);
+    zw_free(inst->store->al, inst->tags);
     zw_free(inst->store->al, inst->type_ids);
     /* Instances keep their module alive (see zw_module.refs). */
     zw_module_release((zw_module *)inst->module);
@@ -146,6 +147,8 @@ static void free_object(const zw_store *s, uintptr_t tagged) {
     case ZW_OBJ_TABLE: zw_table_destroy(p); break;
     case ZW_OBJ_GLOBAL: zw_free(s->al, p); break;
     case ZW_OBJ_INSTANCE: free_instance(p); break;
+    case ZW_OBJ_TAG: zw_tag_destroy(p); break;
+    case ZW_OBJ_EXN: zw_free(s->al, p); break;
     }
 }
 
@@ -158,6 +161,7 @@ static void store_clear(zw_store *s) {
         if (s->objs[i]) free_object(s, s->objs[i]);
     zw_free(s->al, s->objs);
     zw_gc_free_all(s);
+    ZW_VEC_FREE(s->al, &s->insts);
     zw_typetab_free(&s->types, s->al);
     /* the record stays taken (live) until zwasm_store_delete releases it
      * under the engine's lock: another thread's zwasm_store_new must not
@@ -198,6 +202,8 @@ bool zw_store_settle(zw_store *s) {
 
 /* ---- owned objects ------------------------------------------------------------- */
 
+static bool zw_store_adopt_(zw_store *s, zw_objkind k, void *obj);
+
 static uint32_t obj_hash(uintptr_t key) {
     uint64_t h = (uint64_t)key * 0x9E3779B97F4A7C15ull;
     return (uint32_t)(h >> 32);
@@ -211,6 +217,15 @@ static void obj_insert(uintptr_t *set, uint32_t cap, uintptr_t key) {
 
 bool zw_store_adopt(zw_store *s, zw_objkind k, void *obj) {
     if ((uintptr_t)obj & 7) return false; /* malloc'ed objects are 8-aligned */
+    if (k == ZW_OBJ_INSTANCE && !ZW_VEC_PUSH(s->al, &s->insts, (zw_instance *)obj)) return false;
+    if (!zw_store_adopt_(s, k, obj)) {
+        if (k == ZW_OBJ_INSTANCE) s->insts.n--;
+        return false;
+    }
+    return true;
+}
+
+static bool zw_store_adopt_(zw_store *s, zw_objkind k, void *obj) {
     if ((uint64_t)(s->objs_n + 1) * 2 > s->objs_cap) {
         uint32_t cap = s->objs_cap ? s->objs_cap * 2 : 64;
         if (cap <= s->objs_cap) return false;
@@ -261,7 +276,16 @@ void zw_store_discard(zw_store *s, zw_objkind k, void *obj) {
         zw_store_release(s, ((zw_tableinst *)obj)->size * sizeof(void *));
         s->ntables--;
         break;
-    case ZW_OBJ_INSTANCE: s->ninstances--; break;
+    case ZW_OBJ_INSTANCE:
+        s->ninstances--;
+        for (uint32_t i = s->insts.n; i-- > 0;)
+            if (s->insts.v[i] == obj) {
+                memmove(s->insts.v + i, s->insts.v + i + 1, (s->insts.n - i - 1) * sizeof *s->insts.v);
+                s->insts.n--;
+                break;
+            }
+        break;
+    case ZW_OBJ_EXN: zw_store_release(s, sizeof(zw_exn) + ((zw_exn *)obj)->nslots * sizeof(zw_slot)); break;
     default: break;
     }
     free_object(s, (uintptr_t)obj | (uintptr_t)k);
@@ -277,6 +301,7 @@ bool zw_store_owns(const zw_store *s, zw_objkind k, const void *obj) {
 }
 
 bool zw_store_ref_ok(const zw_store *s, uint32_t kind, const void *ref) {
+    if (kind == ZWASM_EXNREF) return !ref || zw_store_owns(s, ZW_OBJ_EXN, ref);
     return kind != ZWASM_FUNCREF || !ref || zw_store_owns(s, ZW_OBJ_FUNC, ref);
 }
 
@@ -383,6 +408,7 @@ ZWASM_API const char *zwasm_result_name(zwasm_result_t r) {
     case ZWASM_ERR_IO: return "i/o error";
     case ZWASM_ERR_UNSUPPORTED: return "unsupported";
     case ZWASM_ERR_LIMIT: return "resource limit";
+    case ZWASM_ERR_EXCEPTION: return "uncaught exception";
     }
     return "unknown result";
 }

@@ -65,7 +65,9 @@ bool zw_val_fits(const zw_store *s, zw_valtype t, const zwasm_val_t *v) {
         if (!(x & 1) && !zw_gc_is_object(s, v->of.anyref)) return false;
         return zw_gc_ref_in(s, x, ht);
     }
-    /* a host value: an externref; exceptions do not come from the host yet */
+    if (v->kind == ZWASM_EXNREF) /* an exception of this store */
+        return zw_store_owns(s, ZW_OBJ_EXN, v->of.exnref) && (ht == ZW_HT_EXN || ht == ZW_HT_BOT);
+    /* a host value: an externref */
     return v->kind == ZWASM_EXTERNREF && ht == ZW_HT_EXTERN;
 }
 

@@ -30,7 +30,8 @@ typedef struct zw_vfeatures {
 #define T_UNKNOWN 0u /* the bottom type of the polymorphic stack */
 static const zw_valtype empty_types[1] = {0};
 
-typedef enum { C_BLOCK, C_LOOP, C_IF, C_ELSE, C_FUNC } ctrl_kind;
+/* C_TRY, C_CATCH, C_CATCH_ALL: the legacy try and its handlers */
+typedef enum { C_BLOCK, C_LOOP, C_IF, C_ELSE, C_FUNC, C_TRY, C_CATCH, C_CATCH_ALL } ctrl_kind;
 
 typedef struct ctrl {
     ctrl_kind kind;
@@ -241,6 +242,11 @@ static bool check_func(vctx *v, uint32_t idx) {
     return true;
 }
 
+static bool check_tag(vctx *v, uint32_t idx) {
+    if (idx >= v->m->ntags) return verr(v, "unknown tag %u", idx);
+    return true;
+}
+
 static bool check_global(vctx *v, uint32_t idx) {
     if (idx >= v->m->nglobals) return verr(v, "unknown global %u", idx);
     return true;
@@ -277,6 +283,7 @@ static bool check_imm(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
         return true;
     case IMM_FUNC: return check_func(v, in->a);
     case IMM_GLOBAL: return check_global(v, in->a);
+    case IMM_TAG: return check_tag(v, in->a);
     default: return true;
     }
 }
@@ -511,6 +518,31 @@ static zw_valtype func_ref_type(const zw_module *m, uint32_t f) {
     return zw_ref_type(ZW_HT_IDX + m->funcs[f].type_idx, false);
 }
 
+/* A try_table's catch clauses: each label (outside the try_table's own
+ * block) must take the tag's payload, then (ref exn) for the _ref kinds. */
+static bool check_catches(vctx *v, const zw_instr *in) {
+    const zw_module *m = v->m;
+    const uint8_t *p = in->tbl, *end = m->bytes + m->nbytes;
+    for (uint32_t i = 0; i < in->b; i++) {
+        uint8_t kind;
+        uint32_t tag, label;
+        zw_read_catch(&p, end, &kind, &tag, &label);
+        if (kind < ZW_CATCH_ALL && !check_tag(v, tag)) return false;
+        if (!check_label(v, label)) return false;
+        const ctrl *l = label_at(v, label);
+        const zw_functype *tt = kind < ZW_CATCH_ALL ? zw_tag_type(m, tag) : NULL;
+        uint32_t np = tt ? tt->nparams : 0;
+        bool ref = kind == ZW_CATCH_REF || kind == ZW_CATCH_ALL_REF;
+        if (label_n(l) != np + ref) return verr(v, "type mismatch: catch clause arity differs from its label");
+        const zw_valtype *lt = label_types(l);
+        for (uint32_t k = 0; k < np; k++)
+            if (!sub(v, tt->params[k], lt[k])) return mismatch(v, "catch clause label expects ", lt[k], tt->params[k]);
+        if (ref && !sub(v, zw_ref_type(ZW_HT_EXN, false), lt[np]))
+            return mismatch(v, "catch clause label expects ", lt[np], zw_ref_type(ZW_HT_EXN, false));
+    }
+    return true;
+}
+
 static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
     const zw_module *m = v->m;
     const zw_opinfo *oi = &zw_opinfos[in->op];
@@ -539,6 +571,51 @@ static bool validate_instr(vctx *v, const zw_instr *in, bool *done) {
         if (!block_ctrl(v, in, in->op == ZW_OP_BLOCK ? C_BLOCK : C_LOOP, &c)) return false;
         if (!pop_vals(v, ctrl_params(&c), c.np)) return false;
         return push_ctrl(v, c);
+    case ZW_OP_TRY:
+        if (!block_ctrl(v, in, C_TRY, &c)) return false;
+        if (!pop_vals(v, ctrl_params(&c), c.np)) return false;
+        return push_ctrl(v, c);
+    case ZW_OP_TRY_TABLE:
+        if (!block_ctrl(v, in, C_BLOCK, &c)) return false;
+        if (!check_catches(v, in) || !pop_vals(v, ctrl_params(&c), c.np)) return false;
+        return push_ctrl(v, c);
+    case ZW_OP_CATCH: case ZW_OP_CATCH_ALL: {
+        ctrl_kind k = v->ctrls.v[v->ctrls.n - 1].kind;
+        if (k != C_TRY && k != C_CATCH) return verr(v, in->op == ZW_OP_CATCH ? "catch without try" : "catch_all without try");
+        if (!pop_ctrl(v, &c)) return false;
+        /* the handler starts with the payload (catch) or nothing */
+        uint32_t np = c.np;
+        c.kind = in->op == ZW_OP_CATCH ? C_CATCH : C_CATCH_ALL;
+        c.np = 0;
+        if (!push_ctrl(v, c)) return false;
+        v->ctrls.v[v->ctrls.n - 1].np = np;
+        if (in->op == ZW_OP_CATCH) {
+            const zw_functype *tt = zw_tag_type(m, in->a);
+            return push_vals(v, tt->params, tt->nparams);
+        }
+        return true;
+    }
+    case ZW_OP_DELEGATE:
+        if (v->ctrls.v[v->ctrls.n - 1].kind != C_TRY) return verr(v, "delegate without try");
+        if (!pop_ctrl(v, &c) || !check_label(v, in->a)) return false;
+        return push_vals(v, ctrl_results(&c), c.nr);
+    case ZW_OP_RETHROW: {
+        if (!check_label(v, in->a)) return false;
+        ctrl_kind k = label_at(v, in->a)->kind;
+        if (k != C_CATCH && k != C_CATCH_ALL) return verr(v, "invalid rethrow label");
+        set_unreachable(v);
+        return true;
+    }
+    case ZW_OP_THROW: {
+        const zw_functype *tt = zw_tag_type(m, in->a);
+        if (!pop_vals(v, tt->params, tt->nparams)) return false;
+        set_unreachable(v);
+        return true;
+    }
+    case ZW_OP_THROW_REF:
+        if (!pop(v, ZW_EXNREF)) return false;
+        set_unreachable(v);
+        return true;
     case ZW_OP_IF:
         if (!block_ctrl(v, in, C_IF, &c)) return false;
         if (!pop(v, ZW_I32) || !pop_vals(v, ctrl_params(&c), c.np)) return false;
@@ -901,6 +978,13 @@ static bool validate_types(vctx *v, zw_module *mm) {
 
 static bool check_globaltype(vctx *v, const zw_globaltype *t) { return check_vt(v, t->type); }
 
+/* A tag's type: a function type without results. */
+static bool check_tagtype(vctx *v, uint32_t x) {
+    if (!check_functype(v, x)) return false;
+    if (v->m->types[x].func.nresults) return verr(v, "non-empty tag result type");
+    return true;
+}
+
 static bool validate_module(vctx *v, zw_module *mm) {
     const zw_module *m = v->m;
     v->at = ZWASM_NO_OFFSET;
@@ -920,6 +1004,9 @@ static bool validate_module(vctx *v, zw_module *mm) {
             break;
         case ZW_EXT_GLOBAL:
             if (!check_globaltype(v, &im->u.global)) return false;
+            break;
+        case ZW_EXT_TAG:
+            if (!check_tagtype(v, im->u.tag_type)) return false;
             break;
         default:
             break;
@@ -944,6 +1031,8 @@ static bool validate_module(vctx *v, zw_module *mm) {
     for (uint32_t i = m->nmem_imports; i < m->nmems; i++)
         if (!check_memtype(v, &m->mems[i].type)) return false;
     if (m->nmems > 1 && !v->feat->multi_memory) return verr(v, "multiple memories");
+    for (uint32_t i = m->ntag_imports; i < m->ntags; i++)
+        if (!check_tagtype(v, m->tags[i].type_idx)) return false;
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
         uint32_t visible = v->feat->gc_globals ? i : m->nglobal_imports;
         if (!check_globaltype(v, &m->globals[i].type)) return false;
@@ -958,6 +1047,7 @@ static bool validate_module(vctx *v, zw_module *mm) {
         case ZW_EXT_TABLE: if (!check_table(v, e->index)) return false; break;
         case ZW_EXT_MEM: if (!check_mem(v, e->index)) return false; break;
         case ZW_EXT_GLOBAL: if (!check_global(v, e->index)) return false; break;
+        case ZW_EXT_TAG: if (!check_tag(v, e->index)) return false; break;
         default: return verr(v, "unknown export kind");
         }
     }

@@ -54,6 +54,7 @@ typedef struct jc {
     zw_ra ra;
     uint32_t *at;            /* code position -> instruction index + 1 */
     uint32_t *insn_off;      /* per instruction: its code offset */
+    uint32_t *land_off;      /* per catch: its landing pad's offset */
     uint32_t i, pc;          /* the instruction being compiled */
     const uint32_t *ip;
     ZW_VEC(zw_ir_opnd) ops;  /* its slot operands */
@@ -2062,6 +2063,16 @@ static void finish(jc *J) {
         x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.trap);
         x64_jmp_r(B, RCX);
     }
+    /* Landing pads of exception handlers: the unwinder (zw_jit_trap) comes
+     * here with this frame's rsp, rbp and rbx; the values that live on at
+     * the handler are in their slots (the throwing instruction saved them,
+     * as around any call): back into their registers, then the handler. */
+    for (uint32_t k = 0; k < J->f->ncatches; k++) {
+        J->land_off[k] = B->len;
+        if (J->ra.land_at)
+            for (uint32_t q = J->ra.land_at[k]; q < J->ra.land_at[k + 1]; q++) vreg_move(J, J->ra.land[q], true);
+        fix(J, x64_jmp_rel32(B), J->f->catches[k].target);
+    }
     /* br_table jump tables: offsets from the table */
     for (uint32_t k = 0; k < J->tables.n; k++) {
         while (B->len % 4) x64_int3(B);
@@ -2103,7 +2114,8 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
     if (!zw_ra_run(J.m, f, ngp, nfp, clobbers, &J.ra)) goto nomem;
     J.at = zw_calloc(&jm->m->al, (size_t)f->len + 1, sizeof *J.at);
     J.insn_off = zw_calloc(&jm->m->al, (size_t)f->ninsn + 1, sizeof *J.insn_off);
-    if (!J.at || !J.insn_off) goto nomem;
+    J.land_off = zw_calloc(&jm->m->al, (size_t)f->ncatches + 1, sizeof *J.land_off);
+    if (!J.at || !J.insn_off || !J.land_off) goto nomem;
     for (uint32_t i = 0; i < f->ninsn; i++) J.at[f->insn[i]] = i + 1;
     prologue(&J);
     for (uint32_t i = 0; i < f->ninsn; i++) {
@@ -2132,6 +2144,9 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
     zw_free(&jm->m->al, jf->insn_off);
     jf->insn_off = J.insn_off;
     J.insn_off = NULL;
+    zw_free(&jm->m->al, jf->land_off);
+    jf->land_off = J.land_off;
+    J.land_off = NULL;
     *code = J.b.p;
     *len = J.b.len;
     J.b.p = NULL;
@@ -2143,6 +2158,7 @@ out:
     zw_ra_free(&J.ra);
     zw_free(&jm->m->al, J.at);
     zw_free(&jm->m->al, J.insn_off);
+    zw_free(&jm->m->al, J.land_off);
     ZW_VEC_FREE(&jm->m->al, &J.ops);
     ZW_VEC_FREE(&jm->m->al, &J.fix);
     ZW_VEC_FREE(&jm->m->al, &J.cold);
@@ -2217,10 +2233,22 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_mov_rm(bb, true, RCX, x64_m(RSP, 0));
     x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, trap_ret)), RCX);
     x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, trap_fp)), RBP);
+    x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, trap_rbx)), RBX);
     x64_mov_rr(bb, true, RDI, R13);
     x64_alu_ri(bb, ALU_AND, true, RSP, -16);
     set_native(bb, 1);
     call_abs(bb, (const void *)zw_jit_trap);
+    /* an exception a handler takes: continue in its frame, at its landing pad */
+    x64_test_rr(bb, false, RAX, RAX);
+    uint32_t no_land = x64_jcc_rel32(bb, CC_E);
+    x64_mov_rm(bb, true, RSP, x64_m(R13, (int32_t)offsetof(zw_jctx, land_sp)));
+    x64_mov_rm(bb, true, RBP, x64_m(R13, (int32_t)offsetof(zw_jctx, land_bp)));
+    x64_mov_rm(bb, true, RBX, x64_m(R13, (int32_t)offsetof(zw_jctx, land_bx)));
+    set_native(bb, 0);
+    load_mem(bb); /* of the handler's instance (ctx->inst) */
+    x64_mov_rm(bb, true, RAX, x64_m(R13, (int32_t)offsetof(zw_jctx, land_addr)));
+    x64_jmp_r(bb, RAX);
+    x64_patch_rel32(bb, no_land, bb->len);
     x64_mov_rm(bb, true, RSP, x64_m(R13, (int32_t)offsetof(zw_jctx, entry_sp)));
     x64_lea(bb, true, RBP, x64_m(RSP, ZW_JIT_ENTRY_FP)); /* the entry stub's frame */
     x64_mov_ri(bb, RAX, 1);
