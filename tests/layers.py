@@ -4,8 +4,8 @@
 the two execution engines never include each other.  The order, lowest
 first (README, "Architecture"):
 
-    common    src/common.h, util.c, opcodes.*, sem/ (Wasm semantics)
-    decode    src/module.h, decode/
+    common    src/common.h, valtype.h, util.c, opcodes.*, sem/ (Wasm semantics)
+    decode    src/module.h, types.c (what module.h declares), decode/
     validate  validate/
     ir        ir/
     runtime   runtime/ (objects, instantiation, calls, the engine interface)
@@ -37,7 +37,7 @@ def layer(path):
     if parts[0] == '..' and parts[1] == 'include':
         return 'public'
     if len(parts) == 1:
-        return 'decode' if parts[0] == 'module.h' else 'common'
+        return 'decode' if parts[0] in ('module.h', 'types.c') else 'common'
     if parts[0] in ('sem',):
         return 'common'
     return parts[0]

@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include "module.h"
+#include "valtype.h"
 #include "text/text.h"
 
 static zwasm_result_t wv_fail(zwasm_error_t *err, const zw_sx *at, const char *msg) {

@@ -5,7 +5,7 @@
 #ifndef ZW_WAT_INTERNAL_H
 #define ZW_WAT_INTERNAL_H
 
-#include "module.h"
+#include "valtype.h"
 #include "text/text.h"
 
 
