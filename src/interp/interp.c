@@ -1051,7 +1051,7 @@ do_throw: {
         while (!frames[depth - 1].fn && frames[depth - 1].ip) depth--; /* this frame's inline markers */
         if (c) {
             depth += c->inl;
-            zw_exn_land(s, c, fp, exn);
+            zw_exn_land(s, c, fp, fn->ir->frame_slots, exn);
             exn = NULL;
             if (mem0) { /* a host function on the way may have grown it */
                 membase = mem0->base;

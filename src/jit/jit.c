@@ -412,7 +412,7 @@ static int unwind(zw_jctx *ctx) {
         const zw_ir_catch *c = zw_exn_handler(jf->ir, pc, inst, e);
         if (c) {
             ctx->inst = inst;
-            zw_exn_land(s, c, bx, e);
+            zw_exn_land(s, c, bx, jf->ir->frame_slots, e);
             ctx->land_addr = (uintptr_t)jf->code + jf->land_off[c - jf->ir->catches];
             ctx->land_bp = fpn;
             ctx->land_sp = fpn - (uintptr_t)ZW_JIT_FRAME_BYTES * c->inl;

@@ -110,7 +110,7 @@ ZW_NOINLINE zwasm_result_t zw_call_host(zw_store *s, zw_funcinst *f, zw_instance
         /* the host throws: an exception of this store, into the caller */
         zw_exn *e = err->exception;
         if (zw_store_owns(s, ZW_OBJ_EXN, e)) {
-            e->exposed = true;
+            e->exposed = e->pinned = true;
             s->exec.exn = e;
             goto out;
         }

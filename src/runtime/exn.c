@@ -52,7 +52,8 @@ zw_exn *zw_exn_new(zw_store *s, zw_taginst *tag, const zw_slot *payload, zwasm_e
     e->store = s;
     e->tag = tag;
     e->nslots = n;
-    e->exposed = false;
+    e->exposed = e->pinned = false;
+    e->mark = 0;
     if (n) memcpy(e->payload, payload, (size_t)n * sizeof(zw_slot));
     return e;
 }
@@ -92,11 +93,13 @@ const zw_ir_catch *zw_exn_handler(const zw_ir_func *f, uint32_t pc, const zw_ins
     return NULL;
 }
 
-void zw_exn_land(zw_store *s, const zw_ir_catch *c, zw_slot *fp, zw_exn *e) {
+void zw_exn_land(zw_store *s, const zw_ir_catch *c, zw_slot *fp, uint32_t frame_slots, zw_exn *e) {
     if (c->tag != ZW_IR_NONE && e->nslots) memcpy(fp + c->dst, e->payload, (size_t)e->nslots * sizeof(zw_slot));
     if (c->exn != ZW_IR_NONE) {
         fp[c->exn] = (zw_slot)(uintptr_t)e;
         e->exposed = true;
+        /* the catching frame is the top of the stack now */
+        zw_gc_exn_exposed(s, fp + frame_slots, sizeof *e + (uint64_t)e->nslots * sizeof(zw_slot));
     } else {
         zw_exn_drop(s, e);
     }
@@ -104,6 +107,7 @@ void zw_exn_land(zw_store *s, const zw_ir_catch *c, zw_slot *fp, zw_exn *e) {
 
 zwasm_result_t zw_exn_escape(zw_store *s, zw_exn *e, zwasm_error_t *err) {
     e->exposed = true;
+    e->pinned = true;
     s->exec.exn = e;
     zw_err_set(err, ZWASM_ERR_EXCEPTION, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "uncaught exception");
     if (err) err->exception = e;
@@ -173,7 +177,7 @@ ZWASM_API zwasm_result_t zwasm_exn_new(zwasm_store_t *store, zwasm_tag_t *tag, c
         zw_exn *e = zw_exn_new(store, tag, slots, err);
         if (!e) r = err ? err->code : ZWASM_ERR_NOMEM;
         else {
-            e->exposed = true; /* the host holds it */
+            e->exposed = e->pinned = true; /* the host holds it */
             *out = e;
         }
     }

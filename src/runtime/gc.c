@@ -151,8 +151,15 @@ static void bounds_add(zw_gcheap *h, uintptr_t a, uintptr_t end) {
 typedef struct marker {
     zw_store *s;
     ZW_VEC(zw_gcobj *) stack;
+    ZW_VEC(zw_exn *) exns; /* exceptions reached, their payloads still to trace */
     bool oom;
 } marker;
+
+static void mark_exn(marker *mk, zw_exn *e) {
+    if (e->mark) return;
+    e->mark = 1;
+    if (!ZW_VEC_PUSH(mk->s->al, &mk->exns, e)) mk->oom = true;
+}
 
 /* A reference held by an object: null, an i31 or an object. */
 static void mark_ref(marker *mk, uint64_t v) {
@@ -167,7 +174,10 @@ static void mark_ref(marker *mk, uint64_t v) {
  * References to functions and host values held by globals and tables
  * are words of the same kind. */
 static void mark_value(marker *mk, uint64_t v) {
-    if (v && !is_i31(v) && is_object(&mk->s->gc, obj_of(v))) mark_ref(mk, v);
+    if (!v || is_i31(v)) return;
+    if (is_object(&mk->s->gc, obj_of(v))) mark_ref(mk, v);
+    else if (!(v & 7) && zw_store_owns(mk->s, ZW_OBJ_EXN, (const void *)(uintptr_t)v))
+        mark_exn(mk, (zw_exn *)(uintptr_t)v);
 }
 
 /* Whether values of storage type t are references to objects of the heap
@@ -178,6 +188,11 @@ static inline bool heap_ref(const zw_type *types, zw_valtype t) {
     uint32_t ht = t >> 8;
     if (ht >= ZW_HT_IDX) return types[ht - ZW_HT_IDX].kind != ZW_COMP_FUNC;
     return (ht >= ZW_HT_ARRAY && ht <= ZW_HT_ANY) || ht == ZW_HT_NONE;
+}
+
+/* Whether values of storage type t are exceptions (exnref). */
+static inline bool exn_ref(const zw_type *types, zw_valtype t) {
+    return zw_is_ref(t) && zw_heap_top(types, zw_ref_heap(t)) == ZW_HT_EXN;
 }
 
 /* The references inside o. */
@@ -191,16 +206,22 @@ static void mark_children(marker *mk, zw_gcobj *o) {
                 uint64_t v;
                 memcpy(&v, o->data + t->field_off[i], 8);
                 mark_ref(mk, v);
+            } else if (exn_ref(types, t->fields[i].type)) {
+                uint64_t v;
+                memcpy(&v, o->data + t->field_off[i], 8);
+                if (v) mark_exn(mk, (zw_exn *)(uintptr_t)v);
             }
         break;
     }
     case GC_ARRAY: {
         const zw_type *t = &types[o->type_id];
-        if (!heap_ref(types, t->fields[0].type)) break;
+        bool exn = exn_ref(types, t->fields[0].type);
+        if (!heap_ref(types, t->fields[0].type) && !exn) break;
         for (uint32_t i = 0, n = alen(o); i < n; i++) {
             uint64_t v;
             memcpy(&v, aelems(o) + (size_t)i * 8, 8);
-            mark_ref(mk, v);
+            if (!exn) mark_ref(mk, v);
+            else if (v) mark_exn(mk, (zw_exn *)(uintptr_t)v);
         }
         break;
     }
@@ -226,9 +247,9 @@ static void mark_store_roots(marker *mk) {
             for (uint64_t k = 0; k < t->size; k++) mark_value(mk, (uint64_t)(uintptr_t)t->elems[k]);
             break;
         }
-        case ZW_OBJ_EXN: { /* an exception's payload (its words that are objects) */
+        case ZW_OBJ_EXN: { /* in flight, or held by the host: a root */
             zw_exn *e = p;
-            for (uint32_t k = 0; k < e->nslots; k++) mark_value(mk, e->payload[k]);
+            if (!e->exposed || e->pinned) mark_exn(mk, e);
             break;
         }
         case ZW_OBJ_INSTANCE: {
@@ -321,6 +342,32 @@ static void sweep(zw_store *s) {
     h->live_bytes = live;
 }
 
+static void collect(zw_store *s, const zw_slot *top);
+
+/* Exceptions that became exnref values and that nothing reaches any more
+ * go (not when tracing ran out of memory: then only the marks are reset). */
+static void sweep_exns(zw_store *s, bool keep_all) {
+    ZW_VEC(zw_exn *) dead = {0};
+    for (uint32_t i = 0; i < s->objs_cap; i++) {
+        uintptr_t o = s->objs[i];
+        if (!o || (zw_objkind)(o & 7) != ZW_OBJ_EXN) continue;
+        zw_exn *e = (zw_exn *)(o & ~(uintptr_t)7);
+        if (!e->mark && e->exposed && !e->pinned && !keep_all && !ZW_VEC_PUSH(s->al, &dead, e)) keep_all = true;
+        e->mark = 0;
+    }
+    if (!keep_all) /* (the object set changes: discard after the walk) */
+        for (uint32_t i = 0; i < dead.n; i++) zw_store_discard(s, ZW_OBJ_EXN, dead.v[i]);
+    ZW_VEC_FREE(s->al, &dead);
+    s->gc.exn_since = 0;
+}
+
+void zw_gc_exn_exposed(zw_store *s, const zw_slot *top, uint64_t bytes) {
+    zw_gcheap *h = &s->gc;
+    h->exn_since += bytes;
+    uint64_t trigger = h->live_bytes > ZW_GC_MIN_BYTES ? h->live_bytes : ZW_GC_MIN_BYTES;
+    if (!h->no_collect && h->exn_since > trigger) collect(s, top);
+}
+
 /* Collect: roots, then everything they reach; unmarked objects are freed.
  * top: the end of the value stack in use (the running frame's end). */
 static uint64_t now_ns(void) {
@@ -332,12 +379,21 @@ static uint64_t now_ns(void) {
 static void collect(zw_store *s, const zw_slot *top) {
     zw_gcheap *h = &s->gc;
     uint64_t t0 = now_ns();
-    marker mk = {s, {0}, false};
+    marker mk = {s, {0}, {0}, false};
     mark_store_roots(&mk);
     if (top && s->exec.stack)
         for (const zw_slot *p = s->exec.stack; p < top && p < s->exec.stack_end; p++) mark_value(&mk, *p);
-    while (mk.stack.n) mark_children(&mk, mk.stack.v[--mk.stack.n]);
+    while (mk.stack.n || mk.exns.n) {
+        if (mk.stack.n) {
+            mark_children(&mk, mk.stack.v[--mk.stack.n]);
+        } else { /* an exception's payload: its words that are references */
+            zw_exn *e = mk.exns.v[--mk.exns.n];
+            for (uint32_t k = 0; k < e->nslots; k++) mark_value(&mk, e->payload[k]);
+        }
+    }
     ZW_VEC_FREE(s->al, &mk.stack);
+    ZW_VEC_FREE(s->al, &mk.exns);
+    sweep_exns(s, mk.oom);
     if (mk.oom) { /* could not trace everything: free nothing this time */
         for (uint32_t i = 0; i < h->chunks.n; i++) {
             zw_gcchunk *c = h->chunks.v[i];

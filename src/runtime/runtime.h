@@ -131,13 +131,17 @@ struct zw_taginst {
  * by the store (objects of kind ZW_OBJ_EXN) and charged to its memory
  * limit; one that was never exposed (stored as an exnref by catch_ref,
  * catch_all_ref or a legacy handler that rethrows, or handed to the host)
- * is freed as soon as a handler takes its payload; the others live until
- * the store is deleted (a collector will bound them later). */
+ * is freed as soon as a handler takes its payload; an exposed one is
+ * collected (gc.c) once nothing reaches it, unless the host holds it
+ * (pinned: it left wasm or the host made it), which keeps it until the
+ * store is deleted. */
 struct zw_exn {
     zw_store *store;
     zw_taginst *tag;
     uint32_t nslots;
     bool exposed;
+    bool pinned;   /* the host holds it (it left wasm, or the host made it): never collected */
+    uint8_t mark;  /* the collector's (gc.c) */
     zw_slot payload[];
 };
 
@@ -206,6 +210,7 @@ typedef struct zw_gcheap {
     uint64_t collections, max_pause_ns, total_pause_ns;
     uint64_t heap_bytes;  /* chunks and large objects */
     uint32_t no_collect; /* > 0: allocations may not collect (constant expressions) */
+    uint64_t exn_since;  /* bytes of exceptions that became exnref values since the last collection */
 } zw_gcheap;
 
 struct zw_store {
@@ -337,6 +342,9 @@ uint32_t zw_gc_ref_kind(uint64_t v);
 bool zw_gc_ref_in(const zw_store *s, uint64_t v, uint32_t ht);
 /* Collect now (top: the end of the value stack in use, NULL: none of it). */
 void zw_gc_collect(zw_store *s, const zw_slot *top);
+/* An exception of `bytes` became an exnref value in the frame that ends at
+ * top (the top of the stack): collect when many did since the last time. */
+void zw_gc_exn_exposed(zw_store *s, const zw_slot *top, uint64_t bytes);
 void zw_gc_free_all(zw_store *s);
 
 /* ---- runtime/memory.c, table.c ----------------------------------------------- */
@@ -456,7 +464,7 @@ const struct zw_ir_catch *zw_exn_handler(const struct zw_ir_func *f, uint32_t pc
                                          const zw_exn *e);
 /* Deliver e to handler c of the frame at fp: its payload and exnref to
  * their slots (e is freed when the handler does not keep it). */
-void zw_exn_land(zw_store *s, const struct zw_ir_catch *c, zw_slot *fp, zw_exn *e);
+void zw_exn_land(zw_store *s, const struct zw_ir_catch *c, zw_slot *fp, uint32_t frame_slots, zw_exn *e);
 /* e leaves the outermost engine call: ZWASM_ERR_EXCEPTION, err filled
  * (err->exception = e, which is exposed from now on). */
 zwasm_result_t zw_exn_escape(zw_store *s, zw_exn *e, zwasm_error_t *err);
