@@ -1329,6 +1329,21 @@ static void cond_branch(L *l, uint32_t ci, cond c) {
     }
 }
 
+/* call_indirect (type, table, base, index) and call_ref (type, base,
+ * reference): the callee's operand is on top, the arguments below it. */
+static void lower_call_through(L *l, uint32_t op, const zw_instr *in) {
+    const zw_functype *t = &l->m->types[in->a].func;
+    vent e = pop(l);
+    uint32_t is = src_of(l, &e);
+    uint32_t base = call_args(l, t->nparams);
+    emit(l, op);
+    W(l, in->a);
+    if (op == ZW_OP_CALL_INDIRECT) W(l, in->b);
+    W(l, base);
+    W(l, is);
+    call_results(l, t);
+}
+
 /* A GC instruction (ZW_IR_SPECIAL's layouts): its slot operands popped
  * in stack order, a result pushed; the n operands are the instruction's
  * immediates in order, except a last "top" of the allocating ones, which
@@ -1760,18 +1775,9 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
             W(l, s[0]);
             break;
         }
-        case ZW_OP_CALL_REF: {
-            const zw_functype *t = &m->types[in.a].func;
-            vent e = pop(l);
-            uint32_t is = src_of(l, &e);
-            uint32_t base = call_args(l, t->nparams);
-            emit(l, ZW_OP_CALL_REF);
-            W(l, in.a);
-            W(l, base);
-            W(l, is);
-            call_results(l, t);
+        case ZW_OP_CALL_REF:
+            lower_call_through(l, op, &in);
             break;
-        }
         case ZW_OP_BR_TABLE: {
             vent e = pop(l);
             uint32_t is = src_of(l, &e);
@@ -1857,19 +1863,9 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
         case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT: case ZW_OP_RETURN_CALL_REF:
             lower_return_call(l, &in);
             break;
-        case ZW_OP_CALL_INDIRECT: {
-            const zw_functype *t = &m->types[in.a].func;
-            vent e = pop(l);
-            uint32_t is = src_of(l, &e);
-            uint32_t base = call_args(l, t->nparams);
-            emit(l, ZW_OP_CALL_INDIRECT);
-            W(l, in.a);
-            W(l, in.b);
-            W(l, base);
-            W(l, is);
-            call_results(l, t);
+        case ZW_OP_CALL_INDIRECT:
+            lower_call_through(l, op, &in);
             break;
-        }
         VALUE_OP_CASES: lower_value_op(l, op, &in); break;
         case ZW_OP_LOCAL_GET: push_read(l, l->ltype[in.a], l->lslot[in.a]); break;
         case ZW_OP_LOCAL_SET: set_local(l, in.a, pop(l)); break;

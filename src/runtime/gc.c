@@ -651,6 +651,18 @@ static bool burn(uint64_t *fuel, uint64_t n) {
     return true;
 }
 
+/* Element i of array reference r: its address and storage type, or the
+ * trap (null, out of bounds). */
+static uint32_t array_elem(const zw_store *s, uint64_t r, uint32_t i, uint8_t **p, zw_valtype *st) {
+    if (!r) return ZWASM_TRAP_NULL_ARRAY_REFERENCE;
+    zw_gcobj *a = obj_of(r);
+    if (i >= alen(a)) return ZWASM_TRAP_ARRAY_OOB;
+    const zw_type *t = &s->types.v.v[a->type_id];
+    *p = aelems(a) + (size_t)i * t->elem_size;
+    *st = t->fields[0].type;
+    return 0;
+}
+
 /* Elements [off, off+n) of a, checked. */
 static bool in_bounds(const zw_gcobj *a, uint64_t off, uint64_t n) { return off <= alen(a) && n <= alen(a) - off; }
 
@@ -731,23 +743,19 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
         return 0;
     }
     case ZW_OP_ARRAY_GET: case ZW_OP_ARRAY_GET_S: case ZW_OP_ARRAY_GET_U: { /* d ref idx type */
-        uint64_t r = fp[ip[2]];
-        if (!r) TRAP(ZWASM_TRAP_NULL_ARRAY_REFERENCE);
-        zw_gcobj *a = obj_of(r);
-        uint32_t i = (uint32_t)fp[ip[3]];
-        if (i >= alen(a)) TRAP(ZWASM_TRAP_ARRAY_OOB);
-        t = &s->types.v.v[a->type_id];
-        get_st(t->fields[0].type, aelems(a) + (size_t)i * t->elem_size, op == ZW_OP_ARRAY_GET_S, fp + ip[1]);
+        uint8_t *p;
+        zw_valtype st;
+        uint32_t k = array_elem(s, fp[ip[2]], (uint32_t)fp[ip[3]], &p, &st);
+        if (k) TRAP(k);
+        get_st(st, p, op == ZW_OP_ARRAY_GET_S, fp + ip[1]);
         return 0;
     }
     case ZW_OP_ARRAY_SET: { /* ref idx value type */
-        uint64_t r = fp[ip[1]];
-        if (!r) TRAP(ZWASM_TRAP_NULL_ARRAY_REFERENCE);
-        zw_gcobj *a = obj_of(r);
-        uint32_t i = (uint32_t)fp[ip[2]];
-        if (i >= alen(a)) TRAP(ZWASM_TRAP_ARRAY_OOB);
-        t = &s->types.v.v[a->type_id];
-        store_st(t->fields[0].type, aelems(a) + (size_t)i * t->elem_size, fp + ip[3]);
+        uint8_t *p;
+        zw_valtype st;
+        uint32_t k = array_elem(s, fp[ip[1]], (uint32_t)fp[ip[2]], &p, &st);
+        if (k) TRAP(k);
+        store_st(st, p, fp + ip[3]);
         return 0;
     }
     case ZW_OP_ARRAY_LEN: { /* d ref */
