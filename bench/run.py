@@ -262,8 +262,11 @@ def node_module(bench):
     out = os.path.join(WORK, "node", os.path.basename(bench.file)[:-4] + ".wasm")
     if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(bench.file):
         os.makedirs(os.path.dirname(out), exist_ok=True)
-        subprocess.run(["wasm-as", *WASM_AS_FEATURES, bench.file, "-o", out], check=False,
-                       capture_output=True)
+        r = subprocess.run(["wasm-as", *WASM_AS_FEATURES, bench.file, "-o", out], check=False,
+                           capture_output=True)
+        if r.returncode != 0:  # binaryen's text format lacks some forms (flat try/catch): wabt's
+            subprocess.run(["wat2wasm", "--enable-exceptions", "--enable-tail-call", bench.file, "-o", out],
+                           check=False, capture_output=True)
     return out
 
 
