@@ -121,7 +121,7 @@ async function main(argv) {
   // GC modules (V8 11's pre-standard type encodings) are beyond this reader:
   // their benchmarks take i32 arguments
   let sig;
-  try { sig = exportSignatures(bytes).get(func); } catch (e) { sig = { params: args.map(() => 'i32'), results: [] }; }
+  try { sig = exportSignatures(bytes).get(func); } catch (e) { sig = { params: args.map(() => 'i32'), results: null }; }
   if (!sig) { console.error(`${file}: no exported function "${func}"`); return 1; }
   if (sig.params.length !== args.length) {
     console.error(`${file}: ${func} takes ${sig.params.length} arguments, got ${args.length}`);
@@ -139,7 +139,8 @@ async function main(argv) {
     console.error(`trap: ${e.message}`);
     return 3;
   }
-  const results = sig.results.length > 1 ? r : sig.results.length === 1 ? [r] : [];
+  const results = sig.results === null ? (r === undefined ? [] : Array.isArray(r) ? r : [r])
+    : sig.results.length > 1 ? r : sig.results.length === 1 ? [r] : [];
   for (const v of results) process.stdout.write(fmt(v) + '\n');
   return 0;
 }
