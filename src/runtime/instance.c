@@ -78,7 +78,7 @@ zwasm_result_t zw_eval_const(zw_instance *inst, const zw_expr *e, zw_value *out,
             if (in.op == ZW_OP_ARRAY_NEW || in.op == ZW_OP_ARRAY_NEW_DEFAULT) n = st.v[st.n + take - 1].i32;
             /* collection stays off: the operands here are no roots */
             inst->store->gc.no_collect++;
-            v.ref = (void *)(uintptr_t)zw_gc_const_new(inst, in.op, in.a, n, st.v + st.n);
+            v.ref = (void *)(uintptr_t)zw_gc_const_new(inst, in.op, in.a, n, take ? st.v + st.n : NULL);
             inst->store->gc.no_collect--;
             if (!v.ref) {
                 r = zw_trap_set(err, ZWASM_TRAP_OUT_OF_MEMORY, NULL);
