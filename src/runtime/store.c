@@ -152,10 +152,9 @@ static void free_object(const zw_store *s, uintptr_t tagged) {
     }
 }
 
-/* Free everything the store owns and mark its record dead; the record
- * itself stays with the engine. */
+/* Free everything the store owns; the record itself stays with the
+ * engine (zwasm_store_delete resets and releases it under the lock). */
 static void store_clear(zw_store *s) {
-    zw_engine *engine = s->engine;
     zw_exec_free(s);
     for (uint32_t i = 0; i < s->objs_cap; i++)
         if (s->objs[i]) free_object(s, s->objs[i]);
@@ -163,13 +162,6 @@ static void store_clear(zw_store *s) {
     zw_gc_free_all(s);
     ZW_VEC_FREE(s->al, &s->insts);
     zw_typetab_free(&s->types, s->al);
-    /* the record stays taken (live) until zwasm_store_delete releases it
-     * under the engine's lock: another thread's zwasm_store_new must not
-     * reuse it before */
-    bool live = s->live;
-    memset(s, 0, sizeof *s);
-    s->engine = engine;
-    s->live = live;
 }
 
 ZWASM_API void zwasm_store_delete(zwasm_store_t *s) {
@@ -179,11 +171,16 @@ ZWASM_API void zwasm_store_delete(zwasm_store_t *s) {
         return;
     }
     store_clear(s);
-    /* the record is reusable once it is cleared; the lock orders the
-     * clearing before a zwasm_store_new on another thread reuses it */
-    pthread_mutex_lock(&s->engine->lock);
-    s->live = false;
-    pthread_mutex_unlock(&s->engine->lock);
+    /* The record is reusable once it is cleared.  It is reset and released
+     * under the lock: zwasm_store_new on another thread reads `live` under
+     * the same lock, and a reset outside it (a memset of the whole record,
+     * as it was) showed it a dead record for an instant, so two threads
+     * could both take it. */
+    zw_engine *engine = s->engine;
+    pthread_mutex_lock(&engine->lock);
+    memset(s, 0, sizeof *s);
+    s->engine = engine;
+    pthread_mutex_unlock(&engine->lock);
 }
 
 bool zw_store_settle(zw_store *s) {
