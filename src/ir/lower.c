@@ -1550,6 +1550,17 @@ static void lower_try_table(L *l, const zw_instr *in, const uint8_t *end) {
     open_region(l, c, first, in->b);
 }
 
+/* The end of an arm of block c that has another after it (if's then-part,
+ * a legacy try's body or handler): its results to the block's, a jump to
+ * its end, unless the arm ends unreachable. */
+static void leave_arm(L *l, ctl *c) {
+    if (c->unreachable) return;
+    prep_moves(l, c->nresults, c->base_home);
+    do_moves(l, c->nresults, c->base_home);
+    uint32_t at = emit(l, ZW_IR_BR);
+    W_patch(l, at, c);
+}
+
 /* catch x / catch_all of a legacy try: the body (or the previous handler)
  * ends as an if's then-part does; the handler starts with the caught
  * exception in a hidden slot at the try's height (for rethrow), then the
@@ -1557,12 +1568,7 @@ static void lower_try_table(L *l, const zw_instr *in, const uint8_t *end) {
 static void lower_legacy_catch(L *l, const zw_instr *in) {
     ctl *c = &l->cs.v[l->cs.n - 1];
     close_region(l, c);
-    if (!c->unreachable) {
-        prep_moves(l, c->nresults, c->base_home);
-        do_moves(l, c->nresults, c->base_home);
-        uint32_t at = emit(l, ZW_IR_BR);
-        W_patch(l, at, c);
-    }
+    leave_arm(l, c);
     drop_to(l, c->height);
     vent *h = push(l, V_SLOT, ZW_EXNREF);
     if (!h) return;
@@ -1661,12 +1667,7 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
         }
         case ZW_OP_ELSE: {
             ctl *c = top;
-            if (!c->unreachable) {
-                prep_moves(l, c->nresults, c->base_home);
-                do_moves(l, c->nresults, c->base_home);
-                uint32_t at = emit(l, ZW_IR_BR);
-                W_patch(l, at, c);
-            }
+            leave_arm(l, c);
             bind_patch(l, c->else_patch);
             c->else_patch = NONE;
             c->has_else = true;

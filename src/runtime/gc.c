@@ -128,19 +128,15 @@ static bool is_object(const zw_gcheap *h, const void *ptr) {
 
 bool zw_gc_is_object(const zw_store *s, const void *p) { return is_object(&s->gc, p); }
 
-/* Insert p into the sorted vector v (of pointers). */
-#define SORTED_INSERT(al, vec, p, ok)                                                   \
-    do {                                                                                \
-        (ok) = ZW_VEC_PUSH(al, vec, p);                                                 \
-        if (ok) {                                                                       \
-            uint32_t i_ = (vec)->n - 1;                                                 \
-            while (i_ > 0 && (uintptr_t)(vec)->v[i_ - 1] > (uintptr_t)(p)) {            \
-                (vec)->v[i_] = (vec)->v[i_ - 1];                                        \
-                i_--;                                                                   \
-            }                                                                           \
-            (vec)->v[i_] = (p);                                                         \
-        }                                                                               \
-    } while (0)
+/* Add chunk c to the heap's chunks, kept sorted by address. */
+static bool chunk_insert(zw_store *s, zw_gcchunk *c) {
+    zw_gcheap *h = &s->gc;
+    if (!ZW_VEC_PUSH(s->al, &h->chunks, c)) return false;
+    uint32_t i = h->chunks.n - 1;
+    for (; i > 0 && (uintptr_t)h->chunks.v[i - 1] > (uintptr_t)c; i--) h->chunks.v[i] = h->chunks.v[i - 1];
+    h->chunks.v[i] = c;
+    return true;
+}
 
 static void bounds_add(zw_gcheap *h, uintptr_t a, uintptr_t end) {
     if (!h->lo || a < h->lo) h->lo = a;
@@ -344,6 +340,12 @@ static void sweep(zw_store *s) {
 
 static void collect(zw_store *s, const zw_slot *top);
 
+/* Bytes of new allocation (or of exceptions that became values) after
+ * which to collect: what survived the last collection, 8 MiB at least. */
+static uint64_t collect_after(const zw_gcheap *h) {
+    return h->live_bytes > ZW_GC_MIN_BYTES ? h->live_bytes : ZW_GC_MIN_BYTES;
+}
+
 /* Exceptions that became exnref values and that nothing reaches any more
  * go (not when tracing ran out of memory: then only the marks are reset). */
 static void sweep_exns(zw_store *s, bool keep_all) {
@@ -364,7 +366,7 @@ static void sweep_exns(zw_store *s, bool keep_all) {
 void zw_gc_exn_exposed(zw_store *s, const zw_slot *top, uint64_t bytes) {
     zw_gcheap *h = &s->gc;
     h->exn_since += bytes;
-    uint64_t trigger = h->live_bytes > ZW_GC_MIN_BYTES ? h->live_bytes : ZW_GC_MIN_BYTES;
+    uint64_t trigger = collect_after(h);
     if (!h->no_collect && h->exn_since > trigger) collect(s, top);
 }
 
@@ -470,7 +472,7 @@ static zw_gcobj *small_alloc(zw_store *s, uint64_t sz) {
         if (!zw_store_charge(s, CHUNK_BYTES)) return NULL;
         c = zw_malloc(s->al, CHUNK_BYTES);
         bool ok = c != NULL;
-        if (ok) SORTED_INSERT(s->al, &h->chunks, c, ok);
+        if (ok) ok = chunk_insert(s, c);
         if (!ok) {
             zw_free(s->al, c);
             zw_store_release(s, CHUNK_BYTES);
@@ -494,7 +496,7 @@ static zw_gcobj *gc_alloc_z(zw_store *s, const zw_slot *top, uint8_t kind, uint3
     zw_gcheap *h = &s->gc;
     if (payload > ((uint64_t)1 << 40)) return NULL;
     uint64_t sz = rounded(payload); /* 16 at least: room for the free list's link */
-    uint64_t trigger = h->live_bytes > ZW_GC_MIN_BYTES ? h->live_bytes : ZW_GC_MIN_BYTES;
+    uint64_t trigger = collect_after(h);
     if (!h->no_collect && h->since + sz > trigger) collect(s, top);
     zw_gcobj *o = NULL;
     for (int attempt = 0; attempt < 2 && !o; attempt++) {
@@ -628,7 +630,6 @@ static const zw_type *ctype(const zw_instance *inst, uint32_t x, uint32_t *id) {
     return &inst->store->types.v.v[*id];
 }
 
-static uint32_t slots_of(zw_valtype t) { return zw_slots(zw_unpacked(t)); }
 
 /* An array of type id with n elements, each from `init` (NULL: zero). */
 static zw_gcobj *new_array(zw_store *s, const zw_slot *top, uint32_t id, uint32_t n, const zw_slot *init) {
@@ -864,7 +865,6 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
         fp[ip[1]] = fp[ip[2]] == fp[ip[3]];
         return 0;
     }
-    (void)slots_of;
     return ZWASM_TRAP_UNREACHABLE;
 }
 

@@ -390,7 +390,7 @@ static bool check_array_elem(vctx *v, uint32_t x, uint32_t e) {
 /* Typing of the GC instructions (0xFB) and ref.eq. */
 static bool validate_gc(vctx *v, const zw_instr *in) {
     const zw_module *m = v->m;
-    zw_valtype t1 = T_UNKNOWN, t2 = T_UNKNOWN;
+    zw_valtype t1 = T_UNKNOWN;
     const zw_type *ty = NULL;
     uint32_t op = in->op;
     switch (op) {
@@ -509,7 +509,6 @@ static bool validate_gc(vctx *v, const zw_instr *in) {
     case ZW_OP_REF_EQ:
         return pop(v, zw_ref_type(ZW_HT_EQ, true)) && pop(v, zw_ref_type(ZW_HT_EQ, true)) && push(v, ZW_I32);
     }
-    (void)t2;
     return verr(v, "unsupported instruction %s", zw_opinfos[op].text);
 }
 
