@@ -392,15 +392,18 @@ ZWASM_API uint64_t zwasm_store_memory_used(const zwasm_store_t *store);
 
 /* The GC heap of a store (structs and arrays): collections so far, their
  * longest and total pause, what survived the last one, what the heap holds
- * now (its chunks and large objects, charged to memory_bytes). */
+ * now (its chunks and large objects, charged to memory_bytes), and how
+ * many frames of running wasm code the collections took roots from. */
 typedef struct zwasm_gc_stats {
     uint64_t collections;
     uint64_t max_pause_ns, total_pause_ns;
     uint64_t live_bytes, heap_bytes;
+    uint64_t frames;
 } zwasm_gc_stats_t;
 ZWASM_API void zwasm_store_gc_stats(const zwasm_store_t *store, zwasm_gc_stats_t *out);
-/* Collect now.  Only between calls: false (nothing done) while wasm code
- * of the store runs. */
+/* Collect now: between calls, or from a host function that wasm code of
+ * the store called (the wasm frames below it keep what they reference,
+ * and so do the host function's arguments).  False: not a live store. */
 ZWASM_API bool zwasm_store_gc(zwasm_store_t *store);
 /* Fuel left; false (and *fuel = 0) when the engine does not burn fuel. */
 ZWASM_API bool zwasm_store_get_fuel(const zwasm_store_t *store, uint64_t *fuel);

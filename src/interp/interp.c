@@ -60,6 +60,19 @@ typedef struct zw_frame {
 } zw_frame;
 
 
+/* A frame suspended in a call of a host function, on the C stack while
+ * the host runs (the frame records go on above it: interp_frames). */
+typedef struct zw_isusp {
+    struct zw_isusp *prev;
+    zw_frame at;
+} zw_isusp;
+
+/* The interpreter's part of a store's zw_exec (engine_state). */
+typedef struct zw_istate {
+    zw_isusp *host; /* frames suspended in host calls, innermost first */
+    zw_frame frames[];
+} zw_istate;
+
 /* ---- frame records ---------------------------------------------------------- */
 static uint32_t max_depth(const zw_store *s) {
     uint32_t d = s->engine->cfg.max_call_depth;
@@ -69,7 +82,8 @@ static uint32_t max_depth(const zw_store *s) {
 /* The store's frame records (the engine state of zw_exec), on first use. */
 static bool frames_init(zw_store *s) {
     zw_exec *e = &s->exec;
-    if (!e->engine_state) e->engine_state = zw_calloc(e->al, (size_t)max_depth(s) + 2, sizeof(zw_frame));
+    if (!e->engine_state)
+        e->engine_state = zw_calloc(e->al, 1, sizeof(zw_istate) + ((size_t)max_depth(s) + 2) * sizeof(zw_frame));
     return e->engine_state != NULL;
 }
 
@@ -518,6 +532,16 @@ static bool fuse_first(uint32_t op) {
         ifs = ((zw_imod *)inst->module->engine_code)->f;                       \
     } while (0)
 
+/* The running frame is suspended in the instruction before p for the
+ * collector (interp_frames): recorded on top of the frame records, which
+ * ex->depth then covers (an allocation, a throw; a host call records it
+ * in a zw_isusp instead, so that nested entries do not count it). */
+#define SUSPEND_AT(p)                                                          \
+    do {                                                                       \
+        frames[depth] = (zw_frame){(p), fp, fn, inst};                         \
+        ex->depth = depth + 1;                                                 \
+    } while (0)
+
 /* Format the wasm call stack of a trap into err->backtrace: f[0..n] are
  * the frame records above the entry sentinel, f[n] the trapping frame (its
  * ip at the trapping instruction; the others' at their return address);
@@ -594,7 +618,8 @@ static zwasm_result_t run(zw_store *s, const zw_ifunc *fn, zw_instance *inst, zw
     }
 #endif
     zw_exec *ex = &s->exec;
-    zw_frame *frames = ex->engine_state;
+    zw_istate *st = ex->engine_state;
+    zw_frame *frames = st->frames;
     uint32_t depth = ex->depth;
     const uint32_t entry_depth = depth, maxd = max_depth(s);
     zw_slot *const stack_end = ex->stack_end;
@@ -845,6 +870,7 @@ L_base:
         goto do_call;
 #define X(id)                                                                  \
     LOP(id): {                                                                 \
+        if (zw_ir_special_collects(ZW_OP_##id)) SUSPEND_AT(ip + 1);            \
         uint32_t k_ = zw_gc_exec(inst, ZW_OP_##id, fp, ip, &fuel);             \
         if (ZW_UNLIKELY(k_)) TRAP(k_);                                         \
         NEXT(zw_ir_insn_len_of(ZW_OP_##id, ip));                               \
@@ -857,7 +883,8 @@ L_base:
         NEXT(3);
     /* exceptions: ip stays at the throwing instruction for do_throw */
     LOP(THROW):
-        exn = zw_exn_new(s, inst->tags[ip[1]], fp + ip[2], err);
+        SUSPEND_AT(ip + 1);
+        exn = zw_exn_new(s, inst->tags[ip[1]], fp + ip[2], true, err);
         if (ZW_UNLIKELY(!exn)) {
             rc = err ? err->code : ZWASM_ERR_NOMEM;
             goto host_fail;
@@ -998,10 +1025,13 @@ L_base:
 do_call: {
     zw_slot *nfp = fp + call_base;
     if (callee_f->host) { /* a tail call of the host: a call, then return its results */
+        zw_isusp susp = {st->host, {ip + 1, fp, fn, inst}};
+        st->host = &susp;
         ex->depth = depth;
         ex->sp = fp + fn->frame_slots;
         if (ex->fuel_on) ex->fuel = fuel;
         rc = zw_call_host(s, callee_f, inst, nfp, err);
+        st->host = susp.prev;
         if (ex->fuel_on) fuel = ex->fuel;
         if (rc != ZWASM_OK) goto host_fail;
         if (mem0) {
@@ -1051,7 +1081,7 @@ do_throw: {
         while (!frames[depth - 1].fn && frames[depth - 1].ip) depth--; /* this frame's inline markers */
         if (c) {
             depth += c->inl;
-            zw_exn_land(s, c, fp, fn->ir->frame_slots, exn);
+            zw_exn_land(s, c, fp, exn);
             exn = NULL;
             if (mem0) { /* a host function on the way may have grown it */
                 membase = mem0->base;
@@ -1215,6 +1245,33 @@ static zwasm_result_t interp_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwas
     return run(s, fi, f->inst, fp, err, NULL, NULL, NULL);
 }
 
+/* A frame of record r for the collector: suspended in the instruction
+ * before r->ip. */
+static void visit_record(const zw_frame *r, zw_frame_visit visit, void *env) {
+    const zw_ir_func *f = r->fn->ir;
+    uint32_t at = (uint32_t)(r->ip - (const uint32_t *)r->fn->tcode), lo = 0, hi = f->ninsn;
+    while (hi - lo > 1) { /* the last instruction starting before at */
+        uint32_t mid = (lo + hi) / 2;
+        if (f->insn[mid] < at) lo = mid;
+        else hi = mid;
+    }
+    visit(env, r->inst->module, f, r->fp, f->insn[lo]);
+}
+
+/* The collector's walk (zw_backend.frames): the frame records below
+ * ex->depth (every activation's are in the one array; entry sentinels and
+ * inline markers have no function), each a frame suspended in a call or
+ * in what SUSPEND_AT recorded, and the frames suspended in host calls.
+ * `wasm` makes no difference. */
+static void interp_frames(zw_store *s, bool wasm, zw_frame_visit visit, void *env) {
+    (void)wasm;
+    const zw_istate *st = s->exec.engine_state;
+    if (!st) return;
+    for (uint32_t k = s->exec.depth; k-- > 0;)
+        if (st->frames[k].fn && st->frames[k].ip) visit_record(&st->frames[k], visit, env);
+    for (const zw_isusp *h = st->host; h; h = h->prev) visit_record(&h->at, visit, env);
+}
+
 const zw_backend zw_interp_backend = {
     .name = "interp",
     .prepare = interp_prepare,
@@ -1222,4 +1279,5 @@ const zw_backend zw_interp_backend = {
     .call = interp_call,
     .free_module = interp_free_module,
     .free_exec = interp_free_exec,
+    .frames = interp_frames,
 };

@@ -83,76 +83,87 @@ typedef struct zw_ir_func zw_ir_func;
     X(GLOBAL_SET128, "global.set.v128", "sn", "v")
 
 /* Wasm operations typed by hand (S_SPECIAL), as they appear in the IR:
- * X(ID, "descriptor", "types") — the one place their operand layout is
- * written: the lowering emits them from it (n operands take the
+ * X(ID, "descriptor", "types", collects) — the one place their operand
+ * layout is written: the lowering emits them from it (n operands take the
  * instruction's immediates a, b in order), the printer and zw_ir_operands
  * read it.  Type letters as in ZW_IR_OPS, plus: F funcref, g the type of global n,
  * e the element type of table n, a the address type of memory or table n
  * (i32, or i64 for a 64-bit one), A that of the second (a copy's source),
  * m the smaller of the two (a copy's count).  memory.* ops name their
  * memory(ies); they and the table ops are typed by this table, not by
- * their opcodes.def signatures. */
+ * their opcodes.def signatures.  collects: 1 for the ops that allocate on
+ * the GC heap, so the collector may run in them (see zw_ir_may_collect;
+ * the collector finds the frame's references with zw_ir_refs_at). */
 #define ZW_IR_SPECIAL(X)                                                       \
-    X(UNREACHABLE, "", "")                                                     \
-    X(CALL, "nB", "")                  /* B: the callee's arguments/results */ \
-    X(CALL_INDIRECT, "nnBs", "a")      /* type, table, B, the element index */ \
-    X(RETURN_CALL, "nB", "")           /* tail calls: the arguments at B; the */ \
-    X(RETURN_CALL_INDIRECT, "nnBs", "a") /* callee's frame replaces this one */ \
-    X(SELECT, "dsss", "iiii")          /* the i32 select: d, a, b, cond */     \
-    X(GLOBAL_GET, "dn", "g")                                                   \
-    X(GLOBAL_SET, "sn", "g")                                                   \
-    X(TABLE_GET, "dsn", "ea")                                                  \
-    X(TABLE_SET, "ssn", "ae")                                                  \
-    X(TABLE_SIZE, "dn", "a")                                                   \
-    X(TABLE_GROW, "dssn", "aea")       /* d, init, delta, table */             \
-    X(TABLE_FILL, "sssn", "aea")       /* at, value, count, table */           \
-    X(TABLE_COPY, "sssnn", "aAm")      /* dst, src, count, dst table, src table */ \
-    X(TABLE_INIT, "sssnn", "aii")      /* dst, src, count, segment, table */   \
-    X(ELEM_DROP, "n", "")                                                      \
-    X(MEMORY_SIZE, "dn", "a")                                                  \
-    X(MEMORY_GROW, "dsn", "aa")                                                \
-    X(MEMORY_INIT, "sssnn", "aii")     /* dst, src, count, segment, memory */  \
-    X(MEMORY_COPY, "sssnn", "aAm")     /* dst, src, count, dst mem, src mem */ \
-    X(MEMORY_FILL, "sssn", "aia")      /* at, byte, count, memory */           \
-    X(DATA_DROP, "n", "")                                                      \
-    X(REF_FUNC, "dn", "F")                                                     \
-    X(CALL_REF, "nBs", "r")            /* type, B, the function reference */   \
-    X(RETURN_CALL_REF, "nBs", "r")                                             \
-    X(REF_AS_NON_NULL, "ds", "rr")     /* traps on null, else copies */       \
-    /* GC (runtime/gc.c): t = type, f = field, top = the frame's size (the */  \
-    /* collector scans the value stack up to there), S = count + sources */     \
-    X(STRUCT_NEW, "dnnS", "r")          /* d t top fields... */                 \
-    X(STRUCT_NEW_DEFAULT, "dnn", "r")   /* d t top */                           \
-    X(STRUCT_GET, "dsnn", "xr")         /* d ref t f */                         \
-    X(STRUCT_GET_S, "dsnn", "xr")                                              \
-    X(STRUCT_GET_U, "dsnn", "xr")                                              \
-    X(STRUCT_SET, "ssnn", "rx")         /* ref value t f */                     \
-    X(ARRAY_NEW, "dssnn", "rxi")        /* d init len t top */                  \
-    X(ARRAY_NEW_DEFAULT, "dsnn", "ri")  /* d len t top */                       \
-    X(ARRAY_NEW_FIXED, "dnnS", "r")     /* d t top elements... */               \
-    X(ARRAY_NEW_DATA, "dssnnn", "rii")  /* d off len t segment top */           \
-    X(ARRAY_NEW_ELEM, "dssnnn", "rii")                                         \
-    X(ARRAY_GET, "dssn", "xri")         /* d ref index t */                     \
-    X(ARRAY_GET_S, "dssn", "xri")                                              \
-    X(ARRAY_GET_U, "dssn", "xri")                                              \
-    X(ARRAY_SET, "sssn", "rix")         /* ref index value t */                 \
-    X(ARRAY_LEN, "ds", "ir")                                                   \
-    X(ARRAY_FILL, "ssssn", "rixi")      /* ref off value n t */                 \
-    X(ARRAY_COPY, "sssssnn", "ririi")   /* dst doff src soff n dt st */         \
-    X(ARRAY_INIT_DATA, "ssssnn", "riii") /* ref doff soff n t segment */        \
-    X(ARRAY_INIT_ELEM, "ssssnn", "riii")                                       \
-    X(REF_TEST, "dsn", "ir")            /* d ref heap type */                   \
-    X(REF_TEST_NULL, "dsn", "ir")                                              \
-    X(REF_CAST, "dsn", "rr")                                                   \
-    X(REF_CAST_NULL, "dsn", "rr")                                              \
-    X(ANY_CONVERT_EXTERN, "dsn", "rr")  /* d ref top */                         \
-    X(EXTERN_CONVERT_ANY, "dsn", "rr")                                         \
-    X(REF_I31, "ds", "ri")                                                     \
-    X(I31_GET_S, "ds", "ir")                                                   \
-    X(I31_GET_U, "ds", "ir")                                                   \
-    X(REF_EQ, "dss", "irr")                                                    \
-    X(THROW, "nB", "")                 /* tag n, its payload at B */           \
-    X(THROW_REF, "s", "r")             /* traps on null */
+    X(UNREACHABLE, "", "", 0)                                                  \
+    X(CALL, "nB", "", 0)                  /* B: the callee's arguments/results */ \
+    X(CALL_INDIRECT, "nnBs", "a", 0)      /* type, table, B, the element index */ \
+    X(RETURN_CALL, "nB", "", 0)           /* tail calls: the arguments at B; the */ \
+    X(RETURN_CALL_INDIRECT, "nnBs", "a", 0) /* callee's frame replaces this one */ \
+    X(SELECT, "dsss", "iiii", 0)          /* the i32 select: d, a, b, cond */  \
+    X(GLOBAL_GET, "dn", "g", 0)                                                \
+    X(GLOBAL_SET, "sn", "g", 0)                                                \
+    X(TABLE_GET, "dsn", "ea", 0)                                               \
+    X(TABLE_SET, "ssn", "ae", 0)                                               \
+    X(TABLE_SIZE, "dn", "a", 0)                                                \
+    X(TABLE_GROW, "dssn", "aea", 0)       /* d, init, delta, table */          \
+    X(TABLE_FILL, "sssn", "aea", 0)       /* at, value, count, table */        \
+    X(TABLE_COPY, "sssnn", "aAm", 0)      /* dst, src, count, dst table, src table */ \
+    X(TABLE_INIT, "sssnn", "aii", 0)      /* dst, src, count, segment, table */ \
+    X(ELEM_DROP, "n", "", 0)                                                   \
+    X(MEMORY_SIZE, "dn", "a", 0)                                               \
+    X(MEMORY_GROW, "dsn", "aa", 0)                                             \
+    X(MEMORY_INIT, "sssnn", "aii", 0)     /* dst, src, count, segment, memory */ \
+    X(MEMORY_COPY, "sssnn", "aAm", 0)     /* dst, src, count, dst mem, src mem */ \
+    X(MEMORY_FILL, "sssn", "aia", 0)      /* at, byte, count, memory */        \
+    X(DATA_DROP, "n", "", 0)                                                   \
+    X(REF_FUNC, "dn", "F", 0)                                                  \
+    X(CALL_REF, "nBs", "r", 0)            /* type, B, the function reference */ \
+    X(RETURN_CALL_REF, "nBs", "r", 0)                                          \
+    X(REF_AS_NON_NULL, "ds", "rr", 0)     /* traps on null, else copies */     \
+    /* GC (runtime/gc.c): t = type, f = field, S = count + sources */          \
+    X(STRUCT_NEW, "dnS", "r", 1)          /* d t fields... */                  \
+    X(STRUCT_NEW_DEFAULT, "dn", "r", 1)   /* d t */                            \
+    X(STRUCT_GET, "dsnn", "xr", 0)         /* d ref t f */                     \
+    X(STRUCT_GET_S, "dsnn", "xr", 0)                                           \
+    X(STRUCT_GET_U, "dsnn", "xr", 0)                                           \
+    X(STRUCT_SET, "ssnn", "rx", 0)         /* ref value t f */                 \
+    X(ARRAY_NEW, "dssn", "rxi", 1)        /* d init len t */                   \
+    X(ARRAY_NEW_DEFAULT, "dsn", "ri", 1)  /* d len t */                        \
+    X(ARRAY_NEW_FIXED, "dnS", "r", 1)     /* d t elements... */                \
+    X(ARRAY_NEW_DATA, "dssnn", "rii", 1)  /* d off len t segment */            \
+    X(ARRAY_NEW_ELEM, "dssnn", "rii", 1)                                       \
+    X(ARRAY_GET, "dssn", "xri", 0)         /* d ref index t */                 \
+    X(ARRAY_GET_S, "dssn", "xri", 0)                                           \
+    X(ARRAY_GET_U, "dssn", "xri", 0)                                           \
+    X(ARRAY_SET, "sssn", "rix", 0)         /* ref index value t */             \
+    X(ARRAY_LEN, "ds", "ir", 0)                                                \
+    X(ARRAY_FILL, "ssssn", "rixi", 0)      /* ref off value n t */             \
+    X(ARRAY_COPY, "sssssnn", "ririi", 0)   /* dst doff src soff n dt st */     \
+    X(ARRAY_INIT_DATA, "ssssnn", "riii", 0) /* ref doff soff n t segment */    \
+    X(ARRAY_INIT_ELEM, "ssssnn", "riii", 0)                                    \
+    X(REF_TEST, "dsn", "ir", 0)            /* d ref heap type */               \
+    X(REF_TEST_NULL, "dsn", "ir", 0)                                           \
+    X(REF_CAST, "dsn", "rr", 0)                                                \
+    X(REF_CAST_NULL, "dsn", "rr", 0)                                           \
+    X(ANY_CONVERT_EXTERN, "ds", "rr", 1)  /* d ref */                          \
+    X(EXTERN_CONVERT_ANY, "ds", "rr", 1)                                       \
+    X(REF_I31, "ds", "ri", 0)                                                  \
+    X(I31_GET_S, "ds", "ir", 0)                                                \
+    X(I31_GET_U, "ds", "ir", 0)                                                \
+    X(REF_EQ, "dss", "irr", 0)                                                 \
+    X(THROW, "nB", "", 0)                 /* tag n, its payload at B */        \
+    X(THROW_REF, "s", "r", 0)             /* traps on null */
+
+/* ZW_IR_SPECIAL's collects column (false for ops not in it). */
+static inline bool zw_ir_special_collects(uint32_t op) {
+    switch (op) {
+#define X(id, desc, types, gc) case ZW_OP_##id: return gc;
+        ZW_IR_SPECIAL(X)
+#undef X
+    }
+    return false;
+}
 
 /* Integer compares that fuse with br_if / if into ZW_IR_BR_<id> (slot,slot)
  * and ZW_IR_BRK_<id> (slot, immediate). */
@@ -288,6 +299,7 @@ struct zw_ir_func {
     uint32_t *insn_region;  /* with regions: per instruction, its innermost region or ZW_IR_NONE */
     zw_ir_catch *catches;
     uint32_t ncatches;
+    struct zw_ir_refmap *refmap; /* made when the collector first needs it (zw_ir_refmap_of) */
 };
 
 /* Whether op can throw an exception out of the instruction (a call, throw,
@@ -302,6 +314,44 @@ bool zw_ir_index_regions(const zw_alloc *al, zw_ir_func *f, bool *oom);
  * (every catch of the regions offered it), into out (cap entries): how
  * many there are. */
 uint32_t zw_ir_handler_targets(const zw_ir_func *f, uint32_t pc, uint32_t *out, uint32_t cap);
+
+/* ---- basic blocks (ir_cfg.c) ---- */
+/* The blocks of a function, for analyses (the JIT's register allocator,
+ * the collector's reference maps): block b is instructions
+ * [lead[b], zw_ir_cfg_end(g, b)); instruction i is in block[i]; at maps
+ * a code position to its instruction + 1 (0: not an instruction start). */
+typedef struct zw_ir_cfg {
+    uint32_t ni, nb;
+    uint32_t *lead, *block, *at;
+    uint32_t *tbuf, *seen, stamp; /* zw_ir_cfg_succ's scratch */
+} zw_ir_cfg;
+bool zw_ir_cfg_build(const zw_alloc *al, const zw_ir_func *f, zw_ir_cfg *g);
+void zw_ir_cfg_free(const zw_alloc *al, zw_ir_cfg *g);
+static inline uint32_t zw_ir_cfg_end(const zw_ir_cfg *g, uint32_t b) {
+    return b + 1 < g->nb ? g->lead[b + 1] : g->ni;
+}
+/* The successor blocks of block b, each once, into succ (room for
+ * f->len + 2 + f->ncatches): how many. */
+uint32_t zw_ir_cfg_succ(zw_ir_cfg *g, const zw_ir_func *f, uint32_t b, uint32_t *succ);
+
+/* ---- references in frames, for the collector (ir_refmap.c) ---- */
+/* Whether the collector may run while an instruction of opcode op runs:
+ * a call (the callee may allocate), a throw (it makes an exception) or
+ * an op that allocates (ZW_IR_SPECIAL's collects column). */
+bool zw_ir_may_collect(uint32_t op);
+/* f's reference map: which slots hold live references at each
+ * instruction where the collector may run.  Computed from the operand
+ * types and liveness on first use (any thread; published once, freed with
+ * f); NULL on out of memory. */
+typedef struct zw_ir_refmap zw_ir_refmap;
+const zw_ir_refmap *zw_ir_refmap_of(const zw_module *m, const zw_ir_func *f);
+void zw_ir_refmap_free(const zw_alloc *al, zw_ir_refmap *rm);
+/* The slots holding live references while the instruction at pc runs:
+ * for a call, the caller's values live across it (the callee's frame, from
+ * B up, is the callee's to report); for a throw or an allocation, also
+ * the references it reads.  *n of them; none when pc is not such an
+ * instruction. */
+const uint32_t *zw_ir_refs_at(const zw_ir_refmap *rm, const zw_ir_func *f, uint32_t pc, uint32_t *n);
 
 /* ---- operand types (ir_types.c) ---- */
 /* The type of a slot operand that is "some reference" where the IR op

@@ -108,7 +108,7 @@ const char *zw_ir_desc(uint32_t op) {
     if (op < ZW_OP_COUNT) {
         if (wasm_desc[op]) return wasm_desc[op];
         switch (op) {
-#define X(id, desc, types) case ZW_OP_##id: return desc;
+#define X(id, desc, types, gc) case ZW_OP_##id: return desc;
             ZW_IR_SPECIAL(X)
 #undef X
         }

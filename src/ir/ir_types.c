@@ -88,7 +88,7 @@ static void add_call(opnds *o, uint32_t base, const zw_functype *t, bool results
 
 const char *zw_ir_special_types(uint32_t op) {
     switch (op) {
-#define X(id, desc, types) case ZW_OP_##id: return types;
+#define X(id, desc, types, gc) case ZW_OP_##id: return types;
         ZW_IR_SPECIAL(X)
 #undef X
     }
@@ -105,7 +105,7 @@ static uint32_t object_operand(uint32_t op) {
 /* Whether op is typed by hand (ZW_IR_SPECIAL). */
 static bool is_special(uint32_t op) {
     switch (op) {
-#define X(id, desc, types) case ZW_OP_##id:
+#define X(id, desc, types, gc) case ZW_OP_##id:
         ZW_IR_SPECIAL(X)
 #undef X
         return true;

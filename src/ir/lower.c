@@ -100,7 +100,6 @@ typedef struct L {
     uint32_t *lslot;
     zw_valtype *ltype;
     uint32_t temp_base, max_h;
-    ZW_VEC(uint32_t) top_patch; /* code words to receive the frame's size (GC allocations) */
     uint32_t last_dst; /* word index of the dst operand of the last instruction */
     bool cmp_valid;    /* last instruction is a fusable compare */
     uint32_t cmp_start, cmp_ninsn, cmp_home;
@@ -1346,27 +1345,13 @@ static void lower_call_through(L *l, uint32_t op, const zw_instr *in) {
 
 /* A GC instruction (ZW_IR_SPECIAL's layouts): its slot operands popped
  * in stack order, a result pushed; the n operands are the instruction's
- * immediates in order, except a last "top" of the allocating ones, which
- * gets the frame's size when lowering ends; S lists a struct's fields or
- * an array's elements. */
-static bool gc_allocates(uint32_t op) {
-    switch (op) {
-    case ZW_OP_STRUCT_NEW: case ZW_OP_STRUCT_NEW_DEFAULT: case ZW_OP_ARRAY_NEW: case ZW_OP_ARRAY_NEW_DEFAULT:
-    case ZW_OP_ARRAY_NEW_FIXED: case ZW_OP_ARRAY_NEW_DATA: case ZW_OP_ARRAY_NEW_ELEM:
-    case ZW_OP_ANY_CONVERT_EXTERN: case ZW_OP_EXTERN_CONVERT_ANY:
-        return true;
-    }
-    return false;
-}
+ * immediates in order; S lists a struct's fields or an array's elements. */
 
 static void lower_gc(L *l, uint32_t op, const zw_instr *in) {
     const zw_module *m = l->m;
     const char *desc = zw_ir_desc(op), *types = zw_ir_special_types(op);
-    uint32_t ns = 0, nn = 0, nlist = 0;
-    for (const char *d = desc; *d; d++) {
-        ns += *d == 's';
-        nn += *d == 'n';
-    }
+    uint32_t ns = 0, nlist = 0;
+    for (const char *d = desc; *d; d++) ns += *d == 's';
     if (strchr(desc, 'S')) nlist = op == ZW_OP_STRUCT_NEW ? m->types[in->a].nfields : in->b;
     uint32_t *list = NULL, srcs[8];
     if (nlist && !(list = zw_calloc(&l->m->al, nlist, sizeof *list))) {
@@ -1388,7 +1373,7 @@ static void lower_gc(L *l, uint32_t op, const zw_instr *in) {
         for (uint32_t i = 0; i < nlist; i++) list[i] = src_of(l, &e[i]);
         zw_free(&l->m->al, e);
     }
-    uint32_t imm[2] = {op == ZW_OP_ANY_CONVERT_EXTERN || op == ZW_OP_EXTERN_CONVERT_ANY ? 0 : in->a, in->b};
+    uint32_t imm[2] = {in->a, in->b};
     emit(l, op);
     uint32_t si = 0, ni = 0, ti = 0;
     for (const char *d = desc; *d; d++) {
@@ -1404,15 +1389,7 @@ static void lower_gc(L *l, uint32_t op, const zw_instr *in) {
             break;
         }
         case 's': W(l, srcs[si++]); ti++; break;
-        case 'n':
-            if (ni == nn - 1 && gc_allocates(op)) {
-                if (!ZW_VEC_PUSH(&l->m->al, &l->top_patch, l->code.n)) l->oom = true;
-                W(l, 0);
-            } else {
-                W(l, ni < 2 ? imm[ni] : 0);
-            }
-            ni++;
-            break;
+        case 'n': W(l, ni < 2 ? imm[ni] : 0); ni++; break;
         case 'S':
             W(l, nlist);
             for (uint32_t i = 0; i < nlist; i++) W(l, list[i]);
@@ -2037,7 +2014,6 @@ static zwasm_result_t lower_func(zw_module *m, uint32_t fidx, zw_ir_func **out, 
     f->frame_slots = l.temp_base + l.max_h;
     if (f->frame_slots < f->nresult_slots) f->frame_slots = f->nresult_slots;
     if (f->frame_slots < 1) f->frame_slots = 1;
-    for (uint32_t i = 0; i < l.top_patch.n; i++) l.code.v[l.top_patch.v[i]] = f->frame_slots;
     thread_jumps(&l);
     f->code = l.code.v;
     f->len = l.code.n;
@@ -2083,7 +2059,6 @@ done:
         }
     }
     ZW_VEC_FREE(&m->al, &l.cs);
-    ZW_VEC_FREE(&m->al, &l.top_patch);
     ZW_VEC_FREE(&m->al, &l.vs);
     ZW_VEC_FREE(&m->al, &l.code);
     ZW_VEC_FREE(&m->al, &l.insn);
@@ -2156,6 +2131,7 @@ static void free_func(const zw_alloc *al, zw_ir_func *f) {
     zw_free(al, f->regions);
     zw_free(al, f->catches);
     zw_free(al, f->insn_region);
+    zw_ir_refmap_free(al, f->refmap);
     zw_free(al, f);
 }
 

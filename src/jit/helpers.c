@@ -275,7 +275,7 @@ H(REF_AS_NON_NULL) {
 
 /* exceptions: the exception goes to store->exec.exn, then the unwinder */
 H(THROW) {
-    zw_exn *e = zw_exn_new(ctx->store, inst->tags[ip[1]], fp + ip[2], ctx->err);
+    zw_exn *e = zw_exn_new(ctx->store, inst->tags[ip[1]], fp + ip[2], true, ctx->err);
     if (!e) {
         ctx->rc = ctx->err->code;
         return ZW_JIT_TRAP_ERR;

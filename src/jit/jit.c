@@ -250,7 +250,11 @@ uint32_t zw_jit_call_host(zw_jctx *ctx, zw_funcinst *f, zw_slot *fp, zw_instance
     /* a re-entry from the host function goes above the arguments/results */
     ex->sp = fp + (np > nr ? np : nr);
     if (ex->fuel_on) ex->fuel = ctx->fuel;
+    /* the calling frame, where the collector's walk of this activation starts */
+    zw_jhostcall hc = {ctx->hostcalls, *(const uintptr_t *)(ctx->host_sp - 8), ctx->host_bp, fp};
+    ctx->hostcalls = &hc;
     zwasm_result_t rc = zw_call_host(s, f, caller, fp, ctx->err);
+    ctx->hostcalls = hc.prev;
     if (ex->fuel_on) ctx->fuel = ex->fuel;
     ex->sp = saved;
     if (rc != ZWASM_OK) {
@@ -412,7 +416,7 @@ static int unwind(zw_jctx *ctx) {
         const zw_ir_catch *c = zw_exn_handler(jf->ir, pc, inst, e);
         if (c) {
             ctx->inst = inst;
-            zw_exn_land(s, c, bx, jf->ir->frame_slots, e);
+            zw_exn_land(s, c, bx, e);
             ctx->land_addr = (uintptr_t)jf->code + jf->land_off[c - jf->ir->catches];
             ctx->land_bp = fpn;
             ctx->land_sp = fpn - (uintptr_t)ZW_JIT_FRAME_BYTES * c->inl;
@@ -429,6 +433,44 @@ static int unwind(zw_jctx *ctx) {
     }
     ctx->rc = zw_exn_escape(s, e, ctx->err);
     return 0;
+}
+
+/* The collector's roots in one activation: its compiled frames from the
+ * one whose code holds return address ret (frame pointer fpn, value-stack
+ * frame bx; callee: bx is the frame of the call it is in, not its own) up
+ * the frame-pointer chain to the entry stub, stepping as unwind does. */
+static void walk_frames(const zw_jctx *ctx, uintptr_t ret, uintptr_t fpn, zw_slot *bx, bool callee,
+                        zw_frame_visit visit, void *env) {
+    const zw_jfunc *jf = NULL;
+    for (;;) {
+        /* (recursion: the frame below is often the same function's) */
+        if (!jf || ret <= (uintptr_t)jf->code || ret > (uintptr_t)jf->code + jf->code_len) jf = find_jfunc(ctx, ret - 1);
+        if (!jf || !jf->ir) return; /* the entry stub */
+        uint32_t pc = pc_of(jf, ret);
+        if (callee) {
+            uint32_t base = zw_ir_call_base(jf->ir, pc);
+            if (base == UINT32_MAX) return; /* (not a call: cannot be) */
+            bx -= base;
+        }
+        callee = true;
+        visit(env, jf->jm->m, jf->ir, bx, pc);
+        if (!fpn) return;
+        ret = *(const uintptr_t *)(fpn + 8);
+        if (cross_ret(ctx, ret)) ret = *(const uintptr_t *)(fpn + ZW_JIT_CROSS_RET);
+        fpn = *(const uintptr_t *)fpn;
+    }
+}
+
+/* zw_backend.frames: the innermost activation from the helper call that
+ * collects (wasm), then every activation from the host call it made. */
+static void jit_frames(zw_store *s, bool wasm, zw_frame_visit visit, void *env) {
+    const zw_jctx *ctx = s->exec.engine_state;
+    if (!ctx) return;
+    if (wasm && ctx->exit_sp)
+        walk_frames(ctx, *(const uintptr_t *)(ctx->exit_sp - 8), ctx->exit_bp, (zw_slot *)ctx->exit_bx, false, visit,
+                    env);
+    for (const zw_jhostcall *hc = ctx->hostcalls; hc; hc = hc->prev)
+        walk_frames(ctx, hc->ret, hc->bp, hc->bx, true, visit, env);
 }
 
 int zw_jit_trap(zw_jctx *ctx) {
@@ -511,4 +553,5 @@ const zw_backend zw_jit_backend = {
     .code = jit_code,
     .free_module = jit_free_module,
     .free_exec = jit_free_exec,
+    .frames = jit_frames,
 };

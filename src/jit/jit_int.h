@@ -51,7 +51,23 @@ typedef struct zw_jctx {
     zw_store *store;
     zwasm_error_t *err;
     zw_instance *inst;         /* the running instance (call_any switches it) */
+    /* For the collector's walk of compiled frames (jit.c, jit_frames):
+     * where compiled code last called a helper that may collect (the stack
+     * pointer at the call, so the return address is just below it, the
+     * frame pointer and rbx), the frame pointer when it last called a host
+     * function (beside host_sp), and the host calls running, innermost
+     * first, each where its activation's frames continue. */
+    uintptr_t exit_sp, exit_bp, exit_bx, host_bp;
+    struct zw_jhostcall *hostcalls;
 } zw_jctx;
+
+/* A host function called from compiled code (zw_jit_call_host): the
+ * calling frame's return address, frame pointer and the callee's frame. */
+typedef struct zw_jhostcall {
+    struct zw_jhostcall *prev;
+    uintptr_t ret, bp;
+    zw_slot *bx;
+} zw_jhostcall;
 
 /* Native stack one wasm frame of compiled code takes (return address,
  * saved frame pointer): cfg.max_call_depth becomes a floor for the stack

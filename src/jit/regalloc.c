@@ -91,7 +91,8 @@ typedef struct {
     uint32_t ni, ns, nv, nb, nw;
     int ngp;                  /* general registers (the float file's numbers follow) */
     uint32_t *opat, *opv;     /* operands of instruction i: opv[opat[i] .. opat[i+1]) = vreg | DEF */
-    uint32_t *lead, *block;   /* block b starts at instruction lead[b]; instruction i is in block[i] */
+    zw_ir_cfg g;              /* the blocks (ir_cfg.c) */
+    uint32_t *lead, *block;   /* g's: block b starts at instruction lead[b]; instruction i is in block[i] */
     word *use, *def, *lin, *lout;
     range *r;                 /* live ranges, sorted by (vreg, start), merged */
     uint32_t nr, capr;
@@ -153,63 +154,13 @@ static bool collect_operands(ra_state *S) {
     return true;
 }
 
-/* 2. basic blocks */
+/* 2. basic blocks (ir_cfg.c) */
 static bool find_blocks(ra_state *S) {
-    const zw_ir_func *f = S->f;
-    uint32_t ni = S->ni;
-    bool ok = false;
-    uint32_t *at = zw_calloc(S->al, (size_t)f->len + 1, sizeof *at); /* code position -> instruction + 1 */
-    uint32_t *tbuf = zw_calloc(S->al, (size_t)f->len + 2, sizeof *tbuf);
-    uint8_t *mark = zw_calloc(S->al, ni + 1, 1);
-    S->lead = zw_calloc(S->al, ni + 1, sizeof *S->lead);
-    S->block = zw_calloc(S->al, ni + 1, sizeof *S->block);
-    if (!at || !tbuf || !mark || !S->lead || !S->block) goto out;
-    for (uint32_t i = 0; i < ni; i++) at[f->insn[i]] = i + 1;
-    mark[0] = 1;
-    for (uint32_t i = 0; i < ni; i++) {
-        uint32_t pc = f->insn[i], nt = zw_ir_targets(f, pc, tbuf, f->len);
-        for (uint32_t k = 0; k < nt; k++)
-            if (tbuf[k] < f->len && at[tbuf[k]]) mark[at[tbuf[k]] - 1] = 1;
-        if ((nt || !zw_ir_falls_through(f->code[pc])) && i + 1 < ni) mark[i + 1] = 1;
-        /* exceptions: a throwing instruction in a region ends its block */
-        if (f->nregions && zw_ir_may_throw(f->code[pc]) && zw_ir_region_at(f, pc) != ZW_IR_NONE && i + 1 < ni)
-            mark[i + 1] = 1;
-    }
-    for (uint32_t k = 0; k < f->ncatches; k++) /* handlers start blocks */
-        if (f->catches[k].target < f->len && at[f->catches[k].target]) mark[at[f->catches[k].target] - 1] = 1;
-    S->nb = 0;
-    for (uint32_t i = 0; i < ni; i++) {
-        if (mark[i]) S->lead[S->nb++] = i;
-        S->block[i] = S->nb - 1;
-    }
-    ok = true;
-out:
-    zw_free(S->al, at);
-    zw_free(S->al, tbuf);
-    zw_free(S->al, mark);
-    return ok;
-}
-
-/* The successors of block b, each once (seen: per block, the stamp of the
- * last listing that included it; stamp: unique per call). */
-static uint32_t successors(const ra_state *S, uint32_t b, uint32_t *tbuf, const uint32_t *at, uint32_t *succ,
-                           uint32_t *seen, uint32_t stamp) {
-    const zw_ir_func *f = S->f;
-    uint32_t last = (b + 1 < S->nb ? S->lead[b + 1] : S->ni) - 1, pc = f->insn[last], n = 0;
-    uint32_t nt = zw_ir_targets(f, pc, tbuf, f->len);
-    if (zw_ir_falls_through(f->code[pc]) && last + 1 < S->ni) tbuf[nt++] = f->insn[last + 1];
-    if (f->nregions && zw_ir_may_throw(f->code[pc])) { /* and its handlers (tbuf holds f->len + 2) */
-        uint32_t nh = zw_ir_handler_targets(f, pc, NULL, 0);
-        if (nt + nh <= f->len + 2) nt += zw_ir_handler_targets(f, pc, tbuf + nt, nh);
-    }
-    for (uint32_t k = 0; k < nt; k++) {
-        if (tbuf[k] >= f->len || !at[tbuf[k]]) continue;
-        uint32_t t = S->block[at[tbuf[k]] - 1];
-        if (seen[t] == stamp) continue;
-        seen[t] = stamp;
-        succ[n++] = t;
-    }
-    return n;
+    if (!zw_ir_cfg_build(S->al, S->f, &S->g)) return false;
+    S->nb = S->g.nb;
+    S->lead = S->g.lead;
+    S->block = S->g.block;
+    return true;
 }
 
 /* 3. liveness: false when it does not settle within the bound (no registers) */
@@ -220,13 +171,9 @@ static int liveness(ra_state *S) {
     S->def = zw_calloc(S->al, sz + 1, sizeof(word));
     S->lin = zw_calloc(S->al, sz + 1, sizeof(word));
     S->lout = zw_calloc(S->al, sz + 1, sizeof(word));
-    uint32_t *at = zw_calloc(S->al, (size_t)f->len + 1, sizeof *at);
-    uint32_t *tbuf = zw_calloc(S->al, (size_t)f->len + 2, sizeof *tbuf);
-    uint32_t *succ = zw_calloc(S->al, (size_t)f->len + 2, sizeof *succ);
-    uint32_t *seen = zw_calloc(S->al, (size_t)S->nb + 1, sizeof *seen);
+    uint32_t *succ = zw_calloc(S->al, (size_t)f->len + 2 + f->ncatches, sizeof *succ);
     int rc = -1;
-    if (!S->use || !S->def || !S->lin || !S->lout || !at || !tbuf || !succ || !seen) goto out;
-    for (uint32_t i = 0; i < S->ni; i++) at[f->insn[i]] = i + 1;
+    if (!S->use || !S->def || !S->lin || !S->lout || !succ) goto out;
     for (uint32_t i = 0; i < S->ni; i++) {
         word *u = S->use + (size_t)S->block[i] * S->nw, *d = S->def + (size_t)S->block[i] * S->nw;
         for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++)
@@ -240,7 +187,7 @@ static int liveness(ra_state *S) {
         bool changed = false;
         for (uint32_t b = S->nb; b-- > 0;) {
             word *lo = S->lout + (size_t)b * S->nw, *li = S->lin + (size_t)b * S->nw;
-            uint32_t n = successors(S, b, tbuf, at, succ, seen, pass * S->nb + b + 1);
+            uint32_t n = zw_ir_cfg_succ(&S->g, f, b, succ);
             for (uint32_t k = 0; k < n; k++) {
                 const word *si = S->lin + (size_t)succ[k] * S->nw;
                 for (uint32_t w = 0; w < S->nw; w++) lo[w] |= si[w];
@@ -258,10 +205,7 @@ static int liveness(ra_state *S) {
     }
     rc = 1;
 out:
-    zw_free(S->al, at);
-    zw_free(S->al, tbuf);
     zw_free(S->al, succ);
-    zw_free(S->al, seen);
     return rc;
 }
 
@@ -631,8 +575,7 @@ bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_
 out:
     zw_free(S.al, S.opat);
     zw_free(S.al, S.opv);
-    zw_free(S.al, S.lead);
-    zw_free(S.al, S.block);
+    zw_ir_cfg_free(S.al, &S.g);
     zw_free(S.al, S.use);
     zw_free(S.al, S.def);
     zw_free(S.al, S.lin);

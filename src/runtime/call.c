@@ -100,12 +100,15 @@ ZW_NOINLINE zwasm_result_t zw_call_host(zw_store *s, zw_funcinst *f, zw_instance
         r[i].kind = t->results[i];
     }
     zwasm_caller_t caller = {s, caller_inst};
+    zw_hostframe hf = {s->exec.host, io, t}; /* its arguments stay roots while it runs */
+    s->exec.host = &hf;
     err->code = ZWASM_OK;
     err->trap = ZWASM_TRAP_NONE;
     err->message[0] = 0;
     err->backtrace[0] = 0;
     err->exception = NULL;
     rc = f->host(f->host_env, &caller, a, r, err);
+    s->exec.host = hf.prev;
     if (rc == ZWASM_ERR_EXCEPTION) {
         /* the host throws: an exception of this store, into the caller */
         zw_exn *e = err->exception;

@@ -33,7 +33,7 @@ void zw_tag_destroy(zw_taginst *t) {
     zw_free(t->store->al, t);
 }
 
-zw_exn *zw_exn_new(zw_store *s, zw_taginst *tag, const zw_slot *payload, zwasm_error_t *err) {
+zw_exn *zw_exn_new(zw_store *s, zw_taginst *tag, const zw_slot *payload, bool wasm, zwasm_error_t *err) {
     uint32_t n = zw_types_slots(tag->type->params, tag->type->nparams);
     size_t bytes = sizeof(zw_exn) + (size_t)n * sizeof(zw_slot);
     if (!zw_store_charge(s, bytes)) {
@@ -55,6 +55,7 @@ zw_exn *zw_exn_new(zw_store *s, zw_taginst *tag, const zw_slot *payload, zwasm_e
     e->exposed = e->pinned = false;
     e->mark = 0;
     if (n) memcpy(e->payload, payload, (size_t)n * sizeof(zw_slot));
+    zw_gc_exn_poll(s, wasm); /* (e is in flight: a root) */
     return e;
 }
 
@@ -93,13 +94,12 @@ const zw_ir_catch *zw_exn_handler(const zw_ir_func *f, uint32_t pc, const zw_ins
     return NULL;
 }
 
-void zw_exn_land(zw_store *s, const zw_ir_catch *c, zw_slot *fp, uint32_t frame_slots, zw_exn *e) {
+void zw_exn_land(zw_store *s, const zw_ir_catch *c, zw_slot *fp, zw_exn *e) {
     if (c->tag != ZW_IR_NONE && e->nslots) memcpy(fp + c->dst, e->payload, (size_t)e->nslots * sizeof(zw_slot));
     if (c->exn != ZW_IR_NONE) {
         fp[c->exn] = (zw_slot)(uintptr_t)e;
         e->exposed = true;
-        /* the catching frame is the top of the stack now */
-        zw_gc_exn_exposed(s, fp + frame_slots, sizeof *e + (uint64_t)e->nslots * sizeof(zw_slot));
+        zw_gc_exn_exposed(s, sizeof *e + (uint64_t)e->nslots * sizeof(zw_slot));
     } else {
         zw_exn_drop(s, e);
     }
@@ -174,7 +174,7 @@ ZWASM_API zwasm_result_t zwasm_exn_new(zwasm_store_t *store, zwasm_tag_t *tag, c
         zw_val_to_slots(&args[i], slots + k);
     }
     if (r == ZWASM_OK) {
-        zw_exn *e = zw_exn_new(store, tag, slots, err);
+        zw_exn *e = zw_exn_new(store, tag, slots, false, err);
         if (!e) r = err ? err->code : ZWASM_ERR_NOMEM;
         else {
             e->exposed = e->pinned = true; /* the host holds it */

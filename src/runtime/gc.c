@@ -8,23 +8,31 @@
  * Values: a reference of the any hierarchy is NULL, an i31 ((v << 1) | 1),
  * or a pointer to a zw_gcobj of this store (16-byte aligned).  The
  * collector is a non-moving mark-sweep over size-class chunks and large
- * objects (runtime.h, zw_gcheap): it runs when the bytes allocated since the last one pass
- * the bytes that survived it (at least ZW_GC_MIN_BYTES), or when the
- * store's memory limit refuses an allocation.  Roots: every global and
- * table of the store, every instance's element segments, and the value
- * stack from its base to the running frame's end (compiled code keeps
- * every live value in its slot at an allocation: the allocation is a
- * helper call, which spills).  The value stack is scanned for words that
- * are objects of the set, so an integer equal to an object's address can
- * keep it alive, never free one in use.  (Precise stack maps from the
- * typed IR are the next step: docs/ir.md.)
+ * objects (runtime.h, zw_gcheap): it runs when the bytes allocated since
+ * the last one pass the bytes that survived it (at least
+ * ZW_GC_MIN_BYTES), or when the store's memory limit refuses an
+ * allocation.  Roots: every global and table of the store, every
+ * instance's element segments, exceptions in flight or held by the host,
+ * the arguments of running host functions, and precise stack roots: the
+ * engine walks every frame of running wasm code (zw_backend.frames, all
+ * activations) and each frame's reference map (ir/ir_refmap.c) says which
+ * of its slots hold live references at the instruction it is in.  A slot
+ * the map lists may hold a function or a host value (the IR does not
+ * tell reference types apart), so a word is followed only when it is an
+ * object of the heap (or an exception of the store).
  */
 #include <time.h>
 
 #include "runtime.h"
+#include "../ir/ir.h"
 #include "../opcodes.h"
 
 #define ZW_GC_MIN_BYTES (8u << 20)
+/* -DZW_GC_STRESS=1: collect at every allocation and every exception made
+ * (tests: a root the collector misses shows at once). */
+#ifndef ZW_GC_STRESS
+#define ZW_GC_STRESS 0
+#endif
 
 enum { GC_STRUCT = 1, GC_ARRAY, GC_BOX_EXTERN, GC_BOX_ANY };
 
@@ -149,6 +157,7 @@ typedef struct marker {
     ZW_VEC(zw_gcobj *) stack;
     ZW_VEC(zw_exn *) exns; /* exceptions reached, their payloads still to trace */
     bool oom;
+    uint64_t frames;       /* wasm frames whose roots were marked */
 } marker;
 
 static void mark_exn(marker *mk, zw_exn *e) {
@@ -338,7 +347,7 @@ static void sweep(zw_store *s) {
     h->live_bytes = live;
 }
 
-static void collect(zw_store *s, const zw_slot *top);
+static void collect(zw_store *s, bool wasm);
 
 /* Bytes of new allocation (or of exceptions that became values) after
  * which to collect: what survived the last collection, 8 MiB at least. */
@@ -363,28 +372,49 @@ static void sweep_exns(zw_store *s, bool keep_all) {
     s->gc.exn_since = 0;
 }
 
-void zw_gc_exn_exposed(zw_store *s, const zw_slot *top, uint64_t bytes) {
+void zw_gc_exn_exposed(zw_store *s, uint64_t bytes) { s->gc.exn_since += bytes; }
+
+void zw_gc_exn_poll(zw_store *s, bool wasm) {
     zw_gcheap *h = &s->gc;
-    h->exn_since += bytes;
-    uint64_t trigger = collect_after(h);
-    if (!h->no_collect && h->exn_since > trigger) collect(s, top);
+    if (!h->no_collect && (h->exn_since > collect_after(h) || ZW_GC_STRESS)) collect(s, wasm);
 }
 
-/* Collect: roots, then everything they reach; unmarked objects are freed.
- * top: the end of the value stack in use (the running frame's end). */
 static uint64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void collect(zw_store *s, const zw_slot *top) {
+/* A frame of running wasm code: the slots its reference map lists live
+ * at the instruction it is in (ir/ir_refmap.c). */
+static void mark_frame(void *env, const zw_module *m, const zw_ir_func *f, const zw_slot *fp, uint32_t pc) {
+    marker *mk = env;
+    const zw_ir_refmap *rm = zw_ir_refmap_of(m, f);
+    if (!rm) {
+        mk->oom = true;
+        return;
+    }
+    uint32_t n;
+    const uint32_t *slots = zw_ir_refs_at(rm, f, pc, &n);
+    for (uint32_t k = 0; k < n; k++) mark_value(mk, fp[slots[k]]);
+    mk->frames++;
+}
+
+/* Collect: roots, then everything they reach; unmarked objects are freed.
+ * The roots: the store's globals, tables, element segments and exceptions
+ * in flight or held by the host; the arguments of host functions running;
+ * and the live references of every frame of wasm code running, which its
+ * engine walks (wasm: see zw_gc_collect). */
+static void collect(zw_store *s, bool wasm) {
     zw_gcheap *h = &s->gc;
     uint64_t t0 = now_ns();
-    marker mk = {s, {0}, {0}, false};
+    marker mk = {s, {0}, {0}, false, 0};
     mark_store_roots(&mk);
-    if (top && s->exec.stack)
-        for (const zw_slot *p = s->exec.stack; p < top && p < s->exec.stack_end; p++) mark_value(&mk, *p);
+    for (const zw_hostframe *hf = s->exec.host; hf; hf = hf->prev)
+        for (uint32_t i = 0, k = 0; i < hf->type->nparams; k += zw_slots(hf->type->params[i]), i++)
+            if (zw_is_ref(hf->type->params[i])) mark_value(&mk, hf->args[k]);
+    if (s->exec.nest && s->engine->backend->frames) s->engine->backend->frames(s, wasm, mark_frame, &mk);
+    h->frames_walked += mk.frames;
     while (mk.stack.n || mk.exns.n) {
         if (mk.stack.n) {
             mark_children(&mk, mk.stack.v[--mk.stack.n]);
@@ -422,11 +452,12 @@ ZWASM_API void zwasm_store_gc_stats(const zwasm_store_t *s, zwasm_gc_stats_t *ou
     out->total_pause_ns = s->gc.total_pause_ns;
     out->live_bytes = s->gc.live_bytes;
     out->heap_bytes = s->gc.heap_bytes;
+    out->frames = s->gc.frames_walked;
 }
 
 ZWASM_API bool zwasm_store_gc(zwasm_store_t *s) {
-    if (!zw_store_live(s) || s->exec.nest) return false;
-    collect(s, NULL);
+    if (!zw_store_live(s)) return false;
+    collect(s, false);
     return true;
 }
 
@@ -448,7 +479,7 @@ uint64_t zw_gc_object_size(const zw_store *s, const void *p) {
     }
 }
 
-void zw_gc_collect(zw_store *s, const zw_slot *top) { collect(s, top); }
+void zw_gc_collect(zw_store *s, bool wasm) { collect(s, wasm); }
 
 /* A zeroed block of `sz` bytes (a multiple of 16) from the size classes;
  * NULL when the store's limit or the allocator refuse. */
@@ -491,16 +522,16 @@ static zw_gcobj *small_alloc(zw_store *s, uint64_t sz) {
 /* An object of `payload` bytes, zeroed when `zero` (else the caller
  * writes all of it); NULL when the store's limit or the allocator refuse
  * (after collecting). */
-static zw_gcobj *gc_alloc_z(zw_store *s, const zw_slot *top, uint8_t kind, uint32_t type_id, uint64_t payload,
+static zw_gcobj *gc_alloc_z(zw_store *s, bool wasm, uint8_t kind, uint32_t type_id, uint64_t payload,
                             bool zero) {
     zw_gcheap *h = &s->gc;
     if (payload > ((uint64_t)1 << 40)) return NULL;
     uint64_t sz = rounded(payload); /* 16 at least: room for the free list's link */
     uint64_t trigger = collect_after(h);
-    if (!h->no_collect && h->since + sz > trigger) collect(s, top);
+    if (!h->no_collect && (h->since + sz > trigger || ZW_GC_STRESS)) collect(s, wasm);
     zw_gcobj *o = NULL;
     for (int attempt = 0; attempt < 2 && !o; attempt++) {
-        if (attempt && (h->no_collect || (collect(s, top), false))) break;
+        if (attempt && (h->no_collect || (collect(s, wasm), false))) break;
         if (sz <= ZW_GC_SMALL) {
             o = small_alloc(s, sz);
         } else if (zw_store_charge(s, sz)) {
@@ -531,8 +562,8 @@ static zw_gcobj *gc_alloc_z(zw_store *s, const zw_slot *top, uint8_t kind, uint3
     return o;
 }
 
-static zw_gcobj *gc_alloc(zw_store *s, const zw_slot *top, uint8_t kind, uint32_t type_id, uint64_t payload) {
-    return gc_alloc_z(s, top, kind, type_id, payload, true);
+static zw_gcobj *gc_alloc(zw_store *s, bool wasm, uint8_t kind, uint32_t type_id, uint64_t payload) {
+    return gc_alloc_z(s, wasm, kind, type_id, payload, true);
 }
 
 void zw_gc_free_all(zw_store *s) {
@@ -632,9 +663,9 @@ static const zw_type *ctype(const zw_instance *inst, uint32_t x, uint32_t *id) {
 
 
 /* An array of type id with n elements, each from `init` (NULL: zero). */
-static zw_gcobj *new_array(zw_store *s, const zw_slot *top, uint32_t id, uint32_t n, const zw_slot *init) {
+static zw_gcobj *new_array(zw_store *s, bool wasm, uint32_t id, uint32_t n, const zw_slot *init) {
     const zw_type *t = &s->types.v.v[id];
-    zw_gcobj *o = gc_alloc_z(s, top, GC_ARRAY, id, ARRAY_HDR + (uint64_t)n * t->elem_size, !init);
+    zw_gcobj *o = gc_alloc_z(s, wasm, GC_ARRAY, id, ARRAY_HDR + (uint64_t)n * t->elem_size, !init);
     if (!o) return NULL;
     t = &s->types.v.v[id];
     memcpy(o->data, &n, 4);
@@ -667,21 +698,22 @@ static uint32_t array_elem(const zw_store *s, uint64_t r, uint32_t i, uint8_t **
 /* Elements [off, off+n) of a, checked. */
 static bool in_bounds(const zw_gcobj *a, uint64_t off, uint64_t n) { return off <= alen(a) && n <= alen(a) - off; }
 
-uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t *ip, uint64_t *fuel) {
+/* zw_gc_exec; wasm: run by wasm code (not for a constant expression or
+ * the API), whose engine recorded where it is for the collector. */
+static uint32_t gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t *ip, uint64_t *fuel, bool wasm) {
     zw_store *s = inst->store;
     const zw_module *m = inst->module;
     uint32_t id;
     const zw_type *t;
     switch (op) {
-    case ZW_OP_STRUCT_NEW: case ZW_OP_STRUCT_NEW_DEFAULT: { /* d type top [n src...] */
+    case ZW_OP_STRUCT_NEW: case ZW_OP_STRUCT_NEW_DEFAULT: { /* d type [n src...] */
         t = ctype(inst, ip[2], &id);
-        const zw_slot *top = fp + ip[3];
         /* struct.new writes every field; the padding between stays unread */
-        zw_gcobj *o = gc_alloc_z(s, top, GC_STRUCT, id, t->field_off[t->nfields], op == ZW_OP_STRUCT_NEW_DEFAULT);
+        zw_gcobj *o = gc_alloc_z(s, wasm, GC_STRUCT, id, t->field_off[t->nfields], op == ZW_OP_STRUCT_NEW_DEFAULT);
         if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
         t = &s->types.v.v[id];
         if (op == ZW_OP_STRUCT_NEW)
-            for (uint32_t i = 0; i < t->nfields; i++) store_st(t->fields[i].type, o->data + t->field_off[i], fp + ip[5 + i]);
+            for (uint32_t i = 0; i < t->nfields; i++) store_st(t->fields[i].type, o->data + t->field_off[i], fp + ip[4 + i]);
         fp[ip[1]] = (uint64_t)(uintptr_t)o;
         return 0;
     }
@@ -699,27 +731,27 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
         store_st(t->fields[ip[4]].type, obj_of(r)->data + t->field_off[ip[4]], fp + ip[2]);
         return 0;
     }
-    case ZW_OP_ARRAY_NEW: case ZW_OP_ARRAY_NEW_DEFAULT: { /* d init len type top (default: d len type top) */
+    case ZW_OP_ARRAY_NEW: case ZW_OP_ARRAY_NEW_DEFAULT: { /* d init len type (default: d len type) */
         bool def = op == ZW_OP_ARRAY_NEW_DEFAULT;
         uint32_t n = (uint32_t)fp[ip[def ? 2 : 3]];
         ctype(inst, ip[def ? 3 : 4], &id);
         if (!burn(fuel, n)) TRAP(ZWASM_TRAP_OUT_OF_FUEL);
-        zw_gcobj *o = new_array(s, fp + ip[def ? 4 : 5], id, n, def ? NULL : fp + ip[2]);
+        zw_gcobj *o = new_array(s, wasm, id, n, def ? NULL : fp + ip[2]);
         if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
         fp[ip[1]] = (uint64_t)(uintptr_t)o;
         return 0;
     }
-    case ZW_OP_ARRAY_NEW_FIXED: { /* d type top [n src...] */
-        uint32_t n = ip[4];
+    case ZW_OP_ARRAY_NEW_FIXED: { /* d type [n src...] */
+        uint32_t n = ip[3];
         t = ctype(inst, ip[2], &id);
-        zw_gcobj *o = new_array(s, fp + ip[3], id, n, NULL);
+        zw_gcobj *o = new_array(s, wasm, id, n, NULL);
         if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
         t = &s->types.v.v[id];
-        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, aelems(o) + (size_t)i * t->elem_size, fp + ip[5 + i]);
+        for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, aelems(o) + (size_t)i * t->elem_size, fp + ip[4 + i]);
         fp[ip[1]] = (uint64_t)(uintptr_t)o;
         return 0;
     }
-    case ZW_OP_ARRAY_NEW_DATA: case ZW_OP_ARRAY_NEW_ELEM: { /* d off len type seg top */
+    case ZW_OP_ARRAY_NEW_DATA: case ZW_OP_ARRAY_NEW_ELEM: { /* d off len type seg */
         uint32_t off = (uint32_t)fp[ip[2]], n = (uint32_t)fp[ip[3]], seg = ip[5];
         t = ctype(inst, ip[4], &id);
         uint64_t es = t->elem_size;
@@ -730,7 +762,7 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
             TRAP(ZWASM_TRAP_TABLE_OOB);
         }
         if (!burn(fuel, n)) TRAP(ZWASM_TRAP_OUT_OF_FUEL);
-        zw_gcobj *o = new_array(s, fp + ip[6], id, n, NULL);
+        zw_gcobj *o = new_array(s, wasm, id, n, NULL);
         if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
         if (op == ZW_OP_ARRAY_NEW_DATA) {
             if (n) memcpy(aelems(o), m->datas[seg].bytes + off, (size_t)n * es);
@@ -824,10 +856,10 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
         fp[ip[1]] = v;
         return 0;
     }
-    case ZW_OP_ANY_CONVERT_EXTERN: { /* d ref top */
+    case ZW_OP_ANY_CONVERT_EXTERN: { /* d ref */
         uint64_t v = fp[ip[2]];
         if (v && !is_object(&s->gc, obj_of(v))) { /* a host value: boxed */
-            zw_gcobj *o = gc_alloc(s, fp + ip[3], GC_BOX_EXTERN, 0, 8);
+            zw_gcobj *o = gc_alloc(s, wasm, GC_BOX_EXTERN, 0, 8);
             if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
             memcpy(o->data, &v, 8);
             v = (uint64_t)(uintptr_t)o;
@@ -837,10 +869,10 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
         fp[ip[1]] = v;
         return 0;
     }
-    case ZW_OP_EXTERN_CONVERT_ANY: { /* d ref top */
+    case ZW_OP_EXTERN_CONVERT_ANY: { /* d ref */
         uint64_t v = fp[ip[2]];
         if (v && is_i31(v)) { /* boxed: extern values may be any host word */
-            zw_gcobj *o = gc_alloc(s, fp + ip[3], GC_BOX_ANY, 0, 8);
+            zw_gcobj *o = gc_alloc(s, wasm, GC_BOX_ANY, 0, 8);
             if (!o) TRAP(ZWASM_TRAP_OUT_OF_MEMORY);
             memcpy(o->data, &v, 8);
             v = (uint64_t)(uintptr_t)o;
@@ -868,6 +900,10 @@ uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t 
     return ZWASM_TRAP_UNREACHABLE;
 }
 
+uint32_t zw_gc_exec(zw_instance *inst, uint32_t op, zw_slot *fp, const uint32_t *ip, uint64_t *fuel) {
+    return gc_exec(inst, op, fp, ip, fuel, true);
+}
+
 /* ---- constant expressions ------------------------------------------------------------- */
 uint64_t zw_gc_const_new(zw_instance *inst, uint32_t op, uint32_t x, uint32_t n, const zw_value *args) {
     zw_store *s = inst->store;
@@ -876,17 +912,17 @@ uint64_t zw_gc_const_new(zw_instance *inst, uint32_t op, uint32_t x, uint32_t n,
     zw_gcobj *o;
     switch (op) {
     case ZW_OP_STRUCT_NEW: case ZW_OP_STRUCT_NEW_DEFAULT:
-        o = gc_alloc(s, NULL, GC_STRUCT, id, t->field_off[t->nfields]);
+        o = gc_alloc(s, false, GC_STRUCT, id, t->field_off[t->nfields]);
         if (!o) return 0;
         t = &s->types.v.v[id];
         if (op == ZW_OP_STRUCT_NEW)
             for (uint32_t i = 0; i < t->nfields; i++) store_st(t->fields[i].type, o->data + t->field_off[i], args[i].slots);
         return (uint64_t)(uintptr_t)o;
     case ZW_OP_ARRAY_NEW: case ZW_OP_ARRAY_NEW_DEFAULT:
-        o = new_array(s, NULL, id, n, op == ZW_OP_ARRAY_NEW ? args[0].slots : NULL);
+        o = new_array(s, false, id, n, op == ZW_OP_ARRAY_NEW ? args[0].slots : NULL);
         return (uint64_t)(uintptr_t)o;
     case ZW_OP_ARRAY_NEW_FIXED:
-        o = new_array(s, NULL, id, n, NULL);
+        o = new_array(s, false, id, n, NULL);
         if (!o) return 0;
         t = &s->types.v.v[id];
         for (uint32_t i = 0; i < n; i++) store_st(t->fields[0].type, aelems(o) + (size_t)i * t->elem_size, args[i].slots);
@@ -897,8 +933,8 @@ uint64_t zw_gc_const_new(zw_instance *inst, uint32_t op, uint32_t x, uint32_t n,
 
 uint64_t zw_gc_const_convert(zw_instance *inst, uint32_t op, uint64_t v) {
     zw_slot fp[2] = {0, v};
-    uint32_t ip[4] = {op, 0, 1, 2};
-    return zw_gc_exec(inst, op, fp, ip, NULL) ? 0 : fp[0];
+    uint32_t ip[3] = {op, 0, 1};
+    return gc_exec(inst, op, fp, ip, NULL, false) ? 0 : fp[0];
 }
 
 /* ---- the API's view ------------------------------------------------------------------- */
@@ -922,9 +958,9 @@ ZWASM_API int32_t zwasm_anyref_i31(const void *ref, bool sign) {
 ZWASM_API void *zwasm_anyref_from_host(zwasm_store_t *s, void *host) {
     if (!zw_store_live(s) || !host) return NULL;
     zw_slot fp[2] = {0, (uint64_t)(uintptr_t)host};
-    uint32_t ip[4] = {ZW_OP_ANY_CONVERT_EXTERN, 0, 1, 2};
+    uint32_t ip[3] = {ZW_OP_ANY_CONVERT_EXTERN, 0, 1};
     zw_instance none = {.store = s};
-    return zw_gc_exec(&none, ZW_OP_ANY_CONVERT_EXTERN, fp, ip, NULL) ? NULL : (void *)(uintptr_t)fp[0];
+    return gc_exec(&none, ZW_OP_ANY_CONVERT_EXTERN, fp, ip, NULL, false) ? NULL : (void *)(uintptr_t)fp[0];
 }
 
 ZWASM_API void *zwasm_anyref_host(const void *ref) {

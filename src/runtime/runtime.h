@@ -164,6 +164,14 @@ struct zw_instance {
 /* Execution state of one store: the value stack and the frame stack used by
  * the interpreter, the native stack floor and fuel.  Host -> wasm re-entry
  * pushes above the current top. */
+/* A host function running (zw_call_host): its arguments, in the caller's
+ * frame, are the collector's roots until it returns. */
+typedef struct zw_hostframe {
+    struct zw_hostframe *prev;
+    const zw_slot *args;
+    const zw_functype *type;
+} zw_hostframe;
+
 typedef struct zw_exec {
     const zw_alloc *al;        /* the engine's allocator (engine_state) */
     zw_slot *stack;            /* value stack base */
@@ -182,6 +190,7 @@ typedef struct zw_exec {
      * ZWASM_ERR_EXCEPTION by an engine whose call it escaped, and by
      * zw_call_host when a host function threw. */
     zw_exn *exn;
+    zw_hostframe *host;        /* host functions running, innermost first */
 } zw_exec;
 
 /* Kinds of the objects a store owns (tags in its object set). */
@@ -211,6 +220,7 @@ typedef struct zw_gcheap {
     uint64_t heap_bytes;  /* chunks and large objects */
     uint32_t no_collect; /* > 0: allocations may not collect (constant expressions) */
     uint64_t exn_since;  /* bytes of exceptions that became exnref values since the last collection */
+    uint64_t frames_walked; /* wasm frames the collections took roots from */
 } zw_gcheap;
 
 struct zw_store {
@@ -244,6 +254,9 @@ struct zw_store {
  * interface; the API picks one per engine (cfg.engine) and the runtime runs
  * wasm only through it.  A module is prepared once, for the engine it was
  * created with; its functions' instances get the engine's code pointer. */
+struct zw_ir_func;
+typedef void (*zw_frame_visit)(void *env, const zw_module *m, const struct zw_ir_func *f, const zw_slot *fp,
+                               uint32_t pc);
 typedef struct zw_backend {
     const char *name;
     /* The engine's code does not bounds-check 32-bit memories (of pages of
@@ -261,6 +274,13 @@ typedef struct zw_backend {
     zwasm_result_t (*code)(zw_module *m, zwasm_code_fn fn, void *env, zwasm_error_t *err);
     void (*free_module)(zw_module *m);         /* m->engine_code */
     void (*free_exec)(zw_exec *e);             /* e->engine_state */
+    /* Visit every frame of wasm code the store is running, in every
+     * activation (host -> wasm re-entries), innermost first: its module,
+     * function, frame and the IR position of the instruction it is in (a
+     * call, or the instruction that collects).  wasm: the collection was
+     * asked for by the innermost activation's own code (an allocation or
+     * a throw), not by a host function it called.  The collector's roots. */
+    void (*frames)(zw_store *s, bool wasm, zw_frame_visit visit, void *env);
 } zw_backend;
 
 /* What a host function receives as its caller. */
@@ -340,11 +360,15 @@ uint64_t zw_gc_object_size(const zw_store *s, const void *obj);
 uint32_t zw_gc_ref_kind(uint64_t v);
 /* Whether non-null v (a value of ht's hierarchy) has heap type ht (store ids). */
 bool zw_gc_ref_in(const zw_store *s, uint64_t v, uint32_t ht);
-/* Collect now (top: the end of the value stack in use, NULL: none of it). */
-void zw_gc_collect(zw_store *s, const zw_slot *top);
-/* An exception of `bytes` became an exnref value in the frame that ends at
- * top (the top of the stack): collect when many did since the last time. */
-void zw_gc_exn_exposed(zw_store *s, const zw_slot *top, uint64_t bytes);
+/* Collect now.  wasm: asked for by the running wasm code itself (its
+ * engine recorded where it is: zw_backend.frames), else by the host. */
+void zw_gc_collect(zw_store *s, bool wasm);
+/* An exception of `bytes` became an exnref value: counted, so that the
+ * next exception made (zw_gc_exn_poll) collects when many did. */
+void zw_gc_exn_exposed(zw_store *s, uint64_t bytes);
+/* Before making an exception: collect if many became values since the
+ * last collection (wasm as for zw_gc_collect). */
+void zw_gc_exn_poll(zw_store *s, bool wasm);
 void zw_gc_free_all(zw_store *s);
 
 /* ---- runtime/memory.c, table.c ----------------------------------------------- */
@@ -454,8 +478,9 @@ struct zw_ir_catch;
 zw_taginst *zw_tag_create(zw_store *s, uint32_t id, const zw_functype *t, bool copy);
 void zw_tag_destroy(zw_taginst *t);
 /* A new exception of tag with its payload copied from slots; NULL with
- * err filled (out of memory, or over the store's memory limit). */
-zw_exn *zw_exn_new(zw_store *s, zw_taginst *tag, const zw_slot *payload, zwasm_error_t *err);
+ * err filled (out of memory, or over the store's memory limit).  It may
+ * collect (wasm: thrown by the running wasm code, as for zw_gc_collect). */
+zw_exn *zw_exn_new(zw_store *s, zw_taginst *tag, const zw_slot *payload, bool wasm, zwasm_error_t *err);
 /* Free an exception nothing refers to (not exposed). */
 void zw_exn_drop(zw_store *s, zw_exn *e);
 /* The handler of function f (running in inst) for exception e thrown at
@@ -464,7 +489,7 @@ const struct zw_ir_catch *zw_exn_handler(const struct zw_ir_func *f, uint32_t pc
                                          const zw_exn *e);
 /* Deliver e to handler c of the frame at fp: its payload and exnref to
  * their slots (e is freed when the handler does not keep it). */
-void zw_exn_land(zw_store *s, const struct zw_ir_catch *c, zw_slot *fp, uint32_t frame_slots, zw_exn *e);
+void zw_exn_land(zw_store *s, const struct zw_ir_catch *c, zw_slot *fp, zw_exn *e);
 /* e leaves the outermost engine call: ZWASM_ERR_EXCEPTION, err filled
  * (err->exception = e, which is exposed from now on). */
 zwasm_result_t zw_exn_escape(zw_store *s, zw_exn *e, zwasm_error_t *err);

@@ -1403,6 +1403,11 @@ static void emit_helper(jc *J, uint32_t op) {
     zw_jhelper h = zw_jit_helper(op);
     across(J, false);
     spill_reads(J);
+    if (zw_ir_may_collect(op)) { /* where this frame is, for the collector (jit_frames) */
+        x64_mov_mr(B, true, CTX(exit_sp), RSP);
+        x64_mov_mr(B, true, CTX(exit_bp), RBP);
+        x64_mov_mr(B, true, CTX(exit_bx), RBX);
+    }
     x64_mov_rr(B, true, RDI, R13);
     x64_mov_rr(B, true, RSI, RBX);
     x64_mov_ri(B, RDX, (uint64_t)(uintptr_t)J->ip);
@@ -2303,6 +2308,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_patch_rel32(bb, to_host, b.len);
     x64_lea(bb, true, RDX, x64_m(RSP, 8)); /* as before the call into call_any */
     x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, host_sp)), RDX);
+    x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, host_bp)), RBP);
     x64_alu_ri(bb, ALU_SUB, true, RSP, 8);
     x64_mov_rr(bb, true, RDI, R13);
     x64_mov_rr(bb, true, RSI, RAX);
