@@ -90,7 +90,7 @@ SPEC_DIR ?= ../shared/spec
 
 # The whole test suite; the last line of output is "N passed, N failed".
 test: all $(BUILD)/unit_tests $(BUILD)/embed $(BUILD)/diff_engines $(EXAMPLE_BINS)
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)-stress CFLAGS="$(CFLAGS) -DZW_JIT_STRESS" \
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)-stress CFLAGS="$(CFLAGS) -DZW_JIT_STRESS -DZW_GC_STRESS=1" \
 	    SAN="$(SAN)" OPT="$(OPT)" $(BUILD)-stress/zwasm >/dev/null
 	@BUILD=$(BUILD) STRESS_ZWASM=$(BUILD)-stress/zwasm SPEC_DIR=$(SPEC_DIR) sh tests/run_all.sh
 
@@ -112,15 +112,20 @@ asan:
 test-asan:
 	$(MAKE) $(ASAN_FLAGS) test
 
-# The JIT with two registers per file (spills and reloads everywhere), on
-# the spec suite and the JIT's own cases (make test runs it too).
-STRESS_FLAGS = BUILD=build-stress CFLAGS=-DZW_JIT_STRESS
+# The JIT with two registers per file (spills and reloads everywhere) and
+# the collector at every allocation (precise roots: one it misses shows at
+# once), on the spec suite and tests/jit (make test runs it too, and the
+# interpreter on the same build).
+STRESS_FLAGS = BUILD=build-stress CFLAGS="-DZW_JIT_STRESS -DZW_GC_STRESS=1"
+STRESS_CASES = $(filter-out tests/jit/gc_stress.wast,$(wildcard tests/jit/*.wast))
 test-jit-stress:
 	$(MAKE) $(STRESS_FLAGS) build-stress/zwasm
 	build-stress/zwasm wast --engine jit --wasm 2.0 --known-failures tests/spec/known-failures-2.0.txt \
 	    $(SPEC_DIR)/wasm-2.0/*.wast
 	build-stress/zwasm wast --engine jit --known-failures tests/spec/known-failures-3.0.txt \
-	    $(SPEC_DIR)/wasm-3.0/*.wast tests/jit/*.wast
+	    $(SPEC_DIR)/wasm-3.0/*.wast $(STRESS_CASES)
+	build-stress/zwasm wast --engine interp --known-failures tests/spec/known-failures-3.0.txt \
+	    $(SPEC_DIR)/wasm-3.0/*.wast $(STRESS_CASES)
 
 PREFIX     ?= /usr/local
 DESTDIR    ?=

@@ -36,7 +36,17 @@ void zw_tag_destroy(zw_taginst *t) {
 zw_exn *zw_exn_new(zw_store *s, zw_taginst *tag, const zw_slot *payload, bool wasm, zwasm_error_t *err) {
     uint32_t n = zw_types_slots(tag->type->params, tag->type->nparams);
     size_t bytes = sizeof(zw_exn) + (size_t)n * sizeof(zw_slot);
-    if (!zw_store_charge(s, bytes)) {
+    bool charged = zw_store_charge(s, bytes);
+    if (!charged && !s->gc.no_collect) {
+        /* the limit: collect (exceptions that became garbage go), with the
+         * payload a root meanwhile, and try again */
+        zw_hostframe hf = {s->exec.host, payload, tag->type};
+        s->exec.host = &hf;
+        zw_gc_collect(s, wasm);
+        s->exec.host = hf.prev;
+        charged = zw_store_charge(s, bytes);
+    }
+    if (!charged) {
         zw_err_set(err, ZWASM_ERR_LIMIT, ZWASM_NO_OFFSET, ZWASM_NO_FUNC,
                    "exception objects would exceed the store's memory limit of %llu bytes",
                    (unsigned long long)s->limits.memory_bytes);
