@@ -383,6 +383,20 @@ static const zw_jfunc *find_jfunc(const zw_jctx *ctx, uintptr_t addr) {
     return NULL;
 }
 
+/* From a compiled frame (frame pointer *fpn) to its caller: the return
+ * address into the caller (beyond call_any's frame for a call into another
+ * instance, which also holds the caller's instance: to *inst when asked)
+ * and the caller's frame pointer. */
+static void step_out(const zw_jctx *ctx, uintptr_t *ret, uintptr_t *fpn, zw_instance **inst) {
+    uintptr_t f = *fpn;
+    *ret = *(const uintptr_t *)(f + 8);
+    if (cross_ret(ctx, *ret)) {
+        if (inst) *inst = *(zw_instance *const *)(f + 16);
+        *ret = *(const uintptr_t *)(f + ZW_JIT_CROSS_RET);
+    }
+    *fpn = *(const uintptr_t *)f;
+}
+
 /* Unwind to the handler of the exception in store->exec.exn, from the
  * frame where it was raised: at trap_pc of trap_jf (a throw), or else at
  * the call that trap_ret returns to (a host function threw), whose callee
@@ -424,12 +438,7 @@ static int unwind(zw_jctx *ctx) {
             return 1;
         }
         if (!fpn) break;
-        ret = *(const uintptr_t *)(fpn + 8);
-        if (cross_ret(ctx, ret)) { /* through call_any into another instance: the caller's */
-            inst = *(zw_instance *const *)(fpn + 16);
-            ret = *(const uintptr_t *)(fpn + ZW_JIT_CROSS_RET);
-        }
-        fpn = *(const uintptr_t *)fpn;
+        step_out(ctx, &ret, &fpn, &inst);
     }
     ctx->rc = zw_exn_escape(s, e, ctx->err);
     return 0;
@@ -455,9 +464,7 @@ static void walk_frames(const zw_jctx *ctx, uintptr_t ret, uintptr_t fpn, zw_slo
         callee = true;
         visit(env, jf->jm->m, jf->ir, bx, pc);
         if (!fpn) return;
-        ret = *(const uintptr_t *)(fpn + 8);
-        if (cross_ret(ctx, ret)) ret = *(const uintptr_t *)(fpn + ZW_JIT_CROSS_RET);
-        fpn = *(const uintptr_t *)fpn;
+        step_out(ctx, &ret, &fpn, NULL);
     }
 }
 
@@ -529,9 +536,7 @@ int zw_jit_trap(zw_jctx *ctx) {
         /* the caller: the return address above this frame's saved frame
          * pointer (for a call into another instance, further up) */
         if (!fpn) break;
-        ret = *(const uintptr_t *)(fpn + 8);
-        if (cross_ret(ctx, ret)) ret = *(const uintptr_t *)(fpn + ZW_JIT_CROSS_RET);
-        fpn = *(const uintptr_t *)fpn;
+        step_out(ctx, &ret, &fpn, NULL);
     }
     return 0;
 }
