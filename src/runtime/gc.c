@@ -185,19 +185,27 @@ static void mark_value(marker *mk, uint64_t v) {
         mark_exn(mk, (zw_exn *)(uintptr_t)v);
 }
 
-/* Whether values of storage type t are references to objects of the heap
- * (the any hierarchy): not numbers, functions, host or exception values. */
-static inline bool heap_ref(const zw_type *types, zw_valtype t) {
-    if (t < 0x100) return t >= ZW_HT_ARRAY && t <= ZW_HT_ANY ? true : t == ZW_HT_NONE;
-    if ((t & 0xFF) != ZW_REF && (t & 0xFF) != ZW_REF_NULL) return false;
-    uint32_t ht = t >> 8;
-    if (ht >= ZW_HT_IDX) return types[ht - ZW_HT_IDX].kind != ZW_COMP_FUNC;
-    return (ht >= ZW_HT_ARRAY && ht <= ZW_HT_ANY) || ht == ZW_HT_NONE;
+/* What values of storage type t are, for tracing: not references into
+ * the heap (numbers, functions), references of the any hierarchy (null,
+ * an i31 or an object), exceptions, or extern values (a host word, a box,
+ * or an object that extern.convert_any let out: checked like a root). */
+enum { HOLDS_NONE, HOLDS_ANY, HOLDS_EXN, HOLDS_EXTERN };
+static int holds(const zw_type *types, zw_valtype t) {
+    if (!zw_is_ref(t)) return HOLDS_NONE;
+    switch (zw_heap_top(types, zw_ref_heap(t))) {
+    case ZW_HT_ANY: return HOLDS_ANY;
+    case ZW_HT_EXN: return HOLDS_EXN;
+    case ZW_HT_EXTERN: return HOLDS_EXTERN;
+    }
+    return HOLDS_NONE;
 }
 
-/* Whether values of storage type t are exceptions (exnref). */
-static inline bool exn_ref(const zw_type *types, zw_valtype t) {
-    return zw_is_ref(t) && zw_heap_top(types, zw_ref_heap(t)) == ZW_HT_EXN;
+static void mark_held(marker *mk, int kind, const uint8_t *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    if (kind == HOLDS_ANY) mark_ref(mk, v);
+    else if (kind == HOLDS_EXTERN) mark_value(mk, v);
+    else if (v) mark_exn(mk, (zw_exn *)(uintptr_t)v);
 }
 
 /* The references inside o. */
@@ -206,28 +214,16 @@ static void mark_children(marker *mk, zw_gcobj *o) {
     switch (o->kind) {
     case GC_STRUCT: {
         const zw_type *t = &types[o->type_id];
-        for (uint32_t i = 0; i < t->nfields; i++)
-            if (heap_ref(types, t->fields[i].type)) {
-                uint64_t v;
-                memcpy(&v, o->data + t->field_off[i], 8);
-                mark_ref(mk, v);
-            } else if (exn_ref(types, t->fields[i].type)) {
-                uint64_t v;
-                memcpy(&v, o->data + t->field_off[i], 8);
-                if (v) mark_exn(mk, (zw_exn *)(uintptr_t)v);
-            }
+        for (uint32_t i = 0; i < t->nfields; i++) {
+            int k = holds(types, t->fields[i].type);
+            if (k != HOLDS_NONE) mark_held(mk, k, o->data + t->field_off[i]);
+        }
         break;
     }
     case GC_ARRAY: {
-        const zw_type *t = &types[o->type_id];
-        bool exn = exn_ref(types, t->fields[0].type);
-        if (!heap_ref(types, t->fields[0].type) && !exn) break;
-        for (uint32_t i = 0, n = alen(o); i < n; i++) {
-            uint64_t v;
-            memcpy(&v, aelems(o) + (size_t)i * 8, 8);
-            if (!exn) mark_ref(mk, v);
-            else if (v) mark_exn(mk, (zw_exn *)(uintptr_t)v);
-        }
+        int k = holds(types, types[o->type_id].fields[0].type);
+        if (k == HOLDS_NONE) break;
+        for (uint32_t i = 0, n = alen(o); i < n; i++) mark_held(mk, k, aelems(o) + (size_t)i * 8);
         break;
     }
     case GC_BOX_ANY: /* an i31 */
@@ -418,9 +414,11 @@ static void collect(zw_store *s, bool wasm) {
     while (mk.stack.n || mk.exns.n) {
         if (mk.stack.n) {
             mark_children(&mk, mk.stack.v[--mk.stack.n]);
-        } else { /* an exception's payload: its words that are references */
+        } else { /* an exception's payload: the references among its values */
             zw_exn *e = mk.exns.v[--mk.exns.n];
-            for (uint32_t k = 0; k < e->nslots; k++) mark_value(&mk, e->payload[k]);
+            const zw_functype *t = e->tag->type;
+            for (uint32_t i = 0, k = 0; i < t->nparams && k < e->nslots; k += zw_slots(t->params[i]), i++)
+                if (zw_is_ref(t->params[i])) mark_value(&mk, e->payload[k]);
         }
     }
     ZW_VEC_FREE(s->al, &mk.stack);

@@ -6,12 +6,16 @@
 ;; (in flight and held as exnref), boxes made by the extern/any
 ;; conversions, and a handler's live values.  Each function allocates
 ;; more than the collector's trigger (8 MiB) while its references wait.
-;; The GC stress build (make test-gc-stress) collects at every allocation.
+;; Also what the collector follows inside objects: externref fields and
+;; elements (objects let out by extern.convert_any, i31 boxes).
+;; The stress build (make test-jit-stress) collects at every allocation.
 
 (module
   (type $node (struct (field $v (mut i32)) (field $next (mut (ref null $node)))))
   (type $bytes (array (mut i8)))
   (type $refs (array (mut anyref)))
+  (type $ext (struct (field externref)))
+  (type $exts (array (mut externref)))
   (tag $boxed (param (ref null $node)))
 
   ;; about n * 64 KiB of garbage
@@ -119,8 +123,28 @@
     (i32.add (struct.get $node $v (ref.cast (ref $node) (array.get $refs (local.get $a) (i32.const 0))))
       (i32.add (struct.get $node $v (ref.cast (ref $node) (array.get $refs (local.get $a) (i32.const 1))))
                (struct.get $node $v (ref.cast (ref $node) (array.get $refs (local.get $a) (i32.const 2)))))))
+
+  ;; an object and an i31 box reachable only through externref storage
+  (func (export "extern_field") (result i32)
+    (local $h (ref null $ext))
+    (local.set $h (struct.new $ext (extern.convert_any (call $mk (i32.const 42)))))
+    (call $churn (i32.const 200))
+    (struct.get $node $v (ref.cast (ref $node) (any.convert_extern (struct.get $ext 0 (local.get $h))))))
+  (func (export "extern_elem") (result i32)
+    (local $h (ref null $exts))
+    (local.set $h (array.new $exts (extern.convert_any (call $mk (i32.const 43))) (i32.const 2)))
+    (call $churn (i32.const 200))
+    (struct.get $node $v (ref.cast (ref $node) (any.convert_extern (array.get $exts (local.get $h) (i32.const 1))))))
+  (func (export "extern_i31") (result i32)
+    (local $h (ref null $ext))
+    (local.set $h (struct.new $ext (extern.convert_any (ref.i31 (i32.const 44)))))
+    (call $churn (i32.const 200))
+    (i31.get_s (ref.cast (ref i31) (any.convert_extern (struct.get $ext 0 (local.get $h))))))
 )
 
+(assert_return (invoke "extern_field") (i32.const 42))
+(assert_return (invoke "extern_elem") (i32.const 43))
+(assert_return (invoke "extern_i31") (i32.const 44))
 (assert_return (invoke "locals") (i32.const 44))
 (assert_return (invoke "loop_carried" (i32.const 20)) (i32.const 190))
 (assert_return (invoke "param_only") (i32.const 33))

@@ -157,6 +157,13 @@ static const char roots_wat[] =
     "  (func (export \"as_int\") (param $addr i64) (result i64)\n"
     "    (call $collect)\n"
     "    (local.get $addr))\n"
+    /* nor one in an exception's payload */
+    "  (tag $num (param i64))\n"
+    "  (global $kept (mut exnref) (ref.null exn))\n"
+    "  (func (export \"exn_int\") (param $addr i64)\n"
+    "    (global.set $kept (block $c (result exnref)\n"
+    "      (try_table (catch_all_ref $c) (throw $num (local.get $addr))) (unreachable)))\n"
+    "    (call $collect))\n"
     /* a reference in a frame below a host function that re-enters wasm
      * (which collects), and below one that collects itself */
     "  (func (export \"outer\") (result i32)\n"
@@ -243,6 +250,13 @@ TEST(gc_precise_stack_roots) {
     CHECK_EQ_INT(zwasm_anyref_kind(r.of.anyref), ZWASM_ANYREF_ARRAY);
     zwasm_val_t a = {.kind = ZWASM_I64, .of.i64 = (int64_t)(uintptr_t)r.of.anyref};
     CHECK(call_export(&env, "as_int", &a, 1, &r, &err) == ZWASM_OK);
+    CHECK(env.live_after < (1u << 20));
+
+    CHECK(call_export(&env, "make", NULL, 0, &r, &err) == ZWASM_OK);
+    a.of.i64 = (int64_t)(uintptr_t)r.of.anyref;
+    zwasm_extern_t exn_int;
+    CHECK(zwasm_instance_export(env.inst, "exn_int", 7, &exn_int));
+    CHECK(zwasm_func_call(s, exn_int.of.func, &a, 1, NULL, 0, &err) == ZWASM_OK);
     CHECK(env.live_after < (1u << 20));
 
     zwasm_gc_stats_t st0, st1;
