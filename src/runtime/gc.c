@@ -233,6 +233,7 @@ static void mark_children(marker *mk, zw_gcobj *o) {
 
 static void mark_store_roots(marker *mk) {
     zw_store *s = mk->s;
+    const zw_type *types = s->types.v.v;
     for (uint32_t i = 0; i < s->objs_cap; i++) {
         uintptr_t o = s->objs[i];
         if (!o) continue;
@@ -240,11 +241,12 @@ static void mark_store_roots(marker *mk) {
         switch ((zw_objkind)(o & 7)) {
         case ZW_OBJ_GLOBAL: {
             zw_globalinst *g = p;
-            if (zw_is_ref(g->type.type)) mark_value(mk, g->val.slots[0]);
+            if (holds(types, g->type.type) != HOLDS_NONE) mark_value(mk, g->val.slots[0]);
             break;
         }
-        case ZW_OBJ_TABLE: {
+        case ZW_OBJ_TABLE: { /* (not the function tables) */
             zw_tableinst *t = p;
+            if (holds(types, t->type.elem) == HOLDS_NONE) break;
             for (uint64_t k = 0; k < t->size; k++) mark_value(mk, (uint64_t)(uintptr_t)t->elems[k]);
             break;
         }
