@@ -21,7 +21,7 @@ LDFLAGS ?=
 LIBS    = -lm -pthread
 
 LIB_SRC  := $(wildcard src/*.c src/decode/*.c src/validate/*.c src/ir/*.c src/interp/*.c \
-                       src/runtime/*.c src/api/*.c src/text/*.c src/wasi/*.c src/jit/*.c src/jit/x64/*.c)
+                       src/runtime/*.c src/api/*.c src/text/*.c src/wasi/*.c src/jit/*.c src/jit/x64/*.c src/jit/arm64/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 
