@@ -20,8 +20,18 @@ ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS)
 LDFLAGS ?=
 LIBS    = -lm -pthread
 
+# The JIT's code generator for the target ($(CC) -dumpmachine): x86-64's,
+# or none yet (src/jit/arch_none.c: the JIT reports itself unsupported).
+# Both assemblers build everywhere (their unit tests are plain encoding).
+TARGET_CPU := $(firstword $(subst -, ,$(shell $(CC) -dumpmachine)))
+ifeq ($(TARGET_CPU),x86_64)
+JIT_ARCH_SRC := src/jit/x64/emit.c
+else
+JIT_ARCH_SRC := src/jit/arch_none.c
+endif
 LIB_SRC  := $(wildcard src/*.c src/decode/*.c src/validate/*.c src/ir/*.c src/interp/*.c \
-                       src/runtime/*.c src/api/*.c src/text/*.c src/wasi/*.c src/jit/*.c src/jit/x64/*.c src/jit/arm64/*.c)
+                       src/runtime/*.c src/api/*.c src/text/*.c src/wasi/*.c src/jit/x64/asm.c src/jit/arm64/*.c) \
+            $(filter-out src/jit/arch_none.c,$(wildcard src/jit/*.c)) $(JIT_ARCH_SRC)
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 
