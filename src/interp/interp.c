@@ -1246,16 +1246,9 @@ static zwasm_result_t interp_call(zw_store *s, zw_funcinst *f, zw_slot *fp, zwas
 }
 
 /* A frame of record r for the collector: suspended in the instruction
- * before r->ip. */
+ * before r->ip (the word before r->ip is inside it). */
 static void visit_record(const zw_frame *r, zw_frame_visit visit, void *env) {
-    const zw_ir_func *f = r->fn->ir;
-    uint32_t at = (uint32_t)(r->ip - (const uint32_t *)r->fn->tcode), lo = 0, hi = f->ninsn;
-    while (hi - lo > 1) { /* the last instruction starting before at */
-        uint32_t mid = (lo + hi) / 2;
-        if (f->insn[mid] < at) lo = mid;
-        else hi = mid;
-    }
-    visit(env, r->inst->module, f, r->fp, f->insn[lo]);
+    visit(env, r->inst->module, r->fn->ir, r->fp, (uint32_t)(r->ip - (const uint32_t *)r->fn->tcode) - 1);
 }
 
 /* The collector's walk (zw_backend.frames): the frame records below

@@ -346,7 +346,8 @@ bool zw_ir_may_collect(uint32_t op);
 typedef struct zw_ir_refmap zw_ir_refmap;
 const zw_ir_refmap *zw_ir_refmap_of(const zw_module *m, const zw_ir_func *f);
 void zw_ir_refmap_free(const zw_alloc *al, zw_ir_refmap *rm);
-/* The slots holding live references while the instruction at pc runs:
+/* The slots holding live references while the instruction containing
+ * code position pc runs:
  * for a call, the caller's values live across it (the callee's frame, from
  * B up, is the callee's to report); for a throw or an allocation, also
  * the references it reads.  *n of them; none when pc is not such an
@@ -409,6 +410,9 @@ typedef struct zw_ir_loc {
     uint32_t call_offset;
 } zw_ir_loc;
 zw_ir_loc zw_ir_locate(const zw_ir_func *f, uint32_t pc);
+/* The index (in f->insn) of the instruction containing code position pc:
+ * the last one starting at or before it (0 when f has none). */
+uint32_t zw_ir_insn_index(const zw_ir_func *f, uint32_t pc);
 
 /* ---- the verifier (ir_verify.c) ---- */
 /* Whether op may appear in lowered code (Wasm control, locals, constants,

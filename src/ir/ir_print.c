@@ -274,16 +274,20 @@ void zw_ir_dump_module(const zw_module *m, FILE *out) {
     }
 }
 
-zw_ir_loc zw_ir_locate(const zw_ir_func *f, uint32_t pc) {
-    zw_ir_loc loc = {0, ZWASM_NO_FUNC, 0};
-    if (!f->ninsn || !f->src) return loc;
-    /* the instruction containing pc: the last start <= pc */
+uint32_t zw_ir_insn_index(const zw_ir_func *f, uint32_t pc) {
     uint32_t lo = 0, hi = f->ninsn;
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (f->insn[mid] <= pc) lo = mid;
         else hi = mid;
     }
+    return lo;
+}
+
+zw_ir_loc zw_ir_locate(const zw_ir_func *f, uint32_t pc) {
+    zw_ir_loc loc = {0, ZWASM_NO_FUNC, 0};
+    if (!f->ninsn || !f->src) return loc;
+    uint32_t lo = zw_ir_insn_index(f, pc);
     loc.offset = f->src[lo];
     for (uint32_t i = 0; i < f->ninlined; i++)
         if (lo >= f->inlined[i].first && lo < f->inlined[i].end) {
@@ -343,13 +347,7 @@ bool zw_ir_may_throw(uint32_t op) {
 
 uint32_t zw_ir_region_at(const zw_ir_func *f, uint32_t pc) {
     if (!f->nregions || !f->ninsn || !f->insn_region) return ZW_IR_NONE;
-    uint32_t lo = 0, hi = f->ninsn; /* the instruction containing pc */
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (f->insn[mid] <= pc) lo = mid;
-        else hi = mid;
-    }
-    return f->insn_region[lo];
+    return f->insn_region[zw_ir_insn_index(f, pc)];
 }
 
 bool zw_ir_index_regions(const zw_alloc *al, zw_ir_func *f, bool *oom) {

@@ -315,13 +315,8 @@ const uint32_t *zw_ir_refs_at(const zw_ir_refmap *rm, const zw_ir_func *f, uint3
         *n = rm->nr;
         return rm->rslot;
     }
-    uint32_t lo = 0, hi = f->ninsn; /* the instruction starting at pc */
-    while (hi - lo > 1) {
-        uint32_t mid = (lo + hi) / 2;
-        if (f->insn[mid] <= pc) lo = mid;
-        else hi = mid;
-    }
-    if (!f->ninsn || f->insn[lo] != pc) return NULL;
+    if (!f->ninsn) return NULL;
+    uint32_t lo = zw_ir_insn_index(f, pc);
     *n = rm->cnt[lo];
     return *n ? rm->slots + rm->off[lo] : NULL;
 }

@@ -479,12 +479,7 @@ static int live_lists(ra_state *S, zw_ra_clobbers clob, int nregs) {
         uint32_t nl = 0;
         for (uint32_t k = 0; k < f->ncatches; k++) {
             ra->land_at[k] = nl;
-            uint32_t lo = 0, hi = S->ni, t = f->catches[k].target; /* its instruction */
-            while (hi - lo > 1) {
-                uint32_t mid = (lo + hi) / 2;
-                if (f->insn[mid] <= t) lo = mid;
-                else hi = mid;
-            }
+            uint32_t lo = zw_ir_insn_index(f, f->catches[k].target); /* its instruction */
             for (int g = 0; g < nregs; g++) {
                 uint32_t v = holder(h + at[g], cnt[g], 2 * lo);
                 if (v != UINT32_MAX) ra->land[nl++] = v;

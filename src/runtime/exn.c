@@ -77,14 +77,8 @@ void zw_exn_drop(zw_store *s, zw_exn *e) {
  * (one of another instance or of the host runs as a call, but the frame
  * is gone as far as handlers go). */
 static bool tail_call_at(const zw_ir_func *f, uint32_t pc) {
-    uint32_t lo = 0, hi = f->ninsn;
-    if (!hi) return false;
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (f->insn[mid] <= pc) lo = mid;
-        else hi = mid;
-    }
-    switch (f->code[f->insn[lo]]) {
+    if (!f->ninsn) return false;
+    switch (f->code[f->insn[zw_ir_insn_index(f, pc)]]) {
     case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT: case ZW_OP_RETURN_CALL_REF:
     case ZW_IR_RETURN_CALL_LOCAL:
         return true;

@@ -276,8 +276,8 @@ typedef struct zw_backend {
     void (*free_exec)(zw_exec *e);             /* e->engine_state */
     /* Visit every frame of wasm code the store is running, in every
      * activation (host -> wasm re-entries), innermost first: its module,
-     * function, frame and the IR position of the instruction it is in (a
-     * call, or the instruction that collects).  wasm: the collection was
+     * function, frame and a code position inside the instruction it is in
+     * (a call, or the instruction that collects).  wasm: the collection was
      * asked for by the innermost activation's own code (an allocation or
      * a throw), not by a host function it called.  The collector's roots. */
     void (*frames)(zw_store *s, bool wasm, zw_frame_visit visit, void *env);
