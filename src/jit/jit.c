@@ -383,6 +383,14 @@ static const zw_jfunc *find_jfunc(const zw_jctx *ctx, uintptr_t addr) {
     return NULL;
 }
 
+/* The compiled function whose code holds return address ret, or NULL (the
+ * entry stub, C code).  hint: the function found for the frame before,
+ * tried first (in a recursion the caller is the same function). */
+static const zw_jfunc *jfunc_at(const zw_jctx *ctx, uintptr_t ret, const zw_jfunc *hint) {
+    if (hint && ret > (uintptr_t)hint->code && ret <= (uintptr_t)hint->code + hint->code_len) return hint;
+    return find_jfunc(ctx, ret - 1);
+}
+
 /* From a compiled frame (frame pointer *fpn) to its caller: the return
  * address into the caller (beyond call_any's frame for a call into another
  * instance, which also holds the caller's instance: to *inst when asked)
@@ -420,7 +428,7 @@ static int unwind(zw_jctx *ctx) {
             pc = ctx->trap_pc;
             exact = false;
         } else {
-            jf = find_jfunc(ctx, ret - 1);
+            jf = jfunc_at(ctx, ret, jf);
             if (!jf || !jf->ir) break; /* the entry stub: the exception leaves */
             pc = pc_of(jf, ret);
             uint32_t base = zw_ir_call_base(jf->ir, pc);
@@ -452,8 +460,7 @@ static void walk_frames(const zw_jctx *ctx, uintptr_t ret, uintptr_t fpn, zw_slo
                         zw_frame_visit visit, void *env) {
     const zw_jfunc *jf = NULL;
     for (;;) {
-        /* (recursion: the frame below is often the same function's) */
-        if (!jf || ret <= (uintptr_t)jf->code || ret > (uintptr_t)jf->code + jf->code_len) jf = find_jfunc(ctx, ret - 1);
+        jf = jfunc_at(ctx, ret, jf);
         if (!jf || !jf->ir) return; /* the entry stub */
         uint32_t pc = pc_of(jf, ret);
         if (callee) {
@@ -502,8 +509,9 @@ int zw_jit_trap(zw_jctx *ctx) {
     uintptr_t fpn = ctx->trap_fp, ret = ctx->trap_ret;
     size_t len = 0;
     err->backtrace[0] = 0;
+    const zw_jfunc *jf = NULL;
     for (uint32_t k = 0, line = 0;; k++) {
-        const zw_jfunc *jf = k == 0 && first ? first : find_jfunc(ctx, ret - 1);
+        jf = k == 0 && first ? first : jfunc_at(ctx, ret, jf);
         uint32_t pc;
         if (k == 0 && !jf && ctx->trap_callee && ctx->trap_callee->ir) {
             /* the first call from the entry could not start: the callee, at its start */
