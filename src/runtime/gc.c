@@ -383,6 +383,13 @@ static uint64_t now_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* The reference values among values of types t->params in slots (a host
+ * function's arguments, an exception's payload): checked like roots. */
+static void mark_params(marker *mk, const zw_functype *t, const zw_slot *slots) {
+    for (uint32_t i = 0, k = 0; i < t->nparams; k += zw_slots(t->params[i]), i++)
+        if (zw_is_ref(t->params[i])) mark_value(mk, slots[k]);
+}
+
 /* A frame of running wasm code: the slots its reference map lists live
  * at the instruction it is in (ir/ir_refmap.c). */
 static void mark_frame(void *env, const zw_module *m, const zw_ir_func *f, const zw_slot *fp, uint32_t pc) {
@@ -408,19 +415,15 @@ static void collect(zw_store *s, bool wasm) {
     uint64_t t0 = now_ns();
     marker mk = {s, {0}, {0}, false, 0};
     mark_store_roots(&mk);
-    for (const zw_hostframe *hf = s->exec.host; hf; hf = hf->prev)
-        for (uint32_t i = 0, k = 0; i < hf->type->nparams; k += zw_slots(hf->type->params[i]), i++)
-            if (zw_is_ref(hf->type->params[i])) mark_value(&mk, hf->args[k]);
+    for (const zw_hostframe *hf = s->exec.host; hf; hf = hf->prev) mark_params(&mk, hf->type, hf->args);
     if (s->exec.nest && s->engine->backend->frames) s->engine->backend->frames(s, wasm, mark_frame, &mk);
     h->frames_walked += mk.frames;
     while (mk.stack.n || mk.exns.n) {
         if (mk.stack.n) {
             mark_children(&mk, mk.stack.v[--mk.stack.n]);
-        } else { /* an exception's payload: the references among its values */
+        } else { /* an exception's payload (nslots: its tag's params) */
             zw_exn *e = mk.exns.v[--mk.exns.n];
-            const zw_functype *t = e->tag->type;
-            for (uint32_t i = 0, k = 0; i < t->nparams && k < e->nslots; k += zw_slots(t->params[i]), i++)
-                if (zw_is_ref(t->params[i])) mark_value(&mk, e->payload[k]);
+            mark_params(&mk, e->tag->type, e->payload);
         }
     }
     ZW_VEC_FREE(s->al, &mk.stack);
