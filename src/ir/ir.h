@@ -333,6 +333,13 @@ static inline uint32_t zw_ir_cfg_end(const zw_ir_cfg *g, uint32_t b) {
 /* The successor blocks of block b, each once, into succ (room for
  * f->len + 2 + f->ncatches): how many. */
 uint32_t zw_ir_cfg_succ(zw_ir_cfg *g, const zw_ir_func *f, uint32_t b, uint32_t *succ);
+/* Backward liveness over g's blocks to a fixpoint: from each block's use
+ * and def sets (nw words per block, block b at b * nw) to its live-in and
+ * live-out sets (lin, lout: zeroed by the caller).  1: settled; 0: a
+ * bound reached first (max_passes passes over the blocks, or more than
+ * max_work word operations after a pass); -1: out of memory. */
+int zw_ir_cfg_liveness(const zw_alloc *al, zw_ir_cfg *g, const zw_ir_func *f, uint32_t nw, const uint64_t *use,
+                       const uint64_t *def, uint64_t *lin, uint64_t *lout, uint32_t max_passes, uint64_t max_work);
 
 /* ---- references in frames, for the collector (ir_refmap.c) ---- */
 /* Whether the collector may run while an instruction of opcode op runs:

@@ -1,7 +1,8 @@
 /*
  * ir_cfg.c — the basic blocks of a function's IR and their successors,
- * for the analyses that run over them: the JIT's register allocator
- * (jit/regalloc.c) and the collector's reference maps (ir_refmap.c).
+ * and backward liveness over them, for the analyses that run over them:
+ * the JIT's register allocator (jit/regalloc.c) and the collector's
+ * reference maps (ir_refmap.c).
  *
  * Blocks start at instruction 0, at branch targets, at handler targets,
  * after an instruction that branches or does not fall through, and after
@@ -78,4 +79,39 @@ uint32_t zw_ir_cfg_succ(zw_ir_cfg *g, const zw_ir_func *f, uint32_t b, uint32_t 
         succ[n++] = t;
     }
     return n;
+}
+
+int zw_ir_cfg_liveness(const zw_alloc *al, zw_ir_cfg *g, const zw_ir_func *f, uint32_t nw, const uint64_t *use,
+                       const uint64_t *def, uint64_t *lin, uint64_t *lout, uint32_t max_passes, uint64_t max_work) {
+    uint32_t *succ = zw_calloc(al, (size_t)f->len + 2 + f->ncatches, sizeof *succ);
+    if (!succ) return -1;
+    int rc = 0;
+    uint64_t work = 0;
+    for (uint32_t pass = 0; pass < max_passes; pass++) {
+        bool changed = false;
+        for (uint32_t b = g->nb; b-- > 0;) {
+            uint64_t *lo = lout + (size_t)b * nw, *li = lin + (size_t)b * nw;
+            uint32_t n = zw_ir_cfg_succ(g, f, b, succ);
+            work += (uint64_t)(n + 1) * nw;
+            for (uint32_t k = 0; k < n; k++) {
+                const uint64_t *si = lin + (size_t)succ[k] * nw;
+                for (uint32_t w = 0; w < nw; w++) lo[w] |= si[w];
+            }
+            const uint64_t *u = use + (size_t)b * nw, *d = def + (size_t)b * nw;
+            for (uint32_t w = 0; w < nw; w++) {
+                uint64_t nin = u[w] | (lo[w] & ~d[w]);
+                if (nin != li[w]) {
+                    li[w] = nin;
+                    changed = true;
+                }
+            }
+        }
+        if (work > max_work) break;
+        if (!changed) {
+            rc = 1;
+            break;
+        }
+    }
+    zw_free(al, succ);
+    return rc;
 }

@@ -154,9 +154,7 @@ static int liveness(rm_state *S) {
     S->def = zw_calloc(S->al, sz, sizeof(word));
     S->lin = zw_calloc(S->al, sz, sizeof(word));
     S->lout = zw_calloc(S->al, sz, sizeof(word));
-    uint32_t *succ = zw_calloc(S->al, (size_t)f->len + 2 + f->ncatches, sizeof *succ);
-    int rc = -1;
-    if (!S->use || !S->def || !S->lin || !S->lout || !succ) goto out;
+    if (!S->use || !S->def || !S->lin || !S->lout) return -1;
     for (uint32_t i = 0; i < f->ninsn; i++) {
         word *u = S->use + (size_t)S->g.block[i] * nw, *d = S->def + (size_t)S->g.block[i] * nw;
         for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++) {
@@ -168,35 +166,7 @@ static int liveness(rm_state *S) {
             if (r != UINT32_MAX && (v & OP_DEF)) bit_set(d, r);
         }
     }
-    uint64_t work = 0;
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (uint32_t b = nb; b-- > 0;) {
-            word *lo = S->lout + (size_t)b * nw, *li = S->lin + (size_t)b * nw;
-            uint32_t n = zw_ir_cfg_succ(&S->g, f, b, succ);
-            work += (uint64_t)(n + 1) * nw;
-            for (uint32_t k = 0; k < n; k++) {
-                const word *si = S->lin + (size_t)succ[k] * nw;
-                for (uint32_t w = 0; w < nw; w++) lo[w] |= si[w];
-            }
-            const word *u = S->use + (size_t)b * nw, *d = S->def + (size_t)b * nw;
-            for (uint32_t w = 0; w < nw; w++) {
-                word nin = u[w] | (lo[w] & ~d[w]);
-                if (nin != li[w]) {
-                    li[w] = nin;
-                    changed = true;
-                }
-            }
-        }
-        if (work > ZW_REFMAP_MAX_WORK) {
-            rc = 0;
-            goto out;
-        }
-    }
-    rc = 1;
-out:
-    zw_free(S->al, succ);
-    return rc;
+    return zw_ir_cfg_liveness(S->al, &S->g, f, nw, S->use, S->def, S->lin, S->lout, UINT32_MAX, ZW_REFMAP_MAX_WORK);
 }
 
 /* Walk each block backwards from its live-out set, listing the live

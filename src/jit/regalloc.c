@@ -88,11 +88,10 @@ typedef struct {
     const zw_module *m;
     const zw_ir_func *f;
     zw_ra *out;
-    uint32_t ni, ns, nv, nb, nw;
+    uint32_t ni, ns, nv, nw;
     int ngp;                  /* general registers (the float file's numbers follow) */
     uint32_t *opat, *opv;     /* operands of instruction i: opv[opat[i] .. opat[i+1]) = vreg | DEF */
     zw_ir_cfg g;              /* the blocks (ir_cfg.c) */
-    uint32_t *lead, *block;   /* g's: block b starts at instruction lead[b]; instruction i is in block[i] */
     word *use, *def, *lin, *lout;
     range *r;                 /* live ranges, sorted by (vreg, start), merged */
     uint32_t nr, capr;
@@ -154,59 +153,24 @@ static bool collect_operands(ra_state *S) {
     return true;
 }
 
-/* 2. basic blocks (ir_cfg.c) */
-static bool find_blocks(ra_state *S) {
-    if (!zw_ir_cfg_build(S->al, S->f, &S->g)) return false;
-    S->nb = S->g.nb;
-    S->lead = S->g.lead;
-    S->block = S->g.block;
-    return true;
-}
-
 /* 3. liveness: false when it does not settle within the bound (no registers) */
 static int liveness(ra_state *S) {
     const zw_ir_func *f = S->f;
-    size_t sz = (size_t)S->nb * S->nw;
+    size_t sz = (size_t)S->g.nb * S->nw;
     S->use = zw_calloc(S->al, sz + 1, sizeof(word));
     S->def = zw_calloc(S->al, sz + 1, sizeof(word));
     S->lin = zw_calloc(S->al, sz + 1, sizeof(word));
     S->lout = zw_calloc(S->al, sz + 1, sizeof(word));
-    uint32_t *succ = zw_calloc(S->al, (size_t)f->len + 2 + f->ncatches, sizeof *succ);
-    int rc = -1;
-    if (!S->use || !S->def || !S->lin || !S->lout || !succ) goto out;
+    if (!S->use || !S->def || !S->lin || !S->lout) return -1;
     for (uint32_t i = 0; i < S->ni; i++) {
-        word *u = S->use + (size_t)S->block[i] * S->nw, *d = S->def + (size_t)S->block[i] * S->nw;
+        word *u = S->use + (size_t)S->g.block[i] * S->nw, *d = S->def + (size_t)S->g.block[i] * S->nw;
         for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++)
             if (!(S->opv[k] & DEF_BIT) && !bit_get(d, S->opv[k])) bit_set(u, S->opv[k]);
         for (uint32_t k = S->opat[i]; k < S->opat[i + 1]; k++)
             if (S->opv[k] & DEF_BIT) bit_set(d, S->opv[k] & ~DEF_BIT);
     }
-    rc = 0;
-    for (uint32_t pass = 0;; pass++) {
-        if (pass == ZW_RA_MAX_PASSES) goto out;
-        bool changed = false;
-        for (uint32_t b = S->nb; b-- > 0;) {
-            word *lo = S->lout + (size_t)b * S->nw, *li = S->lin + (size_t)b * S->nw;
-            uint32_t n = zw_ir_cfg_succ(&S->g, f, b, succ);
-            for (uint32_t k = 0; k < n; k++) {
-                const word *si = S->lin + (size_t)succ[k] * S->nw;
-                for (uint32_t w = 0; w < S->nw; w++) lo[w] |= si[w];
-            }
-            const word *u = S->use + (size_t)b * S->nw, *d = S->def + (size_t)b * S->nw;
-            for (uint32_t w = 0; w < S->nw; w++) {
-                word nin = u[w] | (lo[w] & ~d[w]);
-                if (nin != li[w]) {
-                    li[w] = nin;
-                    changed = true;
-                }
-            }
-        }
-        if (!changed) break;
-    }
-    rc = 1;
-out:
-    zw_free(S->al, succ);
-    return rc;
+    return zw_ir_cfg_liveness(S->al, &S->g, f, S->nw, S->use, S->def, S->lin, S->lout, ZW_RA_MAX_PASSES,
+                              UINT64_MAX);
 }
 
 /* Sort S->r by (vreg, start) in linear time: a counting sort by start
@@ -238,8 +202,8 @@ static bool live_ranges(ra_state *S) {
     uint32_t *end = zw_calloc(S->al, S->nv + 1, sizeof *end);
     bool ok = false;
     if (!live || !end) goto out;
-    for (uint32_t b = 0; b < S->nb; b++) {
-        uint32_t first = S->lead[b], last = (b + 1 < S->nb ? S->lead[b + 1] : S->ni) - 1;
+    for (uint32_t b = 0; b < S->g.nb; b++) {
+        uint32_t first = S->g.lead[b], last = zw_ir_cfg_end(&S->g, b) - 1;
         memcpy(live, S->lout + (size_t)b * S->nw, S->nw * sizeof *live);
         /* live out: up to and including the position after the block's last
          * instruction (so a value is live "after" a call that ends a block) */
@@ -545,12 +509,12 @@ bool zw_ra_run(const zw_module *m, const zw_ir_func *f, int ngp, int nfp, zw_ra_
         ok = S.too_big;
         goto out;
     }
-    if (!find_blocks(&S)) {
+    if (!zw_ir_cfg_build(S.al, f, &S.g)) { /* 2. basic blocks (ir_cfg.c) */
         ok = false;
         goto out;
     }
     uint64_t npos = 2 * (uint64_t)S.ni + 2;
-    if ((uint64_t)S.nw * 64 * S.nb * 4 > ZW_RA_MAX_BITS || npos * (uint64_t)(ngp + nfp) > ZW_RA_MAX_MAP_BITS)
+    if ((uint64_t)S.nw * 64 * S.g.nb * 4 > ZW_RA_MAX_BITS || npos * (uint64_t)(ngp + nfp) > ZW_RA_MAX_MAP_BITS)
         goto out; /* too big: no registers */
     int lv = liveness(&S);
     if (lv < 0) ok = false;
