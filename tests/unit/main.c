@@ -9,6 +9,20 @@ static struct { const char *name; zw_test_fn fn; } tests[MAX_TESTS];
 static int ntests;
 zwasm_engine_kind_t zw_test_engine = ZWASM_ENGINE_AUTO;
 
+zwasm_module_t *test_wat_module(zwasm_engine_t *e, const char *wat) {
+    uint8_t *bin = NULL;
+    size_t len = 0;
+    zwasm_error_t err;
+    zwasm_module_t *m = NULL;
+    if (zwasm_wat2wasm(wat, strlen(wat), &bin, &len, &err) != ZWASM_OK) {
+        fprintf(stderr, "  wat: %s\n", err.message);
+        return NULL;
+    }
+    if (zwasm_module_new(e, bin, len, &m, &err) != ZWASM_OK) fprintf(stderr, "  module: %s\n", err.message);
+    zwasm_bytes_delete(bin);
+    return m;
+}
+
 void zw_test_register(const char *name, zw_test_fn fn) {
     if (ntests < MAX_TESTS) {
         tests[ntests].name = name;

@@ -23,6 +23,8 @@ void zw_test_register(const char *name, zw_test_fn fn);
  * auto): test_engine_new is zwasm_engine_new with that engine wherever the
  * configuration leaves the choice to auto. */
 extern zwasm_engine_kind_t zw_test_engine;
+/* The module of text wat on engine e, or NULL (the error on stderr). */
+zwasm_module_t *test_wat_module(zwasm_engine_t *e, const char *wat);
 static inline zwasm_engine_t *test_engine_new(const zwasm_config_t *cfg) {
     zwasm_config_t c;
     if (cfg) c = *cfg;

@@ -6,21 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common.h"
-#include "text/text.h"
 #include "test.h"
-
-static zwasm_module_t *wat_module(zwasm_engine_t *e, const char *wat) {
-    zw_buf b = {0};
-    zwasm_error_t err;
-    zwasm_module_t *m = NULL;
-    if (zw_wat_compile(wat, strlen(wat), &b, &err) == ZWASM_OK)
-        zwasm_module_new(e, b.data, b.len, &m, &err);
-    else
-        fprintf(stderr, "  wat: %s\n", err.message);
-    zw_buf_free(&b);
-    return m;
-}
 
 static zwasm_func_t *export_of(zwasm_instance_t *inst, const char *name) {
     zwasm_extern_t x;
@@ -37,11 +23,11 @@ static void cross_instance_trap(zwasm_engine_kind_t kind, zwasm_error_t *err) {
     cfg.engine = kind;
     zwasm_engine_t *e = zwasm_engine_new(&cfg);
     zwasm_store_t *s = zwasm_store_new(e);
-    zwasm_module_t *mb = wat_module(e,
+    zwasm_module_t *mb = test_wat_module(e,
         "(module (memory 1)"
         "  (func $div (param i32) (result i32) (i32.div_u (i32.const 7) (local.get 0)))"
         "  (func (export \"f\") (param i32) (result i32) (i32.add (call $div (local.get 0)) (i32.load (i32.const 0)))))");
-    zwasm_module_t *ma = wat_module(e,
+    zwasm_module_t *ma = test_wat_module(e,
         "(module (import \"b\" \"f\" (func $f (param i32) (result i32)))"
         "  (func $mid (param i32) (result i32) (i32.mul (call $f (local.get 0)) (i32.const 3)))"
         "  (func (export \"g\") (param i32) (result i32) (i32.add (call $mid (local.get 0)) (i32.const 1))))");
@@ -99,7 +85,7 @@ static int deepest_reentry(zwasm_engine_kind_t kind, uint32_t max_depth) {
     cfg.max_call_depth = max_depth;
     zwasm_engine_t *e = zwasm_engine_new(&cfg);
     zwasm_store_t *s = zwasm_store_new(e);
-    zwasm_module_t *m = wat_module(e,
+    zwasm_module_t *m = test_wat_module(e,
         "(module (import \"e\" \"h\" (func $h (param i32) (result i32)))"
         "  (func (export \"rec\") (param i32) (result i32)"
         "    (if (result i32) (i32.le_s (local.get 0) (i32.const 0)) (then (i32.const 0))"

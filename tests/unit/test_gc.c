@@ -77,13 +77,10 @@ static zwasm_result_t call_i32(zwasm_store_t *s, zwasm_instance_t *inst, const c
 }
 
 TEST(gc_bounded_by_the_store_limit) {
-    uint8_t *bin = NULL;
-    size_t len = 0;
     zwasm_error_t err;
-    CHECK(zwasm_wat2wasm(gc_wat, sizeof gc_wat - 1, &bin, &len, &err) == ZWASM_OK);
     zwasm_engine_t *eng = test_engine_new(NULL);
-    zwasm_module_t *m = NULL;
-    CHECK(zwasm_module_new(eng, bin, len, &m, &err) == ZWASM_OK);
+    zwasm_module_t *m = test_wat_module(eng, gc_wat);
+    CHECK(m != NULL);
     zwasm_store_t *s = zwasm_store_new(eng);
     zwasm_store_limits_t lim;
     zwasm_store_get_limits(s, &lim);
@@ -131,7 +128,6 @@ TEST(gc_bounded_by_the_store_limit) {
     zwasm_store_delete(s);
     zwasm_module_delete(m);
     zwasm_engine_delete(eng);
-    zwasm_bytes_delete(bin);
 }
 
 /* ---- precise stack roots ------------------------------------------------------------ */
@@ -224,13 +220,10 @@ static zwasm_result_t call_export(roots_env *e, const char *name, const zwasm_va
  * stack kept both), while frames below host functions, across re-entries,
  * and a host function's arguments keep theirs. */
 TEST(gc_precise_stack_roots) {
-    uint8_t *bin = NULL;
-    size_t len = 0;
     zwasm_error_t err;
-    CHECK(zwasm_wat2wasm(roots_wat, sizeof roots_wat - 1, &bin, &len, &err) == ZWASM_OK);
     zwasm_engine_t *eng = test_engine_new(NULL);
-    zwasm_module_t *m = NULL;
-    CHECK(zwasm_module_new(eng, bin, len, &m, &err) == ZWASM_OK);
+    zwasm_module_t *m = test_wat_module(eng, roots_wat);
+    CHECK(m != NULL);
     zwasm_store_t *s = zwasm_store_new(eng);
     roots_env env = {s, NULL, 0, false};
     uint32_t i32k = ZWASM_I32, anyk = ZWASM_ANYREF;
@@ -274,5 +267,4 @@ TEST(gc_precise_stack_roots) {
     zwasm_store_delete(s);
     zwasm_module_delete(m);
     zwasm_engine_delete(eng);
-    zwasm_bytes_delete(bin);
 }

@@ -84,20 +84,6 @@ __attribute__((format(printf, 2, 3))) static void sb_printf(sbuf *b, const char 
     b->len += (size_t)n;
 }
 
-static zwasm_module_t *compile_wat(zwasm_engine_t *e, const char *wat) {
-    zw_buf b = {0};
-    zwasm_error_t err;
-    if (zw_wat_compile(wat, strlen(wat), &b, &err) != ZWASM_OK) {
-        fprintf(stderr, "  wat: %s\n", err.message);
-        zw_buf_free(&b);
-        return NULL;
-    }
-    zwasm_module_t *m = NULL;
-    if (zwasm_module_new(e, b.data, b.len, &m, &err) != ZWASM_OK) fprintf(stderr, "  module: %s\n", err.message);
-    zw_buf_free(&b);
-    return m;
-}
-
 /* One engine, store, module and instance. */
 typedef struct {
     zwasm_engine_t *e;
@@ -116,7 +102,7 @@ static bool rt_begin(rt *r, int k, const zwasm_config_t *tmpl) {
 
 static bool rt_inst(rt *r, const char *wat, const zwasm_extern_t *imports, size_t n) {
     zwasm_error_t err;
-    r->m = compile_wat(r->e, wat);
+    r->m = test_wat_module(r->e, wat);
     if (!r->m) return false;
     if (zwasm_instance_new(r->s, r->m, imports, n, &r->i, &err) != ZWASM_OK) {
         fprintf(stderr, "  instance: %s\n", err.message);
@@ -605,7 +591,7 @@ TEST(jit_boundary_offsets_past_2g) {
             }
             zwasm_extern_t imp = {.kind = ZWASM_EXTERN_FUNC, .of.func = zwasm_func_new(r.s, &ft, host_grow, NULL, NULL)};
             zwasm_error_t err;
-            r.m = compile_wat(r.e, w.p);
+            r.m = test_wat_module(r.e, w.p);
             zwasm_result_t rc = r.m ? zwasm_instance_new(r.s, r.m, &imp, 1, &r.i, &err) : ZWASM_ERR_INVALID;
             if (rc == ZWASM_ERR_NOMEM) { /* a machine that cannot commit 2 GiB of address space */
                 fprintf(stderr, "  (skipped: %s)\n", err.message);
@@ -1831,7 +1817,7 @@ TEST(jit_boundary_trap_reports_match) {
             EXPECT(rc == ZWASM_ERR_TRAP && err->backtrace[0], k, "case %d: rc %d \"%s\"", m, rc, err->message);
         }
         /* a trap in a start function */
-        zwasm_module_t *sm = compile_wat(r.e, start_wat);
+        zwasm_module_t *sm = test_wat_module(r.e, start_wat);
         zwasm_instance_t *si = NULL;
         memset(&start_err[k], 0, sizeof start_err[k]);
         EXPECT(sm && zwasm_instance_new(r.s, sm, NULL, 0, &si, &start_err[k]) == ZWASM_ERR_TRAP, k, "start: %s",
@@ -2086,7 +2072,7 @@ TEST(jit_boundary_threads) {
     sb_printf(&w, ")");
     FOR_ENGINES(k) {
         zwasm_engine_t *e = new_engine(k, NULL);
-        zwasm_module_t *m = e ? compile_wat(e, w.p) : NULL;
+        zwasm_module_t *m = e ? test_wat_module(e, w.p) : NULL;
         EXPECT(m != NULL, k, "module");
         mt_job jobs[NTHREADS];
         pthread_t th[NTHREADS];
