@@ -190,6 +190,77 @@ static inline int zw_ra_class(zw_valtype t) {
     return t == ZW_V128 ? 2 : t == ZW_F32 || t == ZW_F64 ? 1 : 0;
 }
 
+/* ---- compiling a function (compile.c) ------------------------------------------------
+ * What an architecture's code generator keeps while it compiles one
+ * function, and the steps every one of them takes the same way: register
+ * allocation, the IR walk with each instruction's operands, the lists of
+ * branches to patch once the code is laid out (to instructions, to cold
+ * trap stubs, br_table's tables), and saving and reloading the registers
+ * an instruction that clobbers them has live across it.  Code positions
+ * are in the architecture's units (bytes on x86-64, words on AArch64). */
+typedef struct { uint32_t at, pc; } zw_jfix;  /* a branch at `at` to the instruction at IR position pc */
+typedef struct { uint32_t at, kind, pc; bool elem, callee; } zw_jcold; /* a branch at `at` to a stub raising trap
+                                                                        * `kind` (0: in a register) at pc */
+typedef struct { uint32_t at, pc; } zw_jtable; /* br_table at pc: its table is referenced at `at` */
+typedef struct zw_jcomp {
+    zw_jmod *jm;
+    zw_jfunc *jf;
+    const zw_module *m;
+    const zw_ir_func *f;
+    zw_ra ra;
+    uint32_t *at;            /* IR position -> instruction index + 1 */
+    uint32_t *insn_off;      /* per instruction: its code position */
+    uint32_t *land_off;      /* per catch: its landing pad's code position */
+    uint32_t i, pc;          /* the instruction being compiled: its index and IR position */
+    const uint32_t *ip;      /* its words */
+    ZW_VEC(zw_ir_opnd) ops;  /* its slot operands */
+    ZW_VEC(zw_jfix) fix;
+    ZW_VEC(zw_jcold) cold;
+    ZW_VEC(zw_jtable) tables;
+    bool guarded;            /* memory 0 faults beyond its size: no bounds checks */
+    bool mem64;              /* memory 0 is 64-bit: explicit checks of an i64 address */
+    bool frameless;          /* no native frame: every instruction is a leaf's (below) */
+    bool oom;
+} zw_jcomp;
+/* Whether the instruction at IR position pc needs neither a native frame
+ * nor any call (the code generator's own choice; see zw_jcomp_init). */
+typedef bool (*zw_jcomp_leaf)(const zw_module *m, const zw_ir_func *f, uint32_t pc);
+/* Start compiling jf: its registers (ngp general, nfp float, fewer in the
+ * trace and stress modes) and the per-instruction arrays.  False on out of
+ * memory (zw_jcomp_free still frees). */
+bool zw_jcomp_init(zw_jcomp *J, zw_jmod *jm, zw_jfunc *jf, int ngp, int nfp, zw_ra_clobbers clob,
+                   zw_jcomp_leaf leaf);
+/* Go to instruction i, which starts at code position off: J->i, pc, ip
+ * and its operands.  False on out of memory. */
+bool zw_jcomp_next(zw_jcomp *J, uint32_t i, uint32_t off);
+/* The code position of the instruction at IR position pc (after the walk). */
+static inline uint32_t zw_jcomp_off(const zw_jcomp *J, uint32_t pc) { return J->insn_off[J->at[pc] - 1]; }
+/* The IR position a branch operand (word k of the instruction) names. */
+static inline uint32_t zw_jcomp_target(const zw_jcomp *J, uint32_t k) { return J->pc + (uint32_t)(int32_t)J->ip[k]; }
+void zw_jcomp_fix(zw_jcomp *J, uint32_t at, uint32_t target_pc);
+void zw_jcomp_cold(zw_jcomp *J, uint32_t at, uint32_t kind, bool elem, bool callee);
+void zw_jcomp_table(zw_jcomp *J, uint32_t at);
+/* Save (reload false) or reload virtual register v to or from its slot:
+ * the architecture's moves. */
+typedef void (*zw_jcomp_move)(zw_jcomp *J, uint32_t v, bool reload);
+/* The registers live across the current instruction (one that clobbers
+ * them), saved or reloaded; the instruction's operands in registers: its
+ * reads to their slots, its writes back into their registers. */
+void zw_jcomp_across(zw_jcomp *J, bool reload, zw_jcomp_move move);
+void zw_jcomp_spill_reads(zw_jcomp *J, zw_jcomp_move move);
+void zw_jcomp_reload_defs(zw_jcomp *J, zw_jcomp_move move);
+/* The type of operand k of the current instruction (0 past its operands). */
+static inline zw_valtype zw_jcomp_optype(const zw_jcomp *J, uint32_t k) { return k < J->ops.n ? J->ops.v[k].type : 0; }
+/* What no code generator inlines, whatever else it does: a GC access
+ * (struct.get/set, array.get/set) of a v128 field or element, and a load
+ * or store of a memory other than 0 with an offset of 2^31 - 16 or more. */
+bool zw_jcomp_gc_v128(const zw_module *m, const zw_ir_func *f, uint32_t pc);
+bool zw_jcomp_far_mem(const zw_ir_func *f, uint32_t pc);
+/* Hand the instruction and landing-pad positions to jf (the code is the
+ * caller's to hand over). */
+void zw_jcomp_done(zw_jcomp *J);
+void zw_jcomp_free(zw_jcomp *J);
+
 /* ---- helpers compiled code calls (helpers.c) ------------------------------------------ */
 /* An operation the code generator does not inline: the instruction at ip
  * of the IR runs on the frame in memory (fp).  Returns a trap kind, 0 when

@@ -40,31 +40,10 @@ static const int8_t gp_map[NGP] = {RSI, RDI, R8, R9, R10, R11, R12, R14};
 #define CTX(field) x64_m(R13, (int32_t)offsetof(zw_jctx, field))
 #define B (&J->b)
 
-typedef struct { uint32_t at, pc; } jfix;                  /* rel32 at `at` -> instruction at pc */
-typedef struct { uint32_t at, kind, pc; bool elem, callee; } jcold; /* rel32 at `at` -> a trap stub */
-typedef struct { uint32_t at, pc; } jtable;                 /* br_table at pc, its lea at `at` */
-
-/* The state of compiling one function. */
+/* The state of compiling one function: the shared part (jit_int.h) and the code. */
 typedef struct jc {
+    zw_jcomp c;
     x64_buf b;
-    zw_jmod *jm;
-    zw_jfunc *jf;
-    const zw_module *m;
-    const zw_ir_func *f;
-    zw_ra ra;
-    uint32_t *at;            /* code position -> instruction index + 1 */
-    uint32_t *insn_off;      /* per instruction: its code offset */
-    uint32_t *land_off;      /* per catch: its landing pad's offset */
-    uint32_t i, pc;          /* the instruction being compiled */
-    const uint32_t *ip;
-    ZW_VEC(zw_ir_opnd) ops;  /* its slot operands */
-    ZW_VEC(jfix) fix;
-    ZW_VEC(jcold) cold;
-    ZW_VEC(jtable) tables;
-    bool guarded;            /* memory 0 faults beyond its size: no bounds checks */
-    bool mem64;              /* memory 0 is 64-bit: explicit checks of an i64 address (mem_addr) */
-    bool frameless;          /* no native frame (frameless()) */
-    bool oom;
 } jc;
 
 /* ---- the classes of operations ---------------------------------------------------- */
@@ -250,30 +229,16 @@ static opclass op_class(uint32_t op) {
     return OC_HELPER;
 }
 
-/* The instructions that clobber every allocated register. */
 /* The class of the instruction at f->code[pc] of module m: its op's,
- * except that an access to a memory other than 0 (multi-memory) with an
- * offset of 2^31 or more goes through its helper (the others are inline:
- * mem_addr). */
+ * except what always goes to its helper (zw_jcomp_gc_v128, _far_mem). */
 static opclass insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
     opclass c = op_class(f->code[pc]);
-    if (c == OC_GC) { /* v128 fields and elements: the helper */
-        uint32_t op = f->code[pc];
-        bool field = op >= ZW_OP_STRUCT_GET && op <= ZW_OP_STRUCT_SET;
-        bool elem = op == ZW_OP_ARRAY_GET || op == ZW_OP_ARRAY_GET_S || op == ZW_OP_ARRAY_GET_U || op == ZW_OP_ARRAY_SET;
-        uint32_t x = f->code[pc + (field ? 3 : 4)]; /* the type: struct ops d/s s t f, array ops d/s s s t */
-        if (field && m->types[x].fields[f->code[pc + 4]].type == ZW_V128) c = OC_HELPER;
-        if (elem && m->types[x].fields[0].type == ZW_V128) c = OC_HELPER;
-    }
-    if ((c == OC_LOAD || c == OC_STORE) && zw_ir_mem_index(f->code, pc)) {
-        uint64_t off; /* [d][addr][M] or [addr][v][M]: M's offset at word 4 */
-        memcpy(&off, f->code + pc + 4, 8);
-        if (off > INT32_MAX - 16) c = OC_HELPER;
-    }
-    (void)m;
+    if (c == OC_GC && zw_jcomp_gc_v128(m, f, pc)) c = OC_HELPER;
+    if ((c == OC_LOAD || c == OC_STORE) && zw_jcomp_far_mem(f, pc)) c = OC_HELPER;
     return c;
 }
 
+/* The instructions that clobber every allocated register. */
 static bool clobbers(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
     opclass c = insn_class(m, f, pc);
     return c == OC_HELPER || c == OC_CALL || c == OC_TAIL_CALL || c == OC_TRACE;
@@ -282,26 +247,23 @@ static bool clobbers(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
 static void emit_gc(jc *J, uint32_t op);
 
 /* ---- bookkeeping --------------------------------------------------------------------- */
-static void fix(jc *J, uint32_t at, uint32_t target_pc) {
-    if (!ZW_VEC_PUSH(&J->jm->m->al, &J->fix, ((jfix){at, target_pc}))) J->oom = true;
-}
+static void fix(jc *J, uint32_t at, uint32_t target_pc) { zw_jcomp_fix(&J->c, at, target_pc); }
 /* A conditional jump (or, with cc < 0, a jump) to a stub raising trap
  * `kind` (0: the kind is in eax) at the current instruction. */
 static void trap_if(jc *J, int cc, uint32_t kind) {
     uint32_t at = cc < 0 ? x64_jmp_rel32(B) : x64_jcc_rel32(B, (x64_cc)cc);
-    if (!ZW_VEC_PUSH(&J->jm->m->al, &J->cold, ((jcold){at, kind, J->pc, false, false}))) J->oom = true;
+    zw_jcomp_cold(&J->c, at, kind, false, false);
 }
-static uint32_t target(const jc *J, uint32_t word) { return J->pc + (uint32_t)(int32_t)J->ip[word]; }
 static uint64_t imm64_at(const uint32_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 static bool fits32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 /* ---- where values are ---------------------------------------------------------------- */
 static int greg(const jc *J, uint32_t s) {
-    int r = J->ra.reg[0][s];
+    int r = J->c.ra.reg[0][s];
     return r < 0 ? -1 : gp_map[r];
 }
 static int fcls(zw_valtype t) { return t == ZW_V128 ? 2 : 1; }
-static int xreg(const jc *J, uint32_t s, zw_valtype t) { return J->ra.reg[fcls(t)][s]; }
+static int xreg(const jc *J, uint32_t s, zw_valtype t) { return J->c.ra.reg[fcls(t)][s]; }
 
 /* general registers: load slot s into dst; the register holding s (its own
  * or scratch, loaded); store src into s (a 64-bit store: i32 values are
@@ -366,8 +328,8 @@ static int xdst(const jc *J, uint32_t s, zw_valtype t, int scratch) {
 /* Save (or reload) virtual register v (regalloc's slot * 3 + class) to its slot. */
 static void vreg_move(jc *J, uint32_t v, bool reload) {
     uint32_t s = v / ZW_RA_NCLASS, c = v % ZW_RA_NCLASS;
-    int r = J->ra.reg[c][s];
-    if (r < 0 || (!reload && J->ra.clean[s])) return;
+    int r = J->c.ra.reg[c][s];
+    if (r < 0 || (!reload && J->c.ra.clean[s])) return;
     if (c == 0) {
         if (reload) x64_mov_rm(B, true, gp_map[r], SLOT(s));
         else x64_mov_mr(B, true, SLOT(s), gp_map[r]);
@@ -377,21 +339,10 @@ static void vreg_move(jc *J, uint32_t v, bool reload) {
         else xstore_mem(J, SLOT(s), t, r);
     }
 }
-static void across(jc *J, bool reload) {
-    if (!J->ra.across) return;
-    for (uint32_t k = J->ra.across_at[J->i]; k < J->ra.across_at[J->i + 1]; k++)
-        vreg_move(J, J->ra.across[k], reload);
-}
-/* the instruction's operands in registers: reads to their slots, writes back */
-static void spill_reads(jc *J) {
-    for (uint32_t k = 0; k < J->ops.n; k++)
-        if (!J->ops.v[k].def) vreg_move(J, ZW_RA_V(J->ops.v[k].slot, zw_ra_class(J->ops.v[k].type)), false);
-}
-static void reload_defs(jc *J) {
-    for (uint32_t k = 0; k < J->ops.n; k++)
-        if (J->ops.v[k].def) vreg_move(J, ZW_RA_V(J->ops.v[k].slot, zw_ra_class(J->ops.v[k].type)), true);
-}
-static zw_valtype optype(const jc *J, uint32_t k) { return k < J->ops.n ? J->ops.v[k].type : 0; }
+static void move_v(zw_jcomp *c, uint32_t v, bool reload) { vreg_move((jc *)c, v, reload); }
+static void across(jc *J, bool reload) { zw_jcomp_across(&J->c, reload, move_v); }
+static void spill_reads(jc *J) { zw_jcomp_spill_reads(&J->c, move_v); }
+static void reload_defs(jc *J) { zw_jcomp_reload_defs(&J->c, move_v); }
 
 /* r = the running instance (ctx->inst) */
 static void load_inst(x64_buf *b, int r) {
@@ -441,7 +392,7 @@ static void gconst(jc *J, uint32_t s, uint64_t v) {
     else mem_const(J, SLOT(s), v);
 }
 static void emit_const(jc *J, uint32_t op) {
-    const uint32_t *ip = J->ip;
+    const uint32_t *ip = J->c.ip;
     uint32_t d = ip[1];
     switch (op) {
     case ZW_IR_CONST32: case ZW_IR_CONST64_U32:
@@ -483,7 +434,7 @@ static void emit_const(jc *J, uint32_t op) {
 }
 
 static void emit_mov(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], s = J->ip[2];
+    uint32_t d = J->c.ip[1], s = J->c.ip[2];
     if (op == ZW_IR_MOV_F32 || op == ZW_IR_MOV_F64 || op == ZW_IR_MOV128) {
         zw_valtype t = op == ZW_IR_MOV_F32 ? ZW_F32 : op == ZW_IR_MOV_F64 ? ZW_F64 : ZW_V128;
         int x = xdst(J, d, t, XS0);
@@ -523,7 +474,7 @@ static void binop_info(uint32_t op, binkind *k, int *code, bool *w64) {
 
 /* d = a op b, or d = a op imm (kimm) */
 static void emit_binop(jc *J, uint32_t op, bool kimm) {
-    const uint32_t *ip = J->ip;
+    const uint32_t *ip = J->c.ip;
     binkind k;
     int code;
     bool w64;
@@ -610,7 +561,7 @@ static void set_bool(jc *J, uint32_t d, x64_cc cc) {
 }
 
 static void emit_cmp(jc *J, uint32_t op, bool kimm) {
-    const uint32_t *ip = J->ip;
+    const uint32_t *ip = J->c.ip;
     bool w64;
     x64_cc cc = cmp_cc(zw_ir_base_op(op), &w64);
     int64_t imm = kimm ? (w64 ? (int64_t)imm64_at(ip + 3) : (int64_t)(int32_t)ip[3]) : 0;
@@ -619,7 +570,7 @@ static void emit_cmp(jc *J, uint32_t op, bool kimm) {
 }
 
 static void emit_unop(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2];
     switch (op) {
     case ZW_OP_I32_EQZ: case ZW_OP_I64_EQZ: {
         bool w64 = op == ZW_OP_I64_EQZ;
@@ -674,7 +625,7 @@ static void emit_unop(jc *J, uint32_t op) {
  * powers of two, a multiplication by a 64-bit reciprocal for 32-bit
  * divisors, the divide instruction otherwise.  False: not handled here. */
 static bool emit_div_const(jc *J, bool w64, bool sgn, bool rem, uint64_t c) {
-    uint32_t d = J->ip[1], a = J->ip[2];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2];
     uint64_t mask = w64 ? ~0ull : 0xFFFFFFFFull;
     c &= mask;
     int64_t sc = w64 ? (int64_t)c : (int64_t)(int32_t)c;
@@ -763,18 +714,18 @@ static bool emit_div_const(jc *J, bool w64, bool sgn, bool rem, uint64_t c) {
 
 /* div/rem: rax = a, rcx = b; traps on b == 0 and (signed div) overflow */
 static void emit_div(jc *J, uint32_t irop) {
-    uint32_t d = J->ip[1], op = zw_ir_base_op(irop);
+    uint32_t d = J->c.ip[1], op = zw_ir_base_op(irop);
     bool kimm = zw_ir_form_of(irop) == ZW_IR_FORM_K;
     bool w64 = op >= ZW_OP_I64_DIV_S, sgn = op == ZW_OP_I32_DIV_S || op == ZW_OP_I32_REM_S ||
                                         op == ZW_OP_I64_DIV_S || op == ZW_OP_I64_REM_S;
     bool rem = op == ZW_OP_I32_REM_S || op == ZW_OP_I32_REM_U || op == ZW_OP_I64_REM_S || op == ZW_OP_I64_REM_U;
-    uint64_t c = kimm ? (w64 ? imm64_at(J->ip + 3) : J->ip[3]) : 0;
+    uint64_t c = kimm ? (w64 ? imm64_at(J->c.ip + 3) : J->c.ip[3]) : 0;
     if (kimm && emit_div_const(J, w64, sgn, rem, c)) return;
-    gload(J, RAX, J->ip[2], w64);
+    gload(J, RAX, J->c.ip[2], w64);
     if (kimm) {
         x64_mov_ri(B, RCX, w64 ? c : (uint64_t)(uint32_t)c);
     } else {
-        gload(J, RCX, J->ip[3], w64);
+        gload(J, RCX, J->c.ip[3], w64);
         x64_test_rr(B, w64, RCX, RCX);
         trap_if(J, CC_E, ZWASM_TRAP_INT_DIV_ZERO);
     }
@@ -807,7 +758,7 @@ static void emit_div(jc *J, uint32_t irop) {
 
 /* ---- floating point --------------------------------------------------------------------- */
 static void emit_fbinop(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3];
     bool f64 = op >= ZW_OP_F64_ADD;
     zw_valtype t = f64 ? ZW_F64 : ZW_F32;
     uint8_t pfx = f64 ? 0xF2 : 0xF3;
@@ -827,7 +778,7 @@ static void emit_fbinop(jc *J, uint32_t op) {
 }
 
 static void emit_funop(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2];
     bool f64 = op >= ZW_OP_F64_ABS;
     zw_valtype t = f64 ? ZW_F64 : ZW_F32;
     switch (op) {
@@ -863,7 +814,7 @@ static void emit_funop(jc *J, uint32_t op) {
 }
 
 static void emit_fcmp(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3];
     bool f64 = op >= ZW_OP_F64_EQ;
     zw_valtype t = f64 ? ZW_F64 : ZW_F32;
     uint32_t base = f64 ? ZW_OP_F64_EQ : ZW_OP_F32_EQ, k = op - base; /* eq ne lt gt le ge */
@@ -894,7 +845,7 @@ static void emit_fcmp(jc *J, uint32_t op) {
 }
 
 static void emit_convert(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2];
     switch (op) {
     case ZW_OP_F32_CONVERT_I32_S: case ZW_OP_F32_CONVERT_I32_U: case ZW_OP_F32_CONVERT_I64_S:
     case ZW_OP_F64_CONVERT_I32_S: case ZW_OP_F64_CONVERT_I32_U: case ZW_OP_F64_CONVERT_I64_S: {
@@ -947,14 +898,14 @@ static void emit_convert(jc *J, uint32_t op) {
  * (or at the constant address off when abs): bounds-checked against
  * ctx->memsize; returns the memory operand (base r15, index rax). */
 static x64_mem mem_addr(jc *J, bool abs, uint32_t addr, uint64_t off, uint32_t n) {
-    uint32_t k = abs ? 0 : zw_ir_mem_index(J->f->code, J->pc);
+    uint32_t k = abs ? 0 : zw_ir_mem_index(J->c.f->code, J->c.pc);
     if (k) {
         /* another memory (multi-memory), read from the instance: rcx = the
          * memory, then its base; rax = address + offset + n, checked
          * against its size (a carry is out of bounds for a 64-bit one);
          * rdx (a store's value) is left alone.  insn_class sends offsets
          * of 2^31 and more to the helper. */
-        bool is64 = J->m->mems[k].type.is64;
+        bool is64 = J->c.m->mems[k].type.is64;
         load_inst(B, RCX);
         x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_instance, mems)));
         x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)(k * 8)));
@@ -970,7 +921,7 @@ static x64_mem mem_addr(jc *J, bool abs, uint32_t addr, uint64_t off, uint32_t n
         x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_memory, base)));
         return x64_mi(RCX, RAX, 1, -(int32_t)n);
     }
-    if (J->mem64) {
+    if (J->c.mem64) {
         /* a 64-bit memory (memory64): address + offset + n may pass 2^64, so
          * each sum checks its carry; then the end against the size */
         gload(J, RAX, addr, true);
@@ -986,7 +937,7 @@ static x64_mem mem_addr(jc *J, bool abs, uint32_t addr, uint64_t off, uint32_t n
         trap_if(J, CC_A, ZWASM_TRAP_MEMORY_OOB);
         return x64_mi(R15, RAX, 1, 0);
     }
-    if (J->guarded && off <= INT32_MAX - 16) { /* a fault is the check (signal.c) */
+    if (J->c.guarded && off <= INT32_MAX - 16) { /* a fault is the check (signal.c) */
         if (abs) return x64_m(R15, (int32_t)off);
         gload(J, RAX, addr, false);
         return x64_mi(R15, RAX, 1, (int32_t)off);
@@ -1015,7 +966,7 @@ static x64_mem mem_addr(jc *J, bool abs, uint32_t addr, uint64_t off, uint32_t n
 }
 
 static void emit_load(jc *J, uint32_t op) {
-    const uint32_t *ip = J->ip;
+    const uint32_t *ip = J->c.ip;
     bool abs = zw_ir_form_of(op) == ZW_IR_FORM_ABS;
     uint32_t bop = zw_ir_base_op(op), d = ip[1];
     /* [d][addr][M: mem, off] or [d][M: mem, address] */
@@ -1047,7 +998,7 @@ static void emit_load(jc *J, uint32_t op) {
 }
 
 static void emit_store(jc *J, uint32_t op) {
-    const uint32_t *ip = J->ip;
+    const uint32_t *ip = J->c.ip;
     bool abs = zw_ir_form_of(op) == ZW_IR_FORM_ABS;
     uint32_t bop = zw_ir_base_op(op);
     /* [addr][v][M: mem, off] or [v][M: mem, address] */
@@ -1074,7 +1025,7 @@ static void emit_store(jc *J, uint32_t op) {
 
 /* ---- select, globals, references ---------------------------------------------------------- */
 static void emit_select(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3], c = J->ip[4];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3], c = J->c.ip[4];
     if (op == ZW_IR_SELECT_F32 || op == ZW_IR_SELECT_F64) {
         zw_valtype t = op == ZW_IR_SELECT_F32 ? ZW_F32 : ZW_F64;
         xload(J, XS0, a, t);
@@ -1096,10 +1047,10 @@ static void emit_select(jc *J, uint32_t op) {
 }
 
 static void emit_global(jc *J, uint32_t op) {
-    const uint32_t *ip = J->ip;
+    const uint32_t *ip = J->c.ip;
     bool get = op == ZW_OP_GLOBAL_GET;
     uint32_t s = ip[1];
-    zw_valtype t = optype(J, 0);
+    zw_valtype t = zw_jcomp_optype(&J->c, 0);
     load_inst(B, RAX);
     x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)offsetof(zw_instance, globals)));
     x64_mov_rm(B, true, RAX, x64_m(RAX, (int32_t)(ip[2] * 8)));
@@ -1130,20 +1081,20 @@ static void jump_to(jc *J, int cc, uint32_t pc) {
 }
 
 static void emit_branch(jc *J, uint32_t op) {
-    const uint32_t *ip = J->ip;
+    const uint32_t *ip = J->c.ip;
     switch (zw_ir_form_of(op)) {
     case ZW_IR_FORM_BR: case ZW_IR_FORM_BRK: {
         bool kimm = zw_ir_form_of(op) == ZW_IR_FORM_BRK, w64;
         x64_cc cc = cmp_cc(zw_ir_base_op(op), &w64);
         int64_t imm = kimm ? (w64 ? (int64_t)imm64_at(ip + 2) : (int64_t)(int32_t)ip[2]) : 0;
         emit_compare(J, w64, ip[1], ip[2], kimm, imm);
-        jump_to(J, cc, target(J, kimm ? 2 + (w64 ? 2 : 1) : 3));
+        jump_to(J, cc, zw_jcomp_target(&J->c, kimm ? 2 + (w64 ? 2 : 1) : 3));
         return;
     }
     default: break;
     }
     if (op == ZW_IR_BR) {
-        jump_to(J, -1, target(J, 1));
+        jump_to(J, -1, zw_jcomp_target(&J->c, 1));
         return;
     }
     bool w64 = op != ZW_IR_BR_NZ && op != ZW_IR_BR_Z;
@@ -1151,31 +1102,31 @@ static void emit_branch(jc *J, uint32_t op) {
     int r = greg(J, ip[1]);
     if (r >= 0) x64_test_rr(B, w64, r, r);
     else x64_alu_mi(B, ALU_CMP, w64, SLOT(ip[1]), 0);
-    jump_to(J, nz ? CC_NE : CC_E, target(J, 2));
+    jump_to(J, nz ? CC_NE : CC_E, zw_jcomp_target(&J->c, 2));
 }
 
 static void emit_br_table(jc *J) {
-    uint32_t n = J->ip[2];
-    gload(J, RAX, J->ip[1], false);
+    uint32_t n = J->c.ip[2];
+    gload(J, RAX, J->c.ip[1], false);
     x64_mov_ri(B, RCX, n);
     x64_alu_rr(B, ALU_CMP, false, RAX, RCX);
     x64_cmov(B, CC_A, false, RAX, RCX); /* clamp to the default */
     uint32_t at = x64_lea_rip(B, RCX);
-    if (!ZW_VEC_PUSH(&J->jm->m->al, &J->tables, ((jtable){at, J->pc}))) J->oom = true;
+    zw_jcomp_table(&J->c, at);
     x64_movsxd_rm(B, RAX, x64_mi(RCX, RAX, 4, 0));
     x64_alu_rr(B, ALU_ADD, true, RAX, RCX);
     x64_jmp_r(B, RAX);
 }
 
 static void epilogue(jc *J) {
-    if (!J->frameless) x64_pop(B, RBP);
+    if (!J->c.frameless) x64_pop(B, RBP);
     x64_ret(B);
 }
 
 static void emit_return(jc *J, uint32_t op) {
     if (op == ZW_IR_RETURN1) {
-        uint32_t s = J->ip[1];
-        zw_valtype t = optype(J, 0);
+        uint32_t s = J->c.ip[1];
+        zw_valtype t = zw_jcomp_optype(&J->c, 0);
         if (zw_ra_class(t) == 0) {
             int r = gread(J, s, true, RAX);
             x64_mov_mr(B, true, SLOT(0), r);
@@ -1191,8 +1142,8 @@ static void emit_return(jc *J, uint32_t op) {
 /* call_indirect's (and return_call_indirect's) callee in rax: the table
  * element ip[4] of table ip[2], checked (bounds, null, type ip[1]). */
 static void indirect_callee(jc *J) {
-    const uint32_t *ip = J->ip;
-    gload(J, RAX, ip[4], J->m->tables[ip[2]].type.is64); /* zero-extended when 32-bit */
+    const uint32_t *ip = J->c.ip;
+    gload(J, RAX, ip[4], J->c.m->tables[ip[2]].type.is64); /* zero-extended when 32-bit */
     load_inst(B, RCX);
     x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_instance, tables)));
     x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)(ip[2] * 8)));
@@ -1202,13 +1153,12 @@ static void indirect_callee(jc *J) {
     x64_mov_rm(B, true, RDX, x64_mi(RCX, RAX, 8, 0));
     x64_test_rr(B, true, RDX, RDX);
     uint32_t at = x64_jcc_rel32(B, CC_E);
-    if (!ZW_VEC_PUSH(&J->jm->m->al, &J->cold, ((jcold){at, ZWASM_TRAP_UNINITIALIZED_ELEMENT, J->pc, true, false})))
-        J->oom = true;
+    zw_jcomp_cold(&J->c, at, ZWASM_TRAP_UNINITIALIZED_ELEMENT, true, false);
     load_inst(B, RCX);
     x64_mov_rm(B, true, RCX, x64_m(RCX, (int32_t)offsetof(zw_instance, type_ids)));
     x64_mov_rm(B, false, RCX, x64_m(RCX, (int32_t)(ip[1] * 4)));
     x64_alu_rm(B, ALU_CMP, false, RCX, x64_m(RDX, (int32_t)offsetof(zw_funcinst, type_id)));
-    const zw_type *want = &J->m->types[ip[1]];
+    const zw_type *want = &J->c.m->types[ip[1]];
     if (want->final) {
         trap_if(J, CC_NE, ZWASM_TRAP_INDIRECT_CALL_TYPE);
     } else { /* or a subtype: the callee's display has the type at its depth */
@@ -1226,7 +1176,7 @@ static void indirect_callee(jc *J) {
 /* call_ref's (and return_call_ref's) callee in rax: the reference in slot
  * ip[3], checked (null). */
 static void ref_callee(jc *J) {
-    gload(J, RAX, J->ip[3], true);
+    gload(J, RAX, J->c.ip[3], true);
     x64_test_rr(B, true, RAX, RAX);
     trap_if(J, CC_E, ZWASM_TRAP_NULL_FUNC_REFERENCE);
 }
@@ -1243,24 +1193,24 @@ static void load_funcinst(jc *J, uint32_t idx) {
  * again after. */
 static void call_any_at(jc *J, uint32_t base) {
     x64_lea(B, true, RBX, SLOT(base));
-    x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.call_any);
+    x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->c.jm->stubs.call_any);
     x64_call_r(B, RCX);
     x64_lea(B, true, RBX, x64_m(RBX, -(int32_t)(base * 8)));
 }
 
 static void emit_call(jc *J, uint32_t op) {
-    const uint32_t *ip = J->ip;
+    const uint32_t *ip = J->c.ip;
     across(J, false);
     spill_reads(J);
     if (op == ZW_IR_CALL_LOCAL) {
         uint32_t base = ip[2];
         x64_lea(B, true, RBX, SLOT(base));
-        if (&J->jm->f[ip[1]] == J->jf) {
+        if (&J->c.jm->f[ip[1]] == J->c.jf) {
             /* recursion: straight to this code's start (rax, the callee, is
              * only read by a prologue trap of a call from the entry stub) */
             x64_patch_rel32(B, x64_call_rel32(B), 0);
         } else {
-            x64_mov_ri(B, RAX, (uint64_t)(uintptr_t)&J->jm->f[ip[1]]);
+            x64_mov_ri(B, RAX, (uint64_t)(uintptr_t)&J->c.jm->f[ip[1]]);
             x64_call_m(B, x64_m(RAX, 0));
         }
         x64_lea(B, true, RBX, x64_m(RBX, -(int32_t)(base * 8)));
@@ -1297,8 +1247,8 @@ static void tail_args(jc *J, uint32_t base, uint32_t nslots) {
         move_slots_down(J, base, nslots);
         return;
     }
-    for (uint32_t k = 0; k < J->ops.n; k++) {
-        const zw_ir_opnd *o = &J->ops.v[k];
+    for (uint32_t k = 0; k < J->c.ops.n; k++) {
+        const zw_ir_opnd *o = &J->c.ops.v[k];
         if (o->def || o->slot < base || o->slot >= base + nslots) continue; /* not an argument */
         uint32_t dst = o->slot - base;
         int r = zw_ra_class(o->type) == 0 ? greg(J, o->slot) : xreg(J, o->slot, o->type);
@@ -1322,16 +1272,16 @@ static void tail_args(jc *J, uint32_t base, uint32_t nslots) {
  * another instance or the host runs as a call whose results are then
  * returned (its instance switch needs the frame call_any makes). */
 static void emit_tail_call(jc *J, uint32_t op) {
-    const uint32_t *ip = J->ip;
-    const zw_module *m = J->m;
+    const uint32_t *ip = J->c.ip;
+    const zw_module *m = J->c.m;
     if (op == ZW_IR_RETURN_CALL_LOCAL) {
         const zw_functype *t = zw_func_type(m, m->nfunc_imports + ip[1]);
         tail_args(J, ip[2], zw_types_slots(t->params, t->nparams));
         x64_pop(B, RBP);
-        if (&J->jm->f[ip[1]] == J->jf) {
+        if (&J->c.jm->f[ip[1]] == J->c.jf) {
             x64_patch_rel32(B, x64_jmp_rel32(B), 0); /* to this code's start */
         } else {
-            x64_mov_ri(B, RAX, (uint64_t)(uintptr_t)&J->jm->f[ip[1]]);
+            x64_mov_ri(B, RAX, (uint64_t)(uintptr_t)&J->c.jm->f[ip[1]]);
             x64_jmp_m(B, x64_m(RAX, 0));
         }
         return;
@@ -1380,7 +1330,7 @@ static void emit_tail_call(jc *J, uint32_t op) {
     x64_pop(B, RAX);
     x64_test_rr(B, false, RDX, RDX);
     uint32_t switch_only = x64_jcc_rel32(B, CC_NE);
-    x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.call_any);
+    x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->c.jm->stubs.call_any);
     x64_jmp_r(B, RCX);
     x64_patch_rel32(B, switch_only, B->len);
     x64_mov_rm(B, true, RDX, x64_m(RAX, (int32_t)offsetof(zw_funcinst, inst)));
@@ -1410,7 +1360,7 @@ static void emit_helper(jc *J, uint32_t op) {
     }
     x64_mov_rr(B, true, RDI, R13);
     x64_mov_rr(B, true, RSI, RBX);
-    x64_mov_ri(B, RDX, (uint64_t)(uintptr_t)J->ip);
+    x64_mov_ri(B, RDX, (uint64_t)(uintptr_t)J->c.ip);
     load_inst(B, RCX);
     call_c(B, (const void *)h);
     x64_test_rr(B, false, RAX, RAX);
@@ -1446,8 +1396,8 @@ static void emit_inline(jc *J, uint32_t op) {
 
 static void emit_trace(jc *J) {
     /* registers are off in trace mode: the frame is all in memory */
-    x64_mov_ri(B, RDI, (uint64_t)(uintptr_t)J->f);
-    x64_mov_ri(B, RSI, J->pc + 1);
+    x64_mov_ri(B, RDI, (uint64_t)(uintptr_t)J->c.f);
+    x64_mov_ri(B, RSI, J->c.pc + 1);
     x64_mov_rr(B, true, RDX, RBX);
     call_c(B, (const void *)zw_jit_trace);
 }
@@ -1455,7 +1405,7 @@ static void emit_trace(jc *J) {
 /* float min/max with Wasm's rules: a NaN operand gives a (quiet) NaN; equal
  * operands (+0 and -0) combine their bits (min: or, max: and) */
 static void emit_fminmax(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3];
     bool f64 = op == ZW_OP_F64_MIN || op == ZW_OP_F64_MAX, mx = op == ZW_OP_F32_MAX || op == ZW_OP_F64_MAX;
     zw_valtype t = f64 ? ZW_F64 : ZW_F32;
     uint8_t pfx = f64 ? 0xF2 : 0xF3, ppfx = f64 ? 0x66 : 0;
@@ -1478,7 +1428,7 @@ static void emit_fminmax(jc *J, uint32_t op) {
 
 /* copysign on the bits, in rax and rcx */
 static void emit_fcopysign(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3];
     bool f64 = op == ZW_OP_F64_COPYSIGN;
     zw_valtype t = f64 ? ZW_F64 : ZW_F32;
     int ra = xreg(J, a, t), rb = xreg(J, b, t);
@@ -1504,7 +1454,7 @@ static void emit_fcopysign(jc *J, uint32_t op) {
 /* float -> integer, trapping: NaN is an invalid conversion, a value whose
  * truncation does not fit overflows (bounds exact in the source type) */
 static void emit_ftrunc(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2];
     bool f64 = op == ZW_OP_I32_TRUNC_F64_S || op == ZW_OP_I32_TRUNC_F64_U ||
                op == ZW_OP_I64_TRUNC_F64_S || op == ZW_OP_I64_TRUNC_F64_U;
     bool to64 = op >= ZW_OP_I64_TRUNC_F32_S;
@@ -1552,12 +1502,12 @@ static void emit_ftrunc(jc *J, uint32_t op) {
 /* f32/f64.convert_i64_u: a value with the top bit set is halved (keeping
  * the lowest bit for rounding), converted, and doubled */
 static void emit_convert_u64(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1];
+    uint32_t d = J->c.ip[1];
     bool f64 = op == ZW_OP_F64_CONVERT_I64_U;
     zw_valtype t = f64 ? ZW_F64 : ZW_F32;
     uint8_t spfx = f64 ? 0xF2 : 0xF3;
     int x = xdst(J, d, t, XS0);
-    gload(J, RAX, J->ip[2], true);
+    gload(J, RAX, J->c.ip[2], true);
     x64_sse_rr(B, 0, 0x57, x, x); /* xorps */
     x64_test_rr(B, true, RAX, RAX);
     uint32_t big = x64_jcc_rel32(B, CC_S);
@@ -1583,7 +1533,7 @@ static int vread(jc *J, uint32_t s, int scratch) { return xread(J, s, V, scratch
 static void emit_vbinop(jc *J, uint32_t op) {
     sse_op o;
     simd_binop(op, &o);
-    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3];
     if (o.swap) {
         uint32_t t = a;
         a = b;
@@ -1616,7 +1566,7 @@ static void sse_op_rm(jc *J, uint8_t pfx, uint16_t code, int dst, int reg, x64_m
  * when not in a register, go to a 16-byte-aligned area below rsp (SSE
  * memory operands need the alignment); rax keeps rsp, nothing is called. */
 static void emit_vfminmax(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3];
     bool f64 = op == ZW_OP_F64X2_MIN || op == ZW_OP_F64X2_MAX, mx = op == ZW_OP_F32X4_MAX || op == ZW_OP_F64X2_MAX;
     uint8_t p = f64 ? 0x66 : 0;
     uint16_t mm_op = mx ? 0x5F : 0x5D;
@@ -1655,7 +1605,7 @@ static void emit_vfminmax(jc *J, uint32_t op) {
  * saturation keeps 0..15 in 0x70..0x7f and sends every index from 16 up
  * to 0x80 or more, as Wasm wants (0 for an index out of range). */
 static void emit_vswizzle(jc *J) {
-    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3];
     x64_mov_ri(B, RAX, 0x70707070u);
     x64_sse_rr_gp(B, 0x66, 0x6E, false, XS1, RAX);  /* movd */
     x64_sse_rri(B, 0x66, 0x70, XS1, XS1, 0);        /* pshufd: 0x70 in every byte */
@@ -1666,7 +1616,7 @@ static void emit_vswizzle(jc *J) {
 }
 
 static void emit_vunop(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2];
     int x = xdst(J, d, V, XS0);
     switch (op) {
     case ZW_OP_V128_NOT: /* a ^ all ones */
@@ -1698,7 +1648,7 @@ static void emit_vunop(jc *J, uint32_t op) {
 }
 
 static void emit_vsplat(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2];
     int x = xdst(J, d, V, XS0);
     switch (op) {
     case ZW_OP_F32X4_SPLAT: case ZW_OP_F64X2_SPLAT: {
@@ -1727,8 +1677,8 @@ static void emit_vsplat(jc *J, uint32_t op) {
 }
 
 static void emit_vextract(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2];
-    uint8_t lane = (uint8_t)J->ip[3];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2];
+    uint8_t lane = (uint8_t)J->c.ip[3];
     int ra = vread(J, a, XS0);
     switch (op) {
     case ZW_OP_F32X4_EXTRACT_LANE: case ZW_OP_F64X2_EXTRACT_LANE: {
@@ -1763,8 +1713,8 @@ static void emit_vextract(jc *J, uint32_t op) {
 }
 
 static void emit_vreplace(jc *J, uint32_t op) {
-    uint32_t d = J->ip[1], a = J->ip[2], v = J->ip[3];
-    uint8_t lane = (uint8_t)J->ip[4];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], v = J->c.ip[3];
+    uint8_t lane = (uint8_t)J->c.ip[4];
     int x = xdst(J, d, V, XS0);
     switch (op) {
     case ZW_OP_F32X4_REPLACE_LANE: case ZW_OP_F64X2_REPLACE_LANE: {
@@ -1796,7 +1746,7 @@ static void emit_vreplace(jc *J, uint32_t op) {
 
 static void emit_vbitselect(jc *J) {
     /* ((b ^ a) & c) ^ b: a where c has ones, b elsewhere */
-    uint32_t d = J->ip[1], a = J->ip[2], b = J->ip[3], c = J->ip[4];
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3], c = J->c.ip[4];
     xload(J, XS1, b, V);
     x64_sse_rr(B, 0x66, 0xEF, XS1, vread(J, a, XS0)); /* pxor */
     x64_sse_rr(B, 0x66, 0xDB, XS1, vread(J, c, XS0)); /* pand */
@@ -1805,14 +1755,14 @@ static void emit_vbitselect(jc *J) {
 }
 
 static void emit_vanytrue(jc *J) {
-    int r = vread(J, J->ip[2], XS0);
+    int r = vread(J, J->c.ip[2], XS0);
     x64_sse_rr(B, 0x66, 0x3817, r, r); /* ptest: ZF when all zero */
-    set_bool(J, J->ip[1], CC_NE);
+    set_bool(J, J->c.ip[1], CC_NE);
 }
 
 static bool emit_insn(jc *J) {
-    uint32_t op = J->ip[0];
-    switch (insn_class(J->m, J->f, J->pc)) {
+    uint32_t op = J->c.ip[0];
+    switch (insn_class(J->c.m, J->c.f, J->c.pc)) {
     case OC_HELPER:
         if (!zw_jit_helper(op)) return false;
         emit_helper(J, op);
@@ -1855,9 +1805,9 @@ static bool emit_insn(jc *J) {
     case OC_VANYTRUE: emit_vanytrue(J); break;
     case OC_GC: emit_gc(J, op); break;
     case OC_REF_IS_NULL: {
-        int r = gread(J, J->ip[2], true, RAX);
+        int r = gread(J, J->c.ip[2], true, RAX);
         x64_test_rr(B, true, r, r);
-        set_bool(J, J->ip[1], CC_E);
+        set_bool(J, J->c.ip[1], CC_E);
         break;
     }
     }
@@ -1919,8 +1869,8 @@ static x64_mem elem_at(zw_valtype st) {
 }
 
 static void emit_gc(jc *J, uint32_t op) {
-    const uint32_t *ip = J->ip;
-    const zw_module *m = J->m;
+    const uint32_t *ip = J->c.ip;
+    const zw_module *m = J->c.m;
     switch (op) {
     case ZW_OP_REF_AS_NON_NULL: {
         int r = gread(J, ip[2], true, RAX);
@@ -1984,59 +1934,58 @@ static void emit_gc(jc *J, uint32_t op) {
 }
 
 /* ---- a function ------------------------------------------------------------------------- */
-/* A function that cannot trap or call (nothing but arithmetic, moves,
- * compares, branches, globals) needs no frame on the native stack. */
-static bool frameless(const zw_module *m, const zw_ir_func *f) {
-    for (uint32_t i = 0; i < f->ninsn; i++)
-        switch (insn_class(m, f, f->insn[i])) {
-        case OC_CONST: case OC_MOV: case OC_BINOP: case OC_CMP: case OC_UNOP: case OC_FBINOP:
-        case OC_FUNOP: case OC_FCMP: case OC_CONVERT: case OC_SELECT: case OC_GLOBAL:
-        case OC_BRANCH: case OC_BR_TABLE: case OC_RETURN: case OC_REF_IS_NULL:
-        case OC_FMINMAX: case OC_FCOPYSIGN: case OC_CONVERT_U64: case OC_VBINOP: case OC_VUNOP:
-        case OC_VSPLAT: case OC_VEXTRACT: case OC_VREPLACE: case OC_VBITSELECT: case OC_VANYTRUE:
-            break;
-        default:
-            return false;
-        }
-    return true;
+/* Instructions that can neither trap nor call (nothing but arithmetic,
+ * moves, compares, branches, globals): a function of only these needs no
+ * frame on the native stack. */
+static bool leaf(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
+    switch (insn_class(m, f, pc)) {
+    case OC_CONST: case OC_MOV: case OC_BINOP: case OC_CMP: case OC_UNOP: case OC_FBINOP:
+    case OC_FUNOP: case OC_FCMP: case OC_CONVERT: case OC_SELECT: case OC_GLOBAL:
+    case OC_BRANCH: case OC_BR_TABLE: case OC_RETURN: case OC_REF_IS_NULL:
+    case OC_FMINMAX: case OC_FCOPYSIGN: case OC_CONVERT_U64: case OC_VBINOP: case OC_VUNOP:
+    case OC_VSPLAT: case OC_VEXTRACT: case OC_VREPLACE: case OC_VBITSELECT: case OC_VANYTRUE:
+        return true;
+    default:
+        return false;
+    }
 }
 
 static void prologue(jc *J) {
-    const zw_ir_func *f = J->f;
+    const zw_ir_func *f = J->c.f;
     /* Native stack (which bounds the call depth too, jit.c) and value
      * stack, before the frame exists: the trap is the caller's, at its call
      * (IR position -1: from the return address), as in the interpreter;
      * the cold path keeps rax, the callee, for a call from the entry stub. */
-    J->pc = UINT32_MAX;
+    J->c.pc = UINT32_MAX;
     x64_alu_rm(B, ALU_CMP, true, RSP, CTX(native_floor));
     trap_if(J, CC_B, ZWASM_TRAP_STACK_EXHAUSTED);
-    if (!J->oom) J->cold.v[J->cold.n - 1].callee = true; /* (a failed push set oom) */
+    if (!J->c.oom) J->c.cold.v[J->c.cold.n - 1].callee = true; /* (a failed push set oom) */
     x64_lea(B, true, RCX, SLOT(f->frame_slots));
     x64_alu_rm(B, ALU_CMP, true, RCX, CTX(stack_end));
     trap_if(J, CC_A, ZWASM_TRAP_STACK_EXHAUSTED);
-    if (!J->oom) J->cold.v[J->cold.n - 1].callee = true;
-    J->pc = 0;
-    if (!J->frameless) { /* the frame-pointer chain backtraces follow */
+    if (!J->c.oom) J->c.cold.v[J->c.cold.n - 1].callee = true;
+    J->c.pc = 0;
+    if (!J->c.frameless) { /* the frame-pointer chain backtraces follow */
         x64_push(B, RBP);
         x64_mov_rr(B, true, RBP, RSP);
     }
     /* declared locals are zero: in memory (unless a register holds the
      * local all its life), and in their registers */
     bool zeroed = false;
-    const zw_func *fn = &J->m->funcs[f->func_idx];
+    const zw_func *fn = &J->c.m->funcs[f->func_idx];
     for (uint32_t i = 0, s = f->nparam_slots; i < fn->nlocals; s += zw_slots(fn->locals[i]), i++) {
         zw_valtype t = fn->locals[i];
-        if (J->ra.reg[zw_ra_class(t)][s] >= 0) continue;
+        if (J->c.ra.reg[zw_ra_class(t)][s] >= 0) continue;
         if (!zeroed) x64_alu_rr(B, ALU_XOR, false, RAX, RAX);
         zeroed = true;
         for (uint32_t k = 0; k < zw_slots(t); k++) x64_mov_mr(B, true, SLOT(s + k), RAX);
     }
-    for (uint32_t k = 0; k < J->ra.nentry; k++) {
-        uint32_t v = J->ra.entry[k], s = v / ZW_RA_NCLASS;
+    for (uint32_t k = 0; k < J->c.ra.nentry; k++) {
+        uint32_t v = J->c.ra.entry[k], s = v / ZW_RA_NCLASS;
         if (s < f->nparam_slots) vreg_move(J, v, true);
         else if (s < f->nlocal_slots) {
             uint32_t c = v % ZW_RA_NCLASS;
-            int r = J->ra.reg[c][s];
+            int r = J->c.ra.reg[c][s];
             if (c == 0) x64_alu_rr(B, ALU_XOR, false, gp_map[r], gp_map[r]);
             else x64_sse_rr(B, 0, 0x57, r, r);
         }
@@ -2048,8 +1997,8 @@ static void finish(jc *J) {
      * inside the function name it, the prologue's (before the frame, the
      * caller's trap) do not. */
     uint32_t tail = UINT32_MAX, tail_caller = UINT32_MAX;
-    for (uint32_t k = 0; k < J->cold.n; k++) {
-        jcold *c = &J->cold.v[k];
+    for (uint32_t k = 0; k < J->c.cold.n; k++) {
+        zw_jcold *c = &J->c.cold.v[k];
         x64_patch_rel32(B, c->at, B->len);
         if (c->elem) x64_mov_mr(B, false, CTX(trap_elem), RAX);
         if (c->callee) x64_mov_mr(B, true, CTX(trap_callee), RAX);
@@ -2062,35 +2011,35 @@ static void finish(jc *J) {
         }
         *t = B->len;
         if (c->pc != UINT32_MAX) {
-            x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jf);
+            x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->c.jf);
             x64_mov_mr(B, true, CTX(trap_jf), RCX);
         }
-        x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->jm->stubs.trap);
+        x64_mov_ri(B, RCX, (uint64_t)(uintptr_t)J->c.jm->stubs.trap);
         x64_jmp_r(B, RCX);
     }
     /* Landing pads of exception handlers: the unwinder (zw_jit_trap) comes
      * here with this frame's rsp, rbp and rbx; the values that live on at
      * the handler are in their slots (the throwing instruction saved them,
      * as around any call): back into their registers, then the handler. */
-    for (uint32_t k = 0; k < J->f->ncatches; k++) {
-        J->land_off[k] = B->len;
-        if (J->ra.land_at)
-            for (uint32_t q = J->ra.land_at[k]; q < J->ra.land_at[k + 1]; q++) vreg_move(J, J->ra.land[q], true);
-        fix(J, x64_jmp_rel32(B), J->f->catches[k].target);
+    for (uint32_t k = 0; k < J->c.f->ncatches; k++) {
+        J->c.land_off[k] = B->len;
+        if (J->c.ra.land_at)
+            for (uint32_t q = J->c.ra.land_at[k]; q < J->c.ra.land_at[k + 1]; q++) vreg_move(J, J->c.ra.land[q], true);
+        fix(J, x64_jmp_rel32(B), J->c.f->catches[k].target);
     }
     /* br_table jump tables: offsets from the table */
-    for (uint32_t k = 0; k < J->tables.n; k++) {
+    for (uint32_t k = 0; k < J->c.tables.n; k++) {
         while (B->len % 4) x64_int3(B);
-        uint32_t tab = B->len, pc = J->tables.v[k].pc, n = J->f->code[pc + 2];
-        x64_patch_rel32(B, J->tables.v[k].at, tab);
+        uint32_t tab = B->len, pc = J->c.tables.v[k].pc, n = J->c.f->code[pc + 2];
+        x64_patch_rel32(B, J->c.tables.v[k].at, tab);
         for (uint32_t t = 0; t <= n; t++) {
-            uint32_t tpc = pc + (uint32_t)(int32_t)J->f->code[pc + 3 + t];
-            uint32_t ti = J->at[tpc] - 1;
-            x64_u32(B, J->insn_off[ti] - tab);
+            uint32_t tpc = pc + (uint32_t)(int32_t)J->c.f->code[pc + 3 + t];
+            uint32_t ti = J->c.at[tpc] - 1;
+            x64_u32(B, J->c.insn_off[ti] - tab);
         }
     }
-    for (uint32_t k = 0; k < J->fix.n; k++)
-        x64_patch_rel32(B, J->fix.v[k].at, J->insn_off[J->at[J->fix.v[k].pc] - 1]);
+    for (uint32_t k = 0; k < J->c.fix.n; k++)
+        x64_patch_rel32(B, J->c.fix.v[k].at, zw_jcomp_off(&J->c, J->c.fix.v[k].pc));
 }
 
 bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *len,
@@ -2098,60 +2047,22 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
     const zw_ir_func *f = jf->ir;
     jc J;
     memset(&J, 0, sizeof J);
-    J.jm = jm;
     J.b.al = &jm->m->al;
-    J.jf = jf;
-    J.m = jm->m;
-    J.f = f;
-    /* a 32-bit memory of pages no smaller than the OS's, in a JIT engine's
-     * full reservation (runtime/memory.c), faults beyond its size */
-    J.guarded = J.m->nmems && !J.m->mems[0].type.is64 && J.m->mems[0].type.page_log2 >= 12;
-    J.mem64 = J.m->nmems && J.m->mems[0].type.is64;
-    J.frameless = frameless(J.m, f);
     bool ok = false;
-    int ngp = jm->m->trace ? 0 : NGP, nfp = jm->m->trace ? 0 : NFP;
-#ifdef ZW_JIT_STRESS
-    /* the stress build (make test-jit-stress): two registers of each file,
-     * so that values compete for them and spill and reload paths run */
-    if (ngp > 2) ngp = 2;
-    if (nfp > 2) nfp = 2;
-#endif
-    if (!zw_ra_run(J.m, f, ngp, nfp, clobbers, &J.ra)) goto nomem;
-    J.at = zw_calloc(&jm->m->al, (size_t)f->len + 1, sizeof *J.at);
-    J.insn_off = zw_calloc(&jm->m->al, (size_t)f->ninsn + 1, sizeof *J.insn_off);
-    J.land_off = zw_calloc(&jm->m->al, (size_t)f->ncatches + 1, sizeof *J.land_off);
-    if (!J.at || !J.insn_off || !J.land_off) goto nomem;
-    for (uint32_t i = 0; i < f->ninsn; i++) J.at[f->insn[i]] = i + 1;
+    if (!zw_jcomp_init(&J.c, jm, jf, NGP, NFP, clobbers, leaf)) goto nomem;
     prologue(&J);
     for (uint32_t i = 0; i < f->ninsn; i++) {
-        J.i = i;
-        J.pc = f->insn[i];
-        J.ip = f->code + J.pc;
-        J.insn_off[i] = J.b.len;
-        uint32_t n = zw_ir_operands(J.m, f, J.pc, J.ops.v, J.ops.cap);
-        if (n > J.ops.cap) {
-            zw_ir_opnd *p = zw_realloc_array(&jm->m->al, J.ops.v, n, sizeof *p);
-            if (!p) goto nomem;
-            J.ops.v = p;
-            J.ops.cap = n;
-            zw_ir_operands(J.m, f, J.pc, J.ops.v, J.ops.cap);
-        }
-        J.ops.n = n;
+        if (!zw_jcomp_next(&J.c, i, J.b.len)) goto nomem;
         if (!emit_insn(&J)) {
             zw_err_set(err, ZWASM_ERR_UNSUPPORTED, ZWASM_NO_OFFSET, f->func_idx,
-                       "the JIT cannot compile %s", zw_ir_name(J.ip[0]));
+                       "the JIT cannot compile %s", zw_ir_name(J.c.ip[0]));
             goto out;
         }
     }
-    J.insn_off[f->ninsn] = J.b.len;
+    zw_jcomp_next(&J.c, f->ninsn, J.b.len);
     finish(&J);
-    if (J.oom || J.b.oom) goto nomem;
-    zw_free(&jm->m->al, jf->insn_off);
-    jf->insn_off = J.insn_off;
-    J.insn_off = NULL;
-    zw_free(&jm->m->al, jf->land_off);
-    jf->land_off = J.land_off;
-    J.land_off = NULL;
+    if (J.c.oom || J.b.oom) goto nomem;
+    zw_jcomp_done(&J.c);
     *code = J.b.p;
     *len = J.b.len;
     J.b.p = NULL;
@@ -2160,14 +2071,7 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
 nomem:
     zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, f->func_idx, "out of memory");
 out:
-    zw_ra_free(&J.ra);
-    zw_free(&jm->m->al, J.at);
-    zw_free(&jm->m->al, J.insn_off);
-    zw_free(&jm->m->al, J.land_off);
-    ZW_VEC_FREE(&jm->m->al, &J.ops);
-    ZW_VEC_FREE(&jm->m->al, &J.fix);
-    ZW_VEC_FREE(&jm->m->al, &J.cold);
-    ZW_VEC_FREE(&jm->m->al, &J.tables);
+    zw_jcomp_free(&J.c);
     x64_free(&J.b);
     return ok;
 }
