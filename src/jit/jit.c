@@ -251,7 +251,7 @@ uint32_t zw_jit_call_host(zw_jctx *ctx, zw_funcinst *f, zw_slot *fp, zw_instance
     ex->sp = fp + (np > nr ? np : nr);
     if (ex->fuel_on) ex->fuel = ctx->fuel;
     /* the calling frame, where the collector's walk of this activation starts */
-    zw_jhostcall hc = {ctx->hostcalls, *(const uintptr_t *)(ctx->host_sp - 8), ctx->host_bp, fp};
+    zw_jhostcall hc = {ctx->hostcalls, ctx->host_ret, ctx->host_bp, fp};
     ctx->hostcalls = &hc;
     zwasm_result_t rc = zw_call_host(s, f, caller, fp, ctx->err);
     ctx->hostcalls = hc.prev;
@@ -480,8 +480,8 @@ static void walk_frames(const zw_jctx *ctx, uintptr_t ret, uintptr_t fpn, zw_slo
 static void jit_frames(zw_store *s, bool wasm, zw_frame_visit visit, void *env) {
     const zw_jctx *ctx = s->exec.engine_state;
     if (!ctx) return;
-    if (wasm && ctx->exit_sp)
-        walk_frames(ctx, *(const uintptr_t *)(ctx->exit_sp - 8), ctx->exit_bp, (zw_slot *)ctx->exit_bx, false, visit,
+    if (wasm && ctx->exit_ret)
+        walk_frames(ctx, ctx->exit_ret, ctx->exit_bp, (zw_slot *)ctx->exit_bx, false, visit,
                     env);
     for (const zw_jhostcall *hc = ctx->hostcalls; hc; hc = hc->prev)
         walk_frames(ctx, hc->ret, hc->bp, hc->bx, true, visit, env);
@@ -530,9 +530,12 @@ int zw_jit_trap(zw_jctx *ctx) {
             err->offset = loc.offset;
         }
         if (line >= 12) { /* count this frame and its callers up to the entry stub's */
-            uint32_t more = 0;
-            uintptr_t entry_fp = (uintptr_t)ctx->entry_sp + ZW_JIT_ENTRY_FP;
-            for (uintptr_t p = fpn; p && p != entry_fp; p = *(const uintptr_t *)p) more++;
+            uint32_t more = 1;
+            for (const zw_jfunc *h = jf; fpn;) {
+                step_out(ctx, &ret, &fpn, NULL);
+                if (!(h = jfunc_at(ctx, ret, h)) || !h->ir) break;
+                more++;
+            }
             snprintf(err->backtrace + len, sizeof err->backtrace - len, "  ... %u more frames\n", more);
             break;
         }

@@ -52,12 +52,12 @@ typedef struct zw_jctx {
     zwasm_error_t *err;
     zw_instance *inst;         /* the running instance (call_any switches it) */
     /* For the collector's walk of compiled frames (jit.c, jit_frames):
-     * where compiled code last called a helper that may collect (the stack
-     * pointer at the call, so the return address is just below it, the
-     * frame pointer and rbx), the frame pointer when it last called a host
-     * function (beside host_sp), and the host calls running, innermost
-     * first, each where its activation's frames continue. */
-    uintptr_t exit_sp, exit_bp, exit_bx, host_bp;
+     * where compiled code last called a helper that may collect (the
+     * return address of the call, the frame pointer and the value-stack
+     * frame), the return address and frame pointer when it last called a
+     * host function (beside host_sp), and the host calls running,
+     * innermost first, each where its activation's frames continue. */
+    uintptr_t exit_ret, exit_bp, exit_bx, host_ret, host_bp;
     struct zw_jhostcall *hostcalls;
 } zw_jctx;
 
@@ -77,9 +77,6 @@ typedef struct zw_jhostcall {
  * address, from the callee's frame pointer: above the callee's return
  * address (at 8) comes the caller's ctx->inst (at 16). */
 #define ZW_JIT_CROSS_RET 24
-/* The entry stub's frame pointer, from entry_sp (above the five saved
- * registers and a word of padding). */
-#define ZW_JIT_ENTRY_FP 48
 
 /* trap_kind: the error is already in ctx->err (a helper or host function failed) */
 #define ZW_JIT_TRAP_ERR 0xFFFFu

@@ -39,6 +39,9 @@ static const int8_t gp_map[NGP] = {RSI, RDI, R8, R9, R10, R11, R12, R14};
 #define SLOT(s) x64_m(RBX, (int32_t)((s) * 8))
 #define CTX(field) x64_m(R13, (int32_t)offsetof(zw_jctx, field))
 #define B (&J->b)
+/* The entry stub's frame pointer, from ctx->entry_sp (above the five saved
+ * registers and a word of padding). */
+#define ENTRY_FP 48
 
 /* The state of compiling one function: the shared part (jit_int.h) and the code. */
 typedef struct jc {
@@ -1353,8 +1356,12 @@ static void emit_helper(jc *J, uint32_t op) {
     zw_jhelper h = zw_jit_helper(op);
     across(J, false);
     spill_reads(J);
-    if (zw_ir_may_collect(op)) { /* where this frame is, for the collector (jit_frames) */
-        x64_mov_mr(B, true, CTX(exit_sp), RSP);
+    /* where this frame is, for the collector (jit_frames): the helper's
+     * return address (patched in below), rbp and rbx */
+    uint32_t ret_at = UINT32_MAX;
+    if (zw_ir_may_collect(op)) {
+        ret_at = x64_lea_rip(B, RAX);
+        x64_mov_mr(B, true, CTX(exit_ret), RAX);
         x64_mov_mr(B, true, CTX(exit_bp), RBP);
         x64_mov_mr(B, true, CTX(exit_bx), RBX);
     }
@@ -1362,7 +1369,10 @@ static void emit_helper(jc *J, uint32_t op) {
     x64_mov_rr(B, true, RSI, RBX);
     x64_mov_ri(B, RDX, (uint64_t)(uintptr_t)J->c.ip);
     load_inst(B, RCX);
-    call_c(B, (const void *)h);
+    set_native(B, 1);
+    call_abs(B, (const void *)h);
+    if (ret_at != UINT32_MAX) x64_patch_rel32(B, ret_at, B->len);
+    x64_mov_mi(B, false, CTX(native), 0); /* flags untouched */
     x64_test_rr(B, false, RAX, RAX);
     trap_if(J, CC_NE, 0);
     reload_defs(J);
@@ -2159,7 +2169,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_jmp_r(bb, RAX);
     x64_patch_rel32(bb, no_land, bb->len);
     x64_mov_rm(bb, true, RSP, x64_m(R13, (int32_t)offsetof(zw_jctx, entry_sp)));
-    x64_lea(bb, true, RBP, x64_m(RSP, ZW_JIT_ENTRY_FP)); /* the entry stub's frame */
+    x64_lea(bb, true, RBP, x64_m(RSP, ENTRY_FP)); /* the entry stub's frame */
     x64_mov_ri(bb, RAX, 1);
     x64_jmp_to(bb, exit);
 
@@ -2212,6 +2222,8 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     x64_patch_rel32(bb, to_host, b.len);
     x64_lea(bb, true, RDX, x64_m(RSP, 8)); /* as before the call into call_any */
     x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, host_sp)), RDX);
+    x64_mov_rm(bb, true, RDX, x64_m(RSP, 0)); /* the caller's return address */
+    x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, host_ret)), RDX);
     x64_mov_mr(bb, true, x64_m(R13, (int32_t)offsetof(zw_jctx, host_bp)), RBP);
     x64_alu_ri(bb, ALU_SUB, true, RSP, 8);
     x64_mov_rr(bb, true, RDI, R13);
