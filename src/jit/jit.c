@@ -74,6 +74,9 @@ uint8_t *zw_jcode_add(const zw_alloc *al, zw_jcode *jc, const uint8_t *code, siz
         if (mprotect(c->x, c->size, PROT_READ | PROT_EXEC) != 0) return NULL;
         c->w = NULL;
     }
+    /* the instruction cache does not see data writes on every CPU
+     * (AArch64): made coherent for the executable view (no-op on x86-64) */
+    __builtin___clear_cache((char *)x, (char *)x + n);
     return x;
 }
 

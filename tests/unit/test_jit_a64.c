@@ -147,6 +147,29 @@ TEST(jit_a64_encodings) {
     ENC("1e20c062", a64_fop1(b, A64_FABS, false, 2, 3)); /* fabs s2, s3 */
     ENC("1e6140a4", a64_fop1(b, A64_FNEG, true, 4, 5)); /* fneg d4, d5 */
     ENC("1e21c0e6", a64_fop1(b, A64_FSQRT, false, 6, 7)); /* fsqrt s6, s7 */
+    ENC("1e22c020", a64_fop1(b, A64_FCVT_SD, false, 0, 1)); /* fcvt d0, s1 */
+    ENC("1e624062", a64_fop1(b, A64_FCVT_DS, true, 2, 3)); /* fcvt s2, d3 */
+    ENC("1e2440a4", a64_fop1(b, A64_FRINTN, false, 4, 5)); /* frintn s4, s5 */
+    ENC("1e64c0e6", a64_fop1(b, A64_FRINTP, true, 6, 7)); /* frintp d6, d7 */
+    ENC("1e254128", a64_fop1(b, A64_FRINTM, false, 8, 9)); /* frintm s8, s9 */
+    ENC("1e65c16a", a64_fop1(b, A64_FRINTZ, true, 10, 11)); /* frintz d10, d11 */
+    ENC("1e220020", a64_cvtf(b, true, false, false, 0, 1)); /* scvtf s0, w1 */
+    ENC("9e620062", a64_cvtf(b, true, true, true, 2, 3)); /* scvtf d2, x3 */
+    ENC("9e2300a4", a64_cvtf(b, false, true, false, 4, 5)); /* ucvtf s4, x5 */
+    ENC("1e6300e6", a64_cvtf(b, false, false, true, 6, 7)); /* ucvtf d6, w7 */
+    ENC("1e380020", a64_fcvtz(b, true, false, false, 0, 1)); /* fcvtzs w0, s1 */
+    ENC("9e780062", a64_fcvtz(b, true, true, true, 2, 3)); /* fcvtzs x2, d3 */
+    ENC("1e7900a4", a64_fcvtz(b, false, false, true, 4, 5)); /* fcvtzu w4, d5 */
+    ENC("9e3900e6", a64_fcvtz(b, false, true, false, 6, 7)); /* fcvtzu x6, s7 */
+    ENC("4ea11c20", a64_vmov(b, 0, 1)); /* mov v0.16b, v1.16b */
+    ENC("4eb11e3e", a64_vmov(b, 30, 17)); /* mov v30.16b, v17.16b */
+    ENC("4e181c62", a64_ins_d1(b, 2, 3)); /* mov v2.d[1], x3 */
+    ENC("4e183ca4", a64_umov_d1(b, 4, 5)); /* mov x4, v5.d[1] */
+    ENC("0e205820", a64_cnt8b(b, 0, 1)); /* cnt v0.8b, v1.8b */
+    ENC("0e31b862", a64_addv8b(b, 2, 3)); /* addv b2, v3.8b */
+    ENC("10000040", a64_adr(b, 0, 8)); /* adr x0, .+8 */
+    ENC("10fffff0", a64_adr(b, 16, -4)); /* adr x16, .-4 */
+    ENC("b8ab7949", a64_ldrsw_rr4(b, 9, 10, 11)); /* ldrsw x9, [x10, x11, lsl #2] */
     ENC("1e612000", a64_fcmp(b, true, 0, 1)); /* fcmp d0, d1 */
     ENC("1e232040", a64_fcmp(b, false, 2, 3)); /* fcmp s2, s3 */
     ENC("1e270020", a64_fmov_to_fp(b, false, 0, 1)); /* fmov s0, w1 */
@@ -176,6 +199,11 @@ TEST(jit_a64_branch_patching) {
     CHECK(a64_patch(b, j, j + (1u << 18)));
     CHECK(!a64_patch(b, j, j + (1u << 25)));
     CHECK(!a64_patch(b, 5, 0)); /* a nop is no branch */
+    uint32_t a = a64_adr(b, 16, 0);
+    CHECK(a64_patch(b, a, a - 1));
+    CHECK_EQ_INT(bb.p[a], 0x10fffff0);             /* adr x16, .-4 */
+    CHECK(a64_patch(b, a, a + (1u << 18) - 1));
+    CHECK(!a64_patch(b, a, a + (1u << 18)));       /* +-1 MiB */
     a64_free(&bb);
 }
 

@@ -245,6 +245,10 @@ bool a64_patch(a64_buf *b, uint32_t at, uint32_t target) {
     } else if ((w & 0x7E000000u) == 0x36000000u) { /* TBZ/TBNZ: imm14 */
         if (d < -(1 << 13) || d >= (1 << 13)) return false;
         b->p[at] = (w & ~(0x3FFFu << 5)) | ((uint32_t)d & 0x3FFFu) << 5;
+    } else if ((w & 0x9F000000u) == 0x10000000u) { /* ADR: imm21 in bytes */
+        d *= 4;
+        if (d < -(1 << 20) || d >= (1 << 20)) return false;
+        b->p[at] = (w & 0x9F00001Fu) | ((uint32_t)d & 3u) << 29 | (((uint32_t)d >> 2) & 0x7FFFFu) << 5;
     } else {
         return false;
     }
@@ -272,3 +276,22 @@ void a64_fmov_to_fp(a64_buf *b, bool dbl, int d, int n) {
 void a64_fmov_from_fp(a64_buf *b, bool dbl, int d, int n) {
     a64_word(b, (dbl ? 0x9E660000u : 0x1E260000u) | R(n) << 5 | R(d));
 }
+void a64_cvtf(a64_buf *b, bool sgn, bool w64, bool dbl, int d, int n) {
+    a64_word(b, (sgn ? 0x1E220000u : 0x1E230000u) | SF(w64) | FTYPE(dbl) | R(n) << 5 | R(d));
+}
+void a64_fcvtz(a64_buf *b, bool sgn, bool w64, bool dbl, int d, int n) {
+    a64_word(b, (sgn ? 0x1E380000u : 0x1E390000u) | SF(w64) | FTYPE(dbl) | R(n) << 5 | R(d));
+}
+
+/* ---- vector (NEON) ---------------------------------------------------------- */
+void a64_vmov(a64_buf *b, int d, int n) { a64_word(b, 0x4EA01C00u | R(n) << 16 | R(n) << 5 | R(d)); }
+void a64_ins_d1(a64_buf *b, int d, int n) { a64_word(b, 0x4E181C00u | R(n) << 5 | R(d)); }
+void a64_umov_d1(a64_buf *b, int d, int n) { a64_word(b, 0x4E183C00u | R(n) << 5 | R(d)); }
+void a64_cnt8b(a64_buf *b, int d, int n) { a64_word(b, 0x0E205800u | R(n) << 5 | R(d)); }
+void a64_addv8b(a64_buf *b, int d, int n) { a64_word(b, 0x0E31B800u | R(n) << 5 | R(d)); }
+
+/* ---- addresses -------------------------------------------------------------- */
+uint32_t a64_adr(a64_buf *b, int d, int32_t off) {
+    return emit_at(b, 0x10000000u | ((uint32_t)off & 3u) << 29 | (((uint32_t)off >> 2) & 0x7FFFFu) << 5 | R(d));
+}
+void a64_ldrsw_rr4(a64_buf *b, int t, int n, int m) { a64_word(b, 0xB8A07800u | R(m) << 16 | R(n) << 5 | R(t)); }

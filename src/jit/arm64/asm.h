@@ -115,7 +115,7 @@ uint32_t a64_cbz(a64_buf *b, bool w64, int t, int32_t off);
 uint32_t a64_cbnz(a64_buf *b, bool w64, int t, int32_t off);
 uint32_t a64_tbz(a64_buf *b, int t, unsigned bit, int32_t off); /* +-32 KiB */
 uint32_t a64_tbnz(a64_buf *b, int t, unsigned bit, int32_t off);
-/* Point the branch at word `at` to word `target`: false when the
+/* Point the branch (or ADR) at word `at` to word `target`: false when the
  * distance is beyond that branch's range (the caller then goes through a
  * veneer: an unconditional branch in range, or a register branch). */
 bool a64_patch(a64_buf *b, uint32_t at, uint32_t target);
@@ -128,10 +128,32 @@ void a64_nop(a64_buf *b);
 /* ---- floating point (scalar) ---------------------------------------------- */
 typedef enum a64_fop2_op { A64_FMUL = 0, A64_FDIV = 1, A64_FADD = 2, A64_FSUB = 3, A64_FMAX = 4, A64_FMIN = 5 } a64_fop2_op;
 void a64_fop2(a64_buf *b, a64_fop2_op op, bool dbl, int d, int n, int m);
-typedef enum a64_fop1_op { A64_FMOV = 0, A64_FABS = 1, A64_FNEG = 2, A64_FSQRT = 3 } a64_fop1_op;
+/* one source: FCVT_SD converts a single to d (a double; dbl false), FCVT_DS a double to a single (dbl
+ * true); the FRINTs round to an integral value: N to nearest even, P up, M down, Z toward zero */
+typedef enum a64_fop1_op {
+    A64_FMOV = 0, A64_FABS = 1, A64_FNEG = 2, A64_FSQRT = 3, A64_FCVT_DS = 4, A64_FCVT_SD = 5,
+    A64_FRINTN = 8, A64_FRINTP = 9, A64_FRINTM = 10, A64_FRINTZ = 11,
+} a64_fop1_op;
 void a64_fop1(a64_buf *b, a64_fop1_op op, bool dbl, int d, int n);
 void a64_fcmp(a64_buf *b, bool dbl, int n, int m);
 void a64_fmov_to_fp(a64_buf *b, bool dbl, int d, int n);  /* bits of Wn/Xn into Sd/Dd */
 void a64_fmov_from_fp(a64_buf *b, bool dbl, int d, int n); /* bits of Sn/Dn into Wd/Xd */
+/* integer (Wn/Xn: w64) to float (Sd/Dd: dbl), signed or unsigned */
+void a64_cvtf(a64_buf *b, bool sgn, bool w64, bool dbl, int d, int n);
+/* float (Sn/Dn) to integer (Wd/Xd) toward zero, saturating (NaN: 0) */
+void a64_fcvtz(a64_buf *b, bool sgn, bool w64, bool dbl, int d, int n);
+
+/* ---- vector (NEON) ---------------------------------------------------------- */
+void a64_vmov(a64_buf *b, int d, int n);          /* MOV Vd.16B, Vn.16B (ORR) */
+void a64_ins_d1(a64_buf *b, int d, int n);        /* MOV Vd.D[1], Xn */
+void a64_umov_d1(a64_buf *b, int d, int n);       /* MOV Xd, Vn.D[1] */
+void a64_cnt8b(a64_buf *b, int d, int n);         /* CNT Vd.8B, Vn.8B */
+void a64_addv8b(a64_buf *b, int d, int n);        /* ADDV Bd, Vn.8B */
+
+/* ---- addresses -------------------------------------------------------------- */
+/* ADR d, off (bytes from this instruction, +-1 MiB); its position, for a64_patch */
+uint32_t a64_adr(a64_buf *b, int d, int32_t off);
+/* LDRSW Xt, [Xn, Xm, LSL #2] (a br_table entry) */
+void a64_ldrsw_rr4(a64_buf *b, int t, int n, int m);
 
 #endif
