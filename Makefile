@@ -26,11 +26,13 @@ LIBS    = -lm -pthread
 TARGET_CPU := $(firstword $(subst -, ,$(shell $(CC) -dumpmachine)))
 ifeq ($(TARGET_CPU),x86_64)
 JIT_ARCH_SRC := src/jit/x64/emit.c
+else ifeq ($(TARGET_CPU),aarch64)
+JIT_ARCH_SRC := src/jit/arm64/emit.c
 else
 JIT_ARCH_SRC := src/jit/arch_none.c
 endif
 LIB_SRC  := $(wildcard src/*.c src/decode/*.c src/validate/*.c src/ir/*.c src/interp/*.c \
-                       src/runtime/*.c src/api/*.c src/text/*.c src/wasi/*.c src/jit/x64/asm.c src/jit/arm64/*.c) \
+                       src/runtime/*.c src/api/*.c src/text/*.c src/wasi/*.c src/jit/x64/asm.c src/jit/arm64/asm.c) \
             $(filter-out src/jit/arch_none.c,$(wildcard src/jit/*.c)) $(JIT_ARCH_SRC)
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
