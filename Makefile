@@ -51,7 +51,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 
-.PHONY: all examples install uninstall test unit spec asan test-asan test-jit-stress test-aarch64 demo bench bench-compile bench-call fuzz clean
+.PHONY: all examples install uninstall test unit spec asan test-asan test-jit-stress test-aarch64 a64-build demo bench bench-compile bench-call fuzz clean
 all: $(BUILD)/zwasm $(BUILD)/libzwasm.a $(BUILD)/libzwasm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -104,7 +104,9 @@ SPEC_DIR ?= ../shared/spec
 test: all $(BUILD)/unit_tests $(BUILD)/embed $(BUILD)/diff_engines $(EXAMPLE_BINS)
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)-stress CFLAGS="$(CFLAGS) -DZW_JIT_STRESS -DZW_GC_STRESS=1" \
 	    SAN="$(SAN)" OPT="$(OPT)" $(BUILD)-stress/zwasm >/dev/null
-	@BUILD=$(BUILD) STRESS_ZWASM=$(BUILD)-stress/zwasm SPEC_DIR=$(SPEC_DIR) sh tests/run_all.sh
+	@if [ "$(A64_TOOLS)" = 1 ] && [ "$(BUILD)" = build ]; then $(MAKE) --no-print-directory a64-build; fi
+	@BUILD=$(BUILD) STRESS_ZWASM=$(BUILD)-stress/zwasm SPEC_DIR=$(SPEC_DIR) \
+	    A64_QUICK=$(if $(filter build,$(BUILD)),$(A64_TOOLS)) QEMU="$(QEMU_A64)" sh tests/run_all.sh
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
@@ -139,18 +141,21 @@ test-jit-stress:
 	build-stress/zwasm wast --engine interp --known-failures tests/spec/known-failures-3.0.txt \
 	    $(SPEC_DIR)/wasm-3.0/*.wast $(STRESS_CASES)
 
-# The aarch64 cross build, run under qemu-aarch64 (issue 10): the
-# interpreter over the spec suites today (the JIT has no ARM64 code
-# generator yet).  .ci/run installs the cross compiler and qemu-user.
+# The AArch64 cross build, run under qemu-aarch64 (issue 10; tests/aarch64.sh):
+# both engines over every suite qemu can run, and the stress build.  make
+# test runs its quick subset when the cross compiler and qemu are installed
+# (.ci/run installs them).
 A64_CC   ?= aarch64-linux-gnu-gcc
 QEMU_A64 ?= qemu-aarch64 -L /usr/aarch64-linux-gnu
-test-aarch64:
-	$(MAKE) BUILD=build-aarch64 CC=$(A64_CC) build-aarch64/zwasm
-	$(QEMU_A64) build-aarch64/zwasm wast --engine interp --wasm 2.0 \
-	    --known-failures tests/spec/known-failures-2.0.txt $(SPEC_DIR)/wasm-2.0/*.wast
-	$(QEMU_A64) build-aarch64/zwasm wast --engine interp --known-failures tests/spec/known-failures-3.0.txt \
-	    $(SPEC_DIR)/wasm-3.0/*.wast $(SPEC_DIR)/wasm-3.0/legacy/*.wast $(SPEC_DIR)/wasm-3.0/custom/*.wast \
-	    $(SPEC_DIR)/proposals/wide-arithmetic/*.wast $(SPEC_DIR)/proposals/custom-page-sizes/*.wast
+A64_TOOLS := $(shell command -v $(A64_CC) >/dev/null 2>&1 && command -v qemu-aarch64 >/dev/null 2>&1 && echo 1)
+a64-build:
+	@$(MAKE) --no-print-directory BUILD=build-aarch64 CC=$(A64_CC) SAN= OPT="$(OPT)" \
+	    build-aarch64/zwasm build-aarch64/unit_tests build-aarch64/diff_engines >/dev/null
+test-aarch64: a64-build
+	@$(MAKE) --no-print-directory BUILD=build-aarch64-stress CC=$(A64_CC) SAN= OPT="$(OPT)" \
+	    CFLAGS="-DZW_JIT_STRESS -DZW_GC_STRESS=1" build-aarch64-stress/zwasm >/dev/null
+	@BUILD=build-aarch64 STRESS_ZWASM=build-aarch64-stress/zwasm SPEC_DIR=$(SPEC_DIR) QEMU="$(QEMU_A64)" \
+	    sh tests/aarch64.sh
 
 PREFIX     ?= /usr/local
 DESTDIR    ?=

@@ -58,6 +58,12 @@
 #else
 #define ZW_X86_64_ASM 0
 #endif
+/* AArch64 inline assembly, for the same */
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__aarch64__)
+#define ZW_AARCH64_ASM 1
+#else
+#define ZW_AARCH64_ASM 0
+#endif
 
 #define ZW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -5,30 +5,7 @@
 BUILD=${BUILD:-build}
 SPEC_DIR=${SPEC_DIR:-../shared/spec}
 here=$(dirname "$0")
-total_p=0; total_f=0; total_s=0; status=0
-log=$(mktemp); trap 'rm -f "$log"' EXIT
-
-run_suite() { # name, command...
-    name=$1; shift
-    echo "== $name: $1 ..."
-    "$@" >"$log" 2>&1
-    rc=$?
-    cat "$log"
-    line=$(grep -E '^([a-z0-9 -]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-    if [ -z "$line" ]; then
-        echo "== $name: no summary line (exit $rc): counted as 1 failure"
-        total_f=$((total_f + 1)); status=1; return
-    fi
-    p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
-    f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
-    s=$(echo "$line" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+')
-    total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + ${s:-0}))
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-        echo "== $name: exit status $rc with no failure counted: counted as 1 failure"
-        total_f=$((total_f + 1))
-    fi
-    [ "$rc" -ne 0 ] && status=1
-}
+. "$here/suite.sh"
 
 run_suite layers python3 "$here/layers.py"
 run_suite unit "$BUILD/unit_tests"
@@ -77,10 +54,12 @@ if [ -n "$STRESS_ZWASM" ]; then
     run_suite gc-stress-interp "$STRESS_ZWASM" wast --engine interp --known-failures "$here/spec/known-failures-3.0.txt" \
         $SPEC_3 $STRESS_JIT_CASES
 fi
-
-if [ "$total_s" -gt 0 ]; then
-    echo "$total_p passed, $total_f failed, $total_s skipped"
+# the AArch64 cross build under qemu, its quick subset (make test-aarch64
+# runs all of it), when the cross compiler and qemu are installed
+if [ -n "$A64_QUICK" ]; then
+    run_suite aarch64-quick env BUILD=build-aarch64 SPEC_DIR="$SPEC_DIR" sh "$here/aarch64.sh" --quick
 else
-    echo "$total_p passed, $total_f failed"
+    echo "== aarch64: not run (no aarch64-linux-gnu-gcc and qemu-aarch64: make test-aarch64 needs them)"
 fi
-exit $status
+
+summary

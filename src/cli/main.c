@@ -230,9 +230,10 @@ static bool load_binary(const char *path, zw_buf *bin, zwasm_error_t *err) {
 
 /* ---- --dump-jit ---------------------------------------------------------------- */
 
-/* Print machine code: disassembled with capstone when the build found its
- * header and the library loads (dlopen, so that only --dump-jit pays for
- * it), else as hex, one line per 16 bytes. */
+/* Print machine code: disassembled with capstone (x86-64 or AArch64, the
+ * JIT's target) when the build found its header and the library loads
+ * (dlopen, so that only --dump-jit pays for it), else as hex: one line per
+ * 16 bytes, or per instruction word on AArch64. */
 #ifdef ZW_HAVE_CAPSTONE
 typedef struct {
     cs_err (*open)(cs_arch, cs_mode, csh *);
@@ -272,7 +273,12 @@ static void print_machine_code(dump_code_state *ds, const uint8_t *code, size_t 
     csh h;
     if (ds->loaded < 0) ds->loaded = capstone_load(&ds->api);
     api = ds->api;
-    if (ds->loaded && api.open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK) {
+#if defined(__aarch64__)
+    cs_err opened = ds->loaded ? api.open(CS_ARCH_ARM64, CS_MODE_ARM, &h) : CS_ERR_ARCH;
+#else
+    cs_err opened = ds->loaded ? api.open(CS_ARCH_X86, CS_MODE_64, &h) : CS_ERR_ARCH;
+#endif
+    if (opened == CS_ERR_OK) {
         cs_insn *insn;
         size_t n = api.disasm(h, code, len, addr, 0, &insn);
         size_t done = 0;
@@ -287,11 +293,20 @@ static void print_machine_code(dump_code_state *ds, const uint8_t *code, size_t 
         len -= done;
     }
 #endif
+#if defined(__aarch64__)
+    /* A64: one instruction word per line */
+    for (size_t i = 0; i + 4 <= len; i += 4) {
+        uint32_t w;
+        memcpy(&w, code + i, 4);
+        fprintf(out, "        %" PRIx64 ":  %08x\n", addr + i, w);
+    }
+#else
     for (size_t i = 0; i < len; i += 16) {
         fprintf(out, "        %" PRIx64 ":  ", addr + i);
         for (size_t k = i; k < len && k < i + 16; k++) fprintf(out, "%02x ", code[k]);
         fputc('\n', out);
     }
+#endif
 }
 
 static void dump_code(void *env, uint32_t func, const char *ir_text, const uint8_t *code, size_t len,

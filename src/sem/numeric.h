@@ -242,15 +242,23 @@ static inline double zw_f64_promote_f32(float x) { return (double)x; }
 
 /* name(a, b) = a op b computed by the x86-64 SSE instruction insn with a
  * as its first operand (b's constraint: "x" a register, "xm" or memory),
- * so that the operand order cannot change (sem/scalar.h says why). */
+ * or by the AArch64 instruction a64 (operands %0 = %1 op %2), so that the
+ * operand order cannot change (sem/scalar.h says why). */
 #if ZW_X86_64_ASM
-#define ZW_PINNED_OP(name, T, insn, op, bcons)                                 \
+#define ZW_PINNED_OP(name, T, insn, a64, op, bcons)                            \
     static inline T name(T a, T b) {                                           \
         __asm__(#insn " %1, %0" : "+x"(a) : bcons(b));                         \
         return a;                                                              \
     }
+#elif ZW_AARCH64_ASM
+#define ZW_PINNED_OP(name, T, insn, a64, op, bcons)                            \
+    static inline T name(T a, T b) {                                           \
+        T r;                                                                   \
+        __asm__(a64 : "=w"(r) : "w"(a), "w"(b));                               \
+        return r;                                                              \
+    }
 #else
-#define ZW_PINNED_OP(name, T, insn, op, bcons)                                 \
+#define ZW_PINNED_OP(name, T, insn, a64, op, bcons)                            \
     static inline T name(T a, T b) { return a op b; }
 #endif
 

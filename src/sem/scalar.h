@@ -132,15 +132,15 @@ static inline void zw_st64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 #define SEM_F64_GE SEM_F32_GE
 
 /* ---- float arithmetic ---- */
-/* Float add and mul with both operands NaN: x86 returns the first
- * operand's NaN (quieted), and the JIT computes a op b in that order.  A C
+/* Float add and mul with both operands NaN: x86 and AArch64 return
+ * the first operand's NaN (quieted), and the JIT computes a op b in that order.  A C
  * compiler may swap the operands of a commutative + or *, so on x86-64 the
  * order is pinned here: both engines return the same bits (the spec allows
  * either NaN, but the engines must agree). */
-ZW_PINNED_OP(zw_f32_add, float, addss, +, "xm")
-ZW_PINNED_OP(zw_f32_mul, float, mulss, *, "xm")
-ZW_PINNED_OP(zw_f64_add, double, addsd, +, "xm")
-ZW_PINNED_OP(zw_f64_mul, double, mulsd, *, "xm")
+ZW_PINNED_OP(zw_f32_add, float, addss, "fadd %s0, %s1, %s2", +, "xm")
+ZW_PINNED_OP(zw_f32_mul, float, mulss, "fmul %s0, %s1, %s2", *, "xm")
+ZW_PINNED_OP(zw_f64_add, double, addsd, "fadd %d0, %d1, %d2", +, "xm")
+ZW_PINNED_OP(zw_f64_mul, double, mulsd, "fmul %d0, %d1, %d2", *, "xm")
 
 #define SEM_F32_ABS(a) zw_f32_abs(a)
 #define SEM_F32_NEG(a) zw_f32_neg(a)

@@ -502,10 +502,10 @@ ZW_SIMD_LOOP2(I32X4_DOT_I16X8_S, 4, u32,
 /* ---- float arithmetic ---------------------------------------------------------- */
 /* add and mul: NaN operands as in sem/scalar.h (ZW_PINNED_OP); b in a
  * register (a packed SSE memory operand must be 16-byte aligned) */
-ZW_PINNED_OP(zw_vf32_add, zw_vf32, addps, +, "x")
-ZW_PINNED_OP(zw_vf32_mul, zw_vf32, mulps, *, "x")
-ZW_PINNED_OP(zw_vf64_add, zw_vf64, addpd, +, "x")
-ZW_PINNED_OP(zw_vf64_mul, zw_vf64, mulpd, *, "x")
+ZW_PINNED_OP(zw_vf32_add, zw_vf32, addps, "fadd %0.4s, %1.4s, %2.4s", +, "x")
+ZW_PINNED_OP(zw_vf32_mul, zw_vf32, mulps, "fmul %0.4s, %1.4s, %2.4s", *, "x")
+ZW_PINNED_OP(zw_vf64_add, zw_vf64, addpd, "fadd %0.2d, %1.2d, %2.2d", +, "x")
+ZW_PINNED_OP(zw_vf64_mul, zw_vf64, mulpd, "fmul %0.2d, %1.2d, %2.2d", *, "x")
 ZW_SIMD_VV(F32X4_ADD, f32, zw_vf32_add(a.f32, b.f32))
 ZW_SIMD_VV(F32X4_SUB, f32, a.f32 - b.f32)
 ZW_SIMD_VV(F32X4_MUL, f32, zw_vf32_mul(a.f32, b.f32))

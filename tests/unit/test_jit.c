@@ -2233,3 +2233,37 @@ TEST(jit_boundary_work_at_the_stack_floor) {
         }
     }
 }
+
+/* ---- functions too long for short branches ------------------------------------- */
+
+/* A function of more than 1 MiB of code: its conditional branches (forward
+ * over the body, backward around it, and to a trap stub after it) are
+ * beyond AArch64's +-1 MiB, so that code generator compiles it again with
+ * long branches (arm64/emit.c, "far"); x86-64's rel32 reaches anyway. */
+TEST(jit_far_branches) {
+    enum { N = 40000 };
+    sbuf w = {0};
+    sb_printf(&w, "(module (global $g (mut i32) (i32.const 0))\n"
+                  " (func (export \"f\") (param $skip i32) (param $d i32) (param $n i32) (result i32)\n"
+                  "  (drop (i32.div_u (i32.const 1) (local.get $d)))\n"
+                  "  (block $b (br_if $b (local.get $skip)) (loop $l\n");
+    for (int i = 0; i < N; i++) sb_printf(&w, "   (global.set $g (i32.add (global.get $g) (i32.const 1)))\n");
+    sb_printf(&w, "   (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br_if $l (local.get $n))))\n"
+                  "  (global.get $g)))\n");
+    FOR_ENGINES(k) {
+        rt r;
+        if (!rt_open(&r, k, NULL, w.p)) {
+            EXPECT(false, k, "module");
+            rt_close(&r);
+            continue;
+        }
+        outcome o = call(&r, "f", (zwasm_val_t[]){I32(1), I32(1), I32(1)}, 3, 1);
+        EXPECT(o.rc == ZWASM_OK && o.res[0].of.i32 == 0, k, "skip: rc %d %s", o.rc, o.msg);
+        o = call(&r, "f", (zwasm_val_t[]){I32(0), I32(1), I32(2)}, 3, 1);
+        EXPECT(o.rc == ZWASM_OK && o.res[0].of.i32 == 2 * N, k, "run: rc %d %s %d", o.rc, o.msg, o.res[0].of.i32);
+        o = call(&r, "f", (zwasm_val_t[]){I32(0), I32(0), I32(1)}, 3, 1);
+        EXPECT(is_trap(&o, ZWASM_TRAP_INT_DIV_ZERO, "integer divide by zero"), k, "trap: rc %d %s", o.rc, o.msg);
+        rt_close(&r);
+    }
+    free(w.p);
+}

@@ -795,17 +795,17 @@ static amem mem_addr(jc *J, bool abs, uint32_t addr, uint64_t off, uint32_t n) {
     return (amem){MEM, X17, false, (int64_t)off};
 }
 
-/* The access op of register t at address m. */
-static void mem_ldst(jc *J, a64_ldst op, int t, amem m) {
-    if (m.index < 0) {
-        ldst(J, op, t, m.base, m.off);
-    } else if (m.off == 0) {
-        a64_ldst_rr(B, op, t, m.base, m.index, m.uxtw);
-    } else {
-        if (m.uxtw) a64_arith_rx(B, A64_ADD, X17, m.base, m.index, false);
-        else a64_arith_rr(B, A64_ADD, true, X17, m.base, m.index, 0);
-        ldst(J, op, t, X17, m.off);
+/* The access op of register t at address *m.  An index with an offset
+ * is added into x17 first, and *m becomes that (a second access, after a
+ * store's probe, reuses it: the index may have been x17). */
+static void mem_ldst(jc *J, a64_ldst op, int t, amem *m) {
+    if (m->index >= 0 && m->off != 0) {
+        if (m->uxtw) a64_arith_rx(B, A64_ADD, X17, m->base, m->index, false);
+        else a64_arith_rr(B, A64_ADD, true, X17, m->base, m->index, 0);
+        *m = (amem){X17, -1, false, m->off};
     }
+    if (m->index < 0) ldst(J, op, t, m->base, m->off);
+    else a64_ldst_rr(B, op, t, m->base, m->index, m->uxtw);
 }
 
 static void emit_load(jc *J, uint32_t op) {
@@ -819,7 +819,7 @@ static void emit_load(jc *J, uint32_t op) {
     case ZW_OP_F32_LOAD: case ZW_OP_F64_LOAD: case ZW_OP_V128_LOAD: {
         zw_valtype t = bop == ZW_OP_F32_LOAD ? ZW_F32 : bop == ZW_OP_F64_LOAD ? ZW_F64 : ZW_V128;
         int x = xdst(J, d, t, VS0);
-        mem_ldst(J, fld(t), x, m);
+        mem_ldst(J, fld(t), x, &m);
         xstore(J, d, t, x);
         return;
     }
@@ -838,7 +838,7 @@ static void emit_load(jc *J, uint32_t op) {
     case ZW_OP_I64_LOAD16_S: lop = A64_LDRSH_X; break;
     default: lop = A64_LDRSW; break; /* i64.load32_s */
     }
-    mem_ldst(J, lop, rd, m);
+    mem_ldst(J, lop, rd, &m);
     gstore(J, d, rd, w64);
 }
 
@@ -860,8 +860,8 @@ static void emit_store(jc *J, uint32_t op) {
         zw_valtype t = bop == ZW_OP_F32_STORE ? ZW_F32 : bop == ZW_OP_F64_STORE ? ZW_F64 : ZW_V128;
         int x = xread(J, v, t, VS0);
         amem m = mem_addr(J, abs, abs ? 0 : ip[1], off, n);
-        if (probe) mem_ldst(J, fld(t), VS1, m);
-        mem_ldst(J, fst(t), x, m);
+        if (probe) mem_ldst(J, fld(t), VS1, &m);
+        mem_ldst(J, fst(t), x, &m);
         return;
     }
     }
@@ -874,8 +874,8 @@ static void emit_store(jc *J, uint32_t op) {
     case ZW_OP_I32_STORE8: case ZW_OP_I64_STORE8: sop = A64_STRB; pop = A64_LDRB; break;
     default: sop = A64_STRH; pop = A64_LDRH; break;
     }
-    if (probe) mem_ldst(J, pop, X10, m);
-    mem_ldst(J, sop, rv, m);
+    if (probe) mem_ldst(J, pop, X10, &m);
+    mem_ldst(J, sop, rv, &m);
 }
 
 /* ---- select, globals ---------------------------------------------------------------------- */
@@ -1315,8 +1315,10 @@ static void prologue(jc *J) {
      * (IR position -1: from the return address, still in x30); the cold
      * path keeps x9, the callee, for a call from the entry stub. */
     J->c.pc = UINT32_MAX;
+    /* (the frame about to be pushed must fit: x86-64's call has pushed half
+     * of its frame when its prologue compares, so both count frames alike) */
     ctx_ld(J, A64_LDR_X, X16, CTXOFF(native_floor));
-    a64_mov_sp(B, X17, SP);
+    a64_arith_ri(B, A64_SUB, true, X17, SP, ZW_JIT_FRAME_BYTES, false);
     a64_arith_rr(B, A64_SUBS, true, ZR, X17, X16, 0);
     trap_if(J, A64_LO, ZWASM_TRAP_STACK_EXHAUSTED);
     if (!J->c.oom) J->c.cold.v[J->c.cold.n - 1].callee = true; /* (a failed push set oom) */
