@@ -35,11 +35,13 @@ dir=$(mktemp -d); trap 'rm -rf "$dir" "$log"' EXIT
 bg() {
     name=$1; shift
     echo "$name" >>"$dir/order.$lane"
-    { echo "== $name: $1 ..."; "$@"; } >"$dir/$name.log" 2>&1
+    { echo "== $name: $1 ..."; timeout "$LIMIT" "$@"; } >"$dir/$name.log" 2>&1
     echo $? >"$dir/$name.rc"
 }
 SPEC_2="$SPEC_DIR/wasm-2.0/*.wast"
 SPEC_3="$SPEC_DIR/wasm-3.0/*.wast $SPEC_DIR/wasm-3.0/legacy/*.wast $SPEC_DIR/wasm-3.0/custom/*.wast $SPEC_DIR/proposals/wide-arithmetic/*.wast $SPEC_DIR/proposals/custom-page-sizes/*.wast"
+# no suite may hang the run: each ends after LIMIT seconds (a failure then)
+LIMIT=${LIMIT:-2400}
 # one process for all scripts: a forked child of a guest with threads can
 # hang in qemu-user (and the default 300 s per script is short under qemu)
 NOFORK=--no-fork
