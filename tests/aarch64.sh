@@ -51,13 +51,11 @@ unit() {
 }
 SPEC_2="$SPEC_DIR/wasm-2.0/*.wast"
 SPEC_3="$SPEC_DIR/wasm-3.0/*.wast $SPEC_DIR/wasm-3.0/legacy/*.wast $SPEC_DIR/wasm-3.0/custom/*.wast $SPEC_DIR/proposals/wide-arithmetic/*.wast $SPEC_DIR/proposals/custom-page-sizes/*.wast"
-# (no timeout(1) around qemu: a guest that forks under it, wast's
-# children, spins at full CPU in qemu-user; wast's own per-script limit
-# bounds the scripts)
-# a process per script (wast's default: qemu-user does not give the memory
-# of the runtime's reservations back, so one process for all of them
-# grows without bound), with more time each than the default 300 s
-NOFORK="--timeout 1200"
+# one process for all of a suite's scripts (--no-fork): wast's forked
+# children spin at full CPU in qemu-user.  (qemu-user keeps the memory of
+# unmapped reservations, so the long suites grow: the whole run is still to
+# be verified, issue 10.)
+NOFORK=--no-fork
 K2="$here/spec/known-failures-2.0.txt" K3="$here/spec/known-failures-3.0.txt"
 # shellcheck disable=SC2086
 lane_a() {
