@@ -614,8 +614,8 @@ static void emit_div(jc *J, uint32_t irop) {
 /* ---- floating point --------------------------------------------------------------------- */
 static void emit_fbinop(jc *J, uint32_t op) {
     uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3];
-    bool f64 = (op >= ZW_OP_F64_ADD && op <= ZW_OP_F64_DIV) || op == ZW_OP_F64_MIN || op == ZW_OP_F64_MAX;
-    zw_valtype t = f64 ? ZW_F64 : ZW_F32;
+    zw_valtype t = zw_jcomp_optype(&J->c, 0); /* d's type (the op's signature) */
+    bool f64 = t == ZW_F64;
     a64_fop2_op o;
     switch (op) {
     case ZW_OP_F32_ADD: case ZW_OP_F64_ADD: o = A64_FADD; break;
@@ -632,9 +632,8 @@ static void emit_fbinop(jc *J, uint32_t op) {
 
 static void emit_funop(jc *J, uint32_t op) {
     uint32_t d = J->c.ip[1], a = J->c.ip[2];
-    bool f64 = op == ZW_OP_F64_SQRT || op == ZW_OP_F64_CEIL || op == ZW_OP_F64_FLOOR || op == ZW_OP_F64_TRUNC ||
-               op == ZW_OP_F64_NEAREST || op == ZW_OP_F64_ABS || op == ZW_OP_F64_NEG;
-    zw_valtype t = f64 ? ZW_F64 : ZW_F32;
+    zw_valtype t = zw_jcomp_optype(&J->c, 0); /* d's type (the op's signature) */
+    bool f64 = t == ZW_F64;
     a64_fop1_op o;
     switch (op) {
     case ZW_OP_F32_SQRT: case ZW_OP_F64_SQRT: o = A64_FSQRT; break;
