@@ -51,41 +51,60 @@ unit() {
 }
 SPEC_2="$SPEC_DIR/wasm-2.0/*.wast"
 SPEC_3="$SPEC_DIR/wasm-3.0/*.wast $SPEC_DIR/wasm-3.0/legacy/*.wast $SPEC_DIR/wasm-3.0/custom/*.wast $SPEC_DIR/proposals/wide-arithmetic/*.wast $SPEC_DIR/proposals/custom-page-sizes/*.wast"
-# one process for all of a suite's scripts (--no-fork): wast's forked
-# children spin at full CPU in qemu-user.  (qemu-user keeps the memory of
-# unmapped reservations, so the long suites grow: the whole run is still to
-# be verified, issue 10.)
+# wast OPTION... -- FILE...: the scripts BATCH at a time, each batch one
+# process with --no-fork (wast's forked children spin at full CPU in
+# qemu-user, and qemu-user keeps the memory of unmapped reservations, so one
+# process for a whole suite grows until it is killed), then one summary line
+BATCH=${BATCH:-8}
+wast() {
+    opts=""; while [ "$1" != -- ]; do opts="$opts $1"; shift; done; shift
+    wp=0 wf=0 ws=0 wrc=0
+    while [ $# -gt 0 ]; do
+        files=""; n=0
+        while [ $# -gt 0 ] && [ $n -lt $BATCH ]; do files="$files $1"; shift; n=$((n + 1)); done
+        # shellcheck disable=SC2086
+        out=$("$Z" wast $NOFORK $opts $files 2>&1); rc=$?
+        line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+        if [ -z "$line" ] || [ $rc -ne 0 ]; then echo "$out"; echo "(exit $rc:$files)"; wrc=1; fi
+        [ -z "$line" ] && { wf=$((wf + 1)); continue; }
+        wp=$((wp + $(echo "$line" | sed 's/ passed.*//')))
+        wf=$((wf + $(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')))
+        s_=$(echo "$line" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+'); ws=$((ws + ${s_:-0}))
+    done
+    if [ $ws -gt 0 ]; then echo "$wp passed, $wf failed, $ws skipped"; else echo "$wp passed, $wf failed"; fi
+    return $wrc
+}
 NOFORK=--no-fork
 K2="$here/spec/known-failures-2.0.txt" K3="$here/spec/known-failures-3.0.txt"
 # shellcheck disable=SC2086
 lane_a() {
     lane=a
-    bg jit-cases-a64 "$Z" wast $NOFORK --engine jit "$here"/jit/*.wast
+    bg jit-cases-a64 wast --engine jit -- "$here"/jit/*.wast
     [ $quick = 1 ] && return
     bg unit-a64 unit jit
-    bg spec-3.0-jit-a64 "$Z" wast $NOFORK --engine jit --known-failures "$K3" $SPEC_3
-    bg spec-2.0-a64 "$Z" wast $NOFORK --engine interp --wasm 2.0 --known-failures "$K2" $SPEC_2
+    bg spec-3.0-jit-a64 wast --engine jit --known-failures "$K3" -- $SPEC_3
+    bg spec-2.0-a64 wast --engine interp --wasm 2.0 --known-failures "$K2" -- $SPEC_2
     bg wasi-jit-a64 env ZWASM_TEST_ENGINE=jit sh "$here/wasi/run.sh" "$Z"
     bg programs-jit-a64 env ZWASM_TEST_ENGINE=jit sh "$here/programs/run.sh" "$Z"
     if [ -n "$STRESS_ZWASM" ]; then
-        bg jit-stress-3.0-a64 "$Z-stress" wast $NOFORK --engine jit --known-failures "$K3" $SPEC_3 \
+        Z="$Z-stress"; bg jit-stress-3.0-a64 wast --engine jit --known-failures "$K3" -- $SPEC_3 \
             $(ls "$here"/jit/*.wast | grep -v '/gc_stress\.wast$')
     fi
 }
 # shellcheck disable=SC2086
 lane_b() {
     lane=b
-    bg spec-2.0-jit-a64 "$Z" wast $NOFORK --engine jit --wasm 2.0 --known-failures "$K2" $SPEC_2
+    bg spec-2.0-jit-a64 wast --engine jit --wasm 2.0 --known-failures "$K2" -- $SPEC_2
     [ $quick = 1 ] && return
     bg unit-interp-a64 unit interp
     # (gc_stress.wast's millions of objects take the interpreter minutes under qemu)
-    bg jit-cases-interp-a64 "$Z" wast $NOFORK --engine interp $(ls "$here"/jit/*.wast | grep -v '/gc_stress\.wast$')
-    bg spec-3.0-a64 "$Z" wast $NOFORK --engine interp --known-failures "$K3" $SPEC_3
+    bg jit-cases-interp-a64 wast --engine interp -- $(ls "$here"/jit/*.wast | grep -v '/gc_stress\.wast$')
+    bg spec-3.0-a64 wast --engine interp --known-failures "$K3" -- $SPEC_3
     bg diff-a64 $QEMU "$BUILD/diff_engines" "$here"/diff/*.wasm "$here"/diff/ttf/*.wasm
     bg wasi-a64 env ZWASM_TEST_ENGINE=interp sh "$here/wasi/run.sh" "$Z"
     bg programs-a64 env ZWASM_TEST_ENGINE=interp sh "$here/programs/run.sh" "$Z"
     if [ -n "$STRESS_ZWASM" ]; then
-        bg jit-stress-2.0-a64 "$Z-stress" wast $NOFORK --engine jit --wasm 2.0 --known-failures "$K2" $SPEC_2
+        Z="$Z-stress"; bg jit-stress-2.0-a64 wast --engine jit --wasm 2.0 --known-failures "$K2" -- $SPEC_2
     fi
 }
 lane_a & lane_b & wait
