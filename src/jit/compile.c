@@ -6,6 +6,8 @@
  * the code is laid out, and the saves and reloads around instructions
  * that clobber the allocated registers.
  */
+#include <string.h>
+
 #include "jit_int.h"
 
 bool zw_jcomp_init(zw_jcomp *J, zw_jmod *jm, zw_jfunc *jf, int ngp, int nfp, zw_ra_clobbers clob,
@@ -79,6 +81,139 @@ void zw_jcomp_spill_reads(zw_jcomp *J, zw_jcomp_move move) {
 void zw_jcomp_reload_defs(zw_jcomp *J, zw_jcomp_move move) {
     for (uint32_t k = 0; k < J->ops.n; k++)
         if (J->ops.v[k].def) move(J, ZW_RA_V(J->ops.v[k].slot, zw_ra_class(J->ops.v[k].type)), true);
+}
+
+static bool sig_is(uint32_t op, const char *params, const char *results) {
+    const zw_opinfo *o = &zw_opinfos[op];
+    return o->imm == IMM_NONE && o->params && !strcmp(o->params, params) && !strcmp(o->results, results);
+}
+
+zw_jop zw_jop_of(uint32_t op) {
+    switch (zw_ir_form_of(op)) {
+    case ZW_IR_FORM_BR: case ZW_IR_FORM_BRK: return ZW_JOP_BRANCH;
+    case ZW_IR_FORM_K: op = zw_ir_base_op(op); break;
+    case ZW_IR_FORM_ABS: {
+        zw_jop g = zw_jop_of(zw_ir_base_op(op));
+        return g == ZW_JOP_LOAD || g == ZW_JOP_STORE ? g : ZW_JOP_OTHER;
+    }
+    default: break;
+    }
+    switch (op) {
+    case ZW_IR_CONST32: case ZW_IR_CONST64: case ZW_IR_CONST64_U32: case ZW_IR_CONST_F32:
+    case ZW_IR_CONST_F64: case ZW_IR_CONST128: case ZW_IR_CONST_NULL:
+        return ZW_JOP_CONST;
+    case ZW_IR_MOV_I32: case ZW_IR_MOV_I64: case ZW_IR_MOV_F32: case ZW_IR_MOV_F64:
+    case ZW_IR_MOV_REF: case ZW_IR_MOV128:
+        return ZW_JOP_MOV;
+    case ZW_OP_I32_ADD: case ZW_OP_I32_SUB: case ZW_OP_I32_MUL: case ZW_OP_I32_AND:
+    case ZW_OP_I32_OR: case ZW_OP_I32_XOR: case ZW_OP_I32_SHL: case ZW_OP_I32_SHR_S:
+    case ZW_OP_I32_SHR_U: case ZW_OP_I32_ROTL: case ZW_OP_I32_ROTR:
+    case ZW_OP_I64_ADD: case ZW_OP_I64_SUB: case ZW_OP_I64_MUL: case ZW_OP_I64_AND:
+    case ZW_OP_I64_OR: case ZW_OP_I64_XOR: case ZW_OP_I64_SHL: case ZW_OP_I64_SHR_S:
+    case ZW_OP_I64_SHR_U: case ZW_OP_I64_ROTL: case ZW_OP_I64_ROTR:
+        return ZW_JOP_IBINOP;
+    case ZW_OP_I32_EQ: case ZW_OP_I32_NE: case ZW_OP_I32_LT_S: case ZW_OP_I32_LT_U:
+    case ZW_OP_I32_GT_S: case ZW_OP_I32_GT_U: case ZW_OP_I32_LE_S: case ZW_OP_I32_LE_U:
+    case ZW_OP_I32_GE_S: case ZW_OP_I32_GE_U:
+    case ZW_OP_I64_EQ: case ZW_OP_I64_NE: case ZW_OP_I64_LT_S: case ZW_OP_I64_LT_U:
+    case ZW_OP_I64_GT_S: case ZW_OP_I64_GT_U: case ZW_OP_I64_LE_S: case ZW_OP_I64_LE_U:
+    case ZW_OP_I64_GE_S: case ZW_OP_I64_GE_U:
+        return ZW_JOP_ICMP;
+    case ZW_OP_I32_EQZ: case ZW_OP_I64_EQZ: case ZW_OP_I32_CLZ: case ZW_OP_I32_CTZ:
+    case ZW_OP_I32_POPCNT: case ZW_OP_I64_CLZ: case ZW_OP_I64_CTZ: case ZW_OP_I64_POPCNT:
+    case ZW_OP_I32_WRAP_I64: case ZW_OP_I64_EXTEND_I32_S: case ZW_OP_I64_EXTEND_I32_U:
+    case ZW_OP_I32_EXTEND8_S: case ZW_OP_I32_EXTEND16_S: case ZW_OP_I64_EXTEND8_S:
+    case ZW_OP_I64_EXTEND16_S: case ZW_OP_I64_EXTEND32_S:
+        return ZW_JOP_IUNOP;
+    case ZW_OP_I32_DIV_S: case ZW_OP_I32_DIV_U: case ZW_OP_I32_REM_S: case ZW_OP_I32_REM_U:
+    case ZW_OP_I64_DIV_S: case ZW_OP_I64_DIV_U: case ZW_OP_I64_REM_S: case ZW_OP_I64_REM_U:
+        return ZW_JOP_IDIV;
+    case ZW_OP_F32_ADD: case ZW_OP_F32_SUB: case ZW_OP_F32_MUL: case ZW_OP_F32_DIV:
+    case ZW_OP_F64_ADD: case ZW_OP_F64_SUB: case ZW_OP_F64_MUL: case ZW_OP_F64_DIV:
+        return ZW_JOP_FBINOP;
+    case ZW_OP_F32_MIN: case ZW_OP_F32_MAX: case ZW_OP_F64_MIN: case ZW_OP_F64_MAX:
+        return ZW_JOP_FMINMAX;
+    case ZW_OP_F32_SQRT: case ZW_OP_F64_SQRT: case ZW_OP_F32_CEIL: case ZW_OP_F32_FLOOR:
+    case ZW_OP_F32_TRUNC: case ZW_OP_F32_NEAREST: case ZW_OP_F64_CEIL: case ZW_OP_F64_FLOOR:
+    case ZW_OP_F64_TRUNC: case ZW_OP_F64_NEAREST: case ZW_OP_F32_ABS: case ZW_OP_F32_NEG:
+    case ZW_OP_F64_ABS: case ZW_OP_F64_NEG:
+        return ZW_JOP_FUNOP;
+    case ZW_OP_F32_EQ: case ZW_OP_F32_NE: case ZW_OP_F32_LT: case ZW_OP_F32_GT:
+    case ZW_OP_F32_LE: case ZW_OP_F32_GE:
+    case ZW_OP_F64_EQ: case ZW_OP_F64_NE: case ZW_OP_F64_LT: case ZW_OP_F64_GT:
+    case ZW_OP_F64_LE: case ZW_OP_F64_GE:
+        return ZW_JOP_FCMP;
+    case ZW_OP_F32_COPYSIGN: case ZW_OP_F64_COPYSIGN:
+        return ZW_JOP_FCOPYSIGN;
+    case ZW_OP_F32_CONVERT_I32_S: case ZW_OP_F32_CONVERT_I32_U: case ZW_OP_F32_CONVERT_I64_S:
+    case ZW_OP_F64_CONVERT_I32_S: case ZW_OP_F64_CONVERT_I32_U: case ZW_OP_F64_CONVERT_I64_S:
+    case ZW_OP_F32_DEMOTE_F64: case ZW_OP_F64_PROMOTE_F32:
+    case ZW_OP_I32_REINTERPRET_F32: case ZW_OP_I64_REINTERPRET_F64:
+    case ZW_OP_F32_REINTERPRET_I32: case ZW_OP_F64_REINTERPRET_I64:
+        return ZW_JOP_CONVERT;
+    case ZW_OP_F32_CONVERT_I64_U: case ZW_OP_F64_CONVERT_I64_U:
+        return ZW_JOP_CONVERT_U64;
+    case ZW_OP_I32_TRUNC_F32_S: case ZW_OP_I32_TRUNC_F32_U: case ZW_OP_I32_TRUNC_F64_S:
+    case ZW_OP_I32_TRUNC_F64_U: case ZW_OP_I64_TRUNC_F32_S: case ZW_OP_I64_TRUNC_F32_U:
+    case ZW_OP_I64_TRUNC_F64_S: case ZW_OP_I64_TRUNC_F64_U:
+        return ZW_JOP_FTRUNC;
+    case ZW_OP_I32_TRUNC_SAT_F32_S: case ZW_OP_I32_TRUNC_SAT_F32_U: case ZW_OP_I32_TRUNC_SAT_F64_S:
+    case ZW_OP_I32_TRUNC_SAT_F64_U: case ZW_OP_I64_TRUNC_SAT_F32_S: case ZW_OP_I64_TRUNC_SAT_F32_U:
+    case ZW_OP_I64_TRUNC_SAT_F64_S: case ZW_OP_I64_TRUNC_SAT_F64_U:
+        return ZW_JOP_TRUNC_SAT;
+    case ZW_OP_I32_LOAD: case ZW_OP_I64_LOAD: case ZW_OP_F32_LOAD: case ZW_OP_F64_LOAD:
+    case ZW_OP_I32_LOAD8_S: case ZW_OP_I32_LOAD8_U: case ZW_OP_I32_LOAD16_S: case ZW_OP_I32_LOAD16_U:
+    case ZW_OP_I64_LOAD8_S: case ZW_OP_I64_LOAD8_U: case ZW_OP_I64_LOAD16_S: case ZW_OP_I64_LOAD16_U:
+    case ZW_OP_I64_LOAD32_S: case ZW_OP_I64_LOAD32_U: case ZW_OP_V128_LOAD:
+        return ZW_JOP_LOAD;
+    case ZW_OP_I32_STORE: case ZW_OP_I64_STORE: case ZW_OP_F32_STORE: case ZW_OP_F64_STORE:
+    case ZW_OP_I32_STORE8: case ZW_OP_I32_STORE16: case ZW_OP_I64_STORE8: case ZW_OP_I64_STORE16:
+    case ZW_OP_I64_STORE32: case ZW_OP_V128_STORE:
+        return ZW_JOP_STORE;
+    case ZW_OP_SELECT: case ZW_IR_SELECT_I64: case ZW_IR_SELECT_F32: case ZW_IR_SELECT_F64:
+    case ZW_IR_SELECT_REF:
+        return ZW_JOP_SELECT;
+    case ZW_OP_GLOBAL_GET: case ZW_OP_GLOBAL_SET:
+        return ZW_JOP_GLOBAL;
+    case ZW_IR_BR: case ZW_IR_BR_NZ: case ZW_IR_BR_Z: case ZW_IR_BR_NZ64: case ZW_IR_BR_Z64:
+    case ZW_IR_BR_NONNULL: case ZW_IR_BR_NULL:
+        return ZW_JOP_BRANCH;
+    case ZW_IR_BR_TABLE: return ZW_JOP_BR_TABLE;
+    case ZW_IR_RETURN: case ZW_IR_RETURN1: case ZW_IR_RETURN_PAD: return ZW_JOP_RETURN;
+    case ZW_IR_CALL_LOCAL: case ZW_OP_CALL: case ZW_OP_CALL_INDIRECT: case ZW_OP_CALL_REF: return ZW_JOP_CALL;
+    case ZW_IR_RETURN_CALL_LOCAL: case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT:
+    case ZW_OP_RETURN_CALL_REF:
+        return ZW_JOP_TAIL_CALL;
+    case ZW_IR_FUEL: return ZW_JOP_FUEL;
+    case ZW_IR_INLINE_ENTER: case ZW_IR_INLINE_LEAVE: return ZW_JOP_INLINE;
+    case ZW_IR_TRACE: return ZW_JOP_TRACE;
+    case ZW_OP_UNREACHABLE: return ZW_JOP_TRAP;
+    case ZW_IR_REF_IS_NULL: return ZW_JOP_REF_IS_NULL;
+    case ZW_OP_REF_AS_NON_NULL: case ZW_OP_STRUCT_GET: case ZW_OP_STRUCT_GET_S: case ZW_OP_STRUCT_GET_U:
+    case ZW_OP_STRUCT_SET: case ZW_OP_ARRAY_LEN: case ZW_OP_ARRAY_GET: case ZW_OP_ARRAY_GET_S:
+    case ZW_OP_ARRAY_GET_U: case ZW_OP_ARRAY_SET: case ZW_OP_REF_EQ: case ZW_OP_REF_I31:
+    case ZW_OP_I31_GET_S: case ZW_OP_I31_GET_U:
+        return ZW_JOP_GC;
+    case ZW_OP_F32X4_MIN: case ZW_OP_F32X4_MAX: case ZW_OP_F64X2_MIN: case ZW_OP_F64X2_MAX:
+        return ZW_JOP_VFMINMAX;
+    case ZW_OP_I8X16_SWIZZLE: return ZW_JOP_VSWIZZLE;
+    case ZW_OP_I8X16_SPLAT: case ZW_OP_I16X8_SPLAT: case ZW_OP_I32X4_SPLAT: case ZW_OP_I64X2_SPLAT:
+    case ZW_OP_F32X4_SPLAT: case ZW_OP_F64X2_SPLAT:
+        return ZW_JOP_VSPLAT;
+    case ZW_OP_I32X4_EXTRACT_LANE: case ZW_OP_I64X2_EXTRACT_LANE: case ZW_OP_F32X4_EXTRACT_LANE:
+    case ZW_OP_F64X2_EXTRACT_LANE: case ZW_OP_I8X16_EXTRACT_LANE_S: case ZW_OP_I8X16_EXTRACT_LANE_U:
+    case ZW_OP_I16X8_EXTRACT_LANE_S: case ZW_OP_I16X8_EXTRACT_LANE_U:
+        return ZW_JOP_VEXTRACT;
+    case ZW_OP_I32X4_REPLACE_LANE: case ZW_OP_I64X2_REPLACE_LANE: case ZW_OP_F32X4_REPLACE_LANE:
+    case ZW_OP_F64X2_REPLACE_LANE: case ZW_OP_I8X16_REPLACE_LANE: case ZW_OP_I16X8_REPLACE_LANE:
+        return ZW_JOP_VREPLACE;
+    case ZW_OP_V128_BITSELECT: return ZW_JOP_VBITSELECT;
+    case ZW_OP_V128_ANY_TRUE: return ZW_JOP_VANYTRUE;
+    }
+    /* the rest of the v128 lane-wise ops, by their signature (opcodes.def) */
+    if (op < ZW_OP_COUNT && sig_is(op, "vv", "v")) return ZW_JOP_VBINOP;
+    if (op < ZW_OP_COUNT && sig_is(op, "v", "v")) return ZW_JOP_VUNOP;
+    return ZW_JOP_OTHER;
 }
 
 bool zw_jcomp_gc_v128(const zw_module *m, const zw_ir_func *f, uint32_t pc) {

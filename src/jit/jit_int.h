@@ -248,6 +248,37 @@ void zw_jcomp_spill_reads(zw_jcomp *J, zw_jcomp_move move);
 void zw_jcomp_reload_defs(zw_jcomp *J, zw_jcomp_move move);
 /* The type of operand k of the current instruction (0 past its operands). */
 static inline zw_valtype zw_jcomp_optype(const zw_jcomp *J, uint32_t k) { return k < J->ops.n ? J->ops.v[k].type : 0; }
+/* What an IR op is to a code generator: the groups of ops every
+ * architecture compiles alike (or sends to the helper alike).  Each back
+ * end's op_class() starts from zw_jop_of() and says which groups (and,
+ * for ZW_JOP_VBINOP, which ops) it compiles inline; the rest is
+ * ZW_JOP_OTHER, the op's helper. */
+typedef enum {
+    ZW_JOP_OTHER,       /* the helper (helpers.c) */
+    ZW_JOP_CONST, ZW_JOP_MOV,
+    ZW_JOP_IBINOP,      /* i32/i64 add sub mul and or xor shl shr rotl rotr (also k_ forms) */
+    ZW_JOP_ICMP,        /* i32/i64 comparisons (also k_ forms) */
+    ZW_JOP_IUNOP,       /* eqz clz ctz popcnt wrap extend */
+    ZW_JOP_IDIV,        /* div rem: traps */
+    ZW_JOP_FBINOP,      /* f32/f64 add sub mul div */
+    ZW_JOP_FMINMAX, ZW_JOP_FUNOP, ZW_JOP_FCMP, ZW_JOP_FCOPYSIGN,
+    ZW_JOP_CONVERT,     /* int <-> float conversions but from u64, demote, promote, reinterpret */
+    ZW_JOP_CONVERT_U64, /* f32/f64.convert_i64_u */
+    ZW_JOP_FTRUNC,      /* the trapping float -> int truncations */
+    ZW_JOP_TRUNC_SAT,   /* the saturating ones */
+    ZW_JOP_LOAD, ZW_JOP_STORE, /* scalar and v128 (also a_ forms) */
+    ZW_JOP_SELECT, ZW_JOP_GLOBAL, ZW_JOP_BRANCH, ZW_JOP_BR_TABLE, ZW_JOP_RETURN,
+    ZW_JOP_CALL, ZW_JOP_TAIL_CALL, ZW_JOP_FUEL, ZW_JOP_INLINE, ZW_JOP_TRACE,
+    ZW_JOP_TRAP,        /* unreachable */
+    ZW_JOP_REF_IS_NULL,
+    ZW_JOP_GC,          /* struct/array field access, array.len, ref.eq, i31, ref.as_non_null */
+    ZW_JOP_VBINOP,      /* v128 x v128 -> v128 with no immediate, but those below */
+    ZW_JOP_VFMINMAX,    /* f32x4/f64x2 min max */
+    ZW_JOP_VSWIZZLE,    /* i8x16.swizzle */
+    ZW_JOP_VUNOP,       /* v128.not, abs, neg (i8..i64), f32x4/f64x2 sqrt */
+    ZW_JOP_VSPLAT, ZW_JOP_VEXTRACT, ZW_JOP_VREPLACE, ZW_JOP_VBITSELECT, ZW_JOP_VANYTRUE,
+} zw_jop;
+zw_jop zw_jop_of(uint32_t op);
 /* What no code generator inlines, whatever else it does: a GC access
  * (struct.get/set, array.get/set) of a v128 field or element, and a load
  * or store of a memory other than 0 with an offset of 2^31 - 16 or more. */

@@ -167,6 +167,54 @@ TEST(jit_a64_encodings) {
     ENC("4e183ca4", a64_umov_d1(b, 4, 5)); /* mov x4, v5.d[1] */
     ENC("0e205820", a64_cnt8b(b, 0, 1)); /* cnt v0.8b, v1.8b */
     ENC("0e31b862", a64_addv8b(b, 2, 3)); /* addv b2, v3.8b */
+    /* NEON (lanes: 0 B, 1 H, 2 S, 3 D; floats 0 4S, 1 2D) */
+    ENC("4e228420", a64_v3(b, A64_V_ADD, 0, 0, 1, 2)); /* add v0.16b, v1.16b, v2.16b */
+    ENC("6e628420", a64_v3(b, A64_V_SUB, 1, 0, 1, 2)); /* sub v0.8h, v1.8h, v2.8h */
+    ENC("4e220c20", a64_v3(b, A64_V_SQADD, 0, 0, 1, 2)); /* sqadd v0.16b, v1.16b, v2.16b */
+    ENC("6e222c20", a64_v3(b, A64_V_UQSUB, 0, 0, 1, 2)); /* uqsub v0.16b, v1.16b, v2.16b */
+    ENC("6ea26420", a64_v3(b, A64_V_UMAX, 2, 0, 1, 2)); /* umax v0.4s, v1.4s, v2.4s */
+    ENC("4ea26c20", a64_v3(b, A64_V_SMIN, 2, 0, 1, 2)); /* smin v0.4s, v1.4s, v2.4s */
+    ENC("6e221420", a64_v3(b, A64_V_URHADD, 0, 0, 1, 2)); /* urhadd v0.16b, v1.16b, v2.16b */
+    ENC("6ee28c20", a64_v3(b, A64_V_CMEQ, 3, 0, 1, 2)); /* cmeq v0.2d, v1.2d, v2.2d */
+    ENC("6e223420", a64_v3(b, A64_V_CMHI, 0, 0, 1, 2)); /* cmhi v0.16b, v1.16b, v2.16b */
+    ENC("4e223c20", a64_v3(b, A64_V_CMGE, 0, 0, 1, 2)); /* cmge v0.16b, v1.16b, v2.16b */
+    ENC("4e629c20", a64_v3(b, A64_V_MUL, 1, 0, 1, 2)); /* mul v0.8h, v1.8h, v2.8h */
+    ENC("6e62b420", a64_v3(b, A64_V_SQRDMULH, 1, 0, 1, 2)); /* sqrdmulh v0.8h, v1.8h, v2.8h */
+    ENC("4ea2bc20", a64_v3(b, A64_V_ADDP, 2, 0, 1, 2)); /* addp v0.4s, v1.4s, v2.4s */
+    ENC("4e621c20", a64_v3(b, A64_V_BIC, 0, 0, 1, 2)); /* bic v0.16b, v1.16b, v2.16b */
+    ENC("6e621c20", a64_v3(b, A64_V_BSL, 0, 0, 1, 2)); /* bsl v0.16b, v1.16b, v2.16b */
+    ENC("4ee2d420", a64_v3(b, A64_V_FSUB, 1, 0, 1, 2)); /* fsub v0.2d, v1.2d, v2.2d */
+    ENC("6e22dc20", a64_v3(b, A64_V_FMUL, 0, 0, 1, 2)); /* fmul v0.4s, v1.4s, v2.4s */
+    ENC("4ee2f420", a64_v3(b, A64_V_FMIN, 1, 0, 1, 2)); /* fmin v0.2d, v1.2d, v2.2d */
+    ENC("6e62e420", a64_v3(b, A64_V_FCMGE, 1, 0, 1, 2)); /* fcmge v0.2d, v1.2d, v2.2d */
+    ENC("6ea2e420", a64_v3(b, A64_V_FCMGT, 0, 0, 1, 2)); /* fcmgt v0.4s, v1.4s, v2.4s */
+    ENC("6e205820", a64_v2(b, A64_V_NOT, 0, 0, 1)); /* mvn v0.16b, v1.16b */
+    ENC("4ee0b820", a64_v2(b, A64_V_ABS, 3, 0, 1)); /* abs v0.2d, v1.2d */
+    ENC("6e60b820", a64_v2(b, A64_V_NEG, 1, 0, 1)); /* neg v0.8h, v1.8h */
+    ENC("6ee0f820", a64_v2(b, A64_V_FNEG, 1, 0, 1)); /* fneg v0.2d, v1.2d */
+    ENC("6ea1f820", a64_v2(b, A64_V_FSQRT, 0, 0, 1)); /* fsqrt v0.4s, v1.4s */
+    ENC("4e619820", a64_v2(b, A64_V_FRINTM, 1, 0, 1)); /* frintm v0.2d, v1.2d */
+    ENC("4ea18820", a64_v2(b, A64_V_FRINTP, 0, 0, 1)); /* frintp v0.4s, v1.4s */
+    ENC("6e21d820", a64_v2(b, A64_V_UCVTF, 0, 0, 1)); /* ucvtf v0.4s, v1.4s */
+    ENC("4ea1b820", a64_v2(b, A64_V_FCVTZS, 0, 0, 1)); /* fcvtzs v0.4s, v1.4s */
+    ENC("6e30a820", a64_v2(b, A64_V_UMAXV, 0, 0, 1)); /* umaxv b0, v1.16b */
+    ENC("4e010c20", a64_dup_gp(b, 0, 0, 1)); /* dup v0.16b, w1 */
+    ENC("4e080c20", a64_dup_gp(b, 3, 0, 1)); /* dup v0.2d, x1 */
+    ENC("4e040420", a64_dup_lane(b, 2, 0, 1, 0)); /* dup v0.4s, v1.s[0] */
+    ENC("5e140420", a64_mov_lane_to_fp(b, 2, 0, 1, 2)); /* mov s0, v1.s[2] */
+    ENC("5e180420", a64_mov_lane_to_fp(b, 3, 0, 1, 1)); /* mov d0, v1.d[1] */
+    ENC("0e072c20", a64_smov(b, 0, 0, 1, 3)); /* smov w0, v1.b[3] */
+    ENC("0e162c20", a64_smov(b, 1, 0, 1, 5)); /* smov w0, v1.h[5] */
+    ENC("0e1f3c20", a64_umov(b, 0, 0, 1, 15)); /* umov w0, v1.b[15] */
+    ENC("0e1c3c20", a64_umov(b, 2, 0, 1, 3)); /* mov w0, v1.s[3] */
+    ENC("4e183c20", a64_umov(b, 3, 0, 1, 1)); /* mov x0, v1.d[1] */
+    ENC("4e131c20", a64_ins_gp(b, 0, 0, 9, 1)); /* mov v0.b[9], w1 */
+    ENC("4e0e1c20", a64_ins_gp(b, 1, 0, 3, 1)); /* mov v0.h[3], w1 */
+    ENC("6e1c0420", a64_ins_lane(b, 2, 0, 3, 1, 0)); /* mov v0.s[3], v1.s[0] */
+    ENC("6e180420", a64_ins_lane(b, 3, 0, 1, 1, 0)); /* mov v0.d[1], v1.d[0] */
+    ENC("4e020020", a64_tbl(b, 0, 1, 2)); /* tbl v0.16b, {v1.16b}, v2.16b */
+    ENC("0e62c020", a64_smull(b, false, 1, 0, 1, 2)); /* smull v0.4s, v1.4h, v2.4h */
+    ENC("4e62c020", a64_smull(b, true, 1, 0, 1, 2)); /* smull2 v0.4s, v1.8h, v2.8h */
     ENC("10000040", a64_adr(b, 0, 8)); /* adr x0, .+8 */
     ENC("10fffff0", a64_adr(b, 16, -4)); /* adr x16, .-4 */
     ENC("b8ab7949", a64_ldrsw_rr4(b, 9, 10, 11)); /* ldrsw x9, [x10, x11, lsl #2] */

@@ -290,6 +290,38 @@ void a64_umov_d1(a64_buf *b, int d, int n) { a64_word(b, 0x4E183C00u | R(n) << 5
 void a64_cnt8b(a64_buf *b, int d, int n) { a64_word(b, 0x0E205800u | R(n) << 5 | R(d)); }
 void a64_addv8b(a64_buf *b, int d, int n) { a64_word(b, 0x0E31B800u | R(n) << 5 | R(d)); }
 
+void a64_v3(a64_buf *b, a64_v3_op op, unsigned size, int d, int n, int m) {
+    a64_word(b, (uint32_t)op | size << 22 | R(m) << 16 | R(n) << 5 | R(d));
+}
+void a64_v2(a64_buf *b, a64_v2_op op, unsigned size, int d, int n) {
+    a64_word(b, (uint32_t)op | size << 22 | R(n) << 5 | R(d));
+}
+/* imm5: the lane size (its lowest set bit) and index above it */
+static uint32_t imm5(unsigned size, unsigned i) { return ((i << (size + 1)) | 1u << size) << 16; }
+void a64_dup_gp(a64_buf *b, unsigned size, int d, int n) { a64_word(b, 0x4E000C00u | imm5(size, 0) | R(n) << 5 | R(d)); }
+void a64_dup_lane(a64_buf *b, unsigned size, int d, int n, unsigned i) {
+    a64_word(b, 0x4E000400u | imm5(size, i) | R(n) << 5 | R(d));
+}
+void a64_mov_lane_to_fp(a64_buf *b, unsigned size, int d, int n, unsigned i) {
+    a64_word(b, 0x5E000400u | imm5(size, i) | R(n) << 5 | R(d));
+}
+void a64_umov(a64_buf *b, unsigned size, int d, int n, unsigned i) {
+    a64_word(b, (size == 3 ? 0x4E003C00u : 0x0E003C00u) | imm5(size, i) | R(n) << 5 | R(d));
+}
+void a64_smov(a64_buf *b, unsigned size, int d, int n, unsigned i) {
+    a64_word(b, 0x0E002C00u | imm5(size, i) | R(n) << 5 | R(d));
+}
+void a64_ins_gp(a64_buf *b, unsigned size, int d, unsigned i, int n) {
+    a64_word(b, 0x4E001C00u | imm5(size, i) | R(n) << 5 | R(d));
+}
+void a64_ins_lane(a64_buf *b, unsigned size, int d, unsigned i, int n, unsigned j) {
+    a64_word(b, 0x6E000400u | imm5(size, i) | (j << size) << 11 | R(n) << 5 | R(d));
+}
+void a64_tbl(a64_buf *b, int d, int n, int m) { a64_word(b, 0x4E000000u | R(m) << 16 | R(n) << 5 | R(d)); }
+void a64_smull(a64_buf *b, bool hi, unsigned size, int d, int n, int m) {
+    a64_word(b, (hi ? 0x4E20C000u : 0x0E20C000u) | size << 22 | R(m) << 16 | R(n) << 5 | R(d));
+}
+
 /* ---- addresses -------------------------------------------------------------- */
 uint32_t a64_adr(a64_buf *b, int d, int32_t off) {
     return emit_at(b, 0x10000000u | ((uint32_t)off & 3u) << 29 | (((uint32_t)off >> 2) & 0x7FFFFu) << 5 | R(d));

@@ -150,6 +150,46 @@ void a64_umov_d1(a64_buf *b, int d, int n);       /* MOV Xd, Vn.D[1] */
 void a64_cnt8b(a64_buf *b, int d, int n);         /* CNT Vd.8B, Vn.8B */
 void a64_addv8b(a64_buf *b, int d, int n);        /* ADDV Bd, Vn.8B */
 
+/* The lane-wise forms on 128-bit vectors (Q = 1).  `size` is the lane:
+ * 0 B (16 lanes), 1 H, 2 S, 3 D; the float ones take 0 for 4S, 1 for 2D;
+ * the bitwise ones (AND .. BSL) take 0.  Each op is its instruction word
+ * without size and registers. */
+typedef enum a64_v3_op {
+    A64_V_ADD = 0x4E208400, A64_V_SUB = 0x6E208400,
+    A64_V_SQADD = 0x4E200C00, A64_V_UQADD = 0x6E200C00, A64_V_SQSUB = 0x4E202C00, A64_V_UQSUB = 0x6E202C00,
+    A64_V_SMAX = 0x4E206400, A64_V_UMAX = 0x6E206400, A64_V_SMIN = 0x4E206C00, A64_V_UMIN = 0x6E206C00,
+    A64_V_URHADD = 0x6E201400,
+    A64_V_CMEQ = 0x6E208C00, A64_V_CMGT = 0x4E203400, A64_V_CMHI = 0x6E203400,
+    A64_V_CMGE = 0x4E203C00, A64_V_CMHS = 0x6E203C00,
+    A64_V_MUL = 0x4E209C00, A64_V_SQRDMULH = 0x6E20B400, A64_V_ADDP = 0x4E20BC00,
+    A64_V_AND = 0x4E201C00, A64_V_BIC = 0x4E601C00, A64_V_ORR = 0x4EA01C00, A64_V_EOR = 0x6E201C00,
+    A64_V_BSL = 0x6E601C00, /* d = (d & n) | (~d & m) */
+    A64_V_FADD = 0x4E20D400, A64_V_FSUB = 0x4EA0D400, A64_V_FMUL = 0x6E20DC00, A64_V_FDIV = 0x6E20FC00,
+    A64_V_FMAX = 0x4E20F400, A64_V_FMIN = 0x4EA0F400,
+    A64_V_FCMEQ = 0x4E20E400, A64_V_FCMGE = 0x6E20E400, A64_V_FCMGT = 0x6EA0E400,
+} a64_v3_op;
+void a64_v3(a64_buf *b, a64_v3_op op, unsigned size, int d, int n, int m);
+/* one source (and UMAXV, across the lanes into Bd) */
+typedef enum a64_v2_op {
+    A64_V_CNT = 0x4E205800, A64_V_NOT = 0x6E205800, A64_V_ABS = 0x4E20B800, A64_V_NEG = 0x6E20B800,
+    A64_V_FABS = 0x4EA0F800, A64_V_FNEG = 0x6EA0F800, A64_V_FSQRT = 0x6EA1F800,
+    A64_V_FRINTN = 0x4E218800, A64_V_FRINTM = 0x4E219800, A64_V_FRINTP = 0x4EA18800, A64_V_FRINTZ = 0x4EA19800,
+    A64_V_SCVTF = 0x4E21D800, A64_V_UCVTF = 0x6E21D800, A64_V_FCVTZS = 0x4EA1B800, A64_V_FCVTZU = 0x6EA1B800,
+    A64_V_UMAXV = 0x6E30A800,
+} a64_v2_op;
+void a64_v2(a64_buf *b, a64_v2_op op, unsigned size, int d, int n);
+/* lanes (size as above, i the lane index) */
+void a64_dup_gp(a64_buf *b, unsigned size, int d, int n);          /* DUP Vd.T, Wn/Xn */
+void a64_dup_lane(a64_buf *b, unsigned size, int d, int n, unsigned i); /* DUP Vd.T, Vn.T[i] */
+void a64_mov_lane_to_fp(a64_buf *b, unsigned size, int d, int n, unsigned i); /* DUP Sd/Dd, Vn.T[i] */
+void a64_umov(a64_buf *b, unsigned size, int d, int n, unsigned i); /* Wd (Xd for D) = Vn.T[i] */
+void a64_smov(a64_buf *b, unsigned size, int d, int n, unsigned i); /* Wd = Vn.T[i] sign-extended (B, H) */
+void a64_ins_gp(a64_buf *b, unsigned size, int d, unsigned i, int n); /* Vd.T[i] = Wn/Xn */
+void a64_ins_lane(a64_buf *b, unsigned size, int d, unsigned i, int n, unsigned j); /* Vd.T[i] = Vn.T[j] */
+void a64_tbl(a64_buf *b, int d, int n, int m);    /* TBL Vd.16B, {Vn.16B}, Vm.16B: 0 for indices >= 16 */
+/* SMULL (hi false: the low halves) / SMULL2 (the high ones), size of the sources' lanes */
+void a64_smull(a64_buf *b, bool hi, unsigned size, int d, int n, int m);
+
 /* ---- addresses -------------------------------------------------------------- */
 /* ADR d, off (bytes from this instruction, +-1 MiB); its position, for a64_patch */
 uint32_t a64_adr(a64_buf *b, int d, int32_t off);

@@ -40,7 +40,7 @@ static const int8_t fp_map[NFP] = {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 2
 enum {
     X9 = 9, X10 = 10, X11 = 11, X16 = 16, X17 = 17, /* scratch (x9: a call's callee) */
     FRAME = 19, CTX = 20, MEM = 21, FP = A64_FP, LR = A64_LR, SP = A64_SP, ZR = A64_ZR,
-    VS0 = 30, VS1 = 31, /* scratch vector registers */
+    VS0 = 30, VS1 = 31, VS2 = 29, /* scratch vector registers */
 };
 /* The entry stub's frame: x29 x30, then x19 .. x28 */
 #define ENTRY_FRAME 96
@@ -55,129 +55,114 @@ typedef struct jc {
     bool far; /* conditional branches over unconditional ones (beyond +-1 MiB) */
 } jc;
 
-/* ---- the classes of operations ---------------------------------------------------- */
-typedef enum {
-    OC_HELPER,   /* call the helper */
-    OC_CONST, OC_MOV, OC_BINOP, OC_CMP, OC_UNOP, OC_DIV, OC_FBINOP, OC_FUNOP, OC_FCMP,
-    OC_CONVERT, OC_LOAD, OC_STORE, OC_SELECT, OC_GLOBAL, OC_BRANCH, OC_BR_TABLE,
-    OC_RETURN, OC_CALL, OC_TAIL_CALL, OC_FUEL, OC_INLINE, OC_TRACE, OC_TRAP, OC_REF_IS_NULL,
-    OC_FCOPYSIGN, OC_TRUNC_SAT,
-} opclass;
-
-static opclass op_class(uint32_t op) {
-    uint32_t bop = zw_ir_base_op(op);
-    switch (zw_ir_form_of(op)) {
-    case ZW_IR_FORM_BR: case ZW_IR_FORM_BRK: return OC_BRANCH;
-    case ZW_IR_FORM_K: op = bop; break;
-    case ZW_IR_FORM_ABS: {
-        opclass c = op_class(bop);
-        return c == OC_LOAD || c == OC_STORE ? c : OC_HELPER;
-    }
-    default: break;
-    }
+/* ---- SIMD: which Wasm ops are which NEON instructions ------------------------------- */
+/* A lane-wise op on two vectors as one NEON instruction (a64_v3_op, its
+ * lane size), with the operands swapped (a < b is b > a) or the result
+ * inverted (ne is not eq); pmin, pmax and the dot product take two or
+ * three (emit_vbinop).  Exactly the Wasm semantics: FMIN/FMAX differ in
+ * which NaN they return, so min/max are emit_vfminmax's. */
+typedef struct { a64_v3_op ins; uint8_t size; bool swap, invert; } neon_op;
+static bool neon_binop(uint32_t op, neon_op *o) {
+    neon_op r;
     switch (op) {
-    case ZW_IR_CONST32: case ZW_IR_CONST64: case ZW_IR_CONST64_U32: case ZW_IR_CONST_F32:
-    case ZW_IR_CONST_F64: case ZW_IR_CONST128: case ZW_IR_CONST_NULL:
-        return OC_CONST;
-    case ZW_IR_MOV_I32: case ZW_IR_MOV_I64: case ZW_IR_MOV_F32: case ZW_IR_MOV_F64:
-    case ZW_IR_MOV_REF: case ZW_IR_MOV128:
-        return OC_MOV;
-    case ZW_OP_I32_ADD: case ZW_OP_I32_SUB: case ZW_OP_I32_MUL: case ZW_OP_I32_AND:
-    case ZW_OP_I32_OR: case ZW_OP_I32_XOR: case ZW_OP_I32_SHL: case ZW_OP_I32_SHR_S:
-    case ZW_OP_I32_SHR_U: case ZW_OP_I32_ROTL: case ZW_OP_I32_ROTR:
-    case ZW_OP_I64_ADD: case ZW_OP_I64_SUB: case ZW_OP_I64_MUL: case ZW_OP_I64_AND:
-    case ZW_OP_I64_OR: case ZW_OP_I64_XOR: case ZW_OP_I64_SHL: case ZW_OP_I64_SHR_S:
-    case ZW_OP_I64_SHR_U: case ZW_OP_I64_ROTL: case ZW_OP_I64_ROTR:
-        return OC_BINOP;
-    case ZW_OP_I32_EQ: case ZW_OP_I32_NE: case ZW_OP_I32_LT_S: case ZW_OP_I32_LT_U:
-    case ZW_OP_I32_GT_S: case ZW_OP_I32_GT_U: case ZW_OP_I32_LE_S: case ZW_OP_I32_LE_U:
-    case ZW_OP_I32_GE_S: case ZW_OP_I32_GE_U:
-    case ZW_OP_I64_EQ: case ZW_OP_I64_NE: case ZW_OP_I64_LT_S: case ZW_OP_I64_LT_U:
-    case ZW_OP_I64_GT_S: case ZW_OP_I64_GT_U: case ZW_OP_I64_LE_S: case ZW_OP_I64_LE_U:
-    case ZW_OP_I64_GE_S: case ZW_OP_I64_GE_U:
-        return OC_CMP;
-    case ZW_OP_I32_EQZ: case ZW_OP_I64_EQZ: case ZW_OP_I32_CLZ: case ZW_OP_I32_CTZ:
-    case ZW_OP_I32_POPCNT: case ZW_OP_I64_CLZ: case ZW_OP_I64_CTZ: case ZW_OP_I64_POPCNT:
-    case ZW_OP_I32_WRAP_I64: case ZW_OP_I64_EXTEND_I32_S: case ZW_OP_I64_EXTEND_I32_U:
-    case ZW_OP_I32_EXTEND8_S: case ZW_OP_I32_EXTEND16_S: case ZW_OP_I64_EXTEND8_S:
-    case ZW_OP_I64_EXTEND16_S: case ZW_OP_I64_EXTEND32_S:
-        return OC_UNOP;
-    case ZW_OP_I32_DIV_S: case ZW_OP_I32_DIV_U: case ZW_OP_I32_REM_S: case ZW_OP_I32_REM_U:
-    case ZW_OP_I64_DIV_S: case ZW_OP_I64_DIV_U: case ZW_OP_I64_REM_S: case ZW_OP_I64_REM_U:
-        return OC_DIV;
-    /* A64's FMIN/FMAX are Wasm's min/max: a NaN operand gives a NaN, -0 < +0 */
-    case ZW_OP_F32_ADD: case ZW_OP_F32_SUB: case ZW_OP_F32_MUL: case ZW_OP_F32_DIV:
-    case ZW_OP_F64_ADD: case ZW_OP_F64_SUB: case ZW_OP_F64_MUL: case ZW_OP_F64_DIV:
-    case ZW_OP_F32_MIN: case ZW_OP_F32_MAX: case ZW_OP_F64_MIN: case ZW_OP_F64_MAX:
-        return OC_FBINOP;
-    case ZW_OP_F32_SQRT: case ZW_OP_F64_SQRT: case ZW_OP_F32_CEIL: case ZW_OP_F32_FLOOR:
-    case ZW_OP_F32_TRUNC: case ZW_OP_F32_NEAREST: case ZW_OP_F64_CEIL: case ZW_OP_F64_FLOOR:
-    case ZW_OP_F64_TRUNC: case ZW_OP_F64_NEAREST: case ZW_OP_F32_ABS: case ZW_OP_F32_NEG:
-    case ZW_OP_F64_ABS: case ZW_OP_F64_NEG:
-        return OC_FUNOP;
-    case ZW_OP_F32_EQ: case ZW_OP_F32_NE: case ZW_OP_F32_LT: case ZW_OP_F32_GT:
-    case ZW_OP_F32_LE: case ZW_OP_F32_GE:
-    case ZW_OP_F64_EQ: case ZW_OP_F64_NE: case ZW_OP_F64_LT: case ZW_OP_F64_GT:
-    case ZW_OP_F64_LE: case ZW_OP_F64_GE:
-        return OC_FCMP;
-    case ZW_OP_F32_CONVERT_I32_S: case ZW_OP_F32_CONVERT_I32_U: case ZW_OP_F32_CONVERT_I64_S:
-    case ZW_OP_F32_CONVERT_I64_U: case ZW_OP_F64_CONVERT_I32_S: case ZW_OP_F64_CONVERT_I32_U:
-    case ZW_OP_F64_CONVERT_I64_S: case ZW_OP_F64_CONVERT_I64_U:
-    case ZW_OP_F32_DEMOTE_F64: case ZW_OP_F64_PROMOTE_F32:
-    case ZW_OP_I32_REINTERPRET_F32: case ZW_OP_I64_REINTERPRET_F64:
-    case ZW_OP_F32_REINTERPRET_I32: case ZW_OP_F64_REINTERPRET_I64:
-        return OC_CONVERT;
-    /* FCVTZS/FCVTZU saturate, NaN to 0: exactly trunc_sat */
-    case ZW_OP_I32_TRUNC_SAT_F32_S: case ZW_OP_I32_TRUNC_SAT_F32_U: case ZW_OP_I32_TRUNC_SAT_F64_S:
-    case ZW_OP_I32_TRUNC_SAT_F64_U: case ZW_OP_I64_TRUNC_SAT_F32_S: case ZW_OP_I64_TRUNC_SAT_F32_U:
-    case ZW_OP_I64_TRUNC_SAT_F64_S: case ZW_OP_I64_TRUNC_SAT_F64_U:
-        return OC_TRUNC_SAT;
-    case ZW_OP_I32_LOAD: case ZW_OP_I64_LOAD: case ZW_OP_F32_LOAD: case ZW_OP_F64_LOAD:
-    case ZW_OP_I32_LOAD8_S: case ZW_OP_I32_LOAD8_U: case ZW_OP_I32_LOAD16_S: case ZW_OP_I32_LOAD16_U:
-    case ZW_OP_I64_LOAD8_S: case ZW_OP_I64_LOAD8_U: case ZW_OP_I64_LOAD16_S: case ZW_OP_I64_LOAD16_U:
-    case ZW_OP_I64_LOAD32_S: case ZW_OP_I64_LOAD32_U: case ZW_OP_V128_LOAD:
-        return OC_LOAD;
-    case ZW_OP_I32_STORE: case ZW_OP_I64_STORE: case ZW_OP_F32_STORE: case ZW_OP_F64_STORE:
-    case ZW_OP_I32_STORE8: case ZW_OP_I32_STORE16: case ZW_OP_I64_STORE8: case ZW_OP_I64_STORE16:
-    case ZW_OP_I64_STORE32: case ZW_OP_V128_STORE:
-        return OC_STORE;
-    case ZW_OP_SELECT: case ZW_IR_SELECT_I64: case ZW_IR_SELECT_F32: case ZW_IR_SELECT_F64:
-    case ZW_IR_SELECT_REF:
-        return OC_SELECT;
-    case ZW_OP_GLOBAL_GET: case ZW_OP_GLOBAL_SET:
-        return OC_GLOBAL;
-    case ZW_IR_BR: case ZW_IR_BR_NZ: case ZW_IR_BR_Z: case ZW_IR_BR_NZ64: case ZW_IR_BR_Z64:
-    case ZW_IR_BR_NONNULL: case ZW_IR_BR_NULL:
-        return OC_BRANCH;
-    case ZW_IR_BR_TABLE: return OC_BR_TABLE;
-    case ZW_IR_RETURN: case ZW_IR_RETURN1: case ZW_IR_RETURN_PAD: return OC_RETURN;
-    case ZW_IR_CALL_LOCAL: case ZW_OP_CALL: case ZW_OP_CALL_INDIRECT: case ZW_OP_CALL_REF: return OC_CALL;
-    case ZW_IR_RETURN_CALL_LOCAL: case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT:
-    case ZW_OP_RETURN_CALL_REF:
-        return OC_TAIL_CALL;
-    case ZW_IR_FUEL: return OC_FUEL;
-    case ZW_IR_INLINE_ENTER: case ZW_IR_INLINE_LEAVE: return OC_INLINE;
-    case ZW_IR_TRACE: return OC_TRACE;
-    case ZW_OP_UNREACHABLE: return OC_TRAP;
-    case ZW_IR_REF_IS_NULL: return OC_REF_IS_NULL;
-    case ZW_OP_F32_COPYSIGN: case ZW_OP_F64_COPYSIGN: return OC_FCOPYSIGN;
+#define N(id, ins, size, swap, inv) case ZW_OP_##id: r = (neon_op){A64_V_##ins, size, swap, inv}; break;
+    N(I8X16_ADD, ADD, 0, 0, 0) N(I8X16_SUB, SUB, 0, 0, 0)
+    N(I8X16_ADD_SAT_S, SQADD, 0, 0, 0) N(I8X16_ADD_SAT_U, UQADD, 0, 0, 0)
+    N(I8X16_SUB_SAT_S, SQSUB, 0, 0, 0) N(I8X16_SUB_SAT_U, UQSUB, 0, 0, 0)
+    N(I8X16_MIN_S, SMIN, 0, 0, 0) N(I8X16_MIN_U, UMIN, 0, 0, 0) N(I8X16_MAX_S, SMAX, 0, 0, 0) N(I8X16_MAX_U, UMAX, 0, 0, 0)
+    N(I8X16_AVGR_U, URHADD, 0, 0, 0)
+    N(I8X16_EQ, CMEQ, 0, 0, 0) N(I8X16_NE, CMEQ, 0, 0, 1)
+    N(I8X16_GT_S, CMGT, 0, 0, 0) N(I8X16_LT_S, CMGT, 0, 1, 0) N(I8X16_GE_S, CMGE, 0, 0, 0) N(I8X16_LE_S, CMGE, 0, 1, 0)
+    N(I8X16_GT_U, CMHI, 0, 0, 0) N(I8X16_LT_U, CMHI, 0, 1, 0) N(I8X16_GE_U, CMHS, 0, 0, 0) N(I8X16_LE_U, CMHS, 0, 1, 0)
+    N(I16X8_ADD, ADD, 1, 0, 0) N(I16X8_SUB, SUB, 1, 0, 0) N(I16X8_MUL, MUL, 1, 0, 0)
+    N(I16X8_ADD_SAT_S, SQADD, 1, 0, 0) N(I16X8_ADD_SAT_U, UQADD, 1, 0, 0)
+    N(I16X8_SUB_SAT_S, SQSUB, 1, 0, 0) N(I16X8_SUB_SAT_U, UQSUB, 1, 0, 0)
+    N(I16X8_MIN_S, SMIN, 1, 0, 0) N(I16X8_MIN_U, UMIN, 1, 0, 0) N(I16X8_MAX_S, SMAX, 1, 0, 0) N(I16X8_MAX_U, UMAX, 1, 0, 0)
+    N(I16X8_AVGR_U, URHADD, 1, 0, 0)
+    N(I16X8_Q15MULR_SAT_S, SQRDMULH, 1, 0, 0) /* (2ab + 2^15) >> 16, saturated: (ab + 2^14) >> 15 */
+    N(I16X8_EQ, CMEQ, 1, 0, 0) N(I16X8_NE, CMEQ, 1, 0, 1)
+    N(I16X8_GT_S, CMGT, 1, 0, 0) N(I16X8_LT_S, CMGT, 1, 1, 0) N(I16X8_GE_S, CMGE, 1, 0, 0) N(I16X8_LE_S, CMGE, 1, 1, 0)
+    N(I16X8_GT_U, CMHI, 1, 0, 0) N(I16X8_LT_U, CMHI, 1, 1, 0) N(I16X8_GE_U, CMHS, 1, 0, 0) N(I16X8_LE_U, CMHS, 1, 1, 0)
+    N(I32X4_ADD, ADD, 2, 0, 0) N(I32X4_SUB, SUB, 2, 0, 0) N(I32X4_MUL, MUL, 2, 0, 0)
+    N(I32X4_MIN_S, SMIN, 2, 0, 0) N(I32X4_MIN_U, UMIN, 2, 0, 0) N(I32X4_MAX_S, SMAX, 2, 0, 0) N(I32X4_MAX_U, UMAX, 2, 0, 0)
+    N(I32X4_EQ, CMEQ, 2, 0, 0) N(I32X4_NE, CMEQ, 2, 0, 1)
+    N(I32X4_GT_S, CMGT, 2, 0, 0) N(I32X4_LT_S, CMGT, 2, 1, 0) N(I32X4_GE_S, CMGE, 2, 0, 0) N(I32X4_LE_S, CMGE, 2, 1, 0)
+    N(I32X4_GT_U, CMHI, 2, 0, 0) N(I32X4_LT_U, CMHI, 2, 1, 0) N(I32X4_GE_U, CMHS, 2, 0, 0) N(I32X4_LE_U, CMHS, 2, 1, 0)
+    N(I32X4_DOT_I16X8_S, ADDP, 2, 0, 0) /* of the products (emit_vbinop) */
+    N(I64X2_ADD, ADD, 3, 0, 0) N(I64X2_SUB, SUB, 3, 0, 0)
+    N(I64X2_EQ, CMEQ, 3, 0, 0) N(I64X2_NE, CMEQ, 3, 0, 1)
+    N(I64X2_GT_S, CMGT, 3, 0, 0) N(I64X2_LT_S, CMGT, 3, 1, 0) N(I64X2_GE_S, CMGE, 3, 0, 0) N(I64X2_LE_S, CMGE, 3, 1, 0)
+    N(V128_AND, AND, 0, 0, 0) N(V128_OR, ORR, 0, 0, 0) N(V128_XOR, EOR, 0, 0, 0)
+    N(V128_ANDNOT, BIC, 0, 0, 0) /* a & ~b */
+    N(F32X4_ADD, FADD, 0, 0, 0) N(F32X4_SUB, FSUB, 0, 0, 0) N(F32X4_MUL, FMUL, 0, 0, 0) N(F32X4_DIV, FDIV, 0, 0, 0)
+    N(F64X2_ADD, FADD, 1, 0, 0) N(F64X2_SUB, FSUB, 1, 0, 0) N(F64X2_MUL, FMUL, 1, 0, 0) N(F64X2_DIV, FDIV, 1, 0, 0)
+    N(F32X4_EQ, FCMEQ, 0, 0, 0) N(F32X4_NE, FCMEQ, 0, 0, 1) N(F32X4_GT, FCMGT, 0, 0, 0) N(F32X4_LT, FCMGT, 0, 1, 0)
+    N(F32X4_GE, FCMGE, 0, 0, 0) N(F32X4_LE, FCMGE, 0, 1, 0)
+    N(F64X2_EQ, FCMEQ, 1, 0, 0) N(F64X2_NE, FCMEQ, 1, 0, 1) N(F64X2_GT, FCMGT, 1, 0, 0) N(F64X2_LT, FCMGT, 1, 1, 0)
+    N(F64X2_GE, FCMGE, 1, 0, 0) N(F64X2_LE, FCMGE, 1, 1, 0)
+    /* pmin(a, b) = b < a ? b : a: the mask a > b selects b (emit_vbinop); pmax: b > a */
+    N(F32X4_PMIN, FCMGT, 0, 0, 0) N(F32X4_PMAX, FCMGT, 0, 1, 0)
+    N(F64X2_PMIN, FCMGT, 1, 0, 0) N(F64X2_PMAX, FCMGT, 1, 1, 0)
+#undef N
+    default: return false;
     }
-    return OC_HELPER;
+    if (o) *o = r;
+    return true;
+}
+
+/* A lane-wise op on one vector as one NEON instruction.  Float abs and
+ * neg change the sign bit only; the others give Wasm's NaNs as the
+ * interpreter's scalar code does on AArch64; FCVTZS/FCVTZU saturate and
+ * take NaN to 0, as trunc_sat does. */
+typedef struct { a64_v2_op ins; uint8_t size; } neon_op1;
+static bool neon_unop(uint32_t op, neon_op1 *o) {
+    neon_op1 r;
+    switch (op) {
+#define N(id, ins, size) case ZW_OP_##id: r = (neon_op1){A64_V_##ins, size}; break;
+    N(V128_NOT, NOT, 0) N(I8X16_POPCNT, CNT, 0)
+    N(I8X16_ABS, ABS, 0) N(I16X8_ABS, ABS, 1) N(I32X4_ABS, ABS, 2) N(I64X2_ABS, ABS, 3)
+    N(I8X16_NEG, NEG, 0) N(I16X8_NEG, NEG, 1) N(I32X4_NEG, NEG, 2) N(I64X2_NEG, NEG, 3)
+    N(F32X4_ABS, FABS, 0) N(F32X4_NEG, FNEG, 0) N(F32X4_SQRT, FSQRT, 0)
+    N(F64X2_ABS, FABS, 1) N(F64X2_NEG, FNEG, 1) N(F64X2_SQRT, FSQRT, 1)
+    N(F32X4_CEIL, FRINTP, 0) N(F32X4_FLOOR, FRINTM, 0) N(F32X4_TRUNC, FRINTZ, 0) N(F32X4_NEAREST, FRINTN, 0)
+    N(F64X2_CEIL, FRINTP, 1) N(F64X2_FLOOR, FRINTM, 1) N(F64X2_TRUNC, FRINTZ, 1) N(F64X2_NEAREST, FRINTN, 1)
+    N(F32X4_CONVERT_I32X4_S, SCVTF, 0) N(F32X4_CONVERT_I32X4_U, UCVTF, 0)
+    N(I32X4_TRUNC_SAT_F32X4_S, FCVTZS, 0) N(I32X4_TRUNC_SAT_F32X4_U, FCVTZU, 0)
+#undef N
+    default: return false;
+    }
+    if (o) *o = r;
+    return true;
+}
+
+/* ---- the classes of operations ---------------------------------------------------- */
+/* What emit_insn does with op: its group (zw_jop_of), or the helper for
+ * what is not compiled inline on AArch64. */
+static zw_jop op_class(uint32_t op) {
+    zw_jop g = zw_jop_of(op);
+    switch (g) {
+    case ZW_JOP_FTRUNC: case ZW_JOP_GC:
+        return ZW_JOP_OTHER;
+    case ZW_JOP_VBINOP: return neon_binop(op, NULL) ? g : ZW_JOP_OTHER;
+    case ZW_JOP_VUNOP: return neon_unop(op, NULL) ? g : ZW_JOP_OTHER;
+    default:
+        return g;
+    }
 }
 
 /* The class of the instruction at f->code[pc] of module m: its op's,
  * except what always goes to its helper (zw_jcomp_far_mem). */
-static opclass insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
-    opclass c = op_class(f->code[pc]);
-    if ((c == OC_LOAD || c == OC_STORE) && zw_jcomp_far_mem(f, pc)) c = OC_HELPER;
+static zw_jop insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
+    zw_jop c = op_class(f->code[pc]);
+    if ((c == ZW_JOP_LOAD || c == ZW_JOP_STORE) && zw_jcomp_far_mem(f, pc)) c = ZW_JOP_OTHER;
     (void)m;
     return c;
 }
 
 /* The instructions that clobber every allocated register. */
 static bool clobbers(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
-    opclass c = insn_class(m, f, pc);
-    return c == OC_HELPER || c == OC_CALL || c == OC_TAIL_CALL || c == OC_TRACE;
+    zw_jop c = insn_class(m, f, pc);
+    return c == ZW_JOP_OTHER || c == ZW_JOP_CALL || c == ZW_JOP_TAIL_CALL || c == ZW_JOP_TRACE;
 }
 
 /* ---- branches ------------------------------------------------------------------------ */
@@ -626,6 +611,14 @@ static void emit_fbinop(jc *J, uint32_t op) {
     default: o = A64_FMAX; break;
     }
     int ra = xread(J, a, t, VS0), rb = xread(J, b, t, VS1), x = xdst(J, d, t, VS0);
+    if (o == A64_FMIN || o == A64_FMAX) {
+        /* FMIN/FMAX are Wasm's min/max (a NaN operand gives a NaN, -0 <
+         * +0) but for the NaN they return: a signalling NaN first, where
+         * the interpreter takes a's (numeric.h).  min(a, min(a, b)) is
+         * a's NaN, quieted, whenever a is a NaN, and min(a, b) otherwise. */
+        a64_fop2(B, o, f64, VS1, ra, rb);
+        rb = VS1;
+    }
     a64_fop2(B, o, f64, x, ra, rb);
     xstore(J, d, t, x);
 }
@@ -1250,39 +1243,194 @@ static void emit_trace(jc *J) {
     call_c(B, (const void *)zw_jit_trace);
 }
 
+/* ---- SIMD ------------------------------------------------------------------------------ */
+#define V ZW_V128
+static void emit_vbinop(jc *J, uint32_t op) {
+    neon_op o;
+    neon_binop(op, &o);
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3];
+    if (o.swap) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    int ra = xread(J, a, V, VS0), rb = xread(J, b, V, VS1), x = xdst(J, d, V, VS0);
+    switch (op) {
+    case ZW_OP_F32X4_PMIN: case ZW_OP_F32X4_PMAX: case ZW_OP_F64X2_PMIN: case ZW_OP_F64X2_PMAX:
+        /* pmin: the mask a > b picks b, else a; pmax (a and b swapped
+         * above: ra is b): the mask b > a picks b, else a */
+        a64_v3(B, o.ins, o.size, VS2, ra, rb);
+        if (o.swap) a64_v3(B, A64_V_BSL, 0, VS2, ra, rb);
+        else a64_v3(B, A64_V_BSL, 0, VS2, rb, ra);
+        x = VS2;
+        break;
+    case ZW_OP_I32X4_DOT_I16X8_S: /* the products of the low and the high halves, added in pairs */
+        a64_smull(B, false, 1, VS2, ra, rb);
+        a64_smull(B, true, 1, VS0, ra, rb);
+        a64_v3(B, A64_V_ADDP, 2, x, VS2, VS0);
+        break;
+    default:
+        a64_v3(B, o.ins, o.size, x, ra, rb);
+        if (o.invert) a64_v2(B, A64_V_NOT, 0, x, x);
+        break;
+    }
+    xstore(J, d, V, x);
+}
+
+/* f32x4/f64x2 min and max: FMIN/FMAX are Wasm's but for which NaN they
+ * return when both lanes are NaNs (a signalling one first, where the
+ * interpreter takes a's).  min(a, min(a, b)) takes a's NaN, quieted,
+ * whenever a lane of a is one, and is min(a, b) otherwise (scalar
+ * min/max, emit_fbinop, do the same). */
+static void emit_vfminmax(jc *J, uint32_t op) {
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3];
+    bool f64 = op == ZW_OP_F64X2_MIN || op == ZW_OP_F64X2_MAX;
+    a64_v3_op o = op == ZW_OP_F32X4_MIN || op == ZW_OP_F64X2_MIN ? A64_V_FMIN : A64_V_FMAX;
+    int ra = xread(J, a, V, VS0), rb = xread(J, b, V, VS1), x = xdst(J, d, V, VS0);
+    a64_v3(B, o, f64, VS1, ra, rb);
+    a64_v3(B, o, f64, x, ra, VS1);
+    xstore(J, d, V, x);
+}
+
+/* i8x16.swizzle is TBL: a lane whose index is 16 or more gets 0 */
+static void emit_vswizzle(jc *J) {
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3];
+    int ra = xread(J, a, V, VS0), rb = xread(J, b, V, VS1), x = xdst(J, d, V, VS0);
+    a64_tbl(B, x, ra, rb);
+    xstore(J, d, V, x);
+}
+
+static void emit_vunop(jc *J, uint32_t op) {
+    neon_op1 o;
+    neon_unop(op, &o);
+    uint32_t d = J->c.ip[1], a = J->c.ip[2];
+    int ra = xread(J, a, V, VS0), x = xdst(J, d, V, VS0);
+    a64_v2(B, o.ins, o.size, x, ra);
+    xstore(J, d, V, x);
+}
+
+/* The lane size (0 B .. 3 D) of a shape's op, by its lane count (opcodes.def's LANES). */
+static unsigned lane_size(uint32_t op) {
+    switch (zw_opinfos[op].lanes) {
+    case 16: return 0;
+    case 8: return 1;
+    case 4: return 2;
+    default: return 3;
+    }
+}
+
+static void emit_vsplat(jc *J, uint32_t op) {
+    uint32_t d = J->c.ip[1], a = J->c.ip[2];
+    int x = xdst(J, d, V, VS0);
+    switch (op) {
+    case ZW_OP_F32X4_SPLAT: a64_dup_lane(B, 2, x, xread(J, a, ZW_F32, VS1), 0); break;
+    case ZW_OP_F64X2_SPLAT: a64_dup_lane(B, 3, x, xread(J, a, ZW_F64, VS1), 0); break;
+    case ZW_OP_I8X16_SPLAT: a64_dup_gp(B, 0, x, gread(J, a, false, X16)); break;
+    case ZW_OP_I16X8_SPLAT: a64_dup_gp(B, 1, x, gread(J, a, false, X16)); break;
+    case ZW_OP_I32X4_SPLAT: a64_dup_gp(B, 2, x, gread(J, a, false, X16)); break;
+    default: a64_dup_gp(B, 3, x, gread(J, a, true, X16)); break;
+    }
+    xstore(J, d, V, x);
+}
+
+static void emit_vextract(jc *J, uint32_t op) {
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], lane = J->c.ip[3];
+    unsigned size = lane_size(op);
+    int ra = xread(J, a, V, VS0);
+    if (op == ZW_OP_F32X4_EXTRACT_LANE || op == ZW_OP_F64X2_EXTRACT_LANE) {
+        zw_valtype t = op == ZW_OP_F64X2_EXTRACT_LANE ? ZW_F64 : ZW_F32;
+        int x = xdst(J, d, t, VS1);
+        a64_mov_lane_to_fp(B, size, x, ra, lane);
+        xstore(J, d, t, x);
+        return;
+    }
+    bool w64 = op == ZW_OP_I64X2_EXTRACT_LANE;
+    int r = gdst(J, d, X16);
+    if (op == ZW_OP_I8X16_EXTRACT_LANE_S || op == ZW_OP_I16X8_EXTRACT_LANE_S) a64_smov(B, size, r, ra, lane);
+    else a64_umov(B, size, r, ra, lane);
+    gstore(J, d, r, w64);
+}
+
+static void emit_vreplace(jc *J, uint32_t op) {
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], v = J->c.ip[3], lane = J->c.ip[4];
+    unsigned size = lane_size(op);
+    int x = xdst(J, d, V, VS0);
+    if (op == ZW_OP_F32X4_REPLACE_LANE || op == ZW_OP_F64X2_REPLACE_LANE) {
+        zw_valtype t = op == ZW_OP_F64X2_REPLACE_LANE ? ZW_F64 : ZW_F32;
+        int rv = xreg(J, v, t);
+        if (rv < 0 || rv == x) { /* (in d's register: a copy, before a goes there) */
+            xload(J, VS1, v, t);
+            rv = VS1;
+        }
+        xload(J, x, a, V);
+        a64_ins_lane(B, size, x, lane, rv, 0);
+    } else {
+        int r = gread(J, v, size == 3, X16);
+        xload(J, x, a, V);
+        a64_ins_gp(B, size, x, lane, r);
+    }
+    xstore(J, d, V, x);
+}
+
+/* bitselect(a, b, c) = a where c has ones, b elsewhere: BSL with c as the mask */
+static void emit_vbitselect(jc *J) {
+    uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3], c = J->c.ip[4];
+    xload(J, VS2, c, V);
+    a64_v3(B, A64_V_BSL, 0, VS2, xread(J, a, V, VS0), xread(J, b, V, VS1));
+    xstore(J, d, V, VS2);
+}
+
+/* any_true: the largest byte, not zero */
+static void emit_vanytrue(jc *J) {
+    a64_v2(B, A64_V_UMAXV, 0, VS0, xread(J, J->c.ip[2], V, VS0));
+    a64_umov(B, 0, X16, VS0, 0);
+    a64_arith_ri(B, A64_SUBS, false, ZR, X16, 0, false);
+    set_bool(J, J->c.ip[1], A64_NE);
+}
+#undef V
+
 static bool emit_insn(jc *J) {
     uint32_t op = J->c.ip[0];
     switch (insn_class(J->c.m, J->c.f, J->c.pc)) {
-    case OC_HELPER:
+    case ZW_JOP_OTHER: case ZW_JOP_FTRUNC: case ZW_JOP_GC: /* (op_class sends these to the helper) */
         if (!zw_jit_helper(op)) return false;
         emit_helper(J, op);
         break;
-    case OC_CONST: emit_const(J, op); break;
-    case OC_MOV: emit_mov(J, op); break;
-    case OC_BINOP: emit_binop(J, op, zw_ir_form_of(op) == ZW_IR_FORM_K); break;
-    case OC_CMP: emit_cmp(J, op, zw_ir_form_of(op) == ZW_IR_FORM_K); break;
-    case OC_UNOP: emit_unop(J, op); break;
-    case OC_DIV: emit_div(J, op); break;
-    case OC_FBINOP: emit_fbinop(J, op); break;
-    case OC_FUNOP: emit_funop(J, op); break;
-    case OC_FCMP: emit_fcmp(J, op); break;
-    case OC_CONVERT: emit_convert(J, op); break;
-    case OC_TRUNC_SAT: emit_trunc_sat(J, op); break;
-    case OC_FCOPYSIGN: emit_fcopysign(J, op); break;
-    case OC_LOAD: emit_load(J, op); break;
-    case OC_STORE: emit_store(J, op); break;
-    case OC_SELECT: emit_select(J, op); break;
-    case OC_GLOBAL: emit_global(J, op); break;
-    case OC_BRANCH: emit_branch(J, op); break;
-    case OC_BR_TABLE: emit_br_table(J); break;
-    case OC_RETURN: emit_return(J, op); break;
-    case OC_CALL: emit_call(J, op); break;
-    case OC_TAIL_CALL: emit_tail_call(J, op); break;
-    case OC_FUEL: emit_fuel(J); break;
-    case OC_INLINE: emit_inline(J, op); break;
-    case OC_TRACE: emit_trace(J); break;
-    case OC_TRAP: trap_br(J, BR_ALWAYS, 0, 0, false, ZWASM_TRAP_UNREACHABLE); break;
-    case OC_REF_IS_NULL: {
+    case ZW_JOP_CONST: emit_const(J, op); break;
+    case ZW_JOP_MOV: emit_mov(J, op); break;
+    case ZW_JOP_IBINOP: emit_binop(J, op, zw_ir_form_of(op) == ZW_IR_FORM_K); break;
+    case ZW_JOP_ICMP: emit_cmp(J, op, zw_ir_form_of(op) == ZW_IR_FORM_K); break;
+    case ZW_JOP_IUNOP: emit_unop(J, op); break;
+    case ZW_JOP_IDIV: emit_div(J, op); break;
+    case ZW_JOP_FBINOP: case ZW_JOP_FMINMAX: emit_fbinop(J, op); break;
+    case ZW_JOP_FUNOP: emit_funop(J, op); break;
+    case ZW_JOP_FCMP: emit_fcmp(J, op); break;
+    case ZW_JOP_CONVERT: case ZW_JOP_CONVERT_U64: emit_convert(J, op); break;
+    case ZW_JOP_VBINOP: emit_vbinop(J, op); break;
+    case ZW_JOP_VFMINMAX: emit_vfminmax(J, op); break;
+    case ZW_JOP_VSWIZZLE: emit_vswizzle(J); break;
+    case ZW_JOP_VUNOP: emit_vunop(J, op); break;
+    case ZW_JOP_VSPLAT: emit_vsplat(J, op); break;
+    case ZW_JOP_VEXTRACT: emit_vextract(J, op); break;
+    case ZW_JOP_VREPLACE: emit_vreplace(J, op); break;
+    case ZW_JOP_VBITSELECT: emit_vbitselect(J); break;
+    case ZW_JOP_VANYTRUE: emit_vanytrue(J); break;
+    case ZW_JOP_TRUNC_SAT: emit_trunc_sat(J, op); break;
+    case ZW_JOP_FCOPYSIGN: emit_fcopysign(J, op); break;
+    case ZW_JOP_LOAD: emit_load(J, op); break;
+    case ZW_JOP_STORE: emit_store(J, op); break;
+    case ZW_JOP_SELECT: emit_select(J, op); break;
+    case ZW_JOP_GLOBAL: emit_global(J, op); break;
+    case ZW_JOP_BRANCH: emit_branch(J, op); break;
+    case ZW_JOP_BR_TABLE: emit_br_table(J); break;
+    case ZW_JOP_RETURN: emit_return(J, op); break;
+    case ZW_JOP_CALL: emit_call(J, op); break;
+    case ZW_JOP_TAIL_CALL: emit_tail_call(J, op); break;
+    case ZW_JOP_FUEL: emit_fuel(J); break;
+    case ZW_JOP_INLINE: emit_inline(J, op); break;
+    case ZW_JOP_TRACE: emit_trace(J); break;
+    case ZW_JOP_TRAP: trap_br(J, BR_ALWAYS, 0, 0, false, ZWASM_TRAP_UNREACHABLE); break;
+    case ZW_JOP_REF_IS_NULL: {
         int r = gread(J, J->c.ip[2], true, X16);
         a64_arith_ri(B, A64_SUBS, true, ZR, r, 0, false);
         set_bool(J, J->c.ip[1], A64_EQ);
@@ -1297,10 +1445,12 @@ static bool emit_insn(jc *J) {
  * needs no frame on the native stack. */
 static bool leaf(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
     switch (insn_class(m, f, pc)) {
-    case OC_CONST: case OC_MOV: case OC_BINOP: case OC_CMP: case OC_UNOP: case OC_FBINOP:
-    case OC_FUNOP: case OC_FCMP: case OC_CONVERT: case OC_SELECT: case OC_GLOBAL:
-    case OC_BRANCH: case OC_BR_TABLE: case OC_RETURN: case OC_REF_IS_NULL: case OC_FCOPYSIGN:
-    case OC_TRUNC_SAT:
+    case ZW_JOP_CONST: case ZW_JOP_MOV: case ZW_JOP_IBINOP: case ZW_JOP_ICMP: case ZW_JOP_IUNOP: case ZW_JOP_FBINOP:
+    case ZW_JOP_FUNOP: case ZW_JOP_FCMP: case ZW_JOP_CONVERT: case ZW_JOP_SELECT: case ZW_JOP_GLOBAL:
+    case ZW_JOP_BRANCH: case ZW_JOP_BR_TABLE: case ZW_JOP_RETURN: case ZW_JOP_REF_IS_NULL: case ZW_JOP_FCOPYSIGN:
+    case ZW_JOP_TRUNC_SAT: case ZW_JOP_FMINMAX: case ZW_JOP_CONVERT_U64: case ZW_JOP_VBINOP: case ZW_JOP_VFMINMAX:
+    case ZW_JOP_VSWIZZLE: case ZW_JOP_VUNOP: case ZW_JOP_VSPLAT: case ZW_JOP_VEXTRACT: case ZW_JOP_VREPLACE:
+    case ZW_JOP_VBITSELECT: case ZW_JOP_VANYTRUE:
         return true;
     default:
         return false;

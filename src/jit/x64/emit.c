@@ -50,15 +50,6 @@ typedef struct jc {
 } jc;
 
 /* ---- the classes of operations ---------------------------------------------------- */
-typedef enum {
-    OC_HELPER,   /* call the helper */
-    OC_CONST, OC_MOV, OC_BINOP, OC_CMP, OC_UNOP, OC_DIV, OC_FBINOP, OC_FUNOP, OC_FCMP,
-    OC_CONVERT, OC_LOAD, OC_STORE, OC_SELECT, OC_GLOBAL, OC_BRANCH, OC_BR_TABLE,
-    OC_RETURN, OC_CALL, OC_TAIL_CALL, OC_FUEL, OC_INLINE, OC_TRACE, OC_TRAP, OC_REF_IS_NULL,
-    OC_VBINOP, OC_VUNOP, OC_VSPLAT, OC_VEXTRACT, OC_VREPLACE, OC_VBITSELECT, OC_VANYTRUE,
-    OC_FMINMAX, OC_FCOPYSIGN, OC_FTRUNC, OC_CONVERT_U64, OC_VFMINMAX, OC_VSWIZZLE,
-    OC_GC,       /* GC accesses inline (emit_gc); allocation and casts go to helpers */
-} opclass;
 
 /* SIMD operations that are one SSE instruction on two registers (SSE4.1):
  * the instruction (mandatory prefix, opcode after 0F, 0x38xx/0x3Axx for
@@ -107,144 +98,43 @@ static bool simd_binop(uint32_t op, sse_op *o) {
     return false;
 }
 
-static opclass op_class(uint32_t op) {
-    uint32_t bop = zw_ir_base_op(op);
-    switch (zw_ir_form_of(op)) {
-    case ZW_IR_FORM_BR: case ZW_IR_FORM_BRK: return OC_BRANCH;
-    case ZW_IR_FORM_K: op = bop; break;
-    case ZW_IR_FORM_ABS: {
-        opclass c = op_class(bop);
-        return c == OC_LOAD || c == OC_STORE ? c : OC_HELPER;
-    }
-    default: break;
-    }
+/* The SIMD unary operations emit_vunop compiles. */
+static bool simd_unop(uint32_t op) {
     switch (op) {
-    case ZW_IR_CONST32: case ZW_IR_CONST64: case ZW_IR_CONST64_U32: case ZW_IR_CONST_F32:
-    case ZW_IR_CONST_F64: case ZW_IR_CONST128: case ZW_IR_CONST_NULL:
-        return OC_CONST;
-    case ZW_IR_MOV_I32: case ZW_IR_MOV_I64: case ZW_IR_MOV_F32: case ZW_IR_MOV_F64:
-    case ZW_IR_MOV_REF: case ZW_IR_MOV128:
-        return OC_MOV;
-    case ZW_OP_I32_ADD: case ZW_OP_I32_SUB: case ZW_OP_I32_MUL: case ZW_OP_I32_AND:
-    case ZW_OP_I32_OR: case ZW_OP_I32_XOR: case ZW_OP_I32_SHL: case ZW_OP_I32_SHR_S:
-    case ZW_OP_I32_SHR_U: case ZW_OP_I32_ROTL: case ZW_OP_I32_ROTR:
-    case ZW_OP_I64_ADD: case ZW_OP_I64_SUB: case ZW_OP_I64_MUL: case ZW_OP_I64_AND:
-    case ZW_OP_I64_OR: case ZW_OP_I64_XOR: case ZW_OP_I64_SHL: case ZW_OP_I64_SHR_S:
-    case ZW_OP_I64_SHR_U: case ZW_OP_I64_ROTL: case ZW_OP_I64_ROTR:
-        return OC_BINOP;
-    case ZW_OP_I32_EQ: case ZW_OP_I32_NE: case ZW_OP_I32_LT_S: case ZW_OP_I32_LT_U:
-    case ZW_OP_I32_GT_S: case ZW_OP_I32_GT_U: case ZW_OP_I32_LE_S: case ZW_OP_I32_LE_U:
-    case ZW_OP_I32_GE_S: case ZW_OP_I32_GE_U:
-    case ZW_OP_I64_EQ: case ZW_OP_I64_NE: case ZW_OP_I64_LT_S: case ZW_OP_I64_LT_U:
-    case ZW_OP_I64_GT_S: case ZW_OP_I64_GT_U: case ZW_OP_I64_LE_S: case ZW_OP_I64_LE_U:
-    case ZW_OP_I64_GE_S: case ZW_OP_I64_GE_U:
-        return OC_CMP;
-    case ZW_OP_I32_EQZ: case ZW_OP_I64_EQZ: case ZW_OP_I32_CLZ: case ZW_OP_I32_CTZ:
-    case ZW_OP_I32_POPCNT: case ZW_OP_I64_CLZ: case ZW_OP_I64_CTZ: case ZW_OP_I64_POPCNT:
-    case ZW_OP_I32_WRAP_I64: case ZW_OP_I64_EXTEND_I32_S: case ZW_OP_I64_EXTEND_I32_U:
-    case ZW_OP_I32_EXTEND8_S: case ZW_OP_I32_EXTEND16_S: case ZW_OP_I64_EXTEND8_S:
-    case ZW_OP_I64_EXTEND16_S: case ZW_OP_I64_EXTEND32_S:
-        return OC_UNOP;
-    case ZW_OP_I32_DIV_S: case ZW_OP_I32_DIV_U: case ZW_OP_I32_REM_S: case ZW_OP_I32_REM_U:
-    case ZW_OP_I64_DIV_S: case ZW_OP_I64_DIV_U: case ZW_OP_I64_REM_S: case ZW_OP_I64_REM_U:
-        return OC_DIV;
-    case ZW_OP_F32_ADD: case ZW_OP_F32_SUB: case ZW_OP_F32_MUL: case ZW_OP_F32_DIV:
-    case ZW_OP_F64_ADD: case ZW_OP_F64_SUB: case ZW_OP_F64_MUL: case ZW_OP_F64_DIV:
-        return OC_FBINOP;
-    case ZW_OP_F32_SQRT: case ZW_OP_F64_SQRT: case ZW_OP_F32_CEIL: case ZW_OP_F32_FLOOR:
-    case ZW_OP_F32_TRUNC: case ZW_OP_F32_NEAREST: case ZW_OP_F64_CEIL: case ZW_OP_F64_FLOOR:
-    case ZW_OP_F64_TRUNC: case ZW_OP_F64_NEAREST: case ZW_OP_F32_ABS: case ZW_OP_F32_NEG:
-    case ZW_OP_F64_ABS: case ZW_OP_F64_NEG:
-        return OC_FUNOP;
-    case ZW_OP_F32_EQ: case ZW_OP_F32_NE: case ZW_OP_F32_LT: case ZW_OP_F32_GT:
-    case ZW_OP_F32_LE: case ZW_OP_F32_GE:
-    case ZW_OP_F64_EQ: case ZW_OP_F64_NE: case ZW_OP_F64_LT: case ZW_OP_F64_GT:
-    case ZW_OP_F64_LE: case ZW_OP_F64_GE:
-        return OC_FCMP;
-    case ZW_OP_F32_CONVERT_I32_S: case ZW_OP_F32_CONVERT_I32_U: case ZW_OP_F32_CONVERT_I64_S:
-    case ZW_OP_F64_CONVERT_I32_S: case ZW_OP_F64_CONVERT_I32_U: case ZW_OP_F64_CONVERT_I64_S:
-    case ZW_OP_F32_DEMOTE_F64: case ZW_OP_F64_PROMOTE_F32:
-    case ZW_OP_I32_REINTERPRET_F32: case ZW_OP_I64_REINTERPRET_F64:
-    case ZW_OP_F32_REINTERPRET_I32: case ZW_OP_F64_REINTERPRET_I64:
-        return OC_CONVERT;
-    case ZW_OP_I32_LOAD: case ZW_OP_I64_LOAD: case ZW_OP_F32_LOAD: case ZW_OP_F64_LOAD:
-    case ZW_OP_I32_LOAD8_S: case ZW_OP_I32_LOAD8_U: case ZW_OP_I32_LOAD16_S: case ZW_OP_I32_LOAD16_U:
-    case ZW_OP_I64_LOAD8_S: case ZW_OP_I64_LOAD8_U: case ZW_OP_I64_LOAD16_S: case ZW_OP_I64_LOAD16_U:
-    case ZW_OP_I64_LOAD32_S: case ZW_OP_I64_LOAD32_U: case ZW_OP_V128_LOAD:
-        return OC_LOAD;
-    case ZW_OP_I32_STORE: case ZW_OP_I64_STORE: case ZW_OP_F32_STORE: case ZW_OP_F64_STORE:
-    case ZW_OP_I32_STORE8: case ZW_OP_I32_STORE16: case ZW_OP_I64_STORE8: case ZW_OP_I64_STORE16:
-    case ZW_OP_I64_STORE32: case ZW_OP_V128_STORE:
-        return OC_STORE;
-    case ZW_OP_SELECT: case ZW_IR_SELECT_I64: case ZW_IR_SELECT_F32: case ZW_IR_SELECT_F64:
-    case ZW_IR_SELECT_REF:
-        return OC_SELECT;
-    case ZW_OP_GLOBAL_GET: case ZW_OP_GLOBAL_SET:
-        return OC_GLOBAL;
-    case ZW_IR_BR: case ZW_IR_BR_NZ: case ZW_IR_BR_Z: case ZW_IR_BR_NZ64: case ZW_IR_BR_Z64:
-    case ZW_IR_BR_NONNULL: case ZW_IR_BR_NULL:
-        return OC_BRANCH;
-    case ZW_IR_BR_TABLE: return OC_BR_TABLE;
-    case ZW_IR_RETURN: case ZW_IR_RETURN1: case ZW_IR_RETURN_PAD: return OC_RETURN;
-    case ZW_IR_CALL_LOCAL: case ZW_OP_CALL: case ZW_OP_CALL_INDIRECT: case ZW_OP_CALL_REF: return OC_CALL;
-    case ZW_IR_RETURN_CALL_LOCAL: case ZW_OP_RETURN_CALL: case ZW_OP_RETURN_CALL_INDIRECT:
-    case ZW_OP_RETURN_CALL_REF:
-        return OC_TAIL_CALL;
-    case ZW_IR_FUEL: return OC_FUEL;
-    case ZW_IR_INLINE_ENTER: case ZW_IR_INLINE_LEAVE: return OC_INLINE;
-    case ZW_IR_TRACE: return OC_TRACE;
-    case ZW_OP_UNREACHABLE: return OC_TRAP;
-    case ZW_IR_REF_IS_NULL: return OC_REF_IS_NULL;
-    case ZW_OP_REF_AS_NON_NULL: case ZW_OP_STRUCT_GET: case ZW_OP_STRUCT_GET_S: case ZW_OP_STRUCT_GET_U:
-    case ZW_OP_STRUCT_SET: case ZW_OP_ARRAY_LEN: case ZW_OP_ARRAY_GET: case ZW_OP_ARRAY_GET_S:
-    case ZW_OP_ARRAY_GET_U: case ZW_OP_ARRAY_SET: case ZW_OP_REF_EQ: case ZW_OP_REF_I31:
-    case ZW_OP_I31_GET_S: case ZW_OP_I31_GET_U:
-        return OC_GC;
     case ZW_OP_V128_NOT: case ZW_OP_I8X16_ABS: case ZW_OP_I16X8_ABS: case ZW_OP_I32X4_ABS:
     case ZW_OP_I8X16_NEG: case ZW_OP_I16X8_NEG: case ZW_OP_I32X4_NEG: case ZW_OP_I64X2_NEG:
     case ZW_OP_F32X4_SQRT: case ZW_OP_F64X2_SQRT:
-        return OC_VUNOP;
-    case ZW_OP_I8X16_SPLAT: case ZW_OP_I16X8_SPLAT: case ZW_OP_I32X4_SPLAT: case ZW_OP_I64X2_SPLAT:
-    case ZW_OP_F32X4_SPLAT: case ZW_OP_F64X2_SPLAT:
-        return OC_VSPLAT;
-    case ZW_OP_I32X4_EXTRACT_LANE: case ZW_OP_I64X2_EXTRACT_LANE: case ZW_OP_F32X4_EXTRACT_LANE:
-    case ZW_OP_F64X2_EXTRACT_LANE: case ZW_OP_I8X16_EXTRACT_LANE_S: case ZW_OP_I8X16_EXTRACT_LANE_U:
-    case ZW_OP_I16X8_EXTRACT_LANE_S: case ZW_OP_I16X8_EXTRACT_LANE_U:
-        return OC_VEXTRACT;
-    case ZW_OP_I32X4_REPLACE_LANE: case ZW_OP_I64X2_REPLACE_LANE: case ZW_OP_F32X4_REPLACE_LANE:
-    case ZW_OP_F64X2_REPLACE_LANE: case ZW_OP_I8X16_REPLACE_LANE: case ZW_OP_I16X8_REPLACE_LANE:
-        return OC_VREPLACE;
-    case ZW_OP_F32_MIN: case ZW_OP_F32_MAX: case ZW_OP_F64_MIN: case ZW_OP_F64_MAX: return OC_FMINMAX;
-    case ZW_OP_F32_COPYSIGN: case ZW_OP_F64_COPYSIGN: return OC_FCOPYSIGN;
-    case ZW_OP_I32_TRUNC_F32_S: case ZW_OP_I32_TRUNC_F32_U: case ZW_OP_I32_TRUNC_F64_S:
-    case ZW_OP_I32_TRUNC_F64_U: case ZW_OP_I64_TRUNC_F32_S: case ZW_OP_I64_TRUNC_F32_U:
-    case ZW_OP_I64_TRUNC_F64_S: case ZW_OP_I64_TRUNC_F64_U:
-        return OC_FTRUNC;
-    case ZW_OP_F32_CONVERT_I64_U: case ZW_OP_F64_CONVERT_I64_U: return OC_CONVERT_U64;
-    case ZW_OP_V128_BITSELECT: return OC_VBITSELECT;
-    case ZW_OP_V128_ANY_TRUE: return OC_VANYTRUE;
+        return true;
     }
+    return false;
+}
+
+/* What emit_insn does with op: its group (zw_jop_of), or the helper for
+ * what is not compiled inline on x86-64. */
+static zw_jop op_class(uint32_t op) {
+    zw_jop g = zw_jop_of(op);
     sse_op so;
-    if (simd_binop(op, &so)) return OC_VBINOP;
-    if (op == ZW_OP_F32X4_MIN || op == ZW_OP_F32X4_MAX || op == ZW_OP_F64X2_MIN || op == ZW_OP_F64X2_MAX)
-        return OC_VFMINMAX;
-    if (op == ZW_OP_I8X16_SWIZZLE) return OC_VSWIZZLE;
-    return OC_HELPER;
+    switch (g) {
+    case ZW_JOP_TRUNC_SAT: return ZW_JOP_OTHER;
+    case ZW_JOP_VBINOP: return simd_binop(op, &so) ? g : ZW_JOP_OTHER;
+    case ZW_JOP_VUNOP: return simd_unop(op) ? g : ZW_JOP_OTHER;
+    default: return g;
+    }
 }
 
 /* The class of the instruction at f->code[pc] of module m: its op's,
  * except what always goes to its helper (zw_jcomp_gc_v128, _far_mem). */
-static opclass insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
-    opclass c = op_class(f->code[pc]);
-    if (c == OC_GC && zw_jcomp_gc_v128(m, f, pc)) c = OC_HELPER;
-    if ((c == OC_LOAD || c == OC_STORE) && zw_jcomp_far_mem(f, pc)) c = OC_HELPER;
+static zw_jop insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
+    zw_jop c = op_class(f->code[pc]);
+    if (c == ZW_JOP_GC && zw_jcomp_gc_v128(m, f, pc)) c = ZW_JOP_OTHER;
+    if ((c == ZW_JOP_LOAD || c == ZW_JOP_STORE) && zw_jcomp_far_mem(f, pc)) c = ZW_JOP_OTHER;
     return c;
 }
 
 /* The instructions that clobber every allocated register. */
 static bool clobbers(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
-    opclass c = insn_class(m, f, pc);
-    return c == OC_HELPER || c == OC_CALL || c == OC_TAIL_CALL || c == OC_TRACE;
+    zw_jop c = insn_class(m, f, pc);
+    return c == ZW_JOP_OTHER || c == ZW_JOP_CALL || c == ZW_JOP_TAIL_CALL || c == ZW_JOP_TRACE;
 }
 
 static void emit_gc(jc *J, uint32_t op);
@@ -1773,48 +1663,48 @@ static void emit_vanytrue(jc *J) {
 static bool emit_insn(jc *J) {
     uint32_t op = J->c.ip[0];
     switch (insn_class(J->c.m, J->c.f, J->c.pc)) {
-    case OC_HELPER:
+    case ZW_JOP_OTHER: case ZW_JOP_TRUNC_SAT: /* (op_class sends it to the helper) */
         if (!zw_jit_helper(op)) return false;
         emit_helper(J, op);
         break;
-    case OC_CONST: emit_const(J, op); break;
-    case OC_MOV: emit_mov(J, op); break;
-    case OC_BINOP: emit_binop(J, op, zw_ir_form_of(op) == ZW_IR_FORM_K); break;
-    case OC_CMP: emit_cmp(J, op, zw_ir_form_of(op) == ZW_IR_FORM_K); break;
-    case OC_UNOP: emit_unop(J, op); break;
-    case OC_DIV: emit_div(J, op); break;
-    case OC_FBINOP: emit_fbinop(J, op); break;
-    case OC_FUNOP: emit_funop(J, op); break;
-    case OC_FCMP: emit_fcmp(J, op); break;
-    case OC_CONVERT: emit_convert(J, op); break;
-    case OC_LOAD: emit_load(J, op); break;
-    case OC_STORE: emit_store(J, op); break;
-    case OC_SELECT: emit_select(J, op); break;
-    case OC_GLOBAL: emit_global(J, op); break;
-    case OC_BRANCH: emit_branch(J, op); break;
-    case OC_BR_TABLE: emit_br_table(J); break;
-    case OC_RETURN: emit_return(J, op); break;
-    case OC_CALL: emit_call(J, op); break;
-    case OC_TAIL_CALL: emit_tail_call(J, op); break;
-    case OC_FUEL: emit_fuel(J); break;
-    case OC_INLINE: emit_inline(J, op); break;
-    case OC_TRACE: emit_trace(J); break;
-    case OC_TRAP: trap_if(J, -1, ZWASM_TRAP_UNREACHABLE); break;
-    case OC_FMINMAX: emit_fminmax(J, op); break;
-    case OC_FCOPYSIGN: emit_fcopysign(J, op); break;
-    case OC_FTRUNC: emit_ftrunc(J, op); break;
-    case OC_CONVERT_U64: emit_convert_u64(J, op); break;
-    case OC_VBINOP: emit_vbinop(J, op); break;
-    case OC_VFMINMAX: emit_vfminmax(J, op); break;
-    case OC_VSWIZZLE: emit_vswizzle(J); break;
-    case OC_VUNOP: emit_vunop(J, op); break;
-    case OC_VSPLAT: emit_vsplat(J, op); break;
-    case OC_VEXTRACT: emit_vextract(J, op); break;
-    case OC_VREPLACE: emit_vreplace(J, op); break;
-    case OC_VBITSELECT: emit_vbitselect(J); break;
-    case OC_VANYTRUE: emit_vanytrue(J); break;
-    case OC_GC: emit_gc(J, op); break;
-    case OC_REF_IS_NULL: {
+    case ZW_JOP_CONST: emit_const(J, op); break;
+    case ZW_JOP_MOV: emit_mov(J, op); break;
+    case ZW_JOP_IBINOP: emit_binop(J, op, zw_ir_form_of(op) == ZW_IR_FORM_K); break;
+    case ZW_JOP_ICMP: emit_cmp(J, op, zw_ir_form_of(op) == ZW_IR_FORM_K); break;
+    case ZW_JOP_IUNOP: emit_unop(J, op); break;
+    case ZW_JOP_IDIV: emit_div(J, op); break;
+    case ZW_JOP_FBINOP: emit_fbinop(J, op); break;
+    case ZW_JOP_FUNOP: emit_funop(J, op); break;
+    case ZW_JOP_FCMP: emit_fcmp(J, op); break;
+    case ZW_JOP_CONVERT: emit_convert(J, op); break;
+    case ZW_JOP_LOAD: emit_load(J, op); break;
+    case ZW_JOP_STORE: emit_store(J, op); break;
+    case ZW_JOP_SELECT: emit_select(J, op); break;
+    case ZW_JOP_GLOBAL: emit_global(J, op); break;
+    case ZW_JOP_BRANCH: emit_branch(J, op); break;
+    case ZW_JOP_BR_TABLE: emit_br_table(J); break;
+    case ZW_JOP_RETURN: emit_return(J, op); break;
+    case ZW_JOP_CALL: emit_call(J, op); break;
+    case ZW_JOP_TAIL_CALL: emit_tail_call(J, op); break;
+    case ZW_JOP_FUEL: emit_fuel(J); break;
+    case ZW_JOP_INLINE: emit_inline(J, op); break;
+    case ZW_JOP_TRACE: emit_trace(J); break;
+    case ZW_JOP_TRAP: trap_if(J, -1, ZWASM_TRAP_UNREACHABLE); break;
+    case ZW_JOP_FMINMAX: emit_fminmax(J, op); break;
+    case ZW_JOP_FCOPYSIGN: emit_fcopysign(J, op); break;
+    case ZW_JOP_FTRUNC: emit_ftrunc(J, op); break;
+    case ZW_JOP_CONVERT_U64: emit_convert_u64(J, op); break;
+    case ZW_JOP_VBINOP: emit_vbinop(J, op); break;
+    case ZW_JOP_VFMINMAX: emit_vfminmax(J, op); break;
+    case ZW_JOP_VSWIZZLE: emit_vswizzle(J); break;
+    case ZW_JOP_VUNOP: emit_vunop(J, op); break;
+    case ZW_JOP_VSPLAT: emit_vsplat(J, op); break;
+    case ZW_JOP_VEXTRACT: emit_vextract(J, op); break;
+    case ZW_JOP_VREPLACE: emit_vreplace(J, op); break;
+    case ZW_JOP_VBITSELECT: emit_vbitselect(J); break;
+    case ZW_JOP_VANYTRUE: emit_vanytrue(J); break;
+    case ZW_JOP_GC: emit_gc(J, op); break;
+    case ZW_JOP_REF_IS_NULL: {
         int r = gread(J, J->c.ip[2], true, RAX);
         x64_test_rr(B, true, r, r);
         set_bool(J, J->c.ip[1], CC_E);
@@ -1949,11 +1839,11 @@ static void emit_gc(jc *J, uint32_t op) {
  * frame on the native stack. */
 static bool leaf(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
     switch (insn_class(m, f, pc)) {
-    case OC_CONST: case OC_MOV: case OC_BINOP: case OC_CMP: case OC_UNOP: case OC_FBINOP:
-    case OC_FUNOP: case OC_FCMP: case OC_CONVERT: case OC_SELECT: case OC_GLOBAL:
-    case OC_BRANCH: case OC_BR_TABLE: case OC_RETURN: case OC_REF_IS_NULL:
-    case OC_FMINMAX: case OC_FCOPYSIGN: case OC_CONVERT_U64: case OC_VBINOP: case OC_VUNOP:
-    case OC_VSPLAT: case OC_VEXTRACT: case OC_VREPLACE: case OC_VBITSELECT: case OC_VANYTRUE:
+    case ZW_JOP_CONST: case ZW_JOP_MOV: case ZW_JOP_IBINOP: case ZW_JOP_ICMP: case ZW_JOP_IUNOP: case ZW_JOP_FBINOP:
+    case ZW_JOP_FUNOP: case ZW_JOP_FCMP: case ZW_JOP_CONVERT: case ZW_JOP_SELECT: case ZW_JOP_GLOBAL:
+    case ZW_JOP_BRANCH: case ZW_JOP_BR_TABLE: case ZW_JOP_RETURN: case ZW_JOP_REF_IS_NULL:
+    case ZW_JOP_FMINMAX: case ZW_JOP_FCOPYSIGN: case ZW_JOP_CONVERT_U64: case ZW_JOP_VBINOP: case ZW_JOP_VUNOP:
+    case ZW_JOP_VSPLAT: case ZW_JOP_VEXTRACT: case ZW_JOP_VREPLACE: case ZW_JOP_VBITSELECT: case ZW_JOP_VANYTRUE:
         return true;
     default:
         return false;
