@@ -141,8 +141,6 @@ static bool neon_unop(uint32_t op, neon_op1 *o) {
 static zw_jop op_class(uint32_t op) {
     zw_jop g = zw_jop_of(op);
     switch (g) {
-    case ZW_JOP_FTRUNC: case ZW_JOP_GC:
-        return ZW_JOP_OTHER;
     case ZW_JOP_VBINOP: return neon_binop(op, NULL) ? g : ZW_JOP_OTHER;
     case ZW_JOP_VUNOP: return neon_unop(op, NULL) ? g : ZW_JOP_OTHER;
     default:
@@ -151,11 +149,11 @@ static zw_jop op_class(uint32_t op) {
 }
 
 /* The class of the instruction at f->code[pc] of module m: its op's,
- * except what always goes to its helper (zw_jcomp_far_mem). */
+ * except what always goes to its helper (zw_jcomp_gc_v128, _far_mem). */
 static zw_jop insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
     zw_jop c = op_class(f->code[pc]);
+    if (c == ZW_JOP_GC && zw_jcomp_gc_v128(m, f, pc)) c = ZW_JOP_OTHER;
     if ((c == ZW_JOP_LOAD || c == ZW_JOP_STORE) && zw_jcomp_far_mem(f, pc)) c = ZW_JOP_OTHER;
-    (void)m;
     return c;
 }
 
@@ -722,6 +720,33 @@ static void emit_trunc_sat(jc *J, uint32_t op) {
     gstore(J, d, rd, w64);
 }
 
+/* The trapping truncations: NaN is an invalid conversion; a value whose
+ * integral part does not fit is an overflow (lo < x < hi, or lo <= x when
+ * lo is the least integer itself, exact in the float type); in range,
+ * FCVTZS/FCVTZU. */
+static void emit_ftrunc(jc *J, uint32_t op) {
+    uint32_t d = J->c.ip[1], a = J->c.ip[2];
+    bool to64 = zw_jcomp_optype(&J->c, 0) == ZW_I64, f64 = zw_jcomp_optype(&J->c, 1) == ZW_F64;
+    bool sgn = op == ZW_OP_I32_TRUNC_F32_S || op == ZW_OP_I32_TRUNC_F64_S ||
+               op == ZW_OP_I64_TRUNC_F32_S || op == ZW_OP_I64_TRUNC_F64_S;
+    double lo = !sgn ? -1.0 : to64 ? -9223372036854775808.0 : f64 ? -2147483649.0 : -2147483648.0;
+    double hi = !sgn ? (to64 ? 18446744073709551616.0 : 4294967296.0) : to64 ? 9223372036854775808.0 : 2147483648.0;
+    bool lo_incl = sgn && (to64 || !f64); /* lo itself converts (f32 has no -2^31 - 1) */
+    int x = xread(J, a, f64 ? ZW_F64 : ZW_F32, VS0);
+    a64_fcmp(B, f64, x, x);
+    trap_if(J, A64_VS, ZWASM_TRAP_INVALID_CONVERSION);
+    for (int k = 0; k < 2; k++) {
+        double v = k ? hi : lo;
+        a64_mov_imm(B, f64, X16, f64 ? zw_f64_bits(v) : zw_f32_bits((float)v));
+        a64_fmov_to_fp(B, f64, VS1, X16);
+        a64_fcmp(B, f64, x, VS1);
+        trap_if(J, k ? A64_GE : lo_incl ? A64_LT : A64_LS, ZWASM_TRAP_INT_OVERFLOW);
+    }
+    int rd = gdst(J, d, X10);
+    a64_fcvtz(B, sgn, to64, f64, rd, x);
+    gstore(J, d, rd, to64);
+}
+
 /* ---- memory ---------------------------------------------------------------------------- */
 /* An address: [base + index (a W register zero-extended when uxtw) + off]
  * (index < 0: none). */
@@ -1243,6 +1268,115 @@ static void emit_trace(jc *J) {
     call_c(B, (const void *)zw_jit_trace);
 }
 
+/* ---- GC accesses ----------------------------------------------------------------------- */
+/* Load a field or element of storage type st at [base + off] into slot d. */
+static void gc_load(jc *J, uint32_t d, zw_valtype st, bool sign, int base, int64_t off) {
+    if (st == ZW_F32 || st == ZW_F64) {
+        int x = xdst(J, d, st, VS0);
+        ldst(J, fld(st), x, base, off);
+        xstore(J, d, st, x);
+        return;
+    }
+    a64_ldst op = st == ZW_I8 ? (sign ? A64_LDRSB_W : A64_LDRB) : st == ZW_I16 ? (sign ? A64_LDRSH_W : A64_LDRH)
+                : st == ZW_I32 ? A64_LDR_W : A64_LDR_X;
+    int r = gdst(J, d, X10);
+    ldst(J, op, r, base, off);
+    gstore(J, d, r, op == A64_LDR_X);
+}
+
+/* Store slot s (storage type st) at [base + off]. */
+static void gc_store(jc *J, uint32_t s, zw_valtype st, int base, int64_t off) {
+    if (st == ZW_F32 || st == ZW_F64) {
+        ldst(J, fst(st), xread(J, s, st, VS0), base, off);
+        return;
+    }
+    a64_ldst op = st == ZW_I8 ? A64_STRB : st == ZW_I16 ? A64_STRH : st == ZW_I32 ? A64_STR_W : A64_STR_X;
+    ldst(J, op, gread(J, s, true, X10), base, off);
+}
+
+/* The reference in slot s in x16, trapping with `kind` when null. */
+static void gc_ref(jc *J, uint32_t s, uint32_t kind) {
+    gload(J, X16, s, true);
+    trap_br(J, BR_CBZ, 0, X16, true, kind);
+}
+
+/* An array element of storage type st: x16 the array, the index in slot s
+ * checked against the length; x16 becomes the element's address less
+ * ZW_GC_ELEMS. */
+static void gc_elem(jc *J, uint32_t s, zw_valtype st) {
+    int i = gread(J, s, false, X17);
+    ldst(J, A64_LDR_W, X11, X16, ZW_GC_PAYLOAD);
+    a64_arith_rr(B, A64_SUBS, false, ZR, i, X11, 0);
+    trap_if(J, A64_HS, ZWASM_TRAP_ARRAY_OOB);
+    unsigned sz = zw_storage_size(st), lsl = sz == 8 ? 3 : sz == 4 ? 2 : sz == 2 ? 1 : 0;
+    a64_arith_rr(B, A64_ADD, true, X16, X16, i, lsl); /* (i32s are kept zero-extended) */
+}
+
+static void emit_gc(jc *J, uint32_t op) {
+    const uint32_t *ip = J->c.ip;
+    const zw_module *m = J->c.m;
+    switch (op) {
+    case ZW_OP_REF_AS_NON_NULL: {
+        int r = gread(J, ip[2], true, X16);
+        trap_br(J, BR_CBZ, 0, r, true, ZWASM_TRAP_NULL_REFERENCE);
+        gstore(J, ip[1], r, true);
+        return;
+    }
+    case ZW_OP_STRUCT_GET: case ZW_OP_STRUCT_GET_S: case ZW_OP_STRUCT_GET_U: { /* d ref t f */
+        const zw_type *t = &m->types[ip[3]];
+        gc_ref(J, ip[2], ZWASM_TRAP_NULL_STRUCT_REFERENCE);
+        gc_load(J, ip[1], t->fields[ip[4]].type, op == ZW_OP_STRUCT_GET_S, X16,
+                ZW_GC_PAYLOAD + (int64_t)zw_struct_field_offset(t, ip[4]));
+        return;
+    }
+    case ZW_OP_STRUCT_SET: { /* ref value t f */
+        const zw_type *t = &m->types[ip[3]];
+        gc_ref(J, ip[1], ZWASM_TRAP_NULL_STRUCT_REFERENCE);
+        gc_store(J, ip[2], t->fields[ip[4]].type, X16, ZW_GC_PAYLOAD + (int64_t)zw_struct_field_offset(t, ip[4]));
+        return;
+    }
+    case ZW_OP_ARRAY_LEN: /* d ref */
+        gc_ref(J, ip[2], ZWASM_TRAP_NULL_ARRAY_REFERENCE);
+        gc_load(J, ip[1], ZW_I32, false, X16, ZW_GC_PAYLOAD);
+        return;
+    case ZW_OP_ARRAY_GET: case ZW_OP_ARRAY_GET_S: case ZW_OP_ARRAY_GET_U: { /* d ref index t */
+        zw_valtype st = m->types[ip[4]].fields[0].type;
+        gc_ref(J, ip[2], ZWASM_TRAP_NULL_ARRAY_REFERENCE);
+        gc_elem(J, ip[3], st);
+        gc_load(J, ip[1], st, op == ZW_OP_ARRAY_GET_S, X16, ZW_GC_ELEMS);
+        return;
+    }
+    case ZW_OP_ARRAY_SET: { /* ref index value t */
+        zw_valtype st = m->types[ip[4]].fields[0].type;
+        gc_ref(J, ip[1], ZWASM_TRAP_NULL_ARRAY_REFERENCE);
+        gc_elem(J, ip[2], st);
+        gc_store(J, ip[3], st, X16, ZW_GC_ELEMS);
+        return;
+    }
+    case ZW_OP_REF_EQ: { /* d a b */
+        int a = gread(J, ip[2], true, X16), b = gread(J, ip[3], true, X17);
+        a64_arith_rr(B, A64_SUBS, true, ZR, a, b, 0);
+        set_bool(J, ip[1], A64_EQ);
+        return;
+    }
+    case ZW_OP_REF_I31: { /* d value: (value << 1 | 1), in 32 bits (zero-extended) */
+        int a = gread(J, ip[2], false, X16), r = gdst(J, ip[1], X10);
+        a64_lsl_ri(B, false, X17, a, 1);
+        a64_logic_ri(B, A64_ORR, false, r, X17, 1);
+        gstore(J, ip[1], r, true);
+        return;
+    }
+    case ZW_OP_I31_GET_S: case ZW_OP_I31_GET_U: { /* d ref */
+        gc_ref(J, ip[2], ZWASM_TRAP_NULL_I31_REFERENCE);
+        int r = gdst(J, ip[1], X10);
+        if (op == ZW_OP_I31_GET_S) a64_asr_ri(B, false, r, X16, 1);
+        else a64_lsr_ri(B, false, r, X16, 1);
+        gstore(J, ip[1], r, false);
+        return;
+    }
+    }
+}
+
 /* ---- SIMD ------------------------------------------------------------------------------ */
 #define V ZW_V128
 static void emit_vbinop(jc *J, uint32_t op) {
@@ -1392,7 +1526,7 @@ static void emit_vanytrue(jc *J) {
 static bool emit_insn(jc *J) {
     uint32_t op = J->c.ip[0];
     switch (insn_class(J->c.m, J->c.f, J->c.pc)) {
-    case ZW_JOP_OTHER: case ZW_JOP_FTRUNC: case ZW_JOP_GC: /* (op_class sends these to the helper) */
+    case ZW_JOP_OTHER:
         if (!zw_jit_helper(op)) return false;
         emit_helper(J, op);
         break;
@@ -1416,6 +1550,8 @@ static bool emit_insn(jc *J) {
     case ZW_JOP_VBITSELECT: emit_vbitselect(J); break;
     case ZW_JOP_VANYTRUE: emit_vanytrue(J); break;
     case ZW_JOP_TRUNC_SAT: emit_trunc_sat(J, op); break;
+    case ZW_JOP_FTRUNC: emit_ftrunc(J, op); break;
+    case ZW_JOP_GC: emit_gc(J, op); break;
     case ZW_JOP_FCOPYSIGN: emit_fcopysign(J, op); break;
     case ZW_JOP_LOAD: emit_load(J, op); break;
     case ZW_JOP_STORE: emit_store(J, op); break;
