@@ -32,6 +32,7 @@ static void no_code(void *env, uint32_t fi, const char *ir, const uint8_t *code,
 int main(int argc, char **argv) {
     printf("%-28s %10s %9s %9s %10s %9s %10s\n", "module", "code KB", "load ms", "IR ms", "IR MB/s",
            "JIT ms", "JIT MB/s");
+    double all_kb = 0, all_mcode = 0;
     for (int i = 1; i < argc; i++) {
         FILE *f = fopen(argv[i], "rb");
         if (!f) { perror(argv[i]); continue; }
@@ -78,7 +79,12 @@ int main(int argc, char **argv) {
                code_kb / 1024 / (t_ir > 0 ? t_ir : 1e-9), t_jit * 1e3, code_kb / 1024 / (t_jit > 0 ? t_jit : 1e-9));
         printf("%-28s machine code %.0f KB (%.1fx the wasm code)\n", "", (double)mcode / 1024,
                code_kb > 0 ? (double)mcode / 1024 / code_kb : 0);
+        all_kb += code_kb;
+        all_mcode += (double)mcode / 1024;
         free(bytes);
     }
+    /* the JIT's code size per byte of function bodies, over every module */
+    printf("all: %.0f KB of function bodies, %.0f KB of machine code: %.2f bytes per wasm byte\n", all_kb,
+           all_mcode, all_kb > 0 ? all_mcode / all_kb : 0);
     return 0;
 }

@@ -277,7 +277,7 @@ def tool_command(tool, bench, ctx):
                 node_module(bench)]
         return base + ([bench.func] if bench.kind == "invoke" else []) + bench.args
     if tool in ZWASM_TOOLS:
-        base = [ctx["zwasm"], "run", "--engine", tool]
+        base = ctx["qemu"] + [ctx["zwasm"], "run", "--engine", tool]
         if bench.kind == "invoke":
             return base + ["--invoke", bench.func, bench.file] + bench.args
         return base + [bench.file] + bench.args
@@ -393,6 +393,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=300, help="seconds per process (default 300)")
     ap.add_argument("--manifest", default=DEFAULT_MANIFEST)
     ap.add_argument("--no-startup", action="store_true", help="leave out the (startup) baseline row")
+    ap.add_argument("--qemu", metavar="CMD",
+                    help="run zwasm under this emulator command (e.g. 'qemu-aarch64 -L /usr/aarch64-linux-gnu' "
+                         "with --zwasm build-aarch64/zwasm): only the JIT/interpreter ratio means anything then")
     ap.add_argument("--out", help="Markdown results file (default bench/results/DATE-COMMIT.md); '-' for none")
     opt = ap.parse_args()
     if opt.runs < 1:
@@ -412,7 +415,8 @@ def main():
         benches.insert(0, startup_bench())
 
     zwasm = opt.zwasm if os.path.isabs(opt.zwasm) else os.path.join(REPO, opt.zwasm)
-    ctx = {"node": shutil.which("node") or "node", "zwasm": zwasm, "w2c_bins": {}}
+    ctx = {"node": shutil.which("node") or "node", "zwasm": zwasm, "w2c_bins": {},
+           "qemu": shlex.split(opt.qemu) if opt.qemu else []}
     results = {b.name: {t: Result() for t in tools} for b in benches}
 
     for t in ZWASM_TOOLS:
@@ -497,7 +501,8 @@ def report(opt, tools, benches, results, ctx, w2c, elapsed):
     if w2c:
         vers.append(f"wasm2c {w2c.version} + {w2c.gcc_version} -O2")
     if any(t in tools for t in ZWASM_TOOLS):
-        vers.append(f"zwasm `{os.path.relpath(ctx['zwasm'], REPO)}` (interp = `--engine interp`, jit = `--engine jit`)")
+        vers.append(f"zwasm `{os.path.relpath(ctx['zwasm'], REPO)}` (interp = `--engine interp`, jit = `--engine jit`)"
+                    + (f" under `{' '.join(ctx['qemu'])}`" if ctx["qemu"] else ""))
     L.append(f"- Tools: {', '.join(vers)}")
     L.append(f"- Command: `{' '.join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0])] + sys.argv[1:])}`")
     L.append(f"- Runs per tool: {opt.runs}, interleaved (tool order rotates each repetition); timeout {opt.timeout:g} s; "
@@ -587,6 +592,25 @@ def report(opt, tools, benches, results, ctx, w2c, elapsed):
             beyond = sum(1 for r in allr if r > 3)
             L.append(f"| {t} | {f'{ga:.2f}' if ga else '-'} | {len(allr)} | {f'{gl:.2f}' if gl else '-'} "
                      f"| {len(longr)} | {worst} | {beyond} | {', '.join(slower) if slower else 'none'} |")
+    if "interp" in tools and "jit" in tools:
+        # The JIT's speed-up over the interpreter: the one comparison that holds
+        # under an emulator too (both engines pay for it alike), issue 10.
+        both = [b for b in benches if not b.baseline and all(results[b.name][t].ok() and results[b.name][t].agree
+                                                             for t in ("interp", "jit"))]
+        if both:
+            rr = [(results[b.name]["jit"].tmed() / results[b.name]["interp"].tmed(), b.name) for b in both]
+            L.append("")
+            L.append("## The JIT against the interpreter")
+            L.append("")
+            L.append("Ratio of medians, jit time / interp time (<1 = the JIT is faster), over the benchmarks both "
+                     "finished with node's output" + (" (under the emulator: compare with the same ratio natively)"
+                                                      if ctx["qemu"] else "") + ".")
+            L.append("")
+            L.append("| geomean | benchmarks | best | worst |")
+            L.append("|---:|---:|---|---|")
+            best = ", ".join(f"{n} {r:.2f}" for r, n in sorted(rr)[:3])
+            worst = ", ".join(f"{n} {r:.2f}" for r, n in sorted(rr, reverse=True)[:3])
+            L.append(f"| {geomean([r for r, _ in rr]):.3f} | {len(rr)} | {best} | {worst} |")
     L.append("")
     L.append("A benchmark is excluded from a tool's geomean when that tool or node failed, timed out, "
              "or printed a result different from node's. "

@@ -31,10 +31,14 @@
 #   NOBUILD=1     do not (re)build the driver
 #   LIBDIR=dir    with NOBUILD=1: the driver is dir/diff_engines
 #   BATCH=N       modules per driver run (default 25 for ttf, 10 for csmith)
+#   A64=1         the AArch64 cross build (aarch64-linux-gnu-gcc) run under
+#                 qemu-aarch64 (issue 10): built in build-diff-a64, or
+#                 /tmp/diff-stress-a64 with STRESS=1
 #
 # Examples (from the repository root):
 #   bash fuzz/diff_ttf.sh 300
 #   STRESS=1 bash fuzz/diff_ttf.sh 300 /tmp/diff-ttf-stress
+#   A64=1 STRESS=1 bash fuzz/diff_ttf.sh 600 /tmp/diff-a64
 #   GEN=csmith bash fuzz/diff_ttf.sh 600 /tmp/diff-csmith
 set -u
 SECONDS_MAX=${1:-300}
@@ -66,14 +70,21 @@ FEATURES="-mvp --enable-mutable-globals --enable-sign-ext --enable-nontrapping-f
 REFTYPES="--enable-reference-types"
 
 cd "$ROOT" || exit 2
+RUN=() SUFFIX="" CCARG=""
+if [ "${A64:-0}" = 1 ]; then
+    RUN=(qemu-aarch64 -L /usr/aarch64-linux-gnu) SUFFIX=-a64 CCARG="CC=aarch64-linux-gnu-gcc"
+    for t in qemu-aarch64 aarch64-linux-gnu-gcc; do
+        command -v $t >/dev/null || { echo "diff_ttf.sh: A64=1 needs $t" >&2; exit 2; }
+    done
+fi
 if [ -n "${LIBDIR:-}" ]; then
-    MAKEARGS="BUILD=$LIBDIR"
+    MAKEARGS="BUILD=$LIBDIR $CCARG"
 elif [ "${STRESS:-0}" = 1 ]; then
-    LIBDIR=/tmp/diff-stress
-    MAKEARGS="BUILD=$LIBDIR CFLAGS=-DZW_JIT_STRESS"
+    LIBDIR=/tmp/diff-stress$SUFFIX
+    MAKEARGS="BUILD=$LIBDIR CFLAGS=-DZW_JIT_STRESS $CCARG"
 else
-    LIBDIR=build-diff
-    MAKEARGS="BUILD=build-diff"
+    LIBDIR=build-diff$SUFFIX
+    MAKEARGS="BUILD=$LIBDIR $CCARG"
 fi
 DRIVER=${DRIVER:-$LIBDIR/diff_engines}
 if [ "${NOBUILD:-0}" != 1 ]; then
@@ -184,7 +195,7 @@ keep() { # FILE WHY
     h=$(sha1sum "$1" | cut -c1-16)
     cp "$1" "$OUT/found/$2-$h.wasm"
     [ -f "${1%.wasm}.c" ] && cp "${1%.wasm}.c" "$OUT/found/$2-$h.c"
-    timeout 60 "$DRIVER" "$1" >"$OUT/found/$2-$h.txt" 2>&1
+    timeout 60 "${RUN[@]}" "$DRIVER" "$1" >"$OUT/found/$2-$h.txt" 2>&1
     echo "diff_ttf.sh: $2: $OUT/found/$2-$h.wasm"
 }
 
@@ -194,7 +205,7 @@ while [ $(( $(date +%s) - start )) -lt "$SECONDS_MAX" ]; do
         if gen_$GEN "$i"; then gen=$((gen + 1)); fi
     done
     ls "$W"/m*.wasm >/dev/null 2>&1 || continue
-    timeout 300 "$DRIVER" "$W"/m*.wasm >"$W/report" 2>"$W/errors"
+    timeout 300 "${RUN[@]}" "$DRIVER" "$W"/m*.wasm >"$W/report" 2>"$W/errors"
     rc=$?
     # per module: same / invalid / DIFFERENT
     while read -r file what; do
