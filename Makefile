@@ -144,15 +144,21 @@ test-jit-stress:
 # The AArch64 cross build, run under qemu-aarch64 (issue 10; tests/aarch64.sh):
 # both engines over every suite qemu can run, and the stress build.  make
 # test runs its quick subset when the cross compiler and qemu are installed
-# (.ci/run installs them).
+# (.ci/run installs them).  The binaries find the cross toolchain's libc
+# first (rpath): the guest's ld.so also reads the host's /etc/ld.so.cache,
+# which lists libc6:arm64's /lib/aarch64-linux-gnu when that is installed,
+# and that libc.so.6 does not match the cross ld.so (their private
+# _rtld_global differs: pthread_create and fork spin in the guest).
 A64_CC   ?= aarch64-linux-gnu-gcc
-QEMU_A64 ?= qemu-aarch64 -L /usr/aarch64-linux-gnu
+A64_ROOT ?= /usr/aarch64-linux-gnu
+QEMU_A64 ?= qemu-aarch64 -L $(A64_ROOT)
+A64_LDFLAGS = -Wl,-rpath,$(A64_ROOT)/lib
 A64_TOOLS := $(shell command -v $(A64_CC) >/dev/null 2>&1 && command -v qemu-aarch64 >/dev/null 2>&1 && echo 1)
 a64-build:
-	@$(MAKE) --no-print-directory BUILD=build-aarch64 CC=$(A64_CC) SAN= OPT="$(OPT)" \
+	@$(MAKE) --no-print-directory BUILD=build-aarch64 CC=$(A64_CC) SAN= OPT="$(OPT)" LDFLAGS="$(A64_LDFLAGS)" \
 	    build-aarch64/zwasm build-aarch64/unit_tests build-aarch64/diff_engines >/dev/null
 test-aarch64: a64-build
-	@$(MAKE) --no-print-directory BUILD=build-aarch64-stress CC=$(A64_CC) SAN= OPT="$(OPT)" \
+	@$(MAKE) --no-print-directory BUILD=build-aarch64-stress CC=$(A64_CC) SAN= OPT="$(OPT)" LDFLAGS="$(A64_LDFLAGS)" \
 	    CFLAGS="-DZW_JIT_STRESS -DZW_GC_STRESS=1" build-aarch64-stress/zwasm >/dev/null
 	@BUILD=build-aarch64 STRESS_ZWASM=build-aarch64-stress/zwasm SPEC_DIR=$(SPEC_DIR) QEMU="$(QEMU_A64)" \
 	    sh tests/aarch64.sh

@@ -72,7 +72,9 @@ REFTYPES="--enable-reference-types"
 cd "$ROOT" || exit 2
 RUN=() SUFFIX="" CCARG=""
 if [ "${A64:-0}" = 1 ]; then
-    RUN=(qemu-aarch64 -L /usr/aarch64-linux-gnu) SUFFIX=-a64 CCARG="CC=aarch64-linux-gnu-gcc"
+    # (the rpath: the cross toolchain's libc, not libc6:arm64's; see the Makefile's A64_LDFLAGS)
+    RUN=(qemu-aarch64 -L /usr/aarch64-linux-gnu) SUFFIX=-a64
+    CCARG="CC=aarch64-linux-gnu-gcc LDFLAGS=-Wl,-rpath,/usr/aarch64-linux-gnu/lib"
     for t in qemu-aarch64 aarch64-linux-gnu-gcc; do
         command -v $t >/dev/null || { echo "diff_ttf.sh: A64=1 needs $t" >&2; exit 2; }
     done

@@ -25,6 +25,8 @@
  * On a machine the JIT cannot run on, its half of every case is skipped.
  */
 #define _GNU_SOURCE
+#include <alloca.h>
+#include <limits.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -659,22 +661,33 @@ typedef struct {
     zwasm_val_t args[2];
     size_t nargs;
     uint32_t nres;
+    size_t pad; /* stack the thread uses up before the call (call_on_stack) */
     outcome o;
 } thread_call;
 
 static void *thread_main(void *p) {
     thread_call *t = p;
+    if (t->pad) { /* the call gets what a thread with a smaller stack would */
+        char *used = alloca(t->pad);
+        __asm__ volatile("" : : "r"(used) : "memory");
+    }
     t->o = call(t->r, t->fn, t->args, t->nargs, t->nres);
     return NULL;
 }
 
 /* Call t->fn on a new thread with a stack of `bytes`; false if the thread
- * could not be made. */
+ * could not be made.  A size below the thread library's minimum
+ * (PTHREAD_STACK_MIN: 16 KiB on x86-64, but 128 KiB with glibc on AArch64,
+ * which allows 64 KiB pages) is had by making a thread of the minimum size
+ * and using up the difference before the call: the runtime measures the
+ * room left below the call, which is then the same. */
 static bool call_on_stack(size_t bytes, thread_call *t) {
     pthread_attr_t attr;
     pthread_t th;
+    size_t size = bytes < (size_t)PTHREAD_STACK_MIN ? (size_t)PTHREAD_STACK_MIN : bytes;
+    t->pad = size - bytes;
     if (pthread_attr_init(&attr) != 0) return false;
-    bool ok = pthread_attr_setstacksize(&attr, bytes) == 0 && pthread_create(&th, &attr, thread_main, t) == 0;
+    bool ok = pthread_attr_setstacksize(&attr, size) == 0 && pthread_create(&th, &attr, thread_main, t) == 0;
     pthread_attr_destroy(&attr);
     if (ok) pthread_join(th, NULL);
     return ok;
@@ -1159,14 +1172,28 @@ static void segv_run_wasm(int *zw_failed_, int k, uint8_t *page, bool forbid) {
  * the faults of wasm accesses itself and passes every other fault on. */
 #define SEGV_CHILD_ENV "ZWASM_TEST_JIT_SEGV_CHILD"
 #define SEGV_CHILD_TEST "jit_boundary_segv_handler_installed_first"
+static void segv_first_body(int *zw_failed_);
 TEST(jit_boundary_segv_handler_installed_first) {
     if (!getenv(SEGV_CHILD_ENV)) {
-        /* run this test alone in a new process */
+        /* run this test alone in a new process: a fork of this one while no
+         * SIGSEGV handler is installed in it yet (the JIT's is never
+         * removed once installed, so none has been: the first test of the
+         * process, as when each test runs alone), else a fresh exec of this
+         * program (which qemu-user cannot do without binfmt_misc) */
+        struct sigaction cur;
+        bool pristine = sigaction(SIGSEGV, NULL, &cur) == 0 && !(cur.sa_flags & SA_SIGINFO) &&
+                        cur.sa_handler == SIG_DFL;
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0) {
             int fd = open("/dev/null", O_WRONLY);
             if (fd >= 0) dup2(fd, 1);
+            if (pristine) {
+                int failed = 0;
+                segv_first_body(&failed);
+                fflush(NULL);
+                _exit(failed ? 1 : 0);
+            }
             setenv(SEGV_CHILD_ENV, "1", 1);
             execl("/proc/self/exe", "unit_tests", SEGV_CHILD_TEST, (char *)NULL);
             _exit(127);
@@ -1179,6 +1206,10 @@ TEST(jit_boundary_segv_handler_installed_first) {
         CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
         return;
     }
+    segv_first_body(zw_failed_);
+}
+
+static void segv_first_body(int *zw_failed_) {
     uint8_t *page = none_page();
     CHECK(page != NULL);
     CHECK(install_my_segv());
