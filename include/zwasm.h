@@ -338,6 +338,9 @@ typedef struct zwasm_allocator {
 #define ZWASM_FEATURE_GC             (1u << 8) /* structs, arrays, i31, casts, rec groups */
 #define ZWASM_FEATURE_EXCEPTIONS     (1u << 9) /* tags, throw, try_table, exnref (and the
                                                   legacy try/catch/delegate/rethrow) */
+#define ZWASM_FEATURE_THREADS        (1u << 10) /* threads: shared memories (issue 11: the atomic
+                                                  * instructions, wait/notify and wasi-threads
+                                                  * are to come; not in the default set yet) */
 #define ZWASM_FEATURES_DEFAULT                                                   \
     (ZWASM_FEATURE_MULTI_MEMORY | ZWASM_FEATURE_EXTENDED_CONST | ZWASM_FEATURE_TAIL_CALL |   \
      ZWASM_FEATURE_RELAXED_SIMD | ZWASM_FEATURE_MEMORY64 | ZWASM_FEATURE_CUSTOM_PAGE_SIZES | \
@@ -509,7 +512,9 @@ ZWASM_API const char *zwasm_func_name(const zwasm_func_t *f);
 ZWASM_API zwasm_memory_t *zwasm_memory_new(zwasm_store_t *store, uint64_t min_pages,
                                            uint64_t max_pages, bool has_max);
 /* A memory of type (kind ZWASM_EXTERN_MEMORY: limits, is64, page_log2 16 or
- * 0); NULL when the type is out of range, or on out of memory. */
+ * 0, shared: then with a maximum); NULL when the type is out of range, or
+ * on out of memory.  (A shared memory is used by one thread at a time
+ * until threads are implemented, issue 11.) */
 ZWASM_API zwasm_memory_t *zwasm_memory_new_typed(zwasm_store_t *store, const zwasm_externtype_t *type);
 /* The memory's bytes (valid until it grows). */
 ZWASM_API uint8_t *zwasm_memory_data(zwasm_memory_t *m);

@@ -40,7 +40,7 @@ static const char usage_text[] =
     "        --inherit-env         pass the whole host environment to the guest\n"
     "        --engine auto|jit|interp  execution engine (default auto: the JIT\n"
     "                              where the machine supports it)\n"
-    "        --wasm 2.0|3.0        the WebAssembly version modules may use\n"
+    "        --wasm 2.0|3.0|threads the WebAssembly version modules may use\n"
     "                              (default 3.0: every feature zwasm implements)\n"
     "        --dump-ir             print the register IR of every function and exit\n"
     "        --dump-jit            print every function's machine code under the IR\n"
@@ -63,7 +63,7 @@ static const char usage_text[] =
     "  wast [OPTIONS] FILE.wast...  run WebAssembly spec test scripts\n"
     "        --engine auto|jit|interp  execution engine (default auto: the JIT\n"
     "                              where the machine supports it)\n"
-    "        --wasm 2.0|3.0        as for run\n"
+    "        --wasm 2.0|3.0|threads as for run\n"
     "        -v                    verbose: print every command and phase mismatch\n"
     "        --known-failures LIST skip the failures listed in LIST\n"
     "        --timeout SECS        kill a script running longer (default 300, 0 = never)\n"
@@ -366,7 +366,7 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
         } else if (strcmp(a, "--wasm") == 0) {
             if (!has_val) return usage_error("%s needs a version", a);
             if (!cli_wasm_features(argv[++i], &o->cfg.features))
-                return usage_error("unknown WebAssembly version '%s' (expected 2.0 or 3.0)", argv[i]);
+                return usage_error("unknown WebAssembly version '%s' (expected 2.0, 3.0 or threads)", argv[i]);
         } else if (strcmp(a, "--dir") == 0) {
             if (!has_val) return usage_error("%s needs a directory", a);
             const char *spec = argv[++i];

@@ -1,7 +1,8 @@
 /*
  * spectest.c — the `spectest` host module that the official test scripts
  * import from: print functions, four globals (666 / 666.6), a funcref table
- * of 10..20 elements and a memory of 1..2 pages.  Its objects live in the
+ * of 10..20 elements, a memory of 1..2 pages and a shared one (threads,
+ * "shared_memory").  Its objects live in the
  * script's store; this struct only names them.
  *
  * The print functions print nothing unless the runner is verbose, then one
@@ -97,6 +98,14 @@ cli_spectest *cli_spectest_new(zwasm_store_t *store, bool verbose) {
     if (ok) {
         zwasm_memory_t *m = zwasm_memory_new(store, 1, 2, true);
         ok = m && add(st, "memory", (zwasm_extern_t){.kind = ZWASM_EXTERN_MEMORY, .of.memory = m});
+    }
+    if (ok) { /* the threads proposal's: 1..2 pages, shared */
+        zwasm_externtype_t mt = {.kind = ZWASM_EXTERN_MEMORY};
+        mt.of.memory.limits = (zwasm_limits_t){1, 2, true};
+        mt.of.memory.shared = true;
+        mt.of.memory.page_log2 = 16;
+        zwasm_memory_t *m = zwasm_memory_new_typed(store, &mt);
+        ok = m && add(st, "shared_memory", (zwasm_extern_t){.kind = ZWASM_EXTERN_MEMORY, .of.memory = m});
     }
     if (!ok) {
         free(st);

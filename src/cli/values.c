@@ -359,6 +359,7 @@ void cli_print_name(FILE *f, const char *s, size_t n) {
 bool cli_wasm_features(const char *version, uint32_t *features) {
     if (strcmp(version, "2.0") == 0) *features = 0;
     else if (strcmp(version, "3.0") == 0) *features = ZWASM_FEATURES_DEFAULT;
+    else if (strcmp(version, "threads") == 0) *features = ZWASM_FEATURE_THREADS; /* 2.0 + threads (its proposal's tests) */
     else return false;
     return true;
 }

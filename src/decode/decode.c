@@ -37,17 +37,22 @@ static bool rd_name(zw_rd *r, zw_name *out) {
 }
 
 /* limits: flags (bit 0: a maximum; bit 2: 64-bit addresses, memory64 and
- * table64; bit 3, memories only: a page size follows, custom-page-sizes;
- * bit 1, shared, comes with threads), then min [max] [log2 page size] */
-static bool rd_limits(zw_rd *r, uint32_t features, zw_limits *lim, bool *is64, uint8_t *page_log2) {
+ * table64; memories only: bit 1, shared (threads), bit 3, a page size
+ * follows (custom-page-sizes)), then min [max] [log2 page size].
+ * page_log2 and shared are NULL for a table. */
+static bool rd_limits(zw_rd *r, uint32_t features, zw_limits *lim, bool *is64, uint8_t *page_log2, bool *shared) {
     const uint8_t *at = r->p;
     uint8_t flags;
     if (!zw_rd_u8(r, &flags)) return false;
     if (flags & 0x80) return zw_rd_fail(r, at + 1, "integer representation too long");
     uint8_t allowed = (features & ZWASM_FEATURE_MEMORY64) ? 0x05 : 0x01;
     if (page_log2 && (features & ZWASM_FEATURE_CUSTOM_PAGE_SIZES)) allowed |= 0x08;
+    if (shared && (features & ZWASM_FEATURE_THREADS)) allowed |= 0x02;
+    if (shared && (flags & ~allowed) == 0x02)
+        return zw_rd_fail(r, at, "shared memory: the threads feature is not enabled (--wasm threads)");
     if (flags & ~allowed) return zw_rd_fail(r, at, "integer too large");
     *is64 = flags & 0x04;
+    if (shared) *shared = flags & 0x02;
     lim->has_max = flags & 1;
     lim->max = 0;
     /* Wasm 3.0 reads u64 bounds for every address type (the validator
@@ -75,13 +80,13 @@ static bool rd_limits(zw_rd *r, uint32_t features, zw_limits *lim, bool *is64, u
 
 static bool rd_tabletype(zw_rd *r, uint32_t features, zw_tabletype *t) {
     memset(t, 0, sizeof *t);
-    return zw_rd_reftype(r, features, &t->elem) && rd_limits(r, features, &t->lim, &t->is64, NULL);
+    return zw_rd_reftype(r, features, &t->elem) && rd_limits(r, features, &t->lim, &t->is64, NULL, NULL);
 }
 
 static bool rd_memtype(zw_rd *r, uint32_t features, zw_memtype *t) {
     memset(t, 0, sizeof *t);
     t->page_log2 = 16;
-    return rd_limits(r, features, &t->lim, &t->is64, &t->page_log2);
+    return rd_limits(r, features, &t->lim, &t->is64, &t->page_log2, &t->shared);
 }
 
 static bool rd_globaltype(zw_rd *r, uint32_t features, zw_globaltype *t) {

@@ -145,11 +145,13 @@ ZWASM_API zwasm_memory_t *zwasm_memory_new(zwasm_store_t *store, uint64_t min_pa
 }
 
 ZWASM_API zwasm_memory_t *zwasm_memory_new_typed(zwasm_store_t *store, const zwasm_externtype_t *type) {
-    if (!zw_store_live(store) || !type || type->kind != ZWASM_EXTERN_MEMORY || type->of.memory.shared)
+    if (!zw_store_live(store) || !type || type->kind != ZWASM_EXTERN_MEMORY ||
+        (type->of.memory.shared && !type->of.memory.limits.has_max))
         return NULL;
     const zwasm_limits_t *l = &type->of.memory.limits;
     zw_memtype t = {.lim = {.min = l->min, .max = l->has_max ? l->max : 0, .has_max = l->has_max},
-                    .is64 = type->of.memory.is64, .page_log2 = type->of.memory.page_log2};
+                    .is64 = type->of.memory.is64, .shared = type->of.memory.shared,
+                    .page_log2 = type->of.memory.page_log2};
     if ((t.page_log2 != 16 && t.page_log2 != 0) || l->min > zw_mem_max_pages(&t) ||
         (l->has_max && (l->max > zw_mem_max_pages(&t) || l->max < l->min)))
         return NULL;

@@ -114,6 +114,10 @@ static bool memtype(wt_mod *m, const zw_sx *at, zw_sx *const *items, uint32_t n,
     size_t flags_at = b->len;
     int log2;
     if (!limits(m, at, items, n, &i, b) || !page_size(m, items, n, &i, &log2)) return false;
+    if (i < n && zw_wt_is_atom(items[i], "shared")) { /* threads */
+        if (!b->oom) b->data[flags_at] |= 0x02;
+        i++;
+    }
     if (i != n) return zw_wt_fail(m, items[i], "unexpected token in memory type");
     if (log2 >= 0 && !b->oom) {
         b->data[flags_at] |= 0x08; /* a page size follows the limits */

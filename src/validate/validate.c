@@ -905,6 +905,7 @@ static bool check_limits(vctx *v, const zw_limits *l, uint64_t bound, const char
 
 static bool check_memtype(vctx *v, const zw_memtype *t) {
     if (t->page_log2 != 16 && t->page_log2 != 0) return verr(v, "invalid custom page size");
+    if (t->shared && !t->lim.has_max) return verr(v, "shared memory must have maximum");
     if (t->page_log2 == 16)
         return t->is64 ? check_limits(v, &t->lim, (uint64_t)1 << 48, "memory size must be at most 2^48 pages")
                        : check_limits(v, &t->lim, 65536, "memory size must be at most 65536 pages (4GiB)");

@@ -33,6 +33,12 @@ expect truncated 1 'trunc.wasm.*(offset|unexpected end)' -- "$Z" run "$T/trunc.w
 expect junk 1 'junk.wasm.*magic' -- "$Z" run "$T/junk.wasm"
 expect invalid 1 'invalid.wasm.*type mismatch' -- "$Z" validate "$T/invalid.wasm"
 expect validate-ok 0 '^$' -- "$Z" validate "$D/add.wat"
+# shared memories (threads, issue 11): only with --wasm threads, and with a maximum
+printf '(module (memory 1 2 shared) (func (export "f") (result i32) (i32.const 7)))' > "$T/shared.wat"
+printf '(module (memory 1 shared))' > "$T/shared-nomax.wat"
+expect shared-off 1 'offset 0x16: shared memory: the threads feature is not enabled' -- "$Z" run --invoke f "$T/shared.wat"
+expect shared-on 0 '^7$' -- "$Z" run --wasm threads --invoke f "$T/shared.wat"
+expect shared-nomax 1 'shared memory must have maximum' -- "$Z" run --wasm threads "$T/shared-nomax.wat"
 expect no-export 1 'nosuch' -- "$Z" run --invoke nosuch "$D/add.wat"
 expect few-args 1 'add.*2 arguments' -- "$Z" run --invoke add "$D/add.wat" 1
 expect bad-arg 1 'add.*(i32|argument)' -- "$Z" run --invoke add "$D/add.wat" 1 x
