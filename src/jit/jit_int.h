@@ -272,10 +272,12 @@ typedef enum {
     ZW_JOP_TRAP,        /* unreachable */
     ZW_JOP_REF_IS_NULL,
     ZW_JOP_GC,          /* struct/array field access, array.len, ref.eq, i31, ref.as_non_null */
-    ZW_JOP_VBINOP,      /* v128 x v128 -> v128 with no immediate, but those below */
+    /* the lane-wise ops by their signature (opcodes.def), relaxed SIMD
+     * included: each back end's table says which of them it compiles */
+    ZW_JOP_VBINOP,      /* v128 x v128 -> v128 with no immediate, but the two below */
     ZW_JOP_VFMINMAX,    /* f32x4/f64x2 min max */
     ZW_JOP_VSWIZZLE,    /* i8x16.swizzle */
-    ZW_JOP_VUNOP,       /* v128.not, abs, neg (i8..i64), f32x4/f64x2 sqrt */
+    ZW_JOP_VUNOP,       /* v128 -> v128 with no immediate */
     ZW_JOP_VSPLAT, ZW_JOP_VEXTRACT, ZW_JOP_VREPLACE, ZW_JOP_VBITSELECT, ZW_JOP_VANYTRUE,
 } zw_jop;
 zw_jop zw_jop_of(uint32_t op);
