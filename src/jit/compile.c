@@ -216,7 +216,19 @@ zw_jop zw_jop_of(uint32_t op) {
     return ZW_JOP_OTHER;
 }
 
-bool zw_jcomp_gc_v128(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
+zw_jtrunc zw_jtrunc_of(uint32_t op) {
+    zw_jtrunc t;
+    t.sgn = op == ZW_OP_I32_TRUNC_F32_S || op == ZW_OP_I32_TRUNC_F64_S || op == ZW_OP_I64_TRUNC_F32_S ||
+            op == ZW_OP_I64_TRUNC_F64_S;
+    t.to64 = zw_opinfos[op].results[0] == 'l';
+    t.f64 = zw_opinfos[op].params[0] == 'd';
+    t.lo = !t.sgn ? -1.0 : t.to64 ? -9223372036854775808.0 : t.f64 ? -2147483649.0 : -2147483648.0;
+    t.hi = !t.sgn ? (t.to64 ? 18446744073709551616.0 : 4294967296.0) : t.to64 ? 9223372036854775808.0 : 2147483648.0;
+    t.lo_incl = t.sgn && (t.to64 || !t.f64); /* (f32 has no -2^31 - 1) */
+    return t;
+}
+
+static bool gc_v128(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
     uint32_t op = f->code[pc];
     bool field = op >= ZW_OP_STRUCT_GET && op <= ZW_OP_STRUCT_SET;
     bool elem = op == ZW_OP_ARRAY_GET || op == ZW_OP_ARRAY_GET_S || op == ZW_OP_ARRAY_GET_U || op == ZW_OP_ARRAY_SET;
@@ -225,11 +237,17 @@ bool zw_jcomp_gc_v128(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
     return m->types[x].fields[field ? f->code[pc + 4] : 0].type == ZW_V128;
 }
 
-bool zw_jcomp_far_mem(const zw_ir_func *f, uint32_t pc) {
+static bool far_mem(const zw_ir_func *f, uint32_t pc) {
     if (!zw_ir_mem_index(f->code, pc)) return false;
     uint64_t off; /* [d][addr][M] or [addr][v][M]: M's offset at word 4 */
     memcpy(&off, f->code + pc + 4, 8);
     return off > INT32_MAX - 16;
+}
+
+zw_jop zw_jcomp_insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw_jop g) {
+    if (g == ZW_JOP_GC && gc_v128(m, f, pc)) return ZW_JOP_OTHER;
+    if ((g == ZW_JOP_LOAD || g == ZW_JOP_STORE) && far_mem(f, pc)) return ZW_JOP_OTHER;
+    return g;
 }
 
 void zw_jcomp_done(zw_jcomp *J) {

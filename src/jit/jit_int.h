@@ -281,11 +281,22 @@ typedef enum {
     ZW_JOP_VSPLAT, ZW_JOP_VEXTRACT, ZW_JOP_VREPLACE, ZW_JOP_VBITSELECT, ZW_JOP_VANYTRUE,
 } zw_jop;
 zw_jop zw_jop_of(uint32_t op);
-/* What no code generator inlines, whatever else it does: a GC access
- * (struct.get/set, array.get/set) of a v128 field or element, and a load
- * or store of a memory other than 0 with an offset of 2^31 - 16 or more. */
-bool zw_jcomp_gc_v128(const zw_module *m, const zw_ir_func *f, uint32_t pc);
-bool zw_jcomp_far_mem(const zw_ir_func *f, uint32_t pc);
+/* The group of the instruction at f->code[pc] of module m, given its op's
+ * group g in the code generator's op_class: g, but ZW_JOP_OTHER for what
+ * no code generator inlines, whatever else it does (a GC access of a v128
+ * field or element; a load or store of a memory other than 0 with an
+ * offset of 2^31 - 16 or more). */
+zw_jop zw_jcomp_insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw_jop g);
+/* A trapping float -> int truncation (ZW_JOP_FTRUNC): signed or not, to
+ * i64 or i32, from f64 or f32, and the range the operand must be in (NaN
+ * aside, an invalid conversion): lo < x < hi, or lo <= x when lo_incl (lo
+ * is then the least integer itself, exact in the float type). */
+typedef struct { bool sgn, to64, f64, lo_incl; double lo, hi; } zw_jtrunc;
+zw_jtrunc zw_jtrunc_of(uint32_t op);
+/* The groups that clobber every allocated register (helpers, calls, trace). */
+static inline bool zw_jop_clobbers(zw_jop g) {
+    return g == ZW_JOP_OTHER || g == ZW_JOP_CALL || g == ZW_JOP_TAIL_CALL || g == ZW_JOP_TRACE;
+}
 /* Hand the instruction and landing-pad positions to jf (the code is the
  * caller's to hand over). */
 void zw_jcomp_done(zw_jcomp *J);

@@ -148,19 +148,14 @@ static zw_jop op_class(uint32_t op) {
     }
 }
 
-/* The class of the instruction at f->code[pc] of module m: its op's,
- * except what always goes to its helper (zw_jcomp_gc_v128, _far_mem). */
+/* The class of the instruction at f->code[pc] of module m (zw_jcomp_insn_class). */
 static zw_jop insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
-    zw_jop c = op_class(f->code[pc]);
-    if (c == ZW_JOP_GC && zw_jcomp_gc_v128(m, f, pc)) c = ZW_JOP_OTHER;
-    if ((c == ZW_JOP_LOAD || c == ZW_JOP_STORE) && zw_jcomp_far_mem(f, pc)) c = ZW_JOP_OTHER;
-    return c;
+    return zw_jcomp_insn_class(m, f, pc, op_class(f->code[pc]));
 }
 
 /* The instructions that clobber every allocated register. */
 static bool clobbers(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
-    zw_jop c = insn_class(m, f, pc);
-    return c == ZW_JOP_OTHER || c == ZW_JOP_CALL || c == ZW_JOP_TAIL_CALL || c == ZW_JOP_TRACE;
+    return zw_jop_clobbers(insn_class(m, f, pc));
 }
 
 /* ---- branches ------------------------------------------------------------------------ */
@@ -721,29 +716,24 @@ static void emit_trunc_sat(jc *J, uint32_t op) {
 }
 
 /* The trapping truncations: NaN is an invalid conversion; a value whose
- * integral part does not fit is an overflow (lo < x < hi, or lo <= x when
- * lo is the least integer itself, exact in the float type); in range,
- * FCVTZS/FCVTZU. */
+ * integral part does not fit (zw_jtrunc_of's range) an overflow; in
+ * range, FCVTZS/FCVTZU. */
 static void emit_ftrunc(jc *J, uint32_t op) {
     uint32_t d = J->c.ip[1], a = J->c.ip[2];
-    bool to64 = zw_jcomp_optype(&J->c, 0) == ZW_I64, f64 = zw_jcomp_optype(&J->c, 1) == ZW_F64;
-    bool sgn = op == ZW_OP_I32_TRUNC_F32_S || op == ZW_OP_I32_TRUNC_F64_S ||
-               op == ZW_OP_I64_TRUNC_F32_S || op == ZW_OP_I64_TRUNC_F64_S;
-    double lo = !sgn ? -1.0 : to64 ? -9223372036854775808.0 : f64 ? -2147483649.0 : -2147483648.0;
-    double hi = !sgn ? (to64 ? 18446744073709551616.0 : 4294967296.0) : to64 ? 9223372036854775808.0 : 2147483648.0;
-    bool lo_incl = sgn && (to64 || !f64); /* lo itself converts (f32 has no -2^31 - 1) */
+    zw_jtrunc tr = zw_jtrunc_of(op);
+    bool to64 = tr.to64, f64 = tr.f64;
     int x = xread(J, a, f64 ? ZW_F64 : ZW_F32, VS0);
     a64_fcmp(B, f64, x, x);
     trap_if(J, A64_VS, ZWASM_TRAP_INVALID_CONVERSION);
     for (int k = 0; k < 2; k++) {
-        double v = k ? hi : lo;
+        double v = k ? tr.hi : tr.lo;
         a64_mov_imm(B, f64, X16, f64 ? zw_f64_bits(v) : zw_f32_bits((float)v));
         a64_fmov_to_fp(B, f64, VS1, X16);
         a64_fcmp(B, f64, x, VS1);
-        trap_if(J, k ? A64_GE : lo_incl ? A64_LT : A64_LS, ZWASM_TRAP_INT_OVERFLOW);
+        trap_if(J, k ? A64_GE : tr.lo_incl ? A64_LT : A64_LS, ZWASM_TRAP_INT_OVERFLOW);
     }
     int rd = gdst(J, d, X10);
-    a64_fcvtz(B, sgn, to64, f64, rd, x);
+    a64_fcvtz(B, tr.sgn, to64, f64, rd, x);
     gstore(J, d, rd, to64);
 }
 

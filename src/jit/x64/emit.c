@@ -122,19 +122,14 @@ static zw_jop op_class(uint32_t op) {
     }
 }
 
-/* The class of the instruction at f->code[pc] of module m: its op's,
- * except what always goes to its helper (zw_jcomp_gc_v128, _far_mem). */
+/* The class of the instruction at f->code[pc] of module m (zw_jcomp_insn_class). */
 static zw_jop insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
-    zw_jop c = op_class(f->code[pc]);
-    if (c == ZW_JOP_GC && zw_jcomp_gc_v128(m, f, pc)) c = ZW_JOP_OTHER;
-    if ((c == ZW_JOP_LOAD || c == ZW_JOP_STORE) && zw_jcomp_far_mem(f, pc)) c = ZW_JOP_OTHER;
-    return c;
+    return zw_jcomp_insn_class(m, f, pc, op_class(f->code[pc]));
 }
 
 /* The instructions that clobber every allocated register. */
 static bool clobbers(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
-    zw_jop c = insn_class(m, f, pc);
-    return c == ZW_JOP_OTHER || c == ZW_JOP_CALL || c == ZW_JOP_TAIL_CALL || c == ZW_JOP_TRACE;
+    return zw_jop_clobbers(insn_class(m, f, pc));
 }
 
 static void emit_gc(jc *J, uint32_t op);
@@ -1352,20 +1347,14 @@ static void emit_fcopysign(jc *J, uint32_t op) {
 }
 
 /* float -> integer, trapping: NaN is an invalid conversion, a value whose
- * truncation does not fit overflows (bounds exact in the source type) */
+ * truncation does not fit (zw_jtrunc_of's range) overflows */
 static void emit_ftrunc(jc *J, uint32_t op) {
     uint32_t d = J->c.ip[1], a = J->c.ip[2];
-    bool f64 = op == ZW_OP_I32_TRUNC_F64_S || op == ZW_OP_I32_TRUNC_F64_U ||
-               op == ZW_OP_I64_TRUNC_F64_S || op == ZW_OP_I64_TRUNC_F64_U;
-    bool to64 = op >= ZW_OP_I64_TRUNC_F32_S;
-    bool sgn = op == ZW_OP_I32_TRUNC_F32_S || op == ZW_OP_I32_TRUNC_F64_S ||
-               op == ZW_OP_I64_TRUNC_F32_S || op == ZW_OP_I64_TRUNC_F64_S;
+    zw_jtrunc tr = zw_jtrunc_of(op);
+    bool f64 = tr.f64, to64 = tr.to64, sgn = tr.sgn, lo_incl = tr.lo_incl;
+    double lo = tr.lo, hi = tr.hi;
     zw_valtype t = f64 ? ZW_F64 : ZW_F32;
     uint8_t cpfx = f64 ? 0x66 : 0, spfx = f64 ? 0xF2 : 0xF3;
-    /* the bounds: lo exclusive (or inclusive: lo_incl), hi exclusive */
-    double lo = !sgn ? -1.0 : to64 ? -9223372036854775808.0 : f64 ? -2147483649.0 : -2147483648.0;
-    double hi = !sgn ? (to64 ? 18446744073709551616.0 : 4294967296.0) : to64 ? 9223372036854775808.0 : 2147483648.0;
-    bool lo_incl = sgn && (to64 || !f64);
     int x = xread(J, a, t, XS0);
     x64_sse_rr(B, cpfx, 0x2E, x, x);
     trap_if(J, CC_P, ZWASM_TRAP_INVALID_CONVERSION);
