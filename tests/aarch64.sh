@@ -38,7 +38,8 @@ bg() {
     { echo "== $name: $1 ..."; "$@"; } >"$dir/$name.log" 2>&1
     echo $? >"$dir/$name.rc"
 }
-# unit ENGINE: the unit tests, one process each (see NOFORK), but those
+# unit ENGINE: the unit tests, one process each (as the wast batches, see
+# wast), but those
 # tests/unit/known-failures-aarch64.txt lists (skipped)
 unit() {
     p=0 f=0 sk=0
@@ -52,28 +53,26 @@ unit() {
 SPEC_2="$SPEC_DIR/wasm-2.0/*.wast"
 SPEC_3="$SPEC_DIR/wasm-3.0/*.wast $SPEC_DIR/wasm-3.0/legacy/*.wast $SPEC_DIR/wasm-3.0/custom/*.wast $SPEC_DIR/proposals/wide-arithmetic/*.wast $SPEC_DIR/proposals/custom-page-sizes/*.wast"
 # wast OPTION... -- FILE...: the scripts BATCH at a time, each batch one
-# process with --no-fork (wast's forked children spin at full CPU in
-# qemu-user, and qemu-user keeps the memory of unmapped reservations, so one
-# process for a whole suite grows until it is killed), then one summary line
+# process with --no-fork (qemu-user keeps the memory of unmapped
+# reservations, so one process for a whole suite grows until it is
+# killed), added up by suite.sh's count and summary (in a subshell: its
+# totals are this suite's; the last line "N passed, N failed")
 BATCH=${BATCH:-8}
-wast() {
+wast() (
     opts=""; while [ "$1" != -- ]; do opts="$opts $1"; shift; done; shift
-    wp=0 wf=0 ws=0 wrc=0
+    total_p=0 total_f=0 total_s=0 status=0
+    out="$dir/batch.$lane"
     while [ $# -gt 0 ]; do
         files=""; n=0
         while [ $# -gt 0 ] && [ $n -lt $BATCH ]; do files="$files $1"; shift; n=$((n + 1)); done
         # shellcheck disable=SC2086
-        out=$("$Z" wast $NOFORK $opts $files 2>&1); rc=$?
-        line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
-        if [ -z "$line" ] || [ $rc -ne 0 ]; then echo "$out"; echo "(exit $rc:$files)"; wrc=1; fi
-        [ -z "$line" ] && { wf=$((wf + 1)); continue; }
-        wp=$((wp + $(echo "$line" | sed 's/ passed.*//')))
-        wf=$((wf + $(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')))
-        s_=$(echo "$line" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+'); ws=$((ws + ${s_:-0}))
+        "$Z" wast $NOFORK $opts $files >"$out" 2>&1
+        rc=$?
+        [ $rc -ne 0 ] && { cat "$out"; echo "(exit $rc:$files)"; }
+        count "batch" "$out" $rc
     done
-    if [ $ws -gt 0 ]; then echo "$wp passed, $wf failed, $ws skipped"; else echo "$wp passed, $wf failed"; fi
-    return $wrc
-}
+    summary
+)
 NOFORK=--no-fork
 K2="$here/spec/known-failures-2.0.txt" K3="$here/spec/known-failures-3.0.txt"
 # shellcheck disable=SC2086
