@@ -93,6 +93,8 @@ typedef enum zwasm_trap_kind {
     ZWASM_TRAP_CAST_FAILURE,          /* ref.cast (GC) */
     ZWASM_TRAP_ARRAY_OOB,             /* an array index out of bounds (GC) */
     ZWASM_TRAP_OUT_OF_MEMORY,         /* a GC allocation the store's memory limit refuses */
+    ZWASM_TRAP_UNALIGNED_ATOMIC,      /* an atomic access whose address is not a multiple of its size (threads) */
+    ZWASM_TRAP_EXPECTED_SHARED_MEMORY, /* memory.atomic.wait on a memory that is not shared (threads) */
 } zwasm_trap_kind_t;
 
 #define ZWASM_NO_OFFSET ((uint64_t)-1)
@@ -338,9 +340,10 @@ typedef struct zwasm_allocator {
 #define ZWASM_FEATURE_GC             (1u << 8) /* structs, arrays, i31, casts, rec groups */
 #define ZWASM_FEATURE_EXCEPTIONS     (1u << 9) /* tags, throw, try_table, exnref (and the
                                                   legacy try/catch/delegate/rethrow) */
-#define ZWASM_FEATURE_THREADS        (1u << 10) /* threads: shared memories (issue 11: the atomic
-                                                  * instructions, wait/notify and wasi-threads
-                                                  * are to come; not in the default set yet) */
+#define ZWASM_FEATURE_THREADS        (1u << 10) /* threads: shared memories, the atomic
+                                                  * instructions (prefix 0xFE), wait/notify and
+                                                  * atomic.fence (not in the default set until
+                                                  * shared memories can cross threads) */
 #define ZWASM_FEATURES_DEFAULT                                                   \
     (ZWASM_FEATURE_MULTI_MEMORY | ZWASM_FEATURE_EXTENDED_CONST | ZWASM_FEATURE_TAIL_CALL |   \
      ZWASM_FEATURE_RELAXED_SIMD | ZWASM_FEATURE_MEMORY64 | ZWASM_FEATURE_CUSTOM_PAGE_SIZES | \

@@ -231,6 +231,8 @@ const char *zw_trap_message(zwasm_trap_kind_t kind) {
     case ZWASM_TRAP_CAST_FAILURE: return "cast failure";
     case ZWASM_TRAP_ARRAY_OOB: return "out of bounds array access";
     case ZWASM_TRAP_OUT_OF_MEMORY: return "out of memory";
+    case ZWASM_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
+    case ZWASM_TRAP_EXPECTED_SHARED_MEMORY: return "expected shared memory";
     }
     return "trap";
 }

@@ -85,7 +85,9 @@ zwasm_result_t zw_memory_create(zw_store *s, const zw_memtype *t, zw_memory **ou
     }
     zw_memory *m = NULL;
     if ((min_bytes && mprotect(base, (size_t)min_bytes, PROT_READ | PROT_WRITE) != 0) ||
-        !(m = zw_calloc(s->al, 1, sizeof *m)) || !zw_store_adopt(s, ZW_OBJ_MEMORY, m)) {
+        !(m = zw_calloc(s->al, 1, sizeof *m)) || (t->shared && !(m->waiters = zw_waiters_new(s->al))) ||
+        !zw_store_adopt(s, ZW_OBJ_MEMORY, m)) {
+        if (m) zw_waiters_free(s->al, m->waiters);
         zw_free(s->al, m);
         munmap(base, (size_t)want);
         zw_store_release(s, min_bytes);
@@ -108,6 +110,7 @@ zwasm_result_t zw_memory_create(zw_store *s, const zw_memtype *t, zw_memory **ou
 void zw_memory_destroy(zw_memory *m) {
     if (!m) return;
     if (m->base) munmap(m->base, (size_t)m->reserved);
+    zw_waiters_free(m->store->al, m->waiters);
     zw_free(m->store->al, m);
 }
 

@@ -44,6 +44,7 @@ typedef struct zw_globalinst zw_globalinst;
 typedef struct zw_instance zw_instance;
 typedef struct zw_taginst zw_taginst;
 typedef struct zw_exn zw_exn;
+typedef struct zw_waiters zw_waiters; /* atomic.c */
 
 /* An engine: the configuration, and the store records it has handed out.
  * A store record (zw_store) is never freed before its engine: a deleted
@@ -101,6 +102,10 @@ struct zw_memory {
      * fallback reservation, 64-bit memories) every access is checked. */
     bool guarded;
     zw_memtype type;
+    /* The wait/notify parking lot of a shared memory, NULL otherwise
+     * (atomic.c); it belongs to the memory's backing so that every
+     * thread's waiters and notifiers meet. */
+    zw_waiters *waiters;
 };
 
 struct zw_tableinst {
@@ -430,6 +435,26 @@ uint32_t zw_table_copy(zw_tableinst *td, zw_tableinst *ts, uint64_t d, uint64_t 
                        uint64_t *fuel);
 uint32_t zw_table_init(zw_instance *inst, uint32_t seg, zw_tableinst *tab, uint64_t d, uint64_t s,
                        uint64_t n, uint64_t *fuel);
+
+/* atomic.c: memory.atomic.wait32/wait64 and notify for every engine (docs/threads.md
+ * section 10).  A shared memory's waiter table (zw_memory.waiters) is a parking
+ * lot keyed by host address: zw_waiters_new (NULL when out of memory) and
+ * zw_waiters_free (NULL is fine) go with the memory.  The caller has checked
+ * ea's alignment and bounds.
+ * zw_atomic_wait: the n (4 or 8) bytes at ea against the low n bytes of
+ * expected; *res 0 (woken by notify), 1 (not equal) or 2 (timed out);
+ * timeout_ns < 0 waits for ever.  Returns 0, or the trap kind: an unshared
+ * memory, or *interrupt (may be NULL) set while blocked.
+ * zw_atomic_notify: wakes up to count waiters on ea, oldest first, and
+ * returns how many (0 on an unshared memory).
+ * zw_atomic_waiting: how many waiters are parked on ea now (tests use it to
+ * know a thread has blocked before they notify it). */
+zw_waiters *zw_waiters_new(const zw_alloc *al);
+void zw_waiters_free(const zw_alloc *al, zw_waiters *w);
+uint32_t zw_atomic_wait(zw_memory *mm, uint64_t ea, unsigned n, uint64_t expected, int64_t timeout_ns,
+                        const uint32_t *interrupt, uint32_t *res);
+uint32_t zw_atomic_notify(zw_memory *mm, uint64_t ea, uint32_t count);
+uint32_t zw_atomic_waiting(zw_memory *mm, uint64_t ea);
 
 /* ---- runtime/stack.c ------------------------------------------------------------ */
 /* Whether wasm may be entered on the calling thread: its native stack has
