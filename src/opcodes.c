@@ -62,6 +62,11 @@
 #define S_iii_ "iii", ""
 #define S_ll_ll "ll", "ll"
 #define S_llll_ll "llll", "ll"
+#define S_iii_i "iii", "i"
+#define S_ill_l "ill", "l"
+#define S_il_l "il", "l"
+#define S_iil_i "iil", "i"
+#define S_ill_i "ill", "i"
 
 const zw_opinfo zw_opinfos[ZW_OP_COUNT] = {
 #define X(id, text, prefix, code, imm, sig, access, lanes, feature) {text, prefix, code, imm, sig, access, lanes, feature},

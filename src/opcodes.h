@@ -46,6 +46,9 @@ typedef enum zw_imm {
     IMM_TYPE_TYPE,   /* u32 dst type index, u32 src type index: a, b */
     IMM_TAG,         /* u32 tag index: a */
     IMM_TRY_TABLE,   /* blocktype, then vec(catch clause): tbl, count in b */
+    IMM_ATOMIC,      /* a memarg (as IMM_MEMARG) of an atomic access: the alignment must be
+                        natural, and a misaligned effective address traps */
+    IMM_ZERO,        /* one reserved 0x00 byte (atomic.fence) */
     IMM_BR_ON_CAST,  /* flags byte (bit 0/1: source/target nullable), u32 label,
                         heap type, heap type: flags, a = label, b, c = heap types */
 } zw_imm;
@@ -59,7 +62,7 @@ typedef enum zw_op {
 
 typedef struct zw_opinfo {
     const char *text;  /* mnemonic in the text format */
-    uint8_t prefix;    /* 0, 0xFB, 0xFC or 0xFD */
+    uint8_t prefix;    /* 0, 0xFB, 0xFC, 0xFD or 0xFE */
     uint32_t code;     /* opcode byte or the u32 after the prefix */
     zw_imm imm;
     /* Stack signature for fixed-typed instructions: params and results as

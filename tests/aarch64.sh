@@ -79,6 +79,7 @@ K2="$here/spec/known-failures-2.0.txt" K3="$here/spec/known-failures-3.0.txt"
 lane_a() {
     lane=a
     bg jit-cases-a64 wast --engine jit -- "$here"/jit/*.wast
+    bg threads-cases-jit-a64 wast --engine jit --wasm 3.0+threads -- "$here"/threads/*.wast
     [ $quick = 1 ] && return
     bg unit-a64 unit jit
     bg spec-3.0-jit-a64 wast --engine jit --known-failures "$K3" -- $SPEC_3
@@ -96,6 +97,7 @@ lane_a() {
 lane_b() {
     lane=b
     bg spec-2.0-jit-a64 wast --engine jit --wasm 2.0 --known-failures "$K2" -- $SPEC_2
+    bg threads-cases-a64 wast --engine interp --wasm 3.0+threads -- "$here"/threads/*.wast
     [ $quick = 1 ] && return
     bg unit-interp-a64 unit interp
     # (gc_stress.wast's millions of objects take the interpreter minutes under qemu)

@@ -19,6 +19,7 @@ run_suite spec-3.0 "$BUILD/zwasm" wast --engine interp --known-failures "$here/s
 # the threads proposal's scripts (2.0 and threads) against their list (issue 11)
 K_THREADS="$here/spec/known-failures-threads.txt"
 run_suite spec-threads "$BUILD/zwasm" wast --engine interp --wasm threads --known-failures "$K_THREADS" "$SPEC_DIR"/proposals/threads/*.wast
+run_suite threads-cases "$BUILD/zwasm" wast --engine interp --wasm 3.0+threads "$here"/threads/*.wast
 run_suite cli sh "$here/cli/run.sh" "$BUILD/zwasm"
 run_suite examples sh "$here/examples/run.sh" "$BUILD"
 run_suite symbols sh "$here/symbols.sh" "$BUILD"
@@ -36,6 +37,7 @@ run_suite spec-2.0-jit "$BUILD/zwasm" wast --engine jit --wasm 2.0 --known-failu
 # shellcheck disable=SC2086
 run_suite spec-3.0-jit "$BUILD/zwasm" wast --engine jit --known-failures "$here/spec/known-failures-3.0.txt" $SPEC_3
 run_suite spec-threads-jit "$BUILD/zwasm" wast --engine jit --wasm threads --known-failures "$K_THREADS" "$SPEC_DIR"/proposals/threads/*.wast
+run_suite threads-cases-jit "$BUILD/zwasm" wast --engine jit --wasm 3.0+threads "$here"/threads/*.wast
 export ZWASM_TEST_ENGINE=jit
 run_suite wasi-jit sh "$here/wasi/run.sh" "$BUILD/zwasm"
 run_suite programs-jit sh "$here/programs/run.sh" "$BUILD/zwasm"
@@ -55,6 +57,7 @@ if [ -n "$STRESS_ZWASM" ]; then
     run_suite jit-stress-3.0 "$STRESS_ZWASM" wast --engine jit --known-failures "$here/spec/known-failures-3.0.txt" \
         $SPEC_3 $STRESS_JIT_CASES
     # shellcheck disable=SC2086
+    run_suite threads-stress "$STRESS_ZWASM" wast --engine jit --wasm 3.0+threads "$here"/threads/*.wast
     run_suite gc-stress-interp "$STRESS_ZWASM" wast --engine interp --known-failures "$here/spec/known-failures-3.0.txt" \
         $SPEC_3 $STRESS_JIT_CASES
 fi

@@ -41,7 +41,8 @@ static const char usage_text[] =
     "        --engine auto|jit|interp  execution engine (default auto: the JIT\n"
     "                              where the machine supports it)\n"
     "        --wasm 2.0|3.0|threads the WebAssembly version modules may use\n"
-    "                              (default 3.0: every feature zwasm implements)\n"
+    "                              (default 3.0: every feature zwasm implements;\n"
+    "                              threads: 2.0 and threads; join with +: 3.0+threads)\n"
     "        --dump-ir             print the register IR of every function and exit\n"
     "        --dump-jit            print every function's machine code under the IR\n"
     "                              instruction it came from (implies --engine jit)\n"
@@ -366,7 +367,7 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
         } else if (strcmp(a, "--wasm") == 0) {
             if (!has_val) return usage_error("%s needs a version", a);
             if (!cli_wasm_features(argv[++i], &o->cfg.features))
-                return usage_error("unknown WebAssembly version '%s' (expected 2.0, 3.0 or threads)", argv[i]);
+                return usage_error("unknown WebAssembly version '%s' (expected 2.0, 3.0, threads, or several joined with +)", argv[i]);
         } else if (strcmp(a, "--dir") == 0) {
             if (!has_val) return usage_error("%s needs a directory", a);
             const char *spec = argv[++i];

@@ -356,10 +356,17 @@ void cli_print_name(FILE *f, const char *s, size_t n) {
     }
 }
 
+/* "2.0", "3.0" or "threads" (2.0 and threads, as its proposal's scripts are
+ * written), or several joined with '+' ("3.0+threads"): their union. */
 bool cli_wasm_features(const char *version, uint32_t *features) {
-    if (strcmp(version, "2.0") == 0) *features = 0;
-    else if (strcmp(version, "3.0") == 0) *features = ZWASM_FEATURES_DEFAULT;
-    else if (strcmp(version, "threads") == 0) *features = ZWASM_FEATURE_THREADS; /* 2.0 + threads (its proposal's tests) */
-    else return false;
-    return true;
+    *features = 0;
+    for (const char *p = version;;) {
+        size_t n = strcspn(p, "+");
+        if (n == 3 && !strncmp(p, "2.0", 3)) *features |= 0;
+        else if (n == 3 && !strncmp(p, "3.0", 3)) *features |= ZWASM_FEATURES_DEFAULT;
+        else if (n == 7 && !strncmp(p, "threads", 7)) *features |= ZWASM_FEATURE_THREADS;
+        else return false;
+        if (!p[n]) return true;
+        p += n + 1;
+    }
 }

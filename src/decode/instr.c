@@ -60,7 +60,7 @@ zwasm_result_t zw_read_instr(const uint8_t *base, uint32_t features, const uint8
     memset(in, 0, sizeof *in);
     if (!zw_rd_u8(&r, &b)) return ZWASM_ERR_MALFORMED;
     int op;
-    if (b == 0xFB || b == 0xFC || b == 0xFD) {
+    if (b == 0xFB || b == 0xFC || b == 0xFD || b == 0xFE) {
         uint32_t code;
         if (!zw_rd_u32(&r, &code)) return ZWASM_ERR_MALFORMED;
         op = zw_op_lookup(b, code);
@@ -149,9 +149,10 @@ zwasm_result_t zw_read_instr(const uint8_t *base, uint32_t features, const uint8
         if (ok) ok = zw_rd_u32(&r, &in->b);
         break;
     }
-    case IMM_MEMARG:
+    case IMM_MEMARG: case IMM_ATOMIC:
         ok = ir_memarg(&r, features, in);
         break;
+    case IMM_ZERO: ok = ir_zero(&r); break;
     case IMM_MEMARG_LANE:
         ok = ir_memarg(&r, features, in) && zw_rd_u8(&r, &in->lane);
         break;

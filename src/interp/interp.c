@@ -21,6 +21,8 @@
 #include "../sem/scalar.h"
 #include "../sem/simd.h"
 #include "../sem/frame.h"
+#include "../runtime/atomic.h"
+#define ZW_ATOMIC_INTERRUPT (&s->interrupt) /* a wait stops when the store is interrupted */
 
 #ifndef ZW_INTERP_SIMD
 #define ZW_INTERP_SIMD 1
@@ -336,6 +338,12 @@ static bool fuse_first(uint32_t op) {
         NEXT(8);                                                               \
     }
 #define H_OTHER(id, pfx, sig)
+/* atomics (runtime/atomic.h): one handler serves every memory */
+#define H_ATOMIC(id, pfx, sig) ZW_SIG(sig, HA, id, pfx)
+#define HA_P1R1(id, pfx, a, r) LOP(id): { ZW_ATOMIC_P1R1(id, a, r); NEXT(ZW_ATOMIC_LEN_P1R1); }
+#define HA_P2R0(id, pfx, a, b) LOP(id): { ZW_ATOMIC_P2R0(id, a, b); NEXT(ZW_ATOMIC_LEN_P2R0); }
+#define HA_P2R1(id, pfx, a, b, r) LOP(id): { ZW_ATOMIC_P2R1(id, a, b, r); NEXT(ZW_ATOMIC_LEN_P2R1); }
+#define HA_P3R1(id, pfx, a, b, c, r) LOP(id): { ZW_ATOMIC_P3R1(id, a, b, c, r); NEXT(ZW_ATOMIC_LEN_P3R1); }
 
 #define HN_SPECIAL(id, pfx)
 #define HN_P0R0(id, pfx)
@@ -473,6 +481,7 @@ static bool fuse_first(uint32_t op) {
 #define T_MLANE(id, pfx, sig) TE_OP(id)
 #define T_SHUF(id, pfx, sig) TE_OP(id)
 #define T_OTHER(id, pfx, sig)
+#define T_ATOMIC(id, pfx, sig) TE_OP(id)
 /* the other memories' handlers of memory instructions (by Wasm op) */
 #define TE_MK(id) [ZW_OP_##id] = (int32_t)((const char *)&&Lmk_##id - (const char *)&&L_base),
 #define TMK_NONE(id, pfx, sig)
@@ -481,6 +490,7 @@ static bool fuse_first(uint32_t op) {
 #define TMK_MLANE(id, pfx, sig) TE_MK(id)
 #define TMK_SHUF(id, pfx, sig)
 #define TMK_OTHER(id, pfx, sig)
+#define TMK_ATOMIC(id, pfx, sig)
 #define TMKM_SPECIAL(id, pfx)
 #define TMKM_P0R0(id, pfx)
 #define TMKM_P1R1(id, pfx, a, r) TE_MK(id)
@@ -499,6 +509,7 @@ static bool fuse_first(uint32_t op) {
 #define GENP_0(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0, sig)
 #define GENP_0xFB(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFB, sig)
 #define GENP_0xFC(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFC, sig)
+#define GENP_0xFE(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFE, sig)
 #if ZW_INTERP_SIMD
 #define GENP_0xFD(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFD, sig)
 #else
@@ -512,7 +523,7 @@ static bool fuse_first(uint32_t op) {
     X(TABLE_GET) X(TABLE_SET) X(MEMORY_SIZE) X(MEMORY_GROW) X(MEMORY_INIT)     \
     X(DATA_DROP) X(MEMORY_COPY) X(MEMORY_FILL) X(TABLE_INIT) X(ELEM_DROP)      \
     X(TABLE_COPY) X(TABLE_GROW) X(TABLE_SIZE) X(TABLE_FILL) X(REF_FUNC)        \
-    X(CALL_REF) X(RETURN_CALL_REF) X(REF_AS_NON_NULL) X(THROW) X(THROW_REF) GC_OPS(X)
+    X(CALL_REF) X(RETURN_CALL_REF) X(REF_AS_NON_NULL) X(THROW) X(THROW_REF) X(ATOMIC_FENCE) GC_OPS(X)
 
 /* The GC instructions (runtime/gc.c, shared with the JIT's helpers). */
 #define GC_OPS(X)                                                              \
@@ -1001,6 +1012,9 @@ L_base:
     LOP(DATA_DROP):
         inst->data_len[ip[1]] = 0;
         NEXT(2);
+    LOP(ATOMIC_FENCE):
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        NEXT(1);
     LOP(MEMORY_COPY): {
         zw_memory *md = inst->mems[ip[4]], *ms = inst->mems[ip[5]];
         uint64_t n = zw_copy_count(md->type.is64, ms->type.is64, fp[ip[3]]);

@@ -96,6 +96,7 @@ typedef struct zw_ir_func zw_ir_func;
  * the collector finds the frame's references with zw_ir_refs_at). */
 #define ZW_IR_SPECIAL(X)                                                       \
     X(UNREACHABLE, "", "", 0)                                                  \
+    X(ATOMIC_FENCE, "", "", 0)                                                 \
     X(CALL, "nB", "", 0)                  /* B: the callee's arguments/results */ \
     X(CALL_INDIRECT, "nnBs", "a", 0)      /* type, table, B, the element index */ \
     X(RETURN_CALL, "nB", "", 0)           /* tail calls: the arguments at B; the */ \
@@ -232,6 +233,8 @@ static inline bool zw_ir_special_collects(uint32_t op) {
 #define ZW_IR_AMEM_IMM_TAG(x)
 #define ZW_IR_AMEM_IMM_TRY_TABLE(x)
 #define ZW_IR_AMEM_IMM_BR_ON_CAST(x)
+#define ZW_IR_AMEM_IMM_ATOMIC(x) /* atomics have no absolute forms */
+#define ZW_IR_AMEM_IMM_ZERO(x)
 
 enum zw_irop {
     ZW_IR_BASE_ = ZW_OP_COUNT - 1,

@@ -23,6 +23,8 @@
 #define DSC_SPECIAL(id, pfx) NULL
 #define DSCM_P1R1(id, pfx, a, r) "dsM"
 #define DSCM_P2R0(id, pfx, a, b) "ssM"
+#define DSCM_P2R1(id, pfx, a, b, r) "dssM"       /* atomic rmw, notify */
+#define DSCM_P3R1(id, pfx, a, b, c, r) "dsssM"   /* cmpxchg, wait */
 #define DSCL_P1R1(id, pfx, a, r) "dsL"
 #define DSCL_P2R1(id, pfx, a, b, r) "dssL"
 #define DSCML_P2R1(id, pfx, a, b, r) "dssML"
@@ -32,6 +34,7 @@
 
 #define D_NONE(id, pfx, sig) ZW_SIG(sig, DSC, id, pfx)
 #define D_MEMARG(id, pfx, sig) ZW_SIG(sig, DSCM, id, pfx)
+#define D_ATOMIC(id, pfx, sig) ZW_SIG(sig, DSCM, id, pfx)
 #define D_LANE(id, pfx, sig) ZW_SIG(sig, DSCL, id, pfx)
 #define D_MLANE(id, pfx, sig) ZW_SIG(sig, DSCML, id, pfx)
 #define D_SHUF(id, pfx, sig) "dssV"
@@ -78,6 +81,7 @@ static const char k_ty[] = {
 };
 #define AB_NONE(id, pfx, sig)
 #define AB_MEMARG(id, pfx, sig) ZW_OP_##id,
+#define AB_ATOMIC(id, pfx, sig)
 #define AB_LANE(id, pfx, sig)
 #define AB_MLANE(id, pfx, sig)
 #define AB_SHUF(id, pfx, sig)
@@ -90,6 +94,7 @@ static const uint16_t a_base[] = {
 static const char *const a_desc[] = {
 #define AD_NONE(id, pfx, sig)
 #define AD_MEMARG(id, pfx, sig) ZW_SIG(sig, DSCA, id, pfx),
+#define AD_ATOMIC(id, pfx, sig)
 #define AD_LANE(id, pfx, sig)
 #define AD_MLANE(id, pfx, sig)
 #define AD_SHUF(id, pfx, sig)

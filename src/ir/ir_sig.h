@@ -40,6 +40,11 @@
 #define ZW_SIG_S_ii_i(M, id, pfx) M##_P2R1(id, pfx, i, i, i)
 #define ZW_SIG_S_iii_(M, id, pfx) M##_P3R0(id, pfx, i, i, i)
 #define ZW_SIG_S_il_(M, id, pfx) M##_P2R0(id, pfx, i, l)
+#define ZW_SIG_S_il_l(M, id, pfx) M##_P2R1(id, pfx, i, l, l)
+#define ZW_SIG_S_iii_i(M, id, pfx) M##_P3R1(id, pfx, i, i, i, i)
+#define ZW_SIG_S_iil_i(M, id, pfx) M##_P3R1(id, pfx, i, i, l, i)
+#define ZW_SIG_S_ill_i(M, id, pfx) M##_P3R1(id, pfx, i, l, l, i)
+#define ZW_SIG_S_ill_l(M, id, pfx) M##_P3R1(id, pfx, i, l, l, l)
 #define ZW_SIG_S_iv_(M, id, pfx) M##_P2R0(id, pfx, i, v)
 #define ZW_SIG_S_iv_v(M, id, pfx) M##_P2R1(id, pfx, i, v, v)
 #define ZW_SIG_S_l_d(M, id, pfx) M##_P1R1(id, pfx, l, d)
@@ -62,7 +67,7 @@
 #define ZW_SIG_S_vl_v(M, id, pfx) M##_P2R1(id, pfx, v, l, v)
 #define ZW_SIG_S_vv_v(M, id, pfx) M##_P2R1(id, pfx, v, v, v)
 #define ZW_SIG_S_vvv_v(M, id, pfx) M##_P3R1(id, pfx, v, v, v, v)
-/* ZW_BY_IMM(imm, M, id, pfx, sig) -> M##_NONE / _MEMARG / _LANE / _MLANE / _SHUF
+/* ZW_BY_IMM(imm, M, id, pfx, sig) -> M##_NONE / _MEMARG / _LANE / _MLANE / _SHUF / _ATOMIC
  * (id, pfx, sig) for the immediate kinds of generic operations, M##_OTHER
  * for every other kind. */
 #define ZW_BY_IMM(imm, M, id, pfx, sig) ZW_BYIMM_##imm(M, id, pfx, sig)
@@ -102,4 +107,6 @@
 #define ZW_BYIMM_IMM_TAG(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
 #define ZW_BYIMM_IMM_TRY_TABLE(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
 #define ZW_BYIMM_IMM_BR_ON_CAST(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
+#define ZW_BYIMM_IMM_ATOMIC(M, id, pfx, sig) M##_ATOMIC(id, pfx, sig)
+#define ZW_BYIMM_IMM_ZERO(M, id, pfx, sig) M##_OTHER(id, pfx, sig)
 #endif

@@ -41,6 +41,7 @@ uint32_t zw_ir_base_op(uint32_t op) {
 #undef X
 #define AB_NONE(id, pfx, sig)
 #define AB_MEMARG(id, pfx, sig) case ZW_IR_A_##id: return ZW_OP_##id;
+#define AB_ATOMIC(id, pfx, sig)
 #define AB_LANE(id, pfx, sig)
 #define AB_MLANE(id, pfx, sig)
 #define AB_SHUF(id, pfx, sig)
@@ -50,6 +51,7 @@ uint32_t zw_ir_base_op(uint32_t op) {
 #undef X
 #undef AB_NONE
 #undef AB_MEMARG
+#undef AB_ATOMIC
 #undef AB_LANE
 #undef AB_MLANE
 #undef AB_SHUF

@@ -685,6 +685,7 @@ static void lower_memarg(L *l, uint32_t op, const zw_instr *in) {
     switch (op) {
 #define AB_NONE(id, pfx, sig)
 #define AB_MEMARG(id, pfx, sig) case ZW_OP_##id: aop = ZW_IR_A_##id; break;
+#define AB_ATOMIC(id, pfx, sig)
 #define AB_LANE(id, pfx, sig)
 #define AB_MLANE(id, pfx, sig)
 #define AB_SHUF(id, pfx, sig)
@@ -880,6 +881,18 @@ static void lower_value_op(L *l, uint32_t op, const zw_instr *in) {
     case ZW_OP_DROP: case ZW_OP_SELECT: case ZW_OP_SELECT_T: case ZW_OP_GLOBAL_GET:     \
     case ZW_OP_GLOBAL_SET: case ZW_OP_I32_CONST: case ZW_OP_I64_CONST:                  \
     case ZW_OP_F32_CONST: case ZW_OP_F64_CONST: case ZW_OP_V128_CONST
+
+/* The atomic accesses (IMM_ATOMIC): the memory-op layout, [d][addr][args][M],
+ * with no absolute form (the address is checked for alignment first). */
+static void lower_atomic(L *l, uint32_t op, const zw_instr *in) {
+    const zw_opinfo *oi = &zw_opinfos[op];
+    uint32_t np = (uint32_t)strlen(oi->params), s[3];
+    pop_srcs(l, np, s);
+    emit(l, op);
+    if (oi->results[0]) W_dst(l, zw_sig_letter_type(oi->results[0]));
+    for (uint32_t i = 0; i < np; i++) W(l, s[i]);
+    W_mem(l, in->mem, in->offset);
+}
 
 static bool inline_ok_op(uint32_t op) {
     const zw_opinfo *oi = &zw_opinfos[op];
@@ -1891,6 +1904,8 @@ static zwasm_result_t lower_body(L *l, zwasm_error_t *err) {
                 if (oi->params) lower_generic(l, op);
                 break;
             case IMM_MEMARG: lower_memarg(l, op, &in); break;
+            case IMM_ATOMIC: lower_atomic(l, op, &in); break;
+            case IMM_ZERO: emit(l, op); break; /* atomic.fence */
             case IMM_LANE: {
                 uint32_t np = (uint32_t)strlen(oi->params), s[2];
                 pop_srcs(l, np, s);

@@ -17,6 +17,8 @@
 #include "../sem/frame.h"
 #include "../sem/scalar.h"
 #include "../sem/simd.h"
+#include "../runtime/atomic.h"
+#define ZW_ATOMIC_INTERRUPT (ctx->interrupt) /* a wait stops when the store is interrupted */
 #include "jit_int.h"
 
 #define H(name) static uint32_t h_##name(zw_jctx *ctx, zw_slot *fp, const uint32_t *ip, zw_instance *inst)
@@ -48,6 +50,12 @@
         return 0;                                                              \
     }
 #define HX_OTHER(id, pfx, sig)
+/* atomics (runtime/atomic.h) */
+#define HX_ATOMIC(id, pfx, sig) ZW_SIG(sig, HA, id, pfx)
+#define HA_P1R1(id, pfx, a, r) H(id) { ZW_ATOMIC_P1R1(id, a, r); return 0; }
+#define HA_P2R0(id, pfx, a, b) H(id) { ZW_ATOMIC_P2R0(id, a, b); return 0; }
+#define HA_P2R1(id, pfx, a, b, r) H(id) { ZW_ATOMIC_P2R1(id, a, b, r); return 0; }
+#define HA_P3R1(id, pfx, a, b, c, r) H(id) { ZW_ATOMIC_P3R1(id, a, b, c, r); return 0; }
 #define HN_SPECIAL(id, pfx)
 #define HN_P0R0(id, pfx)
 #define HN_P1R1(id, pfx, a, r)                                                 \
@@ -142,6 +150,7 @@
 #define GENP_0xFB(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFB, sig)
 #define GENP_0xFC(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFC, sig)
 #define GENP_0xFD(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFD, sig)
+#define GENP_0xFE(M, id, imm, sig) ZW_BY_IMM(imm, M, id, 0xFE, sig)
 #define X(id, text, prefix, code, imm, sig, access, lanes, feature) GEN(HX, id, prefix, imm, sig)
 #include "../opcodes.def"
 #undef X
@@ -244,6 +253,7 @@ H(MEMORY_INIT) {
                           (uint32_t)fp[ip[3]], &ctx->fuel);
 }
 H(DATA_DROP) { inst->data_len[ip[1]] = 0; return 0; }
+H(ATOMIC_FENCE) { __atomic_thread_fence(__ATOMIC_SEQ_CST); return 0; }
 H(MEMORY_COPY) {
     zw_memory *md = inst->mems[ip[4]], *ms = inst->mems[ip[5]];
     uint64_t n = zw_copy_count(md->type.is64, ms->type.is64, fp[ip[3]]);
@@ -298,6 +308,7 @@ H(THROW_REF) {
 #define TX_MLANE(id, pfx, sig) TE(ZW_OP_##id, id)
 #define TX_SHUF(id, pfx, sig) TE(ZW_OP_##id, id)
 #define TX_OTHER(id, pfx, sig)
+#define TX_ATOMIC(id, pfx, sig) TE(ZW_OP_##id, id)
 #define TN_SPECIAL(id, pfx)
 #define TN_P0R0(id, pfx)
 #define TN_P1R1(id, pfx, a, r) TE(ZW_OP_##id, id)
@@ -328,6 +339,7 @@ static const zw_jhelper helpers[ZW_IR_COUNT] = {
     TE(ZW_OP_TABLE_COPY, TABLE_COPY) TE(ZW_OP_TABLE_INIT, TABLE_INIT) TE(ZW_OP_ELEM_DROP, ELEM_DROP)
     TE(ZW_OP_MEMORY_SIZE, MEMORY_SIZE) TE(ZW_OP_MEMORY_GROW, MEMORY_GROW)
     TE(ZW_OP_MEMORY_INIT, MEMORY_INIT) TE(ZW_OP_DATA_DROP, DATA_DROP)
+    TE(ZW_OP_ATOMIC_FENCE, ATOMIC_FENCE)
     TE(ZW_OP_MEMORY_COPY, MEMORY_COPY) TE(ZW_OP_MEMORY_FILL, MEMORY_FILL)
     TE(ZW_OP_UNREACHABLE, UNREACHABLE) TE(ZW_OP_REF_AS_NON_NULL, REF_AS_NON_NULL)
     TE(ZW_OP_THROW, THROW) TE(ZW_OP_THROW_REF, THROW_REF)

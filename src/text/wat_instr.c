@@ -358,8 +358,11 @@ static bool immediates(wt_func *f, int *opp, zw_sx *const *items, uint32_t n, ui
         zw_buf_uleb(b, x);
         return true;
     }
-    case IMM_MEMARG:
+    case IMM_MEMARG: case IMM_ATOMIC:
         return memarg(f, op, items, n, i, b);
+    case IMM_ZERO:
+        zw_buf_byte(b, 0);
+        return true;
     case IMM_MEMARG_LANE:
         if (!memarg(f, op, items, n, i, b)) return false;
         if (!lane_u8(f, item(items, n, *i), b)) return false;

@@ -256,6 +256,8 @@ static bool check_memarg(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
     if (!check_mem(v, in->mem)) return false;
     if (!v->m->mems[in->mem].type.is64 && in->offset > UINT32_MAX) return verr(v, "offset out of range");
     unsigned bytes = oi->access;
+    if (oi->imm == IMM_ATOMIC && (in->align >= 32 || (1u << in->align) != bytes))
+        return verr(v, "atomic alignment must be natural");
     if (bytes && (in->align >= 32 || (1u << in->align) > bytes))
         return verr(v, "alignment must not be larger than natural");
     if (oi->imm == IMM_MEMARG_LANE && in->lane >= oi->lanes) return verr(v, "invalid lane index");
@@ -265,7 +267,7 @@ static bool check_memarg(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
 /* Immediate checks common to every instruction with that immediate kind. */
 static bool check_imm(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
     switch (oi->imm) {
-    case IMM_MEMARG: case IMM_MEMARG_LANE: return check_memarg(v, oi, in);
+    case IMM_MEMARG: case IMM_MEMARG_LANE: case IMM_ATOMIC: return check_memarg(v, oi, in);
     case IMM_MEM: return check_mem(v, in->a);
     case IMM_MEM_MEM: return check_mem(v, in->a) && check_mem(v, in->b);
     case IMM_DATA_MEM: return check_mem(v, in->b) && check_data(v, in->a);
@@ -299,7 +301,7 @@ static bool apply_sig(vctx *v, const zw_opinfo *oi, const zw_instr *in) {
     for (size_t i = 0; i < nr && i < 2; i++) r[i] = zw_sig_letter_type(oi->results[i]);
     zw_valtype a, b;
     switch (oi->imm) {
-    case IMM_MEMARG: case IMM_MEMARG_LANE: p[0] = zw_mem_addr_type(m, in->mem); break;
+    case IMM_MEMARG: case IMM_MEMARG_LANE: case IMM_ATOMIC: p[0] = zw_mem_addr_type(m, in->mem); break;
     default: break;
     }
     switch (in->op) {

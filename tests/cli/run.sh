@@ -39,6 +39,11 @@ printf '(module (memory 1 shared))' > "$T/shared-nomax.wat"
 expect shared-off 1 'offset 0x16: shared memory: the threads feature is not enabled' -- "$Z" run --invoke f "$T/shared.wat"
 expect shared-on 0 '^7$' -- "$Z" run --wasm threads --invoke f "$T/shared.wat"
 expect shared-nomax 1 'shared memory must have maximum' -- "$Z" run --wasm threads "$T/shared-nomax.wat"
+# the atomic instructions (prefix 0xFE) are illegal opcodes without the feature
+printf '(module (memory 1) (func (export "f") (result i32) (i32.atomic.rmw.add (i32.const 0) (i32.const 5))))' > "$T/atomic.wat"
+expect atomic-off 1 'illegal opcode' -- "$Z" run --invoke f "$T/atomic.wat"
+expect atomic-on 0 '^0$' -- "$Z" run --wasm 3.0+threads --invoke f "$T/atomic.wat"
+expect wasm-bad 2 'unknown WebAssembly version' -- "$Z" run --wasm 3.0+thread "$T/atomic.wat"
 expect no-export 1 'nosuch' -- "$Z" run --invoke nosuch "$D/add.wat"
 expect few-args 1 'add.*2 arguments' -- "$Z" run --invoke add "$D/add.wat" 1
 expect bad-arg 1 'add.*(i32|argument)' -- "$Z" run --invoke add "$D/add.wat" 1 x

@@ -237,8 +237,10 @@ TEST(opcode_table_columns) {
     int mem = 0, lane = 0;
     for (uint32_t op = 0; op < ZW_OP_COUNT; op++) {
         const zw_opinfo *oi = &zw_opinfos[op];
-        bool is_mem = oi->imm == IMM_MEMARG || oi->imm == IMM_MEMARG_LANE;
+        bool is_mem = oi->imm == IMM_MEMARG || oi->imm == IMM_MEMARG_LANE || oi->imm == IMM_ATOMIC;
         CHECK(is_mem == (oi->access != 0));
+        /* atomics are at most 8 bytes wide: a lock-free width on every host */
+        if (oi->imm == IMM_ATOMIC) CHECK(oi->access <= 8 && oi->prefix == 0xFE);
         if (is_mem) {
             mem++;
             CHECK(oi->access <= 16 && (oi->access & (oi->access - 1)) == 0);
@@ -248,7 +250,7 @@ TEST(opcode_table_columns) {
         CHECK((oi->imm == IMM_LANE || oi->imm == IMM_MEMARG_LANE) == (oi->lanes != 0));
         lane += oi->lanes != 0;
     }
-    CHECK_EQ_INT(mem, 23 + 22);
+    CHECK_EQ_INT(mem, 23 + 22 + 66); /* scalar, SIMD, atomic (all of 0xFE but the fence) */
     CHECK_EQ_INT(lane, 14 + 8);
     CHECK_EQ_INT(zw_opinfos[ZW_OP_V128_LOAD32X2_S].access, 8);
     CHECK_EQ_INT(zw_opinfos[ZW_OP_I16X8_EXTRACT_LANE_S].lanes, 8);
