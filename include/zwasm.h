@@ -34,7 +34,16 @@
  *
  * Threads: an engine and modules may be shared between threads; a store,
  * and everything in it, must be used by one thread at a time (except
- * zwasm_store_interrupt, which any thread may call).
+ * zwasm_store_interrupt, which any thread may call).  The one exception is
+ * a shared memory (threads proposal): it may be imported into instances of
+ * any store of the engine that made it, each store on its own thread, and
+ * wasm on every thread then accesses it at once (atomics, wait/notify,
+ * memory.grow); zwasm_memory_data/size/pages/grow may be called from any
+ * of those threads.  It lives until the last store holding it (the one
+ * that made it, or one that imported it) is deleted, and the store that
+ * made it is charged its maximum size at once.  Nothing else crosses
+ * stores: functions, tables, globals, tags and unshared memories of
+ * another store are refused at instantiation.
  */
 #ifndef ZWASM_H
 #define ZWASM_H
@@ -94,7 +103,7 @@ typedef enum zwasm_trap_kind {
     ZWASM_TRAP_ARRAY_OOB,             /* an array index out of bounds (GC) */
     ZWASM_TRAP_OUT_OF_MEMORY,         /* a GC allocation the store's memory limit refuses */
     ZWASM_TRAP_UNALIGNED_ATOMIC,      /* an atomic access whose address is not a multiple of its size (threads) */
-    ZWASM_TRAP_EXPECTED_SHARED_MEMORY, /* memory.atomic.wait on a memory that is not shared (threads) */
+    ZWASM_TRAP_EXPECTED_SHARED_MEMORY, /* memory.atomic.wait32/64 on a memory that is not shared (threads) */
 } zwasm_trap_kind_t;
 
 #define ZWASM_NO_OFFSET ((uint64_t)-1)
@@ -516,10 +525,11 @@ ZWASM_API zwasm_memory_t *zwasm_memory_new(zwasm_store_t *store, uint64_t min_pa
                                            uint64_t max_pages, bool has_max);
 /* A memory of type (kind ZWASM_EXTERN_MEMORY: limits, is64, page_log2 16 or
  * 0, shared: then with a maximum); NULL when the type is out of range, or
- * on out of memory.  (A shared memory is used by one thread at a time
- * until threads are implemented, issue 11.) */
+ * on out of memory or a limit.  A shared memory may cross stores and
+ * threads (see "Threads" at the top). */
 ZWASM_API zwasm_memory_t *zwasm_memory_new_typed(zwasm_store_t *store, const zwasm_externtype_t *type);
-/* The memory's bytes (valid until it grows). */
+/* The memory's bytes (a memory never moves: valid while it lives; another
+ * thread may write a shared one meanwhile). */
 ZWASM_API uint8_t *zwasm_memory_data(zwasm_memory_t *m);
 ZWASM_API uint64_t zwasm_memory_size(const zwasm_memory_t *m); /* bytes */
 ZWASM_API uint64_t zwasm_memory_pages(const zwasm_memory_t *m);

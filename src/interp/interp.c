@@ -106,7 +106,10 @@ static ZW_NOINLINE void trace_insn(const zw_ir_func *fn, uint32_t pc, const zw_s
 
 /* ---- the interpreter ---------------------------------------------------------- */
 #define TRAP(kind) do { trap_kind = (kind); goto do_trap; } while (0)
-#define MEMCHECK(ea, n) do { if (ZW_UNLIKELY((ea) + (n) > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB); } while (0)
+#define MEMCHECK(ea, n) do { if (ZW_UNLIKELY((ea) + (n) > memsize) && !MEM0_GREW((ea) + (n))) TRAP(ZWASM_TRAP_MEMORY_OOB); } while (0)
+/* Whether memory 0 holds end bytes after all: another thread may have grown
+ * a shared memory since memsize was read (then memsize is brought up to date). */
+#define MEM0_GREW(end) (mem0->type.shared && (end) <= (memsize = zw_mem_size(mem0)))
 
 #if ZW_INTERP_SWITCH
 #define LOP(id) case ZW_OP_##id
@@ -279,7 +282,10 @@ static bool fuse_first(uint32_t op) {
 /* a trap in B is reported at B: ip moves to it first */
 #define FMEMCHECK(ea, n, o)                                                    \
     do {                                                                       \
-        if (ZW_UNLIKELY((ea) + (n) > memsize)) { ip += (o); TRAP(ZWASM_TRAP_MEMORY_OOB); } \
+        if (ZW_UNLIKELY((ea) + (n) > memsize) && !MEM0_GREW((ea) + (n))) {     \
+            ip += (o);                                                         \
+            TRAP(ZWASM_TRAP_MEMORY_OOB);                                       \
+        }                                                                      \
     } while (0)
 #define FBODY_LD(id, t, o)                                                     \
     do {                                                                       \
@@ -539,7 +545,7 @@ static bool fuse_first(uint32_t op) {
     do {                                                                       \
         mem0 = inst->module->nmems ? inst->mems[0] : NULL;                     \
         membase = mem0 ? mem0->base : NULL;                                    \
-        memsize = mem0 ? mem0->size : 0;                                       \
+        memsize = mem0 ? zw_mem_size(mem0) : 0;                                \
         ifs = ((zw_imod *)inst->module->engine_code)->f;                       \
     } while (0)
 
@@ -992,14 +998,14 @@ L_base:
     /* memory.* name their memory; memory 0 is also membase/memsize */
     LOP(MEMORY_SIZE): {
         zw_memory *mm = inst->mems[ip[2]];
-        fp[ip[1]] = zw_mem_result(mm, (int64_t)mm->pages);
+        fp[ip[1]] = zw_mem_result(mm, (int64_t)zw_mem_pages(mm));
         NEXT(3);
     }
     LOP(MEMORY_GROW): {
         zw_memory *mm = inst->mems[ip[3]];
         fp[ip[1]] = zw_mem_result(mm, zw_memory_grow(mm, zw_mem_addr(mm, fp[ip[2]])));
         membase = mem0->base;
-        memsize = mem0->size;
+        memsize = zw_mem_size(mem0);
         NEXT(4);
     }
     LOP(MEMORY_INIT): {
@@ -1050,7 +1056,7 @@ do_call: {
         if (rc != ZWASM_OK) goto host_fail;
         if (mem0) {
             membase = mem0->base;
-            memsize = mem0->size;
+            memsize = zw_mem_size(mem0);
         }
         if (tail) {
             const zw_functype *t = callee_f->type;
@@ -1099,7 +1105,7 @@ do_throw: {
             exn = NULL;
             if (mem0) { /* a host function on the way may have grown it */
                 membase = mem0->base;
-                memsize = mem0->size;
+                memsize = zw_mem_size(mem0);
             }
             ip = (const uint32_t *)fn->tcode + c->target;
             DISPATCH();

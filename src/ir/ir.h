@@ -390,6 +390,9 @@ uint32_t zw_ir_operands(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw
 /* The memory a memory access (an op with an M operand) at code[pc] names,
  * or 0 when it has none. */
 uint32_t zw_ir_mem_index(const uint32_t *code, uint32_t pc);
+/* The offset (or an _abs form's address) in the M operand of the
+ * instruction at pc, 0 when it has none. */
+uint64_t zw_ir_mem_offset(const uint32_t *code, uint32_t pc);
 /* The Wasm operation of a derived IR op (compare-and-branch
  * ZW_IR_BR_/BRK_<cmp>, register-immediate ZW_IR_K_<op>, absolute-address
  * ZW_IR_A_<op>), or op itself; and which form op is. */

@@ -251,6 +251,20 @@ uint32_t zw_ir_mem_index(const uint32_t *code, uint32_t pc) {
     return 0;
 }
 
+uint64_t zw_ir_mem_offset(const uint32_t *code, uint32_t pc) {
+    const uint32_t *c = code + pc;
+    const char *desc = zw_ir_desc(c[0]);
+    for (uint32_t k = 1; *desc; desc++) {
+        if (*desc == 'M') {
+            uint64_t off;
+            memcpy(&off, c + k + 1, 8);
+            return off;
+        }
+        k += operand_words(*desc, c, k);
+    }
+    return 0;
+}
+
 uint32_t zw_ir_call_base(const zw_ir_func *f, uint32_t pc) {
     const uint32_t *c = f->code + pc;
     const char *desc = zw_ir_desc(c[0]);

@@ -10,6 +10,12 @@
 
 #include "jit_int.h"
 
+/* A 32-bit memory 0 of pages no smaller than the OS's, in a JIT engine's
+ * full reservation (runtime/memory.c), faults beyond its size. */
+static bool mem0_guarded(const zw_module *m) {
+    return m->nmems && !m->mems[0].type.is64 && m->mems[0].type.page_log2 >= 12;
+}
+
 bool zw_jcomp_init(zw_jcomp *J, zw_jmod *jm, zw_jfunc *jf, int ngp, int nfp, zw_ra_clobbers clob,
                    zw_jcomp_leaf leaf) {
     const zw_ir_func *f = jf->ir;
@@ -19,9 +25,7 @@ bool zw_jcomp_init(zw_jcomp *J, zw_jmod *jm, zw_jfunc *jf, int ngp, int nfp, zw_
     J->jf = jf;
     J->m = jm->m;
     J->f = f;
-    /* a 32-bit memory of pages no smaller than the OS's, in a JIT engine's
-     * full reservation (runtime/memory.c), faults beyond its size */
-    J->guarded = J->m->nmems && !J->m->mems[0].type.is64 && J->m->mems[0].type.page_log2 >= 12;
+    J->guarded = mem0_guarded(J->m);
     J->mem64 = J->m->nmems && J->m->mems[0].type.is64;
     J->frameless = true;
     for (uint32_t i = 0; i < f->ninsn && J->frameless; i++) J->frameless = leaf(J->m, f, f->insn[i]);
@@ -244,9 +248,19 @@ static bool far_mem(const zw_ir_func *f, uint32_t pc) {
     return off > INT32_MAX - 16;
 }
 
+/* An access to a shared memory 0 that compiled code would check against
+ * ctx->memsize (no guard region, or an offset beyond what the guard
+ * covers): another thread's memory.grow leaves that copy stale, so the
+ * helper, which reads the memory's own size, does it. */
+static bool shared_checked(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
+    if (!m->nmems || !m->mems[0].type.shared || zw_ir_mem_index(f->code, pc)) return false;
+    return !mem0_guarded(m) || zw_ir_mem_offset(f->code, pc) > INT32_MAX - 16;
+}
+
 zw_jop zw_jcomp_insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw_jop g) {
     if (g == ZW_JOP_GC && gc_v128(m, f, pc)) return ZW_JOP_OTHER;
-    if ((g == ZW_JOP_LOAD || g == ZW_JOP_STORE) && far_mem(f, pc)) return ZW_JOP_OTHER;
+    if ((g == ZW_JOP_LOAD || g == ZW_JOP_STORE) && (far_mem(f, pc) || shared_checked(m, f, pc)))
+        return ZW_JOP_OTHER;
     return g;
 }
 

@@ -34,7 +34,7 @@
 /* absolute forms (a 32-bit memory 0: the address is known) */
 #define MEMAT(k)                                                               \
     uint8_t *membase = inst->mems[ip[k]]->base;                                \
-    uint64_t memsize = inst->mems[ip[k]]->size
+    uint64_t memsize = zw_mem_size(inst->mems[ip[k]])
 #define MEMCHECK(ea, n) do { if (ZW_UNLIKELY((ea) + (n) > memsize)) TRAP(ZWASM_TRAP_MEMORY_OOB); } while (0)
 
 /* ---- generated from opcodes.def -------------------------------------------------- */
@@ -238,13 +238,13 @@ H(ELEM_DROP) { inst->elem_len[ip[1]] = 0; return 0; }
 
 H(MEMORY_SIZE) {
     zw_memory *mm = inst->mems[ip[2]];
-    fp[ip[1]] = zw_mem_result(mm, (int64_t)mm->pages);
+    fp[ip[1]] = zw_mem_result(mm, (int64_t)zw_mem_pages(mm));
     return 0;
 }
 H(MEMORY_GROW) {
     zw_memory *mm = inst->mems[ip[3]];
     fp[ip[1]] = zw_mem_result(mm, zw_memory_grow(mm, zw_mem_addr(mm, fp[ip[2]])));
-    ctx->memsize = inst->mem0->size;
+    ctx->memsize = zw_mem_size(inst->mem0);
     return 0;
 }
 H(MEMORY_INIT) {

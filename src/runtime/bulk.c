@@ -19,7 +19,7 @@ static uint32_t burn(uint64_t *fuel, uint64_t units) {
 }
 
 uint32_t zw_memory_fill(zw_memory *mm, uint64_t d, uint8_t val, uint64_t n, uint64_t *fuel) {
-    if (ZW_UNLIKELY(!zw_in_range(d, n, mm->size))) return ZWASM_TRAP_MEMORY_OOB;
+    if (ZW_UNLIKELY(!zw_in_range(d, n, zw_mem_size(mm)))) return ZWASM_TRAP_MEMORY_OOB;
     uint32_t t = burn(fuel, n / 64);
     if (!t && n) memset(mm->base + d, val, n);
     return t;
@@ -27,7 +27,7 @@ uint32_t zw_memory_fill(zw_memory *mm, uint64_t d, uint8_t val, uint64_t n, uint
 
 uint32_t zw_memory_copy(zw_memory *md, zw_memory *ms, uint64_t d, uint64_t s, uint64_t n,
                         uint64_t *fuel) {
-    if (ZW_UNLIKELY(!zw_in_range(d, n, md->size) || !zw_in_range(s, n, ms->size)))
+    if (ZW_UNLIKELY(!zw_in_range(d, n, zw_mem_size(md)) || !zw_in_range(s, n, zw_mem_size(ms))))
         return ZWASM_TRAP_MEMORY_OOB;
     uint32_t t = burn(fuel, n / 64);
     if (!t && n) memmove(md->base + d, ms->base + s, n);
@@ -36,7 +36,7 @@ uint32_t zw_memory_copy(zw_memory *md, zw_memory *ms, uint64_t d, uint64_t s, ui
 
 uint32_t zw_memory_init(zw_instance *inst, uint32_t seg, zw_memory *mm, uint64_t d, uint64_t s,
                         uint64_t n, uint64_t *fuel) {
-    if (ZW_UNLIKELY(!zw_in_range(s, n, inst->data_len[seg]) || !zw_in_range(d, n, mm->size)))
+    if (ZW_UNLIKELY(!zw_in_range(s, n, inst->data_len[seg]) || !zw_in_range(d, n, zw_mem_size(mm))))
         return ZWASM_TRAP_MEMORY_OOB;
     uint32_t t = burn(fuel, n / 64);
     if (!t && n) memcpy(mm->base + d, inst->module->datas[seg].bytes + s, n);

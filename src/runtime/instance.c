@@ -181,11 +181,15 @@ static zwasm_result_t check_import(zw_store *s, const zw_module *m, const uint32
     /* Only objects of this store may be linked: type ids, and the
      * references the objects hold, mean nothing in another store. */
     const void *obj = extern_obj(ex);
-    if (obj && !zw_store_owns(s, obj_of_ext[im->kind], obj))
+    /* (a shared memory of another store of the engine is taken up: threads) */
+    if (obj && !zw_store_owns(s, obj_of_ext[im->kind], obj) &&
+        !(im->kind == ZW_EXT_MEM && zw_memory_share(s, (zw_memory *)obj)))
         return zw_err_set(err, ZWASM_ERR_ARG, im->offset, ZWASM_NO_FUNC,
                           "import \"%.*s\" \"%.*s\": the %s belongs to another store or was "
-                          "deleted", (int)im->module.len, im->module.str, (int)im->name.len,
-                          im->name.str, kind_name(im->kind));
+                          "deleted%s", (int)im->module.len, im->module.str, (int)im->name.len,
+                          im->name.str, kind_name(im->kind),
+                          im->kind == ZW_EXT_MEM ? " (only a shared memory of the same engine "
+                                                   "may cross stores)" : "");
     switch (im->kind) {
     case ZW_EXT_FUNC: {
         const zw_funcinst *f = ex->of.func;
@@ -209,7 +213,7 @@ static zwasm_result_t check_import(zw_store *s, const zw_module *m, const uint32
         if (mem->type.is64 != im->u.mem.is64 || mem->type.shared != im->u.mem.shared ||
             mem->type.page_log2 != im->u.mem.page_log2)
             return link_err(err, im, "memory type mismatch");
-        if (!limits_match(mem->pages, mem->type.lim.has_max, mem->type.lim.max, &im->u.mem.lim))
+        if (!limits_match(zw_mem_pages(mem), mem->type.lim.has_max, mem->type.lim.max, &im->u.mem.lim))
             return link_err(err, im, "memory limits mismatch");
         return ZWASM_OK;
     }

@@ -57,6 +57,10 @@ struct zw_engine {
     const struct zw_backend *backend; /* the execution engine (zw_backend) */
     pthread_mutex_t lock;       /* guards stores (engines are shared between threads) */
     ZW_VEC(zw_store *) stores;  /* every store record, live or dead */
+    /* Every live shared memory made by the engine's stores (under lock):
+     * a store of the engine may import one made in another (threads), so
+     * a handle from elsewhere is looked up here before it is used. */
+    ZW_VEC(zw_memory *) shared_mems;
 };
 
 /* A value stored in a global or passed across the runtime boundary. */
@@ -106,6 +110,14 @@ struct zw_memory {
      * (atomic.c); it belongs to the memory's backing so that every
      * thread's waiters and notifiers meet. */
     zw_waiters *waiters;
+    /* A shared memory (threads) may be in several stores, used by several
+     * threads: holders counts the stores that hold it (under the engine's
+     * lock; the last one frees it), grow_mu serialises memory.grow, and
+     * size and pages change atomically (zw_mem_size) while other threads
+     * read them.  The store that made it is charged its maximum at once,
+     * since any thread may grow it. */
+    uint32_t holders;
+    pthread_mutex_t grow_mu;
 };
 
 struct zw_tableinst {
@@ -377,8 +389,13 @@ void zw_gc_exn_poll(zw_store *s, bool wasm);
 void zw_gc_free_all(zw_store *s);
 
 /* ---- runtime/memory.c, table.c ----------------------------------------------- */
-/* Unmap / free one object (used by zwasm_store_delete only). */
+/* Unmap / free one object (used by zwasm_store_delete only; a shared
+ * memory goes when the last store that holds it lets go). */
 void zw_memory_destroy(zw_memory *m);
+/* Let s hold m, a shared memory made by another store of s's engine (an
+ * import: threads); false when m is no such memory (deleted, of another
+ * engine, unshared: then nothing of m is read) or out of memory. */
+bool zw_memory_share(zw_store *s, zw_memory *m);
 void zw_table_destroy(zw_tableinst *t);
 /* Create a memory / table owned by s, within s's limits (ZWASM_ERR_LIMIT
  * names the limit; ZWASM_ERR_NOMEM when the host has no memory). */
@@ -398,6 +415,10 @@ bool zw_table_can_grow(const zw_tableinst *t, uint64_t delta);
 /* An address, index or size operand as memory/table reads it: the slot's
  * low 32 bits for a 32-bit one, all 64 for a 64-bit one. */
 static inline uint64_t zw_mem_addr(const zw_memory *mm, zw_slot v) { return mm->type.is64 ? v : (uint32_t)v; }
+/* A memory's size in bytes / pages: another thread may grow a shared one
+ * (its pages are accessible before the new size is published). */
+static inline uint64_t zw_mem_size(const zw_memory *mm) { return __atomic_load_n(&mm->size, __ATOMIC_ACQUIRE); }
+static inline uint64_t zw_mem_pages(const zw_memory *mm) { return __atomic_load_n(&mm->pages, __ATOMIC_ACQUIRE); }
 static inline uint64_t zw_table_index(const zw_tableinst *t, zw_slot v) { return t->type.is64 ? v : (uint32_t)v; }
 /* memory.copy's / table.copy's count, 64-bit only when both sides are
  * (zw_copy_count_type). */
@@ -418,7 +439,7 @@ static inline bool zw_in_range(uint64_t at, uint64_t n, uint64_t size) { return 
 static inline bool zw_mem_ea(const zw_memory *mm, zw_slot addr, uint64_t offset, uint64_t n, uint64_t *ea) {
     uint64_t a = zw_mem_addr(mm, addr);
     *ea = a + offset;
-    return *ea >= a && zw_in_range(*ea, n, mm->size);
+    return *ea >= a && zw_in_range(*ea, n, zw_mem_size(mm));
 }
 
 /* bulk.c: memory.fill/copy/init and table.fill/copy/init for every engine

@@ -77,6 +77,7 @@ ZWASM_API void zwasm_engine_delete(zwasm_engine_t *engine) {
         zw_free(&engine->cfg.allocator, s);
     }
     ZW_VEC_FREE(&engine->cfg.allocator, &engine->stores);
+    ZW_VEC_FREE(&engine->cfg.allocator, &engine->shared_mems); /* empty: their stores are gone */
     pthread_mutex_destroy(&engine->lock);
     zw_alloc al = engine->cfg.allocator;
     zw_free(&al, engine);
