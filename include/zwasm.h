@@ -351,13 +351,12 @@ typedef struct zwasm_allocator {
                                                   legacy try/catch/delegate/rethrow) */
 #define ZWASM_FEATURE_THREADS        (1u << 10) /* threads: shared memories, the atomic
                                                   * instructions (prefix 0xFE), wait/notify and
-                                                  * atomic.fence (not in the default set until
-                                                  * shared memories can cross threads) */
+                                                  * atomic.fence (a proposal beyond 3.0) */
 #define ZWASM_FEATURES_DEFAULT                                                   \
     (ZWASM_FEATURE_MULTI_MEMORY | ZWASM_FEATURE_EXTENDED_CONST | ZWASM_FEATURE_TAIL_CALL |   \
      ZWASM_FEATURE_RELAXED_SIMD | ZWASM_FEATURE_MEMORY64 | ZWASM_FEATURE_CUSTOM_PAGE_SIZES | \
      ZWASM_FEATURE_WIDE_ARITHMETIC | ZWASM_FEATURE_FUNCTION_REFERENCES | ZWASM_FEATURE_GC |      \
-     ZWASM_FEATURE_EXCEPTIONS)
+     ZWASM_FEATURE_EXCEPTIONS | ZWASM_FEATURE_THREADS)
 
 typedef struct zwasm_config {
     zwasm_engine_kind_t engine;
@@ -641,6 +640,14 @@ ZWASM_API bool zwasm_wasi_lookup(zwasm_wasi_t *wasi, const char *name, size_t na
 ZWASM_API zwasm_result_t zwasm_wasi_define_imports(zwasm_wasi_t *wasi, const zwasm_module_t *module,
                                                    zwasm_extern_t *imports, bool *resolved,
                                                    zwasm_error_t *err);
+/* The same context for another store of the engine (wasi-threads: each
+ * thread runs an instance in a store of its own): the handle's functions
+ * are made in store, and every handle uses the one set of arguments,
+ * environment, fds and exit status, one WASI call at a time (a sleep in
+ * poll_oneoff lets the others go on; a blocking read does not).  Delete the
+ * handle after its store; the state lives until its last handle goes. */
+ZWASM_API zwasm_result_t zwasm_wasi_share(zwasm_wasi_t *wasi, zwasm_store_t *store,
+                                          zwasm_wasi_t **out, zwasm_error_t *err);
 /* True once the guest called proc_exit; *code (may be NULL) gets its status. */
 ZWASM_API bool zwasm_wasi_exited(const zwasm_wasi_t *wasi, int32_t *code);
 

@@ -6,6 +6,7 @@
  *   values.c    parsing values from command-line text, printing values/types
  *   wast.c      the .wast script runner (`zwasm wast`)
  *   spectest.c  the `spectest` host module used by the script runner
+ *   threads.c   wasi-threads for `run` (thread-spawn, the shared memory)
  */
 #ifndef ZW_CLI_H
 #define ZW_CLI_H
@@ -49,6 +50,27 @@ static inline void *cli_externref(uint64_t n) { return (void *)(uintptr_t)(n + 1
 
 /* ---- wast.c ------------------------------------------------------------------- */
 int cli_wast_main(int argc, char **argv);
+
+/* ---- threads.c ------------------------------------------------------------------- */
+typedef struct cli_threads cli_threads;
+/* The threads of one `run` of module (file: for messages); the main thread
+ * runs in main_store; at most max others run at once. */
+cli_threads *cli_threads_new(zwasm_engine_t *engine, const zwasm_module_t *module, const char *file,
+                             zwasm_store_t *main_store, uint32_t max);
+/* The main thread's WASI context, which the others share. */
+void cli_threads_set_wasi(cli_threads *ct, zwasm_wasi_t *wasi);
+/* Resolve, for an instance in store, the imports wasi-threads adds: a
+ * shared memory (one for the whole program) and wasi.thread-spawn; false
+ * with why filled when one cannot be. */
+bool cli_threads_imports(cli_threads *ct, zwasm_store_t *store, zwasm_extern_t *imports, bool *resolved,
+                         char *why, size_t whylen);
+/* Whether the program is ending (a thread trapped or exited): the main
+ * thread's "interrupted" is then not its own failure. */
+bool cli_threads_ending(cli_threads *ct);
+/* The main thread is done with status: stop and join the others; the
+ * program's exit status (the first thread to end sets it). */
+int cli_threads_finish(cli_threads *ct, int status);
+void cli_threads_free(cli_threads *ct);
 
 /* ---- spectest.c ----------------------------------------------------------------- */
 typedef struct cli_spectest cli_spectest;

@@ -94,6 +94,8 @@ static int usage_error(const char *fmt, const char *arg) {
 /* The CLI's default --max-memory: enough for common programs, small enough
  * that a memory or table bomb stops long before the machine does. */
 #define CLI_DEFAULT_MAX_MEMORY ((uint64_t)2 << 30)
+/* wasi-threads: threads a program may run at once besides the main one */
+#define CLI_DEFAULT_MAX_THREADS 64u
 
 /* SIZE: bytes with an optional K, M or G suffix (powers of 1024), or
  * "unlimited".  False when malformed or out of range. */
@@ -338,11 +340,14 @@ typedef struct {
     const char *timeout_text;
     zwasm_config_t cfg;
     zwasm_wasi_config_t *wasi; /* --dir, --env, --inherit-env */
+    uint32_t max_threads;      /* --max-threads */
+    cli_threads *ct;           /* wasi-threads of this run */
 } run_opts;
 
 static int parse_run_opts(int argc, char **argv, run_opts *o) {
     zwasm_config_init(&o->cfg);
     o->cfg.limits.memory_bytes = CLI_DEFAULT_MAX_MEMORY;
+    o->max_threads = CLI_DEFAULT_MAX_THREADS;
     int i = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -430,6 +435,15 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
                 return usage_error("--timeout expects a duration such as 10s, 500ms or 2m, got '%s'", v);
             o->timeout_text = v;
             o->cfg.interruptible = true;
+        } else if (strcmp(a, "--max-threads") == 0) {
+            if (!has_val) return usage_error("%s needs a number", a);
+            const char *v = argv[++i];
+            char *end;
+            errno = 0;
+            unsigned long n = strtoul(v, &end, 10);
+            if (!*v || *end || errno || n > 100000 || v[0] == '-')
+                return usage_error("--max-threads expects a number from 0 to 100000, got '%s'", v);
+            o->max_threads = (uint32_t)n;
         } else {
             return usage_error("unknown option '%s' for run", a);
         }
@@ -442,11 +456,23 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
     return -1;
 }
 
+/* Whether m imports wasi.thread-spawn (wasi-threads). */
+static bool uses_threads(const zwasm_module_t *m) {
+    uint32_t n = zwasm_module_import_count(m);
+    for (uint32_t i = 0; i < n; i++) {
+        zwasm_importtype_t it;
+        if (zwasm_module_import(m, i, &it) && it.module_len == 4 && !memcmp(it.module, "wasi", 4) &&
+            it.name_len == 12 && !memcmp(it.name, "thread-spawn", 12))
+            return true;
+    }
+    return false;
+}
+
 /* Resolve the module's imports: wasi_snapshot_preview1 from the WASI
  * context, nothing else.  Reports the first unresolved import by module and
  * name before anything runs. */
 static bool resolve_imports(const char *file, const zwasm_module_t *m, zwasm_wasi_t *wasi,
-                            zwasm_extern_t **out) {
+                            cli_threads *ct, zwasm_store_t *store, zwasm_extern_t **out) {
     char pe[1024];
     const char *path = cli_esc(pe, sizeof pe, file);
     uint32_t n = zwasm_module_import_count(m);
@@ -456,6 +482,10 @@ static bool resolve_imports(const char *file, const zwasm_module_t *m, zwasm_was
     bool ok = imports && resolved;
     if (!ok) fprintf(stderr, "zwasm: %s: out of memory\n", path);
     if (ok && zwasm_wasi_define_imports(wasi, m, imports, resolved, &err) != ZWASM_OK) {
+        fprintf(stderr, "zwasm: %s: %s\n", path, err.message);
+        ok = false;
+    }
+    if (ok && !cli_threads_imports(ct, store, imports, resolved, err.message, sizeof err.message)) {
         fprintf(stderr, "zwasm: %s: %s\n", path, err.message);
         ok = false;
     }
@@ -479,9 +509,11 @@ static bool resolve_imports(const char *file, const zwasm_module_t *m, zwasm_was
 }
 
 /* Report the outcome of a call that trapped or failed; returns the exit status. */
-static int call_failed(const char *file, zwasm_result_t r, const zwasm_error_t *err) {
+static int call_failed(const char *file, zwasm_result_t r, const zwasm_error_t *err, cli_threads *ct) {
     fflush(stdout);
     if (r == ZWASM_ERR_TRAP && err->trap == ZWASM_TRAP_EXIT) return err->exit_code;
+    /* stopped because another thread ended the program: its status counts */
+    if (r == ZWASM_ERR_TRAP && err->trap == ZWASM_TRAP_INTERRUPTED && cli_threads_ending(ct)) return CLI_EXIT_OK;
     if (r == ZWASM_ERR_TRAP) {
         report_trap(err);
         return CLI_EXIT_TRAP;
@@ -496,7 +528,7 @@ static int call_failed(const char *file, zwasm_result_t r, const zwasm_error_t *
 
 /* A reactor's _initialize, when exported: run it before anything else. */
 static int run_initialize(const char *file, zwasm_store_t *store, zwasm_instance_t *inst,
-                          bool *has) {
+                          bool *has, cli_threads *ct) {
     zwasm_extern_t ext;
     *has = zwasm_instance_export(inst, "_initialize", strlen("_initialize"), &ext) &&
            ext.kind == ZWASM_EXTERN_FUNC;
@@ -506,7 +538,7 @@ static int run_initialize(const char *file, zwasm_store_t *store, zwasm_instance
     if (ft.nparams || ft.nresults) return CLI_EXIT_OK;
     zwasm_error_t err = {0};
     zwasm_result_t r = zwasm_func_call(store, ext.of.func, NULL, 0, NULL, 0, &err);
-    return r == ZWASM_OK ? CLI_EXIT_OK : call_failed(file, r, &err);
+    return r == ZWASM_OK ? CLI_EXIT_OK : call_failed(file, r, &err, ct);
 }
 
 static int call_export(const run_opts *o, zwasm_store_t *store, zwasm_instance_t *inst) {
@@ -555,7 +587,7 @@ static int call_export(const run_opts *o, zwasm_store_t *store, zwasm_instance_t
     zwasm_error_t err = {0};
     zwasm_result_t r = zwasm_func_call(store, ext.of.func, args, ft.nparams, results, ft.nresults, &err);
     if (r != ZWASM_OK) {
-        status = call_failed(o->file, r, &err);
+        status = call_failed(o->file, r, &err, o->ct);
     } else {
         for (uint32_t i = 0; i < ft.nresults; i++) {
             cli_print_val(stdout, &results[i]);
@@ -684,6 +716,20 @@ static int cmd_run(int argc, char **argv) {
         report_error(o.file, &err);
         goto out;
     }
+    if (uses_threads(module) && !o.cfg.interruptible) {
+        /* the program ends as a whole: every thread's store must be
+         * interruptible (compiled with the checks) */
+        zwasm_module_delete(module);
+        zwasm_engine_delete(engine);
+        module = NULL;
+        o.cfg.interruptible = true;
+        engine = zwasm_engine_new(&o.cfg);
+        if (!engine || zwasm_module_new(engine, bin.data, bin.len, &module, &err) != ZWASM_OK) {
+            if (engine) report_error(o.file, &err);
+            else fprintf(stderr, "zwasm: cannot create the engine\n");
+            goto out;
+        }
+    }
     if (o.dump_ir) {
         zwasm_module_dump_ir(module, stdout);
         status = CLI_EXIT_OK;
@@ -728,21 +774,28 @@ static int cmd_run(int argc, char **argv) {
             goto out;
         }
     }
-    if (!resolve_imports(o.file, module, wasi, &imports)) goto out;
+    o.ct = cli_threads_new(engine, module, o.file, store, o.max_threads);
+    if (!o.ct) {
+        fprintf(stderr, "zwasm: out of memory\n");
+        goto out;
+    }
+    cli_threads_set_wasi(o.ct, wasi);
+    if (!resolve_imports(o.file, module, wasi, o.ct, store, &imports)) goto out;
     zwasm_result_t r = zwasm_instance_new(store, module, imports, zwasm_module_import_count(module),
                                           &inst, &err);
     if (r != ZWASM_OK) { /* a trap (or exit) in the start function, or a link error */
-        status = call_failed(o.file, r, &err);
+        status = call_failed(o.file, r, &err, o.ct);
         goto out;
     }
     bool has_init;
-    status = run_initialize(o.file, store, inst, &has_init);
+    status = run_initialize(o.file, store, inst, &has_init, o.ct);
     if (status != CLI_EXIT_OK || zwasm_wasi_exited(wasi, NULL)) goto out;
     zwasm_extern_t start;
     if (!o.invoke && has_init && !zwasm_instance_export(inst, "_start", strlen("_start"), &start))
         goto out; /* a reactor without _start: initializing was the whole run */
     status = call_export(&o, store, inst);
 out:
+    status = cli_threads_finish(o.ct, status); /* the other threads, if any, end now */
     fflush(stdout);
     if (watchdog_stop(&wd)) {
         char e[64];
@@ -751,6 +804,7 @@ out:
     free(imports);
     if (store) zwasm_store_delete(store);
     zwasm_wasi_delete(wasi);
+    cli_threads_free(o.ct);
     zwasm_wasi_config_delete(o.wasi);
     if (module) zwasm_module_delete(module);
     if (engine) zwasm_engine_delete(engine);

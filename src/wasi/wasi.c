@@ -597,13 +597,17 @@ struct zw_wasi_fnenv {
 
 static bool is_proc_exit(const zw_wasi_def *d) { return d->fn == proc_exit; }
 
+void zw_wasi_unlock(zw_wasi *w) { pthread_mutex_unlock(&w->mu); }
+void zw_wasi_relock(zw_wasi *w) { pthread_mutex_lock(&w->mu); }
+
 static zwasm_result_t trampoline(void *env, zwasm_caller_t *caller, const zwasm_val_t *args,
                                  zwasm_val_t *results, zwasm_error_t *err) {
     const struct zw_wasi_fnenv *fe = env;
-    if (fe->w->deleted)
+    zw_wasi *w = fe->w->state ? fe->w->state : fe->w; /* the state, of a shared handle */
+    if (fe->w->deleted || w->deleted)
         return zw_trap_set(err, ZWASM_TRAP_HOST, "%s: the WASI context has been deleted",
                            fe->def->name);
-    zw_wmem m = {NULL, 0, &fe->w->al};
+    zw_wmem m = {NULL, 0, &w->al};
     zwasm_memory_t *mem = zwasm_caller_memory(caller, 0);
     if (mem) {
         m.base = zwasm_memory_data(mem);
@@ -613,10 +617,13 @@ static zwasm_result_t trampoline(void *env, zwasm_caller_t *caller, const zwasm_
     size_t n = strlen(fe->def->params);
     for (size_t i = 0; i < n && i < ZW_ARRAY_LEN(a); i++)
         a[i] = fe->def->params[i] == 'I' ? (uint64_t)args[i].of.i64 : (uint64_t)(uint32_t)args[i].of.i32;
-    int e = fe->def->fn(fe->w, &m, a);
+    pthread_mutex_lock(&w->mu);
+    int e = fe->def->fn(w, &m, a);
+    int32_t code = w->exit_code;
+    pthread_mutex_unlock(&w->mu);
     if (e == ZW_WASI_EXIT) {
-        zw_trap_set(err, ZWASM_TRAP_EXIT, "exit with status %d", (int)fe->w->exit_code);
-        if (err) err->exit_code = fe->w->exit_code;
+        zw_trap_set(err, ZWASM_TRAP_EXIT, "exit with status %d", (int)code);
+        if (err) err->exit_code = code;
         return ZWASM_ERR_TRAP;
     }
     if (!is_proc_exit(fe->def)) {
@@ -647,9 +654,11 @@ static const zw_wasi_def *find_def(const char *name, size_t len, size_t *idx) {
 }
 
 static void wasi_release(zw_wasi *w) {
-    if (--w->refs) return;
+    if (__atomic_sub_fetch(&w->refs, 1, __ATOMIC_ACQ_REL)) return;
     zw_free(&w->al, w->funcs);
     zw_free(&w->al, w->fnenv);
+    if (w->state) wasi_release(w->state);
+    else pthread_mutex_destroy(&w->mu);
     zw_alloc al = w->al;
     zw_free(&al, w);
 }
@@ -674,7 +683,7 @@ ZWASM_API bool zwasm_wasi_lookup(zwasm_wasi_t *w, const char *name, size_t name_
         w->fnenv[i].def = d;
         w->funcs[i] = zwasm_func_new(w->store, &ft, trampoline, &w->fnenv[i], fn_finalize);
         if (!w->funcs[i]) return false;
-        w->refs++; /* released by fn_finalize */
+        __atomic_add_fetch(&w->refs, 1, __ATOMIC_ACQ_REL); /* released by fn_finalize */
     }
     out->kind = ZWASM_EXTERN_FUNC;
     out->of.func = w->funcs[i];
@@ -723,10 +732,14 @@ ZWASM_API zwasm_result_t zwasm_wasi_define_imports(zwasm_wasi_t *w, const zwasm_
     return ZWASM_OK;
 }
 
-ZWASM_API bool zwasm_wasi_exited(const zwasm_wasi_t *w, int32_t *code) {
-    if (!w) return false;
-    if (w->exited && code) *code = w->exit_code;
-    return w->exited;
+ZWASM_API bool zwasm_wasi_exited(const zwasm_wasi_t *h, int32_t *code) {
+    if (!h) return false;
+    zw_wasi *w = h->state ? h->state : (zw_wasi *)h;
+    pthread_mutex_lock(&w->mu);
+    bool exited = w->exited;
+    if (exited && code) *code = w->exit_code;
+    pthread_mutex_unlock(&w->mu);
+    return exited;
 }
 
 /* ---- the context ---------------------------------------------------------------------------- */
@@ -744,6 +757,12 @@ static char **copy_strv(const zw_alloc *al, char *const *v, size_t n) {
 
 ZWASM_API void zwasm_wasi_delete(zwasm_wasi_t *w) {
     if (!w || w->deleted) return;
+    if (w->state) { /* a shared handle: the state stays with its other holders */
+        w->deleted = true;
+        wasi_release(w);
+        return;
+    }
+    pthread_mutex_lock(&w->mu);
     for (uint32_t i = 0; i < w->fds.n; i++)
         if (w->fds.v[i].host >= 0) zw_wasi_close_entry(w, &w->fds.v[i]);
     zw_free(&w->al, w->fds.v);
@@ -753,7 +772,38 @@ ZWASM_API void zwasm_wasi_delete(zwasm_wasi_t *w) {
     w->argv = w->envp = NULL;
     w->argc = w->envc = 0;
     w->deleted = true;
+    pthread_mutex_unlock(&w->mu);
     wasi_release(w);
+}
+
+ZWASM_API zwasm_result_t zwasm_wasi_share(zwasm_wasi_t *w, zwasm_store_t *store, zwasm_wasi_t **out,
+                                          zwasm_error_t *err) {
+    if (!out) return arg_err(err, "zwasm_wasi_share: NULL out");
+    *out = NULL;
+    if (!w || !store || w->deleted) return arg_err(err, "zwasm_wasi_share: NULL or deleted argument");
+    zw_wasi *st = w->state ? w->state : w;
+    if (zwasm_store_engine(store) != zwasm_store_engine(st->store))
+        return arg_err(err, "zwasm_wasi_share: the store belongs to another engine");
+    zw_wasi *h = zw_calloc(&st->al, 1, sizeof *h);
+    if (h) {
+        h->funcs = zw_calloc(&st->al, ZW_WASI_NDEFS, sizeof *h->funcs);
+        h->fnenv = zw_calloc(&st->al, ZW_WASI_NDEFS, sizeof *h->fnenv);
+    }
+    if (!h || !h->funcs || !h->fnenv) {
+        if (h) {
+            zw_free(&st->al, h->funcs);
+            zw_free(&st->al, h->fnenv);
+        }
+        zw_free(&st->al, h);
+        return zw_err_set(err, ZWASM_ERR_NOMEM, ZWASM_NO_OFFSET, ZWASM_NO_FUNC, "out of memory");
+    }
+    h->al = st->al;
+    h->refs = 1;
+    h->store = store;
+    h->state = st;
+    __atomic_add_fetch(&st->refs, 1, __ATOMIC_ACQ_REL); /* released with h */
+    *out = h;
+    return ZWASM_OK;
 }
 
 ZWASM_API zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_config_t *cfg,
@@ -767,6 +817,11 @@ ZWASM_API zwasm_result_t zwasm_wasi_new(zwasm_store_t *store, const zwasm_wasi_c
     w->al = *al;
     w->refs = 1;
     w->store = store;
+    if (pthread_mutex_init(&w->mu, NULL) != 0) {
+        zw_free(al, w);
+        w = NULL;
+        goto nomem;
+    }
     w->funcs = zw_calloc(&w->al, ZW_WASI_NDEFS, sizeof *w->funcs);
     w->fnenv = zw_calloc(&w->al, ZW_WASI_NDEFS, sizeof *w->fnenv);
     w->argc = cfg ? cfg->args.n : 0;

@@ -18,6 +18,7 @@
 #define ZW_WASI_H
 
 #include <dirent.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "common.h"
@@ -179,12 +180,19 @@ typedef struct zw_wasi_fd {
  * made from it still exist in their store: refs counts the handle and each
  * such function (released by the function's finalizer when the store dies);
  * a call after zwasm_wasi_delete finds `deleted` and traps instead of
- * touching freed state. */
+ * touching freed state.
+ * A context shared with another store (zwasm_wasi_share: wasi-threads, one
+ * store per thread) is a second zwasm_wasi whose `state` is the first one:
+ * it has its own store and functions and holds a reference to the first,
+ * whose args, environment, fds and exit status every thread uses, one call
+ * at a time (mu; refs change atomically, from any thread). */
 struct zwasm_wasi {
     zw_alloc al;         /* its store's engine's allocator: every allocation of the context */
     uint32_t refs;
     bool deleted;
     zwasm_store_t *store;
+    struct zwasm_wasi *state; /* a shared handle: the context it shares; NULL: itself */
+    pthread_mutex_t mu;       /* (the state) held during every call but a sleep */
     char **argv, **envp; /* envp entries are "KEY=VALUE" */
     size_t argc, envc;
     ZW_VEC(zw_wasi_fd) fds;
@@ -196,6 +204,11 @@ struct zwasm_wasi {
     struct zw_wasi_fnenv *fnenv;
 };
 typedef struct zwasm_wasi zw_wasi;
+
+/* Around a call's blocking wait that touches no state (poll_oneoff on
+ * clocks alone, i.e. a sleep): other threads' calls go on meanwhile. */
+void zw_wasi_unlock(zw_wasi *w);
+void zw_wasi_relock(zw_wasi *w);
 
 /* WASI clockid (realtime, monotonic, process / thread CPU time) -> host
  * clock; false for any other id. */
@@ -225,7 +238,8 @@ void zw_wasi_put_filestat(uint8_t *out, const void *st);
  * malloc'ed (free it), *nout is the count; EFAULT for any range outside memory. */
 int zw_wasi_iovecs(const zw_wmem *m, uint32_t iovs, uint32_t n, void **out, int *nout);
 
-/* ---- the functions (arguments as raw u64 in import-signature order) ----------- */
+/* ---- the functions (arguments as raw u64 in import-signature order; called
+ * with w->mu held) ---- */
 typedef int zw_wasi_impl(zw_wasi *w, const zw_wmem *m, const uint64_t *a);
 
 /* wasi_fs.c */

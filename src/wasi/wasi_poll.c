@@ -109,7 +109,13 @@ int zw_wasi_poll_oneoff(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
         else if (timeout / 1000000u > INT32_MAX) ms = INT32_MAX;
         else ms = (int)((timeout + 999999u) / 1000000u);
         uint64_t t0 = now_ns(CLOCK_MONOTONIC);
-        int r = np || ms != 0 ? poll(pfd, np, ms) : 0;
+        int r = 0;
+        if (np) r = poll(pfd, np, ms);
+        else if (ms != 0) { /* a sleep: other threads' calls go on meanwhile */
+            zw_wasi_unlock(w);
+            r = poll(NULL, 0, ms);
+            zw_wasi_relock(w);
+        }
         if (r < 0 && errno == EINTR) {
             uint64_t el = now_ns(CLOCK_MONOTONIC) - t0;
             if (timeout != UINT64_MAX) timeout = timeout > el ? timeout - el : 0;

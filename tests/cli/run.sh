@@ -36,14 +36,24 @@ expect validate-ok 0 '^$' -- "$Z" validate "$D/add.wat"
 # shared memories (threads, issue 11): only with --wasm threads, and with a maximum
 printf '(module (memory 1 2 shared) (func (export "f") (result i32) (i32.const 7)))' > "$T/shared.wat"
 printf '(module (memory 1 shared))' > "$T/shared-nomax.wat"
-expect shared-off 1 'offset 0x16: shared memory: the threads feature is not enabled' -- "$Z" run --invoke f "$T/shared.wat"
+expect shared-off 1 'offset 0x16: shared memory: the threads feature is not enabled' -- "$Z" run --wasm 2.0 --invoke f "$T/shared.wat"
 expect shared-on 0 '^7$' -- "$Z" run --wasm threads --invoke f "$T/shared.wat"
+expect shared-default 0 '^7$' -- "$Z" run --invoke f "$T/shared.wat"
 expect shared-nomax 1 'shared memory must have maximum' -- "$Z" run --wasm threads "$T/shared-nomax.wat"
-# the atomic instructions (prefix 0xFE) are illegal opcodes without the feature
+# the atomic instructions (prefix 0xFE) are illegal opcodes without the feature (in the default set)
 printf '(module (memory 1) (func (export "f") (result i32) (i32.atomic.rmw.add (i32.const 0) (i32.const 5))))' > "$T/atomic.wat"
-expect atomic-off 1 'illegal opcode' -- "$Z" run --invoke f "$T/atomic.wat"
-expect atomic-on 0 '^0$' -- "$Z" run --wasm 3.0+threads --invoke f "$T/atomic.wat"
+expect atomic-off 1 'illegal opcode' -- "$Z" run --wasm 2.0 --invoke f "$T/atomic.wat"
+expect atomic-on 0 '^0$' -- "$Z" run --invoke f "$T/atomic.wat"
 expect wasm-bad 2 'unknown WebAssembly version' -- "$Z" run --wasm 3.0+thread "$T/atomic.wat"
+# wasi-threads: the program ends as a whole, with the first thread's status
+expect threads-trap 3 'thread 1: unreachable' -- "$Z" run --invoke spawn_trap "$D/threads.wat"
+expect threads-exit 9 '^$' -- "$Z" run --invoke spawn_exit "$D/threads.wat"
+expect threads-main-returns 0 '^5$' -- "$Z" run --invoke spawn_spin "$D/threads.wat"
+expect threads-max 0 '^3$' -- "$Z" run --max-threads 3 --invoke spawn_many "$D/threads.wat"
+expect threads-max-bad 2 'max-threads expects a number' -- "$Z" run --max-threads -1 --invoke spawn_many "$D/threads.wat"
+expect threads-timeout 3 'interrupted' -- "$Z" run --timeout 200ms --invoke wait_main "$D/threads.wat"
+expect threads-timeout-spin 3 'interrupted' -- "$Z" run --engine jit --timeout 200ms --invoke spin_all "$D/threads.wat"
+expect threads-timeout-spin-interp 3 'interrupted' -- "$Z" run --engine interp --timeout 200ms --invoke spin_all "$D/threads.wat"
 expect no-export 1 'nosuch' -- "$Z" run --invoke nosuch "$D/add.wat"
 expect few-args 1 'add.*2 arguments' -- "$Z" run --invoke add "$D/add.wat" 1
 expect bad-arg 1 'add.*(i32|argument)' -- "$Z" run --invoke add "$D/add.wat" 1 x

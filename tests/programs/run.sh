@@ -130,6 +130,15 @@ for mode in "main 0" "main 42" "exit 7" "exit 0" "proc 113" "proc 0"; do
 done
 prepare
 check exitcode-trap 3 $NUL -- exitcode.wasm trap
+# wasi-threads (threads.c: no node reference; the expected line was computed
+# independently with a sieve in Python): the same output on 1, 2 and 4
+# threads; beyond --max-threads thread-spawn fails and the program exits 3
+for t in 1 2 4; do
+    prepare; same_as=threads
+    check "threads-$t" 0 $NUL -- threads.wasm "$t"
+done
+prepare
+check threads-limit 3 $NUL --max-threads 1 -- threads.wasm 2 1000
 
 echo "programs: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,33 @@
+;; wasi-threads checks for tests/cli/run.sh: _start spawns threads that do
+;; what argv[1]... is not available here, so each export is one scenario,
+;; run with --invoke (the threads run wasi_thread_start(tid, arg)):
+;;   spawn_trap   a thread traps (unreachable) while main waits for ever
+;;   spawn_exit   a thread calls proc_exit(9) while main waits for ever
+;;   spawn_spin   a thread spins for ever; main returns 5 at once
+;;   spawn_many   spawn until it fails; returns how many it got
+;;   wait_main    main waits for ever (for --timeout)
+;;   spin_all     a thread and main spin for ever (for --timeout)
+(module
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (import "env" "memory" (memory 1 1 shared))
+  (func (export "wasi_thread_start") (param $tid i32) (param $arg i32)
+    (if (i32.eq (local.get $arg) (i32.const 1)) (then unreachable))
+    (if (i32.eq (local.get $arg) (i32.const 2)) (then (call $exit (i32.const 9))))
+    (if (i32.eq (local.get $arg) (i32.const 3)) (then (loop $l (br $l))))
+    ;; 4: block on a wait that nobody notifies
+    (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1))))
+  (func $wait_forever
+    (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1))))
+  (func (export "spawn_trap") (drop (call $spawn (i32.const 1))) (call $wait_forever))
+  (func (export "spawn_exit") (drop (call $spawn (i32.const 2))) (call $wait_forever))
+  (func (export "spawn_spin") (result i32) (drop (call $spawn (i32.const 3))) (i32.const 5))
+  (func (export "spawn_many") (result i32) (local $n i32)
+    (block $b (loop $l
+      (br_if $b (i32.lt_s (call $spawn (i32.const 4)) (i32.const 0)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $l)))
+    (local.get $n))
+  (func (export "wait_main") (call $wait_forever))
+  (func (export "spin_all") (drop (call $spawn (i32.const 3))) (loop $l (br $l)))
+)
