@@ -92,6 +92,15 @@ static bool sig_is(uint32_t op, const char *params, const char *results) {
     return o->imm == IMM_NONE && o->params && !strcmp(o->params, params) && !strcmp(o->results, results);
 }
 
+/* the atomic rows' order that zw_jop_of and the code generators rely on */
+_Static_assert(ZW_OP_I64_ATOMIC_RMW32_CMPXCHG_U - ZW_OP_I32_ATOMIC_LOAD == 62, "63 atomic access rows");
+_Static_assert(ZW_OP_I32_ATOMIC_STORE - ZW_OP_I32_ATOMIC_LOAD == 7 && ZW_OP_I32_ATOMIC_RMW_ADD - ZW_OP_I32_ATOMIC_LOAD == 14 &&
+               ZW_OP_I32_ATOMIC_RMW_SUB - ZW_OP_I32_ATOMIC_RMW_ADD == 7 && ZW_OP_I32_ATOMIC_RMW_AND - ZW_OP_I32_ATOMIC_RMW_ADD == 14 &&
+               ZW_OP_I32_ATOMIC_RMW_OR - ZW_OP_I32_ATOMIC_RMW_ADD == 21 && ZW_OP_I32_ATOMIC_RMW_XOR - ZW_OP_I32_ATOMIC_RMW_ADD == 28 &&
+               ZW_OP_I32_ATOMIC_RMW_XCHG - ZW_OP_I32_ATOMIC_RMW_ADD == 35 &&
+               ZW_OP_I32_ATOMIC_RMW_CMPXCHG - ZW_OP_I32_ATOMIC_RMW_ADD == 42,
+               "the atomic rows: loads, stores, then add sub and or xor xchg cmpxchg, 7 widths each");
+
 zw_jop zw_jop_of(uint32_t op) {
     switch (zw_ir_form_of(op)) {
     case ZW_IR_FORM_BR: case ZW_IR_FORM_BRK: return ZW_JOP_BRANCH;
@@ -214,6 +223,10 @@ zw_jop zw_jop_of(uint32_t op) {
     case ZW_OP_V128_BITSELECT: return ZW_JOP_VBITSELECT;
     case ZW_OP_V128_ANY_TRUE: return ZW_JOP_VANYTRUE;
     }
+    /* the atomic accesses: rows 0x10-0x4E of 0xFE, in opcodes.def's order
+     * (loads, stores, add sub and or xor xchg, cmpxchg: 7 widths each) */
+    if (op >= ZW_OP_I32_ATOMIC_LOAD && op <= ZW_OP_I64_ATOMIC_RMW32_CMPXCHG_U) return ZW_JOP_ATOMIC;
+    if (op == ZW_OP_ATOMIC_FENCE) return ZW_JOP_ATOMIC;
     /* the rest of the v128 lane-wise ops, by their signature (opcodes.def) */
     if (op < ZW_OP_COUNT && sig_is(op, "vv", "v")) return ZW_JOP_VBINOP;
     if (op < ZW_OP_COUNT && sig_is(op, "v", "v")) return ZW_JOP_VUNOP;
@@ -241,11 +254,13 @@ static bool gc_v128(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
     return m->types[x].fields[field ? f->code[pc + 4] : 0].type == ZW_V128;
 }
 
+/* Whether the instruction at pc accesses memory (an M operand). */
+static bool has_mem(const zw_ir_func *f, uint32_t pc) { return strchr(zw_ir_desc(f->code[pc]), 'M') != NULL; }
+
+/* An access to another memory with an offset beyond what compiled code
+ * adds in 32 bits. */
 static bool far_mem(const zw_ir_func *f, uint32_t pc) {
-    if (!zw_ir_mem_index(f->code, pc)) return false;
-    uint64_t off; /* [d][addr][M] or [addr][v][M]: M's offset at word 4 */
-    memcpy(&off, f->code + pc + 4, 8);
-    return off > INT32_MAX - 16;
+    return has_mem(f, pc) && zw_ir_mem_index(f->code, pc) && zw_ir_mem_offset(f->code, pc) > INT32_MAX - 16;
 }
 
 /* An access to a shared memory 0 that compiled code would check against
@@ -253,13 +268,13 @@ static bool far_mem(const zw_ir_func *f, uint32_t pc) {
  * covers): another thread's memory.grow leaves that copy stale, so the
  * helper, which reads the memory's own size, does it. */
 static bool shared_checked(const zw_module *m, const zw_ir_func *f, uint32_t pc) {
-    if (!m->nmems || !m->mems[0].type.shared || zw_ir_mem_index(f->code, pc)) return false;
+    if (!has_mem(f, pc) || !m->nmems || !m->mems[0].type.shared || zw_ir_mem_index(f->code, pc)) return false;
     return !mem0_guarded(m) || zw_ir_mem_offset(f->code, pc) > INT32_MAX - 16;
 }
 
 zw_jop zw_jcomp_insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw_jop g) {
     if (g == ZW_JOP_GC && gc_v128(m, f, pc)) return ZW_JOP_OTHER;
-    if ((g == ZW_JOP_LOAD || g == ZW_JOP_STORE) && (far_mem(f, pc) || shared_checked(m, f, pc)))
+    if ((g == ZW_JOP_LOAD || g == ZW_JOP_STORE || g == ZW_JOP_ATOMIC) && (far_mem(f, pc) || shared_checked(m, f, pc)))
         return ZW_JOP_OTHER;
     return g;
 }

@@ -272,6 +272,9 @@ typedef enum {
     ZW_JOP_TRAP,        /* unreachable */
     ZW_JOP_REF_IS_NULL,
     ZW_JOP_GC,          /* struct/array field access, array.len, ref.eq, i31, ref.as_non_null */
+    ZW_JOP_ATOMIC,      /* threads: the atomic loads, stores, read-modify-writes and
+                         * compare-exchanges of every width, and atomic.fence (not
+                         * wait and notify, which block: always helpers) */
     /* the lane-wise ops by their signature (opcodes.def), relaxed SIMD
      * included: each back end's table says which of them it compiles */
     ZW_JOP_VBINOP,      /* v128 x v128 -> v128 with no immediate, but the two below */
@@ -284,8 +287,8 @@ zw_jop zw_jop_of(uint32_t op);
 /* The group of the instruction at f->code[pc] of module m, given its op's
  * group g in the code generator's op_class: g, but ZW_JOP_OTHER for what
  * no code generator inlines, whatever else it does (a GC access of a v128
- * field or element; a load or store of a memory other than 0 with an
- * offset of 2^31 - 16 or more). */
+ * field or element; a load, store or atomic access of a memory other than
+ * 0 with an offset of 2^31 - 16 or more). */
 zw_jop zw_jcomp_insn_class(const zw_module *m, const zw_ir_func *f, uint32_t pc, zw_jop g);
 /* A trapping float -> int truncation (ZW_JOP_FTRUNC): signed or not, to
  * i64 or i32, from f64 or f32, and the range the operand must be in (NaN

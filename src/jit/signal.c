@@ -1,9 +1,10 @@
 /*
  * signal.c — turning a fault in compiled code into a trap.
  *
- * Compiled code does not bounds-check loads and stores of a guarded memory
- * (runtime.h, zw_memory.guarded): an access beyond the memory's size lands
- * in the inaccessible rest of its 8 GiB reservation and raises SIGSEGV.
+ * Compiled code does not bounds-check loads and stores (atomic ones
+ * included) of a guarded memory (runtime.h, zw_memory.guarded): an access
+ * beyond the memory's size lands in the inaccessible rest of its 8 GiB
+ * reservation and raises SIGSEGV.
  * The handler claims a fault only when the kernel raised it, the faulting
  * thread is running compiled code (its zw_jctx, found through a
  * thread-local pointer, has `native` clear: compiled code sets it around

@@ -93,6 +93,23 @@ TEST(jit_x64_encodings) {
     ENC("c3", x64_ret(b)); /* ret */
     ENC("0f 0b", x64_ud2(b)); /* ud2 */
     ENC("41 f6 45 20 01", x64_test_mi8(b, x64_m(R13, 0x20), 1)); /* test BYTE PTR [r13+0x20],0x1 */
+    /* the atomic forms (threads): assembled by GNU as 2.40, decoded by objdump -M intel */
+    ENC("41 86 54 07 07", x64_xchg_mr(b, 1, x64_mi(R15, RAX, 1, 7), RDX)); /* xchg BYTE PTR [r15+rax*1+0x7],dl */
+    ENC("40 86 32", x64_xchg_mr(b, 1, x64_m(RDX, 0), RSI)); /* xchg BYTE PTR [rdx],sil */
+    ENC("66 41 87 14 07", x64_xchg_mr(b, 2, x64_mi(R15, RAX, 1, 0), RDX)); /* xchg WORD PTR [r15+rax*1],dx */
+    ENC("87 54 01 fc", x64_xchg_mr(b, 4, x64_mi(RCX, RAX, 1, -4), RDX)); /* xchg DWORD PTR [rcx+rax*1-0x4],edx */
+    ENC("4d 87 8c 07 00 10 00 00", x64_xchg_mr(b, 8, x64_mi(R15, RAX, 1, 0x1000), R9)); /* xchg QWORD PTR [r15+rax*1+0x1000],r9 */
+    ENC("f0 41 0f c0 7c 07 03", x64_lock_xadd_mr(b, 1, x64_mi(R15, RAX, 1, 3), RDI)); /* lock xadd BYTE PTR [r15+rax*1+0x3],dil */
+    ENC("66 f0 44 0f c1 02", x64_lock_xadd_mr(b, 2, x64_m(RDX, 0), R8)); /* lock xadd WORD PTR [rdx],r8w */
+    ENC("f0 41 0f c1 54 07 10", x64_lock_xadd_mr(b, 4, x64_mi(R15, RAX, 1, 0x10), RDX)); /* lock xadd DWORD PTR [r15+rax*1+0x10],edx */
+    ENC("f0 48 0f c1 54 01 f8", x64_lock_xadd_mr(b, 8, x64_mi(RCX, RAX, 1, -8), RDX)); /* lock xadd QWORD PTR [rcx+rax*1-0x8],rdx */
+    ENC("f0 0f b0 0a", x64_lock_cmpxchg_mr(b, 1, x64_m(RDX, 0), RCX)); /* lock cmpxchg BYTE PTR [rdx],cl */
+    ENC("f0 44 0f b0 32", x64_lock_cmpxchg_mr(b, 1, x64_m(RDX, 0), R14)); /* lock cmpxchg BYTE PTR [rdx],r14b */
+    ENC("66 f0 0f b1 32", x64_lock_cmpxchg_mr(b, 2, x64_m(RDX, 0), RSI)); /* lock cmpxchg WORD PTR [rdx],si */
+    ENC("f0 44 0f b1 22", x64_lock_cmpxchg_mr(b, 4, x64_m(RDX, 0), R12)); /* lock cmpxchg DWORD PTR [rdx],r12d */
+    ENC("f0 48 0f b1 0a", x64_lock_cmpxchg_mr(b, 8, x64_m(RDX, 0), RCX)); /* lock cmpxchg QWORD PTR [rdx],rcx */
+    ENC("f0 4d 0f b1 9c 07 ff ff ff 7f", x64_lock_cmpxchg_mr(b, 8, x64_mi(R15, RAX, 1, 0x7fffffff), R11)); /* lock cmpxchg QWORD PTR [r15+rax*1+0x7fffffff],r11 */
+    ENC("0f ae f0", x64_mfence(b)); /* mfence */
     ENC("f2 41 0f 58 c9", x64_sse_rr(b, 0xF2, 0x58, 1, 9)); /* addsd xmm1,xmm9 */
     ENC("f3 44 0f 10 63 08", x64_sse_rm(b, 0xF3, 0x10, 12, x64_m(RBX, 8))); /* movss xmm12,DWORD PTR [rbx+0x8] */
     ENC("f2 0f 11 5b 10", x64_sse_mr(b, 0xF2, 0x11, x64_m(RBX, 16), 3)); /* movsd QWORD PTR [rbx+0x10],xmm3 */

@@ -143,6 +143,7 @@ static zw_jop op_class(uint32_t op) {
     switch (g) {
     case ZW_JOP_VBINOP: return neon_binop(op, NULL) ? g : ZW_JOP_OTHER;
     case ZW_JOP_VUNOP: return neon_unop(op, NULL) ? g : ZW_JOP_OTHER;
+    case ZW_JOP_ATOMIC: return ZW_JOP_OTHER; /* the helpers, for now (docs/threads.md) */
     default:
         return g;
     }
@@ -1516,7 +1517,7 @@ static void emit_vanytrue(jc *J) {
 static bool emit_insn(jc *J) {
     uint32_t op = J->c.ip[0];
     switch (insn_class(J->c.m, J->c.f, J->c.pc)) {
-    case ZW_JOP_OTHER:
+    case ZW_JOP_OTHER: case ZW_JOP_ATOMIC: /* (op_class sends it to the helper) */
         if (!zw_jit_helper(op)) return false;
         emit_helper(J, op);
         break;

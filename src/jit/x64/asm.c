@@ -190,6 +190,31 @@ void x64_mov16_mr(x64_buf *b, x64_mem m, int src) {
     enc(b, 0x66, false, false, &op, 1, src, M(m));
 }
 void x64_lea(x64_buf *b, bool w64, int dst, x64_mem m) { enc1(b, w64, 0x8D, dst, M(m)); }
+/* [66] [F0] [REX] op: the byte form is op, the others op + 1 */
+static void enc_atomic(x64_buf *b, bool lock, uint32_t n, const uint8_t *op, int nop, x64_mem m, int r) {
+    uint8_t o[2] = {op[0], op[1]};
+    o[nop - 1] = (uint8_t)(o[nop - 1] + (n != 1));
+    if (n == 2) x64_byte(b, 0x66);
+    if (lock) x64_byte(b, 0xF0);
+    enc(b, 0, n == 8, n == 1, o, nop, r, M(m));
+}
+void x64_xchg_mr(x64_buf *b, uint32_t n, x64_mem m, int r) {
+    static const uint8_t op[2] = {0x86, 0};
+    enc_atomic(b, false, n, op, 1, m, r);
+}
+void x64_lock_xadd_mr(x64_buf *b, uint32_t n, x64_mem m, int r) {
+    static const uint8_t op[2] = {0x0F, 0xC0};
+    enc_atomic(b, true, n, op, 2, m, r);
+}
+void x64_lock_cmpxchg_mr(x64_buf *b, uint32_t n, x64_mem m, int r) {
+    static const uint8_t op[2] = {0x0F, 0xB0};
+    enc_atomic(b, true, n, op, 2, m, r);
+}
+void x64_mfence(x64_buf *b) {
+    x64_byte(b, 0x0F);
+    x64_byte(b, 0xAE);
+    x64_byte(b, 0xF0);
+}
 
 void x64_imul_rr(x64_buf *b, bool w64, int dst, int src) { enc2(b, w64, 0x0F, 0xAF, dst, R(src)); }
 void x64_imul_rri(x64_buf *b, bool w64, int dst, int src, int32_t imm) {

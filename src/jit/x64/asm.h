@@ -84,6 +84,15 @@ void x64_movsx16_rr(x64_buf *b, bool w64, int dst, int src);
 void x64_mov8_mr(x64_buf *b, x64_mem m, int src);   /* store the low byte */
 void x64_mov16_mr(x64_buf *b, x64_mem m, int src);  /* store the low word */
 void x64_lea(x64_buf *b, bool w64, int dst, x64_mem m);
+/* Atomic accesses of n = 1, 2, 4 or 8 bytes at m with register r (its low
+ * n bytes: registers 4..7 are spl..dil for n = 1): xchg [m], r (locked
+ * without a prefix); lock xadd [m], r; lock cmpxchg [m], r (compares with
+ * and loads into rax's low n bytes).  The 16-bit forms put 66h before F0,
+ * as GNU as does. */
+void x64_xchg_mr(x64_buf *b, uint32_t n, x64_mem m, int r);
+void x64_lock_xadd_mr(x64_buf *b, uint32_t n, x64_mem m, int r);
+void x64_lock_cmpxchg_mr(x64_buf *b, uint32_t n, x64_mem m, int r);
+void x64_mfence(x64_buf *b);
 
 void x64_imul_rr(x64_buf *b, bool w64, int dst, int src);
 void x64_imul_rri(x64_buf *b, bool w64, int dst, int src, int32_t imm);

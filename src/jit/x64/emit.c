@@ -911,6 +911,130 @@ static void emit_store(jc *J, uint32_t op) {
     }
 }
 
+/* ---- atomic accesses (threads) ------------------------------------------------------------
+ * Sequentially consistent on x86-64's TSO: loads are plain movs, because
+ * every atomic store is an xchg (locked), and the read-modify-writes are
+ * locked.  Loads, stores, rmw and cmpxchg of every memory are inline (a
+ * memory other than 0 with an offset of 2^31 - 16 or more goes to the
+ * helper, as its loads do: zw_jcomp_insn_class); wait and notify are
+ * helpers, atomic.fence is mfence.  The order of the checks is
+ * runtime/atomic.h's: alignment of address + offset first, then bounds
+ * (mem_addr's checks, or for a guarded memory the fault of the access,
+ * which signal.c turns into the trap like a plain load's).  Scratch: rax
+ * (cmpxchg's implicit operand), rcx, rdx; the allocated registers are
+ * untouched. */
+typedef enum { AT_LOAD, AT_STORE, AT_ADD, AT_SUB, AT_AND, AT_OR, AT_XOR, AT_XCHG, AT_CMPXCHG } atomic_kind;
+static atomic_kind atomic_kind_of(uint32_t op) {
+    uint32_t k = op - ZW_OP_I32_ATOMIC_LOAD; /* the rows' order (compile.c checks it) */
+    return k < 7 ? AT_LOAD : k < 14 ? AT_STORE : (atomic_kind)(AT_ADD + (k - 14) / 7);
+}
+
+/* r = its low n bytes, zero-extended */
+static void zext(jc *J, int r, uint32_t n) {
+    if (n == 1) x64_movzx8_rr(B, r, r);
+    else if (n == 2) x64_movzx16_rr(B, r, r);
+    else if (n == 4) x64_mov_rr(B, false, r, r);
+}
+
+/* Trap "unaligned atomic" unless (slot addr) + off is a multiple of n.
+ * Its low bits are those of the address plus the offset's low bits, for a
+ * 32- or 64-bit address alike (the sum is mod 2^64).  Uses rcx. */
+static void atomic_align(jc *J, uint32_t addr, uint64_t off, uint32_t n) {
+    if (n == 1) return;
+    int32_t lo = (int32_t)(off & (n - 1));
+    int r = greg(J, addr);
+    if (r < 0 && !lo) {
+        x64_test_mi8(B, SLOT(addr), (uint8_t)(n - 1));
+    } else {
+        if (r < 0) r = (x64_mov_rm(B, false, RCX, SLOT(addr)), RCX);
+        if (lo) r = (x64_lea(B, false, RCX, x64_m(r, lo)), RCX);
+        x64_test_ri(B, false, r, (int32_t)(n - 1));
+    }
+    trap_if(J, CC_NE, ZWASM_TRAP_UNALIGNED_ATOMIC);
+}
+
+/* rdx = the host address of m (computed in rax, and rcx for another
+ * memory), so that rax is free for cmpxchg */
+static x64_mem addr_in_rdx(jc *J, x64_mem m) {
+    x64_lea(B, true, RDX, m);
+    return x64_m(RDX, 0);
+}
+
+/* r = the n bytes at m, zero-extended */
+static void load_zx(jc *J, int r, x64_mem m, uint32_t n) {
+    if (n == 1) x64_movzx8_rm(B, r, m);
+    else if (n == 2) x64_movzx16_rm(B, r, m);
+    else x64_mov_rm(B, n == 8, r, m);
+}
+
+static void emit_atomic(jc *J, uint32_t op) {
+    if (op == ZW_OP_ATOMIC_FENCE) {
+        x64_mfence(B);
+        return;
+    }
+    const uint32_t *ip = J->c.ip;
+    uint32_t n = zw_opinfos[op].access;
+    bool w64 = n == 8;
+    atomic_kind k = atomic_kind_of(op);
+    /* load [d][addr][M], store [addr][v][M], rmw [d][addr][v][M],
+     * cmpxchg [d][addr][x][y][M]; M = memory index, 64-bit offset */
+    uint32_t d = ip[1], addr = k == AT_STORE ? ip[1] : ip[2], v = k == AT_STORE ? ip[2] : ip[3];
+    uint32_t mk = k == AT_LOAD || k == AT_STORE ? 3 : k == AT_CMPXCHG ? 5 : 4;
+    uint64_t off = imm64_at(ip + mk + 1);
+    atomic_align(J, addr, off, n);
+    x64_mem m;
+    switch (k) {
+    case AT_LOAD: {
+        m = mem_addr(J, false, addr, off, n);
+        int rd = gdst(J, d, RCX);
+        load_zx(J, rd, m, n);
+        gstore(J, d, rd, true);
+        return;
+    }
+    case AT_STORE:
+        gload(J, RDX, v, w64); /* (mem_addr leaves rdx alone) */
+        m = mem_addr(J, false, addr, off, n);
+        x64_xchg_mr(B, n, m, RDX);
+        return;
+    case AT_ADD: case AT_SUB: case AT_XCHG:
+        gload(J, RDX, v, w64);
+        if (k == AT_SUB) x64_grp3_r(B, G3_NEG, w64, RDX); /* [m] - v = [m] + -v */
+        m = mem_addr(J, false, addr, off, n);
+        if (k == AT_XCHG) x64_xchg_mr(B, n, m, RDX);
+        else x64_lock_xadd_mr(B, n, m, RDX);
+        if (n < 4) zext(J, RDX, n); /* (a 32-bit write zero-extends) */
+        gstore(J, d, RDX, true);
+        return;
+    case AT_AND: case AT_OR: case AT_XOR: {
+        /* rax = old; loop: rcx = rax op v; lock cmpxchg [rdx], rcx (which
+         * reloads rax when another thread changed the value) */
+        x64_alu alu = k == AT_AND ? ALU_AND : k == AT_OR ? ALU_OR : ALU_XOR;
+        m = addr_in_rdx(J, mem_addr(J, false, addr, off, n));
+        load_zx(J, RAX, m, n); /* (a failed cmpxchg rewrites only the low n bytes) */
+        uint32_t loop = B->len;
+        x64_mov_rr(B, w64, RCX, RAX);
+        int rv = greg(J, v);
+        if (rv >= 0) x64_alu_rr(B, alu, w64, RCX, rv);
+        else x64_alu_rm(B, alu, w64, RCX, SLOT(v));
+        x64_lock_cmpxchg_mr(B, n, m, RCX);
+        x64_jcc_to(B, CC_NE, loop);
+        gstore(J, d, RAX, true);
+        return;
+    }
+    case AT_CMPXCHG: {
+        m = addr_in_rdx(J, mem_addr(J, false, addr, off, n));
+        int rr = gread(J, ip[4], w64, RCX); /* the replacement */
+        gload(J, RAX, v, w64);              /* the expected value: its low n bytes are compared */
+        x64_lock_cmpxchg_mr(B, n, m, rr);
+        /* rax = the value read: the expected one on success (zero-extended
+         * by its 32-bit load when n = 4), the memory's on failure */
+        if (n < 4) zext(J, RAX, n);
+        gstore(J, d, RAX, true);
+        return;
+    }
+    }
+}
+
 /* ---- select, globals, references ---------------------------------------------------------- */
 static void emit_select(jc *J, uint32_t op) {
     uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3], c = J->c.ip[4];
@@ -1693,6 +1817,7 @@ static bool emit_insn(jc *J) {
     case ZW_JOP_VBITSELECT: emit_vbitselect(J); break;
     case ZW_JOP_VANYTRUE: emit_vanytrue(J); break;
     case ZW_JOP_GC: emit_gc(J, op); break;
+    case ZW_JOP_ATOMIC: emit_atomic(J, op); break;
     case ZW_JOP_REF_IS_NULL: {
         int r = gread(J, J->c.ip[2], true, RAX);
         x64_test_rr(B, true, r, r);
