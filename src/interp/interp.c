@@ -1019,7 +1019,7 @@ L_base:
         inst->data_len[ip[1]] = 0;
         NEXT(2);
     LOP(ATOMIC_FENCE):
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        zw_atomic_fence();
         NEXT(1);
     LOP(MEMORY_COPY): {
         zw_memory *md = inst->mems[ip[4]], *ms = inst->mems[ip[5]];

@@ -253,7 +253,7 @@ H(MEMORY_INIT) {
                           (uint32_t)fp[ip[3]], &ctx->fuel);
 }
 H(DATA_DROP) { inst->data_len[ip[1]] = 0; return 0; }
-H(ATOMIC_FENCE) { __atomic_thread_fence(__ATOMIC_SEQ_CST); return 0; }
+H(ATOMIC_FENCE) { zw_atomic_fence(); return 0; }
 H(MEMORY_COPY) {
     zw_memory *md = inst->mems[ip[4]], *ms = inst->mems[ip[5]];
     uint64_t n = zw_copy_count(md->type.is64, ms->type.is64, fp[ip[3]]);
