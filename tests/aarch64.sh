@@ -7,7 +7,8 @@
 # side (qemu runs one guest thread per process); their outputs are printed
 # in order after both end, then the last line "N passed, N failed".
 # --quick (what make test runs when the cross tools are installed): the
-# JIT's cases and the 2.0 suite on the JIT.  The unit tests listed in
+# JIT's cases, the threads cases (on the JIT twice: atomics with LSE and,
+# with ZWASM_JIT_NO_LSE=1, with exclusive loops) and the 2.0 suite on the JIT.  The unit tests listed in
 # tests/unit/known-failures-aarch64.txt are not run under qemu (each says why).
 # Environment: QEMU (default "qemu-aarch64 -L /usr/aarch64-linux-gnu"),
 # STRESS_ZWASM (the stress build; none: its suites are not run), SPEC_DIR.
@@ -31,6 +32,12 @@ chmod +x "$Z"
 [ -n "$STRESS_ZWASM" ] && { sed "s|$BUILD/zwasm\"|$STRESS_ZWASM\"|" "$Z" >"$Z-stress"; chmod +x "$Z-stress"; }
 
 dir=$(mktemp -d); trap 'rm -rf "$dir" "$log"' EXIT
+# no_lse COMMAND...: with the JIT's test knob that compiles atomics to
+# exclusive loops instead of LSE (docs/jit.md; qemu-aarch64 has LSE)
+no_lse() (
+    ZWASM_JIT_NO_LSE=1; export ZWASM_JIT_NO_LSE
+    "$@"
+)
 # bg NAME COMMAND...: run in this lane, its output and status kept for later
 bg() {
     name=$1; shift
@@ -80,6 +87,7 @@ lane_a() {
     lane=a
     bg jit-cases-a64 wast --engine jit -- "$here"/jit/*.wast
     bg threads-cases-jit-a64 wast --engine jit --wasm 3.0+threads -- "$here"/threads/*.wast
+    bg threads-cases-jit-nolse-a64 no_lse wast --engine jit --wasm 3.0+threads -- "$here"/threads/*.wast
     [ $quick = 1 ] && return
     bg unit-a64 unit jit
     bg spec-3.0-jit-a64 wast --engine jit --known-failures "$K3" -- $SPEC_3

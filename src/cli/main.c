@@ -282,18 +282,34 @@ static void print_machine_code(dump_code_state *ds, const uint8_t *code, size_t 
     cs_err opened = ds->loaded ? api.open(CS_ARCH_X86, CS_MODE_64, &h) : CS_ERR_ARCH;
 #endif
     if (opened == CS_ERR_OK) {
-        cs_insn *insn;
-        size_t n = api.disasm(h, code, len, addr, 0, &insn);
-        size_t done = 0;
-        for (size_t i = 0; i < n; i++) {
-            fprintf(out, "        %" PRIx64 ":  %-8s %s\n", insn[i].address, insn[i].mnemonic, insn[i].op_str);
-            done += insn[i].size;
+        while (len) {
+            cs_insn *insn;
+            size_t n = api.disasm(h, code, len, addr, 0, &insn);
+            size_t done = 0;
+            for (size_t i = 0; i < n; i++) {
+                fprintf(out, "        %" PRIx64 ":  %-8s %s\n", insn[i].address, insn[i].mnemonic, insn[i].op_str);
+                done += insn[i].size;
+            }
+            if (n) api.free(insn, n);
+            code += done;
+            addr += done;
+            len -= done;
+#if defined(__aarch64__)
+            /* a word this capstone does not decode (an instruction newer
+             * than it, such as Armv8.1's atomics): as hex, and go on */
+            if (len >= 4) {
+                uint32_t w;
+                memcpy(&w, code, 4);
+                fprintf(out, "        %" PRIx64 ":  %08x\n", addr, w);
+                code += 4;
+                addr += 4;
+                len -= 4;
+                continue;
+            }
+#endif
+            break;
         }
-        if (n) api.free(insn, n);
         api.close(&h);
-        code += done;
-        addr += done;
-        len -= done;
     }
 #endif
 #if defined(__aarch64__)

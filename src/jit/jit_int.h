@@ -136,6 +136,9 @@ typedef struct zw_jmod {
     zw_module *m;
     zw_jcode code;
     zw_jstubs stubs;
+    uint32_t arch_flags;       /* what the architecture's code generator chose for all of the
+                                * module's code when it built the stubs, from the CPU (AArch64:
+                                * whether atomics use LSE, arm64/emit.c) */
     zw_jfunc f[];              /* one per defined function */
 } zw_jmod;
 

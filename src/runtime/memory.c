@@ -201,9 +201,12 @@ static int64_t grow(zw_memory *m, uint64_t delta) {
         return -1;
     }
     /* Fresh anonymous pages read as zero: growth is zero-filled.  The new
-     * size is published after the pages became accessible (zw_mem_size). */
-    __atomic_store_n(&m->pages, old + delta, __ATOMIC_RELEASE);
+     * size is published after the pages became accessible (zw_mem_size),
+     * and before the page count: a thread that reads the new count
+     * (memory.size) and accesses up to it then finds the new size in the
+     * bounds check, never the old one. */
     __atomic_store_n(&m->size, new_bytes, __ATOMIC_RELEASE);
+    __atomic_store_n(&m->pages, old + delta, __ATOMIC_RELEASE);
     return (int64_t)old;
 }
 

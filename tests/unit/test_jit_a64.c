@@ -226,6 +226,46 @@ TEST(jit_a64_encodings) {
     ENC("9e6600e6", a64_fmov_from_fp(b, true, 6, 7)); /* fmov x6, d7 */
 }
 
+/* The atomic forms (threads), as GNU as 2.40 assembles them with
+ * -march=armv8.1-a (LSE); size: 0 B, 1 H, 2 W, 3 X. */
+TEST(jit_a64_atomic_encodings) {
+    ENC("88dffc20", a64_ldar(b, 2, 0, 1)); /* ldar w0, [x1] */
+    ENC("c8dffc62", a64_ldar(b, 3, 2, 3)); /* ldar x2, [x3] */
+    ENC("08dffca4", a64_ldar(b, 0, 4, 5)); /* ldarb w4, [x5] */
+    ENC("48dffe26", a64_ldar(b, 1, 6, 17)); /* ldarh w6, [x17] */
+    ENC("889ffc20", a64_stlr(b, 2, 0, 1)); /* stlr w0, [x1] */
+    ENC("c89ffc62", a64_stlr(b, 3, 2, 3)); /* stlr x2, [x3] */
+    ENC("089ffca4", a64_stlr(b, 0, 4, 5)); /* stlrb w4, [x5] */
+    ENC("489ffe2b", a64_stlr(b, 1, 11, 17)); /* stlrh w11, [x17] */
+    ENC("885ffc20", a64_ldaxr(b, 2, 0, 1)); /* ldaxr w0, [x1] */
+    ENC("c85ffe2a", a64_ldaxr(b, 3, 10, 17)); /* ldaxr x10, [x17] */
+    ENC("085ffe2a", a64_ldaxr(b, 0, 10, 17)); /* ldaxrb w10, [x17] */
+    ENC("485ffc62", a64_ldaxr(b, 1, 2, 3)); /* ldaxrh w2, [x3] */
+    ENC("8809fe30", a64_stlxr(b, 2, 9, 16, 17)); /* stlxr w9, w16, [x17] */
+    ENC("c809fe30", a64_stlxr(b, 3, 9, 16, 17)); /* stlxr w9, x16, [x17] */
+    ENC("0809fe2b", a64_stlxr(b, 0, 9, 11, 17)); /* stlxrb w9, w11, [x17] */
+    ENC("4801fc62", a64_stlxr(b, 1, 1, 2, 3)); /* stlxrh w1, w2, [x3] */
+    ENC("b8e00041", a64_lse_al(b, A64_LDADD, 2, 0, 1, 2)); /* ldaddal w0, w1, [x2] */
+    ENC("f8eb022a", a64_lse_al(b, A64_LDADD, 3, 11, 10, 17)); /* ldaddal x11, x10, [x17] */
+    ENC("38e300a4", a64_lse_al(b, A64_LDADD, 0, 3, 4, 5)); /* ldaddalb w3, w4, [x5] */
+    ENC("78e60107", a64_lse_al(b, A64_LDADD, 1, 6, 7, 8)); /* ldaddalh w6, w7, [x8] */
+    ENC("f8e01041", a64_lse_al(b, A64_LDCLR, 3, 0, 1, 2)); /* ldclral x0, x1, [x2] */
+    ENC("38e310a4", a64_lse_al(b, A64_LDCLR, 0, 3, 4, 5)); /* ldclralb w3, w4, [x5] */
+    ENC("b8e62227", a64_lse_al(b, A64_LDEOR, 2, 6, 7, 17)); /* ldeoral w6, w7, [x17] */
+    ENC("78ea222b", a64_lse_al(b, A64_LDEOR, 1, 10, 11, 17)); /* ldeoralh w10, w11, [x17] */
+    ENC("f8ec31cd", a64_lse_al(b, A64_LDSET, 3, 12, 13, 14)); /* ldsetal x12, x13, [x14] */
+    ENC("38ef3230", a64_lse_al(b, A64_LDSET, 0, 15, 16, 17)); /* ldsetalb w15, w16, [x17] */
+    ENC("b8e08041", a64_lse_al(b, A64_SWP, 2, 0, 1, 2)); /* swpal w0, w1, [x2] */
+    ENC("f8e380a4", a64_lse_al(b, A64_SWP, 3, 3, 4, 5)); /* swpal x3, x4, [x5] */
+    ENC("38e68107", a64_lse_al(b, A64_SWP, 0, 6, 7, 8)); /* swpalb w6, w7, [x8] */
+    ENC("78e9816a", a64_lse_al(b, A64_SWP, 1, 9, 10, 11)); /* swpalh w9, w10, [x11] */
+    ENC("88e0fc41", a64_casal(b, 2, 0, 1, 2)); /* casal w0, w1, [x2] */
+    ENC("c8eafe2b", a64_casal(b, 3, 10, 11, 17)); /* casal x10, x11, [x17] */
+    ENC("08e3fca4", a64_casal(b, 0, 3, 4, 5)); /* casalb w3, w4, [x5] */
+    ENC("48f0fe2c", a64_casal(b, 1, 16, 12, 17)); /* casalh w16, w12, [x17] */
+    ENC("d5033bbf", a64_dmb_ish(b)); /* dmb ish */
+}
+
 TEST(jit_a64_branch_patching) {
     a64_buf bb = {0}, *b = &bb;
     uint32_t j = a64_b(b, 0), c = a64_bcond(b, A64_NE, 0), z = a64_cbz(b, true, 3, 0), t = a64_tbnz(b, 4, 40, 0);

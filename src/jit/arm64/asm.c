@@ -209,6 +209,25 @@ static void pair(a64_buf *b, bool load, a64_pair mode, int t1, int t2, int n, in
 void a64_stp(a64_buf *b, a64_pair mode, int t1, int t2, int n, int32_t off) { pair(b, false, mode, t1, t2, n, off); }
 void a64_ldp(a64_buf *b, a64_pair mode, int t1, int t2, int n, int32_t off) { pair(b, true, mode, t1, t2, n, off); }
 
+/* ---- atomics (threads) ------------------------------------------------------- */
+#define SIZE(size) (((uint32_t)(size) & 3u) << 30)
+/* the load/store exclusive and acquire/release class: Rs and Rt2 unused (31) but STLXR's Rs */
+void a64_ldar(a64_buf *b, unsigned size, int t, int n) { a64_word(b, 0x08DFFC00u | SIZE(size) | R(n) << 5 | R(t)); }
+void a64_stlr(a64_buf *b, unsigned size, int t, int n) { a64_word(b, 0x089FFC00u | SIZE(size) | R(n) << 5 | R(t)); }
+void a64_ldaxr(a64_buf *b, unsigned size, int t, int n) { a64_word(b, 0x085FFC00u | SIZE(size) | R(n) << 5 | R(t)); }
+void a64_stlxr(a64_buf *b, unsigned size, int s, int t, int n) {
+    a64_word(b, 0x0800FC00u | SIZE(size) | R(s) << 16 | R(n) << 5 | R(t));
+}
+void a64_lse_al(a64_buf *b, a64_lse_op op, unsigned size, int s, int t, int n) {
+    a64_word(b, 0x38E00000u | SIZE(size) | R(s) << 16 | ((uint32_t)op >> 3) << 15 | ((uint32_t)op & 7u) << 12 |
+                    R(n) << 5 | R(t));
+}
+void a64_casal(a64_buf *b, unsigned size, int s, int t, int n) {
+    a64_word(b, 0x08E0FC00u | SIZE(size) | R(s) << 16 | R(n) << 5 | R(t));
+}
+void a64_dmb_ish(a64_buf *b) { a64_word(b, 0xD5033BBFu); }
+#undef SIZE
+
 /* ---- branches ------------------------------------------------------------- */
 static uint32_t emit_at(a64_buf *b, uint32_t w) {
     uint32_t at = b->len;

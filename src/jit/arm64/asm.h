@@ -105,6 +105,26 @@ typedef enum a64_pair { A64_PAIR_OFF = 2, A64_PAIR_PRE = 3, A64_PAIR_POST = 1 } 
 void a64_stp(a64_buf *b, a64_pair mode, int t1, int t2, int n, int32_t off);
 void a64_ldp(a64_buf *b, a64_pair mode, int t1, int t2, int n, int32_t off);
 
+/* ---- atomics (threads) ------------------------------------------------------- */
+/* size: log2 of the access's bytes, 0 B, 1 H, 2 W, 3 X (registers W
+ * below 3, where a load zero-extends); n: the address, a plain base
+ * register (none of these takes an offset) */
+void a64_ldar(a64_buf *b, unsigned size, int t, int n);  /* LDAR{B,H}: acquire load */
+void a64_stlr(a64_buf *b, unsigned size, int t, int n);  /* STLR{B,H}: release store */
+void a64_ldaxr(a64_buf *b, unsigned size, int t, int n); /* LDAXR{B,H}: acquire exclusive load */
+/* STLXR{B,H} Ws, Rt, [Xn]: release exclusive store; s = 0 when stored
+ * (s differs from t and n) */
+void a64_stlxr(a64_buf *b, unsigned size, int s, int t, int n);
+/* The LSE (Armv8.1) read-modify-writes with acquire and release (the AL
+ * forms): t = the old value at [n], [n] = old op s (SWP: s; LDCLR: old &
+ * ~s).  Each op is its o3:opc field. */
+typedef enum a64_lse_op { A64_LDADD = 0, A64_LDCLR = 1, A64_LDEOR = 2, A64_LDSET = 3, A64_SWP = 8 } a64_lse_op;
+void a64_lse_al(a64_buf *b, a64_lse_op op, unsigned size, int s, int t, int n);
+/* CASAL{B,H} Rs, Rt, [Xn]: if [n] equals s (its low bytes of the size), [n]
+ * = t; s = the value read, zero-extended */
+void a64_casal(a64_buf *b, unsigned size, int s, int t, int n);
+void a64_dmb_ish(a64_buf *b);
+
 /* ---- branches ------------------------------------------------------------- */
 /* Each returns the position (word index) of the branch, for a64_patch;
  * off: bytes from the branch to the target. */

@@ -8,7 +8,8 @@
  *   x21   memory 0's base (of ctx->inst, the running zw_instance)
  *   x29   frame-pointer chain (frames of 16 bytes: saved x29, x30)
  *   x0-x8 x12-x15 x22-x24, v0-v7 v16-v23   allocated to slots (regalloc.c)
- *   x9 (a call's callee) x10 x11 x16 x17, v30 v31   scratch
+ *   x9 (a call's callee; an exclusive store's status) x10 x11 x16 x17,
+ *   v29 v30 v31   scratch
  *
  * A call passes the callee's zw_jfunc in x9 and its frame in x19 (the
  * caller's + 8B), with BLR (the return address in x30); the callee keeps
@@ -28,6 +29,8 @@
  */
 #define _GNU_SOURCE
 #include <stddef.h>
+#include <stdlib.h>
+#include <sys/auxv.h>
 #include <ucontext.h>
 
 #include "../jit_int.h"
@@ -53,7 +56,26 @@ typedef struct jc {
     zw_jcomp c;
     a64_buf b;
     bool far; /* conditional branches over unconditional ones (beyond +-1 MiB) */
+    bool lse; /* atomics use LSE (the module's arch_flags) */
 } jc;
+
+/* ---- what the CPU offers ------------------------------------------------------------- */
+#ifndef HWCAP_ATOMICS
+#define HWCAP_ATOMICS (1 << 8)
+#endif
+/* zw_jmod.arch_flags: the atomic read-modify-writes and compare-exchange
+ * are LSE's single instructions (Armv8.1), not exclusive loops */
+#define A64F_LSE 1u
+/* The module's arch_flags, decided once when its stubs are built: LSE when
+ * the CPU has it (HWCAP_ATOMICS), unless the test knob ZWASM_JIT_NO_LSE
+ * is set (to anything but "" or "0"), which forces the exclusive loops so
+ * that both can be tested on one machine (docs/jit.md).  The only place
+ * the JIT reads the environment. */
+static uint32_t arch_flags(void) {
+    const char *no_lse = getenv("ZWASM_JIT_NO_LSE");
+    bool lse = (getauxval(AT_HWCAP) & HWCAP_ATOMICS) && !(no_lse && *no_lse && strcmp(no_lse, "0") != 0);
+    return lse ? A64F_LSE : 0;
+}
 
 /* ---- SIMD: which Wasm ops are which NEON instructions ------------------------------- */
 /* A lane-wise op on two vectors as one NEON instruction (a64_v3_op, its
@@ -143,7 +165,6 @@ static zw_jop op_class(uint32_t op) {
     switch (g) {
     case ZW_JOP_VBINOP: return neon_binop(op, NULL) ? g : ZW_JOP_OTHER;
     case ZW_JOP_VUNOP: return neon_unop(op, NULL) ? g : ZW_JOP_OTHER;
-    case ZW_JOP_ATOMIC: return ZW_JOP_OTHER; /* the helpers, for now (docs/threads.md) */
     default:
         return g;
     }
@@ -886,6 +907,165 @@ static void emit_store(jc *J, uint32_t op) {
     mem_ldst(J, sop, rv, &m);
 }
 
+/* ---- atomic accesses (threads) -------------------------------------------------------------
+ * Sequentially consistent as C11's mapping to A64 makes them: loads LDAR,
+ * stores STLR, read-modify-writes and compare-exchange with acquire and
+ * release.  With LSE (jc.lse) those are one instruction each: LDADDAL,
+ * LDADDAL of the negated value for sub, LDCLRAL of the inverted value for
+ * and, LDSETAL, LDEORAL, SWPAL and CASAL (which compares the access's
+ * bytes only: the expected value is wrapped for free); otherwise an
+ * LDAXR/STLXR loop that retries until the exclusive store succeeds (for
+ * compare-exchange, leaving it when the value read, zero-extended by the
+ * load, differs from the expected value wrapped to the width).  The loads
+ * zero-extend narrow values into W registers, so results need nothing
+ * more.  atomic.fence is DMB ISH; wait and notify are helpers (they
+ * block).  Every memory is inline as for plain accesses (mem_addr), but
+ * what zw_jcomp_insn_class sends to the helper (another memory's offsets of
+ * 2^31 - 16 or more; a shared memory 0 that would be checked against the
+ * cached size).
+ *
+ * The checks are in runtime/atomic.h's order: the alignment of address +
+ * offset first ("unaligned atomic"), then mem_addr's bounds checks, or for
+ * a guarded memory the fault of the access itself, which signal.c turns
+ * into the trap like a plain load's (an aligned access never straddles
+ * the end, so no store probe; exclusive and LSE accesses fault before
+ * writing anything, like loads).  None of these instructions takes an
+ * offset or an index: the host address is computed into x17.  Scratch: x9
+ * (an exclusive store's status), x10, x11, x16, x17; the allocated
+ * registers are only read, and the result is written last. */
+typedef enum { AT_LOAD, AT_STORE, AT_ADD, AT_SUB, AT_AND, AT_OR, AT_XOR, AT_XCHG, AT_CMPXCHG } atomic_kind;
+static atomic_kind atomic_kind_of(uint32_t op) {
+    uint32_t k = op - ZW_OP_I32_ATOMIC_LOAD; /* the rows' order (compile.c checks it) */
+    return k < 7 ? AT_LOAD : k < 14 ? AT_STORE : (atomic_kind)(AT_ADD + (k - 14) / 7);
+}
+
+/* Trap "unaligned atomic" unless (slot addr) + off is a multiple of n.
+ * Its low bits are those of the address plus the offset's, for a 32- or
+ * 64-bit address alike (the sum is mod 2^64).  Uses x16. */
+static void atomic_align(jc *J, uint32_t addr, uint64_t off, uint32_t n) {
+    if (n == 1) return;
+    uint32_t lo = (uint32_t)(off & (n - 1));
+    int r = gread(J, addr, false, X16);
+    if (lo) {
+        a64_arith_ri(B, A64_ADD, false, X16, r, lo, false);
+        r = X16;
+    }
+    a64_logic_ri(B, A64_ANDS, false, ZR, r, n - 1); /* tst */
+    trap_if(J, A64_NE, ZWASM_TRAP_UNALIGNED_ATOMIC);
+}
+
+/* x17 = the host address of an access of n bytes at (slot addr) + off:
+ * mem_addr's, with its index and offset added.  Uses x10 and x16. */
+static void atomic_addr(jc *J, uint32_t addr, uint64_t off, uint32_t n) {
+    amem m = mem_addr(J, false, addr, off, n);
+    int r = m.base;
+    if (m.index >= 0) {
+        if (m.uxtw) a64_arith_rx(B, A64_ADD, X17, m.base, m.index, false);
+        else a64_arith_rr(B, A64_ADD, true, X17, m.base, m.index, 0);
+        r = X17;
+    }
+    if (m.off) {
+        uint64_t a = m.off < 0 ? -(uint64_t)m.off : (uint64_t)m.off;
+        if (a < 4096) {
+            a64_arith_ri(B, m.off < 0 ? A64_SUB : A64_ADD, true, X17, r, (uint32_t)a, false);
+        } else { /* (mem_addr leaves no value in x16) */
+            a64_mov_imm(B, true, X16, (uint64_t)m.off);
+            a64_arith_rr(B, A64_ADD, true, X17, r, X16, 0);
+        }
+        r = X17;
+    }
+    if (r != X17) a64_mov_rr(B, true, X17, r);
+}
+
+/* A backward branch to word `loop` while w9 (an exclusive store's status) is not 0 */
+static void retry(jc *J, uint32_t loop) { a64_cbnz(B, false, X9, ((int32_t)loop - (int32_t)B->len) * 4); }
+
+static void emit_atomic(jc *J, uint32_t op) {
+    if (op == ZW_OP_ATOMIC_FENCE) {
+        a64_dmb_ish(B);
+        return;
+    }
+    const uint32_t *ip = J->c.ip;
+    uint32_t n = zw_opinfos[op].access;
+    unsigned size = n == 1 ? 0 : n == 2 ? 1 : n == 4 ? 2 : 3;
+    bool w64 = n == 8; /* the registers' width (narrower values: their low bytes) */
+    atomic_kind k = atomic_kind_of(op);
+    /* load [d][addr][M], store [addr][v][M], rmw [d][addr][v][M],
+     * cmpxchg [d][addr][x][y][M]; M = memory index, 64-bit offset */
+    uint32_t d = ip[1], addr = k == AT_STORE ? ip[1] : ip[2], v = k == AT_STORE ? ip[2] : ip[3];
+    uint32_t mk = k == AT_LOAD || k == AT_STORE ? 3 : k == AT_CMPXCHG ? 5 : 4;
+    uint64_t off = imm64_at(ip + mk + 1);
+    atomic_align(J, addr, off, n);
+    atomic_addr(J, addr, off, n);
+    switch (k) {
+    case AT_LOAD: {
+        int rd = gdst(J, d, X10);
+        a64_ldar(B, size, rd, X17);
+        gstore(J, d, rd, true);
+        return;
+    }
+    case AT_STORE:
+        a64_stlr(B, size, gread(J, v, w64, X10), X17);
+        return;
+    case AT_CMPXCHG: {
+        int rr = gread(J, ip[4], w64, X11); /* the replacement */
+        if (J->lse) {
+            gload(J, X10, v, w64); /* the expected value, then the value read */
+            a64_casal(B, size, X10, rr, X17);
+        } else {
+            int re = gread(J, v, w64, X16);
+            if (n < 4) { /* the expected value wrapped to the width (32 and 64 bits: the compare's width) */
+                a64_ubfm(B, false, X16, re, 0, 8 * n - 1);
+                re = X16;
+            }
+            uint32_t loop = B->len;
+            a64_ldaxr(B, size, X10, X17);
+            a64_arith_rr(B, A64_SUBS, w64, ZR, X10, re, 0);
+            uint32_t differ = a64_bcond(B, A64_NE, 0);
+            a64_stlxr(B, size, X9, rr, X17);
+            retry(J, loop);
+            here(J, differ);
+        }
+        gstore(J, d, X10, true);
+        return;
+    }
+    default:
+        break;
+    }
+    int rv = gread(J, v, w64, X11);
+    if (J->lse) {
+        a64_lse_op lop = k == AT_ADD || k == AT_SUB ? A64_LDADD : k == AT_AND ? A64_LDCLR : k == AT_OR ? A64_LDSET
+                         : k == AT_XOR ? A64_LDEOR : A64_SWP;
+        if (k == AT_SUB) { /* [m] - v = [m] + -v */
+            a64_arith_rr(B, A64_SUB, w64, X11, ZR, rv, 0);
+            rv = X11;
+        } else if (k == AT_AND) { /* [m] & v = [m] & ~~v */
+            a64_logic_rr(B, A64_ORN, w64, X11, ZR, rv);
+            rv = X11;
+        }
+        int rd = gdst(J, d, X10); /* (may be v's register: it is read first) */
+        a64_lse_al(B, lop, size, rv, rd, X17);
+        gstore(J, d, rd, true);
+        return;
+    }
+    /* x10 = the old value; the new one (x16, or v for xchg) stored if
+     * nothing else wrote since the load */
+    uint32_t loop = B->len;
+    a64_ldaxr(B, size, X10, X17);
+    int rn = X16;
+    switch (k) {
+    case AT_ADD: a64_arith_rr(B, A64_ADD, w64, X16, X10, rv, 0); break;
+    case AT_SUB: a64_arith_rr(B, A64_SUB, w64, X16, X10, rv, 0); break;
+    case AT_AND: a64_logic_rr(B, A64_AND, w64, X16, X10, rv); break;
+    case AT_OR: a64_logic_rr(B, A64_ORR, w64, X16, X10, rv); break;
+    case AT_XOR: a64_logic_rr(B, A64_EOR, w64, X16, X10, rv); break;
+    default: rn = rv; break; /* xchg */
+    }
+    a64_stlxr(B, size, X9, rn, X17);
+    retry(J, loop);
+    gstore(J, d, X10, true);
+}
+
 /* ---- select, globals ---------------------------------------------------------------------- */
 static void emit_select(jc *J, uint32_t op) {
     uint32_t d = J->c.ip[1], a = J->c.ip[2], b = J->c.ip[3], c = J->c.ip[4];
@@ -1517,7 +1697,7 @@ static void emit_vanytrue(jc *J) {
 static bool emit_insn(jc *J) {
     uint32_t op = J->c.ip[0];
     switch (insn_class(J->c.m, J->c.f, J->c.pc)) {
-    case ZW_JOP_OTHER: case ZW_JOP_ATOMIC: /* (op_class sends it to the helper) */
+    case ZW_JOP_OTHER:
         if (!zw_jit_helper(op)) return false;
         emit_helper(J, op);
         break;
@@ -1543,6 +1723,7 @@ static bool emit_insn(jc *J) {
     case ZW_JOP_TRUNC_SAT: emit_trunc_sat(J, op); break;
     case ZW_JOP_FTRUNC: emit_ftrunc(J, op); break;
     case ZW_JOP_GC: emit_gc(J, op); break;
+    case ZW_JOP_ATOMIC: emit_atomic(J, op); break;
     case ZW_JOP_FCOPYSIGN: emit_fcopysign(J, op); break;
     case ZW_JOP_LOAD: emit_load(J, op); break;
     case ZW_JOP_STORE: emit_store(J, op); break;
@@ -1693,6 +1874,7 @@ static int compile(zw_jmod *jm, zw_jfunc *jf, bool far, uint8_t **code, uint32_t
     memset(&J, 0, sizeof J);
     J.b.al = &jm->m->al;
     J.far = far;
+    J.lse = (jm->arch_flags & A64F_LSE) != 0;
     int ok = 0;
     if (!zw_jcomp_init(&J.c, jm, jf, NGP, NFP, clobbers, leaf)) goto nomem;
     prologue(&J);
@@ -1739,6 +1921,7 @@ bool zw_jit_arch_compile(zw_jmod *jm, zw_jfunc *jf, uint8_t **code, uint32_t *le
 static uint32_t ctxo(size_t off) { return (uint32_t)off; }
 
 bool zw_jit_arch_stubs(zw_jmod *jm) {
+    jm->arch_flags = arch_flags();
     a64_buf b = {.al = &jm->m->al};
     a64_buf *bb = &b;
     /* enter(ctx x0, fp x1, inst x2, jfunc x3) -> 0, or 1 after a trap */
