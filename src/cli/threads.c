@@ -11,7 +11,9 @@
  * other store (a wait wakes within its 10 ms slice); the main thread then
  * joins them.  A thread stuck in a host call (a blocking read) is not
  * waited for beyond a second: the process exits with the status anyway.
- * At most max threads run at once; thread-spawn returns -1 beyond.
+ * At most max threads run at once; thread-spawn returns -1 beyond.  A
+ * thread is detached and takes its record out of the list when it ends, so
+ * a program that keeps spawning short threads holds only the live ones.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -38,7 +40,7 @@ struct cli_threads {
     uint32_t max;                /* threads running at once, beyond the main one */
     pthread_mutex_t mu;
     pthread_cond_t done;         /* signalled when a thread ends */
-    ZW_VEC(cli_thread *) threads;
+    ZW_VEC(cli_thread *) threads; /* the running ones */
     uint32_t running;
     int32_t next_tid;
     bool ending;                 /* every thread stops: status is final */
@@ -143,9 +145,15 @@ static void *thread_main(void *p) {
     free(imports);
     free(resolved);
     pthread_mutex_lock(&ct->mu);
+    for (uint32_t i = 0; i < ct->threads.n; i++)
+        if (ct->threads.v[i] == t) {
+            ct->threads.v[i] = ct->threads.v[--ct->threads.n];
+            break;
+        }
     ct->running--;
     pthread_cond_signal(&ct->done);
     pthread_mutex_unlock(&ct->mu);
+    free(t);
     return NULL;
 }
 
@@ -170,7 +178,14 @@ static zwasm_result_t spawn(void *env, zwasm_caller_t *caller, const zwasm_val_t
     t->tid = ct->next_tid++;
     t->arg = args[0].of.i32;
     ct->running++;
-    if (pthread_create(&t->thread, NULL, thread_main, t) != 0) {
+    pthread_attr_t attr;
+    bool made = pthread_attr_init(&attr) == 0;
+    if (made) {
+        made = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+               pthread_create(&t->thread, &attr, thread_main, t) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!made) {
         ct->running--;
         ct->threads.n--;
         pthread_mutex_unlock(&ct->mu);
@@ -242,11 +257,7 @@ int cli_threads_finish(cli_threads *ct, int status) {
         fflush(stderr);
         _exit(status);
     }
-    for (uint32_t i = 0; i < ct->threads.n; i++) {
-        pthread_join(ct->threads.v[i]->thread, NULL);
-        free(ct->threads.v[i]);
-    }
-    ZW_VEC_FREE(NULL, &ct->threads);
+    ZW_VEC_FREE(NULL, &ct->threads); /* empty: each thread took itself out */
     return status;
 }
 

@@ -6,6 +6,7 @@
 ;;   spawn_spin   a thread spins for ever; main returns 5 at once
 ;;   spawn_many   spawn until it fails; returns how many it got
 ;;   wait_main    main waits for ever (for --timeout)
+;;   spawn_seq    2000 threads one after another (each ends before the next)
 ;;   spin_all     a thread and main spin for ever (for --timeout)
 (module
   (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
@@ -15,6 +16,11 @@
     (if (i32.eq (local.get $arg) (i32.const 1)) (then unreachable))
     (if (i32.eq (local.get $arg) (i32.const 2)) (then (call $exit (i32.const 9))))
     (if (i32.eq (local.get $arg) (i32.const 3)) (then (loop $l (br $l))))
+    ;; 5: count one finished thread at 4 and return
+    (if (i32.eq (local.get $arg) (i32.const 5)) (then
+      (drop (i32.atomic.rmw.add (i32.const 4) (i32.const 1)))
+      (drop (memory.atomic.notify (i32.const 4) (i32.const 1)))
+      (return)))
     ;; 4: block on a wait that nobody notifies
     (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1))))
   (func $wait_forever
@@ -29,5 +35,17 @@
       (br $l)))
     (local.get $n))
   (func (export "wait_main") (call $wait_forever))
+  ;; 2000 short threads one after another; returns how many finished
+  (func (export "spawn_seq") (result i32) (local $i i32) (local $d i32)
+    (loop $l
+      (if (i32.lt_s (call $spawn (i32.const 5)) (i32.const 0)) (then (return (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (block $b (loop $w
+        (local.set $d (i32.atomic.load (i32.const 4)))
+        (br_if $b (i32.eq (local.get $d) (local.get $i)))
+        (drop (memory.atomic.wait32 (i32.const 4) (local.get $d) (i64.const -1)))
+        (br $w)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 2000))))
+    (local.get $i))
   (func (export "spin_all") (drop (call $spawn (i32.const 3))) (loop $l (br $l)))
 )
