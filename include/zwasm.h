@@ -327,10 +327,16 @@ typedef struct zwasm_allocator {
     void *user;
 } zwasm_allocator_t;
 
-/* WebAssembly features beyond 2.0 (bits of zwasm_config_t.features).  0
- * is exactly WebAssembly 2.0; zwasm_config_init turns on every feature
- * zwasm implements (ZWASM_FEATURES_DEFAULT).  A module using a feature that
- * is off fails to load as 2.0 says it must (malformed or invalid). */
+/* WebAssembly features (bits of zwasm_config_t.features): the proposals
+ * standardised in WebAssembly 2.0 and the ones beyond it.  0 is exactly
+ * WebAssembly 1.0, ZWASM_FEATURES_2_0 exactly 2.0; zwasm_config_init turns
+ * on every feature zwasm implements (ZWASM_FEATURES_DEFAULT).  A module
+ * using a feature that is off fails to load as the standard without it says
+ * it must (malformed or invalid).  Some features build on others (relaxed
+ * SIMD on SIMD, typed function references on reference types, GC on typed
+ * function references, exceptions on reference types, wide arithmetic on
+ * multi-value): zwasm_engine_new refuses a set that has one without the
+ * other. */
 #define ZWASM_FEATURE_MULTI_MEMORY   (1u << 0) /* several memories; memory indices */
 #define ZWASM_FEATURE_EXTENDED_CONST (1u << 1) /* i32/i64 add, sub, mul and global.get of
                                                   any earlier immutable global in
@@ -352,8 +358,26 @@ typedef struct zwasm_allocator {
 #define ZWASM_FEATURE_THREADS        (1u << 10) /* threads: shared memories, the atomic
                                                   * instructions (prefix 0xFE), wait/notify and
                                                   * atomic.fence (a proposal beyond 3.0) */
+/* The proposals WebAssembly 2.0 added to 1.0. */
+#define ZWASM_FEATURE_SIGN_EXTENSION (1u << 11) /* i32.extend8_s ... i64.extend32_s */
+#define ZWASM_FEATURE_SATURATING_FLOAT_TO_INT (1u << 12) /* i32.trunc_sat_f32_s ... */
+#define ZWASM_FEATURE_MULTI_VALUE    (1u << 13) /* several results; block types by index,
+                                                   with parameters */
+#define ZWASM_FEATURE_REFERENCE_TYPES (1u << 14) /* funcref/externref values, several
+                                                    tables, table.get/set/size/grow/fill,
+                                                    ref.null/is_null/func, typed select,
+                                                    declarative and expression segments */
+#define ZWASM_FEATURE_BULK_MEMORY    (1u << 15) /* memory.copy/fill/init, data.drop,
+                                                   table.init/copy, elem.drop, passive
+                                                   segments, the data count section */
+#define ZWASM_FEATURE_SIMD           (1u << 16) /* v128 and the 0xFD instructions */
+#define ZWASM_FEATURES_2_0                                                                     \
+    (ZWASM_FEATURE_SIGN_EXTENSION | ZWASM_FEATURE_SATURATING_FLOAT_TO_INT |                     \
+     ZWASM_FEATURE_MULTI_VALUE | ZWASM_FEATURE_REFERENCE_TYPES | ZWASM_FEATURE_BULK_MEMORY |     \
+     ZWASM_FEATURE_SIMD)
 #define ZWASM_FEATURES_DEFAULT                                                   \
-    (ZWASM_FEATURE_MULTI_MEMORY | ZWASM_FEATURE_EXTENDED_CONST | ZWASM_FEATURE_TAIL_CALL |   \
+    (ZWASM_FEATURES_2_0 |                                                                   \
+     ZWASM_FEATURE_MULTI_MEMORY | ZWASM_FEATURE_EXTENDED_CONST | ZWASM_FEATURE_TAIL_CALL |   \
      ZWASM_FEATURE_RELAXED_SIMD | ZWASM_FEATURE_MEMORY64 | ZWASM_FEATURE_CUSTOM_PAGE_SIZES | \
      ZWASM_FEATURE_WIDE_ARITHMETIC | ZWASM_FEATURE_FUNCTION_REFERENCES | ZWASM_FEATURE_GC |      \
      ZWASM_FEATURE_EXCEPTIONS | ZWASM_FEATURE_THREADS)

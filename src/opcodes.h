@@ -70,7 +70,7 @@ typedef struct zw_opinfo {
     const char *params, *results;
     uint8_t access; /* bytes a memory instruction accesses, else 0 */
     uint8_t lanes;  /* lanes of the shape a lane index refers to, else 0 */
-    uint32_t feature; /* the ZWASM_FEATURE_* bit it belongs to, 0 for Wasm 2.0 */
+    uint32_t feature; /* the ZWASM_FEATURE_* bits it needs, 0 for Wasm 1.0 */
 } zw_opinfo;
 
 /* The ACCESS column as compile-time constants: ZW_ACCESS_I32_LOAD == 4. */

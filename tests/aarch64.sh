@@ -92,8 +92,8 @@ lane_a() {
     bg unit-a64 unit jit
     bg spec-3.0-jit-a64 wast --engine jit --known-failures "$K3" -- $SPEC_3
     bg spec-2.0-a64 wast --engine interp --wasm 2.0 --known-failures "$K2" -- $SPEC_2
-    bg spec-threads-jit-a64 wast --engine jit --wasm threads --known-failures "$here/spec/known-failures-threads.txt" \
-        -- "$SPEC_DIR"/proposals/threads/*.wast
+    bg spec-threads-jit-a64 wast --engine jit --wasm 1.0+threads -- "$SPEC_DIR"/proposals/threads/*.wast
+    bg wasm-1.0-jit-a64 wast --engine jit --wasm 1.0 -- "$here"/wasm-1.0/*.wast
     bg wasi-jit-a64 env ZWASM_TEST_ENGINE=jit sh "$here/wasi/run.sh" "$Z"
     bg programs-jit-a64 env ZWASM_TEST_ENGINE=jit sh "$here/programs/run.sh" "$Z"
     if [ -n "$STRESS_ZWASM" ]; then
@@ -111,8 +111,7 @@ lane_b() {
     # (gc_stress.wast's millions of objects take the interpreter minutes under qemu)
     bg jit-cases-interp-a64 wast --engine interp -- $(ls "$here"/jit/*.wast | grep -v '/gc_stress\.wast$')
     bg spec-3.0-a64 wast --engine interp --known-failures "$K3" -- $SPEC_3
-    bg spec-threads-a64 wast --engine interp --wasm threads --known-failures "$here/spec/known-failures-threads.txt" \
-        -- "$SPEC_DIR"/proposals/threads/*.wast
+    bg spec-threads-a64 wast --engine interp --wasm 1.0+threads -- "$SPEC_DIR"/proposals/threads/*.wast
     bg diff-a64 $QEMU "$BUILD/diff_engines" "$here"/diff/*.wasm "$here"/diff/ttf/*.wasm
     bg wasi-a64 env ZWASM_TEST_ENGINE=interp sh "$here/wasi/run.sh" "$Z"
     bg programs-a64 env ZWASM_TEST_ENGINE=interp sh "$here/programs/run.sh" "$Z"

@@ -356,13 +356,14 @@ void cli_print_name(FILE *f, const char *s, size_t n) {
     }
 }
 
-/* "2.0", "3.0" or "threads" (2.0 and threads, as its proposal's scripts are
- * written), or several joined with '+' ("3.0+threads"): their union. */
+/* "1.0", "2.0", "3.0" or "threads" (the threads proposal alone, on 1.0), or
+ * several joined with '+' ("1.0+threads", "3.0+threads"): their union. */
 bool cli_wasm_features(const char *version, uint32_t *features) {
     *features = 0;
     for (const char *p = version;;) {
         size_t n = strcspn(p, "+");
-        if (n == 3 && !strncmp(p, "2.0", 3)) *features |= 0;
+        if (n == 3 && !strncmp(p, "1.0", 3)) *features |= 0;
+        else if (n == 3 && !strncmp(p, "2.0", 3)) *features |= ZWASM_FEATURES_2_0;
         else if (n == 3 && !strncmp(p, "3.0", 3)) *features |= ZWASM_FEATURES_DEFAULT;
         else if (n == 7 && !strncmp(p, "threads", 7)) *features |= ZWASM_FEATURE_THREADS;
         else return false;

@@ -493,6 +493,13 @@ static bool sec_elem(dec *d) {
         uint32_t flags;
         if (!zw_rd_u32(r, &flags)) return false;
         if (flags > 7) return zw_rd_fail(r, at, "malformed elements segment kind");
+        /* 1.0 has flags 0 only (it was a table index); passive segments
+         * came with bulk memory, the others with reference types */
+        uint32_t needs = flags == 0 ? 0
+                         : flags == 1 ? ZWASM_FEATURE_BULK_MEMORY
+                         : flags == 5 ? ZWASM_FEATURE_BULK_MEMORY | ZWASM_FEATURE_REFERENCE_TYPES
+                                      : ZWASM_FEATURE_REFERENCE_TYPES;
+        if (needs & ~m->features) return zw_rd_fail(r, at, "malformed elements segment kind");
         bool passive_or_decl = flags & 1, explicit_table = flags & 2, exprs = flags & 4;
         /* function indices are never null: (ref func) where the type exists */
         e->type = !exprs && (m->features & ZWASM_FEATURE_FUNCTION_REFERENCES) ? zw_ref_type(ZW_HT_FUNC, false)
@@ -623,7 +630,9 @@ static bool sec_data(dec *d) {
         const uint8_t *fat = r->p;
         uint32_t flags;
         if (!zw_rd_u32(r, &flags)) return false;
-        if (flags > 2) return zw_rd_fail(r, fat, "malformed data segment kind");
+        /* 1.0 has flags 0 only (it was a memory index); bulk memory added 1 and 2 */
+        if (flags > 2 || (flags && !(m->features & ZWASM_FEATURE_BULK_MEMORY)))
+            return zw_rd_fail(r, fat, "malformed data segment kind");
         if (flags == 1) {
             s->mode = ZW_SEG_PASSIVE;
         } else {
@@ -713,7 +722,8 @@ static bool decode_sections(dec *d) {
     while (r->p < r->end) {
         const uint8_t *sec_start = r->p;
         uint8_t id = *r->p++;
-        if (id > 13 || (id == 13 && !(m->features & ZWASM_FEATURE_EXCEPTIONS)))
+        if (id > 13 || (id == 13 && !(m->features & ZWASM_FEATURE_EXCEPTIONS)) ||
+            (id == 12 && !(m->features & ZWASM_FEATURE_BULK_MEMORY)))
             return zw_rd_fail(r, sec_start, "malformed section id");
         uint32_t size;
         if (!zw_rd_u32(r, &size)) return false;

@@ -89,7 +89,8 @@ zwasm_result_t zw_read_instr(const uint8_t *base, uint32_t features, const uint8
             const uint8_t *p = r.p;
             int64_t v;
             if (!zw_read_s33(&r.p, r.end, &v)) { ok = zw_rd_leb_fail(&r, p, 33); break; }
-            if (v < 0) { ok = zw_rd_fail(&r, p, "malformed value type"); break; }
+            /* a type index (multi-value); 1.0 has no such block type */
+            if (v < 0 || !(features & ZWASM_FEATURE_MULTI_VALUE)) { ok = zw_rd_fail(&r, p, "malformed value type"); break; }
             in->bt_kind = 2;
             in->a = v < UINT32_MAX ? (uint32_t)v : UINT32_MAX;
         }
@@ -128,7 +129,18 @@ zwasm_result_t zw_read_instr(const uint8_t *base, uint32_t features, const uint8
     case IMM_ELEM: case IMM_DATA:
         ok = zw_rd_u32(&r, &in->a);
         break;
-    case IMM_CALLIND: case IMM_ELEM_TABLE: case IMM_TABLE_TABLE:
+    case IMM_CALLIND:
+        ok = zw_rd_u32(&r, &in->a);
+        if (ok && !(features & ZWASM_FEATURE_REFERENCE_TYPES)) { /* 1.0: a reserved zero byte */
+            const uint8_t *at = r.p;
+            uint8_t z;
+            ok = zw_rd_u8(&r, &z) && (z == 0 || zw_rd_fail(&r, at, "zero byte expected"));
+            in->b = 0;
+            break;
+        }
+        ok = ok && zw_rd_u32(&r, &in->b);
+        break;
+    case IMM_ELEM_TABLE: case IMM_TABLE_TABLE:
         ok = zw_rd_u32(&r, &in->a) && zw_rd_u32(&r, &in->b);
         break;
     case IMM_DATA_MEM: /* data segment a, memory b */

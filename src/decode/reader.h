@@ -73,7 +73,8 @@ static inline bool zw_is_valtype_byte(uint8_t b) {
  * feature is off. */
 static inline uint32_t zw_abs_heap(uint8_t b, uint32_t features) {
     switch (b) {
-    case ZW_HT_FUNC: case ZW_HT_EXTERN: return b;
+    case ZW_HT_FUNC: return b;
+    case ZW_HT_EXTERN: return (features & ZWASM_FEATURE_REFERENCE_TYPES) ? b : 0;
     case ZW_HT_ANY: case ZW_HT_EQ: case ZW_HT_I31: case ZW_HT_STRUCT: case ZW_HT_ARRAY:
     case ZW_HT_NONE: case ZW_HT_NOEXTERN: case ZW_HT_NOFUNC:
         return (features & ZWASM_FEATURE_GC) ? b : 0;
@@ -126,12 +127,18 @@ static inline bool zw_rd_reftype(zw_rd *r, uint32_t features, zw_valtype *out) {
     return zw_rd_reftype_msg(r, features, out, "malformed reference type");
 }
 
-/* A value type: a number type byte or a reference type. */
+/* A value type: a number type byte or a reference type (v128 with SIMD,
+ * references with reference types: 1.0 has funcref only as a table's
+ * element type). */
 static inline bool zw_rd_valtype(zw_rd *r, uint32_t features, zw_valtype *out) {
     if (r->p < r->end && *r->p >= ZW_V128 && *r->p <= ZW_I32) {
+        if (*r->p == ZW_V128 && !(features & ZWASM_FEATURE_SIMD))
+            return zw_rd_fail(r, r->p, "malformed value type");
         *out = *r->p++;
         return true;
     }
+    if (r->p < r->end && !(features & ZWASM_FEATURE_REFERENCE_TYPES))
+        return zw_rd_fail(r, r->p, "malformed value type");
     return zw_rd_reftype_msg(r, features, out, "malformed value type");
 }
 

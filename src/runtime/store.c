@@ -24,6 +24,22 @@ ZWASM_API void zwasm_config_init(zwasm_config_t *cfg) {
     cfg->features = ZWASM_FEATURES_DEFAULT;
 }
 
+/* A feature set where every feature has the ones it builds on (see
+ * zwasm.h) and no bit names an unknown feature. */
+static bool features_consistent(uint32_t f) {
+    static const struct { uint32_t feature, needs; } builds_on[] = {
+        {ZWASM_FEATURE_RELAXED_SIMD, ZWASM_FEATURE_SIMD},
+        {ZWASM_FEATURE_FUNCTION_REFERENCES, ZWASM_FEATURE_REFERENCE_TYPES},
+        {ZWASM_FEATURE_GC, ZWASM_FEATURE_FUNCTION_REFERENCES},
+        {ZWASM_FEATURE_EXCEPTIONS, ZWASM_FEATURE_REFERENCE_TYPES},
+        {ZWASM_FEATURE_WIDE_ARITHMETIC, ZWASM_FEATURE_MULTI_VALUE},
+    };
+    if (f & ~(uint32_t)ZWASM_FEATURES_DEFAULT) return false;
+    for (size_t i = 0; i < sizeof builds_on / sizeof builds_on[0]; i++)
+        if ((f & builds_on[i].feature) && !(f & builds_on[i].needs)) return false;
+    return true;
+}
+
 zw_engine *zw_engine_create(const zwasm_config_t *cfg, const zw_backend *backend) {
     zwasm_config_t c;
     if (cfg) c = *cfg;
@@ -34,6 +50,7 @@ zw_engine *zw_engine_create(const zwasm_config_t *cfg, const zw_backend *backend
     if (!c.max_call_depth) c.max_call_depth = def.max_call_depth;
     if (!c.stack_bytes) c.stack_bytes = def.stack_bytes;
     if (c.max_call_depth > ZW_MAX_CALL_DEPTH || c.stack_bytes > ZW_MAX_STACK_BYTES) return NULL;
+    if (!features_consistent(c.features)) return NULL;
     if (!backend) return NULL;
     if (!c.allocator.fn) c.allocator = (zw_alloc){zw_libc_alloc, NULL};
     zw_engine *e = zw_calloc(&c.allocator, 1, sizeof *e);

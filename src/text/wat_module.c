@@ -1012,7 +1012,7 @@ static zwasm_result_t encode_fields(zw_sx *const *fields, uint32_t n, zw_buf *ou
             zw_buf_free(&sb);
         }
         put_vec_section(out, 9, &e->sec[S_ELEM], false);
-        if (e->sec[S_DATA].n || e->m.uses_data_instr) {
+        if (e->m.uses_data_instr) { /* only code naming a data segment needs the count */
             zw_buf db = {0};
             zw_buf_uleb(&db, e->sec[S_DATA].n);
             put_section(out, 12, &db);

@@ -16,10 +16,12 @@
 #include "../module.h"
 #include "../opcodes.h"
 
-/* Proposals beyond Wasm 2.0, from the module's ZWASM_FEATURE_* bits (a
- * switch that is always off marks the places that will change when its
- * feature is implemented). */
+/* The proposals the validator's rules depend on, from the module's
+ * ZWASM_FEATURE_* bits (the others only add instructions and types, which
+ * the decoder refuses when they are off). */
 typedef struct zw_vfeatures {
+    bool multi_value;      /* several results (block types by index: the decoder) */
+    bool reference_types;  /* several tables */
     bool multi_memory;     /* several memories, memory index in memargs */
     bool memory64;         /* i64 addresses */
     bool extended_const;   /* i32/i64 add/sub/mul in constant expressions */
@@ -930,6 +932,7 @@ static int name_cmp(const void *a, const void *b) {
 /* Every value type inside type t names one of the first `limit` types. */
 static bool check_type_refs(vctx *v, const zw_type *t, uint32_t limit) {
     if (t->kind == ZW_COMP_FUNC) {
+        if (t->func.nresults > 1 && !v->feat->multi_value) return verr(v, "invalid result arity");
         for (uint32_t i = 0; i < t->func.nparams + t->func.nresults; i++)
             if (zw_is_ref(t->func.params[i]) && !check_heap(v, zw_ref_heap(t->func.params[i]), limit)) return false;
         return true;
@@ -1033,6 +1036,7 @@ static bool validate_module(vctx *v, zw_module *mm) {
     for (uint32_t i = m->nmem_imports; i < m->nmems; i++)
         if (!check_memtype(v, &m->mems[i].type)) return false;
     if (m->nmems > 1 && !v->feat->multi_memory) return verr(v, "multiple memories");
+    if (m->ntables > 1 && !v->feat->reference_types) return verr(v, "multiple tables");
     for (uint32_t i = m->ntag_imports; i < m->ntags; i++)
         if (!check_tagtype(v, m->tags[i].type_idx)) return false;
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
@@ -1109,6 +1113,8 @@ zwasm_result_t zw_validate(zw_module *m, zwasm_error_t *err) {
     memset(&v, 0, sizeof v);
     v.m = m;
     zw_vfeatures feat = {
+        .multi_value = m->features & ZWASM_FEATURE_MULTI_VALUE,
+        .reference_types = m->features & ZWASM_FEATURE_REFERENCE_TYPES,
         .multi_memory = m->features & ZWASM_FEATURE_MULTI_MEMORY,
         .extended_const = m->features & ZWASM_FEATURE_EXTENDED_CONST,
         .gc_globals = m->features & ZWASM_FEATURE_EXTENDED_CONST,

@@ -7,8 +7,7 @@
 
 #define HDR 0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00
 
-/* Decode b as exactly WebAssembly 2.0 (no feature beyond it), or with
- * features. */
+/* Decode b as exactly WebAssembly 2.0 (dec), or with features (0 is 1.0). */
 static zwasm_result_t dec_with(uint32_t features, const uint8_t *b, size_t n, zwasm_error_t *err) {
     zw_module *m = NULL;
     memset(err, 0, sizeof *err);
@@ -16,7 +15,7 @@ static zwasm_result_t dec_with(uint32_t features, const uint8_t *b, size_t n, zw
     zw_module_free(m);
     return rc;
 }
-static zwasm_result_t dec(const uint8_t *b, size_t n, zwasm_error_t *err) { return dec_with(0, b, n, err); }
+static zwasm_result_t dec(const uint8_t *b, size_t n, zwasm_error_t *err) { return dec_with(ZWASM_FEATURES_2_0, b, n, err); }
 
 static bool starts(const char *s, const char *prefix) { return !strncmp(s, prefix, strlen(prefix)); }
 
@@ -259,15 +258,15 @@ TEST(decode_instr_reader) {
     const uint8_t *p = code, *end = code + sizeof code;
     zw_instr in;
     zwasm_error_t err;
-    CHECK_EQ_INT(zw_read_instr(code, 0, &p, end, 0, &in, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_read_instr(code, ZWASM_FEATURES_2_0, &p, end, 0, &in, &err), ZWASM_OK);
     CHECK_EQ_INT(in.op, ZW_OP_BR_TABLE);
     CHECK_EQ_INT(in.a, 2);
     CHECK_EQ_INT(in.b, 2);
-    CHECK_EQ_INT(zw_read_instr(code, 0, &p, end, 0, &in, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_read_instr(code, ZWASM_FEATURES_2_0, &p, end, 0, &in, &err), ZWASM_OK);
     CHECK_EQ_INT(in.op, ZW_OP_I32_LOAD);
     CHECK_EQ_INT(in.align, 2);
     CHECK_EQ_INT(in.offset, 16);
-    CHECK_EQ_INT(zw_read_instr(code, 0, &p, end, 0, &in, &err), ZWASM_OK);
+    CHECK_EQ_INT(zw_read_instr(code, ZWASM_FEATURES_2_0, &p, end, 0, &in, &err), ZWASM_OK);
     CHECK_EQ_INT(in.op, ZW_OP_V128_CONST);
     CHECK_EQ_INT(in.v.u8[15], 16);
     CHECK(p == end);
@@ -344,9 +343,9 @@ TEST(decode_features) {
     static const uint8_t memarg1[] = FUNC_MODULE(0x00, 0x41, 0x00, 0x28, 0x42, 0x01, 0x00, 0x1A, 0x0B);
     static const uint8_t tail[] = FUNC_MODULE(0x00, 0x12, 0x00, 0x0B);
     zwasm_error_t e;
-    CHECK_EQ_INT(dec_with(ZWASM_FEATURE_MULTI_MEMORY, memsize1, sizeof memsize1, &e), ZWASM_OK);
-    CHECK_EQ_INT(dec_with(ZWASM_FEATURE_MULTI_MEMORY, memarg1, sizeof memarg1, &e), ZWASM_OK);
-    CHECK_EQ_INT(dec_with(ZWASM_FEATURE_TAIL_CALL, tail, sizeof tail, &e), ZWASM_OK);
+    CHECK_EQ_INT(dec_with(ZWASM_FEATURES_2_0 | ZWASM_FEATURE_MULTI_MEMORY, memsize1, sizeof memsize1, &e), ZWASM_OK);
+    CHECK_EQ_INT(dec_with(ZWASM_FEATURES_2_0 | ZWASM_FEATURE_MULTI_MEMORY, memarg1, sizeof memarg1, &e), ZWASM_OK);
+    CHECK_EQ_INT(dec_with(ZWASM_FEATURES_2_0 | ZWASM_FEATURE_TAIL_CALL, tail, sizeof tail, &e), ZWASM_OK);
     CHECK_EQ_INT(dec(tail, sizeof tail, &e), ZWASM_ERR_MALFORMED);
     CHECK(starts(e.message, "illegal opcode"));
     CHECK_EQ_INT(dec_with(ZWASM_FEATURES_DEFAULT & ~ZWASM_FEATURE_TAIL_CALL, tail, sizeof tail, &e),

@@ -139,7 +139,8 @@ TEST(validate_instruction_rules) {
 }
 
 /* Module-level rules: whole modules. */
-/* Decode and validate b as exactly WebAssembly 2.0, or with features. */
+/* Decode and validate b as exactly WebAssembly 2.0 (whole), or with features
+ * (0 is 1.0). */
 static zwasm_result_t whole_with(uint32_t features, const uint8_t *b, size_t n, zwasm_error_t *e) {
     zw_module *m = NULL;
     memset(e, 0, sizeof *e);
@@ -148,7 +149,7 @@ static zwasm_result_t whole_with(uint32_t features, const uint8_t *b, size_t n, 
     zw_module_free(m);
     return rc;
 }
-static zwasm_result_t whole(const uint8_t *b, size_t n, zwasm_error_t *e) { return whole_with(0, b, n, e); }
+static zwasm_result_t whole(const uint8_t *b, size_t n, zwasm_error_t *e) { return whole_with(ZWASM_FEATURES_2_0, b, n, e); }
 
 #define WHOLE_INVALID(msg, ...)                                                        \
     do {                                                                               \
@@ -199,12 +200,12 @@ TEST(validate_features) {
     static const uint8_t ext[] = {HDR, 0x06, 0x09, 0x01, 0x7F, 0x00, 0x41, 0x01, 0x41, 0x02, 0x6A, 0x0B};
     static const uint8_t ext_bad[] = {HDR, 0x06, 0x09, 0x01, 0x7F, 0x00, 0x41, 0x01, 0x42, 0x02, 0x6A, 0x0B};
     zwasm_error_t e;
-    CHECK_EQ_INT(whole_with(ZWASM_FEATURE_MULTI_MEMORY, two_mems, sizeof two_mems, &e), ZWASM_OK);
-    CHECK_EQ_INT(whole_with(ZWASM_FEATURE_EXTENDED_CONST, gget, sizeof gget, &e), ZWASM_OK);
-    CHECK_EQ_INT(whole_with(ZWASM_FEATURE_EXTENDED_CONST, ext, sizeof ext, &e), ZWASM_OK);
+    CHECK_EQ_INT(whole_with(ZWASM_FEATURES_2_0 | ZWASM_FEATURE_MULTI_MEMORY, two_mems, sizeof two_mems, &e), ZWASM_OK);
+    CHECK_EQ_INT(whole_with(ZWASM_FEATURES_2_0 | ZWASM_FEATURE_EXTENDED_CONST, gget, sizeof gget, &e), ZWASM_OK);
+    CHECK_EQ_INT(whole_with(ZWASM_FEATURES_2_0 | ZWASM_FEATURE_EXTENDED_CONST, ext, sizeof ext, &e), ZWASM_OK);
     CHECK_EQ_INT(whole(ext, sizeof ext, &e), ZWASM_ERR_INVALID);
     CHECK(starts(e.message, "constant expression required"));
-    CHECK_EQ_INT(whole_with(ZWASM_FEATURE_EXTENDED_CONST, ext_bad, sizeof ext_bad, &e), ZWASM_ERR_INVALID);
+    CHECK_EQ_INT(whole_with(ZWASM_FEATURES_2_0 | ZWASM_FEATURE_EXTENDED_CONST, ext_bad, sizeof ext_bad, &e), ZWASM_ERR_INVALID);
     CHECK(starts(e.message, "type mismatch"));
     /* return_call of a function whose results differ from the caller's:
      * type 0 [] -> [], type 1 [] -> [i32]; func 0 (type 0) return_calls func 1 */
@@ -212,8 +213,67 @@ TEST(validate_features) {
                                        0x03, 0x03, 0x02, 0x00, 0x01,
                                        0x0A, 0x0B, 0x02, 0x04, 0x00, 0x12, 0x01, 0x0B,
                                        0x04, 0x00, 0x41, 0x00, 0x0B};
-    CHECK_EQ_INT(whole_with(ZWASM_FEATURE_TAIL_CALL, tail_bad, sizeof tail_bad, &e), ZWASM_ERR_INVALID);
+    CHECK_EQ_INT(whole_with(ZWASM_FEATURES_2_0 | ZWASM_FEATURE_TAIL_CALL, tail_bad, sizeof tail_bad, &e), ZWASM_ERR_INVALID);
     CHECK(starts(e.message, "type mismatch"));
+}
+
+/* WebAssembly 1.0 (features 0): the rules of the six proposals 2.0 added;
+ * the same modules are 2.0 (tests/wasm-1.0/features.wast has the rest). */
+TEST(validate_wasm_1_0) {
+    static const uint8_t two_tables[] = {HDR, 0x04, 0x07, 0x02, 0x70, 0x00, 0x01, 0x70, 0x00, 0x01};
+    /* type 0: [] -> [i32 i32] */
+    static const uint8_t two_results[] = {HDR, 0x01, 0x06, 0x01, 0x60, 0x00, 0x02, 0x7F, 0x7F};
+    /* a data count section of 0 */
+    static const uint8_t datacount[] = {HDR, 0x0C, 0x01, 0x00};
+    /* one function: i32.const 1 i32.extend8_s drop */
+    static const uint8_t ext8[] = {HDR, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00,
+                                   0x0A, 0x08, 0x01, 0x06, 0x00, 0x41, 0x01, 0xC0, 0x1A, 0x0B};
+    zwasm_error_t e;
+    CHECK_EQ_INT(whole(two_tables, sizeof two_tables, &e), ZWASM_OK);
+    CHECK_EQ_INT(whole_with(0, two_tables, sizeof two_tables, &e), ZWASM_ERR_INVALID);
+    CHECK(starts(e.message, "multiple tables"));
+    CHECK_EQ_INT(whole(two_results, sizeof two_results, &e), ZWASM_OK);
+    CHECK_EQ_INT(whole_with(0, two_results, sizeof two_results, &e), ZWASM_ERR_INVALID);
+    CHECK(starts(e.message, "invalid result arity"));
+    CHECK_EQ_INT(whole(datacount, sizeof datacount, &e), ZWASM_OK);
+    CHECK_EQ_INT(whole_with(0, datacount, sizeof datacount, &e), ZWASM_ERR_MALFORMED);
+    CHECK(starts(e.message, "malformed section id"));
+    CHECK_EQ_INT(whole(ext8, sizeof ext8, &e), ZWASM_OK);
+    CHECK_EQ_INT(whole_with(ZWASM_FEATURES_2_0 & ~ZWASM_FEATURE_SIGN_EXTENSION, ext8, sizeof ext8, &e),
+                 ZWASM_ERR_MALFORMED);
+    CHECK(starts(e.message, "illegal opcode"));
+}
+
+/* An engine's features: each with the ones it builds on, no unknown bit. */
+TEST(validate_feature_sets) {
+    static const uint32_t refused[] = {
+        ZWASM_FEATURE_RELAXED_SIMD,
+        ZWASM_FEATURES_DEFAULT & ~ZWASM_FEATURE_SIMD,
+        ZWASM_FEATURES_DEFAULT & ~ZWASM_FEATURE_REFERENCE_TYPES,
+        ZWASM_FEATURE_GC | ZWASM_FEATURE_REFERENCE_TYPES,
+        ZWASM_FEATURE_EXCEPTIONS,
+        ZWASM_FEATURE_WIDE_ARITHMETIC,
+        ZWASM_FEATURES_DEFAULT | (1u << 31),
+    };
+    static const uint32_t accepted[] = {
+        0, ZWASM_FEATURE_THREADS, ZWASM_FEATURES_2_0, ZWASM_FEATURES_DEFAULT,
+        ZWASM_FEATURES_2_0 | ZWASM_FEATURE_GC | ZWASM_FEATURE_FUNCTION_REFERENCES,
+    };
+    zwasm_config_t cfg;
+    zwasm_config_init(&cfg);
+    cfg.engine = ZWASM_ENGINE_INTERP;
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        cfg.features = refused[i];
+        zwasm_engine_t *eng = zwasm_engine_new(&cfg);
+        CHECK(eng == NULL);
+        zwasm_engine_delete(eng);
+    }
+    for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++) {
+        cfg.features = accepted[i];
+        zwasm_engine_t *eng = zwasm_engine_new(&cfg);
+        CHECK(eng != NULL);
+        zwasm_engine_delete(eng);
+    }
 }
 
 TEST(validate_error_function_index) {
