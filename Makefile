@@ -3,6 +3,7 @@
 #   make test       unit tests + spec testsuite (+ WASI when it lands)
 #   make asan       the same binaries under ASan+UBSan in build-asan/
 #   make test-asan  the test suite against the sanitizer build
+#   make test-tsan  the threads tests under ThreadSanitizer in build-tsan/
 #   make demo       build and run the bundled example
 #   make bench      benchmark harness (see bench/README.md); bench-compile, bench-call
 #   make fuzz       libFuzzer targets and their seed corpora in build-fuzz/ (fuzz/seed_corpus.sh)
@@ -51,7 +52,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 
-.PHONY: all examples install uninstall test unit spec asan test-asan test-jit-stress test-aarch64 a64-build demo bench bench-compile bench-call fuzz clean
+.PHONY: all examples install uninstall test unit spec asan test-asan test-tsan test-jit-stress test-aarch64 a64-build demo bench bench-compile bench-call fuzz clean
 all: $(BUILD)/zwasm $(BUILD)/libzwasm.a $(BUILD)/libzwasm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -125,6 +126,13 @@ asan:
 
 test-asan:
 	$(MAKE) $(ASAN_FLAGS) test
+
+# The threads tests under ThreadSanitizer (tests/tsan.sh): a race in zwasm's
+# own code fails them; tests/tsan.supp lists the races WebAssembly allows.
+TSAN_FLAGS = BUILD=build-tsan OPT=-O1 SAN="-fsanitize=thread -fno-omit-frame-pointer"
+test-tsan:
+	$(MAKE) $(TSAN_FLAGS) build-tsan/zwasm build-tsan/unit_tests
+	SPEC_DIR=$(SPEC_DIR) sh tests/tsan.sh build-tsan
 
 # The JIT with two registers per file (spills and reloads everywhere) and
 # the collector at every allocation (precise roots: one it misses shows at
@@ -214,6 +222,6 @@ fuzz:
 	sh fuzz/seed_corpus.sh build-fuzz $(SPEC_DIR)/..
 
 clean:
-	rm -rf build build-asan build-fuzz build-stress build-asan-stress
+	rm -rf build build-asan build-fuzz build-stress build-asan-stress build-tsan
 
 -include $(DEPS)

@@ -27,6 +27,8 @@ typedef struct cli_thread {
     cli_threads *ct;
     pthread_t thread;
     zwasm_store_t *store; /* under ct->mu: set while it runs, for interrupts */
+    zwasm_store_t *own;   /* its store and WASI context, made by the spawning */
+    zwasm_wasi_t *wasi;   /* thread (the context is shared before spawn returns) */
     int32_t tid, arg;
 } cli_thread;
 
@@ -44,6 +46,7 @@ struct cli_threads {
     uint32_t running;
     int32_t next_tid;
     bool ending;                 /* every thread stops: status is final */
+    bool finishing;              /* the main thread is in cli_threads_finish */
     int status;
 };
 
@@ -86,6 +89,26 @@ bool cli_threads_ending(cli_threads *ct) {
     return e;
 }
 
+/* After a thread ended the program: the main thread has a second to see
+ * the interrupt and finish; if a blocking host call holds it (a read of an
+ * empty pipe), the process ends without it. */
+static void await_main(cli_threads *ct) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 1;
+    pthread_mutex_lock(&ct->mu);
+    while (!ct->finishing && pthread_cond_timedwait(&ct->done, &ct->mu, &until) != ETIMEDOUT) {}
+    bool stuck = !ct->finishing;
+    int status = ct->status;
+    pthread_mutex_unlock(&ct->mu);
+    if (stuck) {
+        fflush(stdout);
+        fprintf(stderr, "zwasm: the main thread did not stop within 1 s of the program's end; exiting\n");
+        fflush(stderr);
+        _exit(status);
+    }
+}
+
 /* What a thread's failed call means for the program: its exit status
  * (printing the trap or error), or -1 when it was stopped because the
  * program ends anyway. */
@@ -105,11 +128,11 @@ static void *thread_main(void *p) {
     cli_threads *ct = t->ct;
     zwasm_error_t err = {0};
     zwasm_result_t r = ZWASM_ERR_NOMEM;
-    zwasm_wasi_t *wasi = NULL;
+    zwasm_wasi_t *wasi = t->wasi;
     uint32_t n = zwasm_module_import_count(ct->module);
     zwasm_extern_t *imports = zw_calloc(NULL, n + 1, sizeof *imports);
     bool *resolved = zw_calloc(NULL, n + 1, sizeof *resolved);
-    zwasm_store_t *s = zwasm_store_new(ct->engine);
+    zwasm_store_t *s = t->own;
     pthread_mutex_lock(&ct->mu);
     bool go = s && imports && resolved && !ct->ending;
     if (go) t->store = s;
@@ -118,8 +141,7 @@ static void *thread_main(void *p) {
         snprintf(err.message, sizeof err.message, "out of memory");
         zwasm_instance_t *inst = NULL;
         zwasm_extern_t start;
-        r = zwasm_wasi_share(ct->wasi, s, &wasi, &err);
-        if (r == ZWASM_OK) r = zwasm_wasi_define_imports(wasi, ct->module, imports, resolved, &err);
+        r = zwasm_wasi_define_imports(wasi, ct->module, imports, resolved, &err);
         if (r == ZWASM_OK && !cli_threads_imports(ct, s, imports, resolved, err.message, sizeof err.message))
             r = ZWASM_ERR_LINK;
         if (r == ZWASM_OK) r = zwasm_instance_new(s, ct->module, imports, n, &inst, &err);
@@ -135,7 +157,10 @@ static void *thread_main(void *p) {
     }
     if (go && r != ZWASM_OK) {
         int status = thread_failed(ct, t, r, &err);
-        if (status >= 0) end_all(ct, status);
+        if (status >= 0) {
+            end_all(ct, status);
+            await_main(ct);
+        }
     }
     pthread_mutex_lock(&ct->mu);
     t->store = NULL; /* no more interrupts: it is going */
@@ -151,7 +176,7 @@ static void *thread_main(void *p) {
             break;
         }
     ct->running--;
-    pthread_cond_signal(&ct->done);
+    pthread_cond_broadcast(&ct->done);
     pthread_mutex_unlock(&ct->mu);
     free(t);
     return NULL;
@@ -167,12 +192,17 @@ static zwasm_result_t spawn(void *env, zwasm_caller_t *caller, const zwasm_val_t
     results[0].of.i32 = -1;
     cli_thread *t = zw_calloc(NULL, 1, sizeof *t);
     if (!t) return ZWASM_OK;
+    /* the store and the shared context are made here, so that the context
+     * is shared (its streams read and written unlocked) before the spawner
+     * goes on */
+    zwasm_error_t e;
+    t->own = zwasm_store_new(ct->engine);
+    if (!t->own || zwasm_wasi_share(ct->wasi, t->own, &t->wasi, &e) != ZWASM_OK) goto fail;
     pthread_mutex_lock(&ct->mu);
     if (ct->ending || ct->running >= ct->max || ct->next_tid > 0x1FFFFFFF ||
         !ZW_VEC_PUSH(NULL, &ct->threads, t)) {
         pthread_mutex_unlock(&ct->mu);
-        free(t);
-        return ZWASM_OK;
+        goto fail;
     }
     t->ct = ct;
     t->tid = ct->next_tid++;
@@ -189,11 +219,15 @@ static zwasm_result_t spawn(void *env, zwasm_caller_t *caller, const zwasm_val_t
         ct->running--;
         ct->threads.n--;
         pthread_mutex_unlock(&ct->mu);
-        free(t);
-        return ZWASM_OK;
+        goto fail;
     }
     results[0].of.i32 = t->tid;
     pthread_mutex_unlock(&ct->mu);
+    return ZWASM_OK;
+fail:
+    zwasm_wasi_delete(t->wasi);
+    if (t->own) zwasm_store_delete(t->own);
+    free(t);
     return ZWASM_OK;
 }
 
@@ -241,6 +275,10 @@ bool cli_threads_imports(cli_threads *ct, zwasm_store_t *store, zwasm_extern_t *
 int cli_threads_finish(cli_threads *ct, int status) {
     if (!ct) return status;
     end_all(ct, status);
+    pthread_mutex_lock(&ct->mu);
+    ct->finishing = true;
+    pthread_cond_broadcast(&ct->done);
+    pthread_mutex_unlock(&ct->mu);
     /* a second for every thread to see the interrupt (a blocking host
      * call may not: then the process ends without it) */
     struct timespec until;

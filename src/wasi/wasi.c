@@ -600,6 +600,21 @@ static bool is_proc_exit(const zw_wasi_def *d) { return d->fn == proc_exit; }
 void zw_wasi_unlock(zw_wasi *w) { pthread_mutex_unlock(&w->mu); }
 void zw_wasi_relock(zw_wasi *w) { pthread_mutex_lock(&w->mu); }
 
+int zw_wasi_stream_begin(zw_wasi *w, int host) {
+    if (!w->shared) return host; /* one thread: nobody waits for the lock */
+    int h = fcntl(host, F_DUPFD_CLOEXEC, 0);
+    if (h >= 0) pthread_mutex_unlock(&w->mu);
+    return h;
+}
+
+void zw_wasi_stream_end(zw_wasi *w, int host, int h) {
+    if (h == host) return;
+    int e = errno;
+    pthread_mutex_lock(&w->mu);
+    close(h);
+    errno = e;
+}
+
 static zwasm_result_t trampoline(void *env, zwasm_caller_t *caller, const zwasm_val_t *args,
                                  zwasm_val_t *results, zwasm_error_t *err) {
     const struct zw_wasi_fnenv *fe = env;
@@ -802,6 +817,9 @@ ZWASM_API zwasm_result_t zwasm_wasi_share(zwasm_wasi_t *w, zwasm_store_t *store,
     h->store = store;
     h->state = st;
     __atomic_add_fetch(&st->refs, 1, __ATOMIC_ACQ_REL); /* released with h */
+    pthread_mutex_lock(&st->mu);
+    st->shared = true; /* from now on streams are read and written unlocked */
+    pthread_mutex_unlock(&st->mu);
     *out = h;
     return ZWASM_OK;
 }

@@ -192,7 +192,10 @@ struct zwasm_wasi {
     bool deleted;
     zwasm_store_t *store;
     struct zwasm_wasi *state; /* a shared handle: the context it shares; NULL: itself */
-    pthread_mutex_t mu;       /* (the state) held during every call but a sleep */
+    pthread_mutex_t mu;       /* (the state) held during every call but its blocking
+                                 waits (a sleep; reads and writes of pipes, terminals,
+                                 sockets) */
+    bool shared;              /* (the state, under mu) zwasm_wasi_share made a handle */
     char **argv, **envp; /* envp entries are "KEY=VALUE" */
     size_t argc, envc;
     ZW_VEC(zw_wasi_fd) fds;
@@ -206,9 +209,19 @@ struct zwasm_wasi {
 typedef struct zwasm_wasi zw_wasi;
 
 /* Around a call's blocking wait that touches no state (poll_oneoff on
- * clocks alone, i.e. a sleep): other threads' calls go on meanwhile. */
+ * clocks alone, i.e. a sleep): other threads' calls go on meanwhile.  The
+ * fd table may change meanwhile: no zw_wasi_fd pointer survives it. */
 void zw_wasi_unlock(zw_wasi *w);
 void zw_wasi_relock(zw_wasi *w);
+/* Around a transfer on a stream that may block for ever (fd_read and
+ * fd_write of a pipe or terminal, sock_recv, sock_send, sock_accept): in a
+ * shared context (threads) a duplicate of host fd, the lock released, so
+ * that other threads' calls go on and a concurrent fd_close or fd_renumber
+ * cannot close or replace the fd under the transfer; else host itself.
+ * -1 with errno when no duplicate can be made.  zw_wasi_stream_end keeps
+ * errno; as for zw_wasi_unlock, no zw_wasi_fd pointer survives. */
+int zw_wasi_stream_begin(zw_wasi *w, int host);
+void zw_wasi_stream_end(zw_wasi *w, int host, int h);
 
 /* WASI clockid (realtime, monotonic, process / thread CPU time) -> host
  * clock; false for any other id. */

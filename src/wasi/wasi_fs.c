@@ -38,6 +38,11 @@ static int rw(zw_wasi *w, const zw_wmem *m, const uint64_t *a, bool write, bool 
             return ZW_E_INVAL;
         }
         r = write ? pwritev(f->host, v, n, (off_t)a[3]) : preadv(f->host, v, n, (off_t)a[3]);
+    } else if (f->type != ZW_FT_REG) {
+        /* a stream (pipe, terminal, socket) may block for ever */
+        int host = f->host, h = zw_wasi_stream_begin(w, host); /* f may go: see wasi.h */
+        r = h < 0 ? -1 : write ? writev(h, v, n) : readv(h, v, n);
+        if (h >= 0) zw_wasi_stream_end(w, host, h);
     } else {
         r = write ? writev(f->host, v, n) : readv(f->host, v, n);
     }

@@ -182,7 +182,9 @@ int zw_wasi_sock_accept(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     uint32_t flags = (uint32_t)a[1];
     if (flags & ~(uint32_t)ZW_FDF_NONBLOCK) return ZW_E_INVAL;
     if (!zw_wm_ok(m, (uint32_t)a[2], 4)) return ZW_E_FAULT;
-    int h = accept4(f->host, NULL, NULL, SOCK_CLOEXEC | (flags & ZW_FDF_NONBLOCK ? SOCK_NONBLOCK : 0));
+    int host = f->host, s = zw_wasi_stream_begin(w, host);
+    int h = s < 0 ? -1 : accept4(s, NULL, NULL, SOCK_CLOEXEC | (flags & ZW_FDF_NONBLOCK ? SOCK_NONBLOCK : 0));
+    if (s >= 0) zw_wasi_stream_end(w, host, s);
     if (h < 0) return zw_wasi_errno(errno);
     int64_t g = zw_wasi_add_fd(w, h, ZW_FT_SOCK_STREAM, ZW_R_SOCK & ~ZW_R_SOCK_ACCEPT, 0);
     if (g < 0) return (int)-g;
@@ -193,14 +195,16 @@ int zw_wasi_sock_accept(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
 /* The transfer of sock_recv / sock_send once their arguments are checked:
  * guest iovecs (iovs, niovs) through recvmsg / sendmsg with host flags hf;
  * the byte count goes to lenp, the host's msg_flags to *msg_flags. */
-static int sock_io(const zw_wmem *m, int host, bool send, uint32_t iovs, uint32_t niovs, int hf,
-                   uint32_t lenp, int *msg_flags) {
+static int sock_io(zw_wasi *w, const zw_wmem *m, int host, bool send, uint32_t iovs, uint32_t niovs,
+                   int hf, uint32_t lenp, int *msg_flags) {
     struct iovec *v;
     int nv;
     int e = zw_wasi_iovecs(m, iovs, niovs, (void **)&v, &nv);
     if (e) return e;
     struct msghdr mh = {.msg_iov = v, .msg_iovlen = (size_t)nv};
-    ssize_t r = send ? sendmsg(host, &mh, hf) : recvmsg(host, &mh, hf);
+    int h = zw_wasi_stream_begin(w, host);
+    ssize_t r = h < 0 ? -1 : send ? sendmsg(h, &mh, hf) : recvmsg(h, &mh, hf);
+    if (h >= 0) zw_wasi_stream_end(w, host, h);
     int he = errno;
     zw_free(m->al, v);
     if (r < 0) return zw_wasi_errno(he);
@@ -217,7 +221,7 @@ int zw_wasi_sock_recv(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     if (riflags & ~3u) return ZW_E_INVAL;
     if (!zw_wm_ok(m, lenp, 4) || !zw_wm_ok(m, flagsp, 2)) return ZW_E_FAULT;
     int hf = (riflags & 1 ? MSG_PEEK : 0) | (riflags & 2 ? MSG_WAITALL : 0), mf = 0;
-    if ((e = sock_io(m, f->host, false, (uint32_t)a[1], (uint32_t)a[2], hf, lenp, &mf))) return e;
+    if ((e = sock_io(w, m, f->host, false, (uint32_t)a[1], (uint32_t)a[2], hf, lenp, &mf))) return e;
     zw_st16(zw_wm_ptr(m, flagsp, 2), mf & MSG_TRUNC ? 1 : 0);
     return ZW_E_SUCCESS;
 }
@@ -230,7 +234,7 @@ int zw_wasi_sock_send(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     if ((uint32_t)a[3] != 0) return ZW_E_INVAL; /* no siflags are defined */
     if (!zw_wm_ok(m, lenp, 4)) return ZW_E_FAULT;
     int mf;
-    return sock_io(m, f->host, true, (uint32_t)a[1], (uint32_t)a[2], MSG_NOSIGNAL, lenp, &mf);
+    return sock_io(w, m, f->host, true, (uint32_t)a[1], (uint32_t)a[2], MSG_NOSIGNAL, lenp, &mf);
 }
 
 int zw_wasi_sock_shutdown(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {

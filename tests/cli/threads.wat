@@ -8,14 +8,26 @@
 ;;   wait_main    main waits for ever (for --timeout)
 ;;   spawn_seq    2000 threads one after another (each ends before the next)
 ;;   spin_all     a thread and main spin for ever (for --timeout)
+;;   read_main    main reads stdin (a pipe with no data) while a thread writes
+;;                "hi" to stdout and calls proc_exit(4): the write does not
+;;                wait for the read
 (module
   (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
   (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
   (import "env" "memory" (memory 1 1 shared))
   (func (export "wasi_thread_start") (param $tid i32) (param $arg i32)
     (if (i32.eq (local.get $arg) (i32.const 1)) (then unreachable))
     (if (i32.eq (local.get $arg) (i32.const 2)) (then (call $exit (i32.const 9))))
     (if (i32.eq (local.get $arg) (i32.const 3)) (then (loop $l (br $l))))
+    ;; 6: write "hi\n" (iovec at 48: 100, 3) and exit with 4
+    (if (i32.eq (local.get $arg) (i32.const 6)) (then
+      (i32.store (i32.const 100) (i32.const 0x0a6968))
+      (i32.store (i32.const 48) (i32.const 100))
+      (i32.store (i32.const 52) (i32.const 3))
+      (drop (call $write (i32.const 1) (i32.const 48) (i32.const 1) (i32.const 56)))
+      (call $exit (i32.const 4))))
     ;; 5: count one finished thread at 4 and return
     (if (i32.eq (local.get $arg) (i32.const 5)) (then
       (drop (i32.atomic.rmw.add (i32.const 4) (i32.const 1)))
@@ -47,5 +59,11 @@
         (br $w)))
       (br_if $l (i32.lt_u (local.get $i) (i32.const 2000))))
     (local.get $i))
+;; read 8 bytes of stdin (iovec at 16: 64, 8) after spawning the writer
+  (func (export "read_main") (result i32)
+    (i32.store (i32.const 16) (i32.const 64))
+    (i32.store (i32.const 20) (i32.const 8))
+    (drop (call $spawn (i32.const 6)))
+    (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
   (func (export "spin_all") (drop (call $spawn (i32.const 3))) (loop $l (br $l)))
 )
