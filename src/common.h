@@ -51,6 +51,26 @@
 #error "zwasm needs GCC or Clang atomics (__atomic builtins)"
 #endif
 
+/* ThreadSanitizer builds (ZW_TSAN): ZW_TSAN_ACQUIRE / ZW_TSAN_RELEASE tell
+ * it of an acquire or release that compiled wasm code (not instrumented)
+ * performs; nothing in other builds. */
+#if defined(__SANITIZE_THREAD__)
+#define ZW_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define ZW_TSAN 1
+#endif
+#endif
+#ifdef ZW_TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define ZW_TSAN_ACQUIRE(p) __tsan_acquire((void *)(p))
+#define ZW_TSAN_RELEASE(p) __tsan_release((void *)(p))
+#else
+#define ZW_TSAN_ACQUIRE(p) ((void)0)
+#define ZW_TSAN_RELEASE(p) ((void)0)
+#endif
+
 /* x86-64 inline assembly (GNU syntax): sem/ pins the operand order of
  * commutative float instructions with it */
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)

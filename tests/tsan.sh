@@ -9,7 +9,7 @@
 # Compiled code is not instrumented: the interpreter runs everything too.
 BUILD=${1:-build-tsan}
 SPEC_DIR=${SPEC_DIR:-../shared/spec}
-here=$(dirname "$0")
+here=$(cd "$(dirname "$0")" && pwd)
 . "$here/suite.sh"
 TSAN_OPTIONS="suppressions=$here/tsan.supp exitcode=66 second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 export TSAN_OPTIONS

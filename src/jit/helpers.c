@@ -21,7 +21,21 @@
 #define ZW_ATOMIC_INTERRUPT (ctx->interrupt) /* a wait stops when the store is interrupted */
 #include "jit_int.h"
 
+#ifndef ZW_TSAN
 #define H(name) static uint32_t h_##name(zw_jctx *ctx, zw_slot *fp, const uint32_t *ip, zw_instance *inst)
+#else
+/* Under ThreadSanitizer each helper first acquires what compile() released
+ * when it published the calling code: the IR it reads (ip) was written by
+ * the thread that compiled it, and compiled code's acquire load of the
+ * function's entry is invisible to TSan. */
+#define H(name)                                                                                    \
+    static uint32_t hb_##name(zw_jctx *ctx, zw_slot *fp, const uint32_t *ip, zw_instance *inst);  \
+    static uint32_t h_##name(zw_jctx *ctx, zw_slot *fp, const uint32_t *ip, zw_instance *inst) {  \
+        ZW_TSAN_ACQUIRE(inst->module->engine_code);                                                \
+        return hb_##name(ctx, fp, ip, inst);                                                       \
+    }                                                                                              \
+    static uint32_t hb_##name(zw_jctx *ctx, zw_slot *fp, const uint32_t *ip, zw_instance *inst)
+#endif
 #define TRAP(kind) return (kind)
 /* ea_ = the effective address of an access of n bytes at slot a + offset
  * in the memory named by the instruction word ip[k] (32- or 64-bit

@@ -166,7 +166,8 @@ static zwasm_result_t compile(zw_jfunc *jf, zwasm_error_t *err) {
         uint32_t len = 0;
         r = zw_ir_get(jm->m, jf->def, &f, err);
         if (r == ZWASM_OK) {
-            jf->ir = f;
+            /* published for a trap of a call that could not start (zw_jit_trap) */
+            __atomic_store_n(&jf->ir, f, __ATOMIC_RELEASE);
             if (!zw_jit_arch_compile(jm, jf, &buf, &len, err)) {
                 r = err ? err->code : ZWASM_ERR_NOMEM;
                 if (r == ZWASM_OK) r = ZWASM_ERR_NOMEM;
@@ -182,7 +183,10 @@ static zwasm_result_t compile(zw_jfunc *jf, zwasm_error_t *err) {
                 /* published for backtraces on other threads (find_jfunc) */
                 __atomic_store_n(&jf->code, x, __ATOMIC_RELEASE);
                 if (jm->m->perf_map) perf_map_add(jm->m, f->func_idx, x, len);
+                /* compiled code loads it with acquire (x86-64: any load;
+                 * AArch64: LDAR), then sees the IR and code published */
                 __atomic_store_n(&jf->entry, (void *)x, __ATOMIC_RELEASE);
+                ZW_TSAN_RELEASE(jm); /* the same, for TSan: helpers acquire it */
             }
         }
         zw_free(&jm->m->al, buf);
@@ -515,8 +519,9 @@ int zw_jit_trap(zw_jctx *ctx) {
     const zw_jfunc *jf = NULL;
     for (uint32_t k = 0, line = 0;; k++) {
         jf = k == 0 && first ? first : jfunc_at(ctx, ret, jf);
+        if (jf) ZW_TSAN_ACQUIRE(jf->jm); /* running code: its publication was acquired */
         uint32_t pc;
-        if (k == 0 && !jf && ctx->trap_callee && ctx->trap_callee->ir) {
+        if (k == 0 && !jf && ctx->trap_callee && __atomic_load_n(&ctx->trap_callee->ir, __ATOMIC_ACQUIRE)) {
             /* the first call from the entry could not start: the callee, at its start */
             jf = ctx->trap_callee;
             pc = 0;

@@ -89,7 +89,7 @@ static inline uint64_t zw_atomic_cmpxchg(uint8_t *p, unsigned n, uint64_t expect
  * (gcc refuses them under -fsanitize=thread); its builds use a seq-cst
  * exchange instead, which the hardware orders as a fence. */
 static inline void zw_atomic_fence(void) {
-#ifdef __SANITIZE_THREAD__
+#ifdef ZW_TSAN
     uint32_t x = 0;
     __atomic_exchange_n(&x, 1, __ATOMIC_SEQ_CST);
 #else

@@ -45,6 +45,11 @@ enum {
     FRAME = 19, CTX = 20, MEM = 21, FP = A64_FP, LR = A64_LR, SP = A64_SP, ZR = A64_ZR,
     VS0 = 30, VS1 = 31, VS2 = 29, /* scratch vector registers */
 };
+/* x16 = the entry of function x9 (zw_jfunc.entry, its first word), with
+ * acquire: it pairs with compile()'s release store, so the code and IR
+ * another thread compiled and published are seen whole. */
+static void load_entry(a64_buf *b) { a64_ldar(b, 3, X16, X9); }
+
 /* The entry stub's frame: x29 x30, then x19 .. x28 */
 #define ENTRY_FRAME 96
 
@@ -1244,7 +1249,7 @@ static void call_local(jc *J, zw_jfunc *jf, bool tail) {
         return;
     }
     a64_mov_imm(B, true, X9, (uint64_t)(uintptr_t)jf);
-    a64_ldst_ui(B, A64_LDR_X, X16, X9, 0);
+    load_entry(B);
     if (tail) a64_br(B, X16);
     else a64_blr(B, X16);
 }
@@ -1347,7 +1352,7 @@ static void emit_tail_call(jc *J, uint32_t op) {
     tail_args(J, base, zw_types_slots(t->params, t->nparams));
     a64_ldp(B, A64_PAIR_POST, FP, LR, SP, 16);
     a64_mov_rr(B, true, X9, X10);
-    a64_ldst_ui(B, A64_LDR_X, X16, X9, 0);
+    load_entry(B);
     a64_br(B, X16);
     /* wasm of another instance: a tail call too (see x64/emit.c): when
      * this frame returns to call_any's switch into this instance, switch
@@ -1369,7 +1374,7 @@ static void emit_tail_call(jc *J, uint32_t op) {
     ldst(J, A64_STR_X, X16, CTX, CTXOFF(inst));
     load_mem(B);
     ldst(J, A64_LDR_X, X9, X9, (int64_t)offsetof(zw_funcinst, code));
-    a64_ldst_ui(B, A64_LDR_X, X16, X9, 0);
+    load_entry(B);
     a64_br(B, X16);
     /* the host: call, then return the results (the registers are as they
      * were before the fast path) */
@@ -1963,7 +1968,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     a64_patch(bb, not_nested, b.len);
     a64_mov_rr(bb, true, X9, 3);
     load_mem(bb);
-    a64_ldst_ui(bb, A64_LDR_X, X16, X9, 0);
+    load_entry(bb);
     a64_blr(bb, X16);
     a64_mov_rr(bb, false, 0, ZR);
     uint32_t exit = b.len;
@@ -2027,7 +2032,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     a64_arith_rr(bb, A64_SUBS, true, ZR, X11, X16, 0);
     uint32_t to_other = a64_bcond(bb, A64_NE, 0);
     a64_mov_rr(bb, true, X9, X10);
-    a64_ldst_ui(bb, A64_LDR_X, X16, X9, 0);
+    load_entry(bb);
     a64_br(bb, X16);
     /* another instance: switch ctx->inst and x21 around the call; the
      * frame holds the caller's instance and return address above the
@@ -2037,7 +2042,7 @@ bool zw_jit_arch_stubs(zw_jmod *jm) {
     a64_ldst_ui(bb, A64_STR_X, X16, CTX, ctxo(offsetof(zw_jctx, inst)));
     load_mem(bb);
     a64_mov_rr(bb, true, X9, X10);
-    a64_ldst_ui(bb, A64_LDR_X, X16, X9, 0);
+    load_entry(bb);
     a64_blr(bb, X16);
     uint32_t call_any_ret = b.len; /* backtraces step over this frame (jit.c) */
     a64_ldp(bb, A64_PAIR_POST, X11, LR, SP, 16);
