@@ -4,6 +4,7 @@
 #   make asan       the same binaries under ASan+UBSan in build-asan/
 #   make test-asan  the test suite against the sanitizer build
 #   make test-tsan  the threads tests under ThreadSanitizer in build-tsan/
+#   make test-clang the unit tests and spec suites built with clang in build-clang/
 #   make demo       build and run the bundled example
 #   make bench      benchmark harness (see bench/README.md); bench-compile, bench-call
 #   make fuzz       libFuzzer targets and their seed corpora in build-fuzz/ (fuzz/seed_corpus.sh)
@@ -52,7 +53,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 
-.PHONY: all examples install uninstall test unit spec asan test-asan test-tsan test-jit-stress test-aarch64 a64-build demo bench bench-compile bench-call fuzz clean
+.PHONY: all examples install uninstall test unit spec asan test-asan test-tsan test-clang test-jit-stress test-aarch64 a64-build demo bench bench-compile bench-call fuzz clean
 all: $(BUILD)/zwasm $(BUILD)/libzwasm.a $(BUILD)/libzwasm.so
 
 $(BUILD)/obj/%.o: %.c
@@ -126,6 +127,12 @@ asan:
 
 test-asan:
 	$(MAKE) $(ASAN_FLAGS) test
+
+# The clang build (the brief: gcc and clang, -Werror): the unit tests on
+# both engines and the 2.0, 3.0 and threads suites on the JIT.
+test-clang:
+	$(MAKE) BUILD=build-clang CC=clang build-clang/zwasm build-clang/unit_tests
+	BUILD=build-clang SPEC_DIR=$(SPEC_DIR) sh tests/clang.sh
 
 # The threads tests under ThreadSanitizer (tests/tsan.sh): a race in zwasm's
 # own code fails them; tests/tsan.supp lists the races WebAssembly allows.
@@ -222,6 +229,6 @@ fuzz:
 	sh fuzz/seed_corpus.sh build-fuzz $(SPEC_DIR)/..
 
 clean:
-	rm -rf build build-asan build-fuzz build-stress build-asan-stress build-tsan
+	rm -rf build build-asan build-fuzz build-stress build-asan-stress build-tsan build-clang
 
 -include $(DEPS)

@@ -672,8 +672,11 @@ dispatch:
 #else
 L_base:
 #endif
-    LIR(INVALID):
-        TRAP(ZWASM_TRAP_UNREACHABLE);
+    LIR(INVALID): /* every missing table entry lands here: an op with no handler is a
+                   * zwasm bug, told apart from any trap (and so from any handler's code) */
+        rc = zw_err_set(err, ZWASM_ERR_UNSUPPORTED, ZWASM_NO_OFFSET, fn->ir->func_idx,
+                        "internal error: IR op %u has no interpreter handler", (unsigned)ip[0]);
+        goto host_fail;
 
     /* ---- generated handlers ---- */
 #define X(id, text, prefix, code, imm, sig, access, lanes, feature) GEN(H, id, prefix, imm, sig)
