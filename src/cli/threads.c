@@ -89,24 +89,29 @@ bool cli_threads_ending(cli_threads *ct) {
     return e;
 }
 
-/* After a thread ended the program: the main thread has a second to see
- * the interrupt and finish; if a blocking host call holds it (a read of an
- * empty pipe), the process ends without it. */
-static void await_main(cli_threads *ct) {
+/* Once the program ends, whoever waits gives the others a second to see the
+ * interrupt: the main thread waits for the threads to end, a thread that
+ * ended the program for the main thread to finish.  A blocking host call
+ * (a read of an empty pipe) may hold one for ever: then the process ends
+ * without it, with the program's status.  Returns that status. */
+static int wait_then_exit(cli_threads *ct, bool for_main) {
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += 1;
     pthread_mutex_lock(&ct->mu);
-    while (!ct->finishing && pthread_cond_timedwait(&ct->done, &ct->mu, &until) != ETIMEDOUT) {}
-    bool stuck = !ct->finishing;
+    while (!(for_main ? ct->finishing : ct->running == 0) &&
+           pthread_cond_timedwait(&ct->done, &ct->mu, &until) != ETIMEDOUT) {}
+    bool stuck = !(for_main ? ct->finishing : ct->running == 0);
     int status = ct->status;
     pthread_mutex_unlock(&ct->mu);
     if (stuck) {
         fflush(stdout);
-        fprintf(stderr, "zwasm: the main thread did not stop within 1 s of the program's end; exiting\n");
+        fprintf(stderr, "zwasm: %s did not stop within 1 s of the program's end; exiting\n",
+                for_main ? "the main thread" : "a thread");
         fflush(stderr);
         _exit(status);
     }
+    return status;
 }
 
 /* What a thread's failed call means for the program: its exit status
@@ -159,7 +164,7 @@ static void *thread_main(void *p) {
         int status = thread_failed(ct, t, r, &err);
         if (status >= 0) {
             end_all(ct, status);
-            await_main(ct);
+            wait_then_exit(ct, true);
         }
     }
     pthread_mutex_lock(&ct->mu);
@@ -279,22 +284,7 @@ int cli_threads_finish(cli_threads *ct, int status) {
     ct->finishing = true;
     pthread_cond_broadcast(&ct->done);
     pthread_mutex_unlock(&ct->mu);
-    /* a second for every thread to see the interrupt (a blocking host
-     * call may not: then the process ends without it) */
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 1;
-    pthread_mutex_lock(&ct->mu);
-    while (ct->running && pthread_cond_timedwait(&ct->done, &ct->mu, &until) != ETIMEDOUT) {}
-    bool stuck = ct->running > 0;
-    status = ct->status;
-    pthread_mutex_unlock(&ct->mu);
-    if (stuck) {
-        fflush(stdout);
-        fprintf(stderr, "zwasm: a thread did not stop within 1 s of the program's end; exiting\n");
-        fflush(stderr);
-        _exit(status);
-    }
+    status = wait_then_exit(ct, false);
     ZW_VEC_FREE(NULL, &ct->threads); /* empty: each thread took itself out */
     return status;
 }
