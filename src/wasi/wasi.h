@@ -193,8 +193,8 @@ struct zwasm_wasi {
     zwasm_store_t *store;
     struct zwasm_wasi *state; /* a shared handle: the context it shares; NULL: itself */
     pthread_mutex_t mu;       /* (the state) held during every call but its blocking
-                                 waits (a sleep; reads and writes of pipes, terminals,
-                                 sockets) */
+                                 waits (a sleep, a poll; reads and writes of pipes,
+                                 terminals, sockets) */
     bool shared;              /* (the state, under mu) zwasm_wasi_share made a handle */
     char **argv, **envp; /* envp entries are "KEY=VALUE" */
     size_t argc, envc;

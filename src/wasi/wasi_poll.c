@@ -56,13 +56,15 @@ int zw_wasi_poll_oneoff(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     if (!subs || !evs || !zw_wm_ok(m, neventsp, 4)) return ZW_E_FAULT;
     if (n == 0) return ZW_E_INVAL;
     struct pollfd *pfd = zw_calloc(&w->al, n, sizeof *pfd);
-    uint32_t *pidx = zw_calloc(&w->al, n, sizeof *pidx); /* subscription index of each pollfd */
+    /* subscription index of each pollfd, then room for the fds duplicated */
+    uint32_t *pidx = zw_calloc(&w->al, (size_t)n * 2, sizeof *pidx);
     if (!pfd || !pidx) {
         zw_free(&w->al, pfd);
         zw_free(&w->al, pidx);
         return ZW_E_NOMEM;
     }
     uint32_t np = 0, nev = 0;
+    bool dups = false; /* pfd holds duplicates (closed at the end) */
     /* earliest clock deadline, as nanoseconds from now; UINT64_MAX: none */
     uint64_t timeout = UINT64_MAX;
     int rc = ZW_E_SUCCESS;
@@ -103,6 +105,24 @@ int zw_wasi_poll_oneoff(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     }
     if (nev > 0) timeout = 0; /* errors are reported at once */
     const uint64_t first_due = timeout; /* the clocks due when the wait ends */
+    /* A wait on fds in a shared context (threads) polls duplicates with the
+     * lock released, as zw_wasi_stream_begin does for one transfer: other
+     * threads' calls go on, and none can close an fd under the poll. */
+    if (w->shared && np && timeout != 0) {
+        uint32_t k = 0;
+        for (; k < np; k++) {
+            int h = fcntl(pfd[k].fd, F_DUPFD_CLOEXEC, 0);
+            if (h < 0) break;
+            pidx[n + k] = (uint32_t)pfd[k].fd; /* the original, to restore */
+            pfd[k].fd = h;
+        }
+        dups = k == np;
+        if (!dups) /* no duplicates: wait locked, on the fds themselves */
+            for (uint32_t j = 0; j < k; j++) {
+                close(pfd[j].fd);
+                pfd[j].fd = (int)pidx[n + j];
+            }
+    }
     for (;;) {
         int ms;
         if (timeout == UINT64_MAX) ms = -1;
@@ -110,8 +130,13 @@ int zw_wasi_poll_oneoff(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
         else ms = (int)((timeout + 999999u) / 1000000u);
         uint64_t t0 = now_ns(CLOCK_MONOTONIC);
         int r = 0;
-        if (np) r = poll(pfd, np, ms);
-        else if (ms != 0) { /* a sleep: other threads' calls go on meanwhile */
+        if (np) {
+            if (dups) zw_wasi_unlock(w);
+            r = poll(pfd, np, ms);
+            int e = errno;
+            if (dups) zw_wasi_relock(w);
+            errno = e;
+        } else if (ms != 0) { /* a sleep: other threads' calls go on meanwhile */
             zw_wasi_unlock(w);
             r = poll(NULL, 0, ms);
             zw_wasi_relock(w);
@@ -159,6 +184,7 @@ int zw_wasi_poll_oneoff(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     }
     zw_wm_put32(m, neventsp, nev);
 out:
+    for (uint32_t k = 0; dups && k < np; k++) close(pfd[k].fd);
     zw_free(&w->al, pfd);
     zw_free(&w->al, pidx);
     return rc;

@@ -63,6 +63,7 @@ expect threads-timeout-spin-interp 3 'interrupted' -- "$Z" run --engine interp -
 mkfifo "$T/fifo"
 exec 3<>"$T/fifo"
 expect threads-write-while-reading 4 '^hi$' -- timeout 20 "$Z" run --invoke read_main "$D/threads.wat" <"$T/fifo"
+expect threads-write-while-polling 4 '^hi$' -- timeout 20 "$Z" run --invoke poll_main "$D/threads.wat" <"$T/fifo"
 exec 3>&-
 expect no-export 1 'nosuch' -- "$Z" run --invoke nosuch "$D/add.wat"
 expect few-args 1 'add.*2 arguments' -- "$Z" run --invoke add "$D/add.wat" 1

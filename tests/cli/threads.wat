@@ -11,11 +11,13 @@
 ;;   read_main    main reads stdin (a pipe with no data) while a thread writes
 ;;                "hi" to stdout and calls proc_exit(4): the write does not
 ;;                wait for the read
+;;   poll_main    the same with main in poll_oneoff on stdin
 (module
   (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
   (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
   (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
   (import "env" "memory" (memory 1 1 shared))
   (func (export "wasi_thread_start") (param $tid i32) (param $arg i32)
     (if (i32.eq (local.get $arg) (i32.const 1)) (then unreachable))
@@ -65,5 +67,12 @@
     (i32.store (i32.const 20) (i32.const 8))
     (drop (call $spawn (i32.const 6)))
     (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 24)))
+;; poll stdin for reading (one subscription at 200: fd_read of fd 0) after
+  ;; spawning the writer
+  (func (export "poll_main") (result i32)
+    (i32.store8 (i32.const 208) (i32.const 1))
+    (i32.store (i32.const 216) (i32.const 0))
+    (drop (call $spawn (i32.const 6)))
+    (call $poll (i32.const 200) (i32.const 300) (i32.const 1) (i32.const 400)))
   (func (export "spin_all") (drop (call $spawn (i32.const 3))) (loop $l (br $l)))
 )
