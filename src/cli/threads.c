@@ -204,6 +204,18 @@ static zwasm_result_t spawn(void *env, zwasm_caller_t *caller, const zwasm_val_t
     t->own = zwasm_store_new(ct->engine);
     if (!t->own || zwasm_wasi_share(ct->wasi, t->own, &t->wasi, &e) != ZWASM_OK) goto fail;
     pthread_mutex_lock(&ct->mu);
+    /* At the limit, a thread that has just ended frees its slot within
+     * moments (its joiner sees it end before its host teardown is done, or
+     * even before its last instructions ran): wait for one, 100 ms at most. */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 100000000;
+    if (until.tv_nsec >= 1000000000) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000;
+    }
+    while (!ct->ending && ct->running >= ct->max &&
+           pthread_cond_timedwait(&ct->done, &ct->mu, &until) != ETIMEDOUT) {}
     if (ct->ending || ct->running >= ct->max || ct->next_tid > 0x1FFFFFFF ||
         !ZW_VEC_PUSH(NULL, &ct->threads, t)) {
         pthread_mutex_unlock(&ct->mu);

@@ -53,6 +53,8 @@ expect threads-exit 9 '^$' -- "$Z" run --invoke spawn_exit "$D/threads.wat"
 expect threads-main-returns 0 '^5$' -- "$Z" run --invoke spawn_spin "$D/threads.wat"
 expect threads-max 0 '^3$' -- "$Z" run --max-threads 3 --invoke spawn_many "$D/threads.wat"
 expect threads-sequential 0 '^2000$' -- "$Z" run --invoke spawn_seq "$D/threads.wat"
+# ... also one at a time: each spawn right after the last thread ended
+expect threads-sequential-max1 0 '^2000$' -- "$Z" run --max-threads 1 --invoke spawn_seq "$D/threads.wat"
 expect threads-max-bad 2 'max-threads expects a number' -- "$Z" run --max-threads -1 --invoke spawn_many "$D/threads.wat"
 expect threads-timeout 3 'interrupted' -- "$Z" run --timeout 200ms --invoke wait_main "$D/threads.wat"
 expect threads-timeout-spin 3 'interrupted' -- "$Z" run --engine jit --timeout 200ms --invoke spin_all "$D/threads.wat"
