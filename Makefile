@@ -65,9 +65,10 @@ $(BUILD)/libzwasm.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 # The shared library's version: ABI changes with every incompatible change
-# of the public headers (the soname is libzwasm.so.$(ABI)).
+# of the public headers (the soname is libzwasm.so.$(ABI)).  1: features 0
+# means WebAssembly 1.0, no longer 2.0 (ZWASM_FEATURES_2_0).
 VERSION = $(shell sed -n 's/^\#define ZWASM_VERSION "\(.*\)"/\1/p' include/zwasm.h)
-ABI     = 0
+ABI     = 1
 $(BUILD)/libzwasm.so: $(LIB_OBJ)
 	$(CC) $(SAN) -shared -Wl,-soname,libzwasm.so.$(ABI) -o $@ $^ $(LDFLAGS) $(LIBS)
 
