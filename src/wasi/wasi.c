@@ -603,7 +603,8 @@ void zw_wasi_relock(zw_wasi *w) { pthread_mutex_lock(&w->mu); }
 int zw_wasi_stream_begin(zw_wasi *w, int host) {
     if (!w->shared) return host; /* one thread: nobody waits for the lock */
     int h = fcntl(host, F_DUPFD_CLOEXEC, 0);
-    if (h >= 0) pthread_mutex_unlock(&w->mu);
+    if (h < 0) return host; /* no fd to spare: the transfer runs locked */
+    pthread_mutex_unlock(&w->mu);
     return h;
 }
 

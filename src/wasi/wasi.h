@@ -217,8 +217,8 @@ void zw_wasi_relock(zw_wasi *w);
  * fd_write of a pipe or terminal, sock_recv, sock_send, sock_accept): in a
  * shared context (threads) a duplicate of host fd, the lock released, so
  * that other threads' calls go on and a concurrent fd_close or fd_renumber
- * cannot close or replace the fd under the transfer; else host itself.
- * -1 with errno when no duplicate can be made.  zw_wasi_stream_end keeps
+ * cannot close or replace the fd under the transfer; else (or when no
+ * duplicate can be made) host itself, locked.  zw_wasi_stream_end keeps
  * errno; as for zw_wasi_unlock, no zw_wasi_fd pointer survives. */
 int zw_wasi_stream_begin(zw_wasi *w, int host);
 void zw_wasi_stream_end(zw_wasi *w, int host, int h);

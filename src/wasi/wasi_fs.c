@@ -41,8 +41,8 @@ static int rw(zw_wasi *w, const zw_wmem *m, const uint64_t *a, bool write, bool 
     } else if (f->type != ZW_FT_REG) {
         /* a stream (pipe, terminal, socket) may block for ever */
         int host = f->host, h = zw_wasi_stream_begin(w, host); /* f may go: see wasi.h */
-        r = h < 0 ? -1 : write ? writev(h, v, n) : readv(h, v, n);
-        if (h >= 0) zw_wasi_stream_end(w, host, h);
+        r = write ? writev(h, v, n) : readv(h, v, n);
+        zw_wasi_stream_end(w, host, h);
     } else {
         r = write ? writev(f->host, v, n) : readv(f->host, v, n);
     }

@@ -209,8 +209,8 @@ int zw_wasi_sock_accept(zw_wasi *w, const zw_wmem *m, const uint64_t *a) {
     if (flags & ~(uint32_t)ZW_FDF_NONBLOCK) return ZW_E_INVAL;
     if (!zw_wm_ok(m, (uint32_t)a[2], 4)) return ZW_E_FAULT;
     int host = f->host, s = zw_wasi_stream_begin(w, host);
-    int h = s < 0 ? -1 : accept4(s, NULL, NULL, SOCK_CLOEXEC | (flags & ZW_FDF_NONBLOCK ? SOCK_NONBLOCK : 0));
-    if (s >= 0) zw_wasi_stream_end(w, host, s);
+    int h = accept4(s, NULL, NULL, SOCK_CLOEXEC | (flags & ZW_FDF_NONBLOCK ? SOCK_NONBLOCK : 0));
+    zw_wasi_stream_end(w, host, s);
     if (h < 0) return zw_wasi_errno(errno);
     int64_t g = zw_wasi_add_fd(w, h, ZW_FT_SOCK_STREAM, ZW_R_SOCK & ~ZW_R_SOCK_ACCEPT, 0);
     if (g < 0) return (int)-g;
@@ -229,8 +229,8 @@ static int sock_io(zw_wasi *w, const zw_wmem *m, int host, bool send, uint32_t i
     if (e) return e;
     struct msghdr mh = {.msg_iov = v, .msg_iovlen = (size_t)nv};
     int h = zw_wasi_stream_begin(w, host);
-    ssize_t r = h < 0 ? -1 : send ? sendmsg(h, &mh, hf) : recvmsg(h, &mh, hf);
-    if (h >= 0) zw_wasi_stream_end(w, host, h);
+    ssize_t r = send ? sendmsg(h, &mh, hf) : recvmsg(h, &mh, hf);
+    zw_wasi_stream_end(w, host, h);
     int he = errno;
     zw_free(m->al, v);
     if (r < 0) return zw_wasi_errno(he);
