@@ -59,7 +59,8 @@ static const char usage_text[] =
     "                              \"unlimited\" for none)\n"
     "        --timeout DURATION    trap \"interrupted\" after DURATION (a number with\n"
     "                              ms, s, m or h; seconds without a unit)\n"
-    "  validate FILE              check FILE; print nothing if it is valid\n"
+    "  validate [--wasm V] FILE...  check each FILE (as WebAssembly V, as for run);\n"
+    "                              print nothing if they are valid\n"
     "  inspect FILE               list imports, exports, memories, tables, globals\n"
     "                             and custom sections\n"
     "  wast [OPTIONS] FILE.wast...  run WebAssembly spec test scripts\n"
@@ -389,7 +390,7 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
         } else if (strcmp(a, "--wasm") == 0) {
             if (!has_val) return usage_error("%s needs a version", a);
             if (!cli_wasm_features(argv[++i], &o->cfg.features))
-                return usage_error("unknown WebAssembly version '%s' (expected 2.0, 3.0, threads, or several joined with +)", argv[i]);
+                return usage_error("unknown WebAssembly version '%s' (expected 1.0, 2.0, 3.0, threads, or several joined with +)", argv[i]);
         } else if (strcmp(a, "--dir") == 0) {
             if (!has_val) return usage_error("%s needs a directory", a);
             const char *spec = argv[++i];
@@ -831,9 +832,18 @@ out:
 
 /* ---- validate ---------------------------------------------------------------- */
 static int cmd_validate(int argc, char **argv) {
+    zwasm_config_t cfg;
+    zwasm_config_init(&cfg);
+    if (argc >= 1 && strcmp(argv[0], "--wasm") == 0) {
+        if (argc < 2 || !cli_wasm_features(argv[1], &cfg.features))
+            return usage_error("unknown WebAssembly version '%s' (expected 1.0, 2.0, 3.0, threads, or several "
+                               "joined with +)", argc < 2 ? "" : argv[1]);
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 1) return usage_error("%s", "validate: missing FILE");
     int status = CLI_EXIT_OK;
-    zwasm_engine_t *engine = zwasm_engine_new(NULL);
+    zwasm_engine_t *engine = zwasm_engine_new(&cfg);
     if (!engine) {
         fprintf(stderr, "zwasm: cannot create the engine\n");
         return CLI_EXIT_ERROR;

@@ -35,6 +35,10 @@ expect truncated 1 'trunc.wasm.*(offset|unexpected end)' -- "$Z" run "$T/trunc.w
 expect junk 1 'junk.wasm.*magic' -- "$Z" run "$T/junk.wasm"
 expect invalid 1 'invalid.wasm.*type mismatch' -- "$Z" validate "$T/invalid.wasm"
 expect validate-ok 0 '^$' -- "$Z" validate "$D/add.wat"
+# --wasm: add.wat's swap returns two values (multi-value, Wasm 2.0)
+expect validate-2.0 0 '^$' -- "$Z" validate --wasm 2.0 "$D/add.wat"
+expect validate-1.0 1 'add.wat: invalid result arity' -- "$Z" validate --wasm 1.0 "$D/add.wat"
+expect validate-wasm-bad 2 "unknown WebAssembly version '9'" -- "$Z" validate --wasm 9 "$D/add.wat"
 # shared memories (threads, issue 11): only with --wasm threads, and with a maximum
 printf '(module (memory 1 2 shared) (func (export "f") (result i32) (i32.const 7)))' > "$T/shared.wat"
 printf '(module (memory 1 shared))' > "$T/shared-nomax.wat"
