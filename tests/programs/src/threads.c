@@ -90,8 +90,13 @@ static int is_prime(uint32_t n) {
     return 1;
 }
 
+/* the workers start together, once main has spawned them all (so that a
+ * refused spawn is refused while the others run: --max-threads) */
+static int go;
+
 static void worker(void *arg) {
     (void)arg;
+    while (!__atomic_load_n(&go, __ATOMIC_SEQ_CST)) __builtin_wasm_memory_atomic_wait32(&go, 0, -1);
     uint32_t nchunks = (limit + CHUNK - 1) / CHUNK;
     for (;;) {
         uint32_t c = (uint32_t)__atomic_fetch_add(&next_chunk, 1, __ATOMIC_SEQ_CST);
@@ -149,6 +154,8 @@ void _start(void) {
     if (nthreads < 1 || nthreads > MAX_THREADS || limit > 400 * CHUNK) proc_exit(2);
     for (uint32_t i = 0; i < nthreads; i++)
         if (!spawn((int)i, worker, 0)) proc_exit(3);
+    __atomic_store_n(&go, 1, __ATOMIC_SEQ_CST);
+    __builtin_wasm_memory_atomic_notify(&go, (uint32_t)-1);
     for (uint32_t i = 0; i < nthreads; i++) join((int)i);
     /* the gaps across chunk edges */
     uint32_t nchunks = (limit + CHUNK - 1) / CHUNK, prev = 0;
