@@ -38,13 +38,12 @@ static int rw(zw_wasi *w, const zw_wmem *m, const uint64_t *a, bool write, bool 
             return ZW_E_INVAL;
         }
         r = write ? pwritev(f->host, v, n, (off_t)a[3]) : preadv(f->host, v, n, (off_t)a[3]);
-    } else if (f->type != ZW_FT_REG) {
-        /* a stream (pipe, terminal, socket) may block for ever */
-        int host = f->host, h = zw_wasi_stream_begin(w, host); /* f may go: see wasi.h */
+    } else {
+        /* a stream (pipe, terminal, socket) may block for ever: see
+         * zw_wasi_stream_begin (f may go meanwhile); a regular file does not */
+        int host = f->host, h = f->type != ZW_FT_REG ? zw_wasi_stream_begin(w, host) : host;
         r = write ? writev(h, v, n) : readv(h, v, n);
         zw_wasi_stream_end(w, host, h);
-    } else {
-        r = write ? writev(f->host, v, n) : readv(f->host, v, n);
     }
     int err = errno;
     zw_free(m->al, v);
