@@ -38,6 +38,8 @@ const char *cli_esc(char *buf, size_t cap, const char *s);
 /* --wasm VERSION: "2.0" (no feature beyond 2.0) or "3.0" (every feature
  * zwasm has); false for anything else. */
 bool cli_wasm_features(const char *version, uint32_t *features);
+/* What cli_wasm_features accepts, for the error when it refuses a version. */
+#define CLI_WASM_VERSIONS "1.0, 2.0, 3.0, threads, or several joined with +"
 /* Print a module's name (n bytes) escaped, with `"` and `\` escaped too
  * so that it can be shown between quotes. */
 void cli_print_name(FILE *f, const char *s, size_t n);

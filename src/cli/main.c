@@ -390,7 +390,7 @@ static int parse_run_opts(int argc, char **argv, run_opts *o) {
         } else if (strcmp(a, "--wasm") == 0) {
             if (!has_val) return usage_error("%s needs a version", a);
             if (!cli_wasm_features(argv[++i], &o->cfg.features))
-                return usage_error("unknown WebAssembly version '%s' (expected 1.0, 2.0, 3.0, threads, or several joined with +)", argv[i]);
+                return usage_error("unknown WebAssembly version '%s' (expected " CLI_WASM_VERSIONS ")", argv[i]);
         } else if (strcmp(a, "--dir") == 0) {
             if (!has_val) return usage_error("%s needs a directory", a);
             const char *spec = argv[++i];
@@ -836,8 +836,8 @@ static int cmd_validate(int argc, char **argv) {
     zwasm_config_init(&cfg);
     if (argc >= 1 && strcmp(argv[0], "--wasm") == 0) {
         if (argc < 2 || !cli_wasm_features(argv[1], &cfg.features))
-            return usage_error("unknown WebAssembly version '%s' (expected 1.0, 2.0, 3.0, threads, or several "
-                               "joined with +)", argc < 2 ? "" : argv[1]);
+            return usage_error("unknown WebAssembly version '%s' (expected " CLI_WASM_VERSIONS ")",
+                               argc < 2 ? "" : argv[1]);
         argc -= 2;
         argv += 2;
     }

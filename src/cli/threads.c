@@ -89,19 +89,32 @@ bool cli_threads_ending(cli_threads *ct) {
     return e;
 }
 
+/* The CLOCK_REALTIME time ms milliseconds from now (pthread_cond_timedwait's). */
+static struct timespec deadline_in(long ms) {
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (ms % 1000) * 1000000;
+    if (t.tv_nsec >= 1000000000) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000;
+    }
+    return t;
+}
+
 /* Once the program ends, whoever waits gives the others a second to see the
  * interrupt: the main thread waits for the threads to end, a thread that
  * ended the program for the main thread to finish.  A blocking host call
  * (a read of an empty pipe) may hold one for ever: then the process ends
  * without it, with the program's status.  Returns that status. */
+static bool others_done(const cli_threads *ct, bool for_main) {
+    return for_main ? ct->finishing : ct->running == 0;
+}
 static int wait_then_exit(cli_threads *ct, bool for_main) {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 1;
+    struct timespec until = deadline_in(1000);
     pthread_mutex_lock(&ct->mu);
-    while (!(for_main ? ct->finishing : ct->running == 0) &&
-           pthread_cond_timedwait(&ct->done, &ct->mu, &until) != ETIMEDOUT) {}
-    bool stuck = !(for_main ? ct->finishing : ct->running == 0);
+    while (!others_done(ct, for_main) && pthread_cond_timedwait(&ct->done, &ct->mu, &until) != ETIMEDOUT) {}
+    bool stuck = !others_done(ct, for_main);
     int status = ct->status;
     pthread_mutex_unlock(&ct->mu);
     if (stuck) {
@@ -207,13 +220,7 @@ static zwasm_result_t spawn(void *env, zwasm_caller_t *caller, const zwasm_val_t
     /* At the limit, a thread that has just ended frees its slot within
      * moments (its joiner sees it end before its host teardown is done, or
      * even before its last instructions ran): wait for one, 100 ms at most. */
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += 100000000;
-    if (until.tv_nsec >= 1000000000) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000;
-    }
+    struct timespec until = deadline_in(100);
     while (!ct->ending && ct->running >= ct->max &&
            pthread_cond_timedwait(&ct->done, &ct->mu, &until) != ETIMEDOUT) {}
     if (ct->ending || ct->running >= ct->max || ct->next_tid > 0x1FFFFFFF ||

@@ -1251,7 +1251,7 @@ int cli_wast_main(int argc, char **argv) {
         } else if (strcmp(a, "--wasm") == 0 && i + 1 < argc) {
             if (!cli_wasm_features(argv[++i], &o.cfg.features)) {
                 char ve[256];
-                fprintf(stderr, "zwasm: unknown WebAssembly version '%s' (expected 1.0, 2.0, 3.0, threads, or several joined with +)\n",
+                fprintf(stderr, "zwasm: unknown WebAssembly version '%s' (expected " CLI_WASM_VERSIONS ")\n",
                         cli_esc(ve, sizeof ve, argv[i]));
                 status = CLI_EXIT_USAGE;
                 goto out;
