@@ -58,7 +58,6 @@ unit() {
     echo "unit $1: $p passed, $f failed, $sk skipped"
 }
 SPEC_2="$SPEC_DIR/wasm-2.0/*.wast"
-SPEC_3="$SPEC_DIR/wasm-3.0/*.wast $SPEC_DIR/wasm-3.0/legacy/*.wast $SPEC_DIR/wasm-3.0/custom/*.wast $SPEC_DIR/proposals/wide-arithmetic/*.wast $SPEC_DIR/proposals/custom-page-sizes/*.wast"
 # wast OPTION... -- FILE...: the scripts BATCH at a time, each batch one
 # process with --no-fork (qemu-user keeps the memory of unmapped
 # reservations, so one process for a whole suite grows until it is

@@ -7,7 +7,6 @@ BUILD=${BUILD:-build-clang}
 SPEC_DIR=${SPEC_DIR:-../shared/spec}
 here=$(dirname "$0")
 . "$here/suite.sh"
-SPEC_3="$SPEC_DIR/wasm-3.0/*.wast $SPEC_DIR/wasm-3.0/legacy/*.wast $SPEC_DIR/wasm-3.0/custom/*.wast $SPEC_DIR/proposals/wide-arithmetic/*.wast $SPEC_DIR/proposals/custom-page-sizes/*.wast"
 run_suite clang-unit "$BUILD/unit_tests"
 run_suite clang-unit-interp "$BUILD/unit_tests" --engine interp
 run_suite clang-spec-2.0-jit "$BUILD/zwasm" wast --engine jit --wasm 2.0 --known-failures "$here/spec/known-failures-2.0.txt" "$SPEC_DIR"/wasm-2.0/*.wast

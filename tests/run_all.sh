@@ -13,7 +13,6 @@ run_suite unit-interp "$BUILD/unit_tests" --engine interp
 # WebAssembly 2.0 exactly (--wasm 2.0: what 2.0 calls malformed or invalid
 # must stay so); then 3.0 against its known-failures list (issue 9)
 run_suite spec-2.0 "$BUILD/zwasm" wast --engine interp --wasm 2.0 --known-failures "$here/spec/known-failures-2.0.txt" "$SPEC_DIR"/wasm-2.0/*.wast
-SPEC_3="$SPEC_DIR/wasm-3.0/*.wast $SPEC_DIR/wasm-3.0/legacy/*.wast $SPEC_DIR/wasm-3.0/custom/*.wast $SPEC_DIR/proposals/wide-arithmetic/*.wast $SPEC_DIR/proposals/custom-page-sizes/*.wast"
 # shellcheck disable=SC2086
 run_suite spec-3.0 "$BUILD/zwasm" wast --engine interp --known-failures "$here/spec/known-failures-3.0.txt" $SPEC_3
 # the threads proposal's scripts, written for 1.0 and threads (issue 11)

@@ -1,7 +1,11 @@
-# suite.sh — sourced by run_all.sh and aarch64.sh: run a suite, add its
+# suite.sh — sourced by run_all.sh, aarch64.sh, clang.sh and tsan.sh: run a suite, add its
 # summary line ("N passed, N failed[, N skipped]", the last such line of
 # its output) to the totals, and print the totals as the last line.
 total_p=0; total_f=0; total_s=0; status=0
+# The scripts of the 3.0 suites (under SPEC_DIR, which the sourcing script
+# sets first; a word list for unquoted use): 3.0 with its legacy and custom
+# scripts, and the proposals beyond 3.0 that zwasm implements.
+SPEC_3="$SPEC_DIR/wasm-3.0/*.wast $SPEC_DIR/wasm-3.0/legacy/*.wast $SPEC_DIR/wasm-3.0/custom/*.wast $SPEC_DIR/proposals/wide-arithmetic/*.wast $SPEC_DIR/proposals/custom-page-sizes/*.wast"
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 
 # count NAME LOG RC: add the suite's summary in LOG (its exit status RC)
